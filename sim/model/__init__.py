@@ -1,0 +1,1 @@
+"""The SimPy world: one module per actor kind, plus the municipality state."""

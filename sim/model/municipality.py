@@ -1,0 +1,255 @@
+"""The municipality as a whole: trust, tension, and falling back into the directing role.
+
+**Trust** is the citizens' trust in the municipality (0..1). It sets how many initiatives
+come forward, moves towards the trust of every initiator whose journey ends, and rises
+when an alderman backs a success in public.
+
+**Tension** builds from a base pressure, political incidents, the run-up to elections,
+budget cuts and a backlog of waiting items, and is released each week at a rate that
+grows with the four conditions (clear frames, clear process, dialogue, feedback).
+
+**Fallback**: when tension passes ``fallback.upper`` the municipality falls back into the
+directing role, and stays there until tension falls below ``fallback.lower``
+(hysteresis). During a fallback approval layers and escalations return to directive
+levels, managers turn inward, regisseurs lose their mandate, partner and autonomous work
+turn into regie, and dialogue and feedback shrink to directive levels. At the moment it
+falls back, every active initiative takes a frustration jump and loses trust and energy:
+initiators experience it as a betrayal, and some of them (the more, the less they still
+trust the municipality) stop at their next moment of contact. Every episode is recorded.
+
+The municipality checks its tension weekly, at the start of each week, and records the
+weekly series then.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sim.styles import MANAGER_STYLES, STYLES
+
+if TYPE_CHECKING:
+    from sim.model.initiative import Initiative
+    from sim.model.world import World
+
+DIRECTIVE_MANAGERS = MANAGER_STYLES["directive"]
+DIRECTIVE_CONDITIONS = STYLES["directive"]["municipality"]
+SERIES_COLUMNS = ("week", "trust", "tension", "fallback", "active", "arrival_rate",
+                  "queue_front_office", "queue_managers", "queue_college")
+
+
+def _ident(ini: Initiative) -> int:
+    return ini.ident
+
+
+class Municipality:
+    """Municipal state (trust, tension, fallback) and the style in force."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        cfg = world.cfg
+        self.cfg = cfg
+        self.trust = cfg.municipality.initial_trust
+        self.tension = 0.0
+        self.in_fallback = False
+        self.episodes: list[dict[str, float]] = []
+        self.support_back_at = -math.inf
+        self.series: dict[str, list] = {k: [] for k in SERIES_COLUMNS}
+        m = cfg.municipality
+        self._offered = frozenset(m.roles_offered)
+        self._offered_fallback = (self._offered - {"partner", "autonomous"}) | {"regie"}
+
+    def start(self) -> None:
+        env = self.world.env
+        env.process(self._weekly())
+        for cut in self.cfg.tension.cuts:
+            env.process(self._budget_cut(cut.week + self.world.warmup, cut.tension,
+                                         cut.support_withdrawn_weeks))
+
+    def reset_statistics(self) -> None:
+        pass
+
+    # -------------------------------------------------------- the style in force
+    def _own_or_directive(self, own: float, directive: float, directive_higher: bool) -> float:
+        if not self.in_fallback:
+            return own
+        return max(own, directive) if directive_higher else min(own, directive)
+
+    def approval_layers(self, ini: Initiative) -> int:
+        """Approvals a decision needs; a regisseur with a mandate takes it through in one."""
+        mm = self.cfg.middle_managers
+        if ini.regisseur and self.cfg.regisseurs.mandate and not self.in_fallback:
+            return 1
+        return int(self._own_or_directive(mm.approval_layers,
+                                          DIRECTIVE_MANAGERS["approval_layers"], True))
+
+    def escalation_prob(self, ini: Initiative) -> float:
+        p = self._own_or_directive(self.cfg.middle_managers.escalation_prob,
+                                   DIRECTIVE_MANAGERS["escalation_prob"], True)
+        rc = self.cfg.regisseurs
+        if ini.regisseur and rc.mandate and not self.in_fallback:
+            p *= 1.0 - rc.mandate_escalation_relief
+        return p
+
+    def inward_share(self) -> float:
+        return self._own_or_directive(self.cfg.middle_managers.inward_share,
+                                      DIRECTIVE_MANAGERS["inward_share"], True)
+
+    def dialogue(self) -> float:
+        return self._own_or_directive(self.cfg.municipality.dialogue,
+                                      DIRECTIVE_CONDITIONS["dialogue"], False)
+
+    def feedback(self) -> float:
+        return self._own_or_directive(self.cfg.municipality.feedback,
+                                      DIRECTIVE_CONDITIONS["feedback"], False)
+
+    def release_rate(self) -> float:
+        """Share of tension released this week: grows with the four conditions in force."""
+        m, tc = self.cfg.municipality, self.cfg.tension
+        conditions = m.clear_frames + m.clear_process + self.dialogue() + self.feedback()
+        return min(1.0, tc.release_rate * (1.0 + tc.conditions_gain * conditions / 4.0))
+
+    def offered_roles(self) -> frozenset[str]:
+        roles = self._offered_fallback if self.in_fallback else self._offered
+        if self.world.env.now < self.support_back_at:
+            roles = roles - {"support"}
+        return roles
+
+    def rework_prob(self) -> float:
+        """P(the decision goes back for rework): unclear frames, softened by dialogue and
+        by managers who converse."""
+        m = self.cfg.municipality
+        relief = self._own_or_directive(self.cfg.middle_managers.rework_relief,
+                                        DIRECTIVE_MANAGERS["rework_relief"], False)
+        return m.rework_prob * (1.0 - m.clear_frames) * (1.0 - 0.6 * self.dialogue()) * (
+            1.0 - relief)
+
+    def role_fit(self, ini: Initiative) -> float:
+        """Share of the roles the initiative needs that the municipality now takes."""
+        return len(ini.needs & self.offered_roles()) / len(ini.needs)
+
+    def reject_prob(self, ini: Initiative) -> float:
+        m = self.cfg.municipality
+        return min(1.0, m.reject_prob + m.reject_mismatch * (1.0 - self.role_fit(ini)))
+
+    def support_fit(self, ini: Initiative) -> float:
+        """1 when the initiative gets the support it needs during realisation, else 0."""
+        return 0.0 if "support" in ini.needs and "support" not in self.offered_roles() else 1.0
+
+    def handoffs_needed(self, ini: Initiative) -> int:
+        """Handoffs on the way to the departments the initiative needs.
+
+        Each move from one department to the next is a handoff unless a regisseur connects
+        them; and with an unclear process the initiative is sent on from pillar to post
+        (a geometric number of extra handoffs), which a single point of contact prevents.
+        """
+        m, rc = self.cfg.municipality, self.cfg.regisseurs
+        rng = ini.rng
+        connect = rc.connect_effect if ini.regisseur else 0.0
+        n = sum(1 for _ in range(ini.departments - 1) if rng.uniform() >= connect)
+        p_misroute = m.misroute_prob * (1.0 - m.clear_process) * (1.0 - connect)
+        while rng.uniform() < p_misroute:
+            n += 1
+        return n
+
+    # -------------------------------------------------------- trust and tension
+    def learn_trust(self, initiator_trust: float) -> None:
+        self.trust += self.cfg.municipality.trust_learning * (initiator_trust - self.trust)
+
+    def raise_trust(self, gain: float) -> None:
+        self.trust += gain * (1.0 - self.trust)
+
+    def add_tension(self, amount: float) -> None:
+        self.tension += amount
+
+    def _budget_cut(self, at: float, tension: float, withdrawn: float) -> Generator[Any, Any, None]:
+        env = self.world.env
+        yield env.timeout(at)
+        self.add_tension(tension)
+        self.support_back_at = env.now + withdrawn
+        self.world.log.add(env.now, "municipality", -1, "budget_cut", "", tension)
+
+    def _weekly(self) -> Generator[Any, Any, None]:
+        """Each week: pressure in, release out, fall back or recover, record the week."""
+        w = self.world
+        env, cfg = w.env, self.cfg
+        tc, fc = cfg.tension, cfg.fallback
+        while True:
+            backlog = w.front_office_queue() + w.managers.queue_length() + (
+                w.college.queue_length())
+            pressure = (tc.base_pressure + w.college.election_pressure(env.now)
+                        + tc.backlog_weight * max(0.0, backlog - tc.backlog_norm))
+            self.tension = self.tension * (1.0 - self.release_rate()) + pressure
+            if fc.enabled and not self.in_fallback and self.tension > fc.upper:
+                self._fall_back()
+            elif self.in_fallback and self.tension < fc.lower:
+                self._recover()
+            if env.now >= w.warmup:
+                self._record()
+            yield env.timeout(1.0)
+
+    def _fall_back(self) -> None:
+        w = self.world
+        fc = self.cfg.fallback
+        w.managers.style_changes()
+        self.in_fallback = True
+        hit = list(w.initiatives.active)
+        betrayal = w.streams["betrayal"]
+        draws = betrayal.random(len(hit)).tolist()
+        for ini, u in zip(sorted(hit, key=_ident), draws, strict=True):
+            ini.add_frustration(fc.frustration_jump)
+            ini.trust = max(0.0, ini.trust - fc.trust_loss)
+            ini.energy -= fc.energy_loss
+            if u < fc.quit_share * (1.0 - ini.trust):
+                ini.energy = 0.0  # they stop at their next moment of contact
+        self.episodes.append({"start_week": w.env.now - w.warmup, "end_week": math.nan,
+                              "peak_tension": self.tension, "initiatives_hit": len(hit)})
+        w.log.add(w.env.now, "municipality", -1, "fallback_start", "", self.tension)
+
+    def _recover(self) -> None:
+        w = self.world
+        w.managers.style_changes()
+        self.in_fallback = False
+        self.episodes[-1]["end_week"] = w.env.now - w.warmup
+        w.log.add(w.env.now, "municipality", -1, "fallback_end", "", self.tension)
+
+    def _record(self) -> None:
+        w = self.world
+        s = self.series
+        ic = self.cfg.initiatives
+        s["week"].append(w.env.now - w.warmup)
+        s["trust"].append(self.trust)
+        s["tension"].append(self.tension)
+        s["fallback"].append(self.in_fallback)
+        s["active"].append(len(w.initiatives.active))
+        s["arrival_rate"].append(ic.arrival_rate * max(
+            0.0, 1.0 + ic.trust_elasticity * (self.trust - self.cfg.municipality.initial_trust)))
+        s["queue_front_office"].append(w.front_office_queue())
+        s["queue_managers"].append(w.managers.queue_length())
+        s["queue_college"].append(w.college.queue_length())
+
+    # -------------------------------------------------------- outcomes
+    def episode_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.episodes, columns=["start_week", "end_week", "peak_tension",
+                                                    "initiatives_hit"])
+
+    def contribute(self, summary: dict[str, float]) -> None:
+        horizon = self.cfg.run.horizon_weeks
+        weeks = 0.0
+        for ep in self.episodes:
+            start = max(ep["start_week"], 0.0)
+            end = horizon if math.isnan(ep["end_week"]) else ep["end_week"]
+            weeks += max(0.0, end - start)
+        summary["fallback_episodes"] = sum(1 for ep in self.episodes if ep["start_week"] >= 0)
+        summary["fallback_weeks"] = weeks
+        summary["initiatives_hit_by_fallback"] = sum(
+            ep["initiatives_hit"] for ep in self.episodes if ep["start_week"] >= 0)
+        series = self.series
+        summary["mean_trust"] = (sum(series["trust"]) / len(series["trust"])
+                                 if series["trust"] else math.nan)
+        summary["final_trust"] = self.trust
+        summary["mean_tension"] = (sum(series["tension"]) / len(series["tension"])
+                                   if series["tension"] else math.nan)

@@ -1,0 +1,88 @@
+"""Random streams: one per purpose, spawned from the replication's SeedSequence.
+
+Common random numbers across styles come from two rules. First, every purpose has its own
+stream, so drawing more incidents never shifts the citizens. Second, everything about a
+citizen initiative is drawn per *candidate arrival* (its index in the arrival stream), not
+in the order the simulation happens to ask: candidate k has the same complexity, energy,
+needs and the same private supply of service times and coin flips in every style, so two
+styles run on one seed meet the same citizens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+PURPOSES: tuple[str, ...] = ("arrivals", "attributes", "journeys", "incidents", "aldermen",
+                             "overflow", "betrayal")
+BLOCK = 256
+"""Candidates drawn per numpy batch."""
+JOURNEY_DRAWS = 16
+"""Unit exponentials and uniforms each candidate carries for its own journey."""
+
+
+class Streams:
+    """The independent generators of one replication, by purpose."""
+
+    def __init__(self, seed: int | np.random.SeedSequence) -> None:
+        seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        children = seq.spawn(len(PURPOSES))
+        self.rng = {name: np.random.Generator(np.random.PCG64(child))
+                    for name, child in zip(PURPOSES, children, strict=True)}
+
+    def __getitem__(self, purpose: str) -> np.random.Generator:
+        return self.rng[purpose]
+
+
+class CandidateDraws:
+    """Per-candidate draws, made in numpy blocks and handed out as plain Python floats."""
+
+    def __init__(self, streams: Streams, n_extra_departments: int,
+                 attributes: Callable[[np.ndarray], np.ndarray]) -> None:
+        self._attr = streams["attributes"]
+        self._attributes = attributes
+        self._jour = streams["journeys"]
+        self._n_dep = n_extra_departments
+        self._blocks: list[tuple[list, ...]] = []
+
+    def _draw_block(self) -> None:
+        a, j = self._attr, self._jour
+        self._blocks.append((
+            self._attributes(a.random((BLOCK, 4 + self._n_dep))).tolist(),
+            a.random((BLOCK, 5)).tolist(),                 # one uniform per role
+            j.standard_exponential((BLOCK, JOURNEY_DRAWS)).tolist(),
+            j.random((BLOCK, JOURNEY_DRAWS)).tolist(),
+        ))
+
+    def get(self, k: int) -> tuple[list[float], list[float], list[float], list[float]]:
+        """(attribute uniforms, role uniforms, unit exponentials, uniforms) of candidate k."""
+        b, i = divmod(k, BLOCK)
+        while b >= len(self._blocks):
+            self._draw_block()
+        attrs, roles, exps, unis = self._blocks[b]
+        return attrs[i], roles[i], exps[i], unis[i]
+
+
+class PrivateSupply:
+    """An initiative's own random numbers; past its supply it draws from the overflow stream."""
+
+    __slots__ = ("_exps", "_unis", "_ie", "_iu", "_overflow")
+
+    def __init__(self, exps: list[float], unis: list[float],
+                 overflow: np.random.Generator) -> None:
+        self._exps, self._unis = exps, unis
+        self._ie = self._iu = 0
+        self._overflow = overflow
+
+    def exp(self) -> float:
+        """A unit exponential (mean 1)."""
+        i = self._ie
+        self._ie = i + 1
+        return self._exps[i] if i < JOURNEY_DRAWS else float(self._overflow.standard_exponential())
+
+    def uniform(self) -> float:
+        """A uniform on [0, 1)."""
+        i = self._iu
+        self._iu = i + 1
+        return self._unis[i] if i < JOURNEY_DRAWS else float(self._overflow.random())

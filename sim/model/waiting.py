@@ -1,0 +1,60 @@
+"""Waiting, the thing citizens do most: in queues and for the municipality to act.
+
+Waiting drains an initiative's energy and adds to its frustration. An initiative that
+waits longer than its energy or its patience allows stops at that moment (it drops out
+at the stage it is in). Both helpers return ``True`` when the initiative is still in the
+game afterwards and ``False`` when it dropped out while waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+if TYPE_CHECKING:
+    from sim.model.initiative import Initiative
+    from sim.model.pools import Pool
+
+INF = float("inf")
+
+
+def wait_for(env: simpy.Environment, ini: Initiative, weeks: float) -> Generator[Any, Any, bool]:
+    """Wait ``weeks`` for the municipality (no queue: signal time, a handoff)."""
+    if weeks <= 0.0:
+        return True
+    limit = ini.limit(env.now)
+    if weeks > limit:
+        yield env.timeout(limit)
+        ini.waited(limit)
+        return False
+    yield env.timeout(weeks)
+    ini.waited(weeks)
+    return ini.energy > 0.0
+
+
+def wait_in_queue(env: simpy.Environment, ini: Initiative, pool: Pool,
+                  service_weeks: float) -> Generator[Any, Any, bool]:
+    """Queue for one server of ``pool``, then hold it for ``service_weeks``.
+
+    Only the time in the queue counts as waiting; the service itself is contact.
+    """
+    req = pool.request()
+    start = env.now
+    if not req.triggered:
+        limit = ini.limit(start)
+        if limit == INF:
+            yield req
+        else:
+            yield req | env.timeout(limit)
+            if not req.triggered:
+                req.cancel()
+                ini.waited(env.now - start)
+                return False
+        ini.waited(env.now - start)
+    ini.queue_weeks += env.now - start
+    if service_weeks > 0.0:
+        yield env.timeout(service_weeks)
+    pool.release(req)
+    return ini.energy > 0.0

@@ -1,0 +1,459 @@
+"""The scenario: the one validated object that is the whole input of a run.
+
+Every model parameter lives here, grouped by the actor that owns it. Each field carries
+its unit, range and source, from which docs/scenarios.md and the parameter table of
+docs/odd.md are generated. A leadership style (``scenario.style``) fills in the values it
+fixes (see :mod:`sim.styles`); anything the scenario states itself wins over the style.
+
+Bad input fails here, before any simulation starts, with the field path and the allowed
+values (:class:`ScenarioError`).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+
+from sim.styles import MANAGER_STYLES, ROLES, STYLES, deep_merge
+
+StyleName = Literal["directive", "consultative", "direction", "partner"]
+ManagerStyleName = Literal["directive", "consultative", "conversing"]
+Role = Literal["autonomous", "regie", "support", "symbol", "partner"]
+
+
+def _f(default: Any, description: str, unit: str = "-", source: str = "assumption", **kw: Any):
+    """A documented field: description, unit and source feed the generated docs."""
+    return Field(
+        default,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+        **kw,
+    )
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+
+
+class ScenarioInfo(_Group):
+    """Name, description and leadership style of the scenario."""
+
+    name: str = _f("unnamed", "Short name used in tables and reports")
+    description: str = _f("", "What the scenario represents and where it comes from")
+    style: StyleName = _f(
+        "consultative",
+        "Leadership style preset that fills in every value the scenario leaves open",
+        source="articles: directive vs direction-based leadership",
+    )
+
+
+class RunSettings(_Group):
+    """Length of a run and what it records."""
+
+    horizon_weeks: float = _f(208.0, "Observation window after warm-up (one council term)",
+                              "week", "DESIGN: one council term", gt=0, le=5200)
+    warmup_weeks: float = _f(26.0, "Warm-up before observation starts; nothing is counted",
+                             "week", ge=0, le=5200)
+    event_log: bool = _f(False, "Record the columnar event log of every initiative")
+
+
+class RoleNeeds(_Group):
+    """Probability that a new initiative needs each of the five roles."""
+
+    autonomous: float = _f(0.3, "P(initiative wants to be left alone)", "probability", ge=0, le=1)
+    regie: float = _f(0.3, "P(needs the municipality to allocate or decide)", "probability",
+                      ge=0, le=1)
+    support: float = _f(0.7, "P(needs money, subsidy or facilities)", "probability",
+                        "articles: most initiatives ask for support", ge=0, le=1)
+    symbol: float = _f(0.4, "P(needs public appreciation by the alderman)", "probability",
+                       ge=0, le=1)
+    partner: float = _f(0.4, "P(needs joint work as equals)", "probability", ge=0, le=1)
+
+
+class InitiativeSettings(_Group):
+    """Citizen initiatives: arrivals, attributes, energy, patience and frustration."""
+
+    arrival_rate: float = _f(3.0, "Arrival rate of initiatives at the initial trust level",
+                             "per week", gt=0, le=1000)
+    trust_elasticity: float = _f(
+        1.0, "Arrival rate = arrival_rate * (1 + elasticity * (trust - initial_trust))",
+        ge=0, le=10)
+    complexity_alpha: float = _f(2.0, "Beta(alpha, beta) shape of complexity (0..1)", gt=0,
+                                 le=100)
+    complexity_beta: float = _f(3.0, "Beta(alpha, beta) shape of complexity (0..1)", gt=0,
+                                le=100)
+    energy_mean: float = _f(0.7, "Mean initial energy of initiators", "0..1", gt=0, lt=1)
+    energy_concentration: float = _f(8.0, "Beta concentration of initial energy (higher: less "
+                                     "spread)", gt=0, le=1000)
+    trust_spread: float = _f(0.1, "Std. dev. of an initiator's trust around the municipal trust",
+                             "0..1", ge=0, le=1)
+    patience_weeks: float = _f(78.0, "Mean patience: the initiative stops when its journey lasts "
+                               "longer (inf = unlimited)", "week", gt=0)
+    energy_drain: float = _f(0.01, "Energy lost per week of waiting", "per week", ge=0, le=1)
+    waiting_frustration: float = _f(0.042, "Frustration added per week of waiting", "per week",
+                                    ge=0, le=1)
+    dropout_frustration: float = _f(0.2, "Frustration added when an initiative has to stop",
+                                    "0..1", ge=0, le=1)
+    dialogue_weeks: float = _f(3.0, "Mean dialogue stage length at complexity 0.5", "week", ge=0,
+                               le=520)
+    realisation_weeks: float = _f(16.0, "Mean realisation length at complexity 0.5", "week",
+                                  ge=0, le=520)
+    realisation_drain: float = _f(0.01, "Energy lost per week of realisation without the support "
+                                  "it needs", "per week", ge=0, le=1)
+    department_spread: float = _f(0.6, "Each further department is involved with probability "
+                                  "spread * complexity", "probability", ge=0, le=1)
+    dissatisfied_threshold: float = _f(
+        0.5, "Frustration at exit above which an initiative counts as dissatisfied", "0..1",
+        "national survey: 44% (very) dissatisfied", gt=0, lt=1)
+    role_needs: RoleNeeds = Field(default_factory=RoleNeeds)
+
+
+class MunicipalitySettings(_Group):
+    """The organisation: departments, front office, roles, the four conditions and trust."""
+
+    departments: int = _f(4, "Number of departments (pillars)", ge=1, le=50)
+    intake_staff: int = _f(3, "Front-office servers for intake", "servers", ge=1, le=1000)
+    intake_weeks: float = _f(0.5, "Mean intake service time (exponential)", "week", ge=0, le=52)
+    signal_weeks: float = _f(8.0, "Mean time until an unspotted initiative is noticed", "week",
+                             ge=0, le=520)
+    initial_trust: float = _f(0.5, "Citizens' trust in the municipality at the start", "0..1",
+                              ge=0, le=1)
+    trust_learning: float = _f(0.05, "Weight of each finished initiative's trust in municipal "
+                               "trust", ge=0, le=1)
+    roles_offered: list[Role] = _f(
+        ["regie", "support", "symbol"], "Roles the municipality takes towards initiatives",
+        source="articles: five roles", min_length=1)
+    clear_frames: float = _f(0.5, "Condition 1: clarity of what is possible and on what terms",
+                             "0..1", "articles: four conditions", ge=0, le=1)
+    clear_process: float = _f(0.4, "Condition 2: clear process, one point of contact", "0..1",
+                              "articles: four conditions", ge=0, le=1)
+    dialogue: float = _f(0.4, "Condition 3: dialogue as a habit", "0..1",
+                         "articles: four conditions", ge=0, le=1)
+    feedback: float = _f(0.3, "Condition 4: feedback culture", "0..1",
+                         "articles: four conditions", ge=0, le=1)
+    handoff_weeks: float = _f(2.0, "Mean delay of one handoff between departments", "week", ge=0,
+                              le=52)
+    handoff_frustration: float = _f(0.1, "Frustration added by one handoff", "0..1", ge=0, le=1)
+    handoff_energy: float = _f(0.03, "Energy lost by one handoff", "0..1", ge=0, le=1)
+    misroute_prob: float = _f(0.6, "P(an extra handoff, 'from pillar to post') when the process "
+                              "is wholly unclear; repeats", "probability", ge=0, lt=1)
+    rework_prob: float = _f(0.5, "P(decision sent back for rework) when frames are wholly "
+                            "unclear and there is no dialogue", "probability", ge=0, lt=1)
+    rework_frustration: float = _f(0.1, "Frustration added by one rework round", "0..1", ge=0,
+                                   le=1)
+    reject_prob: float = _f(0.08, "P(rejection) when every needed role is offered",
+                            "probability", ge=0, le=1)
+    reject_mismatch: float = _f(0.5, "Extra P(rejection) when no needed role is offered",
+                                "probability", ge=0, le=1)
+    reject_frustration: float = _f(0.4, "Frustration added by a rejection", "0..1", ge=0, le=1)
+    dialogue_relief: float = _f(0.5, "Share of frustration taken away by dialogue at full "
+                                "dialogue", "0..1", ge=0, le=1)
+    dialogue_energy: float = _f(0.15, "Energy renewed by dialogue at full dialogue", "0..1",
+                                ge=0, le=1)
+    feedback_relief: float = _f(0.25, "Share of frustration taken away per stage at full "
+                                "feedback", "0..1", ge=0, le=1)
+    success_trust: float = _f(0.2, "Trust gained by an initiator whose initiative succeeds",
+                              "0..1", ge=0, le=1)
+
+
+class ManagerSettings(_Group):
+    """Middle managers: a pool per department that approves decisions."""
+
+    style: ManagerStyleName = _f("consultative", "Manager style preset",
+                                 source="articles: middle managers")
+    per_department: int = _f(2, "Middle managers per department", "servers", ge=1, le=100)
+    approval_weeks: float = _f(0.25, "Mean working time of one approval (exponential)", "week",
+                               ge=0, le=52)
+    inward_share: float = _f(0.45, "Share of managers' time spent inward (internal "
+                             "coordination); approvals take 1/(1-share) longer", "0..1",
+                             "articles: directive managers spend most energy inward", ge=0,
+                             le=0.95)
+    approval_layers: int = _f(1, "Approvals in sequence before a decision", "layers", ge=1, le=5)
+    escalation_prob: float = _f(0.2, "P(a decision is escalated to the college)",
+                                "probability", ge=0, le=1)
+    rework_relief: float = _f(0.2, "Share of rework prevented by managers who converse",
+                              "0..1", ge=0, le=1)
+
+
+class RegisseurSettings(_Group):
+    """The corps of regisseurs (process directors)."""
+
+    corps_size: int = _f(2, "Number of regisseurs", "persons", ge=0, le=1000)
+    caseload: int = _f(12, "Initiatives one regisseur guides at once", "cases", ge=1, le=200)
+    mandate: bool = _f(False, "Regisseurs may direct departments (skip approval layers)",
+                       source="articles: friction drops with a real mandate")
+    scan_per_week: float = _f(0.5, "Initiatives one regisseur can spot early per week",
+                              "per week", ge=0, le=100)
+    early_signal_weeks: float = _f(1.0, "Mean time to signal for an initiative spotted early",
+                                   "week", ge=0, le=520)
+    connect_effect: float = _f(0.7, "Share of handoffs avoided when a regisseur connects the "
+                               "departments", "0..1", ge=0, le=1)
+    mandate_escalation_relief: float = _f(0.5, "Share of escalations avoided by a mandate",
+                                          "0..1", ge=0, le=1)
+
+
+class AldermanSettings(_Group):
+    """The college of aldermen: weekly meeting, symbol role, incidents and elections."""
+
+    college_size: int = _f(5, "Aldermen in the college", "persons", ge=1, le=20)
+    agenda_per_alderman: int = _f(1, "Escalated items each alderman can take per weekly meeting",
+                                  "items", ge=1, le=100)
+    symbol_prob: float = _f(0.5, "P(an alderman publicly backs a success, if the symbol role is "
+                            "offered)", "probability", ge=0, le=1)
+    symbol_trust: float = _f(0.02, "Municipal trust gained by one public backing", "0..1", ge=0,
+                             le=1)
+    incident_rate: float = _f(0.08, "Political incidents", "per week", ge=0, le=10)
+    incident_tension: float = _f(0.7, "Tension added by one incident", "tension", ge=0, le=100)
+    election_weeks: list[Annotated[float, Field(ge=0, le=5200)]] = _f([208.0], "Elections, in weeks after warm-up", "week")
+    runup_weeks: float = _f(26.0, "Length of the run-up to an election", "week", ge=0, le=520)
+    election_pressure: float = _f(0.06, "Tension added per week of run-up", "per week", ge=0,
+                                  le=100)
+
+
+class BudgetCut(_Group):
+    """A budget cut: a tension shock and support withdrawn for a while."""
+
+    week: float = _f(..., "When the cut falls, in weeks after warm-up", "week", ge=0)
+    tension: float = _f(1.0, "Tension added", "tension", ge=0, le=100)
+    support_withdrawn_weeks: float = _f(26.0, "Weeks the support role is withdrawn", "week",
+                                        ge=0, le=5200)
+
+
+class TensionSettings(_Group):
+    """The municipality's tension: what builds it and what releases it."""
+
+    base_pressure: float = _f(0.02, "Tension added every week", "per week", ge=0, le=100)
+    backlog_weight: float = _f(0.004, "Tension added per week per item waiting above the norm",
+                               "per item-week", ge=0, le=10)
+    backlog_norm: float = _f(10.0, "Waiting items the organisation takes in its stride",
+                             "items", ge=0)
+    release_rate: float = _f(0.15, "Share of tension released per week with no conditions",
+                             "per week", gt=0, le=1)
+    conditions_gain: float = _f(1.0, "Release rate grows by this factor times the mean of the "
+                                "four conditions", ge=0, le=10)
+    cuts: list[BudgetCut] = _f([], "Budget cuts")
+
+
+class FallbackSettings(_Group):
+    """Falling back into the directing role when tension runs high (hysteresis)."""
+
+    enabled: bool = _f(True, "Whether the municipality falls back under tension",
+                       source="articles: the biggest risk")
+    upper: float = _f(1.0, "Tension above which the municipality falls back", "tension", gt=0,
+                      le=1000)
+    lower: float = _f(0.4, "Tension below which it returns to its own style", "tension", ge=0,
+                      le=1000)
+    frustration_jump: float = _f(0.35, "Frustration added to every active initiative at a "
+                                 "fallback", "0..1", "articles: experienced as betrayal", ge=0,
+                                 le=1)
+    trust_loss: float = _f(0.2, "Trust lost by every active initiator at a fallback", "0..1",
+                           ge=0, le=1)
+    energy_loss: float = _f(0.3, "Energy lost by every active initiative at a fallback", "0..1",
+                            ge=0, le=1)
+    quit_share: float = _f(0.5, "An initiative hit by a fallback stops with probability "
+                           "quit_share * (1 - its trust after the loss)", "probability",
+                           "articles: initiatives stop", ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> FallbackSettings:
+        if self.lower >= self.upper:
+            raise ValueError(
+                f"lower must be below upper (hysteresis), got lower={self.lower}, "
+                f"upper={self.upper}"
+            )
+        return self
+
+
+class Scenario(_Group):
+    """A complete, validated scenario: the only input of :func:`sim.simulate`."""
+
+    scenario: ScenarioInfo = Field(default_factory=ScenarioInfo)
+    run: RunSettings = Field(default_factory=RunSettings)
+    initiatives: InitiativeSettings = Field(default_factory=InitiativeSettings)
+    municipality: MunicipalitySettings = Field(default_factory=MunicipalitySettings)
+    middle_managers: ManagerSettings = Field(default_factory=ManagerSettings)
+    regisseurs: RegisseurSettings = Field(default_factory=RegisseurSettings)
+    aldermen: AldermanSettings = Field(default_factory=AldermanSettings)
+    tension: TensionSettings = Field(default_factory=TensionSettings)
+    fallback: FallbackSettings = Field(default_factory=FallbackSettings)
+
+    _input: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _apply_style(cls, data: Any, handler: Any) -> Scenario:
+        """Fill in the style preset, then the manager-style preset, under the given values.
+
+        The input as given is kept, so that :meth:`with_changes` can re-apply a new style.
+        """
+        if not isinstance(data, dict):
+            return handler(data)
+        given = copy.deepcopy(data)
+        info = data.get("scenario", {})
+        style = info.get("style", "consultative") if isinstance(info, dict) else None
+        if isinstance(style, str) and style in STYLES:
+            data = deep_merge(STYLES[style], data)
+        managers = data.get("middle_managers", {})
+        mstyle = managers.get("style") if isinstance(managers, dict) else None
+        if isinstance(mstyle, str) and mstyle in MANAGER_STYLES:
+            data = deep_merge({"middle_managers": MANAGER_STYLES[mstyle]}, data)
+        model = handler(data)
+        model._input = given
+        return model
+
+    def digest(self) -> str:
+        """A short hash of the resolved scenario, for provenance and result keys."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
+        """A copy with dotted-key changes applied (``{"fallback.enabled": False}``), revalidated.
+
+        Changes apply on top of the input as given, with the style applied again, so
+        changing ``scenario.style`` gives that style's values for all that is not stated.
+        """
+        data = copy.deepcopy(self._input) if self._input is not None else {}
+        for dotted, value in changes.items():
+            set_dotted(data, dotted, value)
+        return build_scenario(data)
+
+
+def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``data["a"]["b"] = value`` for ``dotted == "a.b"``, creating sub-tables."""
+    *parents, leaf = dotted.split(".")
+    node = data
+    for key in parents:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise ScenarioError([f"{dotted}: '{key}' is a value, not a table"])
+    node[leaf] = value
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input; ``problems`` holds one readable line per problem."""
+
+    def __init__(self, problems: list[str], source: str | None = None) -> None:
+        self.problems = problems
+        self.source = source
+        where = f" in {source}" if source else ""
+        super().__init__(f"invalid scenario{where}:\n  " + "\n  ".join(problems))
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """One error of a pydantic ValidationError as ``path: what is allowed, got value``."""
+    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    kind = error["type"]
+    ctx = error.get("ctx", {}) or {}
+    got = error.get("input")
+    bounds = {"greater_than": "> {gt}", "greater_than_equal": ">= {ge}", "less_than": "< {lt}",
+              "less_than_equal": "<= {le}"}
+    if kind in bounds:
+        what = "must be " + bounds[kind].format(**ctx)
+    elif kind == "literal_error":
+        what = f"must be one of {ctx.get('expected')}"
+    elif kind == "extra_forbidden":
+        what = "unknown key"
+    elif kind == "missing":
+        what = "required"
+    elif kind == "value_error":
+        return str(ctx.get("error", error["msg"])) if not loc else (
+            f"{loc}: {ctx.get('error', error['msg'])}")
+    else:
+        what = error["msg"][0].lower() + error["msg"][1:]
+    shown = repr(got) if isinstance(got, str) else got
+    suffix = "" if kind in ("missing",) or isinstance(got, dict) else f", got {shown}"
+    return f"{loc}: {what}{suffix}"
+
+
+def build_scenario(data: dict[str, Any], source: str | None = None) -> Scenario:
+    """Validate a nested dictionary into a :class:`Scenario`, or raise :class:`ScenarioError`."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError([_describe(e) for e in err.errors()], source) from None
+
+
+assert set(ROLES) == set(Role.__args__)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- scenario files
+MAX_EXTENDS_DEPTH = 32
+
+
+def read_scenario_file(path: str | Path) -> dict[str, Any]:
+    """Read a TOML scenario file, following ``extends`` (relative to the file).
+
+    Returns the merged raw tables (a ``[sweep]`` table stays in the result). Cycles,
+    missing files, bad UTF-8 and TOML syntax errors raise :class:`ScenarioError`.
+    """
+    return _read_chain(Path(path), ())
+
+
+def _read_chain(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    where = str(path)
+    try:
+        resolved = path.resolve(strict=True)
+    except (FileNotFoundError, OSError):
+        via = f" (extended by {chain[-1]})" if chain else ""
+        raise ScenarioError([f"file not found: {path}{via}"], where) from None
+    if resolved in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, resolved))
+        raise ScenarioError([f"extends: cycle {cycle}"], where)
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError([f"extends: chain deeper than {MAX_EXTENDS_DEPTH} files"], where)
+    try:
+        text = resolved.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError([f"not valid UTF-8 at byte {err.start}"], where) from None
+    except OSError as err:
+        raise ScenarioError([f"cannot read: {err.strerror}"], where) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError([f"TOML syntax: {err}"], where) from None
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError([f"extends: must be a file name (string), got {parent!r}"], where)
+    base = _read_chain(resolved.parent / parent, (*chain, resolved))
+    return deep_merge(base, data)
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``"a.b=value"`` -> ``("a.b", value)``, the value read as TOML (a bare word is a string)."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ScenarioError([f"--set {text!r}: expected KEY=VALUE, e.g. fallback.enabled=false"])
+    raw = raw.strip()
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] | dict[str, Any] = ()) -> Scenario:
+    """Read, merge, override and validate a scenario file (its ``[sweep]`` is ignored here)."""
+    data = read_scenario_file(path)
+    data.pop("sweep", None)
+    changes = overrides if isinstance(overrides, dict) else dict(
+        parse_assignment(o) for o in overrides)
+    for dotted, value in changes.items():
+        set_dotted(data, dotted, value)
+    return build_scenario(data, str(path))

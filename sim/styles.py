@@ -1,0 +1,107 @@
+"""Named leadership styles: presets that set every actor at once.
+
+A style is a nested dictionary of scenario values, merged under whatever the scenario
+file states itself, so a scenario can take a style and still override any single value.
+Middle managers have their own three styles (directive, consultative, conversing); a
+leadership style picks one of them and the manager style fills in the manager values.
+
+The values are assumptions grounded in the source articles (see docs/odd.md): a directive
+municipality controls and approves top-down through managers who spend most energy inward;
+a direction-based ("regie") municipality has a corps of regisseurs with a mandate,
+conversing managers and dialogue as a habit; a partner municipality adds joint work as
+equals and the strongest four conditions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROLES: tuple[str, ...] = ("autonomous", "regie", "support", "symbol", "partner")
+"""The five roles of the municipality towards an initiative."""
+
+MANAGER_STYLES: dict[str, dict[str, Any]] = {
+    "directive": {
+        "inward_share": 0.60,
+        "approval_layers": 2,
+        "escalation_prob": 0.40,
+        "rework_relief": 0.0,
+    },
+    "consultative": {
+        "inward_share": 0.45,
+        "approval_layers": 1,
+        "escalation_prob": 0.20,
+        "rework_relief": 0.2,
+    },
+    "conversing": {
+        "inward_share": 0.30,
+        "approval_layers": 1,
+        "escalation_prob": 0.10,
+        "rework_relief": 0.5,
+    },
+}
+
+STYLES: dict[str, dict[str, Any]] = {
+    "directive": {
+        "municipality": {
+            "roles_offered": ["regie", "support"],
+            "clear_frames": 0.5,
+            "clear_process": 0.3,
+            "dialogue": 0.1,
+            "feedback": 0.1,
+        },
+        "middle_managers": {"style": "directive"},
+        "regisseurs": {"corps_size": 0, "mandate": False},
+    },
+    "consultative": {
+        "municipality": {
+            "roles_offered": ["regie", "support", "symbol"],
+            "clear_frames": 0.5,
+            "clear_process": 0.4,
+            "dialogue": 0.4,
+            "feedback": 0.3,
+        },
+        "middle_managers": {"style": "consultative"},
+        "regisseurs": {"corps_size": 2, "mandate": False},
+    },
+    "direction": {
+        "municipality": {
+            "roles_offered": ["autonomous", "regie", "support", "symbol", "partner"],
+            "clear_frames": 0.7,
+            "clear_process": 0.7,
+            "dialogue": 0.7,
+            "feedback": 0.6,
+        },
+        "middle_managers": {"style": "conversing"},
+        "regisseurs": {"corps_size": 6, "mandate": True},
+    },
+    "partner": {
+        "municipality": {
+            "roles_offered": ["autonomous", "support", "symbol", "partner"],
+            "clear_frames": 0.8,
+            "clear_process": 0.8,
+            "dialogue": 0.9,
+            "feedback": 0.8,
+        },
+        "middle_managers": {"style": "conversing"},
+        "regisseurs": {"corps_size": 6, "mandate": True},
+    },
+}
+"""Leadership style presets, by name."""
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``base`` with ``override`` merged in, recursing into sub-tables."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def style_settings(style: str) -> dict[str, Any]:
+    """Every value a leadership style fixes, manager-style values included (for display)."""
+    preset = STYLES[style]
+    managers = MANAGER_STYLES[preset["middle_managers"]["style"]]
+    return deep_merge(preset, {"middle_managers": managers})
