@@ -1,0 +1,127 @@
+"""The model: reproducibility, common random numbers, bookkeeping and mechanisms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import simulate
+from tests.conftest import short
+
+
+def test_same_seed_same_numbers_bit_for_bit(tiny) -> None:
+    a, b = simulate(tiny, 11), simulate(tiny, 11)
+    assert a.summary == b.summary or _nan_equal(a.summary, b.summary)
+    pd.testing.assert_frame_equal(a.series, b.series, check_exact=True)
+    pd.testing.assert_frame_equal(a.initiatives, b.initiatives, check_exact=True)
+
+
+def test_other_seed_other_numbers(tiny) -> None:
+    assert simulate(tiny, 1).initiatives["arrival_week"].tolist() != simulate(
+        tiny, 2).initiatives["arrival_week"].tolist()
+
+
+def _nan_equal(x: dict, y: dict) -> bool:
+    return x.keys() == y.keys() and all(
+        (isinstance(v, float) and math.isnan(v) and math.isnan(y[k])) or v == y[k]
+        for k, v in x.items())
+
+
+def test_common_random_numbers_same_citizens_across_styles() -> None:
+    """With arrivals independent of trust, every style meets the same initiatives."""
+    frames = [simulate(short(style, initiatives={"trust_elasticity": 0.0}), 5).initiatives
+              for style in ("directive", "direction", "partner")]
+    for other in frames[1:]:
+        assert other["id"].tolist() == frames[0]["id"].tolist()
+        np.testing.assert_array_equal(other["arrival_week"], frames[0]["arrival_week"])
+
+
+def test_fallback_off_changes_nothing_before_the_first_episode() -> None:
+    on = simulate(short("direction"), 3)
+    off = simulate(short("direction", fallback={"enabled": False}), 3)
+    first = on.episodes["start_week"].min() if len(on.episodes) else math.inf
+    before = on.series["week"] < first
+    pd.testing.assert_series_equal(on.series.loc[before, "tension"],
+                                   off.series.loc[before, "tension"])
+
+
+@pytest.mark.parametrize("style", ["directive", "consultative", "direction", "partner"])
+def test_every_counted_initiative_is_accounted_for(style: str) -> None:
+    r = simulate(short(style), 2)
+    s, df = r.summary, r.initiatives
+    assert s["arrivals"] == len(df) == s["finished"] + s["in_progress"]
+    assert s["finished"] == s["successes"] + s["rejected"] + s["dropouts"]
+    assert s["dropouts"] == sum(s[f"dropouts_{st}"] for st in
+                                ("signal", "intake", "dialogue", "decision", "realisation"))
+    assert set(df["outcome"]) <= {"success", "rejected", "dropout", "in_progress"}
+    for key in ("success_rate", "share_dissatisfied", "manager_inward_share",
+                "utilisation_front_office", "utilisation_managers", "utilisation_college"):
+        assert 0.0 <= s[key] <= 1.0, key
+    assert df["frustration"].between(0, 1).all()
+
+
+def test_series_has_one_row_per_week() -> None:
+    sc = short()
+    r = simulate(sc, 1)
+    assert len(r.series) == int(sc.run.horizon_weeks)
+    assert r.series["week"].iloc[0] == 0.0
+    assert r.series["trust"].between(0, 1).all()
+
+
+def test_fallback_follows_hysteresis() -> None:
+    sc = short("direction", fallback={"upper": 0.6, "lower": 0.3},
+               aldermen={"incident_rate": 0.3})
+    r = simulate(sc, 4)
+    s = r.series
+    assert s["fallback"].any(), "this much pressure must cause a fallback"
+    entered = s["fallback"] & ~s["fallback"].shift(1, fill_value=False)
+    left = ~s["fallback"] & s["fallback"].shift(1, fill_value=False)
+    assert (s.loc[entered, "tension"] > 0.6).all()
+    assert (s.loc[left, "tension"] < 0.3).all()
+    assert r.summary["fallback_episodes"] == len(r.episodes[r.episodes["start_week"] >= 0])
+    assert r.summary["fallback_weeks"] > 0
+
+
+def test_fallback_hits_active_initiatives() -> None:
+    sc = short("direction", fallback={"upper": 0.6, "lower": 0.3},
+               aldermen={"incident_rate": 0.3})
+    r = simulate(sc, 4)
+    assert (r.episodes["initiatives_hit"] > 0).all()
+    assert r.summary["initiatives_hit_by_fallback"] > 0
+
+
+def test_fallback_disabled_means_no_episodes() -> None:
+    r = simulate(short("direction", fallback={"enabled": False},
+                       aldermen={"incident_rate": 0.5}), 4)
+    assert r.summary["fallback_episodes"] == 0
+    assert not r.series["fallback"].any()
+
+
+def test_directive_inward_share_is_reported() -> None:
+    r = simulate(short("directive", fallback={"enabled": False}), 1)
+    assert r.summary["manager_inward_share"] == pytest.approx(0.6)
+
+
+def test_budget_cut_raises_tension() -> None:
+    base = short("direction", fallback={"enabled": False})
+    cut = base.with_changes({"tension.cuts": [{"week": 10.0, "tension": 2.0}]})
+    a, b = simulate(base, 1).series, simulate(cut, 1).series
+    week = 11.0
+    assert b.loc[b.week == week, "tension"].item() > a.loc[a.week == week, "tension"].item() + 1
+
+
+def test_event_log_only_on_request(tiny) -> None:
+    assert simulate(tiny, 1).log is None
+    log = simulate(tiny.with_changes({"run.event_log": True}), 1).log
+    assert log is not None and len(log) > 0
+    assert {"arrive", "signalled"} <= set(log["event"])
+    assert log["week"].is_monotonic_increasing
+
+
+def test_event_log_does_not_change_results(tiny) -> None:
+    a = simulate(tiny, 9).summary
+    b = simulate(tiny.with_changes({"run.event_log": True}), 9).summary
+    assert _nan_equal(a, b)
