@@ -104,8 +104,9 @@ class InitiativeSettings(_Group):
     patience_weeks: float = _f(78.0, "Mean patience: the initiative stops when its journey lasts "
                                "longer (inf = unlimited)", "week", gt=0)
     energy_drain: float = _f(0.01, "Energy lost per week of waiting", "per week", ge=0, le=1)
-    waiting_frustration: float = _f(0.042, "Frustration added per week of waiting", "per week",
-                                    ge=0, le=1)
+    waiting_frustration: float = _f(0.039, "Frustration added per week of waiting", "per week",
+                                    "calibrated to the survey's 44% dissatisfied "
+                                    "(experiments/calibrate.py)", ge=0, le=1)
     dropout_frustration: float = _f(0.2, "Frustration added when an initiative has to stop",
                                     "0..1", ge=0, le=1)
     dialogue_weeks: float = _f(3.0, "Mean dialogue stage length at complexity 0.5", "week", ge=0,
@@ -132,8 +133,11 @@ class MunicipalitySettings(_Group):
                              ge=0, le=520)
     initial_trust: float = _f(0.5, "Citizens' trust in the municipality at the start", "0..1",
                               ge=0, le=1)
-    trust_learning: float = _f(0.05, "Weight of each finished initiative's trust in municipal "
+    trust_learning: float = _f(0.02, "Weight of each finished initiative's trust in municipal "
                                "trust", ge=0, le=1)
+    trust_recovery: float = _f(0.03, "Share of the gap to initial_trust that closes each week "
+                               "(everything else the municipality does)", "per week", ge=0,
+                               le=1)
     roles_offered: list[Role] = _f(
         ["regie", "support", "symbol"], "Roles the municipality takes towards initiatives",
         source="articles: five roles", min_length=1)
@@ -218,7 +222,8 @@ class AldermanSettings(_Group):
                              le=1)
     incident_rate: float = _f(0.08, "Political incidents", "per week", ge=0, le=10)
     incident_tension: float = _f(0.7, "Tension added by one incident", "tension", ge=0, le=100)
-    election_weeks: list[Annotated[float, Field(ge=0, le=5200)]] = _f([208.0], "Elections, in weeks after warm-up", "week")
+    election_weeks: list[Annotated[float, Field(ge=0, le=5200)]] = _f(
+        [208.0], "Elections, in weeks after warm-up", "week")
     runup_weeks: float = _f(26.0, "Length of the run-up to an election", "week", ge=0, le=520)
     election_pressure: float = _f(0.06, "Tension added per week of run-up", "per week", ge=0,
                                   le=100)
@@ -355,7 +360,8 @@ class ScenarioError(ValueError):
 
 def _describe(error: dict[str, Any]) -> str:
     """One error of a pydantic ValidationError as ``path: what is allowed, got value``."""
-    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+    loc = loc.lstrip(".")
     kind = error["type"]
     ctx = error.get("ctx", {}) or {}
     got = error.get("input")

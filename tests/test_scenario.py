@@ -65,7 +65,7 @@ def test_bad_input_names_field_and_allowed_values(data: dict, field: str, allowe
 
 
 def test_simulate_validates_dicts_before_running() -> None:
-    with pytest.raises(ScenarioError, match="initiatives.arrival_rate"):
+    with pytest.raises(ScenarioError, match=r"initiatives\.arrival_rate"):
         simulate({"initiatives": {"arrival_rate": -3}}, seed=1)
 
 

@@ -101,22 +101,3 @@ def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | Non
                 on_result(out)
             bar.advance()
     return [done[s.key] for s in specs]
-
-
-@dataclass
-class Batch:
-    """The tables of a finished batch."""
-
-    runs: pd.DataFrame
-    series: pd.DataFrame
-
-
-def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
-              backend: str = "process", workers: int | None = None,
-              progress: bool = False) -> Batch:
-    """Run every scenario ``reps`` times on common random numbers and collect the tables."""
-    if reps < 1:
-        raise ValueError(f"reps: must be >= 1, got {reps}")
-    outputs = run_specs(plan(scenarios, reps, seed), backend, workers, progress)
-    return Batch(runs=pd.DataFrame([o.row for o in outputs]),
-                 series=pd.concat([o.series for o in outputs], ignore_index=True))

@@ -129,7 +129,7 @@ class Initiatives:
     def _new(self, k: int) -> Initiative:
         """Candidate k becomes an initiative: its attributes come from its own draws."""
         w = self.world
-        ic, mc = self.cfg, self.mun_cfg
+        ic, _mc = self.cfg, self.mun_cfg
         attrs, roles, exps, unis = self.draws.get(k)
         now = w.env.now
         ini = Initiative(k, now, now >= w.warmup)
@@ -274,7 +274,7 @@ class Initiatives:
             ini.add_frustration(self.cfg.dropout_frustration)
         if ini.regisseur:
             w.regisseurs.release()
-        exit_trust = min(1.0, max(0.0, ini.trust - 0.5 * ini.frustration))
+        exit_trust = ini.trust * (1.0 - 0.5 * ini.frustration)
         w.municipality.learn_trust(exit_trust)
         w.log.add(now, "initiative", ini.ident, outcome, ini.stage, ini.frustration)
         if not ini.counted:

@@ -1,8 +1,10 @@
 """The municipality as a whole: trust, tension, and falling back into the directing role.
 
 **Trust** is the citizens' trust in the municipality (0..1). It sets how many initiatives
-come forward, moves towards the trust of every initiator whose journey ends, and rises
-when an alderman backs a success in public.
+come forward, moves towards the trust of every initiator whose journey ends (their trust
+times one minus half their frustration), rises when an alderman backs a success in
+public, and each week drifts back towards its initial level (everything else the
+municipality does anchors it).
 
 **Tension** builds from a base pressure, political incidents, the run-up to elections,
 budget cuts and a backlog of waiting items, and is released each week at a rate that
@@ -183,6 +185,8 @@ class Municipality:
             pressure = (tc.base_pressure + w.college.election_pressure(env.now)
                         + tc.backlog_weight * max(0.0, backlog - tc.backlog_norm))
             self.tension = self.tension * (1.0 - self.release_rate()) + pressure
+            m = cfg.municipality
+            self.trust += m.trust_recovery * (m.initial_trust - self.trust)
             if fc.enabled and not self.in_fallback and self.tension > fc.upper:
                 self._fall_back()
             elif self.in_fallback and self.tension < fc.lower:

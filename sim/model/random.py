@@ -67,7 +67,7 @@ class CandidateDraws:
 class PrivateSupply:
     """An initiative's own random numbers; past its supply it draws from the overflow stream."""
 
-    __slots__ = ("_exps", "_unis", "_ie", "_iu", "_overflow")
+    __slots__ = ("_exps", "_ie", "_iu", "_overflow", "_unis")
 
     def __init__(self, exps: list[float], unis: list[float],
                  overflow: np.random.Generator) -> None:

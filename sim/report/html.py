@@ -1,0 +1,114 @@
+"""The HTML report of a batch: one self-contained file (plotly.js inlined, opens offline)."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from sim.analysis import paired_differences, summarise
+from sim.report import figures
+from sim.report.labels import LANGS, label
+
+HEADLINE = ["success_rate", "share_dissatisfied", "frustration", "weeks_to_decision",
+            "handoffs_per_initiative", "fallback_episodes", "fallback_weeks", "mean_trust"]
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px;
+       color: #222; font-size: 17px; line-height: 1.45; }
+h1 { font-size: 2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #ddd; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: 16px; }
+th, td { padding: .35rem .8rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.ci { color: #666; font-size: 14px; }
+pre { background: #f6f6f6; padding: 1rem; overflow-x: auto; font-size: 13px; }
+details { margin: .5rem 0; }
+"""
+
+
+def headline_table(summary: pd.DataFrame, outcomes: list[str], lang: str) -> str:
+    """HTML table: a row per scenario, a column per outcome, 'mean [low, high]'."""
+    scenarios = list(dict.fromkeys(summary["scenario"]))
+    head = "".join(f"<th>{html.escape(label(o, lang))}</th>" for o in outcomes)
+    rows = []
+    for name in scenarios:
+        cells = []
+        for o in outcomes:
+            hit = summary[(summary["scenario"] == name) & (summary["outcome"] == o)]
+            if hit.empty:
+                cells.append("<td>–</td>")
+                continue
+            r = hit.iloc[0]
+            cells.append(f"<td>{_fmt(r['mean'])}<br><span class='ci'>[{_fmt(r['ci_low'])}, "
+                         f"{_fmt(r['ci_high'])}]</span></td>")
+        rows.append(f"<tr><td><b>{html.escape(str(name))}</b></td>{''.join(cells)}</tr>")
+    return (f"<table><tr><th>{label('scenario', lang)}</th>{head}</tr>"
+            f"{''.join(rows)}</table>")
+
+
+def _fmt(x: float) -> str:
+    return "–" if pd.isna(x) else f"{x:.3g}"
+
+
+def _figure(fig: go.Figure) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False,
+                       config={"displaylogo": False, "responsive": True})
+
+
+def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None = None,
+                 manifest: dict[str, Any] | None = None, lang: str = "en",
+                 title: str | None = None, outcomes: list[str] | None = None) -> str:
+    """The report as one HTML string."""
+    if lang not in LANGS:
+        raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
+    outcomes = [o for o in (outcomes or HEADLINE) if o in runs.columns]
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    reference = reference or scenarios[0]
+    summary = summarise(runs, outcomes)
+    reps = int(runs.groupby("scenario").size().min())
+    parts = [f"<h1>{html.escape(title or label('title', lang))}</h1>",
+             f"<p>{len(scenarios)} scenario(s) × {reps} {label('replications', lang)}.</p>",
+             f"<h2>{label('headline', lang)}</h2>", headline_table(summary, outcomes, lang),
+             f"<h2>{label('outcomes', lang)}</h2>",
+             _figure(figures.outcome_bars(summary, outcomes, lang))]
+    if len(scenarios) > 1:
+        diffs = paired_differences(runs, outcomes, reference)
+        parts += [f"<h2>{label('differences', lang)} <i>{html.escape(reference)}</i></h2>",
+                  _figure(figures.difference_plot(diffs, lang))]
+    if not series.empty:
+        parts += [f"<h2>{label('series', lang)}</h2>", _figure(figures.series_plot(series, lang))]
+    if manifest:
+        parts += [f"<h2>{label('appendix', lang)}</h2>", _appendix(manifest)]
+    parts.append(f"<p class='ci'>{label('made', lang)}.</p>")
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title or label('title', lang))}</title>"
+            f"<style>{STYLE}</style><script>{get_plotlyjs()}</script></head>"
+            f"<body>{''.join(parts)}</body></html>")
+
+
+def _appendix(manifest: dict[str, Any]) -> str:
+    blocks = []
+    for name, info in manifest.get("scenarios", {}).items():
+        text = json.dumps(info.get("resolved", {}), indent=2)
+        blocks.append(f"<details><summary>{html.escape(name)} ({info.get('hash', '')})"
+                      f"</summary><pre>{html.escape(text)}</pre></details>")
+    rest = {k: v for k, v in manifest.items() if k not in ("scenarios", "seeds")}
+    blocks.append(f"<details><summary>manifest</summary><pre>"
+                  f"{html.escape(json.dumps(rest, indent=2, default=str))}</pre></details>")
+    return "".join(blocks)
+
+
+def write_report(path: str | Path, runs: pd.DataFrame, series: pd.DataFrame,
+                 **kwargs: Any) -> Path:
+    """Write the report to ``path`` (atomically) and return the path."""
+    path = Path(path)
+    text = build_report(runs, series, **kwargs)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,68 @@
+"""Words shown to people: outcome names and report text, in English and Dutch."""
+
+from __future__ import annotations
+
+LANGS = ("en", "nl")
+
+OUTCOMES: dict[str, dict[str, str]] = {
+    "arrivals": {"en": "Initiatives arrived", "nl": "Binnengekomen initiatieven"},
+    "successes": {"en": "Successes", "nl": "Geslaagd"},
+    "success_rate": {"en": "Success rate", "nl": "Slagingspercentage"},
+    "rejected": {"en": "Rejected", "nl": "Afgewezen"},
+    "dropouts": {"en": "Dropouts", "nl": "Afgehaakt"},
+    "in_progress": {"en": "Still in progress", "nl": "Nog onderweg"},
+    "frustration": {"en": "Frustration at exit", "nl": "Frustratie bij afloop"},
+    "share_dissatisfied": {"en": "Share dissatisfied", "nl": "Aandeel ontevreden"},
+    "weeks_to_decision": {"en": "Weeks to decision", "nl": "Weken tot besluit"},
+    "weeks_to_realisation": {"en": "Weeks of realisation", "nl": "Weken uitvoering"},
+    "handoffs_per_initiative": {"en": "Handoffs per initiative",
+                                "nl": "Overdrachten per initiatief"},
+    "fallback_episodes": {"en": "Fallback episodes", "nl": "Terugval-episodes"},
+    "fallback_weeks": {"en": "Weeks in fallback", "nl": "Weken in terugval"},
+    "mean_trust": {"en": "Mean trust", "nl": "Gemiddeld vertrouwen"},
+    "mean_tension": {"en": "Mean tension", "nl": "Gemiddelde spanning"},
+    "public_successes": {"en": "Successes backed in public",
+                         "nl": "Publiek gesteunde successen"},
+    "manager_inward_share": {"en": "Managers' inward share",
+                             "nl": "Naar binnen gerichte tijd managers"},
+    "utilisation_front_office": {"en": "Front office utilisation",
+                                 "nl": "Bezetting frontoffice"},
+    "utilisation_managers": {"en": "Managers' utilisation", "nl": "Bezetting managers"},
+    "utilisation_regisseurs": {"en": "Regisseurs' caseload used",
+                               "nl": "Benutte caseload regisseurs"},
+    "utilisation_college": {"en": "College agenda used", "nl": "Benutte collegeagenda"},
+    "trust": {"en": "Trust", "nl": "Vertrouwen"},
+    "tension": {"en": "Tension", "nl": "Spanning"},
+    "fallback": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"en": "regiesim report", "nl": "regiesim-rapport"},
+    "headline": {"en": "Headline (mean and 95% confidence interval over replications)",
+                 "nl": "Kerncijfers (gemiddelde en 95%-betrouwbaarheidsinterval over "
+                       "replicaties)"},
+    "scenario": {"en": "Scenario", "nl": "Scenario"},
+    "outcomes": {"en": "Outcomes per scenario", "nl": "Uitkomsten per scenario"},
+    "differences": {"en": "Paired differences against",
+                    "nl": "Gepaarde verschillen ten opzichte van"},
+    "series": {"en": "Trust and tension week by week (mean over replications; shaded: share "
+                     "of runs in fallback)",
+               "nl": "Vertrouwen en spanning per week (gemiddelde over replicaties; gearceerd: "
+                     "aandeel runs in terugval)"},
+    "week": {"en": "Week", "nl": "Week"},
+    "difference": {"en": "Difference", "nl": "Verschil"},
+    "appendix": {"en": "Appendix: resolved scenarios and provenance",
+                 "nl": "Bijlage: volledige scenario's en herkomst"},
+    "replications": {"en": "replications", "nl": "replicaties"},
+    "made": {"en": "Made by regiesim", "nl": "Gemaakt met regiesim"},
+    "journeys": {"en": "Journeys of initiatives (mean per run)",
+                 "nl": "Route van initiatieven (gemiddeld per run)"},
+    "frustration_dist": {"en": "Frustration at exit (all runs)",
+                         "nl": "Frustratie bij afloop (alle runs)"},
+}
+
+
+def label(key: str, lang: str) -> str:
+    """The display name of an outcome or a text key (the key itself if unknown)."""
+    table = OUTCOMES.get(key) or TEXT.get(key)
+    return table[lang] if table else key
