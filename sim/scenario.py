@@ -65,7 +65,7 @@ class RunSettings(_Group):
     """Length of a run and what it records."""
 
     horizon_weeks: float = _f(208.0, "Observation window after warm-up (one council term)",
-                              "week", "DESIGN: one council term", gt=0, le=5200)
+                              "week", "a Dutch council term is four years", gt=0, le=5200)
     warmup_weeks: float = _f(26.0, "Warm-up before observation starts; nothing is counted",
                              "week", ge=0, le=5200)
     event_log: bool = _f(False, "Record the columnar event log of every initiative")

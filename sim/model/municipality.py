@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -36,11 +37,64 @@ from sim.styles import MANAGER_STYLES, STYLES
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
     from sim.model.world import World
+    from sim.scenario import Scenario
 
 DIRECTIVE_MANAGERS = MANAGER_STYLES["directive"]
 DIRECTIVE_CONDITIONS = STYLES["directive"]["municipality"]
 SERIES_COLUMNS = ("week", "trust", "tension", "fallback", "active", "arrival_rate",
                   "queue_front_office", "queue_managers", "queue_college")
+
+
+@dataclass(frozen=True)
+class Regime:
+    """The settings in force: the municipality's own style, or the directing role.
+
+    In the directing role every value takes the more directive of the municipality's own
+    and the directive preset's: more approval layers and escalations, managers more
+    inward, less dialogue and feedback, no mandate, regie instead of partner work.
+    """
+
+    approval_layers: int
+    escalation_prob: float
+    mandate: bool
+    inward_share: float
+    dialogue: float
+    feedback: float
+    rework_prob: float
+    release_rate: float
+    offered: frozenset[str]
+
+    @classmethod
+    def of(cls, cfg: Scenario, fallback: bool) -> Regime:
+        m, mm, tc = cfg.municipality, cfg.middle_managers, cfg.tension
+        dm, dc = DIRECTIVE_MANAGERS, DIRECTIVE_CONDITIONS
+
+        def more(own: float, directive: float) -> float:
+            return max(own, directive) if fallback else own
+
+        def less(own: float, directive: float) -> float:
+            return min(own, directive) if fallback else own
+
+        dialogue, feedback = less(m.dialogue, dc["dialogue"]), less(m.feedback, dc["feedback"])
+        relief = less(mm.rework_relief, dm["rework_relief"])
+        conditions = m.clear_frames + m.clear_process + dialogue + feedback
+        offered = frozenset(m.roles_offered)
+        if fallback:
+            offered = (offered - {"partner", "autonomous"}) | {"regie"}
+        return cls(
+            approval_layers=int(more(mm.approval_layers, dm["approval_layers"])),
+            escalation_prob=more(mm.escalation_prob, dm["escalation_prob"]),
+            mandate=cfg.regisseurs.mandate and not fallback,
+            inward_share=more(mm.inward_share, dm["inward_share"]),
+            dialogue=dialogue,
+            feedback=feedback,
+            # unclear frames send decisions back; dialogue and conversing managers prevent it
+            rework_prob=m.rework_prob * (1.0 - m.clear_frames) * (1.0 - 0.6 * dialogue)
+            * (1.0 - relief),
+            # tension is released faster the stronger the four conditions in force
+            release_rate=min(1.0, tc.release_rate * (1.0 + tc.conditions_gain * conditions / 4)),
+            offered=offered,
+        )
 
 
 def _ident(ini: Initiative) -> int:
@@ -60,9 +114,9 @@ class Municipality:
         self.episodes: list[dict[str, float]] = []
         self.support_back_at = -math.inf
         self.series: dict[str, list] = {k: [] for k in SERIES_COLUMNS}
-        m = cfg.municipality
-        self._offered = frozenset(m.roles_offered)
-        self._offered_fallback = (self._offered - {"partner", "autonomous"}) | {"regie"}
+        self.own_regime = Regime.of(cfg, fallback=False)
+        self.fallback_regime = Regime.of(cfg, fallback=True)
+        self.regime = self.own_regime
 
     def start(self) -> None:
         env = self.world.env
@@ -75,59 +129,34 @@ class Municipality:
         pass
 
     # -------------------------------------------------------- the style in force
-    def _own_or_directive(self, own: float, directive: float, directive_higher: bool) -> float:
-        if not self.in_fallback:
-            return own
-        return max(own, directive) if directive_higher else min(own, directive)
-
     def approval_layers(self, ini: Initiative) -> int:
         """Approvals a decision needs; a regisseur with a mandate takes it through in one."""
-        mm = self.cfg.middle_managers
-        if ini.regisseur and self.cfg.regisseurs.mandate and not self.in_fallback:
-            return 1
-        return int(self._own_or_directive(mm.approval_layers,
-                                          DIRECTIVE_MANAGERS["approval_layers"], True))
+        r = self.regime
+        return 1 if ini.regisseur and r.mandate else r.approval_layers
 
     def escalation_prob(self, ini: Initiative) -> float:
-        p = self._own_or_directive(self.cfg.middle_managers.escalation_prob,
-                                   DIRECTIVE_MANAGERS["escalation_prob"], True)
-        rc = self.cfg.regisseurs
-        if ini.regisseur and rc.mandate and not self.in_fallback:
-            p *= 1.0 - rc.mandate_escalation_relief
-        return p
+        r = self.regime
+        if ini.regisseur and r.mandate:
+            return r.escalation_prob * (1.0 - self.cfg.regisseurs.mandate_escalation_relief)
+        return r.escalation_prob
 
     def inward_share(self) -> float:
-        return self._own_or_directive(self.cfg.middle_managers.inward_share,
-                                      DIRECTIVE_MANAGERS["inward_share"], True)
+        return self.regime.inward_share
 
     def dialogue(self) -> float:
-        return self._own_or_directive(self.cfg.municipality.dialogue,
-                                      DIRECTIVE_CONDITIONS["dialogue"], False)
+        return self.regime.dialogue
 
     def feedback(self) -> float:
-        return self._own_or_directive(self.cfg.municipality.feedback,
-                                      DIRECTIVE_CONDITIONS["feedback"], False)
+        return self.regime.feedback
 
-    def release_rate(self) -> float:
-        """Share of tension released this week: grows with the four conditions in force."""
-        m, tc = self.cfg.municipality, self.cfg.tension
-        conditions = m.clear_frames + m.clear_process + self.dialogue() + self.feedback()
-        return min(1.0, tc.release_rate * (1.0 + tc.conditions_gain * conditions / 4.0))
+    def rework_prob(self) -> float:
+        return self.regime.rework_prob
 
     def offered_roles(self) -> frozenset[str]:
-        roles = self._offered_fallback if self.in_fallback else self._offered
+        roles = self.regime.offered
         if self.world.env.now < self.support_back_at:
             roles = roles - {"support"}
         return roles
-
-    def rework_prob(self) -> float:
-        """P(the decision goes back for rework): unclear frames, softened by dialogue and
-        by managers who converse."""
-        m = self.cfg.municipality
-        relief = self._own_or_directive(self.cfg.middle_managers.rework_relief,
-                                        DIRECTIVE_MANAGERS["rework_relief"], False)
-        return m.rework_prob * (1.0 - m.clear_frames) * (1.0 - 0.6 * self.dialogue()) * (
-            1.0 - relief)
 
     def role_fit(self, ini: Initiative) -> float:
         """Share of the roles the initiative needs that the municipality now takes."""
@@ -184,7 +213,7 @@ class Municipality:
                 w.college.queue_length())
             pressure = (tc.base_pressure + w.college.election_pressure(env.now)
                         + tc.backlog_weight * max(0.0, backlog - tc.backlog_norm))
-            self.tension = self.tension * (1.0 - self.release_rate()) + pressure
+            self.tension = self.tension * (1.0 - self.regime.release_rate) + pressure
             m = cfg.municipality
             self.trust += m.trust_recovery * (m.initial_trust - self.trust)
             if fc.enabled and not self.in_fallback and self.tension > fc.upper:
@@ -200,6 +229,7 @@ class Municipality:
         fc = self.cfg.fallback
         w.managers.style_changes()
         self.in_fallback = True
+        self.regime = self.fallback_regime
         hit = list(w.initiatives.active)
         betrayal = w.streams["betrayal"]
         draws = betrayal.random(len(hit)).tolist()
@@ -217,6 +247,7 @@ class Municipality:
         w = self.world
         w.managers.style_changes()
         self.in_fallback = False
+        self.regime = self.own_regime
         self.episodes[-1]["end_week"] = w.env.now - w.warmup
         w.log.add(w.env.now, "municipality", -1, "fallback_end", "", self.tension)
 
