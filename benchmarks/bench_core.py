@@ -20,7 +20,7 @@ from pathlib import Path
 import simpy
 
 from sim.model.world import World
-from sim.scenario import load_scenario
+from sim.scenario_files import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
-from sim.scenario import load_scenario
+from sim.scenario_files import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from sim.experiment import run_batch
 from sim.report.publish import publish
-from sim.scenario import load_scenario
+from sim.scenario_files import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTCOMES = ["success_rate", "share_dissatisfied", "frustration", "dropouts",

@@ -7,6 +7,8 @@
 
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario, ScenarioError, build_scenario
+from sim.scenario_files import load_scenario, load_variants
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "build_scenario", "simulate"]
+__all__ = ["RunResult", "Scenario", "ScenarioError", "build_scenario", "load_scenario",
+           "load_variants", "simulate"]
 __version__ = "0.1.0"

@@ -12,11 +12,10 @@ values (:class:`ScenarioError`).
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import json
-import tomllib
-from collections.abc import Iterable
-from pathlib import Path
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -372,7 +371,7 @@ def _describe(error: dict[str, Any]) -> str:
     elif kind == "literal_error":
         what = f"must be one of {ctx.get('expected')}"
     elif kind == "extra_forbidden":
-        what = "unknown key"
+        what = "unknown key" + _suggest(error["loc"])
     elif kind == "missing":
         what = "required"
     elif kind == "value_error":
@@ -381,8 +380,29 @@ def _describe(error: dict[str, Any]) -> str:
     else:
         what = error["msg"][0].lower() + error["msg"][1:]
     shown = repr(got) if isinstance(got, str) else got
-    suffix = "" if kind in ("missing",) or isinstance(got, dict) else f", got {shown}"
+    suffix = "" if kind in ("missing", "extra_forbidden") or isinstance(got, dict) else (
+        f", got {shown}")
     return f"{loc}: {what}{suffix}"
+
+
+def _suggest(loc: tuple) -> str:
+    """'; did you mean ...' for an unknown key, from the keys allowed at that place."""
+    model: type[BaseModel] = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return ""
+        ann = field.annotation
+        if typing.get_origin(ann) is list:
+            ann = typing.get_args(ann)[0]
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return ""
+        model = ann
+    names = list(model.model_fields)
+    match = difflib.get_close_matches(str(loc[-1]), names, n=1)
+    return f"; did you mean '{match[0]}'?" if match else f"; allowed: {', '.join(names)}"
 
 
 def build_scenario(data: dict[str, Any], source: str | None = None) -> Scenario:
@@ -394,72 +414,3 @@ def build_scenario(data: dict[str, Any], source: str | None = None) -> Scenario:
 
 
 assert set(ROLES) == set(Role.__args__)  # type: ignore[attr-defined]
-
-
-# ---------------------------------------------------------------- scenario files
-MAX_EXTENDS_DEPTH = 32
-
-
-def read_scenario_file(path: str | Path) -> dict[str, Any]:
-    """Read a TOML scenario file, following ``extends`` (relative to the file).
-
-    Returns the merged raw tables (a ``[sweep]`` table stays in the result). Cycles,
-    missing files, bad UTF-8 and TOML syntax errors raise :class:`ScenarioError`.
-    """
-    return _read_chain(Path(path), ())
-
-
-def _read_chain(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    where = str(path)
-    try:
-        resolved = path.resolve(strict=True)
-    except (FileNotFoundError, OSError):
-        via = f" (extended by {chain[-1]})" if chain else ""
-        raise ScenarioError([f"file not found: {path}{via}"], where) from None
-    if resolved in chain:
-        cycle = " -> ".join(str(p) for p in (*chain, resolved))
-        raise ScenarioError([f"extends: cycle {cycle}"], where)
-    if len(chain) >= MAX_EXTENDS_DEPTH:
-        raise ScenarioError([f"extends: chain deeper than {MAX_EXTENDS_DEPTH} files"], where)
-    try:
-        text = resolved.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ScenarioError([f"not valid UTF-8 at byte {err.start}"], where) from None
-    except OSError as err:
-        raise ScenarioError([f"cannot read: {err.strerror}"], where) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError([f"TOML syntax: {err}"], where) from None
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError([f"extends: must be a file name (string), got {parent!r}"], where)
-    base = _read_chain(resolved.parent / parent, (*chain, resolved))
-    return deep_merge(base, data)
-
-
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """``"a.b=value"`` -> ``("a.b", value)``, the value read as TOML (a bare word is a string)."""
-    key, sep, raw = text.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise ScenarioError([f"--set {text!r}: expected KEY=VALUE, e.g. fallback.enabled=false"])
-    raw = raw.strip()
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw
-    return key, value
-
-
-def load_scenario(path: str | Path, overrides: Iterable[str] | dict[str, Any] = ()) -> Scenario:
-    """Read, merge, override and validate a scenario file (its ``[sweep]`` is ignored here)."""
-    data = read_scenario_file(path)
-    data.pop("sweep", None)
-    changes = overrides if isinstance(overrides, dict) else dict(
-        parse_assignment(o) for o in overrides)
-    for dotted, value in changes.items():
-        set_dotted(data, dotted, value)
-    return build_scenario(data, str(path))

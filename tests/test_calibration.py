@@ -6,7 +6,7 @@ import pytest
 
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
-from sim.scenario import load_scenario
+from sim.scenario_files import load_scenario
 from tests.conftest import SCENARIOS
 
 TARGET, TOLERANCE = 0.44, 0.05

@@ -1,0 +1,194 @@
+"""The ``regiesim`` command line (typer).
+
+Every command takes scenario files; errors in them are shown as one line per problem,
+naming the file and the field, without a traceback, and the command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import tomli_w
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.scenario import Scenario, ScenarioError
+from sim.scenario_files import load_scenario, load_variants
+from sim.styles import STYLES, style_settings
+
+app = typer.Typer(
+    help="regiesim: directive versus direction-based governance of citizen initiatives.",
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+Files = Annotated[list[Path], typer.Argument(help="Scenario files (TOML).", show_default=False)]
+File = Annotated[Path, typer.Argument(help="A scenario file (TOML).", show_default=False)]
+Sets = Annotated[list[str], typer.Option(
+    "--set", help="Override a key: --set fallback.enabled=false (repeatable).",
+    show_default=False)]
+Seed = Annotated[int, typer.Option(help="Base seed; replication i uses a seed derived from it.",
+                                   min=0)]
+Reps = Annotated[int, typer.Option(help="Replications per scenario.", min=1)]
+Backend = Annotated[str, typer.Option(help="serial or process (all cores).")]
+Workers = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).",
+                                             min=1)]
+
+HEADLINE = ["arrivals", "success_rate", "share_dissatisfied", "frustration",
+            "weeks_to_decision", "handoffs_per_initiative", "fallback_episodes",
+            "fallback_weeks", "mean_trust"]
+
+
+class UserError(Exception):
+    """A problem with what the user asked for: shown as a message, exit status 2."""
+
+
+def clean_errors(func: F) -> F:
+    """Show input errors as messages (exit 2), never as tracebacks."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        except (UserError, ValueError, OSError) as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+        raise typer.Exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _variants(files: list[Path], sets: list[str]) -> tuple[dict[str, Scenario], dict]:
+    scenarios: dict[str, Scenario] = {}
+    params: dict[str, dict[str, Any]] = {}
+    for path in files:
+        found, found_params = load_variants(path, sets)
+        for name, scenario in found.items():
+            if name in scenarios:
+                raise UserError(f"two scenarios are named {name!r} ({path}); give each file "
+                                "its own scenario.name")
+            scenarios[name] = scenario
+            params[name] = found_params[name]
+    return scenarios, params
+
+
+def _plain(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+@app.command()
+@clean_errors
+def validate(files: Files, sets: Sets = []) -> None:  # noqa: B006
+    """Check scenario files; print one line per file, and every problem found."""
+    bad = 0
+    for path in files:
+        try:
+            variants, _ = load_variants(path, sets)
+        except ScenarioError as exc:
+            bad += 1
+            err.print(f"[red]invalid[/] {exc}", highlight=False, soft_wrap=True)
+            continue
+        first = next(iter(variants.values()))
+        extra = f", {len(variants)} sweep variants" if len(variants) > 1 else ""
+        out.print(f"[green]ok[/] {path}: {first.scenario.name} (style "
+                  f"{first.scenario.style}, hash {first.digest()}{extra})", highlight=False,
+                  soft_wrap=True)
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command()
+@clean_errors
+def show(file: File, sets: Sets = []) -> None:  # noqa: B006
+    """Print the fully resolved scenario (style, extends and --set applied) as TOML."""
+    scenario = load_scenario(file, sets)
+    data = scenario.model_dump(mode="python")
+    text = tomli_w.dumps(_toml_ready(data))
+    sys.stdout.write(f"# resolved from {file} (hash {scenario.digest()})\n{text}")
+
+
+def _toml_ready(value: Any) -> Any:
+    """TOML has no null; an empty list of tables is written as an empty array."""
+    if isinstance(value, dict):
+        return {k: _toml_ready(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_toml_ready(v) for v in value]
+    return value
+
+
+@app.command()
+@clean_errors
+def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B006
+        json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+        backend: Backend = "process", workers: Workers = None) -> None:
+    """Run a scenario (every sweep variant) and print the headline with 95% CIs."""
+    from sim.analysis import summarise
+    from sim.experiment import run_batch
+
+    scenarios, params = _variants([file], sets)
+    batch = run_batch(scenarios, reps=reps, seed=seed, backend=backend, workers=workers,
+                      progress=not json_out, params=params)
+    outcomes = [c for c in batch.runs.columns if c not in (
+        "scenario", "replication", "seed", "scenario_hash", *next(iter(params.values())))]
+    summary = summarise(batch.runs, outcomes)
+    if json_out:
+        doc: dict[str, Any] = {"file": str(file), "seed": seed, "reps": reps, "scenarios": {}}
+        for name, part in summary.groupby("scenario", sort=False):
+            doc["scenarios"][name] = {
+                "hash": scenarios[name].digest(), "params": params[name],
+                "outcomes": {r.outcome: {"mean": _plain(r.mean), "ci_low": _plain(r.ci_low),
+                                         "ci_high": _plain(r.ci_high), "n": int(r.n)}
+                             for r in part.itertuples()}}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    import pandas as pd
+
+    from sim.report.publish import print_headline
+
+    print_headline(summary[summary["outcome"].isin(HEADLINE)], pd.DataFrame(),
+                   f"{file}: {reps} replications, seed {seed} (mean [95% CI])", "en", out)
+
+
+@app.command()
+def styles() -> None:
+    """List the leadership styles and every setting each of them fixes."""
+    settings = {name: style_settings(name) for name in STYLES}
+    table = Table(title="Leadership styles (a scenario can override any value)")
+    table.add_column("setting", no_wrap=True)
+    for name in STYLES:
+        table.add_column(name, overflow="fold")
+    keys: list[str] = []
+    for preset in settings.values():
+        for group, values in preset.items():
+            keys += [f"{group}.{k}" for k in values if f"{group}.{k}" not in keys]
+    for key in keys:
+        group, name = key.split(".")
+        table.add_row(key, *[_show(settings[s].get(group, {}).get(name)) for s in STYLES])
+    Console(width=max(out.width, 120)).print(table)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

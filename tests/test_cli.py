@@ -1,0 +1,98 @@
+"""The regiesim command line: commands, JSON output, and clean errors (exit status 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.scenario_files import load_scenario
+from tests.conftest import SCENARIOS
+
+runner = CliRunner()
+SHORT = ["--set", "run.horizon_weeks=26", "--set", "run.warmup_weeks=4"]
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", ["validate", "show", "run", "styles"])
+def test_every_command_has_help(command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_validate_shipped_files() -> None:
+    files = [str(p) for p in SCENARIOS.glob("*.toml")]
+    result = invoke("validate", *files)
+    assert result.exit_code == 0
+    assert result.output.count("ok ") == len(files)
+
+
+def test_validate_reports_each_bad_file_and_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[initiatives]\narrival_rate = -2\n")
+    result = invoke("validate", str(SCENARIOS / "typical.toml"), str(bad))
+    assert result.exit_code == 2
+    assert "initiatives.arrival_rate: must be > 0" in result.output
+    assert str(bad) in result.output
+    assert "Traceback" not in result.output
+
+
+def test_show_prints_toml_that_loads_back_to_the_same_scenario(tmp_path: Path) -> None:
+    source = SCENARIOS / "election-year.toml"
+    result = invoke("show", str(source), "--set", "fallback.upper=1.3")
+    assert result.exit_code == 0
+    copy = tmp_path / "resolved.toml"
+    copy.write_text(result.output)
+    original = load_scenario(source, ["fallback.upper=1.3"])
+    assert load_scenario(copy).digest() == original.digest()
+
+
+def test_run_json_has_means_and_intervals() -> None:
+    result = invoke("run", str(SCENARIOS / "typical.toml"), "--reps", "3", "--json",
+                    "--backend", "serial", *SHORT)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    outcome = doc["scenarios"]["typical"]["outcomes"]["success_rate"]
+    assert outcome["n"] == 3
+    assert outcome["ci_low"] <= outcome["mean"] <= outcome["ci_high"]
+
+
+def test_run_prints_headline() -> None:
+    result = invoke("run", str(SCENARIOS / "direction.toml"), "--reps", "2",
+                    "--backend", "serial", *SHORT)
+    assert result.exit_code == 0
+    assert "Success rate" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "missing.toml"],
+    ["run", str(SCENARIOS / "typical.toml"), "--set", "initiatives.arival_rate=2"],
+    ["run", str(SCENARIOS / "typical.toml"), "--set", "nonsense"],
+    ["run", str(SCENARIOS / "typical.toml"), "--backend", "gpu", "--reps", "1"],
+    ["show", str(SCENARIOS / "typical.toml"), "--set", "fallback.lower=5"],
+])
+def test_errors_are_messages_with_status_2(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "error" in result.output.lower()
+
+
+def test_unknown_key_suggests_the_right_one() -> None:
+    result = runner.invoke(app, ["show", str(SCENARIOS / "typical.toml"), "--set",
+                                 "initiatives.arival_rate=2"])
+    assert "did you mean 'arrival_rate'" in result.output
+
+
+def test_styles_lists_every_style_and_setting() -> None:
+    result = invoke("styles")
+    assert result.exit_code == 0
+    for name in ("directive", "consultative", "direction", "partner", "corps_size"):
+        assert name in result.output
