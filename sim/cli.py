@@ -26,7 +26,7 @@ from sim.styles import STYLES, style_settings
 app = typer.Typer(
     help="regiesim: directive versus direction-based governance of citizen initiatives.",
     no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-out = Console()
+console = Console()
 err = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,7 +39,7 @@ Sets = Annotated[list[str], typer.Option(
 Seed = Annotated[int, typer.Option(help="Base seed; replication i uses a seed derived from it.",
                                    min=0)]
 Reps = Annotated[int, typer.Option(help="Replications per scenario.", min=1)]
-Backend = Annotated[str, typer.Option(help="serial or process (all cores).")]
+Backend = Annotated[str, typer.Option(help="serial, process (all cores) or dask.")]
 Workers = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).",
                                              min=1)]
 
@@ -103,7 +103,7 @@ def validate(files: Files, sets: Sets = []) -> None:  # noqa: B006
             continue
         first = next(iter(variants.values()))
         extra = f", {len(variants)} sweep variants" if len(variants) > 1 else ""
-        out.print(f"[green]ok[/] {path}: {first.scenario.name} (style "
+        console.print(f"[green]ok[/] {path}: {first.scenario.name} (style "
                   f"{first.scenario.style}, hash {first.digest()}{extra})", highlight=False,
                   soft_wrap=True)
     if bad:
@@ -159,7 +159,117 @@ def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B
     from sim.report.publish import print_headline
 
     print_headline(summary[summary["outcome"].isin(HEADLINE)], pd.DataFrame(),
-                   f"{file}: {reps} replications, seed {seed} (mean [95% CI])", "en", out)
+                   f"{file}: {reps} replications, seed {seed} (mean [95% CI])", "en", console)
+
+
+Out = Annotated[Path, typer.Option("--out", help="Result folder (resumes if it exists).")]
+Scheduler = Annotated[str | None, typer.Option(
+    help="Dask scheduler address (tcp://host:8786); default: a local cluster.")]
+
+
+@app.command()
+@clean_errors
+def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
+          sets: Sets = [], backend: Backend = "process",  # noqa: B006
+          workers: Workers = None, scheduler: Scheduler = None,
+          precision: Annotated[float | None, typer.Option(
+              help="Keep adding replications until every headline CI's half-width is at "
+                   "most this share of its mean (e.g. 0.02); --reps is the start.")] = None,
+          max_reps: Annotated[int, typer.Option(help="Upper limit with --precision.",
+                                                min=2)] = 1000,
+          ) -> None:
+    """Run scenario files (and their sweeps) x replications into a result folder.
+
+    Runs are stored as they finish; running the same command again resumes where a
+    stopped batch left off. Every scenario's replication i uses the same seed.
+    """
+    from sim.experiment import run_batch
+    from sim.experiment.sequential import run_to_precision
+
+    scenarios, params = _variants(files, sets)
+    total = len(scenarios) * reps
+    err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> {out} "
+              f"({backend})", highlight=False)
+    common = {"backend": backend, "workers": workers, "progress": True, "params": params,
+              "scheduler": scheduler}
+    if precision is None:
+        result = run_batch(scenarios, reps=reps, seed=seed, out=out, **common)
+    else:
+        def report(done: int, needed: int) -> None:
+            err.print(f"{done} replications done; the widest CI needs {needed}")
+
+        result = run_to_precision(scenarios, ["success_rate", "share_dissatisfied"],
+                                  precision, seed=seed, min_reps=max(reps, 2),
+                                  max_reps=max_reps, out=out, report=report, **common)
+    out.mkdir(parents=True, exist_ok=True)
+    n = len(result.runs)
+    err.print(f"done: {n} runs in {out / 'runs.parquet'}, weekly series in "
+              f"{out / 'series.parquet'}, provenance in {out / 'manifest.json'}",
+              highlight=False, soft_wrap=True)
+
+
+@app.command()
+@clean_errors
+def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `batch`.")],
+            reference: Annotated[str, typer.Option(help="Scenario to compare against.")],
+            outcome: Annotated[list[str], typer.Option(
+                help="Outcome(s) to compare (repeatable; default: the headline).")] = [],  # noqa: B006
+            csv: Annotated[Path | None, typer.Option(help="Also write the table here.")] = None,
+            ) -> None:
+    """Paired differences of every scenario against a reference, with 95% CIs."""
+    import pandas as pd
+
+    from sim.analysis import paired_differences
+
+    path = folder / "runs.parquet"
+    if not path.exists():
+        raise UserError(f"{path} not found: run `regiesim batch ... --out {folder}` first")
+    runs = pd.read_parquet(path)
+    names = list(dict.fromkeys(runs["scenario"]))
+    if reference not in names:
+        raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
+    outcomes = outcome or [o for o in HEADLINE if o in runs.columns]
+    unknown = [o for o in outcomes if o not in runs.columns]
+    if unknown:
+        raise UserError(f"outcome: unknown {', '.join(unknown)}; have "
+                        f"{', '.join(c for c in runs.columns if c not in ('scenario', 'seed'))}")
+    diffs = paired_differences(runs, outcomes, reference)
+    table = Table(title=f"Paired differences against {reference} (95% CI; * excludes 0)")
+    for col in ("scenario", "outcome", "difference", "95% CI", "n", ""):
+        table.add_column(col, justify="left" if col in ("scenario", "outcome") else "right")
+    for r in diffs.itertuples():
+        table.add_row(str(r.scenario), r.outcome, f"{r.difference:+.4g}",
+                      f"[{r.ci_low:+.4g}, {r.ci_high:+.4g}]", str(r.n),
+                      "*" if r.significant else "")
+    Console(width=max(console.width, 110)).print(table)
+    if csv is not None:
+        diffs.to_csv(csv, index=False)
+        err.print(f"written {csv}")
+
+
+@app.command()
+@clean_errors
+def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
+                    help="Saltelli base size N for sobol (N*(D+2) points); points for lhs.",
+                    min=2)] = 64,
+                method: Annotated[str, typer.Option(help="sobol or lhs.")] = "sobol",
+                reps: Reps = 1, seed: Seed = 0, sets: Sets = [],  # noqa: B006
+                backend: Backend = "process", workers: Workers = None) -> None:
+    """Sample the file's [ranges] and estimate Sobol sensitivity indices with 95% CIs."""
+    from sim.experiment.sensitivity import run_sensitivity
+
+    result = run_sensitivity(file, samples, out, method=method, reps=reps, seed=seed,
+                             sets=sets, backend=backend, workers=workers, progress=True)
+    err.print(f"{len(result.samples)} sample points -> {out / 'samples.csv'}")
+    if result.indices is not None and not result.indices.empty:
+        table = Table(title="Sobol indices (first order S1, total ST; 95% CI)")
+        for col in ("outcome", "parameter", "S1", "ST"):
+            table.add_column(col)
+        for r in result.indices.itertuples():
+            table.add_row(r.outcome, r.parameter, f"{r.S1:.3f} ± {r.S1_conf:.3f}",
+                          f"{r.ST:.3f} ± {r.ST_conf:.3f}")
+        Console(width=max(console.width, 110)).print(table)
+        err.print(f"written {out / 'sobol.csv'}")
 
 
 @app.command()
@@ -177,7 +287,7 @@ def styles() -> None:
     for key in keys:
         group, name = key.split(".")
         table.add_row(key, *[_show(settings[s].get(group, {}).get(name)) for s in STYLES])
-    Console(width=max(out.width, 120)).print(table)
+    Console(width=max(console.width, 120)).print(table)
 
 
 def _show(value: Any) -> str:

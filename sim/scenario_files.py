@@ -27,6 +27,8 @@ from sim.scenario import Scenario, ScenarioError, build_scenario, set_dotted
 from sim.styles import deep_merge
 
 MAX_EXTENDS_DEPTH = 32
+EXPERIMENT_TABLES = ("sweep", "ranges")
+"""Tables that describe experiments on a scenario, not the scenario itself."""
 MAX_SWEEP_VARIANTS = 100_000
 
 
@@ -91,7 +93,7 @@ def _changes(overrides: Iterable[str] | dict[str, Any]) -> dict[str, Any]:
 
 
 def _resolve(data: dict[str, Any], changes: dict[str, Any], source: str) -> Scenario:
-    data = {k: v for k, v in data.items() if k != "sweep"}
+    data = {k: v for k, v in data.items() if k not in EXPERIMENT_TABLES}
     for dotted, value in changes.items():
         try:
             set_dotted(data, dotted, value)
@@ -101,7 +103,7 @@ def _resolve(data: dict[str, Any], changes: dict[str, Any], source: str) -> Scen
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] | dict[str, Any] = ()) -> Scenario:
-    """Read, merge, override and validate a scenario file (its ``[sweep]`` is not expanded)."""
+    """Read, merge, override and validate a scenario file (``[sweep]``, ``[ranges]`` aside)."""
     return _resolve(read_scenario_file(path), _changes(overrides), str(path))
 
 

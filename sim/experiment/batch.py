@@ -8,6 +8,7 @@ backend, so a batch gives the same tables bit for bit, serial or parallel.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,7 +22,7 @@ from sim.experiment.progress import BatchProgress
 from sim.run import simulate
 from sim.scenario import Scenario
 
-BACKENDS = ("serial", "process")
+BACKENDS = ("serial", "process", "dask")
 
 
 def replication_seeds(base_seed: int, reps: int) -> list[int]:
@@ -84,15 +85,47 @@ def _process(specs: list[RunSpec], workers: int) -> Iterator[RunOutput]:
             yield fut.result()
 
 
+def _dask(specs: list[RunSpec], workers: int, scheduler: str | None) -> Iterator[RunOutput]:
+    """Run on Dask: a scheduler address, or a LocalCluster of ``workers`` processes.
+
+    A task on a worker that dies is rescheduled on another worker by Dask itself; runs
+    are pure functions of their spec, so a rerun gives the same numbers.
+    """
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+    client = Client(scheduler if scheduler is not None else cluster)
+    try:
+        futures = client.map(execute, specs, pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | None = None,
               progress: bool = False, on_result: Callable[[RunOutput], None] | None = None,
-              ) -> list[RunOutput]:
+              scheduler: str | None = None) -> list[RunOutput]:
     """Run the specs on a backend; outputs come back in spec order."""
     if backend not in BACKENDS:
         raise ValueError(f"backend: must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    if scheduler is not None and backend != "dask":
+        raise ValueError("scheduler: only with backend dask")
     workers = workers or os.cpu_count() or 1
-    stream: Iterable[RunOutput] = (_serial(specs) if backend == "serial" or workers == 1
-                                   or len(specs) <= 1 else _process(specs, workers))
+    stream: Iterable[RunOutput]
+    if not specs:
+        stream = iter(())
+    elif backend == "dask":
+        stream = _dask(specs, workers, scheduler)
+    elif backend == "serial" or workers == 1 or len(specs) == 1:
+        stream = _serial(specs)
+    else:
+        stream = _process(specs, workers)
     done: dict[tuple[str, int], RunOutput] = {}
     with BatchProgress(len(specs), enabled=progress) as bar:
         for out in stream:

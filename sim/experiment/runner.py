@@ -25,7 +25,7 @@ class Batch:
 def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
               backend: str = "process", workers: int | None = None, progress: bool = False,
               out: str | Path | None = None, params: dict[str, dict[str, Any]] | None = None,
-              ) -> Batch:
+              scheduler: str | None = None) -> Batch:
     """Run every scenario ``reps`` times on common random numbers.
 
     With ``out`` the results go into a :class:`ResultStore` as they come in, and a batch
@@ -37,13 +37,13 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
         raise ValueError("scenarios: need at least one scenario")
     specs = plan(scenarios, reps, seed, params)
     if out is None:
-        outputs = run_specs(specs, backend, workers, progress)
+        outputs = run_specs(specs, backend, workers, progress, scheduler=scheduler)
         return Batch(runs=pd.DataFrame([o.row for o in outputs]),
                      series=pd.concat([o.series for o in outputs], ignore_index=True))
     store = ResultStore(out)
     todo = store.begin(specs, seed, reps, backend)
     try:
-        run_specs(todo, backend, workers, progress, on_result=store.add)
+        run_specs(todo, backend, workers, progress, on_result=store.add, scheduler=scheduler)
     finally:
         store.flush()
     runs, series = store.finish(specs)

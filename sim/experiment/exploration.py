@@ -1,0 +1,191 @@
+"""Exploring parameter space: Latin hypercube and Sobol samples, Sobol indices, PRIM.
+
+Ranges are declared in a scenario file's ``[ranges]`` table, one dotted key each:
+
+    [ranges]
+    "municipality.dialogue" = [0.0, 1.0]
+    "regisseurs.corps_size" = [0, 10]      # integer keys are rounded
+
+Sampling uses ``scipy.stats.qmc`` (Latin hypercube, scrambled Sobol) and SALib's
+Saltelli scheme for Sobol sensitivity indices (with bootstrap confidence intervals).
+Scenario discovery uses PRIM from the EMA Workbench.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+from scipy.stats import qmc
+
+from sim.scenario import Scenario, ScenarioError
+from sim.scenario_files import read_scenario_file
+
+METHODS = ("sobol", "lhs")
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Parameter ranges: dotted key -> (low, high); integer keys are sampled as integers."""
+
+    bounds: dict[str, tuple[float, float]]
+    integers: frozenset[str]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.bounds)
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem definition."""
+        return {"num_vars": len(self.bounds), "names": self.names,
+                "bounds": [list(b) for b in self.bounds.values()]}
+
+    def scale(self, unit: np.ndarray) -> pd.DataFrame:
+        """Points in the unit cube -> parameter values (integers rounded)."""
+        lows = np.array([b[0] for b in self.bounds.values()])
+        highs = np.array([b[1] for b in self.bounds.values()])
+        frame = pd.DataFrame(lows + unit * (highs - lows), columns=self.names)
+        return self.typed(frame)
+
+    def typed(self, frame: pd.DataFrame) -> pd.DataFrame:
+        for key in self.integers:
+            frame[key] = np.rint(frame[key]).astype(int)
+        return frame
+
+
+def _field(dotted: str):
+    model: type[BaseModel] = Scenario
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        if i == len(parts) - 1:
+            return field
+        ann = field.annotation
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return None
+
+
+def parse_ranges(table: Any, source: str = "ranges") -> Ranges:
+    """Validate a ``[ranges]`` table: known numeric keys, two finite numbers, low < high."""
+    if not isinstance(table, dict) or not table:
+        raise ScenarioError(["ranges: must be a table of dotted keys and [low, high]"], source)
+    bounds, integers, problems = {}, set(), []
+    for key, value in table.items():
+        field = _field(key)
+        if field is None or field.annotation not in (float, int):
+            problems.append(f"ranges.{key}: not a numeric scenario key")
+            continue
+        if not (isinstance(value, list) and len(value) == 2 and all(
+                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                for v in value)):
+            problems.append(f"ranges.{key}: must be [low, high], got {value!r}")
+            continue
+        low, high = float(value[0]), float(value[1])
+        if not low < high:
+            problems.append(f"ranges.{key}: low must be below high, got {value}")
+            continue
+        bounds[key] = (low, high)
+        if field.annotation is int:
+            integers.add(key)
+    if problems:
+        raise ScenarioError(problems, source)
+    return Ranges(bounds, frozenset(integers))
+
+
+def read_ranges(path: str | Path) -> Ranges:
+    data = read_scenario_file(path)
+    if "ranges" not in data:
+        raise ScenarioError(["no [ranges] table: declare the parameters to vary, e.g. "
+                             '"municipality.dialogue" = [0.0, 1.0]'], str(path))
+    return parse_ranges(data["ranges"], str(path))
+
+
+def latin_hypercube(ranges: Ranges, n: int, seed: int) -> pd.DataFrame:
+    return ranges.scale(qmc.LatinHypercube(d=len(ranges.bounds), seed=seed).random(n))
+
+
+def sobol_points(ranges: Ranges, n: int, seed: int) -> pd.DataFrame:
+    """A scrambled Sobol sequence (``n`` rounded up to a power of two)."""
+    m = max(0, math.ceil(math.log2(max(n, 1))))
+    return ranges.scale(qmc.Sobol(d=len(ranges.bounds), scramble=True, seed=seed)
+                        .random_base2(m))
+
+
+def saltelli_points(ranges: Ranges, n: int, seed: int) -> pd.DataFrame:
+    """SALib's Saltelli design for first- and total-order indices: n * (D + 2) points."""
+    from SALib.sample import sobol as sobol_sample
+
+    base = 2 ** max(1, math.ceil(math.log2(max(n, 2))))
+    points = sobol_sample.sample(ranges.problem(), base, calc_second_order=False, seed=seed)
+    return ranges.typed(pd.DataFrame(points, columns=ranges.names))
+
+
+def sobol_indices(ranges: Ranges, outputs: np.ndarray, seed: int = 0) -> pd.DataFrame:
+    """First-order (S1) and total (ST) Sobol indices with 95% bootstrap CIs (SALib)."""
+    from SALib.analyze import sobol
+
+    result = sobol.analyze(ranges.problem(), np.asarray(outputs, dtype=float),
+                           calc_second_order=False, conf_level=0.95, seed=seed)
+    frame = pd.DataFrame({"parameter": ranges.names, "S1": result["S1"],
+                          "S1_conf": result["S1_conf"], "ST": result["ST"],
+                          "ST_conf": result["ST_conf"]})
+    frame[["S1_low", "S1_high"]] = np.column_stack([frame.S1 - frame.S1_conf,
+                                                   frame.S1 + frame.S1_conf])
+    frame[["ST_low", "ST_high"]] = np.column_stack([frame.ST - frame.ST_conf,
+                                                   frame.ST + frame.ST_conf])
+    return frame
+
+
+def prim_box(x: pd.DataFrame, hit: np.ndarray, threshold: float = 0.8) -> pd.DataFrame:
+    """Scenario discovery: the PRIM box (EMA Workbench) that concentrates the hits.
+
+    Returns one row per parameter the box restricts, with its limits, plus the box's
+    coverage (share of all hits inside) and density (share of the box that are hits).
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+
+    hit = np.asarray(hit, dtype=bool)
+    if not hit.any():
+        return pd.DataFrame(columns=["parameter", "low", "high", "coverage", "density"])
+    box = prim.Prim(x.astype(float), hit, threshold=threshold).find_box()
+    limits = box.box_lims[-1]
+    stats = box.peeling_trajectory.iloc[-1]
+    rows = []
+    for name in x.columns:
+        low, high = float(limits.loc[0, name]), float(limits.loc[1, name])
+        if low > float(x[name].min()) or high < float(x[name].max()):
+            rows.append({"parameter": name, "low": low, "high": high})
+    frame = pd.DataFrame(rows, columns=["parameter", "low", "high"])
+    frame["coverage"] = float(stats["coverage"])
+    frame["density"] = float(stats["density"])
+    return frame
+
+
+def points_to_scenarios(base: Scenario, points: pd.DataFrame, prefix: str = "sample",
+                        ) -> tuple[dict[str, Scenario], dict[str, dict[str, Any]]]:
+    """One named scenario per sample point, with the point as its variant parameters."""
+    scenarios, params = {}, {}
+    integer = {c for c in points.columns if pd.api.types.is_integer_dtype(points[c])}
+    for i, record in enumerate(points.to_dict("records")):
+        point = {k: int(v) if k in integer else float(v) for k, v in record.items()}
+        name = f"{prefix}-{i:05d}"
+        scenarios[name] = base.with_changes(point)
+        params[name] = point
+    return scenarios, params
+
+
+__all__ = ["METHODS", "Ranges", "latin_hypercube", "parse_ranges", "points_to_scenarios",
+           "prim_box", "read_ranges", "saltelli_points", "sobol_indices", "sobol_points"]
