@@ -1,0 +1,202 @@
+"""The experiment engine: backends agree bit for bit, the store resumes, analysis is right."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import mean_ci, paired_differences
+from sim.analysis.precision import relative_half_width, replications_needed
+from sim.experiment import ResultStore, replication_seeds, run_batch
+from sim.experiment.exploration import (
+    latin_hypercube,
+    parse_ranges,
+    prim_box,
+    saltelli_points,
+    sobol_indices,
+)
+from sim.experiment.sequential import run_to_precision
+from sim.experiment.store import StoreMismatch
+from tests.conftest import ROOT, short
+
+
+def _two() -> dict:
+    return {"consultative": short("consultative"), "direction": short("direction")}
+
+
+def test_replication_seeds_are_stable_prefixes() -> None:
+    assert replication_seeds(5, 3) == replication_seeds(5, 10)[:3]
+    assert len(set(replication_seeds(5, 100))) == 100
+    assert replication_seeds(5, 3) != replication_seeds(6, 3)
+
+
+def test_serial_and_process_pool_give_identical_tables() -> None:
+    a = run_batch(_two(), reps=4, seed=3, backend="serial")
+    b = run_batch(_two(), reps=4, seed=3, backend="process", workers=2)
+    pd.testing.assert_frame_equal(a.runs, b.runs, check_exact=True)
+    pd.testing.assert_frame_equal(a.series, b.series, check_exact=True)
+
+
+@pytest.mark.slow
+def test_dask_gives_identical_tables() -> None:
+    a = run_batch(_two(), reps=3, seed=3, backend="serial")
+    b = run_batch(_two(), reps=3, seed=3, backend="dask", workers=2)
+    pd.testing.assert_frame_equal(a.runs, b.runs, check_exact=True)
+    pd.testing.assert_frame_equal(a.series, b.series, check_exact=True)
+
+
+def test_common_random_numbers_replication_i_shares_its_seed() -> None:
+    runs = run_batch(_two(), reps=3, seed=1, backend="serial").runs
+    seeds = runs.pivot(index="replication", columns="scenario", values="seed")
+    assert (seeds["consultative"] == seeds["direction"]).all()
+
+
+def test_store_resumes_without_duplicates(tmp_path: Path) -> None:
+    first = run_batch(_two(), reps=2, seed=4, backend="serial", out=tmp_path)
+    more = run_batch(_two(), reps=4, seed=4, backend="serial", out=tmp_path)
+    fresh = run_batch(_two(), reps=4, seed=4, backend="serial")
+    assert len(first.runs) == 4
+    pd.testing.assert_frame_equal(more.runs, fresh.runs, check_exact=True)
+    pd.testing.assert_frame_equal(more.series, fresh.series, check_exact=True)
+    manifest = ResultStore(tmp_path).manifest()
+    assert manifest["status"] == "complete"
+    assert set(manifest["scenarios"]) == {"consultative", "direction"}
+    assert manifest["packages"]["simpy"]
+
+
+def test_store_refuses_another_batch(tmp_path: Path) -> None:
+    run_batch(_two(), reps=1, seed=4, backend="serial", out=tmp_path)
+    with pytest.raises(StoreMismatch):
+        run_batch(_two(), reps=1, seed=5, backend="serial", out=tmp_path)
+
+
+KILL_SCRIPT = """
+import sys
+from sim.experiment import run_batch
+from tests.conftest import short
+scenarios = {"consultative": short("consultative"), "direction": short("direction")}
+run_batch(scenarios, reps=int(sys.argv[2]), seed=11, backend="serial", out=sys.argv[1])
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_midway_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
+    reps = 40
+    out = tmp_path / "killed"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(out), str(reps)],
+                            cwd=ROOT, env=env)
+    deadline = time.monotonic() + 120
+    while not list((out / "parts").glob("runs-*.parquet")) if (out / "parts").exists() else True:
+        assert proc.poll() is None, "the batch ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stored = ResultStore(out).runs()
+    assert 0 < len(stored) < 2 * reps, "the kill must come midway"
+    resumed = run_batch(_two(), reps=reps, seed=11, backend="serial", out=out)
+    clean = run_batch(_two(), reps=reps, seed=11, backend="serial", out=tmp_path / "clean")
+    pd.testing.assert_frame_equal(resumed.runs, clean.runs, check_exact=True)
+    pd.testing.assert_frame_equal(resumed.series, clean.series, check_exact=True)
+
+
+def test_mean_ci_matches_textbook() -> None:
+    ci = mean_ci([1.0, 2.0, 3.0, 4.0])
+    # mean 2.5, sd 1.2910, t(0.975, 3) = 3.1824
+    assert ci.mean == pytest.approx(2.5)
+    assert ci.half_width == pytest.approx(3.182446 * 1.290994 / 2, rel=1e-5)
+
+
+def test_paired_differences_use_pairs() -> None:
+    rng = np.random.default_rng(0)
+    common = rng.normal(0, 10, 30)
+    runs = pd.DataFrame({"scenario": ["a"] * 30 + ["b"] * 30,
+                         "replication": list(range(30)) * 2,
+                         "y": np.concatenate([common, common + 1.0 + rng.normal(0, 0.1, 30)])})
+    row = paired_differences(runs, ["y"], "a").iloc[0]
+    assert row["ci_low"] > 0.9 and row["ci_high"] < 1.1  # unpaired CI would span +-5
+
+
+def test_replications_needed_meets_the_target() -> None:
+    rng = np.random.default_rng(1)
+    sample = rng.normal(10, 2, 20)
+    n = replications_needed(sample, 0.02)
+    assert 50 < n < 250  # about (1.96 * 2 / 0.2)^2 = 154
+    bigger = np.concatenate([sample, rng.normal(10, 2, n)])
+    assert relative_half_width(bigger) < 0.03
+
+
+def test_sequential_mode_stops_when_precise(tmp_path: Path) -> None:
+    rounds = []
+    batch = run_to_precision({"a": short("direction")}, ["success_rate"], 0.05, seed=2,
+                             min_reps=3, max_reps=40, backend="serial",
+                             report=lambda done, needed: rounds.append((done, needed)))
+    reps = batch.runs["replication"].nunique()
+    assert rounds[-1][1] <= reps or reps == 40
+    assert relative_half_width(batch.runs["success_rate"]) <= 0.05 or reps == 40
+
+
+def test_ranges_validation_and_sampling() -> None:
+    ranges = parse_ranges({"municipality.dialogue": [0.0, 1.0],
+                           "regisseurs.corps_size": [0, 8]})
+    lhs = latin_hypercube(ranges, 20, seed=1)
+    assert lhs["municipality.dialogue"].between(0, 1).all()
+    assert lhs["regisseurs.corps_size"].dtype.kind == "i"
+    assert len(saltelli_points(ranges, 8, seed=1)) == 8 * (2 + 2)
+    with pytest.raises(ValueError, match=r"ranges\.municipality\.dialog"):
+        parse_ranges({"municipality.dialog": [0, 1]})
+    with pytest.raises(ValueError, match="low must be below high"):
+        parse_ranges({"municipality.dialogue": [1, 0]})
+
+
+def test_sobol_indices_find_the_influential_parameter() -> None:
+    ranges = parse_ranges({"municipality.dialogue": [0.0, 1.0],
+                           "municipality.feedback": [0.0, 1.0]})
+    x = saltelli_points(ranges, 256, seed=3)
+    y = 5 * x["municipality.dialogue"].to_numpy() + 0.1 * x["municipality.feedback"].to_numpy()
+    idx = sobol_indices(ranges, y).set_index("parameter")
+    assert idx.loc["municipality.dialogue", "ST_low"] > 0.8
+    assert idx.loc["municipality.feedback", "ST_high"] < 0.1
+
+
+@pytest.mark.slow
+def test_prim_finds_the_box_that_holds_the_hits() -> None:
+    rng = np.random.default_rng(4)
+    x = pd.DataFrame(rng.random((600, 3)), columns=["a", "b", "c"])
+    hit = ((x.a > 0.6) & (x.b < 0.4)).to_numpy()
+    box = prim_box(x, hit, threshold=0.8).set_index("parameter")
+    assert set(box.index) == {"a", "b"}
+    assert box.loc["a", "low"] == pytest.approx(0.6, abs=0.05)
+    assert box.loc["b", "high"] == pytest.approx(0.4, abs=0.05)
+
+
+@pytest.mark.slow
+def test_dask_worker_killed_midway_loses_nothing() -> None:
+    import threading
+
+    from dask.distributed import Client, LocalCluster
+
+    scenarios = {k: v.with_changes({"run.horizon_weeks": 104.0}) for k, v in _two().items()}
+    reference = run_batch(scenarios, reps=30, seed=8, backend="serial")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        victim = next(iter(client.run(os.getpid).values()))
+        started = time.monotonic()
+        killer = threading.Timer(2.0, os.kill, (victim, signal.SIGKILL))
+        killer.start()
+        batch = run_batch(scenarios, reps=30, seed=8, backend="dask",
+                          scheduler=cluster.scheduler_address)
+        killer.join()
+        assert time.monotonic() - started > 2.0, "the batch ended before the kill"
+        with pytest.raises(ProcessLookupError):
+            os.kill(victim, 0)
+    pd.testing.assert_frame_equal(batch.runs, reference.runs, check_exact=True)
