@@ -1,59 +1,118 @@
-"""Flagship: directive versus direction-based work, and direction with and without fallback.
+"""Flagship: what does falling back into the directing role cost, and where most?
 
-Research question: what does it cost initiatives when a municipality that works by
-direction falls back into the directing role under pressure? Three scenarios on common
-random numbers: the directive municipality, the direction-based one (fallback on), and
-the same direction-based one with fallback switched off. Writes results/fallback/
-(runs.parquet, series.parquet, manifest.json, summary.csv, differences.csv, report.html)
-and prints the headline with 95% CIs.
+1. Direction-based work with and without fallback, and directive work, on common random
+   numbers (the headline of `make demo`).
+2. The fallback threshold swept: the direction-based municipality with fallback at
+   tension 0.6 ... 2.0, each against the same municipality without fallback.
+3. Scenario discovery: a Latin hypercube over the threshold, incident rate, election
+   pressure, dialogue and feedback; every point runs with and without fallback on the
+   same seed; PRIM finds the region where fallback costs most success (the worst
+   quarter of points).
 
-    python experiments/fallback.py [--reps 30] [--seed 2026] [--out results/fallback]
+Writes results/fallback/ (runs.parquet, series.parquet, manifest.json, summary.csv,
+differences.csv, threshold.csv, discovery.csv, prim_box.csv, report.html) and prints the
+headline with 95% CIs.
+
+    python experiments/fallback.py [--reps 30] [--seed 2026] [--lang nl] [--points 120]
 """
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+import pandas as pd
+import plotly.graph_objects as go
+from _common import console, finish, options, run, scenario
 
-from rich.console import Console
+from sim.analysis import paired_differences
+from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
+from sim.report.html import figure_html
+from sim.report.labels import label
 
-from sim.experiment import run_batch
-from sim.report.publish import publish
-from sim.scenario_files import load_scenario
-
-ROOT = Path(__file__).resolve().parent.parent
 OUTCOMES = ["success_rate", "share_dissatisfied", "frustration", "dropouts",
             "weeks_to_decision", "handoffs_per_initiative", "fallback_episodes",
             "fallback_weeks", "mean_trust"]
+THRESHOLDS = (0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
+DISCOVERY = {"fallback.upper": [0.6, 2.0], "aldermen.incident_rate": [0.0, 0.2],
+             "aldermen.election_pressure": [0.0, 0.15], "municipality.dialogue": [0.2, 1.0],
+             "municipality.feedback": [0.2, 1.0]}
+
+
+def threshold_sweep(args, direction) -> tuple[pd.DataFrame, str]:
+    scenarios = {"no fallback": direction.with_changes({"fallback.enabled": False})}
+    for upper in THRESHOLDS:
+        scenarios[f"upper {upper}"] = direction.with_changes(
+            {"fallback.upper": upper, "fallback.lower": round(upper * 0.4, 3)})
+    batch = run(args, scenarios, out=args.out / "threshold")
+    diffs = paired_differences(batch.runs, ["success_rate", "share_dissatisfied"],
+                               reference="no fallback")
+    diffs["upper"] = diffs["scenario"].str.removeprefix("upper ").astype(float)
+    fig = go.Figure()
+    for outcome, colour in (("success_rate", "#CC6677"), ("share_dissatisfied", "#117733")):
+        part = diffs[diffs["outcome"] == outcome]
+        fig.add_trace(go.Scatter(
+            x=part["upper"], y=part["difference"], mode="lines+markers",
+            name=label(outcome, args.lang), line={"color": colour},
+            error_y={"type": "data", "symmetric": False,
+                     "array": part["ci_high"] - part["difference"],
+                     "arrayminus": part["difference"] - part["ci_low"]}))
+    fig.add_hline(y=0, line_dash="dot", line_color="grey")
+    fig.update_layout(template="plotly_white", height=450, font={"size": 15},
+                      xaxis_title="fallback.upper (tension threshold)",
+                      yaxis_title="difference against no fallback (95% CI)")
+    return diffs, figure_html(fig)
+
+
+def discovery(args, direction) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    ranges = parse_ranges(DISCOVERY)
+    points = latin_hypercube(ranges, args.points, seed=args.seed)
+    points["fallback.lower"] = (points["fallback.upper"] * 0.4).round(4)
+    with_fb, params = points_to_scenarios(direction, points, "with")
+    without = {name.replace("with", "without"): sc.with_changes({"fallback.enabled": False})
+               for name, sc in with_fb.items()}
+    scenarios = {**with_fb, **without}
+    batch = run(args, scenarios, out=args.out / "discovery",
+                params={**params, **{k.replace("with", "without"): v
+                                     for k, v in params.items()}})
+    means = batch.runs.groupby("scenario", sort=False)["success_rate"].mean()
+    table = points.copy()
+    table["cost"] = (means[list(without)].to_numpy() - means[list(with_fb)].to_numpy())
+    hit = table["cost"] >= table["cost"].quantile(0.75)
+    box = prim_box(table[list(DISCOVERY)], hit.to_numpy(), threshold=0.8)
+    text = box.round(3).to_html(index=False) if not box.empty else "<p>No box found.</p>"
+    body = (f"<p>{len(points)} points, each run with and without fallback "
+            f"({args.reps} replications, common random numbers). Cost = success rate "
+            f"without fallback minus with. PRIM box holding the worst quarter:</p>{text}")
+    return table, box, body
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "fallback")
-    parser.add_argument("--lang", choices=["en", "nl"], default="en")
-    args = parser.parse_args()
-
-    direction = load_scenario(ROOT / "scenarios" / "direction.toml")
+    args = options(__doc__, "fallback", extra={
+        "--points": (int, 120, "Latin hypercube points for scenario discovery")})
+    direction = scenario("direction.toml")
     scenarios = {
         "direction": direction,
         "direction-no-fallback": direction.with_changes({"fallback.enabled": False}),
-        "directive": load_scenario(ROOT / "scenarios" / "directive.toml"),
+        "directive": scenario("directive.toml"),
     }
-    console = Console()
-    console.print(f"Running {len(scenarios)} scenarios x {args.reps} replications "
-                  f"(common random numbers, seed {args.seed}) ...")
-    batch = run_batch(scenarios, reps=args.reps, seed=args.seed, out=args.out, progress=True)
-    manifest = __import__("json").loads((args.out / "manifest.json").read_text())
-    paths = publish(batch.runs, batch.series, args.out, reference="direction",
-                    title="Direction-based work with and without fallback, and directive work",
-                    outcomes=OUTCOMES, manifest=manifest, lang=args.lang, console=console)
-    console.print(f"\nResults in [bold]{args.out}[/]:")
-    for name in ("runs.parquet", "series.parquet", "manifest.json"):
-        console.print(f"  {args.out / name}")
-    for path in paths.values():
-        console.print(f"  {path}")
+    batch = run(args, scenarios)
+    diffs, sweep_html = threshold_sweep(args, direction)
+    diffs.to_csv(args.out / "threshold.csv", index=False)
+    disc_args = type(args)(**{**vars(args), "reps": max(2, args.reps // 10)})
+    table, box, disc_html = discovery(disc_args, direction)
+    table.to_csv(args.out / "discovery.csv", index=False)
+    box.to_csv(args.out / "prim_box.csv", index=False)
+    finish(args, batch, "direction",
+           "Direction-based work with and without fallback, and directive work", OUTCOMES,
+           extra=[("Fallback threshold swept (difference against no fallback)", sweep_html),
+                  ("Where fallback costs most (PRIM scenario discovery)", disc_html)])
+    worst = diffs[diffs["outcome"] == "success_rate"].sort_values("difference").iloc[0]
+    console.print(f"Costliest threshold: {worst['scenario']}: success rate "
+                  f"{worst['difference']:+.3f} [{worst['ci_low']:+.3f}, {worst['ci_high']:+.3f}]"
+                  " against no fallback")
+    if not box.empty:
+        limits = ", ".join(f"{r.parameter} in [{r.low:.3g}, {r.high:.3g}]"
+                           for r in box.itertuples())
+        console.print(f"Fallback costs most where {limits} (coverage "
+                      f"{box['coverage'].iloc[0]:.2f}, density {box['density'].iloc[0]:.2f})")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import tomli_w
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sim.scenario import Scenario, ScenarioError
@@ -60,9 +61,9 @@ def clean_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ScenarioError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         except (UserError, ValueError, OSError) as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
@@ -99,7 +100,7 @@ def validate(files: Files, sets: Sets = []) -> None:  # noqa: B006
             variants, _ = load_variants(path, sets)
         except ScenarioError as exc:
             bad += 1
-            err.print(f"[red]invalid[/] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[red]invalid[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             continue
         first = next(iter(variants.values()))
         extra = f", {len(variants)} sweep variants" if len(variants) > 1 else ""

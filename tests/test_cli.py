@@ -96,3 +96,46 @@ def test_styles_lists_every_style_and_setting() -> None:
     assert result.exit_code == 0
     for name in ("directive", "consultative", "direction", "partner", "corps_size"):
         assert name in result.output
+
+
+def test_batch_then_compare(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    result = runner.invoke(app, ["batch", str(SCENARIOS / "direction.toml"),
+                                 str(SCENARIOS / "directive.toml"), "--reps", "3",
+                                 "--out", str(out), "--backend", "serial", *SHORT])
+    assert result.exit_code == 0, result.output
+    assert (out / "runs.parquet").exists() and (out / "manifest.json").exists()
+    again = runner.invoke(app, ["batch", str(SCENARIOS / "direction.toml"),
+                                str(SCENARIOS / "directive.toml"), "--reps", "3",
+                                "--out", str(out), "--backend", "serial", *SHORT])
+    assert again.exit_code == 0
+    csv = tmp_path / "diff.csv"
+    result = runner.invoke(app, ["compare", str(out), "--reference", "direction",
+                                 "--csv", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert "directive" in result.output and csv.exists()
+    bad = runner.invoke(app, ["compare", str(out), "--reference", "nope"])
+    assert bad.exit_code == 2 and "must be one of" in bad.output
+
+
+def test_batch_precision_mode(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["batch", str(SCENARIOS / "direction.toml"), "--reps", "3",
+                                 "--precision", "0.5", "--out", str(tmp_path / "p"),
+                                 "--backend", "serial", *SHORT])
+    assert result.exit_code == 0, result.output
+    assert "replications done" in result.output
+
+
+def test_sensitivity_command(tmp_path: Path) -> None:
+    spec = tmp_path / "s.toml"
+    spec.write_text(f'extends = "{(SCENARIOS / "typical.toml").as_posix()}"\n'
+                    '[run]\nhorizon_weeks = 26.0\nwarmup_weeks = 4.0\n'
+                    '[ranges]\n"municipality.dialogue" = [0.0, 1.0]\n'
+                    '"regisseurs.corps_size" = [0, 4]\n')
+    result = runner.invoke(app, ["sensitivity", str(spec), "--samples", "4", "--out",
+                                 str(tmp_path / "o"), "--backend", "serial"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "sobol.csv").exists()
+    no_ranges = runner.invoke(app, ["sensitivity", str(SCENARIOS / "typical.toml"),
+                                    "--out", str(tmp_path / "x")])
+    assert no_ranges.exit_code == 2 and "[ranges]" in no_ranges.output

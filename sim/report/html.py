@@ -55,15 +55,17 @@ def _fmt(x: float) -> str:
     return "–" if pd.isna(x) else f"{x:.3g}"
 
 
-def _figure(fig: go.Figure) -> str:
+def figure_html(fig: go.Figure) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False,
                        config={"displaylogo": False, "responsive": True})
 
 
 def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None = None,
                  manifest: dict[str, Any] | None = None, lang: str = "en",
-                 title: str | None = None, outcomes: list[str] | None = None) -> str:
-    """The report as one HTML string."""
+                 title: str | None = None, outcomes: list[str] | None = None,
+                 extra: list[tuple[str, str]] | None = None) -> str:
+    """The report as one HTML string; ``extra`` adds (title, html) sections before the
+    appendix (use :func:`figure_html` for plotly figures)."""
     if lang not in LANGS:
         raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
     outcomes = [o for o in (outcomes or HEADLINE) if o in runs.columns]
@@ -71,24 +73,31 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     reference = reference or scenarios[0]
     summary = summarise(runs, outcomes)
     reps = int(runs.groupby("scenario").size().min())
-    parts = [f"<h1>{html.escape(title or label('title', lang))}</h1>",
-             f"<p>{len(scenarios)} scenario(s) × {reps} {label('replications', lang)}.</p>",
+    parts = [f"<p>{len(scenarios)} scenario(s) × {reps} {label('replications', lang)}.</p>",
              f"<h2>{label('headline', lang)}</h2>", headline_table(summary, outcomes, lang),
              f"<h2>{label('outcomes', lang)}</h2>",
-             _figure(figures.outcome_bars(summary, outcomes, lang))]
+             figure_html(figures.outcome_bars(summary, outcomes, lang))]
     if len(scenarios) > 1:
         diffs = paired_differences(runs, outcomes, reference)
         parts += [f"<h2>{label('differences', lang)} <i>{html.escape(reference)}</i></h2>",
-                  _figure(figures.difference_plot(diffs, lang))]
+                  figure_html(figures.difference_plot(diffs, lang))]
     if not series.empty:
-        parts += [f"<h2>{label('series', lang)}</h2>", _figure(figures.series_plot(series, lang))]
+        parts += [f"<h2>{label('series', lang)}</h2>",
+                  figure_html(figures.series_plot(series, lang))]
+    for heading, body in extra or []:
+        parts += [f"<h2>{html.escape(heading)}</h2>", body]
     if manifest:
         parts += [f"<h2>{label('appendix', lang)}</h2>", _appendix(manifest)]
-    parts.append(f"<p class='ci'>{label('made', lang)}.</p>")
+    return page(title or label("title", lang), parts, lang)
+
+
+def page(title: str, parts: list[str], lang: str = "en") -> str:
+    """A self-contained HTML page: a heading, the parts, plotly.js inlined once."""
+    body = "".join([f"<h1>{html.escape(title)}</h1>", *parts,
+                    f"<p class='ci'>{label('made', lang)}.</p>"])
     return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title or label('title', lang))}</title>"
-            f"<style>{STYLE}</style><script>{get_plotlyjs()}</script></head>"
-            f"<body>{''.join(parts)}</body></html>")
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
+            f"<script>{get_plotlyjs()}</script></head><body>{body}</body></html>")
 
 
 def _appendix(manifest: dict[str, Any]) -> str:

@@ -15,7 +15,8 @@ from sim.report.labels import label
 
 def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference: str,
             title: str, outcomes: list[str] | None = None, manifest: dict | None = None,
-            lang: str = "en", console: Console | None = None) -> dict[str, Path]:
+            lang: str = "en", console: Console | None = None,
+            extra: list[tuple[str, str]] | None = None) -> dict[str, Path]:
     """Write summary.csv, differences.csv and report.html into ``out``; print the headline."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -28,7 +29,7 @@ def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference
              if runs["scenario"].nunique() > 1 else pd.DataFrame())
     diffs.to_csv(paths["differences"], index=False)
     write_report(paths["report"], runs, series, reference=reference, manifest=manifest,
-                 lang=lang, title=title, outcomes=outcomes)
+                 lang=lang, title=title, outcomes=outcomes, extra=extra)
     print_headline(summary, diffs, title, lang, console or Console())
     return paths
 

@@ -1,0 +1,60 @@
+"""What every experiment script shares: its options, running a batch and publishing it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from sim.experiment import Batch, run_batch
+from sim.report.publish import publish
+from sim.scenario import Scenario
+from sim.scenario_files import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+console = Console()
+
+
+def options(doc: str, name: str, reps: int = 30,
+            extra: dict[str, tuple[type, Any, str]] | None = None) -> argparse.Namespace:
+    """The options every experiment takes, plus ``extra`` ({flag: (type, default, help)})."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for flag, (kind, default, text) in (extra or {}).items():
+        parser.add_argument(flag, type=kind, default=default, help=text)
+    parser.add_argument("--reps", type=int, default=reps, help="replications per scenario")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / name)
+    parser.add_argument("--lang", choices=["en", "nl"], default="en")
+    parser.add_argument("--backend", choices=["serial", "process", "dask"], default="process")
+    parser.add_argument("--workers", type=int, default=None)
+    return parser.parse_args()
+
+
+def scenario(file: str, **changes: Any) -> Scenario:
+    base = load_scenario(SCENARIOS / file)
+    return base.with_changes(changes) if changes else base
+
+
+def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | None = None,
+        params: dict[str, dict[str, Any]] | None = None) -> Batch:
+    out = out or args.out
+    console.print(f"{len(scenarios)} scenario(s) x {args.reps} replications on common random "
+                  f"numbers (seed {args.seed}) -> {out}")
+    return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
+                     backend=args.backend, workers=args.workers, progress=True)
+
+
+def finish(args: argparse.Namespace, batch: Batch, reference: str, title: str,
+           outcomes: list[str], extra: list[tuple[str, str]] | None = None) -> None:
+    out = batch.out or args.out
+    manifest = json.loads((out / "manifest.json").read_text())
+    paths = publish(batch.runs, batch.series, out, reference=reference, title=title,
+                    outcomes=outcomes, manifest=manifest, lang=args.lang, console=console,
+                    extra=extra)
+    console.print(f"\nResults in [bold]{out}[/]: runs.parquet, series.parquet, manifest.json, "
+                  "summary.csv, differences.csv")
+    console.print(f"Report: [bold]{paths['report']}[/]")
