@@ -273,6 +273,42 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
         err.print(f"written {out / 'sobol.csv'}")
 
 
+Lang = Annotated[str, typer.Option(help="Language: en or nl.")]
+
+
+@app.command()
+@clean_errors
+def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batch`.")],
+           lang: Lang = "en",
+           reference: Annotated[str | None, typer.Option(
+               help="Scenario the paired differences are taken against (default: first).")
+           ] = None,
+           title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+           ) -> None:
+    """Write FOLDER/report.html: one self-contained file that opens offline."""
+    import pandas as pd
+
+    from sim.report import write_report
+    from sim.report.labels import LANGS
+
+    if lang not in LANGS:
+        raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
+    runs_path = folder / "runs.parquet"
+    if not runs_path.exists():
+        raise UserError(f"{runs_path} not found: run `regiesim batch ... --out {folder}` first")
+    runs = pd.read_parquet(runs_path)
+    series_path = folder / "series.parquet"
+    series = pd.read_parquet(series_path) if series_path.exists() else pd.DataFrame()
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
+    names = list(dict.fromkeys(runs["scenario"]))
+    if reference is not None and reference not in names:
+        raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
+    path = write_report(folder / "report.html", runs, series, reference=reference,
+                        manifest=manifest, lang=lang, title=title)
+    console.print(f"report written to {path}", highlight=False, soft_wrap=True)
+
+
 @app.command()
 def styles() -> None:
     """List the leadership styles and every setting each of them fixes."""

@@ -125,3 +125,16 @@ def test_event_log_does_not_change_results(tiny) -> None:
     a = simulate(tiny, 9).summary
     b = simulate(tiny.with_changes({"run.event_log": True}), 9).summary
     assert _nan_equal(a, b)
+
+
+@pytest.mark.parametrize("style", ["directive", "direction"])
+def test_journey_counts_add_up_stage_by_stage(style: str) -> None:
+    """What enters a stage leaves it as the next stage, a dropout, or is still there."""
+    s = simulate(short(style), 6).summary
+    flow = s["arrivals"]
+    for stage in ("signal", "intake", "dialogue", "decision", "realisation"):
+        flow -= s[f"dropouts_{stage}"] + s[f"in_progress_{stage}"]
+        if stage == "decision":
+            flow -= s["rejected"]
+    assert flow == s["successes"]
+    assert sum(s[f"frustration_bin_{k}"] for k in range(10)) == s["finished"]

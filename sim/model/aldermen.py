@@ -69,6 +69,7 @@ class College:
                 return False
         ini.waited(env.now - start)
         ini.queue_weeks += env.now - start
+        self.world.log.add(env.now, "college", ini.ident, "college_decided", ini.stage)
         return ini.energy > 0.0
 
     def _meetings(self) -> Generator[Any, Any, None]:

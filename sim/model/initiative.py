@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 STAGES: tuple[str, ...] = ("signal", "intake", "dialogue", "decision", "realisation")
 OUTCOMES: tuple[str, ...] = ("success", "rejected", "dropout")
+FRUSTRATION_BINS = 10
+"""Frustration at exit is also reported as counts in ten bins of width 0.1."""
 PATIENCE_SHAPE = 4.0
 MAX_ROUNDS = 8
 """Decision rounds (rework loops) after which the municipality decides regardless."""
@@ -330,7 +332,10 @@ class Initiatives:
         contact = np.asarray(led["contact"], dtype=bool)
         summary["arrivals"] = self.arrivals
         summary["finished"] = n_exit
-        summary["in_progress"] = sum(1 for i in self.active if i.counted)
+        still = [i.stage for i in self.active if i.counted]
+        summary["in_progress"] = len(still)
+        for st in STAGES:
+            summary[f"in_progress_{st}"] = still.count(st)
         summary["successes"] = int(np.sum(outcome == "success"))
         summary["rejected"] = int(np.sum(outcome == "rejected"))
         dropped = outcome == "dropout"
@@ -344,6 +349,9 @@ class Initiatives:
         threshold = self.cfg.dissatisfied_threshold
         summary["share_dissatisfied"] = (float(np.mean(frustration[contact] > threshold))
                                          if contact.any() else math.nan)
+        counts = np.histogram(frustration, bins=FRUSTRATION_BINS, range=(0.0, 1.0))[0]
+        for k, count in enumerate(counts.tolist()):
+            summary[f"frustration_bin_{k}"] = count
         summary["handoffs_per_initiative"] = (float(np.mean(led["handoffs"])) if n_exit
                                               else math.nan)
         summary["share_with_regisseur"] = (float(np.mean(led["regisseur"])) if n_exit

@@ -97,3 +97,56 @@ def _rgba(colour: str, alpha: float) -> str:
     colour = colour.lstrip("#")
     r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+STAGE_ORDER = ("signal", "intake", "dialogue", "decision", "realisation")
+
+
+def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
+    """Where a scenario's initiatives go, stage by stage (mean count per run)."""
+    mean = runs[runs["scenario"] == scenario].mean(numeric_only=True)
+    nodes = [label("arrived", lang)] + [label(s, lang) for s in STAGE_ORDER] + [
+        label(k, lang) for k in ("success", "dropout", "rejected", "in_progress")]
+    index = {name: i for i, name in enumerate(["arrived", *STAGE_ORDER, "success", "dropout",
+                                               "rejected", "in_progress"])}
+    src, dst, val = [index["arrived"]], [index["signal"]], [float(mean["arrivals"])]
+    flow = float(mean["arrivals"])
+    for k, stage in enumerate(STAGE_ORDER):
+        leaving = {"dropout": mean[f"dropouts_{stage}"],
+                   "in_progress": mean[f"in_progress_{stage}"]}
+        if stage == "decision":
+            leaving["rejected"] = mean["rejected"]
+        for target, amount in leaving.items():
+            src.append(index[stage])
+            dst.append(index[target])
+            val.append(float(amount))
+            flow -= float(amount)
+        nxt = STAGE_ORDER[k + 1] if k + 1 < len(STAGE_ORDER) else "success"
+        src.append(index[stage])
+        dst.append(index[nxt])
+        val.append(max(flow, 0.0))
+    colours = ["#888888"] * (1 + len(STAGE_ORDER)) + ["#117733", "#CC6677", "#882255",
+                                                        "#DDCC77"]
+    fig = go.Figure(go.Sankey(
+        node={"label": nodes, "color": colours, "pad": 18},
+        link={"source": src, "target": dst, "value": val,
+              "hovertemplate": "%{value:.1f}<extra></extra>"}))
+    fig.update_layout(title=scenario, height=420, font={"size": 15})
+    return fig
+
+
+def frustration_histogram(runs: pd.DataFrame, threshold: float, lang: str) -> go.Figure:
+    """Distribution of frustration at exit per scenario (all runs pooled), as shares."""
+    bins = sorted(c for c in runs.columns if c.startswith("frustration_bin_"))
+    centres = [(int(c.rsplit("_", 1)[1]) + 0.5) / len(bins) for c in bins]
+    fig = go.Figure()
+    for i, (name, part) in enumerate(runs.groupby("scenario", sort=False)):
+        counts = part[bins].sum()
+        total = counts.sum()
+        fig.add_trace(go.Bar(x=centres, y=counts / total if total else counts, name=str(name),
+                             marker_color=_colour(i), width=0.8 / len(bins)))
+    fig.add_vline(x=threshold, line_dash="dash", line_color="black")
+    fig.update_layout(barmode="group", template="plotly_white", height=420, font={"size": 15},
+                      xaxis_title=label("frustration", lang), yaxis_tickformat=".0%",
+                      legend={"orientation": "h", "y": -0.2})
+    return fig

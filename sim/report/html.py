@@ -84,6 +84,13 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     if not series.empty:
         parts += [f"<h2>{label('series', lang)}</h2>",
                   figure_html(figures.series_plot(series, lang))]
+    if "in_progress_signal" in runs.columns:
+        parts += [f"<h2>{label('journeys', lang)}</h2>"] + [
+            figure_html(figures.journey_sankey(runs, name, lang)) for name in scenarios]
+    if "frustration_bin_0" in runs.columns:
+        threshold = _threshold(manifest)
+        parts += [f"<h2>{label('frustration_dist', lang)}</h2>",
+                  figure_html(figures.frustration_histogram(runs, threshold, lang))]
     for heading, body in extra or []:
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
     if manifest:
@@ -98,6 +105,15 @@ def page(title: str, parts: list[str], lang: str = "en") -> str:
     return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
             f"<script>{get_plotlyjs()}</script></head><body>{body}</body></html>")
+
+
+def _threshold(manifest: dict[str, Any] | None) -> float:
+    """The dissatisfaction threshold of the first scenario (the schema default if unknown)."""
+    from sim.scenario import Scenario
+
+    for info in (manifest or {}).get("scenarios", {}).values():
+        return float(info["resolved"]["initiatives"]["dissatisfied_threshold"])
+    return Scenario().initiatives.dissatisfied_threshold
 
 
 def _appendix(manifest: dict[str, Any]) -> str:

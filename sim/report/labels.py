@@ -36,6 +36,19 @@ OUTCOMES: dict[str, dict[str, str]] = {
     "fallback": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
 }
 
+STAGES: dict[str, dict[str, str]] = {
+    "arrived": {"en": "Arrived", "nl": "Binnengekomen"},
+    "signal": {"en": "Signal", "nl": "Signalering"},
+    "intake": {"en": "Intake", "nl": "Intake"},
+    "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
+    "decision": {"en": "Decision", "nl": "Besluit"},
+    "realisation": {"en": "Realisation", "nl": "Uitvoering"},
+    "success": {"en": "Success", "nl": "Geslaagd"},
+    "dropout": {"en": "Dropped out", "nl": "Afgehaakt"},
+    "rejected": {"en": "Rejected", "nl": "Afgewezen"},
+    "in_progress": {"en": "Still in progress", "nl": "Nog onderweg"},
+}
+
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "regiesim report", "nl": "regiesim-rapport"},
     "headline": {"en": "Headline (mean and 95% confidence interval over replications)",
@@ -64,5 +77,5 @@ TEXT: dict[str, dict[str, str]] = {
 
 def label(key: str, lang: str) -> str:
     """The display name of an outcome or a text key (the key itself if unknown)."""
-    table = OUTCOMES.get(key) or TEXT.get(key)
+    table = OUTCOMES.get(key) or TEXT.get(key) or STAGES.get(key)
     return table[lang] if table else key
