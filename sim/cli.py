@@ -310,6 +310,21 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
 
 
 @app.command()
+@clean_errors
+def narrate(file: File, seed: Seed = 1, lang: Lang = "nl",
+            follow: Annotated[int, typer.Option(
+                help="Initiatives whose journeys are told in depth.", min=0)] = 3,
+            sets: Sets = []) -> None:  # noqa: B006
+    """Tell the story of one run, in time order (for a classroom)."""
+    from sim.report.narrate import render, story
+
+    if lang not in ("nl", "en"):
+        raise UserError(f"lang: must be one of en, nl, got {lang!r}")
+    scenario = load_scenario(file, sets)
+    render(story(scenario, seed, lang, follow), lang, console)
+
+
+@app.command()
 def styles() -> None:
     """List the leadership styles and every setting each of them fixes."""
     settings = {name: style_settings(name) for name in STYLES}

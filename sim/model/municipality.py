@@ -231,17 +231,20 @@ class Municipality:
         self.in_fallback = True
         self.regime = self.fallback_regime
         hit = list(w.initiatives.active)
+        w.log.add(w.env.now, "municipality", -1, "fallback_start", "", self.tension)
         betrayal = w.streams["betrayal"]
         draws = betrayal.random(len(hit)).tolist()
         for ini, u in zip(sorted(hit, key=_ident), draws, strict=True):
             ini.add_frustration(fc.frustration_jump)
             ini.trust = max(0.0, ini.trust - fc.trust_loss)
             ini.energy -= fc.energy_loss
-            if u < fc.quit_share * (1.0 - ini.trust):
+            quits = u < fc.quit_share * (1.0 - ini.trust)
+            if quits:
                 ini.energy = 0.0  # they stop at their next moment of contact
+            w.log.add(w.env.now, "initiative", ini.ident, "fallback_hit", ini.stage,
+                      float(quits))
         self.episodes.append({"start_week": w.env.now - w.warmup, "end_week": math.nan,
                               "peak_tension": self.tension, "initiatives_hit": len(hit)})
-        w.log.add(w.env.now, "municipality", -1, "fallback_start", "", self.tension)
 
     def _recover(self) -> None:
         w = self.world

@@ -1,0 +1,55 @@
+"""Narration: the story of one run, deterministic in the seed, in Dutch and English."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.report.narrate import initiative_names, story
+from tests.conftest import ROOT, SCENARIOS, short
+
+
+def test_names_are_deterministic_in_the_seed_and_distinct() -> None:
+    assert initiative_names(3, 50, "nl") == initiative_names(3, 50, "nl")
+    assert initiative_names(3, 50, "nl") != initiative_names(4, 50, "nl")
+    assert len(set(initiative_names(3, 300, "nl"))) == 300
+
+
+def test_same_seed_same_story() -> None:
+    sc = short("direction")
+    assert story(sc, 5, "nl", 2) == story(sc, 5, "nl", 2)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_story_tells_followed_journeys_in_time_order(lang: str) -> None:
+    sc = short("direction", fallback={"upper": 0.5, "lower": 0.2},
+               aldermen={"incident_rate": 0.3})
+    lines = story(sc, 2, lang, follow=3)
+    weeks = [line.week for line in lines]
+    assert weeks == sorted(weeks)
+    names = initiative_names(2, 2000, lang)
+    told = {n for n in names if any(n in line.text for line in lines)}
+    assert 1 <= len(told) <= 3
+    texts = " ".join(line.text for line in lines)
+    word = {"nl": "terug in de sturende rol", "en": "falls back into the directing role"}
+    assert word[lang] in texts
+    assert lines[-1].kind == "closing"
+
+
+def test_narrate_command_is_plain_text_when_piped() -> None:
+    out = subprocess.run([sys.executable, "-m", "sim.cli", "narrate",
+                          str(SCENARIOS / "election-year.toml"), "--seed", "3", "--lang", "en",
+                          "--follow", "2", "--set", "run.horizon_weeks=26"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "\x1b[" not in out.stdout
+    assert "Quarter 1" in out.stdout and "The end" in out.stdout
+
+
+def test_narrate_rejects_unknown_language() -> None:
+    result = CliRunner().invoke(app, ["narrate", str(SCENARIOS / "typical.toml"),
+                                      "--lang", "fr"])
+    assert result.exit_code == 2 and "lang" in result.output
