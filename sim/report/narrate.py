@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
 from rich.markup import escape
 
 from sim.run import RunResult, simulate
@@ -215,7 +214,7 @@ def _quarters(result: RunResult, lang: str) -> list[Line]:
     df, series = result.initiatives, result.series
     lines = []
     horizon = result.scenario.run.horizon_weeks
-    for q in range(int(math.ceil(horizon / 13))):
+    for q in range(math.ceil(horizon / 13)):
         lo, hi = 13 * q, min(13 * (q + 1), horizon)
         exited = df[(df["exit_week"] >= lo) & (df["exit_week"] < hi)]
         week = series[series["week"] < hi].iloc[-1] if len(series) else None
