@@ -21,7 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.scenario import Scenario, ScenarioError
-from sim.scenario_files import load_scenario, load_variants
+from sim.scenario_files import load_scenario, load_variants, parse_assignment
 from sim.styles import STYLES, style_settings
 
 app = typer.Typer(
@@ -322,6 +322,27 @@ def narrate(file: File, seed: Seed = 1, lang: Lang = "nl",
         raise UserError(f"lang: must be one of en, nl, got {lang!r}")
     scenario = load_scenario(file, sets)
     render(story(scenario, seed, lang, follow), lang, console)
+
+
+@app.command()
+@clean_errors
+def dashboard(file: Annotated[Path | None, typer.Argument(
+                  help="Scenario to start from (default: the model defaults).",
+                  show_default=False)] = None,
+              port: Annotated[int, typer.Option(help="Port to serve on.", min=1,
+                                                max=65535)] = 8050,
+              host: Annotated[str, typer.Option(
+                  help="Address to bind; 127.0.0.1 keeps it on this computer.")] = "127.0.0.1",
+              reps: Reps = 20, seed: Seed = 1, workers: Workers = None,
+              sets: Sets = []) -> None:  # noqa: B006
+    """Start the live dashboard in the browser (http://HOST:PORT)."""
+    from sim.report.dashboard import serve
+    from sim.scenario import Scenario as _Scenario
+
+    base = load_scenario(file, sets) if file is not None else _Scenario().with_changes(
+        dict(parse_assignment(s) for s in sets))
+    console.print(f"regiesim dashboard on http://{host}:{port}  (Ctrl+C stops it)")
+    serve(base, host=host, port=port, reps=reps, seed=seed, workers=workers)
 
 
 @app.command()

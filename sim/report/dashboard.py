@@ -1,0 +1,231 @@
+"""The live dashboard for the classroom (Dash), in Dutch or English.
+
+Controls set the style, fallback on/off and its threshold, the four conditions, the
+regisseur corps size and the managers' inward share. Every change starts a new set of
+replications on a process pool in the background; the page polls twice a second and the
+headline (mean and 95% CI) and the pictures grow as replications arrive, so the page never
+freezes. Choosing a style puts that style's values on the sliders, which can then be moved.
+Works without internet: Dash serves its own scripts from the package.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from sim.analysis import mean_ci
+from sim.experiment.batch import RunOutput, execute, plan
+from sim.report import figures
+from sim.report.labels import label
+from sim.scenario import Scenario
+from sim.styles import STYLES, style_settings
+
+HEADLINE = ["success_rate", "share_dissatisfied", "frustration", "weeks_to_decision",
+            "fallback_weeks"]
+CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"en": "regiesim — live", "nl": "regiesim — live"},
+    "style": {"en": "Leadership style", "nl": "Stijl van leidinggeven"},
+    "fallback": {"en": "Fall back into the directing role under tension",
+                 "nl": "Terugvallen in de sturende rol bij spanning"},
+    "threshold": {"en": "Tension threshold for fallback", "nl": "Spanningsdrempel voor terugval"},
+    "clear_frames": {"en": "Clear frames", "nl": "Heldere kaders"},
+    "clear_process": {"en": "Clear process", "nl": "Helder proces"},
+    "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
+    "feedback": {"en": "Feedback culture", "nl": "Feedbackcultuur"},
+    "corps": {"en": "Regisseurs in the corps", "nl": "Regisseurs in het korps"},
+    "inward": {"en": "Managers' time spent inward", "nl": "Tijd van managers naar binnen"},
+    "progress": {"en": "{done} of {total} replications", "nl": "{done} van {total} replicaties"},
+    "waiting": {"en": "running the first replications ...",
+                "nl": "de eerste replicaties lopen ..."},
+    "on": {"en": "on", "nl": "aan"},
+}
+
+
+def word(key: str, lang: str) -> str:
+    return WORDS[key][lang]
+
+
+@dataclass
+class Job:
+    """One set of replications for one setting of the controls."""
+
+    ident: int
+    futures: list[Future]
+    total: int
+    outputs: list[RunOutput] = field(default_factory=list)
+
+
+class Runner:
+    """Runs replications in the background; a newer job cancels the older one's work."""
+
+    def __init__(self, reps: int, seed: int, workers: int | None) -> None:
+        self.reps, self.seed = reps, seed
+        self.pool = ProcessPoolExecutor(max_workers=workers)
+        self.lock = threading.Lock()
+        self.job: Job | None = None
+        self.counter = 0
+
+    def start(self, scenario: Scenario) -> int:
+        specs = plan({"live": scenario}, self.reps, self.seed)
+        with self.lock:
+            if self.job is not None:
+                for fut in self.job.futures:
+                    fut.cancel()
+            self.counter += 1
+            self.job = Job(self.counter, [self.pool.submit(execute, s) for s in specs],
+                           len(specs))
+            return self.counter
+
+    def results(self) -> tuple[int, list[RunOutput], int]:
+        """(job id, finished outputs in replication order, total) of the current job."""
+        with self.lock:
+            job = self.job
+        if job is None:
+            return 0, [], 0
+        done = [f.result() for f in job.futures if f.done() and not f.cancelled()]
+        done.sort(key=lambda o: o.spec_key[1])
+        return job.ident, done, job.total
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _slider(ident: str, low: float, high: float, step: float, value: float) -> dcc.Slider:
+    marks = {low: f"{low:g}", high: f"{high:g}"}
+    return dcc.Slider(id=ident, min=low, max=high, step=step, value=value, marks=marks,
+                      tooltip={"placement": "bottom", "always_visible": True},
+                      updatemode="mouseup")
+
+
+def build_app(base: Scenario, reps: int = 20, seed: int = 1,
+              workers: int | None = None) -> tuple[dash.Dash, Runner]:
+    """The Dash app and its background runner, starting from ``base``."""
+    runner = Runner(reps, seed, workers)
+    app = dash.Dash(__name__, title="regiesim", serve_locally=True)
+    m = base.municipality
+    control = {"style": base.scenario.style, "fallback": base.fallback.enabled,
+               "threshold": base.fallback.upper, "corps": base.regisseurs.corps_size,
+               "inward": base.middle_managers.inward_share,
+               **{c: getattr(m, c) for c in CONDITIONS}}
+
+    def labelled(key: str, widget: Any) -> html.Div:
+        return html.Div([html.Label(word(key, "nl"), id=f"label-{key}",
+                                    style={"fontWeight": "bold"}), widget],
+                        style={"marginBottom": "18px"})
+
+    controls = html.Div([
+        dcc.RadioItems(id="lang", options=[{"label": " Nederlands", "value": "nl"},
+                                           {"label": " English", "value": "en"}],
+                       value="nl", inline=True, style={"marginBottom": "14px"}),
+        labelled("style", dcc.RadioItems(id="style", value=control["style"], options=[
+            {"label": f" {s}", "value": s} for s in STYLES])),
+        labelled("fallback", dcc.Checklist(id="fallback", options=[
+            {"label": " ", "value": "on"}], value=["on"] if control["fallback"] else [])),
+        labelled("threshold", _slider("threshold", 0.4, 2.5, 0.1, control["threshold"])),
+        *[labelled(c, _slider(c, 0.0, 1.0, 0.05, control[c])) for c in CONDITIONS],
+        labelled("corps", _slider("corps", 0, 12, 1, control["corps"])),
+        labelled("inward", _slider("inward", 0.1, 0.8, 0.05, control["inward"])),
+    ], style={"width": "30%", "minWidth": "300px", "padding": "10px 20px"})
+    cards = html.Div([html.Div([html.Div(id=f"name-{o}", style={"fontSize": "16px"}),
+                                html.Div(id=f"value-{o}", style={"fontSize": "30px",
+                                                                 "fontWeight": "bold"}),
+                                html.Div(id=f"ci-{o}", style={"color": "#666"})],
+                               style={"padding": "10px 16px", "border": "1px solid #ddd",
+                                      "borderRadius": "8px", "minWidth": "150px"})
+                      for o in HEADLINE], style={"display": "flex", "gap": "12px",
+                                                  "flexWrap": "wrap"})
+    main = html.Div([
+        html.H1(id="title"), html.Div(id="progress", style={"fontSize": "18px"}), cards,
+        dcc.Graph(id="series", config={"displaylogo": False}),
+        dcc.Graph(id="sankey", config={"displaylogo": False}),
+    ], style={"flex": "1", "padding": "10px 20px"})
+    app.layout = html.Div([
+        html.Div([controls, main], style={"display": "flex", "fontFamily": "system-ui",
+                                          "fontSize": "17px"}),
+        dcc.Store(id="job", data=0),
+        dcc.Interval(id="tick", interval=500),
+    ])
+
+    @app.callback([Output(c, "value") for c in CONDITIONS]
+                  + [Output("corps", "value"),
+                     Output("inward", "value")],
+                  Input("style", "value"), prevent_initial_call=True)
+    def style_values(style: str):
+        preset = style_settings(style)
+        return ([preset["municipality"][c] for c in CONDITIONS]
+                + [preset["regisseurs"]["corps_size"], preset["middle_managers"]["inward_share"]])
+
+    @app.callback(Output("job", "data"),
+                  [Input("style", "value"), Input("fallback", "value"),
+                   Input("threshold", "value"), *[Input(c, "value") for c in CONDITIONS],
+                   Input("corps", "value"), Input("inward", "value")])
+    def start_job(style, fallback, threshold, *rest):
+        *conditions, corps, inward = rest
+        changes = {"scenario.style": style, "fallback.enabled": "on" in (fallback or []),
+                   "fallback.upper": float(threshold),
+                   "fallback.lower": min(base.fallback.lower, float(threshold) * 0.5),
+                   "regisseurs.corps_size": int(corps),
+                   "middle_managers.inward_share": float(inward),
+                   **{f"municipality.{c}": float(v) for c, v in zip(CONDITIONS, conditions,
+                                                                    strict=True)}}
+        return runner.start(base.with_changes(changes))
+
+    @app.callback([Output("title", "children")]
+                  + [Output(f"label-{k}", "children") for k in
+                     ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
+                  + [Output(f"name-{o}", "children") for o in HEADLINE],
+                  Input("lang", "value"))
+    def relabel(lang: str):
+        return ([word("title", lang)]
+                + [word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
+                                           "corps", "inward")]
+                + [label(o, lang) for o in HEADLINE])
+
+    @app.callback([Output("progress", "children")]
+                  + [Output(f"value-{o}", "children") for o in HEADLINE]
+                  + [Output(f"ci-{o}", "children") for o in HEADLINE]
+                  + [Output("series", "figure"), Output("sankey", "figure")],
+                  [Input("tick", "n_intervals"), Input("lang", "value")],
+                  State("job", "data"))
+    def refresh(_tick, lang: str, job_id: int):
+        ident, outputs, total = runner.results()
+        if not outputs or ident != job_id:
+            return ([word("waiting", lang)] + ["…"] * len(HEADLINE) + [""] * len(HEADLINE)
+                    + [dash.no_update, dash.no_update])
+        runs = pd.DataFrame([o.row for o in outputs])
+        series = pd.concat([o.series for o in outputs], ignore_index=True)
+        values, cis = [], []
+        for o in HEADLINE:
+            ci = mean_ci(runs[o])
+            values.append(_fmt(o, ci.mean))
+            cis.append(f"[{_fmt(o, ci.low)}, {_fmt(o, ci.high)}]" if ci.n > 1 else "")
+        progress = word("progress", lang).format(done=len(outputs), total=total)
+        return ([progress] + values + cis
+                + [figures.series_plot(series, lang), figures.journey_sankey(runs, "live", lang)])
+
+    return app, runner
+
+
+def _fmt(outcome: str, x: float) -> str:
+    if x != x:  # NaN
+        return "–"
+    if outcome in ("success_rate", "share_dissatisfied"):
+        return f"{x:.1%}"
+    return f"{x:.2f}" if outcome == "frustration" else f"{x:.1f}"
+
+
+def serve(base: Scenario, host: str = "127.0.0.1", port: int = 8050, reps: int = 20,
+          seed: int = 1, workers: int | None = None) -> None:
+    """Run the dashboard until interrupted."""
+    app, runner = build_app(base, reps, seed, workers)
+    try:
+        app.run(host=host, port=port, debug=False)
+    finally:
+        runner.shutdown()
