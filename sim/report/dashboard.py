@@ -207,8 +207,8 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
             values.append(_fmt(o, ci.mean))
             cis.append(f"[{_fmt(o, ci.low)}, {_fmt(o, ci.high)}]" if ci.n > 1 else "")
         progress = word("progress", lang).format(done=len(outputs), total=total)
-        return ([progress] + values + cis
-                + [figures.series_plot(series, lang), figures.journey_sankey(runs, "live", lang)])
+        return [progress, *values, *cis, figures.series_plot(series, lang),
+                figures.journey_sankey(runs, "live", lang)]
 
     return app, runner
 
