@@ -130,6 +130,12 @@ def scenarios_md() -> str:
         "refused. `extends = \"other.toml\"` at the top takes another file as the base "
         "(relative to this file); this file's values win. On the command line, "
         "`--set table.key=value` overrides any key, the value read as TOML.\n\n"
+        "Two tables describe experiments on the scenario rather than the scenario: "
+        "`[sweep]` declares a grid (`\"fallback.upper\" = [0.8, 1.2]` or "
+        "`{ start = 0, stop = 8, step = 2 }`, stop included) whose every combination "
+        "becomes a named variant in `run` and `batch`; `[ranges]` declares "
+        "`\"key\" = [low, high]` for `sensitivity` (integer keys are sampled as "
+        "integers).\n\n"
         "## Keys\n\n" + parameter_table() +
         "\n## What each style sets\n\n" + style_table() +
         "\nThe manager rows follow from the style's `middle_managers.style` "
