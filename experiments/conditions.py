@@ -11,11 +11,8 @@ report.html).
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import plotly.graph_objects as go
-from _common import ROOT, SCENARIOS, console
+from _common import SCENARIOS, console, options
 from plotly.subplots import make_subplots
 
 from sim.experiment.sensitivity import run_sensitivity
@@ -35,19 +32,15 @@ OUTCOMES = ["success_rate", "share_dissatisfied", "frustration"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=64)
-    parser.add_argument("--reps", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "conditions")
-    parser.add_argument("--lang", choices=["en", "nl"], default="en")
-    args = parser.parse_args()
+    args = options(__doc__, "conditions", reps=2, extra={
+        "--samples": (int, 64, "Saltelli base size N (N * (D + 2) points)")})
     args.out.mkdir(parents=True, exist_ok=True)
     spec = args.out / "scenario.toml"
     spec.write_text(f'extends = "{(SCENARIOS / "typical.toml").as_posix()}"\n{RANGES}')
     console.print(f"Sobol design, base size {args.samples}, {args.reps} replications per point")
     result = run_sensitivity(spec, args.samples, args.out, method="sobol", reps=args.reps,
-                             seed=args.seed, outcomes=OUTCOMES, progress=True)
+                             seed=args.seed, outcomes=OUTCOMES, progress=True,
+                             backend=args.backend, workers=args.workers)
     idx = result.indices
     fig = make_subplots(rows=1, cols=len(OUTCOMES),
                         subplot_titles=[label(o, args.lang) for o in OUTCOMES])

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from sim.model.waiting import INF
+from sim.model.waiting import wait_patiently
 
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
@@ -57,18 +57,12 @@ class College:
         entry = [ini, decided, False]
         self.agenda.append(entry)
         self.world.log.add(env.now, "initiative", ini.ident, "escalated", ini.stage)
-        start = env.now
-        limit = ini.limit(start)
-        if limit == INF:
-            yield decided
-        else:
-            yield decided | env.timeout(limit)
-            if not decided.triggered:
-                entry[2] = True  # withdrawn: the college will skip it
-                ini.waited(env.now - start)
-                return False
-        ini.waited(env.now - start)
-        ini.queue_weeks += env.now - start
+
+        def withdraw() -> None:
+            entry[2] = True  # the college will skip it
+
+        if not (yield from wait_patiently(env, ini, decided, withdraw)):
+            return False
         self.world.log.add(env.now, "college", ini.ident, "college_decided", ini.stage)
         return ini.energy > 0.0
 

@@ -8,7 +8,7 @@ game afterwards and ``False`` when it dropped out while waiting.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -34,6 +34,29 @@ def wait_for(env: simpy.Environment, ini: Initiative, weeks: float) -> Generator
     return ini.energy > 0.0
 
 
+def wait_patiently(env: simpy.Environment, ini: Initiative, event: simpy.Event,
+                   withdraw: Callable[[], None]) -> Generator[Any, Any, bool]:
+    """Wait for ``event`` (a queue, the college) as long as energy and patience last.
+
+    When they run out first, ``withdraw()`` takes the initiative out of the queue and the
+    result is ``False``. The time spent counts as waiting and as queue time.
+    """
+    start = env.now
+    if not event.triggered:
+        limit = ini.limit(start)
+        if limit == INF:
+            yield event
+        else:
+            yield event | env.timeout(limit)
+            if not event.triggered:
+                withdraw()
+                ini.waited(env.now - start)
+                return False
+        ini.waited(env.now - start)
+    ini.queue_weeks += env.now - start
+    return True
+
+
 def wait_in_queue(env: simpy.Environment, ini: Initiative, pool: Pool,
                   service_weeks: float) -> Generator[Any, Any, bool]:
     """Queue for one server of ``pool``, then hold it for ``service_weeks``.
@@ -41,19 +64,8 @@ def wait_in_queue(env: simpy.Environment, ini: Initiative, pool: Pool,
     Only the time in the queue counts as waiting; the service itself is contact.
     """
     req = pool.request()
-    start = env.now
-    if not req.triggered:
-        limit = ini.limit(start)
-        if limit == INF:
-            yield req
-        else:
-            yield req | env.timeout(limit)
-            if not req.triggered:
-                req.cancel()
-                ini.waited(env.now - start)
-                return False
-        ini.waited(env.now - start)
-    ini.queue_weeks += env.now - start
+    if not (yield from wait_patiently(env, ini, req, req.cancel)):
+        return False
     if service_weeks > 0.0:
         yield env.timeout(service_weeks)
     pool.release(req)

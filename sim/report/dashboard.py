@@ -22,36 +22,13 @@ from dash import Input, Output, State, dcc, html
 from sim.analysis import mean_ci
 from sim.experiment.batch import RunOutput, execute, plan
 from sim.report import figures
-from sim.report.labels import label
+from sim.report.labels import dashboard_word, label
 from sim.scenario import Scenario
 from sim.styles import STYLES, style_settings
 
 HEADLINE = ["success_rate", "share_dissatisfied", "frustration", "weeks_to_decision",
             "fallback_weeks"]
 CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
-WORDS: dict[str, dict[str, str]] = {
-    "title": {"en": "regiesim — live", "nl": "regiesim — live"},
-    "style": {"en": "Leadership style", "nl": "Stijl van leidinggeven"},
-    "fallback": {"en": "Fall back into the directing role under tension",
-                 "nl": "Terugvallen in de sturende rol bij spanning"},
-    "threshold": {"en": "Tension threshold for fallback", "nl": "Spanningsdrempel voor terugval"},
-    "clear_frames": {"en": "Clear frames", "nl": "Heldere kaders"},
-    "clear_process": {"en": "Clear process", "nl": "Helder proces"},
-    "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
-    "feedback": {"en": "Feedback culture", "nl": "Feedbackcultuur"},
-    "corps": {"en": "Regisseurs in the corps", "nl": "Regisseurs in het korps"},
-    "inward": {"en": "Managers' time spent inward", "nl": "Tijd van managers naar binnen"},
-    "progress": {"en": "{done} of {total} replications", "nl": "{done} van {total} replicaties"},
-    "waiting": {"en": "running the first replications ...",
-                "nl": "de eerste replicaties lopen ..."},
-    "on": {"en": "on", "nl": "aan"},
-}
-
-
-def word(key: str, lang: str) -> str:
-    return WORDS[key][lang]
-
-
 @dataclass
 class Job:
     """One set of replications for one setting of the controls."""
@@ -116,7 +93,7 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                **{c: getattr(m, c) for c in CONDITIONS}}
 
     def labelled(key: str, widget: Any) -> html.Div:
-        return html.Div([html.Label(word(key, "nl"), id=f"label-{key}",
+        return html.Div([html.Label(dashboard_word(key, "nl"), id=f"label-{key}",
                                     style={"fontWeight": "bold"}), widget],
                         style={"marginBottom": "18px"})
 
@@ -183,8 +160,8 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                   + [Output(f"name-{o}", "children") for o in HEADLINE],
                   Input("lang", "value"))
     def relabel(lang: str):
-        return ([word("title", lang)]
-                + [word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
+        return ([dashboard_word("title", lang)]
+                + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
                                            "corps", "inward")]
                 + [label(o, lang) for o in HEADLINE])
 
@@ -197,7 +174,7 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
     def refresh(_tick, lang: str, job_id: int):
         ident, outputs, total = runner.results()
         if not outputs or ident != job_id:
-            return ([word("waiting", lang)] + ["…"] * len(HEADLINE) + [""] * len(HEADLINE)
+            return ([dashboard_word("waiting", lang)] + ["…"] * len(HEADLINE) + [""] * len(HEADLINE)
                     + [dash.no_update, dash.no_update])
         runs = pd.DataFrame([o.row for o in outputs])
         series = pd.concat([o.series for o in outputs], ignore_index=True)
@@ -206,7 +183,7 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
             ci = mean_ci(runs[o])
             values.append(_fmt(o, ci.mean))
             cis.append(f"[{_fmt(o, ci.low)}, {_fmt(o, ci.high)}]" if ci.n > 1 else "")
-        progress = word("progress", lang).format(done=len(outputs), total=total)
+        progress = dashboard_word("progress", lang).format(done=len(outputs), total=total)
         return [progress, *values, *cis, figures.series_plot(series, lang),
                 figures.journey_sankey(runs, "live", lang)]
 

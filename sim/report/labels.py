@@ -75,6 +75,30 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+DASHBOARD: dict[str, dict[str, str]] = {
+    "title": {"en": "regiesim — live", "nl": "regiesim — live"},
+    "style": {"en": "Leadership style", "nl": "Stijl van leidinggeven"},
+    "fallback": {"en": "Fall back into the directing role under tension",
+                 "nl": "Terugvallen in de sturende rol bij spanning"},
+    "threshold": {"en": "Tension threshold for fallback", "nl": "Spanningsdrempel voor terugval"},
+    "clear_frames": {"en": "Clear frames", "nl": "Heldere kaders"},
+    "clear_process": {"en": "Clear process", "nl": "Helder proces"},
+    "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
+    "feedback": {"en": "Feedback culture", "nl": "Feedbackcultuur"},
+    "corps": {"en": "Regisseurs in the corps", "nl": "Regisseurs in het korps"},
+    "inward": {"en": "Managers' time spent inward", "nl": "Tijd van managers naar binnen"},
+    "progress": {"en": "{done} of {total} replications", "nl": "{done} van {total} replicaties"},
+    "waiting": {"en": "running the first replications ...",
+                "nl": "de eerste replicaties lopen ..."},
+    "on": {"en": "on", "nl": "aan"},
+}
+
+
+def dashboard_word(key: str, lang: str) -> str:
+    """A word on the dashboard's controls."""
+    return DASHBOARD[key][lang]
+
+
 def label(key: str, lang: str) -> str:
     """The display name of an outcome or a text key (the key itself if unknown)."""
     table = OUTCOMES.get(key) or TEXT.get(key) or STAGES.get(key)
