@@ -251,9 +251,12 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
 @app.command()
 @clean_errors
 def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
-                    help="Saltelli base size N for sobol (N*(D+2) points); points for lhs.",
+                    help="Saltelli base size N for sobol (N*(D+2) points); points for lhs "
+                         "and qmc.",
                     min=2)] = 64,
-                method: Annotated[str, typer.Option(help="sobol or lhs.")] = "sobol",
+                method: Annotated[str, typer.Option(
+                    help="sobol (Saltelli design and Sobol indices), lhs (Latin hypercube) "
+                         "or qmc (scrambled Sobol points).")] = "sobol",
                 reps: Reps = 1, seed: Seed = 0, sets: Sets = [],  # noqa: B006
                 backend: Backend = "process", workers: Workers = None) -> None:
     """Sample the file's [ranges] and estimate Sobol sensitivity indices with 95% CIs."""

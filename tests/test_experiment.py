@@ -22,6 +22,7 @@ from sim.experiment.exploration import (
     prim_box,
     saltelli_points,
     sobol_indices,
+    sobol_points,
 )
 from sim.experiment.sequential import run_to_precision
 from sim.experiment.store import StoreMismatch
@@ -152,6 +153,8 @@ def test_ranges_validation_and_sampling() -> None:
     assert lhs["municipality.dialogue"].between(0, 1).all()
     assert lhs["regisseurs.corps_size"].dtype.kind == "i"
     assert len(saltelli_points(ranges, 8, seed=1)) == 8 * (2 + 2)
+    qmc = sobol_points(ranges, 10, seed=1)
+    assert len(qmc) == 16 and qmc["municipality.dialogue"].between(0, 1).all()
     with pytest.raises(ValueError, match=r"ranges\.municipality\.dialog"):
         parse_ranges({"municipality.dialog": [0, 1]})
     with pytest.raises(ValueError, match="low must be below high"):

@@ -26,7 +26,8 @@ from scipy.stats import qmc
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario_files import read_scenario_file
 
-METHODS = ("sobol", "lhs")
+METHODS = ("sobol", "lhs", "qmc")
+"""sobol: Saltelli design + Sobol indices; lhs: Latin hypercube; qmc: scrambled Sobol points."""
 
 
 @dataclass(frozen=True)

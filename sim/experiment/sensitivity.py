@@ -16,6 +16,7 @@ from sim.experiment.exploration import (
     read_ranges,
     saltelli_points,
     sobol_indices,
+    sobol_points,
 )
 from sim.experiment.runner import run_batch
 from sim.scenario_files import load_scenario
@@ -40,7 +41,8 @@ def run_sensitivity(path: str | Path, samples: int, out: str | Path, method: str
     and estimate Sobol indices of each outcome. Writes samples.csv (and sobol.csv) to out.
 
     ``samples`` is the Saltelli base size N for ``sobol`` (N * (D + 2) points, N rounded
-    up to a power of two) and the number of points for ``lhs``.
+    up to a power of two), the number of points for ``lhs``, and for ``qmc`` (a scrambled
+    Sobol sequence) rounded up to a power of two.
     """
     if method not in METHODS:
         raise ValueError(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
@@ -49,8 +51,8 @@ def run_sensitivity(path: str | Path, samples: int, out: str | Path, method: str
     outcomes = outcomes or OUTCOMES
     base = load_scenario(path, list(sets))
     ranges = read_ranges(path)
-    points = (saltelli_points(ranges, samples, seed) if method == "sobol"
-              else latin_hypercube(ranges, samples, seed))
+    sampler = {"sobol": saltelli_points, "lhs": latin_hypercube, "qmc": sobol_points}[method]
+    points = sampler(ranges, samples, seed)
     scenarios, params = points_to_scenarios(base, points)
     batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params, **batch_kwargs)
     means = batch.runs.groupby("scenario", sort=False)[outcomes].mean()
