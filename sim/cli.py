@@ -65,7 +65,7 @@ def clean_errors(func: F) -> F:
         except (UserError, ValueError, OSError) as exc:
             err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         except KeyboardInterrupt:
-            err.print("interrupted")
+            err.print("interrupted: what was finished is stored; the same command resumes")
             raise typer.Exit(130) from None
         raise typer.Exit(2)
 

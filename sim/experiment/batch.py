@@ -79,10 +79,14 @@ def _serial(specs: list[RunSpec]) -> Iterator[RunOutput]:
 
 
 def _process(specs: list[RunSpec], workers: int) -> Iterator[RunOutput]:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
         futures = [pool.submit(execute, spec) for spec in specs]
         for fut in as_completed(futures):
             yield fut.result()
+    finally:
+        # on Ctrl+C or an error, do not wait for the runs still queued
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _dask(specs: list[RunSpec], workers: int, scheduler: str | None) -> Iterator[RunOutput]:
