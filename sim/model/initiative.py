@@ -29,6 +29,7 @@ from scipy import stats
 
 from sim.model.random import CandidateDraws, PrivateSupply
 from sim.model.waiting import wait_for, wait_in_queue
+from sim.styles import ROLES
 
 if TYPE_CHECKING:
     from sim.model.world import World
@@ -131,7 +132,7 @@ class Initiatives:
     def _new(self, k: int) -> Initiative:
         """Candidate k becomes an initiative: its attributes come from its own draws."""
         w = self.world
-        ic, _mc = self.cfg, self.mun_cfg
+        ic = self.cfg
         attrs, roles, exps, unis = self.draws.get(k)
         now = w.env.now
         ini = Initiative(k, now, now >= w.warmup)
@@ -140,9 +141,8 @@ class Initiatives:
         ini.trust = min(1.0, max(0.0, w.municipality.trust + ic.trust_spread * trust_z))
         ini.patience_end = now + patience
         needs = ic.role_needs
-        probs = (needs.autonomous, needs.regie, needs.support, needs.symbol, needs.partner)
-        names = ("autonomous", "regie", "support", "symbol", "partner")
-        chosen = frozenset(n for n, p, u in zip(names, probs, roles, strict=True) if u < p)
+        chosen = frozenset(role for role, u in zip(ROLES, roles, strict=True)
+                           if u < getattr(needs, role))
         ini.needs = chosen or frozenset(("support",))
         spread = ic.department_spread * ini.complexity
         ini.departments = 1 + sum(1 for u in attrs[4:] if u < spread)
