@@ -239,7 +239,7 @@ class Initiatives:
         weeks = ic.realisation_weeks * (0.5 + ini.complexity) * ini.rng.exp()
         drain = ic.realisation_drain * (1.0 - mun.support_fit(ini))
         if drain > 0.0 and weeks * drain >= ini.energy:
-            yield env.timeout(ini.energy / drain)
+            yield env.timeout(max(ini.energy, 0.0) / drain)
             ini.energy = 0.0
             return self._exit(ini, "dropout")
         yield env.timeout(weeks)
