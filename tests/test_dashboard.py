@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -58,6 +59,28 @@ def server():
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    # the server's worker processes go with it
+    deadline = time.monotonic() + 10
+    while _serving(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _serving(port)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"worker processes outlived the dashboard: {left}"
+
+
+def _serving(port: int) -> list[int]:
+    """Processes started for the dashboard on ``port`` (workers carry its command line)."""
+    mark = f"--port\x00{port}\x00".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 @pytest.fixture
