@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -373,6 +374,12 @@ def _show(value: Any) -> str:
 
 
 def main() -> None:
+    # a scheduler's SIGTERM unwinds like Ctrl+C: finished runs are flushed to the store
+    # and worker processes are shut down
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     app()
 
 

@@ -203,3 +203,32 @@ def test_dask_worker_killed_midway_loses_nothing() -> None:
         with pytest.raises(ProcessLookupError):
             os.kill(victim, 0)
     pd.testing.assert_frame_equal(batch.runs, reference.runs, check_exact=True)
+
+
+@pytest.mark.slow
+def test_sigterm_on_a_pool_batch_keeps_finished_runs_and_ends_workers(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "batch", str(ROOT / "scenarios" / "direction.toml"),
+         "--reps", "400", "--out", str(out), "--backend", "process", "--workers", "2"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (out / "parts").exists() or not list((out / "parts").glob("runs-*.parquet")):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) != 0
+    stored = ResultStore(out).runs()
+    assert 0 < len(stored) < 400
+    time.sleep(1)
+    mark = str(out).encode()
+    left = [p for p in Path("/proc").iterdir() if p.name.isdigit()
+            and mark in _cmdline(p)]
+    assert not left, "worker processes outlived the batch"
+
+
+def _cmdline(entry: Path) -> bytes:
+    try:
+        return (entry / "cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -10,7 +10,6 @@ Works without internet: Dash serves its own scripts from the package.
 
 from __future__ import annotations
 
-import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -203,11 +202,6 @@ def serve(base: Scenario, host: str = "127.0.0.1", port: int = 8050, reps: int =
           seed: int = 1, workers: int | None = None) -> None:
     """Run the dashboard until interrupted."""
     app, runner = build_app(base, reps, seed, workers)
-
-    def stop(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)  # so that the worker processes go too
     try:
         app.run(host=host, port=port, debug=False)
     finally:
