@@ -2,6 +2,8 @@
 
 Prints
   * events per second of bare SimPy timeouts (a few processes yielding plain timeouts),
+  * events per second of a SimPy skeleton with the model's event mix but none of its
+    logic (resources, requests and releases cost more than plain timeouts),
   * events per second of the model on the large-city scenario (about 1,500 initiatives in
     a council term), and their ratio (goal: >= 0.5),
   * the wall time of one council-term run of that scenario (goal: < 0.1 s).
@@ -17,6 +19,7 @@ import argparse
 import time
 from pathlib import Path
 
+import numpy as np
 import simpy
 
 from sim.model.world import World
@@ -45,6 +48,40 @@ def bare_simpy(n_events: int, processes: int = 50) -> tuple[float, int]:
     return time.perf_counter() - start, scheduled_events(env)
 
 
+def skeleton(arrivals: int, seed: int) -> tuple[float, int]:
+    """The model's event mix with no model logic: arrivals, a front office, two approval
+    layers at department pools, timeouts for the other stages. What SimPy alone costs."""
+    rng = np.random.default_rng(seed)
+    env = simpy.Environment()
+    front = simpy.Resource(env, 6)
+    managers = [simpy.Resource(env, 2) for _ in range(8)]
+    gaps = (rng.standard_exponential(arrivals) / 7.7).tolist()
+    draws = rng.standard_exponential((arrivals, 8)).tolist()
+
+    def journey(i: int):
+        e = draws[i]
+        yield env.timeout(e[0] * 3.0)
+        with front.request() as req:
+            yield req
+            yield env.timeout(e[1] * 0.5)
+        yield env.timeout(e[2] * 3.0)
+        for layer in range(1 + i % 2):
+            with managers[i % 8].request() as req:
+                yield req
+                yield env.timeout(e[3 + layer] * 0.3)
+        yield env.timeout(e[6] * 16.0)
+
+    def arrive():
+        for i, gap in enumerate(gaps):
+            yield env.timeout(gap)
+            env.process(journey(i))
+
+    env.process(arrive())
+    start = time.perf_counter()
+    env.run()
+    return time.perf_counter() - start, scheduled_events(env)
+
+
 def model_run(seed: int) -> tuple[float, int, int]:
     scenario = load_scenario(ROOT / "scenarios" / "large-city.toml")
     start = time.perf_counter()
@@ -67,9 +104,14 @@ def main() -> None:
     bare_rate = bare_n / bare_t
     times = sorted(r[0] for r in runs)
     arrivals = sum(r[2] for r in runs) / len(runs)
+    skel = [skeleton(int(arrivals * 1.1), seed) for seed in range(args.repeat)]
+    skel_t, skel_n = min(skel, key=lambda r: r[0] / r[1])
+    skel_rate = skel_n / skel_t
     print(f"bare SimPy timeouts : {bare_rate:>12,.0f} events/s ({bare_n:,} events)")
     print(f"model (large city)  : {model_rate:>12,.0f} events/s ({best[1]:,} events)")
     print(f"ratio model / bare  : {model_rate / bare_rate:.2f}   (goal >= 0.5)")
+    print(f"SimPy skeleton      : {skel_rate:>12,.0f} events/s ({skel_n:,} events; the model's "
+          f"event mix without its logic: ratio to bare {skel_rate / bare_rate:.2f})")
     print(f"one council term    : best {times[0]:.3f} s, median {times[len(times) // 2]:.3f} s "
           f"for {arrivals:,.0f} initiatives on average   (goal < 0.1 s)")
 
