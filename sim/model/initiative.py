@@ -102,6 +102,10 @@ class Initiatives:
         ic = self.cfg
         self._drain = ic.energy_drain
         self._wait_frustration = ic.waiting_frustration
+        # the needed roles for each bit mask over ROLES; an initiative needing nothing
+        # named still needs support
+        self._needs = [frozenset(r for b, r in enumerate(ROLES) if mask >> b & 1)
+                       or frozenset(("support",)) for mask in range(1 << len(ROLES))]
 
     # ---------------------------------------------------------------- arrivals
     def start(self) -> None:
@@ -133,19 +137,14 @@ class Initiatives:
         """Candidate k becomes an initiative: its attributes come from its own draws."""
         w = self.world
         ic = self.cfg
-        attrs, roles, exps, unis = self.draws.get(k)
+        attrs, exps, unis = self.draws.get(k)
         now = w.env.now
         ini = Initiative(k, now, now >= w.warmup)
         ini.rng = PrivateSupply(exps, unis, self.overflow)
-        ini.complexity, ini.energy, trust_z, patience = attrs[:4]
+        ini.complexity, ini.energy, trust_z, patience, ini.departments, needs = attrs
         ini.trust = min(1.0, max(0.0, w.municipality.trust + ic.trust_spread * trust_z))
         ini.patience_end = now + patience
-        needs = ic.role_needs
-        chosen = frozenset(role for role, u in zip(ROLES, roles, strict=True)
-                           if u < getattr(needs, role))
-        ini.needs = chosen or frozenset(("support",))
-        spread = ic.department_spread * ini.complexity
-        ini.departments = 1 + sum(1 for u in attrs[4:] if u < spread)
+        ini.needs = self._needs[needs]
         ini.drain = self._drain
         ini.wait_frustration = self._wait_frustration
         self.active.add(ini)
@@ -154,24 +153,30 @@ class Initiatives:
         w.log.add(now, "initiative", k, "arrive", "signal", ini.energy)
         return ini
 
-    def _attributes(self, u: np.ndarray) -> np.ndarray:
+    def _attributes(self, u: np.ndarray, roles: np.ndarray) -> list[tuple]:
         """Turn a block of uniforms into attributes, by inverse CDFs (column by column).
 
-        Columns: complexity ~ Beta(alpha, beta); initial energy ~ Beta with the given mean
-        and concentration; the initiator's trust offset ~ N(0, 1) (scaled by trust_spread);
-        patience ~ Gamma(shape 4) with the given mean (most initiators about equally
-        patient); the rest stay uniforms for choosing departments.
+        Per candidate: complexity ~ Beta(alpha, beta); initial energy ~ Beta with the given
+        mean and concentration; the initiator's trust offset ~ N(0, 1) (scaled by
+        trust_spread); patience ~ Gamma(shape 4) with the given mean (most initiators about
+        equally patient); departments = 1 + the number of further departments, each
+        involved with probability department_spread * complexity; and the roles it needs,
+        as a bit mask over ROLES (each with its probability in role_needs).
         """
         ic = self.cfg
-        out = u.copy()
-        out[:, 0] = stats.beta.ppf(u[:, 0], ic.complexity_alpha, ic.complexity_beta)
+        complexity = stats.beta.ppf(u[:, 0], ic.complexity_alpha, ic.complexity_beta)
         a = ic.energy_mean * ic.energy_concentration
-        out[:, 1] = stats.beta.ppf(u[:, 1], a, ic.energy_concentration - a)
-        out[:, 2] = stats.norm.ppf(u[:, 2])
-        out[:, 3] = (math.inf if math.isinf(ic.patience_weeks)
-                     else stats.gamma.ppf(u[:, 3], PATIENCE_SHAPE) * ic.patience_weeks
-                     / PATIENCE_SHAPE)
-        return out
+        energy = stats.beta.ppf(u[:, 1], a, ic.energy_concentration - a)
+        trust_z = stats.norm.ppf(u[:, 2])
+        patience = (np.full(len(u), math.inf) if math.isinf(ic.patience_weeks)
+                    else stats.gamma.ppf(u[:, 3], PATIENCE_SHAPE) * ic.patience_weeks
+                    / PATIENCE_SHAPE)
+        spread = ic.department_spread * complexity
+        departments = 1 + (u[:, 4:] < spread[:, None]).sum(axis=1)
+        probs = np.array([getattr(ic.role_needs, role) for role in ROLES])
+        needs = (roles < probs) @ (1 << np.arange(len(ROLES)))
+        return list(zip(complexity.tolist(), energy.tolist(), trust_z.tolist(),
+                        patience.tolist(), departments.tolist(), needs.tolist(), strict=True))
 
     # ---------------------------------------------------------------- journey
     def _journey(self, ini: Initiative) -> Generator[Any, Any, None]:

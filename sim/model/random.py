@@ -36,32 +36,33 @@ class Streams:
 
 
 class CandidateDraws:
-    """Per-candidate draws, made in numpy blocks and handed out as plain Python floats."""
+    """Per-candidate draws, made in numpy blocks and handed out as plain Python values."""
 
     def __init__(self, streams: Streams, n_extra_departments: int,
-                 attributes: Callable[[np.ndarray], np.ndarray]) -> None:
+                 attributes: Callable[[np.ndarray, np.ndarray], list[tuple]]) -> None:
         self._attr = streams["attributes"]
-        self._attributes = attributes
         self._jour = streams["journeys"]
+        self._attributes = attributes
         self._n_dep = n_extra_departments
         self._blocks: list[tuple[list, ...]] = []
 
     def _draw_block(self) -> None:
         a, j = self._attr, self._jour
+        uniforms = a.random((BLOCK, 4 + self._n_dep))
+        roles = a.random((BLOCK, 5))                           # one uniform per role
         self._blocks.append((
-            self._attributes(a.random((BLOCK, 4 + self._n_dep))).tolist(),
-            a.random((BLOCK, 5)).tolist(),                 # one uniform per role
+            self._attributes(uniforms, roles),
             j.standard_exponential((BLOCK, JOURNEY_DRAWS)).tolist(),
             j.random((BLOCK, JOURNEY_DRAWS)).tolist(),
         ))
 
-    def get(self, k: int) -> tuple[list[float], list[float], list[float], list[float]]:
-        """(attribute uniforms, role uniforms, unit exponentials, uniforms) of candidate k."""
+    def get(self, k: int) -> tuple[tuple, list[float], list[float]]:
+        """(attributes, unit exponentials, uniforms) of candidate k."""
         b, i = divmod(k, BLOCK)
         while b >= len(self._blocks):
             self._draw_block()
-        attrs, roles, exps, unis = self._blocks[b]
-        return attrs[i], roles[i], exps[i], unis[i]
+        attrs, exps, unis = self._blocks[b]
+        return attrs[i], exps[i], unis[i]
 
 
 class PrivateSupply:
