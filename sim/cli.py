@@ -61,9 +61,7 @@ def clean_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ScenarioError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        except (UserError, ValueError, OSError) as exc:
+        except (ScenarioError, UserError, ValueError, OSError) as exc:
             err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         except KeyboardInterrupt:
             err.print("interrupted: what was finished is stored; the same command resumes")
@@ -106,8 +104,8 @@ def validate(files: Files, sets: Sets = []) -> None:  # noqa: B006
         first = next(iter(variants.values()))
         extra = f", {len(variants)} sweep variants" if len(variants) > 1 else ""
         console.print(f"[green]ok[/] {path}: {first.scenario.name} (style "
-                  f"{first.scenario.style}, hash {first.digest()}{extra})", highlight=False,
-                  soft_wrap=True)
+                      f"{first.scenario.style}, hash {first.digest()}{extra})",
+                      highlight=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
 
@@ -175,8 +173,9 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
           sets: Sets = [], backend: Backend = "process",  # noqa: B006
           workers: Workers = None, scheduler: Scheduler = None,
           precision: Annotated[float | None, typer.Option(
-              help="Keep adding replications until every headline CI's half-width is at "
-                   "most this share of its mean (e.g. 0.02); --reps is the start.")] = None,
+              help="Keep adding replications until the CIs of success rate and share "
+                   "dissatisfied have half-widths of at most this share of their means "
+                   "(e.g. 0.02); --reps is the start.")] = None,
           max_reps: Annotated[int, typer.Option(help="Upper limit with --precision.",
                                                 min=2)] = 1000,
           ) -> None:
@@ -203,7 +202,6 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
         result = run_to_precision(scenarios, ["success_rate", "share_dissatisfied"],
                                   precision, seed=seed, min_reps=max(reps, 2),
                                   max_reps=max_reps, out=out, report=report, **common)
-    out.mkdir(parents=True, exist_ok=True)
     n = len(result.runs)
     err.print(f"done: {n} runs in {out / 'runs.parquet'}, weekly series in "
               f"{out / 'series.parquet'}, provenance in {out / 'manifest.json'}",
