@@ -110,13 +110,21 @@ class Municipality:
         self.cfg = cfg
         self.trust = cfg.municipality.initial_trust
         self.tension = 0.0
-        self.in_fallback = False
         self.episodes: list[dict[str, float]] = []
         self.support_back_at = -math.inf
         self.series: dict[str, list] = {k: [] for k in SERIES_COLUMNS}
         self.own_regime = Regime.of(cfg, fallback=False)
         self.fallback_regime = Regime.of(cfg, fallback=True)
         self.regime = self.own_regime
+
+    @property
+    def in_fallback(self) -> bool:
+        return self.regime is self.fallback_regime
+
+    def _switch_to(self, regime: Regime) -> None:
+        """Change the regime in force (managers account their inward time first)."""
+        self.world.managers.style_changes()
+        self.regime = regime
 
     def start(self) -> None:
         env = self.world.env
@@ -227,9 +235,7 @@ class Municipality:
     def _fall_back(self) -> None:
         w = self.world
         fc = self.cfg.fallback
-        w.managers.style_changes()
-        self.in_fallback = True
-        self.regime = self.fallback_regime
+        self._switch_to(self.fallback_regime)
         hit = list(w.initiatives.active)
         w.log.add(w.env.now, "municipality", -1, "fallback_start", "", self.tension)
         betrayal = w.streams["betrayal"]
@@ -248,9 +254,7 @@ class Municipality:
 
     def _recover(self) -> None:
         w = self.world
-        w.managers.style_changes()
-        self.in_fallback = False
-        self.regime = self.own_regime
+        self._switch_to(self.own_regime)
         self.episodes[-1]["end_week"] = w.env.now - w.warmup
         w.log.add(w.env.now, "municipality", -1, "fallback_end", "", self.tension)
 
