@@ -138,3 +138,16 @@ def test_journey_counts_add_up_stage_by_stage(style: str) -> None:
             flow -= s["rejected"]
     assert flow == s["successes"]
     assert sum(s[f"frustration_bin_{k}"] for k in range(10)) == s["finished"]
+
+
+def test_episode_peak_is_the_highest_weekly_tension_of_the_episode() -> None:
+    sc = short("direction", fallback={"upper": 0.6, "lower": 0.3},
+               aldermen={"incident_rate": 0.3})
+    r = simulate(sc, 4)
+    s = r.series
+    observed = r.episodes[r.episodes["start_week"] >= 0]  # the series starts at week 0
+    assert len(observed) > 0
+    for ep in observed.itertuples():
+        end = ep.end_week if ep.end_week == ep.end_week else s["week"].max() + 1
+        during = s[(s["week"] >= ep.start_week) & (s["week"] < end)]
+        assert ep.peak_tension == pytest.approx(during["tension"].max())

@@ -228,6 +228,9 @@ class Municipality:
                 self._fall_back()
             elif self.in_fallback and self.tension < fc.lower:
                 self._recover()
+            elif self.in_fallback:
+                episode = self.episodes[-1]
+                episode["peak_tension"] = max(episode["peak_tension"], self.tension)
             if env.now >= w.warmup:
                 self._record()
             yield env.timeout(1.0)
