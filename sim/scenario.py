@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import json
 import typing
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -26,6 +27,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
 from sim.styles import MANAGER_STYLES, ROLES, STYLES, deep_merge
 
@@ -385,21 +387,42 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{loc}: {what}{suffix}"
 
 
-def _suggest(loc: tuple) -> str:
-    """'; did you mean ...' for an unknown key, from the keys allowed at that place."""
+def table_at(path: Iterable[str | int]) -> type[BaseModel] | None:
+    """The schema table reached by a key path, or None.
+
+    A list of tables is entered only through an index (``("tension", "cuts", 0)``).
+    """
     model: type[BaseModel] = Scenario
-    for part in loc[:-1]:
+    parts = list(path)
+    for i, part in enumerate(parts):
         if isinstance(part, int):
             continue
         field = model.model_fields.get(str(part))
         if field is None:
-            return ""
+            return None
         ann = field.annotation
         if typing.get_origin(ann) is list:
+            if i + 1 >= len(parts) or not isinstance(parts[i + 1], int):
+                return None
             ann = typing.get_args(ann)[0]
         if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
-            return ""
+            return None
         model = ann
+    return model
+
+
+def field_at(dotted: str) -> FieldInfo | None:
+    """The schema field of a dotted key (``"fallback.upper"``), or None if there is none."""
+    *parents, leaf = dotted.split(".")
+    table = table_at(parents)
+    return table.model_fields.get(leaf) if table is not None else None
+
+
+def _suggest(loc: tuple) -> str:
+    """'; did you mean ...' for an unknown key, from the keys allowed at that place."""
+    model = table_at(loc[:-1])
+    if model is None:
+        return ""
     names = list(model.model_fields)
     match = difflib.get_close_matches(str(loc[-1]), names, n=1)
     return f"; did you mean '{match[0]}'?" if match else f"; allowed: {', '.join(names)}"

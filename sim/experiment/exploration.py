@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 from scipy.stats import qmc
 
-from sim.scenario import Scenario, ScenarioError
+from sim.scenario import Scenario, ScenarioError, field_at
 from sim.scenario_files import read_scenario_file
 
 METHODS = ("sobol", "lhs", "qmc")
@@ -59,29 +58,13 @@ class Ranges:
         return frame
 
 
-def _field(dotted: str):
-    model: type[BaseModel] = Scenario
-    parts = dotted.split(".")
-    for i, part in enumerate(parts):
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        if i == len(parts) - 1:
-            return field
-        ann = field.annotation
-        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
-            return None
-        model = ann
-    return None
-
-
 def parse_ranges(table: Any, source: str = "ranges") -> Ranges:
     """Validate a ``[ranges]`` table: known numeric keys, two finite numbers, low < high."""
     if not isinstance(table, dict) or not table:
         raise ScenarioError(["ranges: must be a table of dotted keys and [low, high]"], source)
     bounds, integers, problems = {}, set(), []
     for key, value in table.items():
-        field = _field(key)
+        field = field_at(key)
         if field is None or field.annotation not in (float, int):
             problems.append(f"ranges.{key}: not a numeric scenario key")
             continue
