@@ -1,9 +1,16 @@
 """The scenario: the one validated object that is the whole input of a run.
 
-Every model parameter lives here, grouped by the actor that owns it. Each field carries
-its unit, range and source, from which docs/scenarios.md and the parameter table of
-docs/odd.md are generated. A leadership style (``scenario.style``) fills in the values it
-fixes (see :mod:`sim.styles`); anything the scenario states itself wins over the style.
+Every value the model reads lives here, grouped by the actor that owns it, so that the
+digest of a scenario identifies everything a run depends on (besides the seed and the
+code). Each field carries its unit, range and source, from which docs/scenarios.md and the
+parameter table of docs/odd.md are generated.
+
+A leadership style (``scenario.style``) fills in the values it governs (see
+:mod:`sim.styles`); anything the scenario states itself wins over the style. Which
+governed values the scenario states itself is part of the scenario
+(``scenario.own_values``), so a resolved scenario, dumped and read back (the manifest's
+copy, ``regiesim show``), is the same scenario: same digest, and the same behaviour when a
+change of style re-applies the presets.
 
 Bad input fails here, before any simulation starts, with the field path and the allowed
 values (:class:`ScenarioError`).
@@ -11,7 +18,6 @@ values (:class:`ScenarioError`).
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import json
@@ -23,14 +29,22 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 from pydantic.fields import FieldInfo
 
-from sim.styles import MANAGER_STYLES, ROLES, STYLES, deep_merge
+from sim.styles import (
+    GOVERNED_KEYS,
+    MANAGER_STYLE_KEY,
+    MANAGER_STYLES,
+    ROLES,
+    STYLES,
+    preset_value,
+)
 
+DEFAULT_STYLE = "consultative"
 StyleName = Literal["directive", "consultative", "direction", "partner"]
 ManagerStyleName = Literal["directive", "consultative", "conversing"]
 Role = Literal["autonomous", "regie", "support", "symbol", "partner"]
@@ -56,17 +70,30 @@ class ScenarioInfo(_Group):
     name: str = _f("unnamed", "Short name used in tables and reports")
     description: str = _f("", "What the scenario represents and where it comes from")
     style: StyleName = _f(
-        "consultative",
+        DEFAULT_STYLE,
         "Leadership style preset that fills in every value the scenario leaves open",
-        source="articles: directive vs direction-based leadership",
+        source="000-004: directive versus direction-based leadership",
     )
+    own_values: list[str] = _f(
+        [], "Style-governed keys whose value the scenario states itself; every other "
+        "governed key takes the style's value (filled in when the scenario is read)",
+        source="-")
+
+    @field_validator("own_values")
+    @classmethod
+    def _governed(cls, keys: list[str]) -> list[str]:
+        unknown = [k for k in keys if k not in GOVERNED_KEYS]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not set by a style; allowed: "
+                             f"{', '.join(GOVERNED_KEYS)}")
+        return sorted(set(keys))
 
 
 class RunSettings(_Group):
     """Length of a run and what it records."""
 
     horizon_weeks: float = _f(208.0, "Observation window after warm-up (one council term)",
-                              "week", "a Dutch council term is four years", gt=0, le=5200)
+                              "week", "a Dutch council term is four years", ge=1, le=5200)
     warmup_weeks: float = _f(26.0, "Warm-up before observation starts; nothing is counted",
                              "week", ge=0, le=5200)
     event_log: bool = _f(False, "Record the columnar event log of every initiative")
@@ -93,17 +120,24 @@ class InitiativeSettings(_Group):
     trust_elasticity: float = _f(
         1.0, "Arrival rate = arrival_rate * (1 + elasticity * (trust - initial_trust))",
         ge=0, le=10)
-    complexity_alpha: float = _f(2.0, "Beta(alpha, beta) shape of complexity (0..1)", gt=0,
+    complexity_alpha: float = _f(2.0, "Beta(alpha, beta) shape of complexity (0..1)", ge=0.01,
                                  le=100)
-    complexity_beta: float = _f(3.0, "Beta(alpha, beta) shape of complexity (0..1)", gt=0,
+    complexity_beta: float = _f(3.0, "Beta(alpha, beta) shape of complexity (0..1)", ge=0.01,
                                 le=100)
-    energy_mean: float = _f(0.7, "Mean initial energy of initiators", "0..1", gt=0, lt=1)
+    complexity_weight: float = _f(
+        1.0, "How much complexity stretches dialogue and realisation: their length scales "
+        "with 1 - weight/2 + weight * complexity (the mean at complexity 0.5; 0 ignores "
+        "complexity)", ge=0, le=2)
+    energy_mean: float = _f(0.7, "Mean initial energy of initiators", "0..1", ge=0.01,
+                            le=0.99)
     energy_concentration: float = _f(8.0, "Beta concentration of initial energy (higher: less "
-                                     "spread)", gt=0, le=1000)
+                                     "spread)", ge=0.5, le=1000)
     trust_spread: float = _f(0.1, "Std. dev. of an initiator's trust around the municipal trust",
                              "0..1", ge=0, le=1)
     patience_weeks: float = _f(78.0, "Mean patience: the initiative stops when its journey lasts "
                                "longer (inf = unlimited)", "week", gt=0)
+    patience_shape: float = _f(4.0, "Gamma shape of patience (higher: initiators more alike)",
+                               gt=0, le=1000)
     energy_drain: float = _f(0.01, "Energy lost per week of waiting", "per week", ge=0, le=1)
     waiting_frustration: float = _f(0.039, "Frustration added per week of waiting", "per week",
                                     "calibrated to the survey's 44% dissatisfied "
@@ -112,12 +146,18 @@ class InitiativeSettings(_Group):
                                     "0..1", ge=0, le=1)
     dialogue_weeks: float = _f(3.0, "Mean dialogue stage length at complexity 0.5", "week", ge=0,
                                le=520)
+    rework_dialogue_share: float = _f(
+        0.5, "A rework round's dialogue as a share of the first dialogue (its time, renewed "
+        "energy and relief)", "0..1", ge=0, le=1)
     realisation_weeks: float = _f(16.0, "Mean realisation length at complexity 0.5", "week",
                                   ge=0, le=520)
     realisation_drain: float = _f(0.01, "Energy lost per week of realisation without the support "
                                   "it needs", "per week", ge=0, le=1)
     department_spread: float = _f(0.6, "Each further department is involved with probability "
                                   "spread * complexity", "probability", ge=0, le=1)
+    exit_trust_frustration: float = _f(
+        0.5, "Weight of frustration in the trust an initiator leaves with: trust * (1 - "
+        "weight * frustration)", "0..1", ge=0, le=1)
     dissatisfied_threshold: float = _f(
         0.5, "Frustration at exit above which an initiative counts as dissatisfied", "0..1",
         "national survey: 44% (very) dissatisfied", gt=0, lt=1)
@@ -158,6 +198,11 @@ class MunicipalitySettings(_Group):
                               "is wholly unclear; repeats", "probability", ge=0, lt=1)
     rework_prob: float = _f(0.5, "P(decision sent back for rework) when frames are wholly "
                             "unclear and there is no dialogue", "probability", ge=0, lt=1)
+    dialogue_rework_prevention: float = _f(
+        0.6, "Share of rework prevented at full dialogue (rework P scales with 1 - share * "
+        "dialogue)", "0..1", ge=0, le=1)
+    max_decision_rounds: int = _f(8, "Decision rounds (rework loops) after which the "
+                                  "municipality decides regardless", "rounds", ge=1, le=100)
     rework_frustration: float = _f(0.1, "Frustration added by one rework round", "0..1", ge=0,
                                    le=1)
     reject_prob: float = _f(0.08, "P(rejection) when every needed role is offered",
@@ -217,6 +262,8 @@ class AldermanSettings(_Group):
     college_size: int = _f(5, "Aldermen in the college", "persons", ge=1, le=20)
     agenda_per_alderman: int = _f(1, "Escalated items each alderman can take per weekly meeting",
                                   "items", ge=1, le=100)
+    meeting_offset_weeks: float = _f(0.5, "When in the week the college meets (0.5: mid-week)",
+                                     "week", ge=0, lt=1)
     symbol_prob: float = _f(0.5, "P(an alderman publicly backs a success, if the symbol role is "
                             "offered)", "probability", ge=0, le=1)
     symbol_trust: float = _f(0.02, "Municipal trust gained by one public backing", "0..1", ge=0,
@@ -254,6 +301,38 @@ class TensionSettings(_Group):
     cuts: list[BudgetCut] = _f([], "Budget cuts")
 
 
+class FallbackRegime(_Group):
+    """The directing role a municipality falls back into.
+
+    During a fallback each value is the more directive of the municipality's own and
+    this table's: more layers and escalations, managers more inward, less dialogue and
+    feedback; partner and autonomous work turn into regie (004: the municipality falls
+    back into the regie role and declares its own rules dominant).
+    """
+
+    approval_layers: int = _f(2, "Approval layers in the directing role (at least)", "layers",
+                              "assumption: the directive manager preset", ge=1, le=5)
+    escalation_prob: float = _f(0.4, "P(escalation to the college) in the directing role (at "
+                                "least)", "probability", "assumption: the directive manager "
+                                "preset", ge=0, le=1)
+    inward_share: float = _f(0.6, "Managers' inward share in the directing role (at least)",
+                             "0..1", "assumption: the directive manager preset", ge=0,
+                             le=0.95)
+    rework_relief: float = _f(0.0, "Managers' rework relief in the directing role (at most)",
+                              "0..1", "assumption: the directive manager preset", ge=0, le=1)
+    dialogue: float = _f(0.1, "Dialogue in the directing role (at most)", "0..1",
+                         "assumption: the directive style preset", ge=0, le=1)
+    feedback: float = _f(0.1, "Feedback culture in the directing role (at most)", "0..1",
+                         "assumption: the directive style preset", ge=0, le=1)
+    roles_withdrawn: list[Role] = _f(
+        ["partner", "autonomous"], "Roles the municipality stops taking in the directing "
+        "role", source="004: in the fallback the municipality's own rules dominate")
+    roles_taken: list[Role] = _f(["regie"], "Roles the municipality takes in the directing "
+                                 "role", source="004: falls back mostly into the regie role")
+    mandate: bool = _f(False, "Whether regisseurs keep their mandate in the directing role",
+                       source="assumption")
+
+
 class FallbackSettings(_Group):
     """Falling back into the directing role when tension runs high (hysteresis)."""
 
@@ -273,6 +352,7 @@ class FallbackSettings(_Group):
     quit_share: float = _f(0.5, "An initiative hit by a fallback stops with probability "
                            "quit_share * (1 - its trust after the loss)", "probability",
                            "articles: initiatives stop", ge=0, le=1)
+    regime: FallbackRegime = Field(default_factory=FallbackRegime)
 
     @model_validator(mode="after")
     def _hysteresis(self) -> FallbackSettings:
@@ -297,29 +377,11 @@ class Scenario(_Group):
     tension: TensionSettings = Field(default_factory=TensionSettings)
     fallback: FallbackSettings = Field(default_factory=FallbackSettings)
 
-    _input: dict[str, Any] | None = PrivateAttr(default=None)
-
-    @model_validator(mode="wrap")
+    @model_validator(mode="before")
     @classmethod
-    def _apply_style(cls, data: Any, handler: Any) -> Scenario:
-        """Fill in the style preset, then the manager-style preset, under the given values.
-
-        The input as given is kept, so that :meth:`with_changes` can re-apply a new style.
-        """
-        if not isinstance(data, dict):
-            return handler(data)
-        given = copy.deepcopy(data)
-        info = data.get("scenario", {})
-        style = info.get("style", "consultative") if isinstance(info, dict) else None
-        if isinstance(style, str) and style in STYLES:
-            data = deep_merge(STYLES[style], data)
-        managers = data.get("middle_managers", {})
-        mstyle = managers.get("style") if isinstance(managers, dict) else None
-        if isinstance(mstyle, str) and mstyle in MANAGER_STYLES:
-            data = deep_merge({"middle_managers": MANAGER_STYLES[mstyle]}, data)
-        model = handler(data)
-        model._input = given
-        return model
+    def _apply_style(cls, data: Any) -> Any:
+        """Fill in the values the style governs, except those the scenario states itself."""
+        return resolve_style(data) if isinstance(data, dict) else data
 
     def digest(self) -> str:
         """A short hash of the resolved scenario, for provenance and result keys."""
@@ -329,13 +391,97 @@ class Scenario(_Group):
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
         """A copy with dotted-key changes applied (``{"fallback.enabled": False}``), revalidated.
 
-        Changes apply on top of the input as given, with the style applied again, so
-        changing ``scenario.style`` gives that style's values for all that is not stated.
+        A changed key that a style governs becomes one of the scenario's own values; the
+        other governed values are filled in again from the (possibly changed) style, so
+        changing ``scenario.style`` gives that style's values for all not stated.
         """
-        data = copy.deepcopy(self._input) if self._input is not None else {}
+        data = self.model_dump(mode="json")
+        own = set(self.scenario.own_values)
+        for key in GOVERNED_KEYS:
+            if key not in own:
+                _pop_dotted(data, key)
         for dotted, value in changes.items():
             set_dotted(data, dotted, value)
+        data["scenario"]["own_values"] = sorted(own | (set(changes) & set(GOVERNED_KEYS)))
         return build_scenario(data)
+
+
+_MISSING = object()
+
+
+def _get_dotted(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node
+
+
+def _pop_dotted(data: dict[str, Any], dotted: str) -> None:
+    *parents, leaf = dotted.split(".")
+    node: Any = data
+    for key in parents:
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(leaf, None)
+
+
+def resolve_style(data: dict[str, Any]) -> dict[str, Any]:
+    """The input with every style-governed value filled in and ``own_values`` made explicit.
+
+    A governed key is the scenario's own when ``scenario.own_values`` lists it, or when
+    the input states it and either lists no ``own_values`` (a hand-written file: what
+    it states is its own) or states a value other than the style's (an edited copy of a
+    resolved scenario). Every other governed key takes the preset's value. Invalid
+    styles and malformed tables are left for validation to report.
+    """
+    info = data.get("scenario", {})
+    if not isinstance(info, dict):
+        return data
+    style = info.get("style", DEFAULT_STYLE)
+    listed = info.get("own_values")
+    if not isinstance(style, str) or style not in STYLES or not (
+            listed is None or isinstance(listed, list)):
+        return data
+    data = _copy_tables(data)
+    own = {k for k in listed or [] if isinstance(k, str)}
+
+    def stated_as_own(key: str, preset: Any) -> bool:
+        value = _get_dotted(data, key)
+        return value is not _MISSING and (listed is None or value != preset)
+
+    default_manager = STYLES[style]["middle_managers"]["style"]
+    if stated_as_own(MANAGER_STYLE_KEY, default_manager):
+        own.add(MANAGER_STYLE_KEY)
+    manager = (_get_dotted(data, MANAGER_STYLE_KEY) if MANAGER_STYLE_KEY in own
+               else default_manager)
+    if not isinstance(manager, str) or manager not in MANAGER_STYLES:
+        return data
+    for key in GOVERNED_KEYS:
+        if key == MANAGER_STYLE_KEY:
+            continue
+        preset = preset_value(key, style, manager)
+        if key in own or stated_as_own(key, preset):
+            own.add(key)
+        else:
+            try:
+                set_dotted(data, key, preset)
+            except ScenarioError:
+                return data  # a value where a table belongs: validation says so
+    if MANAGER_STYLE_KEY not in own:
+        set_dotted(data, MANAGER_STYLE_KEY, manager)
+    data.setdefault("scenario", {})["own_values"] = sorted(own)
+    return data
+
+
+def _copy_tables(data: Any) -> Any:
+    """A copy of the nested dictionaries (and lists) of ``data``; leaves shared."""
+    if isinstance(data, dict):
+        return {k: _copy_tables(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy_tables(v) for v in data]
+    return data
 
 
 def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -12,25 +12,44 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
 
 from sim.model.waiting import wait_patiently
 
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
-    from sim.model.world import World
+    from sim.model.log import EventLog
+    from sim.model.municipality import Municipality
+    from sim.scenario import Scenario
 
-MEETING_OFFSET = 0.5
-"""The college meets mid-week: at week k + 0.5."""
+
+@dataclass(slots=True)
+class AgendaItem:
+    """An escalated decision waiting for the college."""
+
+    initiative: Initiative
+    decided: simpy.Event
+    withdrawn: bool = False
+
+    def withdraw(self) -> None:
+        """The initiative gave up waiting: the college skips the item."""
+        self.withdrawn = True
 
 
 class College:
     """The college of aldermen and the political pressure it brings."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self.cfg = world.cfg.aldermen
-        self.agenda: deque[list] = deque()
+    def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog, warmup: float,
+                 incidents: np.random.Generator, municipality: Municipality) -> None:
+        self.env, self.log, self.warmup = env, log, warmup
+        self.cfg = cfg.aldermen
+        self.municipality = municipality
+        self.incident_stream = incidents
+        self.agenda: deque[AgendaItem] = deque()
         self.capacity = self.cfg.college_size * self.cfg.agenda_per_alderman
         self.public_successes = 0
         self.incidents = 0
@@ -38,80 +57,70 @@ class College:
         self._slots_used = 0
 
     def start(self) -> None:
-        env = self.world.env
-        env.process(self._meetings())
+        self.env.process(self._meetings())
         if self.cfg.incident_rate > 0:
-            env.process(self._incidents())
+            self.env.process(self._incidents())
 
     def reset_statistics(self) -> None:
         self._slots_offered = self._slots_used = 0
 
     # ------------------------------------------------------------- decisions
-    def escalates(self, ini: Initiative) -> bool:
-        return ini.rng.uniform() < self.world.municipality.escalation_prob(ini)
-
     def decide(self, ini: Initiative) -> Generator[Any, Any, bool]:
         """Put the item on the college's agenda and wait for its decision."""
-        env = self.world.env
-        decided = env.event()
-        entry = [ini, decided, False]
-        self.agenda.append(entry)
-        self.world.log.add(env.now, "initiative", ini.ident, "escalated", ini.stage)
-
-        def withdraw() -> None:
-            entry[2] = True  # the college will skip it
-
-        if not (yield from wait_patiently(env, ini, decided, withdraw)):
+        env = self.env
+        item = AgendaItem(ini, env.event())
+        self.agenda.append(item)
+        self.log.add(env.now, "initiative", ini.ident, "escalated", ini.stage)
+        if not (yield from wait_patiently(env, ini, item.decided, item.withdraw)):
             return False
-        self.world.log.add(env.now, "college", ini.ident, "college_decided", ini.stage)
-        return ini.energy > 0.0
+        self.log.add(env.now, "college", ini.ident, "college_decided", ini.stage)
+        return ini.going
 
     def _meetings(self) -> Generator[Any, Any, None]:
-        env = self.world.env
-        yield env.timeout(MEETING_OFFSET)
+        env = self.env
+        yield env.timeout(self.cfg.meeting_offset_weeks)
         while True:
             taken = 0
             agenda = self.agenda
             while agenda and taken < self.capacity:
-                _, decided, withdrawn = agenda.popleft()
-                if not withdrawn:
-                    decided.succeed()
+                item = agenda.popleft()
+                if not item.withdrawn:
+                    item.decided.succeed()
                     taken += 1
             self._slots_offered += self.capacity
             self._slots_used += taken
             yield env.timeout(1.0)
 
     def queue_length(self) -> int:
-        return sum(1 for e in self.agenda if not e[2])
+        return sum(1 for item in self.agenda if not item.withdrawn)
 
     # ------------------------------------------------------------- symbol role
     def celebrate(self, ini: Initiative) -> None:
         """An alderman may back a success in public (the symbol role)."""
-        w = self.world
-        if "symbol" not in w.municipality.offered_roles():
+        mun = self.municipality
+        if "symbol" not in mun.offered_roles():
             return
         if ini.rng.uniform() < self.cfg.symbol_prob:
-            w.municipality.raise_trust(self.cfg.symbol_trust)
+            mun.raise_trust(self.cfg.symbol_trust)
             if ini.counted:
                 self.public_successes += 1
-            w.log.add(w.env.now, "college", ini.ident, "public_backing", ini.stage)
+            self.log.add(self.env.now, "college", ini.ident, "public_backing", ini.stage)
 
     # ------------------------------------------------------------- pressure
     def _incidents(self) -> Generator[Any, Any, None]:
-        w = self.world
-        env, rng = w.env, w.streams["incidents"]
+        env, rng = self.env, self.incident_stream
         while True:
             gaps = (rng.standard_exponential(64) / self.cfg.incident_rate).tolist()
             for gap in gaps:
                 yield env.timeout(gap)
-                if env.now >= w.warmup:
+                if env.now >= self.warmup:
                     self.incidents += 1
-                w.log.add(env.now, "college", -1, "incident", "", self.cfg.incident_tension)
-                w.municipality.add_tension(self.cfg.incident_tension)
+                self.log.add(env.now, "college", -1, "incident", "", self.cfg.incident_tension)
+                self.municipality.add_tension(self.cfg.incident_tension)
 
     def election_pressure(self, now: float) -> float:
         """Weekly tension from the run-up to an election (weeks counted from the warm-up)."""
-        week = now - self.world.warmup
+        week = now - self.warmup
         runup = self.cfg.runup_weeks
         if any(e - runup <= week < e for e in self.cfg.election_weeks):
             return self.cfg.election_pressure

@@ -1,8 +1,8 @@
 """The municipality as a whole: trust, tension, and falling back into the directing role.
 
 **Trust** is the citizens' trust in the municipality (0..1). It sets how many initiatives
-come forward, moves towards the trust of every initiator whose journey ends (their trust
-times one minus half their frustration), rises when an alderman backs a success in
+come forward, moves towards the trust of every initiator whose journey ends (their trust,
+lowered by their frustration), rises when an alderman backs a success in
 public, and each week drifts back towards its initial level (everything else the
 municipality does anchors it).
 
@@ -12,12 +12,11 @@ grows with the four conditions (clear frames, clear process, dialogue, feedback)
 
 **Fallback**: when tension passes ``fallback.upper`` the municipality falls back into the
 directing role, and stays there until tension falls below ``fallback.lower``
-(hysteresis). During a fallback approval layers and escalations return to directive
-levels, managers turn inward, regisseurs lose their mandate, partner and autonomous work
-turn into regie, and dialogue and feedback shrink to directive levels. At the moment it
-falls back, every active initiative takes a frustration jump and loses trust and energy:
-initiators experience it as a betrayal, and some of them (the more, the less they still
-trust the municipality) stop at their next moment of contact. Every episode is recorded.
+(hysteresis). During a fallback the regime of ``fallback.regime`` is in force: approval
+layers and escalations at directive levels, managers inward, no mandate, partner and
+autonomous work turned into regie, little dialogue and feedback. At the moment it falls
+back, every initiative under way takes the blow (:meth:`Initiatives.face_fallback`).
+Every episode is recorded.
 
 The municipality checks its tension weekly, at the start of each week, and records the
 weekly series then.
@@ -31,16 +30,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-
-from sim.styles import MANAGER_STYLES, STYLES
+import simpy
 
 if TYPE_CHECKING:
+    from sim.model.aldermen import College
     from sim.model.initiative import Initiative
-    from sim.model.world import World
+    from sim.model.initiatives import Initiatives
+    from sim.model.log import EventLog
+    from sim.model.managers import MiddleManagers
+    from sim.model.pools import Pool
     from sim.scenario import Scenario
 
-DIRECTIVE_MANAGERS = MANAGER_STYLES["directive"]
-DIRECTIVE_CONDITIONS = STYLES["directive"]["municipality"]
 SERIES_COLUMNS = ("week", "trust", "tension", "fallback", "active", "arrival_rate",
                   "queue_front_office", "queue_managers", "queue_college")
 
@@ -49,9 +49,10 @@ SERIES_COLUMNS = ("week", "trust", "tension", "fallback", "active", "arrival_rat
 class Regime:
     """The settings in force: the municipality's own style, or the directing role.
 
-    In the directing role every value takes the more directive of the municipality's own
-    and the directive preset's: more approval layers and escalations, managers more
-    inward, less dialogue and feedback, no mandate, regie instead of partner work.
+    In the directing role (``fallback.regime``) every value takes the more directive of
+    the municipality's own and the regime table's: more approval layers and escalations,
+    managers more inward, less dialogue and feedback, the regime's mandate, and its roles
+    withdrawn and taken.
     """
 
     approval_layers: int
@@ -66,8 +67,7 @@ class Regime:
 
     @classmethod
     def of(cls, cfg: Scenario, fallback: bool) -> Regime:
-        m, mm, tc = cfg.municipality, cfg.middle_managers, cfg.tension
-        dm, dc = DIRECTIVE_MANAGERS, DIRECTIVE_CONDITIONS
+        m, mm, tc, fr = cfg.municipality, cfg.middle_managers, cfg.tension, cfg.fallback.regime
 
         def more(own: float, directive: float) -> float:
             return max(own, directive) if fallback else own
@@ -75,38 +75,38 @@ class Regime:
         def less(own: float, directive: float) -> float:
             return min(own, directive) if fallback else own
 
-        dialogue, feedback = less(m.dialogue, dc["dialogue"]), less(m.feedback, dc["feedback"])
-        relief = less(mm.rework_relief, dm["rework_relief"])
+        dialogue, feedback = less(m.dialogue, fr.dialogue), less(m.feedback, fr.feedback)
+        relief = less(mm.rework_relief, fr.rework_relief)
         conditions = m.clear_frames + m.clear_process + dialogue + feedback
         offered = frozenset(m.roles_offered)
         if fallback:
-            offered = (offered - {"partner", "autonomous"}) | {"regie"}
+            offered = (offered - set(fr.roles_withdrawn)) | set(fr.roles_taken)
         return cls(
-            approval_layers=int(more(mm.approval_layers, dm["approval_layers"])),
-            escalation_prob=more(mm.escalation_prob, dm["escalation_prob"]),
-            mandate=cfg.regisseurs.mandate and not fallback,
-            inward_share=more(mm.inward_share, dm["inward_share"]),
+            approval_layers=int(more(mm.approval_layers, fr.approval_layers)),
+            escalation_prob=more(mm.escalation_prob, fr.escalation_prob),
+            mandate=cfg.regisseurs.mandate and (fr.mandate or not fallback),
+            inward_share=more(mm.inward_share, fr.inward_share),
             dialogue=dialogue,
             feedback=feedback,
             # unclear frames send decisions back; dialogue and conversing managers prevent it
-            rework_prob=m.rework_prob * (1.0 - m.clear_frames) * (1.0 - 0.6 * dialogue)
-            * (1.0 - relief),
+            rework_prob=m.rework_prob * (1.0 - m.clear_frames)
+            * (1.0 - m.dialogue_rework_prevention * dialogue) * (1.0 - relief),
             # tension is released faster the stronger the four conditions in force
             release_rate=min(1.0, tc.release_rate * (1.0 + tc.conditions_gain * conditions / 4)),
             offered=offered,
         )
 
 
-def _ident(ini: Initiative) -> int:
-    return ini.ident
-
-
 class Municipality:
-    """Municipal state (trust, tension, fallback) and the style in force."""
+    """Municipal state (trust, tension, fallback) and the regime in force.
 
-    def __init__(self, world: World) -> None:
-        self.world = world
-        cfg = world.cfg
+    Built first; :meth:`connect` then wires the actors whose state it watches (queues,
+    election pressure) and those it tells when the regime changes.
+    """
+
+    def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog,
+                 warmup: float) -> None:
+        self.env, self.log, self.warmup = env, log, warmup
         self.cfg = cfg
         self.trust = cfg.municipality.initial_trust
         self.tension = 0.0
@@ -117,52 +117,36 @@ class Municipality:
         self.fallback_regime = Regime.of(cfg, fallback=True)
         self.regime = self.own_regime
 
+    def connect(self, front_office: Pool, managers: MiddleManagers, college: College,
+                initiatives: Initiatives) -> None:
+        self.front_office = front_office
+        self.managers = managers
+        self.college = college
+        self.initiatives = initiatives
+
     @property
     def in_fallback(self) -> bool:
         return self.regime is self.fallback_regime
 
     def _switch_to(self, regime: Regime) -> None:
-        """Change the regime in force (managers account their inward time first)."""
-        self.world.managers.style_changes()
+        """Change the regime in force, and tell the managers."""
+        self.managers.work_under(regime)
         self.regime = regime
 
     def start(self) -> None:
-        env = self.world.env
+        env = self.env
         env.process(self._weekly())
         for cut in self.cfg.tension.cuts:
-            env.process(self._budget_cut(cut.week + self.world.warmup, cut.tension,
+            env.process(self._budget_cut(cut.week + self.warmup, cut.tension,
                                          cut.support_withdrawn_weeks))
 
     def reset_statistics(self) -> None:
         pass
 
-    # -------------------------------------------------------- the style in force
-    def approval_layers(self, ini: Initiative) -> int:
-        """Approvals a decision needs; a regisseur with a mandate takes it through in one."""
-        r = self.regime
-        return 1 if ini.regisseur and r.mandate else r.approval_layers
-
-    def escalation_prob(self, ini: Initiative) -> float:
-        r = self.regime
-        if ini.regisseur and r.mandate:
-            return r.escalation_prob * (1.0 - self.cfg.regisseurs.mandate_escalation_relief)
-        return r.escalation_prob
-
-    def inward_share(self) -> float:
-        return self.regime.inward_share
-
-    def dialogue(self) -> float:
-        return self.regime.dialogue
-
-    def feedback(self) -> float:
-        return self.regime.feedback
-
-    def rework_prob(self) -> float:
-        return self.regime.rework_prob
-
+    # -------------------------------------------------------- the roles in force
     def offered_roles(self) -> frozenset[str]:
         roles = self.regime.offered
-        if self.world.env.now < self.support_back_at:
+        if self.env.now < self.support_back_at:
             roles = roles - {"support"}
         return roles
 
@@ -178,18 +162,18 @@ class Municipality:
         """1 when the initiative gets the support it needs during realisation, else 0."""
         return 0.0 if "support" in ini.needs and "support" not in self.offered_roles() else 1.0
 
-    def handoffs_needed(self, ini: Initiative) -> int:
+    def handoffs_needed(self, ini: Initiative, connected: float) -> int:
         """Handoffs on the way to the departments the initiative needs.
 
-        Each move from one department to the next is a handoff unless a regisseur connects
-        them; and with an unclear process the initiative is sent on from pillar to post
-        (a geometric number of extra handoffs), which a single point of contact prevents.
+        Each move from one department to the next is a handoff unless it is among the
+        ``connected`` share (a regisseur connects them); and with an unclear process the
+        initiative is sent on from pillar to post (a geometric number of extra handoffs),
+        which a single point of contact prevents as well.
         """
-        m, rc = self.cfg.municipality, self.cfg.regisseurs
+        m = self.cfg.municipality
         rng = ini.rng
-        connect = rc.connect_effect if ini.regisseur else 0.0
-        n = sum(1 for _ in range(ini.departments - 1) if rng.uniform() >= connect)
-        p_misroute = m.misroute_prob * (1.0 - m.clear_process) * (1.0 - connect)
+        n = sum(1 for _ in range(ini.departments - 1) if rng.uniform() >= connected)
+        p_misroute = m.misroute_prob * (1.0 - m.clear_process) * (1.0 - connected)
         while rng.uniform() < p_misroute:
             n += 1
         return n
@@ -205,24 +189,24 @@ class Municipality:
         self.tension += amount
 
     def _budget_cut(self, at: float, tension: float, withdrawn: float) -> Generator[Any, Any, None]:
-        env = self.world.env
+        env = self.env
         yield env.timeout(at)
         self.add_tension(tension)
         self.support_back_at = env.now + withdrawn
-        self.world.log.add(env.now, "municipality", -1, "budget_cut", "", tension)
+        self.log.add(env.now, "municipality", -1, "budget_cut", "", tension)
+
+    def _backlog(self) -> int:
+        return (len(self.front_office.queue) + self.managers.queue_length()
+                + self.college.queue_length())
 
     def _weekly(self) -> Generator[Any, Any, None]:
         """Each week: pressure in, release out, fall back or recover, record the week."""
-        w = self.world
-        env, cfg = w.env, self.cfg
-        tc, fc = cfg.tension, cfg.fallback
+        env, cfg = self.env, self.cfg
+        tc, fc, m = cfg.tension, cfg.fallback, cfg.municipality
         while True:
-            backlog = w.front_office_queue() + w.managers.queue_length() + (
-                w.college.queue_length())
-            pressure = (tc.base_pressure + w.college.election_pressure(env.now)
-                        + tc.backlog_weight * max(0.0, backlog - tc.backlog_norm))
+            pressure = (tc.base_pressure + self.college.election_pressure(env.now)
+                        + tc.backlog_weight * max(0.0, self._backlog() - tc.backlog_norm))
             self.tension = self.tension * (1.0 - self.regime.release_rate) + pressure
-            m = cfg.municipality
             self.trust += m.trust_recovery * (m.initial_trust - self.trust)
             if fc.enabled and not self.in_fallback and self.tension > fc.upper:
                 self._fall_back()
@@ -231,50 +215,33 @@ class Municipality:
             elif self.in_fallback:
                 episode = self.episodes[-1]
                 episode["peak_tension"] = max(episode["peak_tension"], self.tension)
-            if env.now >= w.warmup:
+            if env.now >= self.warmup:
                 self._record()
             yield env.timeout(1.0)
 
     def _fall_back(self) -> None:
-        w = self.world
-        fc = self.cfg.fallback
         self._switch_to(self.fallback_regime)
-        hit = list(w.initiatives.active)
-        w.log.add(w.env.now, "municipality", -1, "fallback_start", "", self.tension)
-        betrayal = w.streams["betrayal"]
-        draws = betrayal.random(len(hit)).tolist()
-        for ini, u in zip(sorted(hit, key=_ident), draws, strict=True):
-            ini.add_frustration(fc.frustration_jump)
-            ini.trust = max(0.0, ini.trust - fc.trust_loss)
-            ini.energy -= fc.energy_loss
-            quits = u < fc.quit_share * (1.0 - ini.trust)
-            if quits:
-                ini.energy = 0.0  # they stop at their next moment of contact
-            w.log.add(w.env.now, "initiative", ini.ident, "fallback_hit", ini.stage,
-                      float(quits))
-        self.episodes.append({"start_week": w.env.now - w.warmup, "end_week": math.nan,
-                              "peak_tension": self.tension, "initiatives_hit": len(hit)})
+        self.log.add(self.env.now, "municipality", -1, "fallback_start", "", self.tension)
+        hit = self.initiatives.face_fallback()
+        self.episodes.append({"start_week": self.env.now - self.warmup, "end_week": math.nan,
+                              "peak_tension": self.tension, "initiatives_hit": hit})
 
     def _recover(self) -> None:
-        w = self.world
         self._switch_to(self.own_regime)
-        self.episodes[-1]["end_week"] = w.env.now - w.warmup
-        w.log.add(w.env.now, "municipality", -1, "fallback_end", "", self.tension)
+        self.episodes[-1]["end_week"] = self.env.now - self.warmup
+        self.log.add(self.env.now, "municipality", -1, "fallback_end", "", self.tension)
 
     def _record(self) -> None:
-        w = self.world
         s = self.series
-        ic = self.cfg.initiatives
-        s["week"].append(w.env.now - w.warmup)
+        s["week"].append(self.env.now - self.warmup)
         s["trust"].append(self.trust)
         s["tension"].append(self.tension)
         s["fallback"].append(self.in_fallback)
-        s["active"].append(len(w.initiatives.active))
-        s["arrival_rate"].append(ic.arrival_rate * max(
-            0.0, 1.0 + ic.trust_elasticity * (self.trust - self.cfg.municipality.initial_trust)))
-        s["queue_front_office"].append(w.front_office_queue())
-        s["queue_managers"].append(w.managers.queue_length())
-        s["queue_college"].append(w.college.queue_length())
+        s["active"].append(len(self.initiatives.active))
+        s["arrival_rate"].append(self.initiatives.arrival_rate(self.trust))
+        s["queue_front_office"].append(len(self.front_office.queue))
+        s["queue_managers"].append(self.managers.queue_length())
+        s["queue_college"].append(self.college.queue_length())
 
     # -------------------------------------------------------- outcomes
     def episode_frame(self) -> pd.DataFrame:
@@ -282,13 +249,19 @@ class Municipality:
                                                     "initiatives_hit"])
 
     def contribute(self, summary: dict[str, float]) -> None:
+        """Fallback, trust and tension outcomes over the observation window.
+
+        An episode counts when it is in force at any time in the window (one that began
+        in the warm-up included); its initiatives hit count when it began in the window.
+        """
         horizon = self.cfg.run.horizon_weeks
-        weeks = 0.0
+        weeks, episodes = 0.0, 0
         for ep in self.episodes:
             start = max(ep["start_week"], 0.0)
             end = horizon if math.isnan(ep["end_week"]) else ep["end_week"]
             weeks += max(0.0, end - start)
-        summary["fallback_episodes"] = sum(1 for ep in self.episodes if ep["start_week"] >= 0)
+            episodes += end > 0.0
+        summary["fallback_episodes"] = episodes
         summary["fallback_weeks"] = weeks
         summary["initiatives_hit_by_fallback"] = sum(
             ep["initiatives_hit"] for ep in self.episodes if ep["start_week"] >= 0)

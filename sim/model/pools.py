@@ -12,9 +12,8 @@ class Pool(simpy.Resource):
     ``reset_statistics()`` (called at the end of the warm-up).
     """
 
-    def __init__(self, env: simpy.Environment, capacity: int, name: str) -> None:
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
         super().__init__(env, capacity)
-        self.name = name
         self._area = 0.0
         self._since = env.now
         self._last = env.now

@@ -6,6 +6,9 @@ citizen initiative is drawn per *candidate arrival* (its index in the arrival st
 in the order the simulation happens to ask: candidate k has the same complexity, energy,
 needs and the same private supply of service times and coin flips in every style, so two
 styles run on one seed meet the same citizens.
+
+Each purpose keeps a fixed child index of the SeedSequence forever (``PURPOSES``), so a
+purpose added or retired later never shifts the streams of the others.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-PURPOSES: tuple[str, ...] = ("arrivals", "attributes", "journeys", "incidents", "aldermen",
-                             "overflow", "betrayal")
+PURPOSES: dict[str, int] = {"arrivals": 0, "attributes": 1, "journeys": 2, "incidents": 3,
+                            "overflow": 5, "betrayal": 6}
+"""Purpose -> its fixed child index (4 is retired: it was never drawn from)."""
 BLOCK = 256
 """Candidates drawn per numpy batch."""
 JOURNEY_DRAWS = 16
@@ -27,9 +31,10 @@ class Streams:
 
     def __init__(self, seed: int | np.random.SeedSequence) -> None:
         seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        children = seq.spawn(len(PURPOSES))
-        self.rng = {name: np.random.Generator(np.random.PCG64(child))
-                    for name, child in zip(PURPOSES, children, strict=True)}
+        self.rng = {
+            name: np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+                seq.entropy, spawn_key=(*seq.spawn_key, index), pool_size=seq.pool_size)))
+            for name, index in PURPOSES.items()}
 
     def __getitem__(self, purpose: str) -> np.random.Generator:
         return self.rng[purpose]

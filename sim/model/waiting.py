@@ -31,7 +31,7 @@ def wait_for(env: simpy.Environment, ini: Initiative, weeks: float) -> Generator
         return False
     yield env.timeout(weeks)
     ini.waited(weeks)
-    return ini.energy > 0.0
+    return ini.going
 
 
 def wait_patiently(env: simpy.Environment, ini: Initiative, event: simpy.Event,
@@ -69,4 +69,4 @@ def wait_in_queue(env: simpy.Environment, ini: Initiative, pool: Pool,
     if service_weeks > 0.0:
         yield env.timeout(service_weeks)
     pool.release(req)
-    return ini.energy > 0.0
+    return ini.going

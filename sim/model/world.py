@@ -1,9 +1,9 @@
-"""The world of one run: the SimPy environment and every actor, built and connected.
+"""The world of one run: the SimPy environment and every actor, built and wired.
 
 Each actor kind lives in its own module and goes through the same phases: it is built
 from the scenario, started (its processes), reset at the end of the warm-up, and at the
-end contributes its own outcomes to the summary. A new actor kind is one new module and
-one line in :attr:`World.actors`.
+end contributes its own outcomes to the summary. Actors get their collaborators here,
+explicitly; an actor changes another only through that actor's methods.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import simpy
 
 from sim.model.aldermen import College
-from sim.model.initiative import Initiatives
+from sim.model.initiatives import Initiatives
+from sim.model.journey import Journey
 from sim.model.log import EventLog
 from sim.model.managers import MiddleManagers
 from sim.model.municipality import Municipality
@@ -26,22 +27,26 @@ class World:
 
     def __init__(self, cfg: Scenario, seed: int) -> None:
         self.cfg = cfg
-        self.env = simpy.Environment()
-        self.streams = Streams(seed)
-        self.warmup = cfg.run.warmup_weeks
-        self.end = self.warmup + cfg.run.horizon_weeks
-        self.log = EventLog(cfg.run.event_log, self.warmup)
-        self.front_office = Pool(self.env, cfg.municipality.intake_staff, "front_office")
-        self.municipality = Municipality(self)
-        self.managers = MiddleManagers(self)
-        self.regisseurs = RegisseurCorps(self)
-        self.college = College(self)
-        self.initiatives = Initiatives(self)
+        self.env = env = simpy.Environment()
+        streams = Streams(seed)
+        self.warmup = warmup = cfg.run.warmup_weeks
+        self.end = warmup + cfg.run.horizon_weeks
+        self.log = log = EventLog(cfg.run.event_log, warmup)
+        self.front_office = Pool(env, cfg.municipality.intake_staff)
+        self.municipality = Municipality(env, cfg, log, warmup)
+        self.managers = MiddleManagers(env, cfg, log)
+        self.regisseurs = RegisseurCorps(env, cfg, log)
+        self.college = College(env, cfg, log, warmup, streams["incidents"], self.municipality)
+        self.initiatives = Initiatives(env, cfg, log, streams, warmup, self.municipality,
+                                       self.regisseurs)
+        self.municipality.connect(self.front_office, self.managers, self.college,
+                                  self.initiatives)
+        self.initiatives.route(Journey(
+            env, cfg, log, self.municipality, self.front_office, self.regisseurs,
+            self.managers, self.college, leave=self.initiatives.leave,
+            intake_wait=self.initiatives.intake_wait))
         self.actors = (self.municipality, self.managers, self.regisseurs, self.college,
                        self.initiatives)
-
-    def front_office_queue(self) -> int:
-        return len(self.front_office.queue)
 
     def run(self) -> dict[str, float]:
         """Run to the end of the horizon and return the summary of outcomes."""

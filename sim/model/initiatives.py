@@ -1,0 +1,192 @@
+"""Citizen initiatives as a whole: who arrives, who is under way, and the ledger.
+
+Initiatives come forward as a Poisson stream whose rate follows the municipality's trust.
+Each one's attributes (complexity, energy, trust, patience, departments, needed roles)
+come from its own candidate draws, so every style meets the same citizens. Each travels
+its :class:`~sim.model.journey.Journey`; when it leaves, its row goes into the
+:class:`~sim.model.ledger.Ledger` and the trust it leaves with moves the town's trust.
+When the municipality falls back, every initiative under way takes the blow here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+from scipy import stats
+
+from sim.model.initiative import Initiative
+from sim.model.ledger import Ledger
+from sim.model.random import CandidateDraws, PrivateSupply, Streams
+from sim.styles import ROLES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.model.journey import Journey
+    from sim.model.log import EventLog
+    from sim.model.municipality import Municipality
+    from sim.model.regisseurs import RegisseurCorps
+    from sim.scenario import Scenario
+
+
+def _ident(ini: Initiative) -> int:
+    return ini.ident
+
+
+class Initiatives:
+    """The arrival stream, the initiatives under way, and the ledger of every exit."""
+
+    def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog, streams: Streams,
+                 warmup: float, municipality: Municipality,
+                 regisseurs: RegisseurCorps) -> None:
+        self.env, self.log, self.warmup = env, log, warmup
+        self.cfg = cfg.initiatives
+        self.fallback = cfg.fallback
+        self.initial_trust = cfg.municipality.initial_trust
+        self.municipality = municipality
+        self.regisseurs = regisseurs
+        self.journey: Journey | None = None
+        self.draws = CandidateDraws(streams, cfg.municipality.departments - 1,
+                                    self._attributes)
+        self.overflow = streams["overflow"]
+        self.arrival_stream = streams["arrivals"]
+        self.betrayal = streams["betrayal"]
+        self.active: set[Initiative] = set()
+        self.ledger = Ledger(warmup, cfg.initiatives.dissatisfied_threshold)
+        self.arrivals = 0
+        # the needed roles for each bit mask over ROLES; an initiative needing nothing
+        # named still needs support
+        self._needs = [frozenset(r for b, r in enumerate(ROLES) if mask >> b & 1)
+                       or frozenset(("support",)) for mask in range(1 << len(ROLES))]
+
+    def route(self, journey: Journey) -> None:
+        """The journey every new initiative travels."""
+        self.journey = journey
+
+    # ---------------------------------------------------------------- arrivals
+    def start(self) -> None:
+        self.env.process(self._arrivals())
+
+    def reset_statistics(self) -> None:
+        pass  # only initiatives arriving after the warm-up are counted
+
+    def arrival_rate(self, trust: float) -> float:
+        """Arrivals per week at municipal trust ``trust``."""
+        ic = self.cfg
+        return ic.arrival_rate * max(0.0, 1.0 + ic.trust_elasticity * (
+            trust - self.initial_trust))
+
+    def _arrivals(self) -> Generator[Any, Any, None]:
+        """Poisson arrivals whose rate follows trust (exact, by thinning)."""
+        env, mun, journey = self.env, self.municipality, self.journey
+        assert journey is not None, "Initiatives.route(journey) wires the journey first"
+        ic = self.cfg
+        rate_max = ic.arrival_rate * (1.0 + ic.trust_elasticity * (1.0 - self.initial_trust))
+        rng = self.arrival_stream
+        k = 0
+        while True:
+            gaps = (rng.standard_exponential(512) / rate_max).tolist()
+            accepts = rng.random(512).tolist()
+            for gap, u in zip(gaps, accepts, strict=True):
+                yield env.timeout(gap)
+                if u * rate_max < self.arrival_rate(mun.trust):
+                    env.process(journey.travel(self._new(k)))
+                k += 1
+
+    def _new(self, k: int) -> Initiative:
+        """Candidate k becomes an initiative: its attributes come from its own draws."""
+        ic = self.cfg
+        attrs, exps, unis = self.draws.get(k)
+        now = self.env.now
+        ini = Initiative(k, now, now >= self.warmup, PrivateSupply(exps, unis, self.overflow))
+        ini.complexity, ini.energy, trust_z, patience, ini.departments, needs = attrs
+        ini.trust = min(1.0, max(0.0, self.municipality.trust + ic.trust_spread * trust_z))
+        ini.patience_end = now + patience
+        ini.needs = self._needs[needs]
+        ini.drain = ic.energy_drain
+        ini.wait_frustration = ic.waiting_frustration
+        self.active.add(ini)
+        if ini.counted:
+            self.arrivals += 1
+        self.log.add(now, "initiative", k, "arrive", "signal", ini.energy)
+        return ini
+
+    def _attributes(self, u: np.ndarray, roles: np.ndarray) -> list[tuple]:
+        """Turn a block of uniforms into attributes, by inverse CDFs (column by column).
+
+        Per candidate: complexity ~ Beta(alpha, beta); initial energy ~ Beta with the given
+        mean and concentration; the initiator's trust offset ~ N(0, 1) (scaled by
+        trust_spread); patience ~ Gamma(patience_shape) with the given mean; departments =
+        1 + the number of further departments, each involved with probability
+        department_spread * complexity; and the roles it needs, as a bit mask over ROLES
+        (each with its probability in role_needs).
+        """
+        ic = self.cfg
+        complexity = stats.beta.ppf(u[:, 0], ic.complexity_alpha, ic.complexity_beta)
+        a = ic.energy_mean * ic.energy_concentration
+        energy = stats.beta.ppf(u[:, 1], a, ic.energy_concentration - a)
+        trust_z = stats.norm.ppf(u[:, 2])
+        shape = ic.patience_shape
+        patience = (np.full(len(u), math.inf) if math.isinf(ic.patience_weeks)
+                    else stats.gamma.ppf(u[:, 3], shape) * ic.patience_weeks / shape)
+        spread = ic.department_spread * complexity
+        departments = 1 + (u[:, 4:] < spread[:, None]).sum(axis=1)
+        probs = np.array([getattr(ic.role_needs, role) for role in ROLES])
+        needs = (roles < probs) @ (1 << np.arange(len(ROLES)))
+        return list(zip(complexity.tolist(), energy.tolist(), trust_z.tolist(),
+                        patience.tolist(), departments.tolist(), needs.tolist(), strict=True))
+
+    # ---------------------------------------------------------------- events
+    def face_fallback(self) -> int:
+        """The municipality falls back: every initiative under way takes the blow.
+
+        Each takes a frustration jump and loses trust and energy (it feels betrayed);
+        some quit, the more likely the less they still trust the municipality. Returns
+        the number hit.
+        """
+        fc = self.fallback
+        hit = sorted(self.active, key=_ident)
+        draws = self.betrayal.random(len(hit)).tolist()
+        for ini, u in zip(hit, draws, strict=True):
+            ini.add_frustration(fc.frustration_jump)
+            ini.lose_trust(fc.trust_loss)
+            ini.spend(fc.energy_loss)
+            quits = u < fc.quit_share * (1.0 - ini.trust)
+            if quits:
+                ini.quit()
+            self.log.add(self.env.now, "initiative", ini.ident, "fallback_hit", ini.stage,
+                         float(quits))
+        return len(hit)
+
+    def leave(self, ini: Initiative, outcome: str) -> None:
+        """The journey ends: record it, and let the initiator's trust move the town's."""
+        now = self.env.now
+        self.active.discard(ini)
+        if outcome == "dropout":
+            ini.add_frustration(self.cfg.dropout_frustration)
+        if ini.regisseur:
+            self.regisseurs.release()
+        exit_trust = ini.trust * (1.0 - self.cfg.exit_trust_frustration * ini.frustration)
+        self.municipality.learn_trust(exit_trust)
+        self.log.add(now, "initiative", ini.ident, outcome, ini.stage, ini.frustration)
+        if ini.counted:
+            self.ledger.record(ini, outcome, now, exit_trust)
+
+    def intake_wait(self, ini: Initiative, weeks: float) -> None:
+        if ini.counted:
+            self.ledger.intake_waits.append(weeks)
+
+    # ---------------------------------------------------------------- outcomes
+    def still_counted(self) -> list[Initiative]:
+        return [i for i in self.active if i.counted]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per initiative that arrived in the observation window (active ones too)."""
+        return self.ledger.frame(self.still_counted())
+
+    def contribute(self, summary: dict[str, float]) -> None:
+        self.ledger.contribute(summary, self.still_counted(), self.arrivals, self.env.now)

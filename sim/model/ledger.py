@@ -1,0 +1,153 @@
+"""The ledger: one record per counted initiative, with one schema for exits and the rest.
+
+Every initiative that arrives in the observation window gets one row: when it leaves
+(success, rejected, dropout), or at the end of the run if it is still under way
+(``in_progress``). The summary outcomes are computed from these rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from sim.model.initiative import Initiative
+from sim.styles import ROLES
+
+STAGES: tuple[str, ...] = ("signal", "intake", "handoffs", "dialogue", "decision",
+                           "realisation")
+"""The stages of the journey, in order."""
+OUTCOMES: tuple[str, ...] = ("success", "rejected", "dropout")
+"""How a journey ends."""
+FRUSTRATION_BINS = 10
+"""Frustration at exit is also reported as counts in ten bins of width 0.1."""
+COLUMNS: tuple[str, ...] = (
+    "id", "arrival_week", "exit_week", "outcome", "stage", "complexity", "departments",
+    "needs", "frustration", "energy", "trust", "handoffs", "regisseur", "contact",
+    "weeks_to_decision", "weeks_to_realisation", "queue_weeks")
+
+
+class Ledger:
+    """Rows of counted initiatives, as columns."""
+
+    def __init__(self, offset: float, dissatisfied_threshold: float) -> None:
+        self._offset = offset
+        self._threshold = dissatisfied_threshold
+        self.cols: dict[str, list] = {k: [] for k in COLUMNS}
+        self.intake_waits: list[float] = []
+
+    def record(self, ini: Initiative, outcome: str, now: float, trust: float) -> None:
+        """Add the row of ``ini``: it left with ``outcome`` at ``now`` (nan: still going)."""
+        c = self.cols
+        c["id"].append(ini.ident)
+        c["arrival_week"].append(ini.arrival - self._offset)
+        c["exit_week"].append(now - self._offset)
+        c["outcome"].append(outcome)
+        c["stage"].append(ini.stage)
+        c["complexity"].append(ini.complexity)
+        c["departments"].append(ini.departments)
+        c["needs"].append("+".join(r for r in ROLES if r in ini.needs))
+        c["frustration"].append(ini.frustration)
+        c["energy"].append(max(ini.energy, 0.0))
+        c["trust"].append(trust)
+        c["handoffs"].append(ini.handoffs)
+        c["regisseur"].append(ini.regisseur)
+        c["contact"].append(ini.contact)
+        c["weeks_to_decision"].append(ini.decided_at - ini.arrival)
+        c["weeks_to_realisation"].append(now - ini.decided_at if outcome == "success"
+                                         else math.nan)
+        c["queue_weeks"].append(ini.queue_weeks)
+
+    def frame(self, still: Iterable[Initiative]) -> pd.DataFrame:
+        """Every row, the initiatives still under way included, sorted by id."""
+        going = Ledger(self._offset, self._threshold)
+        for ini in still:
+            going.record(ini, "in_progress", math.nan, ini.trust)
+        df = pd.DataFrame({k: v + going.cols[k] for k, v in self.cols.items()})
+        return df.sort_values("id", ignore_index=True)
+
+    def contribute(self, summary: dict[str, float], still: list[Initiative], arrivals: int,
+                   end: float) -> None:
+        """The initiatives' outcomes; ``end`` is the end of the run (censoring time)."""
+        led = self.cols
+        n_exit = len(led["outcome"])
+        outcome = np.asarray(led["outcome"], dtype=object)
+        stage = np.asarray(led["stage"], dtype=object)
+        frustration = np.asarray(led["frustration"], dtype=float)
+        contact = np.asarray(led["contact"], dtype=bool)
+        summary["arrivals"] = arrivals
+        summary["finished"] = n_exit
+        stages = [i.stage for i in still]
+        summary["in_progress"] = len(stages)
+        for st in STAGES:
+            summary[f"in_progress_{st}"] = stages.count(st)
+        summary["successes"] = int(np.sum(outcome == "success"))
+        summary["rejected"] = int(np.sum(outcome == "rejected"))
+        dropped = outcome == "dropout"
+        summary["dropouts"] = int(np.sum(dropped))
+        for s in STAGES:
+            summary[f"dropouts_{s}"] = int(np.sum(dropped & (stage == s)))
+        summary["success_rate"] = summary["successes"] / n_exit if n_exit else math.nan
+        self._time_to_decision(summary, still, end)
+        summary["weeks_to_realisation"] = _nanmean(led["weeks_to_realisation"])
+        summary["frustration"] = float(frustration.mean()) if n_exit else math.nan
+        summary["share_dissatisfied"] = (float(np.mean(frustration[contact] > self._threshold))
+                                         if contact.any() else math.nan)
+        counts = np.histogram(frustration, bins=FRUSTRATION_BINS, range=(0.0, 1.0))[0]
+        for k, count in enumerate(counts.tolist()):
+            summary[f"frustration_bin_{k}"] = count
+        summary["handoffs_per_initiative"] = (float(np.mean(led["handoffs"])) if n_exit
+                                              else math.nan)
+        summary["share_with_regisseur"] = (float(np.mean(led["regisseur"])) if n_exit
+                                           else math.nan)
+        summary["intake_wait"] = (float(np.mean(self.intake_waits)) if self.intake_waits
+                                  else math.nan)
+
+    def _time_to_decision(self, summary: dict[str, float], still: list[Initiative],
+                          end: float) -> None:
+        """Kaplan–Meier median weeks from arrival to decision, and the share censored.
+
+        An initiative that left before a decision (dropout) or was still waiting for one at
+        the end is censored at that moment; averaging only those that were decided would
+        favour the fast ones (survivorship).
+        """
+        led = self.cols
+        to_decision = np.asarray(led["weeks_to_decision"], dtype=float)
+        exit_after = np.asarray(led["exit_week"], dtype=float) - np.asarray(
+            led["arrival_week"], dtype=float)
+        decided = ~np.isnan(to_decision)
+        times = [np.where(decided, to_decision, exit_after)]
+        events = [decided]
+        if still:
+            waited = np.array([end - i.arrival for i in still])
+            reached = np.array([i.decided_at - i.arrival for i in still])
+            done = ~np.isnan(reached)
+            times.append(np.where(done, reached, waited))
+            events.append(done)
+        t, e = np.concatenate(times), np.concatenate(events)
+        summary["weeks_to_decision"] = km_median(t, e)
+        summary["share_censored_before_decision"] = float(1.0 - e.mean()) if e.size else math.nan
+
+
+def km_median(times: np.ndarray, events: np.ndarray) -> float:
+    """The Kaplan–Meier median of ``times`` where ``events`` is False for censored ones.
+
+    The smallest time at which the estimated survival falls to 0.5 or below; nan when it
+    never does (more than half censored before reaching the event).
+    """
+    if times.size == 0:
+        return math.nan
+    order = np.lexsort((~events, times))  # events before censorings at equal times
+    t, e = times[order], events[order]
+    at_risk = np.arange(t.size, 0, -1, dtype=float)
+    survival = np.cumprod(np.where(e, 1.0 - 1.0 / at_risk, 1.0))
+    below = np.nonzero(e & (survival <= 0.5))[0]
+    return float(t[below[0]]) if below.size else math.nan
+
+
+def _nanmean(values: list[float]) -> float:
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    return float(arr.mean()) if arr.size else math.nan
