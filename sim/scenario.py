@@ -48,6 +48,10 @@ DEFAULT_STYLE = "consultative"
 StyleName = Literal["directive", "consultative", "direction", "partner"]
 ManagerStyleName = Literal["directive", "consultative", "conversing"]
 Role = Literal["autonomous", "regie", "support", "symbol", "partner"]
+OfferedRole = Literal["regie", "support", "symbol", "partner"]
+"""The roles a municipality can take or not; the autonomous role is always in force."""
+Condition = Literal["clear_frames", "clear_process", "dialogue", "feedback"]
+
 
 
 def _f(default: Any, description: str, unit: str = "-", source: str = "assumption", **kw: Any):
@@ -90,36 +94,47 @@ class ScenarioInfo(_Group):
 
 
 class RunSettings(_Group):
-    """Length of a run and what it records."""
+    """Length of a run, what it records, and when the survey is taken."""
 
     horizon_weeks: float = _f(208.0, "Observation window after warm-up (one council term)",
                               "week", "a Dutch council term is four years", ge=1, le=5200)
     warmup_weeks: float = _f(26.0, "Warm-up before observation starts; nothing is counted",
                              "week", ge=0, le=5200)
     event_log: bool = _f(False, "Record the columnar event log of every initiative")
+    survey_recall_weeks: float = _f(
+        104.0, "The survey at the end of the run asks members of initiatives that had contact "
+        "in this many weeks before it (ongoing ones included)", "week",
+        "assumption (Nationale ombudsman 2018 surveyed members of initiatives about their "
+        "contacts; it names no recall period)", gt=0, le=5200)
 
 
 class RoleNeeds(_Group):
-    """Probability that a new initiative needs each of the five roles."""
+    """Probability that a new initiative needs each of the five roles (004)."""
 
-    autonomous: float = _f(0.3, "P(initiative wants to be left alone)", "probability", ge=0, le=1)
+    autonomous: float = _f(0.3, "P(the initiative touches the municipality's own tasks: a "
+                           "permit, public order), where its rules are not negotiable",
+                           "probability", "004 (five roles: autonomous); share is an "
+                           "assumption", ge=0, le=1)
     regie: float = _f(0.3, "P(needs the municipality to allocate or decide)", "probability",
-                      ge=0, le=1)
+                      "004 (five roles: regie); share is an assumption", ge=0, le=1)
     support: float = _f(0.7, "P(needs money, subsidy or facilities)", "probability",
-                        "articles: most initiatives ask for support", ge=0, le=1)
+                        "004 (five roles: support); share is an assumption", ge=0, le=1)
     symbol: float = _f(0.4, "P(needs public appreciation by the alderman)", "probability",
-                       ge=0, le=1)
-    partner: float = _f(0.4, "P(needs joint work as equals)", "probability", ge=0, le=1)
+                       "004 (five roles: symbol); share is an assumption", ge=0, le=1)
+    partner: float = _f(0.4, "P(needs joint work as equals)", "probability",
+                        "004 (five roles: partner); share is an assumption", ge=0, le=1)
 
 
 class InitiativeSettings(_Group):
-    """Citizen initiatives: arrivals, attributes, energy, patience and frustration."""
+    """Citizen initiatives: arrivals, attributes, energy, patience and burden."""
 
     arrival_rate: float = _f(3.0, "Arrival rate of initiatives at the initial trust level",
                              "per week", gt=0, le=1000)
     trust_elasticity: float = _f(
         1.0, "Arrival rate = arrival_rate * (1 + elasticity * (trust - initial_trust))",
         ge=0, le=10)
+    members_mean: float = _f(8.0, "Mean number of members of an initiative (1 + Poisson); the "
+                             "survey counts members", "persons", "assumption", ge=1, le=1000)
     complexity_alpha: float = _f(2.0, "Beta(alpha, beta) shape of complexity (0..1)", ge=0.01,
                                  le=100)
     complexity_beta: float = _f(3.0, "Beta(alpha, beta) shape of complexity (0..1)", ge=0.01,
@@ -139,16 +154,16 @@ class InitiativeSettings(_Group):
     patience_shape: float = _f(4.0, "Gamma shape of patience (higher: initiators more alike)",
                                gt=0, le=1000)
     energy_drain: float = _f(0.01, "Energy lost per week of waiting", "per week", ge=0, le=1)
-    waiting_frustration: float = _f(0.039, "Frustration added per week of waiting", "per week",
-                                    "calibrated to the survey's 44% dissatisfied "
+    waiting_frustration: float = _f(0.03, "Burden (frustration) added per week of waiting",
+                                    "per week", "first fit to the survey's 44% dissatisfied "
                                     "(experiments/calibrate.py)", ge=0, le=1)
-    dropout_frustration: float = _f(0.2, "Frustration added when an initiative has to stop",
+    dropout_frustration: float = _f(0.2, "Burden added when an initiative has to stop",
                                     "0..1", ge=0, le=1)
-    dialogue_weeks: float = _f(3.0, "Mean dialogue stage length at complexity 0.5", "week", ge=0,
-                               le=520)
+    dialogue_weeks: float = _f(3.0, "Mean length of one dialogue round at complexity 0.5",
+                               "week", "003 and 004: dialogue takes time", ge=0, le=520)
     rework_dialogue_share: float = _f(
-        0.5, "A rework round's dialogue as a share of the first dialogue (its time, renewed "
-        "energy and relief)", "0..1", ge=0, le=1)
+        0.5, "A rework round's dialogue as a share of a full round (its time, energy and "
+        "relief)", "0..1", ge=0, le=1)
     realisation_weeks: float = _f(16.0, "Mean realisation length at complexity 0.5", "week",
                                   ge=0, le=520)
     realisation_drain: float = _f(0.01, "Energy lost per week of realisation without the support "
@@ -156,12 +171,71 @@ class InitiativeSettings(_Group):
     department_spread: float = _f(0.6, "Each further department is involved with probability "
                                   "spread * complexity", "probability", ge=0, le=1)
     exit_trust_frustration: float = _f(
-        0.5, "Weight of frustration in the trust an initiator leaves with: trust * (1 - "
-        "weight * frustration)", "0..1", ge=0, le=1)
-    dissatisfied_threshold: float = _f(
-        0.5, "Frustration at exit above which an initiative counts as dissatisfied", "0..1",
-        "national survey: 44% (very) dissatisfied", gt=0, lt=1)
+        0.5, "Weight of the burden in the trust an initiator leaves with: trust * (1 - "
+        "weight * burden)", "0..1", ge=0, le=1)
+    disappointment_trust: float = _f(
+        0.3, "Trust an initiator loses per unit of shortfall: at each contact, the share of "
+        "its needed roles promised at first contact but not taken now", "0..1",
+        "expectancy-disconfirmation (Van Ryzin 2004: disconfirmation lowers trust); size "
+        "assumed", ge=0, le=1)
+    disappointment_energy: float = _f(
+        0.2, "Energy an initiative loses per unit of shortfall at a contact", "0..1",
+        "004: initiators who walked together feel betrayed; size assumed", ge=0, le=1)
+    disappointment_quit: float = _f(
+        0.8, "An initiative quits at a contact when disappointment_quit * shortfall * (1 - "
+        "trust) exceeds its own tolerance (uniform 0..1)", "0..1",
+        "004 (a fallback leads to great frustration); size assumed", ge=0, le=1)
     role_needs: RoleNeeds = Field(default_factory=RoleNeeds)
+
+
+class SatisfactionSettings(_Group):
+    """Satisfaction with the contacts, by expectancy-disconfirmation.
+
+    At first contact an initiative expects E = (1 - promise_weight) * trust +
+    promise_weight * promised fit (the share of its needed roles the municipality takes
+    then). Along the journey it experiences P = burden_weight * (1 - burden) +
+    (1 - burden_weight) * received fit (the mean share of its needed roles taken at its
+    contacts). Satisfaction S = performance * P + expectation * E + disconfirmation * D,
+    with D = P - E, a negative D weighing (1 + loss_aversion) times.
+    """
+
+    promise_weight: float = _f(0.5, "Weight of the promised role fit in the expectation (the "
+                               "rest: the initiator's trust)", "0..1",
+                               "Van Ryzin 2004 (expectations from prior beliefs); assumed",
+                               ge=0, le=1)
+    burden_weight: float = _f(0.6, "Weight of the burden (waits, handoffs, rework) in "
+                              "experienced performance (the rest: roles received)", "0..1",
+                              "assumption", ge=0, le=1)
+    performance: float = _f(0.7, "Weight of experienced performance in satisfaction", "-",
+                            "Van Ryzin 2004, Zhang et al. 2022: performance is the strongest "
+                            "driver; size assumed", ge=0, le=5)
+    expectation: float = _f(0.3, "Weight of the expectation itself (assimilation)", "-",
+                            "Schiebler, Lee & Brodbeck 2024: expectations correlate "
+                            "positively with satisfaction (r about .29); size assumed", ge=0,
+                            le=5)
+    disconfirmation: float = _f(0.5, "Weight of disconfirmation (performance minus "
+                                "expectation)", "-", "Van Ryzin 2006 (subtractive "
+                                "disconfirmation confirmed); size assumed", ge=0, le=5)
+    loss_aversion: float = _f(1.0, "Extra weight of negative disconfirmation", "-",
+                              "assumption (asymmetry of losses, prospect theory)", ge=0,
+                              le=10)
+    dissatisfied_below: float = _f(0.64, "Satisfaction below which a member counts as "
+                                   "(very) dissatisfied", "-", "first fit to the survey's "
+                                   "44% (Nationale ombudsman 2018)", ge=-5, le=5)
+    satisfied_above: float = _f(0.78, "Satisfaction above which a member counts as (very) "
+                                "satisfied", "-", "first fit to the survey's 33% (Nationale "
+                                "ombudsman 2018)", ge=-5, le=5)
+    rebase_expectations: bool = _f(
+        False, "Counterfactual for decomposing fallback's cost: initiatives lower their "
+        "expectations to the roles taken now, so no promise is broken and only the regime "
+        "costs", source="-")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SatisfactionSettings:
+        if self.dissatisfied_below > self.satisfied_above:
+            raise ValueError(f"dissatisfied_below must not exceed satisfied_above, got "
+                             f"{self.dissatisfied_below} > {self.satisfied_above}")
+        return self
 
 
 class MunicipalitySettings(_Group):
@@ -179,95 +253,158 @@ class MunicipalitySettings(_Group):
     trust_recovery: float = _f(0.03, "Share of the gap to initial_trust that closes each week "
                                "(everything else the municipality does)", "per week", ge=0,
                                le=1)
-    roles_offered: list[Role] = _f(
-        ["regie", "support", "symbol"], "Roles the municipality takes towards initiatives",
-        source="articles: five roles", min_length=1)
+    roles_offered: list[OfferedRole] = _f(
+        ["regie", "support", "symbol"], "Roles the municipality takes towards initiatives "
+        "(its autonomous role, its own tasks, is always in force)",
+        source="004 (five roles)", min_length=1)
+    permit_weeks: float = _f(4.0, "Mean time of a permit or public-order check (the "
+                             "autonomous role)", "week", "004 (autonomous role); length "
+                             "assumed", ge=0, le=520)
+    permit_reject_prob: float = _f(0.05, "P(a permit is refused): the municipality's own "
+                                   "rules are not negotiable", "probability",
+                                   "004 (autonomous role); size assumed", ge=0, le=1)
     clear_frames: float = _f(0.5, "Condition 1: clarity of what is possible and on what terms",
-                             "0..1", "articles: four conditions", ge=0, le=1)
+                             "0..1", "004 (four conditions)", ge=0, le=1)
     clear_process: float = _f(0.4, "Condition 2: clear process, one point of contact", "0..1",
-                              "articles: four conditions", ge=0, le=1)
+                              "004 (four conditions)", ge=0, le=1)
     dialogue: float = _f(0.4, "Condition 3: dialogue as a habit", "0..1",
-                         "articles: four conditions", ge=0, le=1)
+                         "004 (four conditions)", ge=0, le=1)
     feedback: float = _f(0.3, "Condition 4: feedback culture", "0..1",
-                         "articles: four conditions", ge=0, le=1)
+                         "004 (four conditions)", ge=0, le=1)
     handoff_weeks: float = _f(2.0, "Mean delay of one handoff between departments", "week", ge=0,
                               le=52)
-    handoff_frustration: float = _f(0.1, "Frustration added by one handoff", "0..1", ge=0, le=1)
+    handoff_frustration: float = _f(0.1, "Burden added by one handoff", "0..1", ge=0, le=1)
     handoff_energy: float = _f(0.03, "Energy lost by one handoff", "0..1", ge=0, le=1)
     misroute_prob: float = _f(0.6, "P(an extra handoff, 'from pillar to post') when the process "
-                              "is wholly unclear; repeats", "probability", ge=0, lt=1)
+                              "is wholly unclear; repeats", "probability",
+                              "Nationale ombudsman 2018 via 004 (not from pillar to post); "
+                              "size assumed", ge=0, lt=1)
     rework_prob: float = _f(0.5, "P(decision sent back for rework) when frames are wholly "
                             "unclear and there is no dialogue", "probability", ge=0, lt=1)
     dialogue_rework_prevention: float = _f(
         0.6, "Share of rework prevented at full dialogue (rework P scales with 1 - share * "
         "dialogue)", "0..1", ge=0, le=1)
+    derail_prob: float = _f(
+        0.3, "P(an initiative's partnership derails at a contact) when the weakest of the "
+        "four conditions is wholly missing; scales with 1 - the weakest condition",
+        "probability", "004 (each missing condition is an alarm signal: sooner or later "
+        "the partnership derails); size assumed", ge=0, le=1)
+    polder_prob: float = _f(
+        0.5, "P(another round of consensus-seeking dialogue) when frames are wholly unclear; "
+        "scales with 1 - clear_frames and repeats", "probability",
+        "003 ('minder polderen': facilitation alone is not enough); size assumed", ge=0,
+        lt=1)
+    dialogue_round_energy: float = _f(0.03, "Energy one dialogue round costs the initiators",
+                                      "0..1", "003 (dialogue takes time and energy); size "
+                                      "assumed", ge=0, le=1)
     max_decision_rounds: int = _f(8, "Decision rounds (rework loops) after which the "
                                   "municipality decides regardless", "rounds", ge=1, le=100)
-    rework_frustration: float = _f(0.1, "Frustration added by one rework round", "0..1", ge=0,
+    rework_frustration: float = _f(0.1, "Burden added by one rework round", "0..1", ge=0,
                                    le=1)
     reject_prob: float = _f(0.08, "P(rejection) when every needed role is offered",
                             "probability", ge=0, le=1)
     reject_mismatch: float = _f(0.5, "Extra P(rejection) when no needed role is offered",
                                 "probability", ge=0, le=1)
-    reject_frustration: float = _f(0.4, "Frustration added by a rejection", "0..1", ge=0, le=1)
-    dialogue_relief: float = _f(0.5, "Share of frustration taken away by dialogue at full "
-                                "dialogue", "0..1", ge=0, le=1)
-    dialogue_energy: float = _f(0.15, "Energy renewed by dialogue at full dialogue", "0..1",
-                                ge=0, le=1)
-    feedback_relief: float = _f(0.25, "Share of frustration taken away per stage at full "
+    reject_frustration: float = _f(0.4, "Burden added by a rejection", "0..1", ge=0, le=1)
+    dialogue_relief: float = _f(0.5, "Share of the burden a full dialogue round takes away at "
+                                "full dialogue", "0..1", ge=0, le=1)
+    feedback_relief: float = _f(0.25, "Share of the burden taken away per stage at full "
                                 "feedback", "0..1", ge=0, le=1)
     success_trust: float = _f(0.2, "Trust gained by an initiator whose initiative succeeds",
                               "0..1", ge=0, le=1)
 
 
 class ManagerSettings(_Group):
-    """Middle managers: a pool per department that approves decisions."""
+    """Middle managers: a pool per department that approves decisions (000, 001)."""
 
     style: ManagerStyleName = _f("consultative", "Manager style preset",
-                                 source="articles: middle managers")
+                                 source="000 (directive, consultative, conversing)")
     per_department: int = _f(2, "Middle managers per department", "servers", ge=1, le=100)
     approval_weeks: float = _f(0.25, "Mean working time of one approval (exponential)", "week",
                                ge=0, le=52)
-    inward_share: float = _f(0.45, "Share of managers' time spent inward (internal "
+    consult_weeks: float = _f(0.0, "Time a consultation adds to every approval (it changes "
+                              "no decision)", "week", "000 (consultative behaviour changed "
+                              "nothing: the flow stays top-down); length assumed", ge=0,
+                              le=52)
+    inward_share: float = _f(0.6, "Share of managers' time spent inward (internal "
                              "coordination); approvals take 1/(1-share) longer", "0..1",
-                             "articles: directive managers spend most energy inward", ge=0,
-                             le=0.95)
-    approval_layers: int = _f(1, "Approvals in sequence before a decision", "layers", ge=1, le=5)
-    escalation_prob: float = _f(0.2, "P(a decision is escalated to the college)",
-                                "probability", ge=0, le=1)
-    rework_relief: float = _f(0.2, "Share of rework prevented by managers who converse",
-                              "0..1", ge=0, le=1)
+                             "000 (the manager controls); size assumed", ge=0, le=0.95)
+    approval_layers: int = _f(2, "Approvals in sequence before a decision", "layers",
+                              "000 (top-down flow); count assumed", ge=1, le=5)
+    escalation_prob: float = _f(0.4, "P(a decision is escalated to the college)",
+                                "probability", "000 (conversing managers handle ambiguity "
+                                "better); size assumed", ge=0, le=1)
+    allocation: float = _f(0.0, "Share of the handoffs between departments that managers who "
+                           "allocate across the organisation avoid", "0..1",
+                           "000 (after samen converseren managers allocate means across "
+                           "the organisation); size assumed", ge=0, le=1)
+    regisseur_drain: float = _f(0.5, "Share of regisseurs' capacity lost inside their own "
+                                "organisation under this management", "0..1",
+                                "001 (management decides whether staff work outward with "
+                                "force or lose their energy inside); size assumed", ge=0,
+                                le=0.95)
 
 
 class RegisseurSettings(_Group):
-    """The corps of regisseurs (process directors)."""
+    """The corps of regisseurs (process directors; 002, 003)."""
 
-    corps_size: int = _f(2, "Number of regisseurs", "persons", ge=0, le=1000)
-    caseload: int = _f(12, "Initiatives one regisseur guides at once", "cases", ge=1, le=200)
+    corps_size: int = _f(2, "Number of regisseurs", "persons", "003 (a select corps)", ge=0,
+                         le=1000)
+    caseload: int = _f(12, "Initiatives one regisseur guides at once, with no energy lost "
+                       "inside", "cases", ge=1, le=200)
     mandate: bool = _f(False, "Regisseurs may direct departments (skip approval layers)",
-                       source="articles: friction drops with a real mandate")
+                       source="003 (friction disappears with the power to direct at a high "
+                       "level)")
+    regie_share: float = _f(0.5, "Share of the corps whose strength is regie (making similar "
+                            "actors, departments, cooperate); the rest's is verbinden "
+                            "(bridging unlike actors: citizens and politics, other "
+                            "initiatives)", "0..1", "002 (regie versus verbinden)", ge=0, le=1)
+    off_skill: float = _f(0.3, "Effect of a regisseur on the kind of connection that is not "
+                          "their strength, as a share of the full effect", "0..1",
+                          "002 (without system connecting becomes aimless networking); "
+                          "size assumed", ge=0, le=1)
     scan_per_week: float = _f(0.5, "Initiatives one regisseur can spot early per week",
-                              "per week", ge=0, le=100)
+                              "per week", "003 (initiatives in view early)", ge=0, le=100)
     early_signal_weeks: float = _f(1.0, "Mean time to signal for an initiative spotted early",
                                    "week", ge=0, le=520)
-    connect_effect: float = _f(0.7, "Share of handoffs avoided when a regisseur connects the "
-                               "departments", "0..1", ge=0, le=1)
+    connect_effect: float = _f(0.7, "Share of handoffs between departments a regie-strong "
+                               "regisseur avoids", "0..1", "002, 003; size assumed", ge=0,
+                               le=1)
+    bridge_effect: float = _f(0.7, "P(a verbinden-strong regisseur links the initiative to "
+                              "the network and gets the alderman to its crucial meeting)",
+                              "probability", "003 (connect emerging networks; the alderman "
+                              "at crucial moments); size assumed", ge=0, le=1)
     mandate_escalation_relief: float = _f(0.5, "Share of escalations avoided by a mandate",
-                                          "0..1", ge=0, le=1)
+                                          "0..1", "003; size assumed", ge=0, le=1)
+
+
+class NetworkSettings(_Group):
+    """Networks among initiatives (003): linked by regisseurs and aldermen."""
+
+    links: int = _f(2, "Links to other initiatives made when an initiative is connected",
+                    "links", "003 (connect networks to others); count assumed", ge=0, le=50)
+    success_energy: float = _f(0.05, "Energy an initiative gains when a linked initiative "
+                               "succeeds", "0..1", "003 (initiatives succeed through "
+                               "networks); size assumed", ge=0, le=1)
 
 
 class AldermanSettings(_Group):
-    """The college of aldermen: weekly meeting, symbol role, incidents and elections."""
+    """The college of aldermen: weekly meeting, symbol role, scanning, incidents, elections."""
 
     college_size: int = _f(5, "Aldermen in the college", "persons", ge=1, le=20)
     agenda_per_alderman: int = _f(1, "Escalated items each alderman can take per weekly meeting",
                                   "items", ge=1, le=100)
     meeting_offset_weeks: float = _f(0.5, "When in the week the college meets (0.5: mid-week)",
                                      "week", ge=0, lt=1)
+    scan_per_week: float = _f(0.1, "Initiatives one alderman spots early (and links to the "
+                              "network) per week, together with the regisseurs", "per week",
+                              "003 (aldermen and regisseurs look out for initiatives); size "
+                              "assumed", ge=0, le=100)
     symbol_prob: float = _f(0.5, "P(an alderman publicly backs a success, if the symbol role is "
                             "offered)", "probability", ge=0, le=1)
-    symbol_trust: float = _f(0.02, "Municipal trust gained by one public backing", "0..1", ge=0,
-                             le=1)
+    symbol_trust: float = _f(0.02, "Municipal trust gained by one public backing of an "
+                             "initiative that got every role it needed", "0..1",
+                             "003 (empty symbolism does not help); size assumed", ge=0, le=1)
     incident_rate: float = _f(0.08, "Political incidents", "per week", ge=0, le=10)
     incident_tension: float = _f(0.7, "Tension added by one incident", "tension", ge=0, le=100)
     election_weeks: list[Annotated[float, Field(ge=0, le=5200)]] = _f(
@@ -296,8 +433,10 @@ class TensionSettings(_Group):
                              "items", ge=0)
     release_rate: float = _f(0.15, "Share of tension released per week with no conditions",
                              "per week", gt=0, le=1)
-    conditions_gain: float = _f(1.0, "Release rate grows by this factor times the mean of the "
-                                "four conditions", ge=0, le=10)
+    conditions_gain: float = _f(1.0, "Release rate grows by this factor times the weakest of "
+                                "the four conditions in force (conjunctive)", "-",
+                                "004 (each missing condition is an alarm signal); size "
+                                "assumed", ge=0, le=10)
     cuts: list[BudgetCut] = _f([], "Budget cuts")
 
 
@@ -306,8 +445,8 @@ class FallbackRegime(_Group):
 
     During a fallback each value is the more directive of the municipality's own and
     this table's: more layers and escalations, managers more inward, less dialogue and
-    feedback; partner and autonomous work turn into regie (004: the municipality falls
-    back into the regie role and declares its own rules dominant).
+    feedback; partner work turns into regie (004: the municipality falls back into the
+    regie role and declares its own rules dominant).
     """
 
     approval_layers: int = _f(2, "Approval layers in the directing role (at least)", "layers",
@@ -318,41 +457,91 @@ class FallbackRegime(_Group):
     inward_share: float = _f(0.6, "Managers' inward share in the directing role (at least)",
                              "0..1", "assumption: the directive manager preset", ge=0,
                              le=0.95)
-    rework_relief: float = _f(0.0, "Managers' rework relief in the directing role (at most)",
-                              "0..1", "assumption: the directive manager preset", ge=0, le=1)
+    allocation: float = _f(0.0, "Managers' allocation across departments in the directing "
+                           "role (at most)", "0..1", "assumption: the directive manager "
+                           "preset", ge=0, le=1)
+    regisseur_drain: float = _f(0.5, "Regisseurs' capacity lost inside in the directing role "
+                                "(at least)", "0..1", "001; assumption: the directive manager "
+                                "preset", ge=0, le=0.95)
     dialogue: float = _f(0.1, "Dialogue in the directing role (at most)", "0..1",
                          "assumption: the directive style preset", ge=0, le=1)
     feedback: float = _f(0.1, "Feedback culture in the directing role (at most)", "0..1",
                          "assumption: the directive style preset", ge=0, le=1)
-    roles_withdrawn: list[Role] = _f(
-        ["partner", "autonomous"], "Roles the municipality stops taking in the directing "
-        "role", source="004: in the fallback the municipality's own rules dominate")
-    roles_taken: list[Role] = _f(["regie"], "Roles the municipality takes in the directing "
-                                 "role", source="004: falls back mostly into the regie role")
+    roles_withdrawn: list[OfferedRole] = _f(
+        ["partner"], "Roles the municipality stops taking in the directing role",
+        source="004 (weg gelijkwaardigheid, weg wederkerigheid)")
+    roles_taken: list[OfferedRole] = _f(["regie"], "Roles the municipality takes in the "
+                                        "directing role", source="004 (falls back mostly "
+                                        "into the regie role)")
     mandate: bool = _f(False, "Whether regisseurs keep their mandate in the directing role",
                        source="assumption")
 
 
+class WarningSign(_Group):
+    """A warning sign that the partner stepped out of the dialogue (004)."""
+
+    condition: Condition = _f(..., "The condition the sign lowers while the fallback lasts",
+                              source="assumption: our reading of 004")
+    prob: float = _f(0.5, "P(the sign shows in a fallback episode)", "probability",
+                     "assumption", ge=0, le=1)
+    lowers: float = _f(0.5, "Share by which it lowers the condition while it lasts", "0..1",
+                       "assumption", ge=0, le=1)
+
+
+SIGN_CONDITIONS: dict[str, str] = {
+    "internal_information": "clear_process",
+    "cuts_without_consultation": "clear_frames",
+    "blaming_partners": "dialogue",
+    "figures_over_stories": "dialogue",
+    "feedback_as_criticism": "feedback",
+}
+"""The condition each warning sign lowers by default (our reading of 004)."""
+
+
+def _sign(name: str, what: str) -> Any:
+    return Field(default_factory=lambda: WarningSign(condition=SIGN_CONDITIONS[name]),
+                 description=what)
+
+
+class WarningSigns(_Group):
+    """The five warning signs of 004, each lowering one condition while a fallback lasts."""
+
+    internal_information: WarningSign = _sign(
+        "internal_information", "Management information discussed only inside the "
+        "municipality")
+    cuts_without_consultation: WarningSign = _sign(
+        "cuts_without_consultation", "Policy and financial cuts without consulting the "
+        "partners")
+    blaming_partners: WarningSign = _sign("blaming_partners",
+                                          "Blaming partners and those involved")
+    figures_over_stories: WarningSign = _sign(
+        "figures_over_stories", "Key figures put first instead of the stories of those "
+        "involved")
+    feedback_as_criticism: WarningSign = _sign(
+        "feedback_as_criticism", "Feedback seen as criticism to be parried")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_conditions(cls, data: Any) -> Any:
+        """A sign given without its condition keeps its default one."""
+        if not isinstance(data, dict):
+            return data
+        return {k: ({"condition": SIGN_CONDITIONS[k], **v}
+                    if isinstance(v, dict) and k in SIGN_CONDITIONS else v)
+                for k, v in data.items()}
+
+
 class FallbackSettings(_Group):
-    """Falling back into the directing role when tension runs high (hysteresis)."""
+    """Falling back into the directing role when tension runs high (hysteresis; 004)."""
 
     enabled: bool = _f(True, "Whether the municipality falls back under tension",
-                       source="articles: the biggest risk")
+                       source="004 (the biggest risk: falling back into another role)")
     upper: float = _f(1.0, "Tension above which the municipality falls back", "tension", gt=0,
                       le=1000)
     lower: float = _f(0.4, "Tension below which it returns to its own style", "tension", ge=0,
                       le=1000)
-    frustration_jump: float = _f(0.35, "Frustration added to every active initiative at a "
-                                 "fallback", "0..1", "articles: experienced as betrayal", ge=0,
-                                 le=1)
-    trust_loss: float = _f(0.2, "Trust lost by every active initiator at a fallback", "0..1",
-                           ge=0, le=1)
-    energy_loss: float = _f(0.3, "Energy lost by every active initiative at a fallback", "0..1",
-                            ge=0, le=1)
-    quit_share: float = _f(0.5, "An initiative hit by a fallback stops with probability "
-                           "quit_share * (1 - its trust after the loss)", "probability",
-                           "articles: initiatives stop", ge=0, le=1)
     regime: FallbackRegime = Field(default_factory=FallbackRegime)
+    warning_signs: WarningSigns = Field(default_factory=WarningSigns)
 
     @model_validator(mode="after")
     def _hysteresis(self) -> FallbackSettings:
@@ -370,9 +559,11 @@ class Scenario(_Group):
     scenario: ScenarioInfo = Field(default_factory=ScenarioInfo)
     run: RunSettings = Field(default_factory=RunSettings)
     initiatives: InitiativeSettings = Field(default_factory=InitiativeSettings)
+    satisfaction: SatisfactionSettings = Field(default_factory=SatisfactionSettings)
     municipality: MunicipalitySettings = Field(default_factory=MunicipalitySettings)
     middle_managers: ManagerSettings = Field(default_factory=ManagerSettings)
     regisseurs: RegisseurSettings = Field(default_factory=RegisseurSettings)
+    networks: NetworkSettings = Field(default_factory=NetworkSettings)
     aldermen: AldermanSettings = Field(default_factory=AldermanSettings)
     tension: TensionSettings = Field(default_factory=TensionSettings)
     fallback: FallbackSettings = Field(default_factory=FallbackSettings)

@@ -6,10 +6,12 @@ Middle managers have their own three styles (directive, consultative, conversing
 leadership style picks one of them and the manager style fills in the manager values.
 
 The values are assumptions grounded in the source articles (see docs/odd.md): a directive
-municipality controls and approves top-down through managers who spend most energy inward;
-a direction-based ("regie") municipality has a corps of regisseurs with a mandate,
-conversing managers and dialogue as a habit; a partner municipality adds joint work as
-equals and the strongest four conditions.
+municipality controls and approves top-down through managers who spend most energy inward
+(000); a consultative one keeps that flow and consults on top (000: nothing changes); a
+direction-based ("regie") municipality has a corps of regisseurs with a mandate (003),
+conversing managers (000) and dialogue as a habit, and takes the partner role (004); a
+partner municipality leaves the deciding regie role and has the strongest four
+conditions (004).
 """
 
 from __future__ import annotations
@@ -20,23 +22,34 @@ ROLES: tuple[str, ...] = ("autonomous", "regie", "support", "symbol", "partner")
 """The five roles of the municipality towards an initiative."""
 
 MANAGER_STYLES: dict[str, dict[str, Any]] = {
+    # 000: directive management was the norm; the flow is top-down and the manager controls
     "directive": {
+        "consult_weeks": 0.0,
         "inward_share": 0.60,
         "approval_layers": 2,
         "escalation_prob": 0.40,
-        "rework_relief": 0.0,
+        "allocation": 0.0,
+        "regisseur_drain": 0.5,
     },
+    # 000: consultative behaviour changed nothing: the same flow, consultation costs time
     "consultative": {
-        "inward_share": 0.45,
-        "approval_layers": 1,
-        "escalation_prob": 0.20,
-        "rework_relief": 0.2,
+        "consult_weeks": 0.5,
+        "inward_share": 0.60,
+        "approval_layers": 2,
+        "escalation_prob": 0.40,
+        "allocation": 0.0,
+        "regisseur_drain": 0.5,
     },
+    # 000, 001: after "samen converseren" managers handle ambiguity (fewer escalations),
+    # allocate across the organisation (fewer handoffs) and create the conditions in which
+    # regisseurs work outward (less energy lost inside)
     "conversing": {
+        "consult_weeks": 0.0,
         "inward_share": 0.30,
         "approval_layers": 1,
-        "escalation_prob": 0.10,
-        "rework_relief": 0.5,
+        "escalation_prob": 0.20,
+        "allocation": 0.5,
+        "regisseur_drain": 0.1,
     },
 }
 
@@ -51,6 +64,7 @@ STYLES: dict[str, dict[str, Any]] = {
         },
         "middle_managers": {"style": "directive"},
         "regisseurs": {"corps_size": 0, "mandate": False},
+        "aldermen": {"scan_per_week": 0.0},
     },
     "consultative": {
         "municipality": {
@@ -62,10 +76,11 @@ STYLES: dict[str, dict[str, Any]] = {
         },
         "middle_managers": {"style": "consultative"},
         "regisseurs": {"corps_size": 2, "mandate": False},
+        "aldermen": {"scan_per_week": 0.0},
     },
     "direction": {
         "municipality": {
-            "roles_offered": ["autonomous", "regie", "support", "symbol", "partner"],
+            "roles_offered": ["regie", "support", "symbol", "partner"],
             "clear_frames": 0.7,
             "clear_process": 0.7,
             "dialogue": 0.7,
@@ -73,10 +88,11 @@ STYLES: dict[str, dict[str, Any]] = {
         },
         "middle_managers": {"style": "conversing"},
         "regisseurs": {"corps_size": 6, "mandate": True},
+        "aldermen": {"scan_per_week": 0.1},
     },
     "partner": {
         "municipality": {
-            "roles_offered": ["autonomous", "support", "symbol", "partner"],
+            "roles_offered": ["support", "symbol", "partner"],
             "clear_frames": 0.8,
             "clear_process": 0.8,
             "dialogue": 0.9,
@@ -84,6 +100,7 @@ STYLES: dict[str, dict[str, Any]] = {
         },
         "middle_managers": {"style": "conversing"},
         "regisseurs": {"corps_size": 6, "mandate": True},
+        "aldermen": {"scan_per_week": 0.1},
     },
 }
 """Leadership style presets, by name."""

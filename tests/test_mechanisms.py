@@ -32,17 +32,19 @@ def test_a_quitter_stops_at_once_and_is_not_revived() -> None:
     assert ini.energy == 0.5 and not ini.going
 
 
-def test_every_initiative_that_quits_after_a_fallback_drops_out() -> None:
-    """A budget cut forces a fallback that makes every initiative under way quit."""
+def test_every_initiative_that_quits_drops_out() -> None:
+    """A budget cut forces a fallback that withdraws the partner role every initiative
+    needs: the broken promise makes them quit, and none of them comes back."""
     sc = short("direction", run={"event_log": True},
                tension={"cuts": [{"week": 10.0, "tension": 5.0}]},
                aldermen={"incident_rate": 0.0},
-               fallback={"quit_share": 1.0, "trust_loss": 1.0})
+               initiatives={"disappointment_trust": 1.0, "disappointment_quit": 1.0,
+                            "role_needs": {"autonomous": 0.0, "regie": 0.0, "support": 0.0,
+                                           "symbol": 0.0, "partner": 1.0}})
     r = simulate(sc, 2)
-    hits = r.log[(r.log["event"] == "fallback_hit") & (r.log["value"] == 1.0)]
-    assert len(hits) > 20
-    quitters = r.initiatives[r.initiatives["id"].isin(hits["id"])]
-    assert len(quitters) > 20
+    quits = r.log[r.log["event"] == "quits"]
+    assert len(quits) > 20
+    quitters = r.initiatives[r.initiatives["id"].isin(quits["id"])]
     # a quitter in realisation stops when that stage ends, its next moment of contact
     going = quitters[quitters["outcome"] == "in_progress"]
     assert (going["stage"] == "realisation").all()

@@ -90,8 +90,8 @@ def test_series_has_one_row_per_week() -> None:
 
 
 def test_fallback_follows_hysteresis() -> None:
-    sc = short("direction", fallback={"upper": 0.6, "lower": 0.3},
-               aldermen={"incident_rate": 0.3})
+    sc = short("consultative", fallback={"upper": 0.6, "lower": 0.3},
+               aldermen={"incident_rate": 0.2})
     r = simulate(sc, 4)
     s = r.series
     assert s["fallback"].any(), "this much pressure must cause a fallback"
@@ -105,8 +105,8 @@ def test_fallback_follows_hysteresis() -> None:
 
 
 def test_fallback_hits_active_initiatives() -> None:
-    sc = short("direction", fallback={"upper": 0.6, "lower": 0.3},
-               aldermen={"incident_rate": 0.3})
+    sc = short("consultative", fallback={"upper": 0.6, "lower": 0.3},
+               aldermen={"incident_rate": 0.2})
     r = simulate(sc, 4)
     assert (r.episodes["initiatives_hit"] > 0).all()
     assert r.summary["initiatives_hit_by_fallback"] > 0
@@ -160,8 +160,8 @@ def test_journey_counts_add_up_stage_by_stage(style: str) -> None:
 
 
 def test_episode_peak_is_the_highest_weekly_tension_of_the_episode() -> None:
-    sc = short("direction", fallback={"upper": 0.6, "lower": 0.3},
-               aldermen={"incident_rate": 0.3})
+    sc = short("consultative", fallback={"upper": 0.6, "lower": 0.3},
+               aldermen={"incident_rate": 0.2})
     r = simulate(sc, 4)
     s = r.series
     observed = r.episodes[r.episodes["start_week"] >= 0]  # the series starts at week 0

@@ -146,6 +146,11 @@ def valid_files(draw) -> dict:
     if "upper" in fb or "lower" in fb:  # keep the hysteresis rule satisfied
         fb["upper"] = max(fb.get("upper", 1.0), 0.5)
         fb["lower"] = min(fb.get("lower", 0.4), fb["upper"] / 2)
+    sat = data.get("satisfaction", {})
+    if "dissatisfied_below" in sat or "satisfied_above" in sat:  # keep them ordered
+        low = sat.get("dissatisfied_below", 0.64)
+        high = sat.get("satisfied_above", 0.78)
+        sat["dissatisfied_below"], sat["satisfied_above"] = min(low, high), max(low, high)
     return data
 
 

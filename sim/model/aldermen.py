@@ -2,10 +2,14 @@
 
 The college meets once a week. Items escalated to it wait for the next meeting, and a
 meeting has a limited agenda (``college_size * agenda_per_alderman`` items); what does not
-fit waits a week more. Aldermen are ambassadors: when an initiative succeeds and the
-municipality takes the symbol role, an alderman may back it in public, which raises the
-town's trust. They also bring political pressure into the municipality: incidents
-(a Poisson stream) and the run-up to every election raise its tension.
+fit waits a week more; a regisseur who bridges gets the alderman to the initiative's
+crucial meeting (003), so its item goes first. Aldermen are ambassadors: when an
+initiative succeeds and the municipality takes the symbol role, an alderman may back it
+in public, which raises the town's trust only when real support came with it (003 is
+sceptical of empty symbolism): the initiative got every role it needed at its decision.
+Aldermen also scan for initiatives with the regisseurs (in
+:mod:`sim.model.regisseurs`), and bring political pressure into the municipality:
+incidents (a Poisson stream) and the run-up to every election raise its tension.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ class College:
         self.agenda: deque[AgendaItem] = deque()
         self.capacity = self.cfg.college_size * self.cfg.agenda_per_alderman
         self.public_successes = 0
+        self.empty_backings = 0
         self.incidents = 0
         self._slots_offered = 0
         self._slots_used = 0
@@ -65,11 +70,14 @@ class College:
         self._slots_offered = self._slots_used = 0
 
     # ------------------------------------------------------------- decisions
-    def decide(self, ini: Initiative) -> Generator[Any, Any, bool]:
-        """Put the item on the college's agenda and wait for its decision."""
+    def decide(self, ini: Initiative, crucial: bool) -> Generator[Any, Any, bool]:
+        """Put the item on the college's agenda (first, if ``crucial``) and wait."""
         env = self.env
         item = AgendaItem(ini, env.event())
-        self.agenda.append(item)
+        if crucial:
+            self.agenda.appendleft(item)
+        else:
+            self.agenda.append(item)
         self.log.add(env.now, "initiative", ini.ident, "escalated", ini.stage)
         if not (yield from wait_patiently(env, ini, item.decided, item.withdraw)):
             return False
@@ -101,10 +109,14 @@ class College:
         if "symbol" not in mun.offered_roles():
             return
         if ini.rng.uniform() < self.cfg.symbol_prob:
-            mun.raise_trust(self.cfg.symbol_trust)
+            real = ini.fit_at_decision >= 1.0
+            if real:
+                mun.raise_trust(self.cfg.symbol_trust)
             if ini.counted:
                 self.public_successes += 1
-            self.log.add(self.env.now, "college", ini.ident, "public_backing", ini.stage)
+                self.empty_backings += not real
+            self.log.add(self.env.now, "college", ini.ident, "public_backing", ini.stage,
+                         float(real))
 
     # ------------------------------------------------------------- pressure
     def _incidents(self) -> Generator[Any, Any, None]:
@@ -130,4 +142,5 @@ class College:
         summary["utilisation_college"] = (self._slots_used / self._slots_offered
                                           if self._slots_offered else float("nan"))
         summary["public_successes"] = self.public_successes
+        summary["empty_backings"] = self.empty_backings
         summary["incidents"] = self.incidents

@@ -1,9 +1,15 @@
 """One citizen initiative: a group of citizens with a plan, energy, trust and patience.
 
 The initiative's state along its journey (:mod:`sim.model.journey`) changes only through
-its own methods. Waiting drains energy and adds frustration; it stops (drops out) when its
-energy or patience runs out, or when it has decided to quit: a quitter stops at its next
-moment of contact with the municipality, and nothing brings it back.
+its own methods. Waiting drains energy and adds to its burden; it stops (drops out) when
+its energy or patience runs out, or when it has decided to quit: a quitter stops at its
+next moment of contact with the municipality, and nothing brings it back.
+
+At its first contact it forms an expectation from its trust and from the roles the
+municipality then promises to take (expectancy-disconfirmation; see
+:mod:`sim.model.satisfaction`). At every later contact it experiences the roles it gets;
+where the municipality now takes fewer of them than it promised, the initiator is
+disappointed: it loses trust and energy, and may quit.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from sim.model.random import PrivateSupply
 class Initiative:
     """One citizen initiative and its state along the journey."""
 
-    __slots__ = ("arrival", "complexity", "contact", "counted", "decided_at", "departments",
-                 "drain", "energy", "frustration", "handoffs", "ident", "needs",
-                 "patience_end", "queue_weeks", "quitting", "regisseur", "rng", "stage",
-                 "trust", "wait_frustration")
+    __slots__ = ("arrival", "complexity", "contact", "contacts", "counted", "decided_at",
+                 "departments", "derailed", "drain", "energy", "expectation", "fit_at_decision",
+                 "fit_sum", "frustration", "handoffs", "ident", "kind_u", "link_u", "linked",
+                 "members", "needs", "patience_end", "promised", "queue_weeks", "quitting",
+                 "refused", "regie_kind", "regisseur", "rng", "stage", "tolerance", "trust",
+                 "wait_frustration", "worst_shortfall")
 
     def __init__(self, ident: int, arrival: float, counted: bool, rng: PrivateSupply) -> None:
         self.ident = ident
@@ -29,11 +37,20 @@ class Initiative:
         self.stage = "signal"
         self.contact = False
         self.regisseur = False
+        self.regie_kind = False
+        self.linked = False
         self.quitting = False
+        self.refused = False
+        self.derailed = False
         self.handoffs = 0
         self.frustration = 0.0
         self.queue_weeks = 0.0
         self.decided_at = math.nan
+        self.promised = self.expectation = math.nan
+        self.fit_sum = 0.0
+        self.contacts = 0
+        self.worst_shortfall = 0.0
+        self.fit_at_decision = math.nan
 
     @property
     def going(self) -> bool:
@@ -54,17 +71,18 @@ class Initiative:
         self.add_frustration(self.wait_frustration * weeks)
 
     def add_frustration(self, amount: float) -> None:
+        """Add to the burden (frustration, 0..1) of the journey."""
         self.frustration = min(1.0, self.frustration + amount)
 
     def relieve(self, share: float) -> None:
         self.frustration *= 1.0 - share
 
     def spend(self, energy: float) -> None:
-        """Energy spent (a handoff, a fallback)."""
+        """Energy spent (a handoff, a round of dialogue, a disappointment)."""
         self.energy -= energy
 
     def renew(self, energy: float) -> None:
-        """Energy renewed (dialogue); an initiative that has stopped is not revived."""
+        """Energy renewed (a linked initiative's success); a stopped one is not revived."""
         if self.going:
             self.energy = min(1.0, self.energy + energy)
 
@@ -78,3 +96,36 @@ class Initiative:
     def quit(self) -> None:
         """Decide to stop: it drops out at its next moment of contact."""
         self.quitting = True
+
+    # ------------------------------------------------------------ expectations
+    def first_contact(self, promised: float, promise_weight: float) -> None:
+        """Form the expectation: from trust and the share of needed roles promised."""
+        self.contact = True
+        self.promised = promised
+        self.expectation = (1.0 - promise_weight) * self.trust + promise_weight * promised
+
+    def experience(self, fit: float) -> float:
+        """A contact at which the municipality takes ``fit`` of the needed roles.
+
+        Returns the new shortfall: how much further below the promise this contact falls
+        than any contact before (0 when nothing more is lost).
+        """
+        self.fit_sum += fit
+        self.contacts += 1
+        shortfall = self.promised - fit
+        new = shortfall - self.worst_shortfall
+        if new <= 0.0:
+            return 0.0
+        self.worst_shortfall = shortfall
+        return new
+
+    def rebase(self, fit: float, promise_weight: float) -> None:
+        """Re-form the expectation at a lower promise (the counterfactual of no betrayal)."""
+        if fit < self.promised:
+            self.promised = fit
+            self.expectation = (1.0 - promise_weight) * self.trust + promise_weight * fit
+
+    @property
+    def received(self) -> float:
+        """The mean share of its needed roles the municipality took at its contacts."""
+        return self.fit_sum / self.contacts if self.contacts else self.promised

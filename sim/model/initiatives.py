@@ -5,7 +5,6 @@ Each one's attributes (complexity, energy, trust, patience, departments, needed 
 come from its own candidate draws, so every style meets the same citizens. Each travels
 its :class:`~sim.model.journey.Journey`; when it leaves, its row goes into the
 :class:`~sim.model.ledger.Ledger` and the trust it leaves with moves the town's trust.
-When the municipality falls back, every initiative under way takes the blow here.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from scipy import stats
 
 from sim.model.initiative import Initiative
 from sim.model.ledger import Ledger
-from sim.model.random import CandidateDraws, PrivateSupply, Streams
+from sim.model.random import ATTRIBUTE_COLUMNS, CandidateDraws, PrivateSupply, Streams
 from sim.styles import ROLES
 
 if TYPE_CHECKING:
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from sim.model.journey import Journey
     from sim.model.log import EventLog
     from sim.model.municipality import Municipality
+    from sim.model.network import Network
     from sim.model.regisseurs import RegisseurCorps
     from sim.scenario import Scenario
 
@@ -41,22 +41,21 @@ class Initiatives:
     """The arrival stream, the initiatives under way, and the ledger of every exit."""
 
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog, streams: Streams,
-                 warmup: float, municipality: Municipality,
-                 regisseurs: RegisseurCorps) -> None:
+                 warmup: float, municipality: Municipality, regisseurs: RegisseurCorps,
+                 network: Network) -> None:
         self.env, self.log, self.warmup = env, log, warmup
         self.cfg = cfg.initiatives
-        self.fallback = cfg.fallback
         self.initial_trust = cfg.municipality.initial_trust
         self.municipality = municipality
         self.regisseurs = regisseurs
+        self.network = network
         self.journey: Journey | None = None
         self.draws = CandidateDraws(streams, cfg.municipality.departments - 1,
                                     self._attributes)
         self.overflow = streams["overflow"]
         self.arrival_stream = streams["arrivals"]
-        self.betrayal = streams["betrayal"]
         self.active: set[Initiative] = set()
-        self.ledger = Ledger(warmup, cfg.initiatives.dissatisfied_threshold)
+        self.ledger = Ledger(warmup, cfg)
         self.arrivals = 0
         # the needed roles for each bit mask over ROLES; an initiative needing nothing
         # named still needs support
@@ -103,7 +102,8 @@ class Initiatives:
         attrs, exps, unis = self.draws.get(k)
         now = self.env.now
         ini = Initiative(k, now, now >= self.warmup, PrivateSupply(exps, unis, self.overflow))
-        ini.complexity, ini.energy, trust_z, patience, ini.departments, needs = attrs
+        (ini.complexity, ini.energy, trust_z, patience, ini.members, ini.tolerance, ini.kind_u,
+         ini.link_u, ini.departments, needs) = attrs
         ini.trust = min(1.0, max(0.0, self.municipality.trust + ic.trust_spread * trust_z))
         ini.patience_end = now + patience
         ini.needs = self._needs[needs]
@@ -120,8 +120,10 @@ class Initiatives:
 
         Per candidate: complexity ~ Beta(alpha, beta); initial energy ~ Beta with the given
         mean and concentration; the initiator's trust offset ~ N(0, 1) (scaled by
-        trust_spread); patience ~ Gamma(patience_shape) with the given mean; departments =
-        1 + the number of further departments, each involved with probability
+        trust_spread); patience ~ Gamma(patience_shape) with the given mean; members ~ 1 +
+        Poisson(members_mean - 1); its tolerance of disappointment ~ U(0, 1); two uniforms
+        for the kind of regisseur it may get and whether it is bridged; departments = 1 +
+        the number of further departments, each involved with probability
         department_spread * complexity; and the roles it needs, as a bit mask over ROLES
         (each with its probability in role_needs).
         """
@@ -133,35 +135,17 @@ class Initiatives:
         shape = ic.patience_shape
         patience = (np.full(len(u), math.inf) if math.isinf(ic.patience_weeks)
                     else stats.gamma.ppf(u[:, 3], shape) * ic.patience_weeks / shape)
+        members = 1 + stats.poisson.ppf(u[:, 4], ic.members_mean - 1.0).astype(int)
         spread = ic.department_spread * complexity
-        departments = 1 + (u[:, 4:] < spread[:, None]).sum(axis=1)
+        departments = 1 + (u[:, ATTRIBUTE_COLUMNS:] < spread[:, None]).sum(axis=1)
         probs = np.array([getattr(ic.role_needs, role) for role in ROLES])
         needs = (roles < probs) @ (1 << np.arange(len(ROLES)))
         return list(zip(complexity.tolist(), energy.tolist(), trust_z.tolist(),
-                        patience.tolist(), departments.tolist(), needs.tolist(), strict=True))
+                        patience.tolist(), members.tolist(), u[:, 5].tolist(),
+                        u[:, 6].tolist(), u[:, 7].tolist(), departments.tolist(),
+                        needs.tolist(), strict=True))
 
-    # ---------------------------------------------------------------- events
-    def face_fallback(self) -> int:
-        """The municipality falls back: every initiative under way takes the blow.
-
-        Each takes a frustration jump and loses trust and energy (it feels betrayed);
-        some quit, the more likely the less they still trust the municipality. Returns
-        the number hit.
-        """
-        fc = self.fallback
-        hit = sorted(self.active, key=_ident)
-        draws = self.betrayal.random(len(hit)).tolist()
-        for ini, u in zip(hit, draws, strict=True):
-            ini.add_frustration(fc.frustration_jump)
-            ini.lose_trust(fc.trust_loss)
-            ini.spend(fc.energy_loss)
-            quits = u < fc.quit_share * (1.0 - ini.trust)
-            if quits:
-                ini.quit()
-            self.log.add(self.env.now, "initiative", ini.ident, "fallback_hit", ini.stage,
-                         float(quits))
-        return len(hit)
-
+    # ---------------------------------------------------------------- exits
     def leave(self, ini: Initiative, outcome: str) -> None:
         """The journey ends: record it, and let the initiator's trust move the town's."""
         now = self.env.now
@@ -170,6 +154,7 @@ class Initiatives:
             ini.add_frustration(self.cfg.dropout_frustration)
         if ini.regisseur:
             self.regisseurs.release()
+        self.network.left(ini)
         exit_trust = ini.trust * (1.0 - self.cfg.exit_trust_frustration * ini.frustration)
         self.municipality.learn_trust(exit_trust)
         self.log.add(now, "initiative", ini.ident, outcome, ini.stage, ini.frustration)
@@ -182,7 +167,8 @@ class Initiatives:
 
     # ---------------------------------------------------------------- outcomes
     def still_counted(self) -> list[Initiative]:
-        return [i for i in self.active if i.counted]
+        """The counted initiatives still under way, in order of arrival."""
+        return sorted((i for i in self.active if i.counted), key=_ident)
 
     def frame(self) -> pd.DataFrame:
         """One row per initiative that arrived in the observation window (active ones too)."""
@@ -190,3 +176,4 @@ class Initiatives:
 
     def contribute(self, summary: dict[str, float]) -> None:
         self.ledger.contribute(summary, self.still_counted(), self.arrivals, self.env.now)
+        self.network.contribute(summary, self.arrivals)

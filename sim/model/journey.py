@@ -3,11 +3,16 @@
     signal -> intake -> (handoffs) -> dialogue -> decision -> realisation -> success
 
 At every stage the initiative can stop: when waiting has used up its energy, when its
-patience runs out, when it has decided to quit (after a fallback), or at the decision
-when the municipality says no. Waiting drains energy and adds frustration; each handoff
-between departments costs time and energy and adds frustration; unclear frames send the
-decision back for rework; dialogue renews energy and takes frustration away, and a
-feedback culture does so after every stage.
+patience runs out, when it has decided to quit, or at the decision when the municipality
+says no. Waiting drains energy and adds to the burden; each handoff between departments
+costs time and energy and adds to the burden; a permit (the municipality's autonomous
+role) takes time and may be refused; unclear frames send the decision back for rework
+and turn dialogue into rounds of consensus-seeking; dialogue takes time and energy and
+takes burden away, and a feedback culture does so after every stage.
+
+The first contact (intake) forms the initiative's expectation; every later contact
+(:meth:`Journey.contact`) lets it experience the roles the municipality takes now, and a
+shortfall against what was promised disappoints it.
 
 Each stage is a small generator that returns ``True`` while the initiative goes on; the
 journey ends at the first ``False``, as a dropout at the stage it was in.
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from sim.model.log import EventLog
     from sim.model.managers import MiddleManagers
     from sim.model.municipality import Municipality
+    from sim.model.network import Network
     from sim.model.pools import Pool
     from sim.model.regisseurs import RegisseurCorps
     from sim.scenario import Scenario
@@ -40,16 +46,17 @@ class Journey:
 
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog,
                  municipality: Municipality, front_office: Pool, regisseurs: RegisseurCorps,
-                 managers: MiddleManagers, college: College,
+                 managers: MiddleManagers, college: College, network: Network,
                  leave: Callable[[Initiative, str], None],
                  intake_wait: Callable[[Initiative, float], None]) -> None:
         self.env, self.log = env, log
-        self.ic, self.mc = cfg.initiatives, cfg.municipality
+        self.ic, self.mc, self.sc = cfg.initiatives, cfg.municipality, cfg.satisfaction
         self.municipality = municipality
         self.front_office = front_office
         self.regisseurs = regisseurs
         self.managers = managers
         self.college = college
+        self.network = network
         self._leave = leave
         self._intake_wait = intake_wait
         w = cfg.initiatives.complexity_weight
@@ -62,10 +69,11 @@ class Journey:
                 return self._leave(ini, "dropout")
         if not self._approved(ini):
             return self._leave(ini, "rejected")
-        if not (yield from self.realisation(ini)):
+        if not (self.contact(ini) and (yield from self.realisation(ini))):
             return self._leave(ini, "dropout")
         ini.gain_trust(self.mc.success_trust)
         self.college.celebrate(ini)
+        self.network.succeeded(ini)
         return self._leave(ini, "success")
 
     def stretch(self, ini: Initiative) -> float:
@@ -75,25 +83,28 @@ class Journey:
     # ---------------------------------------------------------------- the stages
     def signal(self, ini: Initiative) -> Stage:
         """Someone in the municipality has to notice the initiative."""
-        spotted, mean = self.regisseurs.signal(ini)
+        spotted, by_alderman, mean = self.regisseurs.signal(ini)
         if not (yield from wait_for(self.env, ini, mean * ini.rng.exp())):
             return False
         self.log.add(self.env.now, "initiative", ini.ident, "signalled", "intake",
                      float(spotted))
+        if by_alderman:  # aldermen connect emerging networks to others (003)
+            self.network.link(ini, "alderman")
         return True
 
     def intake(self, ini: Initiative) -> Stage:
         """The first contact, at the front office; a regisseur may adopt the initiative."""
         ini.stage = "intake"
-        ini.contact = True
+        mun = self.municipality
+        ini.first_contact(mun.role_fit(ini), self.sc.promise_weight)
         queued = ini.queue_weeks
         if not (yield from wait_in_queue(self.env, ini, self.front_office,
                                          self.mc.intake_weeks * ini.rng.exp())):
             return False
         self._intake_wait(ini, ini.queue_weeks - queued)
-        ini.regisseur = self.regisseurs.adopt(ini)
-        self._after_stage(ini)
-        return True
+        if self.regisseurs.adopt(ini, mun.regime) and self.regisseurs.bridges(ini):
+            self.network.link(ini, "regisseur")
+        return self.contact(ini)
 
     def handoffs(self, ini: Initiative) -> Stage:
         """From one department to the next (and, with an unclear process, pillar to post)."""
@@ -116,26 +127,41 @@ class Journey:
         return (yield from self._talk(ini, 1.0))
 
     def _talk(self, ini: Initiative, share: float) -> Stage:
-        """A dialogue (``share`` of a full one): takes time, renews energy, relieves."""
-        mc, dialogue = self.mc, self.municipality.regime.dialogue
-        weeks = share * self.ic.dialogue_weeks * self.stretch(ini) * ini.rng.exp()
-        if weeks > 0.0:
-            yield self.env.timeout(weeks)
-        ini.renew(share * mc.dialogue_energy * dialogue)
-        ini.relieve(share * mc.dialogue_relief * dialogue)
-        self._after_stage(ini)
-        return ini.going
+        """Dialogue (``share`` of a full round): it takes time and energy and relieves the
+        burden; without clear frames further rounds of consensus-seeking follow, each
+        costing time and energy again without relief (003: "minder polderen")."""
+        mun, mc = self.municipality, self.mc
+        rounds = 0
+        while True:
+            weeks = share * self.ic.dialogue_weeks * self.stretch(ini) * ini.rng.exp()
+            if weeks > 0.0:
+                yield self.env.timeout(weeks)
+            ini.spend(share * mc.dialogue_round_energy)
+            if rounds == 0:
+                ini.relieve(share * mc.dialogue_relief * mun.regime.dialogue)
+            rounds += 1
+            if not ini.going or ini.rng.uniform() >= mun.regime.polder_prob:
+                break
+            self.log.add(self.env.now, "initiative", ini.ident, "dialogue_round", ini.stage,
+                         float(rounds))
+        return self.contact(ini)
 
     def decision(self, ini: Initiative) -> Stage:
-        """Approvals, maybe the college, maybe back for rework (a shorter dialogue)."""
+        """A permit if needed, approvals, maybe the college, maybe back for rework."""
         ini.stage = "decision"
         mun, mc = self.municipality, self.mc
+        if "autonomous" in ini.needs:  # the municipality's own rules: not negotiable (004)
+            if not (yield from wait_for(self.env, ini, mc.permit_weeks * ini.rng.exp())):
+                return False
+            ini.refused = ini.rng.uniform() < mc.permit_reject_prob
+            if ini.refused:
+                return True
         for _ in range(mc.max_decision_rounds):
             layers = self.regisseurs.approval_layers(ini, mun.regime)
             if not (yield from self.managers.approve(ini, layers)):
                 return False
             if (ini.rng.uniform() < self.regisseurs.escalation_prob(ini, mun.regime)
-                    and not (yield from self.college.decide(ini))):
+                    and not (yield from self.college.decide(ini, self.regisseurs.bridges(ini)))):
                 return False
             if ini.rng.uniform() >= mun.regime.rework_prob:
                 break
@@ -149,12 +175,13 @@ class Journey:
 
     def _approved(self, ini: Initiative) -> bool:
         """Yes or no: a no is likelier when the municipality does not take the roles needed."""
-        if ini.rng.uniform() < self.municipality.reject_prob(ini):
+        mun = self.municipality
+        ini.fit_at_decision = mun.role_fit(ini)
+        if ini.refused or ini.rng.uniform() < mun.reject_prob(ini):
             ini.add_frustration(self.mc.reject_frustration)
             return False
         self.log.add(self.env.now, "initiative", ini.ident, "approved", ini.stage,
                      ini.frustration)
-        self._after_stage(ini)
         return True
 
     def realisation(self, ini: Initiative) -> Stage:
@@ -168,11 +195,32 @@ class Journey:
             return False
         yield self.env.timeout(weeks)
         ini.spend(weeks * drain)
-        if not ini.going:
-            return False
-        self._after_stage(ini)
-        return True
+        return ini.going and self.contact(ini)
 
-    def _after_stage(self, ini: Initiative) -> None:
-        """Feedback culture: after each stage some frustration is talked away."""
-        ini.relieve(self.mc.feedback_relief * self.municipality.regime.feedback)
+    # ---------------------------------------------------------------- contacts
+    def contact(self, ini: Initiative) -> bool:
+        """A moment of contact: feedback relieves, a partnership may derail (the weaker the
+        weakest condition, the likelier), and the roles taken now are experienced.
+
+        Where the municipality now takes fewer of the needed roles than it promised at
+        first contact, the initiator is disappointed by the new shortfall: it loses trust
+        and energy, and quits when the disappointment outweighs its tolerance. Returns
+        whether the initiative goes on.
+        """
+        mun, ic = self.municipality, self.ic
+        ini.relieve(self.mc.feedback_relief * mun.regime.feedback)
+        if mun.derails(ini):
+            ini.derailed = True
+            self.log.add(self.env.now, "initiative", ini.ident, "derailed", ini.stage)
+        fit = mun.role_fit(ini)
+        if self.sc.rebase_expectations:
+            ini.rebase(fit, self.sc.promise_weight)
+        new = ini.experience(fit)
+        if new > 0.0:
+            ini.lose_trust(ic.disappointment_trust * new)
+            ini.spend(ic.disappointment_energy * new)
+            self.log.add(self.env.now, "initiative", ini.ident, "disappointed", ini.stage, new)
+        if ic.disappointment_quit * ini.worst_shortfall * (1.0 - ini.trust) > ini.tolerance:
+            ini.quit()
+            self.log.add(self.env.now, "initiative", ini.ident, "quits", ini.stage)
+        return ini.going

@@ -3,6 +3,11 @@
 Every initiative that arrives in the observation window gets one row: when it leaves
 (success, rejected, dropout), or at the end of the run if it is still under way
 (``in_progress``). The summary outcomes are computed from these rows.
+
+**The survey** is measured as the Nationale ombudsman's was: at a survey moment (the end
+of the run), the members of initiatives that had contact with the municipality, ongoing
+ones included, each answer from their initiative's satisfaction so far. Initiatives that
+ended longer than ``run.survey_recall_weeks`` before are not asked.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from sim.model.initiative import Initiative
+from sim.model.satisfaction import performance, satisfaction
+from sim.scenario import Scenario
 from sim.styles import ROLES
 
 STAGES: tuple[str, ...] = ("signal", "intake", "handoffs", "dialogue", "decision",
@@ -25,16 +32,17 @@ FRUSTRATION_BINS = 10
 """Frustration at exit is also reported as counts in ten bins of width 0.1."""
 COLUMNS: tuple[str, ...] = (
     "id", "arrival_week", "exit_week", "outcome", "stage", "complexity", "departments",
-    "needs", "frustration", "energy", "trust", "handoffs", "regisseur", "contact",
-    "weeks_to_decision", "weeks_to_realisation", "queue_weeks")
+    "needs", "members", "frustration", "energy", "trust", "handoffs", "regisseur", "linked",
+    "contact", "expectation", "received", "weeks_to_decision", "weeks_to_realisation",
+    "queue_weeks")
 
 
 class Ledger:
     """Rows of counted initiatives, as columns."""
 
-    def __init__(self, offset: float, dissatisfied_threshold: float) -> None:
+    def __init__(self, offset: float, cfg: Scenario) -> None:
         self._offset = offset
-        self._threshold = dissatisfied_threshold
+        self._cfg = cfg
         self.cols: dict[str, list] = {k: [] for k in COLUMNS}
         self.intake_waits: list[float] = []
 
@@ -49,23 +57,37 @@ class Ledger:
         c["complexity"].append(ini.complexity)
         c["departments"].append(ini.departments)
         c["needs"].append("+".join(r for r in ROLES if r in ini.needs))
+        c["members"].append(ini.members)
         c["frustration"].append(ini.frustration)
         c["energy"].append(max(ini.energy, 0.0))
         c["trust"].append(trust)
         c["handoffs"].append(ini.handoffs)
         c["regisseur"].append(ini.regisseur)
+        c["linked"].append(ini.linked)
         c["contact"].append(ini.contact)
+        c["expectation"].append(ini.expectation)
+        c["received"].append(ini.received)
         c["weeks_to_decision"].append(ini.decided_at - ini.arrival)
         c["weeks_to_realisation"].append(now - ini.decided_at if outcome == "success"
                                          else math.nan)
         c["queue_weeks"].append(ini.queue_weeks)
 
-    def frame(self, still: Iterable[Initiative]) -> pd.DataFrame:
-        """Every row, the initiatives still under way included, sorted by id."""
-        going = Ledger(self._offset, self._threshold)
+    def _with(self, still: Iterable[Initiative]) -> dict[str, list]:
+        """The columns with rows for the initiatives still under way added."""
+        going = Ledger(self._offset, self._cfg)
         for ini in still:
             going.record(ini, "in_progress", math.nan, ini.trust)
-        df = pd.DataFrame({k: v + going.cols[k] for k, v in self.cols.items()})
+        return {k: v + going.cols[k] for k, v in self.cols.items()}
+
+    def frame(self, still: Iterable[Initiative]) -> pd.DataFrame:
+        """Every row, the initiatives still under way included, sorted by id, with each
+        one's experienced performance and satisfaction (nan without contact)."""
+        df = pd.DataFrame(self._with(still))
+        df["performance"] = performance(df["frustration"].to_numpy(float),
+                                        df["received"].to_numpy(float), self._cfg.satisfaction)
+        df["satisfaction"] = satisfaction(df["performance"].to_numpy(float),
+                                          df["expectation"].to_numpy(float),
+                                          self._cfg.satisfaction)
         return df.sort_values("id", ignore_index=True)
 
     def contribute(self, summary: dict[str, float], still: list[Initiative], arrivals: int,
@@ -76,7 +98,6 @@ class Ledger:
         outcome = np.asarray(led["outcome"], dtype=object)
         stage = np.asarray(led["stage"], dtype=object)
         frustration = np.asarray(led["frustration"], dtype=float)
-        contact = np.asarray(led["contact"], dtype=bool)
         summary["arrivals"] = arrivals
         summary["finished"] = n_exit
         stages = [i.stage for i in still]
@@ -93,8 +114,7 @@ class Ledger:
         self._time_to_decision(summary, still, end)
         summary["weeks_to_realisation"] = _nanmean(led["weeks_to_realisation"])
         summary["frustration"] = float(frustration.mean()) if n_exit else math.nan
-        summary["share_dissatisfied"] = (float(np.mean(frustration[contact] > self._threshold))
-                                         if contact.any() else math.nan)
+        self._survey(summary, still, end)
         counts = np.histogram(frustration, bins=FRUSTRATION_BINS, range=(0.0, 1.0))[0]
         for k, count in enumerate(counts.tolist()):
             summary[f"frustration_bin_{k}"] = count
@@ -104,6 +124,28 @@ class Ledger:
                                            else math.nan)
         summary["intake_wait"] = (float(np.mean(self.intake_waits)) if self.intake_waits
                                   else math.nan)
+
+    def _survey(self, summary: dict[str, float], still: list[Initiative], end: float) -> None:
+        """The survey at the end: members of initiatives with contact, ongoing included."""
+        cols = self._with(still)
+        sc = self._cfg.satisfaction
+        exit_week = np.asarray(cols["exit_week"], dtype=float)
+        recent = np.isnan(exit_week) | (exit_week >= end - self._offset
+                                        - self._cfg.run.survey_recall_weeks)
+        asked = np.asarray(cols["contact"], dtype=bool) & recent
+        members = np.asarray(cols["members"], dtype=float)[asked]
+        perf = performance(np.asarray(cols["frustration"], dtype=float)[asked],
+                           np.asarray(cols["received"], dtype=float)[asked], sc)
+        expect = np.asarray(cols["expectation"], dtype=float)[asked]
+        score = satisfaction(perf, expect, sc)
+        total = members.sum()
+        summary["survey_members"] = float(total)
+        for key, value in (("share_dissatisfied", members[score < sc.dissatisfied_below]),
+                           ("share_satisfied", members[score > sc.satisfied_above])):
+            summary[key] = float(value.sum() / total) if total else math.nan
+        for key, value in (("satisfaction", score), ("expectation", expect),
+                           ("performance", perf)):
+            summary[key] = float(np.average(value, weights=members)) if total else math.nan
 
     def _time_to_decision(self, summary: dict[str, float], still: list[Initiative],
                           end: float) -> None:

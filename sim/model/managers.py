@@ -3,10 +3,15 @@
 A manager's time is split: a share goes inward (internal coordination, reporting up) and
 only the rest to initiatives, so an approval that needs ``approval_weeks`` of work keeps
 the manager (and the initiative) ``approval_weeks / (1 - inward_share)`` weeks. Directive
-managers spend most energy inward and add approval layers; conversing managers spend more
-time outward. The municipality tells the managers which regime is in force
-(:meth:`MiddleManagers.work_under`): while it has fallen back into the directing role,
-every manager acts directively.
+managers control (000): most energy inward, two approval layers, many escalations.
+Consultative managers keep that top-down flow; after every approval the initiative waits
+``consult_weeks`` for their consultation, which changes no decision (000: "Verandert er
+dan iets? Nee."). Managers
+who converse with the board (000) handle ambiguity (fewer escalations), allocate across
+departments (fewer handoffs, in :meth:`Municipality.handoffs_needed`) and let the
+regisseurs work outward (their capacity, in :mod:`sim.model.regisseurs`). The
+municipality tells the managers which regime is in force (:meth:`work_under`): while it
+has fallen back into the directing role, every manager acts directively.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.model.pools import Pool
-from sim.model.waiting import wait_in_queue
+from sim.model.waiting import wait_for, wait_in_queue
 
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
@@ -62,12 +67,16 @@ class MiddleManagers:
     def approve(self, ini: Initiative, layers: int) -> Generator[Any, Any, bool]:
         """Take the initiative's decision through ``layers`` approvals, department by department."""
         per_work = self.cfg.approval_weeks / (1.0 - self.inward_share)
+        consult = self.cfg.consult_weeks
         lead = ini.ident % len(self.pools)
         for layer in range(layers):
             pool = self.pools[(lead + layer) % len(self.pools)]
             self.log.add(self.env.now, "initiative", ini.ident, "approval", ini.stage,
                          float(layer))
             if not (yield from wait_in_queue(self.env, ini, pool, per_work * ini.rng.exp())):
+                return False
+            # consultation: the initiative waits for it, the decision stays the same
+            if not (yield from wait_for(self.env, ini, consult * ini.rng.exp())):
                 return False
         return True
 

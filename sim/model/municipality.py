@@ -8,15 +8,23 @@ municipality does anchors it).
 
 **Tension** builds from a base pressure, political incidents, the run-up to elections,
 budget cuts and a backlog of waiting items, and is released each week at a rate that
-grows with the four conditions (clear frames, clear process, dialogue, feedback).
+grows with the weakest of the four conditions (clear frames, clear process, dialogue,
+feedback).
 
 **Fallback**: when tension passes ``fallback.upper`` the municipality falls back into the
 directing role, and stays there until tension falls below ``fallback.lower``
 (hysteresis). During a fallback the regime of ``fallback.regime`` is in force: approval
-layers and escalations at directive levels, managers inward, no mandate, partner and
-autonomous work turned into regie, little dialogue and feedback. At the moment it falls
-back, every initiative under way takes the blow (:meth:`Initiatives.face_fallback`).
-Every episode is recorded.
+layers and escalations at directive levels, managers inward, no mandate, partner work
+turned into regie, little dialogue and feedback. Where the municipality was a partner,
+the warning signs of 004 may show (each with its probability per episode); each lowers
+one condition while the episode lasts, which slows the release of tension: a fallback in
+a weak municipality feeds on itself. Nothing is done to the initiatives at the moment of
+falling back: each meets the changed regime at its next contact (the roles it no longer
+gets, more layers and waits), and what that costs it follows from its own expectations.
+Every episode is recorded, with the warning signs that showed.
+
+**Tension release is conjunctive** (004: each missing condition is an alarm signal): the
+weakest of the four conditions in force sets how fast tension is released.
 
 The municipality checks its tension weekly, at the start of each week, and records the
 weekly series then.
@@ -29,8 +37,11 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import simpy
+
+from sim.scenario import WarningSigns
 
 if TYPE_CHECKING:
     from sim.model.aldermen import College
@@ -41,8 +52,14 @@ if TYPE_CHECKING:
     from sim.model.pools import Pool
     from sim.scenario import Scenario
 
+SIGNS: tuple[str, ...] = tuple(WarningSigns.model_fields)
+"""The warning signs of 004, in the order their draws are made."""
 SERIES_COLUMNS = ("week", "trust", "tension", "fallback", "active", "arrival_rate",
                   "queue_front_office", "queue_managers", "queue_college")
+
+
+CONDITIONS: tuple[str, ...] = ("clear_frames", "clear_process", "dialogue", "feedback")
+"""The four conditions of 004."""
 
 
 @dataclass(frozen=True)
@@ -51,22 +68,30 @@ class Regime:
 
     In the directing role (``fallback.regime``) every value takes the more directive of
     the municipality's own and the regime table's: more approval layers and escalations,
-    managers more inward, less dialogue and feedback, the regime's mandate, and its roles
-    withdrawn and taken.
+    managers more inward and allocating less, regisseurs losing more energy inside, less
+    dialogue and feedback, the regime's mandate, and its roles withdrawn and taken.
+    Warning signs that show lower their conditions further (``lowered``).
     """
 
     approval_layers: int
     escalation_prob: float
     mandate: bool
     inward_share: float
+    allocation: float
+    regisseur_drain: float
+    clear_frames: float
+    clear_process: float
     dialogue: float
     feedback: float
     rework_prob: float
+    polder_prob: float
+    derail_prob: float
     release_rate: float
     offered: frozenset[str]
 
     @classmethod
-    def of(cls, cfg: Scenario, fallback: bool) -> Regime:
+    def of(cls, cfg: Scenario, fallback: bool,
+           lowered: dict[str, float] | None = None) -> Regime:
         m, mm, tc, fr = cfg.municipality, cfg.middle_managers, cfg.tension, cfg.fallback.regime
 
         def more(own: float, directive: float) -> float:
@@ -75,9 +100,12 @@ class Regime:
         def less(own: float, directive: float) -> float:
             return min(own, directive) if fallback else own
 
-        dialogue, feedback = less(m.dialogue, fr.dialogue), less(m.feedback, fr.feedback)
-        relief = less(mm.rework_relief, fr.rework_relief)
-        conditions = m.clear_frames + m.clear_process + dialogue + feedback
+        conditions = {"clear_frames": m.clear_frames, "clear_process": m.clear_process,
+                      "dialogue": less(m.dialogue, fr.dialogue),
+                      "feedback": less(m.feedback, fr.feedback)}
+        for name, factor in (lowered or {}).items():
+            conditions[name] *= factor
+        frames, dialogue = conditions["clear_frames"], conditions["dialogue"]
         offered = frozenset(m.roles_offered)
         if fallback:
             offered = (offered - set(fr.roles_withdrawn)) | set(fr.roles_taken)
@@ -86,14 +114,23 @@ class Regime:
             escalation_prob=more(mm.escalation_prob, fr.escalation_prob),
             mandate=cfg.regisseurs.mandate and (fr.mandate or not fallback),
             inward_share=more(mm.inward_share, fr.inward_share),
+            allocation=less(mm.allocation, fr.allocation),
+            regisseur_drain=more(mm.regisseur_drain, fr.regisseur_drain),
+            clear_frames=frames,
+            clear_process=conditions["clear_process"],
             dialogue=dialogue,
-            feedback=feedback,
-            # unclear frames send decisions back; dialogue and conversing managers prevent it
-            rework_prob=m.rework_prob * (1.0 - m.clear_frames)
-            * (1.0 - m.dialogue_rework_prevention * dialogue) * (1.0 - relief),
-            # tension is released faster the stronger the four conditions in force
-            release_rate=min(1.0, tc.release_rate * (1.0 + tc.conditions_gain * conditions / 4)),
-            offered=offered,
+            feedback=conditions["feedback"],
+            # unclear frames send decisions back; dialogue prevents some of it
+            rework_prob=m.rework_prob * (1.0 - frames)
+            * (1.0 - m.dialogue_rework_prevention * dialogue),
+            # without clear frames dialogue turns into rounds of consensus-seeking (003)
+            polder_prob=m.polder_prob * (1.0 - frames),
+            # conjunctive: the weakest condition sets the risk that a partnership derails
+            derail_prob=m.derail_prob * (1.0 - min(conditions.values())),
+            # conjunctive: the weakest condition limits how fast tension is released (004)
+            release_rate=min(1.0, tc.release_rate * (
+                1.0 + tc.conditions_gain * min(conditions.values()))),
+            offered=offered | {"autonomous"},
         )
 
 
@@ -105,8 +142,9 @@ class Municipality:
     """
 
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog,
-                 warmup: float) -> None:
+                 warmup: float, signs: np.random.Generator) -> None:
         self.env, self.log, self.warmup = env, log, warmup
+        self.signs = signs
         self.cfg = cfg
         self.trust = cfg.municipality.initial_trust
         self.tension = 0.0
@@ -114,8 +152,10 @@ class Municipality:
         self.support_back_at = -math.inf
         self.series: dict[str, list] = {k: [] for k in SERIES_COLUMNS}
         self.own_regime = Regime.of(cfg, fallback=False)
-        self.fallback_regime = Regime.of(cfg, fallback=True)
         self.regime = self.own_regime
+        self.in_fallback = False
+        # the warning signs show only where there was a partner relation to step out of
+        self.partner = "partner" in self.own_regime.offered
 
     def connect(self, front_office: Pool, managers: MiddleManagers, college: College,
                 initiatives: Initiatives) -> None:
@@ -123,10 +163,6 @@ class Municipality:
         self.managers = managers
         self.college = college
         self.initiatives = initiatives
-
-    @property
-    def in_fallback(self) -> bool:
-        return self.regime is self.fallback_regime
 
     def _switch_to(self, regime: Regime) -> None:
         """Change the regime in force, and tell the managers."""
@@ -151,8 +187,18 @@ class Municipality:
         return roles
 
     def role_fit(self, ini: Initiative) -> float:
-        """Share of the roles the initiative needs that the municipality now takes."""
-        return len(ini.needs & self.offered_roles()) / len(ini.needs)
+        """Share of the roles the initiative needs that the municipality now takes (a
+        partnership that derailed is not taken up again with that initiative)."""
+        taken = ini.needs & self.offered_roles()
+        if ini.derailed:
+            taken = taken - {"partner"}
+        return len(taken) / len(ini.needs)
+
+    def derails(self, ini: Initiative) -> bool:
+        """Does the initiative's partnership derail at this contact (weakest condition)?"""
+        return ("partner" in ini.needs and not ini.derailed
+                and "partner" in self.regime.offered
+                and ini.rng.uniform() < self.regime.derail_prob)
 
     def reject_prob(self, ini: Initiative) -> float:
         m = self.cfg.municipality
@@ -165,15 +211,16 @@ class Municipality:
     def handoffs_needed(self, ini: Initiative, connected: float) -> int:
         """Handoffs on the way to the departments the initiative needs.
 
-        Each move from one department to the next is a handoff unless it is among the
-        ``connected`` share (a regisseur connects them); and with an unclear process the
-        initiative is sent on from pillar to post (a geometric number of extra handoffs),
-        which a single point of contact prevents as well.
+        Each move from one department to the next is a handoff unless it is avoided: a
+        regisseur connects the departments (``connected``) or managers allocate across
+        them. With an unclear process the initiative is also sent on from pillar to post
+        (a geometric number of extra handoffs), which a single point of contact prevents.
         """
         m = self.cfg.municipality
         rng = ini.rng
-        n = sum(1 for _ in range(ini.departments - 1) if rng.uniform() >= connected)
-        p_misroute = m.misroute_prob * (1.0 - m.clear_process) * (1.0 - connected)
+        avoided = 1.0 - (1.0 - connected) * (1.0 - self.regime.allocation)
+        n = sum(1 for _ in range(ini.departments - 1) if rng.uniform() >= avoided)
+        p_misroute = m.misroute_prob * (1.0 - self.regime.clear_process) * (1.0 - connected)
         while rng.uniform() < p_misroute:
             n += 1
         return n
@@ -220,13 +267,27 @@ class Municipality:
             yield env.timeout(1.0)
 
     def _fall_back(self) -> None:
-        self._switch_to(self.fallback_regime)
+        """Fall back into the directing role; the warning signs that show lower conditions."""
+        signs = self.cfg.fallback.warning_signs
+        draws = self.signs.random(len(SIGNS)).tolist()
+        shown = [name for name, u in zip(SIGNS, draws, strict=True)
+                 if self.partner and u < getattr(signs, name).prob]
+        lowered: dict[str, float] = {}
+        for name in shown:
+            sign = getattr(signs, name)
+            lowered[sign.condition] = lowered.get(sign.condition, 1.0) * (1.0 - sign.lowers)
+        self.in_fallback = True
+        self._switch_to(Regime.of(self.cfg, fallback=True, lowered=lowered))
         self.log.add(self.env.now, "municipality", -1, "fallback_start", "", self.tension)
-        hit = self.initiatives.face_fallback()
+        for name in shown:
+            self.log.add(self.env.now, "municipality", -1, f"sign_{name}", "", self.tension)
         self.episodes.append({"start_week": self.env.now - self.warmup, "end_week": math.nan,
-                              "peak_tension": self.tension, "initiatives_hit": hit})
+                              "peak_tension": self.tension,
+                              "initiatives_hit": len(self.initiatives.active),
+                              "warning_signs": "+".join(shown)})
 
     def _recover(self) -> None:
+        self.in_fallback = False
         self._switch_to(self.own_regime)
         self.episodes[-1]["end_week"] = self.env.now - self.warmup
         self.log.add(self.env.now, "municipality", -1, "fallback_end", "", self.tension)
@@ -246,7 +307,7 @@ class Municipality:
     # -------------------------------------------------------- outcomes
     def episode_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.episodes, columns=["start_week", "end_week", "peak_tension",
-                                                    "initiatives_hit"])
+                                                    "initiatives_hit", "warning_signs"])
 
     def contribute(self, summary: dict[str, float]) -> None:
         """Fallback, trust and tension outcomes over the observation window.

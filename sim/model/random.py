@@ -18,8 +18,10 @@ from collections.abc import Callable
 import numpy as np
 
 PURPOSES: dict[str, int] = {"arrivals": 0, "attributes": 1, "journeys": 2, "incidents": 3,
-                            "overflow": 5, "betrayal": 6}
-"""Purpose -> its fixed child index (4 is retired: it was never drawn from)."""
+                            "overflow": 5, "signs": 7, "network": 8}
+"""Purpose -> its fixed child index (4 and 6 are retired)."""
+ATTRIBUTE_COLUMNS = 8
+"""Uniforms per candidate before its department columns (see Initiatives._attributes)."""
 BLOCK = 256
 """Candidates drawn per numpy batch."""
 JOURNEY_DRAWS = 16
@@ -53,7 +55,7 @@ class CandidateDraws:
 
     def _draw_block(self) -> None:
         a, j = self._attr, self._jour
-        uniforms = a.random((BLOCK, 4 + self._n_dep))
+        uniforms = a.random((BLOCK, ATTRIBUTE_COLUMNS + self._n_dep))
         roles = a.random((BLOCK, 5))                           # one uniform per role
         self._blocks.append((
             self._attributes(uniforms, roles),

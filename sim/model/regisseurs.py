@@ -1,12 +1,19 @@
-"""Regisseurs: the small corps of process directors.
+"""Regisseurs: the small corps of process directors (002, 003).
 
-They scan the town for initiatives (an initiative they spot is noticed within about a
-week instead of months), become the single point of contact of the initiatives they
-adopt (each regisseur guides ``caseload`` at once), and connect the departments an
-initiative needs, so that most handoffs between them disappear. With a real mandate they
-can direct departments: the extra approval layers are skipped and fewer decisions go up
-to the college (003: friction disappears with a strong position and the power to direct).
-Whether they keep the mandate during a fallback is the fallback regime's to say.
+With the aldermen they scan the town for initiatives (an initiative spotted early is
+noticed within about a week instead of months), and they become the single point of
+contact of the initiatives they adopt. Each guides ``caseload`` initiatives at once when
+no energy is lost inside; the management in force decides how much is
+(``regisseur_drain``, 001), so the corps' capacity shrinks under directive management.
+
+Two competences (002): a regisseur strong in *regie* makes similar actors cooperate: it
+connects the departments an initiative needs, so that most handoffs disappear. One strong
+in *verbinden* bridges unlike actors: it links the initiative to the network of other
+initiatives and gets the alderman to its crucial meeting (its escalation goes first on
+the college's agenda, 003). Each does the other kind of work at ``off_skill`` of the
+effect. With a real mandate they direct departments: the extra approval layers are
+skipped and fewer decisions go up to the college (003). Whether they keep the mandate
+during a fallback is the fallback regime's to say.
 
 An initiative never queues for a regisseur: when the corps is full it simply goes the
 ordinary way through the departments. The corps is therefore a count of case slots in
@@ -38,8 +45,12 @@ class RegisseurCorps:
         self._area = 0.0
         self._since = self._last = 0.0
         demand = cfg.initiatives.arrival_rate
-        # share of arriving initiatives the corps can spot early
-        self.p_spot = min(1.0, rc.corps_size * rc.scan_per_week / demand)
+        by_regisseurs = rc.corps_size * rc.scan_per_week
+        by_aldermen = cfg.aldermen.college_size * cfg.aldermen.scan_per_week
+        # share of arriving initiatives spotted early, and the part of it by aldermen
+        self.p_spot = min(1.0, (by_regisseurs + by_aldermen) / demand)
+        total = by_regisseurs + by_aldermen
+        self.p_alderman = self.p_spot * by_aldermen / total if total else 0.0
 
     def start(self) -> None:
         pass
@@ -54,27 +65,44 @@ class RegisseurCorps:
         self._area = 0.0
         self._since = self.env.now
 
-    def signal(self, ini: Initiative) -> tuple[bool, float]:
-        """Did a scanning regisseur spot the initiative early, and the mean time to signal."""
-        spotted = ini.rng.uniform() < self.p_spot
-        return spotted, self.cfg.early_signal_weeks if spotted else self.signal_weeks
+    def signal(self, ini: Initiative) -> tuple[bool, bool, float]:
+        """Spotted early? By an alderman? And the mean time until it is noticed."""
+        u = ini.rng.uniform()
+        spotted = u < self.p_spot
+        return spotted, u < self.p_alderman, (self.cfg.early_signal_weeks if spotted
+                                              else self.signal_weeks)
 
-    def adopt(self, ini: Initiative) -> bool:
-        """Become the initiative's single point of contact, if someone has room for it."""
-        if self.in_use >= self.capacity:
+    def adopt(self, ini: Initiative, regime: Regime) -> bool:
+        """Become the initiative's single point of contact, if someone has room for it.
+
+        The room is the caseload the regisseurs have left after the energy they lose
+        inside their own organisation under the management in force.
+        """
+        if self.in_use >= self.capacity * (1.0 - regime.regisseur_drain):
             return False
         self._account()
         self.in_use += 1
-        self.log.add(self.env.now, "initiative", ini.ident, "regisseur", ini.stage)
+        ini.regisseur = True
+        ini.regie_kind = ini.kind_u < self.cfg.regie_share
+        self.log.add(self.env.now, "initiative", ini.ident, "regisseur", ini.stage,
+                     float(ini.regie_kind))
         return True
 
     def release(self) -> None:
         self._account()
         self.in_use -= 1
 
+    def _skill(self, ini: Initiative, regie: bool) -> float:
+        return 1.0 if ini.regie_kind == regie else self.cfg.off_skill
+
     def connected_share(self, ini: Initiative) -> float:
         """Share of the handoffs between departments that the initiative's regisseur avoids."""
-        return self.cfg.connect_effect if ini.regisseur else 0.0
+        return self.cfg.connect_effect * self._skill(ini, regie=True) if ini.regisseur else 0.0
+
+    def bridges(self, ini: Initiative) -> bool:
+        """Does the initiative's regisseur bridge it to the network and the alderman?"""
+        return ini.regisseur and ini.link_u < self.cfg.bridge_effect * self._skill(
+            ini, regie=False)
 
     def approval_layers(self, ini: Initiative, regime: Regime) -> int:
         """Approvals a decision needs; a regisseur with a mandate takes it through in one."""

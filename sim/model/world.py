@@ -16,6 +16,7 @@ from sim.model.journey import Journey
 from sim.model.log import EventLog
 from sim.model.managers import MiddleManagers
 from sim.model.municipality import Municipality
+from sim.model.network import Network
 from sim.model.pools import Pool
 from sim.model.random import Streams
 from sim.model.regisseurs import RegisseurCorps
@@ -33,17 +34,18 @@ class World:
         self.end = warmup + cfg.run.horizon_weeks
         self.log = log = EventLog(cfg.run.event_log, warmup)
         self.front_office = Pool(env, cfg.municipality.intake_staff)
-        self.municipality = Municipality(env, cfg, log, warmup)
+        self.municipality = Municipality(env, cfg, log, warmup, streams["signs"])
         self.managers = MiddleManagers(env, cfg, log)
         self.regisseurs = RegisseurCorps(env, cfg, log)
         self.college = College(env, cfg, log, warmup, streams["incidents"], self.municipality)
+        self.network = Network(env, cfg, log, streams["network"])
         self.initiatives = Initiatives(env, cfg, log, streams, warmup, self.municipality,
-                                       self.regisseurs)
+                                       self.regisseurs, self.network)
         self.municipality.connect(self.front_office, self.managers, self.college,
                                   self.initiatives)
         self.initiatives.route(Journey(
             env, cfg, log, self.municipality, self.front_office, self.regisseurs,
-            self.managers, self.college, leave=self.initiatives.leave,
+            self.managers, self.college, self.network, leave=self.initiatives.leave,
             intake_wait=self.initiatives.intake_wait))
         self.actors = (self.municipality, self.managers, self.regisseurs, self.college,
                        self.initiatives)

@@ -1,0 +1,78 @@
+"""The network of initiatives (003): regisseurs and aldermen connect initiatives to others.
+
+Initiatives succeed through networks. When an alderman spots an initiative early, or a
+regisseur strong in *verbinden* (bridging unlike actors, 002) adopts it, it is linked to
+a few initiatives already in the network. A linked initiative draws energy from its
+network: each success of a neighbour still under way renews its energy. The network is a
+networkx graph over initiatives; its outcomes are the share of initiatives connected and
+the sizes of the connected groups.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+import simpy
+
+if TYPE_CHECKING:
+    from sim.model.initiative import Initiative
+    from sim.model.log import EventLog
+    from sim.scenario import Scenario
+
+
+class Network:
+    """The graph of linked initiatives, and the energy their successes pass on."""
+
+    def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog,
+                 rng: np.random.Generator) -> None:
+        self.env, self.log, self.rng = env, log, rng
+        self.cfg = cfg.networks
+        self.graph = nx.Graph()
+        self._nodes: list[int] = []
+        self._going: dict[int, Initiative] = {}
+        self.counted: set[int] = set()
+
+    def start(self) -> None:
+        pass
+
+    def reset_statistics(self) -> None:
+        pass
+
+    def link(self, ini: Initiative, by: str) -> None:
+        """Connect ``ini`` to up to ``links`` initiatives already in the network."""
+        if ini.linked:
+            return
+        ini.linked = True
+        k = min(self.cfg.links, len(self._nodes))
+        others = ([self._nodes[i] for i in self.rng.choice(len(self._nodes), k, replace=False)]
+                  if k else [])
+        self.graph.add_node(ini.ident)
+        self.graph.add_edges_from((ini.ident, other) for other in others)
+        self._nodes.append(ini.ident)
+        self._going[ini.ident] = ini
+        if ini.counted:
+            self.counted.add(ini.ident)
+        self.log.add(self.env.now, "initiative", ini.ident, "linked", ini.stage, float(k))
+
+    def succeeded(self, ini: Initiative) -> None:
+        """A success renews the energy of every linked initiative still under way."""
+        if not ini.linked:
+            return
+        for other in self.graph.neighbors(ini.ident):
+            neighbour = self._going.get(other)
+            if neighbour is not None:
+                neighbour.renew(self.cfg.success_energy)
+
+    def left(self, ini: Initiative) -> None:
+        self._going.pop(ini.ident, None)
+
+    def contribute(self, summary: dict[str, float], arrivals: int) -> None:
+        """Share of counted initiatives connected; sizes of their connected groups."""
+        summary["share_connected"] = len(self.counted) / arrivals if arrivals else float("nan")
+        sizes = [len(c) for c in nx.connected_components(self.graph)
+                 if not self.counted.isdisjoint(c)]
+        summary["network_groups"] = len(sizes)
+        summary["largest_network_group"] = max(sizes, default=0)
+        summary["mean_network_group"] = (float(np.mean(sizes)) if sizes else float("nan"))
