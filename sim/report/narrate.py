@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.markup import escape
 
+from sim.outcomes import STAGES, stage_name
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
 
@@ -107,10 +108,6 @@ T: dict[str, dict[str, str]] = {
                       "dissatisfied, {fb} fallback(s) ({weeks:.0f} weeks)."},
     "week": {"nl": "week", "en": "week"},
 }
-STAGE_NAMES = {"nl": {"signal": "signalering", "intake": "intake", "dialogue": "dialoog",
-                      "decision": "besluit", "realisation": "uitvoering"},
-               "en": {s: s for s in ("signal", "intake", "dialogue", "decision",
-                                     "realisation")}}
 MUNICIPAL = {"incident", "budget_cut", "fallback_start", "fallback_end"}
 
 
@@ -179,7 +176,7 @@ def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3) -> l
         key = _key(row)
         if key is None:
             continue
-        stage = STAGE_NAMES[lang].get(row.stage, row.stage)
+        stage = stage_name(row.stage, lang) if row.stage in STAGES else row.stage
         value = 0.0 if isinstance(row.value, float) and math.isnan(row.value) else row.value
         name = names[row.id] if row.id >= 0 else ""
         lines.append(Line(row.week, "municipality" if row.event in MUNICIPAL else "initiative",
@@ -236,12 +233,8 @@ def render(lines: list[Line], lang: str, console) -> None:
     for line in lines:
         stamp = f"{word} {max(line.week, 0.0):6.1f}"
         style = styles.get(line.kind, "")
-        text = f"[{style}]{_escape(line.text)}[/]" if style else _escape(line.text)
+        text = f"[{style}]{escape(line.text)}[/]" if style else escape(line.text)
         console.print(f"[cyan]{stamp}[/]  {text}", highlight=False, soft_wrap=True)
-
-
-def _escape(text: str) -> str:
-    return escape(text)
 
 
 __all__ = ["Line", "choose_followed", "initiative_names", "render", "story"]
