@@ -83,7 +83,7 @@ def number(x: float, lang: str, kind: str = "count") -> str:
     elif kind == "level":
         text = f"{x:.2f}"
     else:
-        text = f"{x:.3g}"
+        text = f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
