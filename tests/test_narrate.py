@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -49,6 +50,14 @@ def test_story_tells_followed_journeys_in_time_order(lang: str) -> None:
     assert cut.kind == fell.kind == "municipality"
     assert 10.0 <= cut.week <= fell.week < 12.0, "the cut is told, then the fallback it forces"
     assert lines[-1].kind == "closing"
+
+
+def test_dutch_story_writes_decimal_commas_and_dutch_style_names() -> None:
+    nl = " ".join(line.text for line in story(_forced(), 2, "nl", follow=3))
+    en = " ".join(line.text for line in story(_forced(), 2, "en", follow=3))
+    assert re.search(r"spanning \+?\d,\d\d", nl) and not re.search(r"\d\.\d", nl)
+    assert re.search(r"tension \+?\d\.\d\d", en)
+    assert "stijl 'regisserend'" in nl and "'direction-based' style" in en
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -58,6 +58,27 @@ CONTROLS: dict[str, dict[str, str]] = {
 }
 
 
+STYLE_NAMES: dict[str, dict[str, str]] = {
+    "directive": {"en": "directive", "nl": "sturend"},
+    "consultative": {"en": "consultative", "nl": "consultatief"},
+    "direction": {"en": "direction-based", "nl": "regisserend"},
+    "partner": {"en": "partner", "nl": "partnerschap"},
+}
+"""Leadership styles (``scenario.style``) as people call them."""
+MANAGER_STYLE_NAMES: dict[str, dict[str, str]] = {
+    "directive": {"en": "directive", "nl": "sturend"},
+    "consultative": {"en": "consultative", "nl": "consultatief"},
+    "conversing": {"en": "conversing", "nl": "samen converserend"},
+}
+"""Middle managers' styles (``middle_managers.style``) as people call them."""
+
+
+def style_name(style: str, lang: str, managers: bool = False) -> str:
+    """A leadership style (or, with ``managers``, a managers' style) in words."""
+    names = MANAGER_STYLE_NAMES if managers else STYLE_NAMES
+    return names[style][lang] if style in names else style
+
+
 def dashboard_word(key: str, lang: str) -> str:
     """A word on the dashboard's controls."""
     return CONTROLS[key][lang]
@@ -99,4 +120,4 @@ def interval(key: str, low: float, high: float, lang: str) -> str:
 
 
 __all__ = ["CONTROLS", "LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
-           "value"]
+           "style_name", "value"]
