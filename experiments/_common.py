@@ -12,7 +12,7 @@ from rich.console import Console
 from sim.experiment import Batch, run_batch
 from sim.report.publish import publish
 from sim.scenario import Scenario
-from sim.scenario_files import load_scenario
+from sim.scenario_files import load_scenario, parse_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -31,7 +31,15 @@ def options(doc: str, name: str, reps: int = 30,
     parser.add_argument("--lang", choices=["en", "nl"], default="en")
     parser.add_argument("--backend", choices=["serial", "process", "dask"], default="process")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                        help="change every scenario, e.g. --set run.horizon_weeks=52 "
+                             "(repeatable)")
     return parser.parse_args()
+
+
+def changes(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--set`` assignments as {key: value}."""
+    return dict(parse_assignment(text) for text in args.sets)
 
 
 def scenario(file: str, **changes: Any) -> Scenario:
@@ -42,6 +50,8 @@ def scenario(file: str, **changes: Any) -> Scenario:
 def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | None = None,
         params: dict[str, dict[str, Any]] | None = None) -> Batch:
     out = out or args.out
+    scenarios = {name: sc.with_changes(changes(args)) if args.sets else sc
+                 for name, sc in scenarios.items()}
     console.print(f"{len(scenarios)} scenario(s) x {args.reps} replications on common random "
                   f"numbers (seed {args.seed}) -> {out}")
     return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,

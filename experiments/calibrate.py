@@ -21,14 +21,16 @@ from pathlib import Path
 
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
-from sim.scenario_files import load_scenario
+from sim.scenario_files import load_scenario, parse_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def share_dissatisfied(waiting_frustration: float, reps: int, seed: int) -> tuple:
+def share_dissatisfied(waiting_frustration: float, reps: int, seed: int,
+                       sets: list[str] = ()) -> tuple:
+    changes = dict(parse_assignment(text) for text in sets)
     scenario = load_scenario(ROOT / "scenarios" / "typical.toml",
-                             {"initiatives.waiting_frustration": waiting_frustration})
+                             {**changes, "initiatives.waiting_frustration": waiting_frustration})
     runs = run_batch({"typical": scenario}, reps=reps, seed=seed).runs
     return mean_ci(runs["share_dissatisfied"])
 
@@ -39,12 +41,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--target", type=float, default=0.44)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration")
+    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                        help="change the scenario, e.g. --set run.horizon_weeks=52")
     args = parser.parse_args()
     low, high = 0.0, 0.2
     trace = []
     for _ in range(12):
         mid = (low + high) / 2
-        ci = share_dissatisfied(mid, args.reps, args.seed)
+        ci = share_dissatisfied(mid, args.reps, args.seed, args.sets)
         trace.append({"waiting_frustration": mid, "share_dissatisfied": ci.mean,
                       "ci_low": ci.low, "ci_high": ci.high})
         print(f"waiting_frustration={mid:.5f}: share dissatisfied {ci}")

@@ -39,7 +39,7 @@ def main() -> None:
     spec.write_text(f'extends = "{(SCENARIOS / "typical.toml").as_posix()}"\n{RANGES}')
     console.print(f"Sobol design, base size {args.samples}, {args.reps} replications per point")
     result = run_sensitivity(spec, args.samples, args.out, method="sobol", reps=args.reps,
-                             seed=args.seed, outcomes=OUTCOMES, progress=True,
+                             seed=args.seed, outcomes=OUTCOMES, progress=True, sets=args.sets,
                              backend=args.backend, workers=args.workers)
     idx = result.indices
     fig = make_subplots(rows=1, cols=len(OUTCOMES),

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sim.outcomes import LANGS, TERMINAL
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario_files import load_scenario, load_variants, parse_assignment
 from sim.styles import STYLES, style_settings
@@ -44,10 +45,6 @@ Reps = Annotated[int, typer.Option(help="Replications per scenario.", min=1)]
 Backend = Annotated[str, typer.Option(help="serial, process (all cores) or dask.")]
 Workers = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).",
                                              min=1)]
-
-HEADLINE = ["arrivals", "success_rate", "share_dissatisfied", "frustration",
-            "weeks_to_decision", "handoffs_per_initiative", "fallback_episodes",
-            "fallback_weeks", "mean_trust"]
 
 
 class UserError(Exception):
@@ -158,7 +155,7 @@ def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B
 
     from sim.report.publish import print_headline
 
-    print_headline(summary[summary["outcome"].isin(HEADLINE)], pd.DataFrame(),
+    print_headline(summary[summary["outcome"].isin(TERMINAL)], pd.DataFrame(),
                    f"{file}: {reps} replications, seed {seed} (mean [95% CI])", "en", console)
 
 
@@ -228,7 +225,7 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
     names = list(dict.fromkeys(runs["scenario"]))
     if reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
-    outcomes = outcome or [o for o in HEADLINE if o in runs.columns]
+    outcomes = outcome or [o for o in TERMINAL if o in runs.columns]
     unknown = [o for o in outcomes if o not in runs.columns]
     if unknown:
         raise UserError(f"outcome: unknown {', '.join(unknown)}; have "
@@ -291,7 +288,6 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
     import pandas as pd
 
     from sim.report import write_report
-    from sim.report.labels import LANGS
 
     if lang not in LANGS:
         raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")

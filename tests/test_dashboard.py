@@ -1,6 +1,8 @@
-"""The live dashboard, driven in headless Chromium: moving a control changes the numbers.
+"""The live dashboard: its callbacks called directly (everywhere), and the page driven in
+headless Chromium (moving a control changes the numbers).
 
-Needs Debian's chromium and chromium-driver (.ci/run installs them); skipped elsewhere.
+The browser test needs Debian's chromium and chromium-driver (.ci/run installs them): it
+is skipped without them, except on CI (``CI=true``), where a missing browser fails it.
 Set REGIESIM_SCREENSHOT=path to keep a screenshot of the page.
 """
 
@@ -14,18 +16,33 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import dash
 import pytest
 
-from tests.conftest import ROOT
+from sim.analysis import mean_ci
+from sim.experiment import run_batch
+from sim.outcomes import DASHBOARD
+from sim.report.dashboard import CONDITIONS, build_app
+from sim.report.labels import dashboard_word, interval, label, value
+from sim.styles import style_settings
+from tests.conftest import ROOT, short
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
-if os.environ.get("CI") == "true" and not (CHROMIUM and DRIVER):
-    raise RuntimeError("CI must have chromium and chromium-driver (.ci/run installs them)")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
-                                reason="needs chromium and chromium-driver")
+
+
+def require_browser() -> None:
+    """Skip without chromium and chromium-driver; on CI (CI=true) fail instead."""
+    if CHROMIUM and DRIVER:
+        return
+    message = "needs chromium and chromium-driver (.ci/run installs them)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the browser test: {message}")
+    pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -36,6 +53,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server():
+    require_browser()
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port), "--reps", "6",
@@ -85,6 +103,7 @@ def _serving(port: int) -> list[int]:
 
 @pytest.fixture
 def browser():
+    require_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -142,3 +161,108 @@ def test_moving_a_control_changes_the_numbers(server, browser) -> None:
     assert len(data) > 10_000
     if png is not None:
         png.write_bytes(data)
+
+
+# --- the callbacks, without a browser ----------------------------------------------------
+
+
+def test_missing_browser_fails_on_ci_and_skips_elsewhere(monkeypatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "DRIVER", None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser test"):
+        require_browser()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        require_browser()
+
+
+BASE = short("direction")
+REPS = 2
+
+
+@pytest.fixture(scope="module")
+def app():
+    app, runner = build_app(BASE, reps=REPS, seed=1, workers=1)
+    yield app, runner
+    runner.shutdown()
+
+
+def _callback(app: dash.Dash, output: str) -> tuple[Callable, list[str]]:
+    """The function behind the callback that sets ``output`` ("id.property"), and the ids
+    of its inputs in order."""
+    for key, entry in app.callback_map.items():
+        if output in key.strip(".").split("..."):
+            return entry["callback"].__wrapped__, [i["id"] for i in entry["inputs"]]
+    raise AssertionError(f"no callback sets {output}")
+
+
+def _ids(node: Any) -> set[str]:
+    found = set()
+    if getattr(node, "id", None):
+        found.add(node.id)
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found |= _ids(child)
+    return found
+
+
+def _finish(runner) -> None:
+    for fut in runner.job.futures:
+        fut.result(timeout=120)
+
+
+def test_every_callback_is_wired_to_components_on_the_page(app) -> None:
+    dash_app, _ = app
+    ids = _ids(dash_app.layout)
+    for key, entry in dash_app.callback_map.items():
+        outputs = {part.rsplit(".", 1)[0] for part in key.strip(".").split("...")}
+        inputs = {i["id"] for i in entry["inputs"] + entry["state"]}
+        assert outputs <= ids and inputs <= ids, key
+
+
+def test_choosing_a_style_puts_its_values_on_the_sliders(app) -> None:
+    style_values, _ = _callback(app[0], "corps.value")
+    preset = style_settings("directive")
+    assert style_values("directive") == [
+        *[preset["municipality"][c] for c in CONDITIONS],
+        preset["regisseurs"]["corps_size"], preset["middle_managers"]["inward_share"]]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_labels_follow_the_language(app, lang: str) -> None:
+    relabel, _ = _callback(app[0], "title.children")
+    words = relabel(lang)
+    assert words[1] == {"nl": "Stijl van leidinggeven", "en": "Leadership style"}[lang]
+    assert words[-len(DASHBOARD):] == [label(o, lang) for o in DASHBOARD]
+
+
+def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(app) -> None:
+    dash_app, runner = app
+    start_job, inputs = _callback(dash_app, "job.data")
+    refresh, _ = _callback(dash_app, "progress.children")
+    preset = style_settings("directive")
+    controls = {"style": "directive", "fallback": ["on"], "threshold": 0.5,
+                **{c: preset["municipality"][c] for c in CONDITIONS},
+                "corps": 3, "inward": 0.3}
+    job = start_job(*[controls[i] for i in inputs])
+    assert refresh(0, "nl", job - 1)[0] == dashboard_word("waiting", "nl")  # an older job
+    _finish(runner)
+    shown = refresh(1, "nl", job)
+    n = len(DASHBOARD)
+    progress, values, cis, (series_fig, sankey_fig) = (shown[0], shown[1:1 + n],
+                                                       shown[1 + n:1 + 2 * n], shown[1 + 2 * n:])
+    assert progress == f"{REPS} van {REPS} replicaties"
+    expected = BASE.with_changes({
+        "scenario.style": "directive", "fallback.enabled": True, "fallback.upper": 0.5,
+        "fallback.lower": min(BASE.fallback.lower, 0.25), "regisseurs.corps_size": 3,
+        "middle_managers.inward_share": 0.3,
+        **{f"municipality.{c}": preset["municipality"][c] for c in CONDITIONS}})
+    runs = run_batch({"live": expected}, reps=REPS, seed=1, backend="serial").runs
+    assert runs["fallback_weeks"].gt(0).all(), "the threshold matters in this setting"
+    for outcome, shown_value, shown_ci in zip(DASHBOARD, values, cis, strict=True):
+        ci = mean_ci(runs[outcome])
+        assert shown_value == value(outcome, ci.mean, "nl")
+        assert shown_ci == interval(outcome, ci.low, ci.high, "nl")
+    assert {t.name for t in series_fig.data if t.name} >= {"live"}
+    assert sum(sankey_fig.data[0].link.value) > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import tomllib
 import typing
 from pathlib import Path
 
@@ -110,12 +111,8 @@ def _leaves(model: type[BaseModel] = Scenario, prefix: str = "") -> dict[str, ty
 LEAVES = _leaves()
 
 
-def _valid_value(field) -> st.SearchStrategy:
-    ann = field.annotation
-    if typing.get_origin(ann) is typing.Literal:
-        return st.sampled_from(typing.get_args(ann))
-    if ann is bool:
-        return st.booleans()
+def _bounds(field) -> tuple[float, float, bool, bool]:
+    """(low, high, low open, high open) of a number field."""
     lo, hi, lo_open, hi_open = -math.inf, math.inf, False, False
     for meta in field.metadata:
         if getattr(meta, "ge", None) is not None:
@@ -126,6 +123,24 @@ def _valid_value(field) -> st.SearchStrategy:
             hi = meta.le
         if getattr(meta, "lt", None) is not None:
             hi, hi_open = meta.lt, True
+    return lo, hi, lo_open, hi_open
+
+
+def _rejects(field, x: float) -> bool:
+    """Whether the field's type or bounds rule out the number ``x``."""
+    if field.annotation not in (int, float):
+        return True  # a bool or a choice of words
+    lo, hi, lo_open, hi_open = _bounds(field)
+    return x < lo or x > hi or (lo_open and x == lo) or (hi_open and x == hi)
+
+
+def _valid_value(field) -> st.SearchStrategy:
+    ann = field.annotation
+    if typing.get_origin(ann) is typing.Literal:
+        return st.sampled_from(typing.get_args(ann))
+    if ann is bool:
+        return st.booleans()
+    lo, hi, lo_open, hi_open = _bounds(field)
     if ann is int:
         return st.integers(int(lo) + lo_open, int(min(hi, 10**6)) - hi_open)
     return st.floats(lo, min(hi, 1e6), exclude_min=lo_open, exclude_max=hi_open,
@@ -173,13 +188,28 @@ def test_generated_valid_files_load(tmp_path_factory, data: dict) -> None:
     check(sc, data)
 
 
+def _parses(blob: bytes) -> bool:
+    try:
+        tomllib.loads(blob.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return True
+
+
 def _corruptions() -> st.SearchStrategy[bytes]:
-    key = st.sampled_from(sorted(LEAVES))
-    wrong_type = key.map(lambda k: f'[{k.rsplit(".", 1)[0]}]\n{k.rsplit(".", 1)[1]} = "x"\n')
-    huge = key.map(lambda k: f'[{k.rsplit(".", 1)[0]}]\n{k.rsplit(".", 1)[1]} = 1e999\n')
-    huge_int = key.map(lambda k: f'[{k.rsplit(".", 1)[0]}]\n{k.rsplit(".", 1)[1]} = '
-                                 f'{10**40}\n')
-    negative = key.map(lambda k: f'[{k.rsplit(".", 1)[0]}]\n{k.rsplit(".", 1)[1]} = -1\n')
+    """Files that are each certainly wrong: a bad value for a field's type or bounds, an
+    unknown key or table, broken TOML, bad UTF-8, binary garbage that is not TOML."""
+    def keys(bad: float | None = None) -> st.SearchStrategy[str]:
+        return st.sampled_from(sorted(k for k, f in LEAVES.items()
+                                      if bad is None or _rejects(f, bad)))
+
+    def assign(value: str) -> typing.Callable[[str], str]:
+        return lambda k: f'[{k.rsplit(".", 1)[0]}]\n{k.rsplit(".", 1)[1]} = {value}\n'
+
+    wrong_type = keys().map(assign('"x"'))
+    huge = keys(math.inf).map(assign("1e999"))
+    huge_int = keys(10.0**40).map(assign(str(10**40)))
+    negative = keys(-1.0).map(assign("-1"))
     unknown = st.text("abcdefghij_", min_size=1, max_size=8).map(
         lambda w: f"[initiatives]\n{w}z = 1\n")
     brackets = st.sampled_from(["[initiatives\narrival_rate = 2\n", "[[tension.cuts]\n",
@@ -188,7 +218,7 @@ def _corruptions() -> st.SearchStrategy[bytes]:
     text = st.one_of(wrong_type, huge, huge_int, negative, unknown, brackets).map(str.encode)
     bad_utf8 = st.binary(min_size=1, max_size=40).map(lambda b: b"[scenario]\nname = \"" + b
                                                       + b"\xff\xfe\"\n")
-    garbage = st.binary(max_size=200)
+    garbage = st.binary(max_size=200).filter(lambda b: not _parses(b))
     return st.one_of(text, bad_utf8, garbage)
 
 
@@ -198,8 +228,7 @@ def _corruptions() -> st.SearchStrategy[bytes]:
 def test_corrupt_files_give_a_clean_error(tmp_path_factory, blob: bytes) -> None:
     path = tmp_path_factory.mktemp("bad") / "s.toml"
     path.write_bytes(blob)
-    try:
+    with pytest.raises(ScenarioError) as caught:
         load_variants(path)
-    except ScenarioError as exc:
-        assert str(path) in str(exc)
-        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+    assert str(path) in str(caught.value)
+    assert caught.value.problems and all(isinstance(p, str) and p for p in caught.value.problems)

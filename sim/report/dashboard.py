@@ -21,14 +21,15 @@ from dash import Input, Output, State, dcc, html
 
 from sim.analysis import mean_ci
 from sim.experiment.batch import RunOutput, execute, plan
+from sim.outcomes import DASHBOARD
 from sim.report import figures
-from sim.report.labels import dashboard_word, label
+from sim.report.labels import dashboard_word, interval, label, value
 from sim.scenario import Scenario
 from sim.styles import STYLES, style_settings
 
-HEADLINE = ["success_rate", "share_dissatisfied", "frustration", "weeks_to_decision",
-            "fallback_weeks"]
 CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
+
+
 @dataclass
 class Job:
     """One set of replications for one setting of the controls."""
@@ -116,7 +117,7 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                                 html.Div(id=f"ci-{o}", style={"color": "#666"})],
                                style={"padding": "10px 16px", "border": "1px solid #ddd",
                                       "borderRadius": "8px", "minWidth": "150px"})
-                      for o in HEADLINE], style={"display": "flex", "gap": "12px",
+                      for o in DASHBOARD], style={"display": "flex", "gap": "12px",
                                                   "flexWrap": "wrap"})
     main = html.Div([
         html.H1(id="title"), html.Div(id="progress", style={"fontSize": "18px"}), cards,
@@ -157,45 +158,37 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
     @app.callback([Output("title", "children")]
                   + [Output(f"label-{k}", "children") for k in
                      ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
-                  + [Output(f"name-{o}", "children") for o in HEADLINE],
+                  + [Output(f"name-{o}", "children") for o in DASHBOARD],
                   Input("lang", "value"))
     def relabel(lang: str):
         return ([dashboard_word("title", lang)]
                 + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
                                            "corps", "inward")]
-                + [label(o, lang) for o in HEADLINE])
+                + [label(o, lang) for o in DASHBOARD])
 
     @app.callback([Output("progress", "children")]
-                  + [Output(f"value-{o}", "children") for o in HEADLINE]
-                  + [Output(f"ci-{o}", "children") for o in HEADLINE]
+                  + [Output(f"value-{o}", "children") for o in DASHBOARD]
+                  + [Output(f"ci-{o}", "children") for o in DASHBOARD]
                   + [Output("series", "figure"), Output("sankey", "figure")],
                   [Input("tick", "n_intervals"), Input("lang", "value")],
                   State("job", "data"))
     def refresh(_tick, lang: str, job_id: int):
         ident, outputs, total = runner.results()
         if not outputs or ident != job_id:
-            return ([dashboard_word("waiting", lang)] + ["…"] * len(HEADLINE) + [""] * len(HEADLINE)
-                    + [dash.no_update, dash.no_update])
+            return ([dashboard_word("waiting", lang)] + ["…"] * len(DASHBOARD)
+                    + [""] * len(DASHBOARD) + [dash.no_update, dash.no_update])
         runs = pd.DataFrame([o.row for o in outputs])
         series = pd.concat([o.series for o in outputs], ignore_index=True)
         values, cis = [], []
-        for o in HEADLINE:
+        for o in DASHBOARD:
             ci = mean_ci(runs[o])
-            values.append(_fmt(o, ci.mean))
-            cis.append(f"[{_fmt(o, ci.low)}, {_fmt(o, ci.high)}]" if ci.n > 1 else "")
+            values.append(value(o, ci.mean, lang))
+            cis.append(interval(o, ci.low, ci.high, lang) if ci.n > 1 else "")
         progress = dashboard_word("progress", lang).format(done=len(outputs), total=total)
         return [progress, *values, *cis, figures.series_plot(series, lang),
                 figures.journey_sankey(runs, "live", lang)]
 
     return app, runner
-
-
-def _fmt(outcome: str, x: float) -> str:
-    if x != x:  # NaN
-        return "–"
-    if outcome in ("success_rate", "share_dissatisfied"):
-        return f"{x:.1%}"
-    return f"{x:.2f}" if outcome == "frustration" else f"{x:.1f}"
 
 
 def serve(base: Scenario, host: str = "127.0.0.1", port: int = 8050, reps: int = 20,

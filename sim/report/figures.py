@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from sim.outcomes import OUTCOMES, STAGES, family
 from sim.report.labels import label
 
 PALETTE = qualitative.Safe
@@ -16,6 +17,13 @@ PALETTE = qualitative.Safe
 
 def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
+
+
+def _numbers(fig: go.Figure, lang: str) -> go.Figure:
+    """Decimal commas on a Dutch figure's axes and hover labels."""
+    if lang == "nl":
+        fig.update_layout(separators=",.")
+    return fig
 
 
 def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Figure:
@@ -37,7 +45,7 @@ def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Fi
             row=k // cols + 1, col=k % cols + 1)
     fig.update_layout(height=300 * rows, margin={"t": 60, "b": 30}, template="plotly_white",
                       font={"size": 15})
-    return fig
+    return _numbers(fig, lang)
 
 
 def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
@@ -59,7 +67,7 @@ def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_vline(x=0, line_dash="dot", line_color="grey", row=k + 1, col=1)
     fig.update_layout(height=130 * len(outcomes) + 80, template="plotly_white",
                       margin={"t": 50, "b": 30}, font={"size": 15})
-    return fig
+    return _numbers(fig, lang)
 
 
 def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
@@ -79,15 +87,15 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
         if part["fallback"].any():
             fig.add_trace(go.Scatter(x=part["week"], y=part["fallback"], fill="tozeroy",
                                      mode="none", fillcolor=_rgba(colour, 0.18),
-                                     name=f"{name}: {label('fallback', lang)}",
+                                     name=f"{name}: {label('fallback_share', lang)}",
                                      legendgroup=str(name)),
                           row=2, col=1, secondary_y=True)
     fig.update_yaxes(range=[0, 1], row=2, col=1, secondary_y=True,
-                     title_text=label("fallback", lang))
+                     title_text=label("fallback_share", lang))
     fig.update_xaxes(title_text=label("week", lang), row=2, col=1)
     fig.update_layout(height=650, template="plotly_white", font={"size": 15},
                       legend={"orientation": "h", "y": -0.15})
-    return fig
+    return _numbers(fig, lang)
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -99,19 +107,14 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-STAGE_ORDER = ("signal", "intake", "dialogue", "decision", "realisation")
-
-
 def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
     """Where a scenario's initiatives go, stage by stage (mean count per run)."""
     mean = runs[runs["scenario"] == scenario].mean(numeric_only=True)
-    nodes = [label("arrived", lang)] + [label(s, lang) for s in STAGE_ORDER] + [
-        label(k, lang) for k in ("success", "dropout", "rejected", "in_progress")]
-    index = {name: i for i, name in enumerate(["arrived", *STAGE_ORDER, "success", "dropout",
-                                               "rejected", "in_progress"])}
+    keys = ["arrived", *STAGES, *OUTCOMES, "in_progress"]
+    index = {key: i for i, key in enumerate(keys)}
     src, dst, val = [index["arrived"]], [index["signal"]], [float(mean["arrivals"])]
     flow = float(mean["arrivals"])
-    for k, stage in enumerate(STAGE_ORDER):
+    for k, stage in enumerate(STAGES):
         leaving = {"dropout": mean[f"dropouts_{stage}"],
                    "in_progress": mean[f"in_progress_{stage}"]}
         if stage == "decision":
@@ -121,24 +124,25 @@ def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
             dst.append(index[target])
             val.append(float(amount))
             flow -= float(amount)
-        nxt = STAGE_ORDER[k + 1] if k + 1 < len(STAGE_ORDER) else "success"
+        nxt = STAGES[k + 1] if k + 1 < len(STAGES) else "success"
         src.append(index[stage])
         dst.append(index[nxt])
         val.append(max(flow, 0.0))
-    colours = ["#888888"] * (1 + len(STAGE_ORDER)) + ["#117733", "#CC6677", "#882255",
-                                                        "#DDCC77"]
+    ends = {"success": "#117733", "dropout": "#CC6677", "rejected": "#882255",
+            "in_progress": "#DDCC77"}
     fig = go.Figure(go.Sankey(
-        node={"label": nodes, "color": colours, "pad": 18},
+        node={"label": [label(k, lang) for k in keys],
+              "color": [ends.get(k, "#888888") for k in keys], "pad": 18},
         link={"source": src, "target": dst, "value": val,
               "hovertemplate": "%{value:.1f}<extra></extra>"}))
     fig.update_layout(title=scenario, height=420, font={"size": 15})
-    return fig
+    return _numbers(fig, lang)
 
 
 def frustration_histogram(runs: pd.DataFrame, threshold: float, lang: str) -> go.Figure:
     """Distribution of frustration at exit per scenario (all runs pooled), as shares."""
-    bins = sorted(c for c in runs.columns if c.startswith("frustration_bin_"))
-    centres = [(int(c.rsplit("_", 1)[1]) + 0.5) / len(bins) for c in bins]
+    bins = family("frustration_bin_").keys()
+    centres = [(k + 0.5) / len(bins) for k in range(len(bins))]
     fig = go.Figure()
     for i, (name, part) in enumerate(runs.groupby("scenario", sort=False)):
         counts = part[bins].sum()
@@ -149,4 +153,5 @@ def frustration_histogram(runs: pd.DataFrame, threshold: float, lang: str) -> go
     fig.update_layout(barmode="group", template="plotly_white", height=420, font={"size": 15},
                       xaxis_title=label("frustration", lang), yaxis_tickformat=".0%",
                       legend={"orientation": "h", "y": -0.2})
-    return fig
+    return _numbers(fig, lang)
+

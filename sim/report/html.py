@@ -12,11 +12,9 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.analysis import paired_differences, summarise
+from sim.outcomes import HEADLINE, family
 from sim.report import figures
-from sim.report.labels import LANGS, label
-
-HEADLINE = ["success_rate", "share_dissatisfied", "frustration", "weeks_to_decision",
-            "handoffs_per_initiative", "fallback_episodes", "fallback_weeks", "mean_trust"]
+from sim.report.labels import LANGS, interval, label, value
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px;
@@ -44,15 +42,11 @@ def headline_table(summary: pd.DataFrame, outcomes: list[str], lang: str) -> str
                 cells.append("<td>–</td>")
                 continue
             r = hit.iloc[0]
-            cells.append(f"<td>{_fmt(r['mean'])}<br><span class='ci'>[{_fmt(r['ci_low'])}, "
-                         f"{_fmt(r['ci_high'])}]</span></td>")
+            cells.append(f"<td>{value(o, r['mean'], lang)}<br><span class='ci'>"
+                         f"{interval(o, r['ci_low'], r['ci_high'], lang)}</span></td>")
         rows.append(f"<tr><td><b>{html.escape(str(name))}</b></td>{''.join(cells)}</tr>")
     return (f"<table><tr><th>{label('scenario', lang)}</th>{head}</tr>"
             f"{''.join(rows)}</table>")
-
-
-def _fmt(x: float) -> str:
-    return "–" if pd.isna(x) else f"{x:.3g}"
 
 
 def figure_html(fig: go.Figure) -> str:
@@ -73,7 +67,8 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     reference = reference or scenarios[0]
     summary = summarise(runs, outcomes)
     reps = int(runs.groupby("scenario").size().min())
-    parts = [f"<p>{len(scenarios)} scenario(s) × {reps} {label('replications', lang)}.</p>",
+    parts = [f"<p>{len(scenarios)} {label('scenarios', lang)} × {reps} "
+             f"{label('replications', lang)}.</p>",
              f"<h2>{label('headline', lang)}</h2>", headline_table(summary, outcomes, lang),
              f"<h2>{label('outcomes', lang)}</h2>",
              figure_html(figures.outcome_bars(summary, outcomes, lang))]
@@ -84,10 +79,10 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     if not series.empty:
         parts += [f"<h2>{label('series', lang)}</h2>",
                   figure_html(figures.series_plot(series, lang))]
-    if "in_progress_signal" in runs.columns:
+    if _has(runs, "in_progress_", "dropouts_"):
         parts += [f"<h2>{label('journeys', lang)}</h2>"] + [
             figure_html(figures.journey_sankey(runs, name, lang)) for name in scenarios]
-    if "frustration_bin_0" in runs.columns:
+    if _has(runs, "frustration_bin_"):
         threshold = _threshold(manifest)
         parts += [f"<h2>{label('frustration_dist', lang)}</h2>",
                   figure_html(figures.frustration_histogram(runs, threshold, lang))]
@@ -96,6 +91,11 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     if manifest:
         parts += [f"<h2>{label('appendix', lang)}</h2>", _appendix(manifest)]
     return page(title or label("title", lang), parts, lang)
+
+
+def _has(runs: pd.DataFrame, *prefixes: str) -> bool:
+    """Whether ``runs`` holds every key of the outcome families ``prefixes``."""
+    return all(set(family(p).keys()) <= set(runs.columns) for p in prefixes)
 
 
 def page(title: str, parts: list[str], lang: str = "en") -> str:

@@ -1,53 +1,15 @@
-"""Words shown to people: outcome names and report text, in English and Dutch."""
+"""Words shown to people in reports and on the dashboard, in English and Dutch.
+
+Outcome, series and stage names come from the vocabulary in :mod:`sim.outcomes`; this
+module adds the report's own words and formats numbers (decimal commas in Dutch).
+"""
 
 from __future__ import annotations
 
-LANGS = ("en", "nl")
+import math
 
-OUTCOMES: dict[str, dict[str, str]] = {
-    "arrivals": {"en": "Initiatives arrived", "nl": "Binnengekomen initiatieven"},
-    "successes": {"en": "Successes", "nl": "Geslaagd"},
-    "success_rate": {"en": "Success rate", "nl": "Slagingspercentage"},
-    "rejected": {"en": "Rejected", "nl": "Afgewezen"},
-    "dropouts": {"en": "Dropouts", "nl": "Afgehaakt"},
-    "in_progress": {"en": "Still in progress", "nl": "Nog onderweg"},
-    "frustration": {"en": "Frustration at exit", "nl": "Frustratie bij afloop"},
-    "share_dissatisfied": {"en": "Share dissatisfied", "nl": "Aandeel ontevreden"},
-    "weeks_to_decision": {"en": "Weeks to decision", "nl": "Weken tot besluit"},
-    "weeks_to_realisation": {"en": "Weeks of realisation", "nl": "Weken uitvoering"},
-    "handoffs_per_initiative": {"en": "Handoffs per initiative",
-                                "nl": "Overdrachten per initiatief"},
-    "fallback_episodes": {"en": "Fallback episodes", "nl": "Terugval-episodes"},
-    "fallback_weeks": {"en": "Weeks in fallback", "nl": "Weken in terugval"},
-    "mean_trust": {"en": "Mean trust", "nl": "Gemiddeld vertrouwen"},
-    "mean_tension": {"en": "Mean tension", "nl": "Gemiddelde spanning"},
-    "public_successes": {"en": "Successes backed in public",
-                         "nl": "Publiek gesteunde successen"},
-    "manager_inward_share": {"en": "Managers' inward share",
-                             "nl": "Naar binnen gerichte tijd managers"},
-    "utilisation_front_office": {"en": "Front office utilisation",
-                                 "nl": "Bezetting frontoffice"},
-    "utilisation_managers": {"en": "Managers' utilisation", "nl": "Bezetting managers"},
-    "utilisation_regisseurs": {"en": "Regisseurs' caseload used",
-                               "nl": "Benutte caseload regisseurs"},
-    "utilisation_college": {"en": "College agenda used", "nl": "Benutte collegeagenda"},
-    "trust": {"en": "Trust", "nl": "Vertrouwen"},
-    "tension": {"en": "Tension", "nl": "Spanning"},
-    "fallback": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
-}
-
-STAGES: dict[str, dict[str, str]] = {
-    "arrived": {"en": "Arrived", "nl": "Binnengekomen"},
-    "signal": {"en": "Signal", "nl": "Signalering"},
-    "intake": {"en": "Intake", "nl": "Intake"},
-    "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
-    "decision": {"en": "Decision", "nl": "Besluit"},
-    "realisation": {"en": "Realisation", "nl": "Uitvoering"},
-    "success": {"en": "Success", "nl": "Geslaagd"},
-    "dropout": {"en": "Dropped out", "nl": "Afgehaakt"},
-    "rejected": {"en": "Rejected", "nl": "Afgewezen"},
-    "in_progress": {"en": "Still in progress", "nl": "Nog onderweg"},
-}
+from sim import outcomes
+from sim.outcomes import LANGS
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "regiesim report", "nl": "regiesim-rapport"},
@@ -67,15 +29,17 @@ TEXT: dict[str, dict[str, str]] = {
     "appendix": {"en": "Appendix: resolved scenarios and provenance",
                  "nl": "Bijlage: volledige scenario's en herkomst"},
     "replications": {"en": "replications", "nl": "replicaties"},
+    "scenarios": {"en": "scenario(s)", "nl": "scenario('s)"},
     "made": {"en": "Made by regiesim", "nl": "Gemaakt met regiesim"},
     "journeys": {"en": "Journeys of initiatives (mean per run)",
                  "nl": "Route van initiatieven (gemiddeld per run)"},
     "frustration_dist": {"en": "Frustration at exit (all runs)",
                          "nl": "Frustratie bij afloop (alle runs)"},
+    "fallback_share": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
 }
 
 
-DASHBOARD: dict[str, dict[str, str]] = {
+CONTROLS: dict[str, dict[str, str]] = {
     "title": {"en": "regiesim — live", "nl": "regiesim — live"},
     "style": {"en": "Leadership style", "nl": "Stijl van leidinggeven"},
     "fallback": {"en": "Fall back into the directing role under tension",
@@ -94,12 +58,66 @@ DASHBOARD: dict[str, dict[str, str]] = {
 }
 
 
+STYLE_NAMES: dict[str, dict[str, str]] = {
+    "directive": {"en": "directive", "nl": "sturend"},
+    "consultative": {"en": "consultative", "nl": "consultatief"},
+    "direction": {"en": "direction-based", "nl": "regisserend"},
+    "partner": {"en": "partner", "nl": "partnerschap"},
+}
+"""Leadership styles (``scenario.style``) as people call them."""
+MANAGER_STYLE_NAMES: dict[str, dict[str, str]] = {
+    "directive": {"en": "directive", "nl": "sturend"},
+    "consultative": {"en": "consultative", "nl": "consultatief"},
+    "conversing": {"en": "conversing", "nl": "samen converserend"},
+}
+"""Middle managers' styles (``middle_managers.style``) as people call them."""
+
+
+def style_name(style: str, lang: str, managers: bool = False) -> str:
+    """A leadership style (or, with ``managers``, a managers' style) in words."""
+    names = MANAGER_STYLE_NAMES if managers else STYLE_NAMES
+    return names[style][lang] if style in names else style
+
+
 def dashboard_word(key: str, lang: str) -> str:
     """A word on the dashboard's controls."""
-    return DASHBOARD[key][lang]
+    return CONTROLS[key][lang]
 
 
 def label(key: str, lang: str) -> str:
-    """The display name of an outcome or a text key (the key itself if unknown)."""
-    table = OUTCOMES.get(key) or TEXT.get(key) or STAGES.get(key)
-    return table[lang] if table else key
+    """The display name of a report word, or of an outcome, series column or stage.
+
+    Raises KeyError for anything else, so an outcome without a label fails loudly
+    instead of showing its key.
+    """
+    return TEXT[key][lang] if key in TEXT else outcomes.label(key, lang)
+
+
+def number(x: float, lang: str, kind: str = "count") -> str:
+    """``x`` as people read it: percentages for rates and shares, decimal comma in Dutch."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if kind in ("rate", "share"):
+        text = f"{x:.1%}"
+    elif kind == "weeks":
+        text = f"{x:.1f}"
+    elif kind == "level":
+        text = f"{x:.2f}"
+    else:
+        text = f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def value(key: str, x: float, lang: str) -> str:
+    """The value of outcome ``key`` formatted for its kind (see :func:`number`)."""
+    return number(x, lang, outcomes.describe(key).kind)
+
+
+def interval(key: str, low: float, high: float, lang: str) -> str:
+    """A confidence interval of outcome ``key``: "[a, b]", in Dutch "[a; b]"."""
+    sep = "; " if lang == "nl" else ", "
+    return f"[{value(key, low, lang)}{sep}{value(key, high, lang)}]"
+
+
+__all__ = ["CONTROLS", "LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
+           "style_name", "value"]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from rich.markup import escape
 
+from sim.outcomes import STAGES, stage_name
+from sim.report.labels import style_name
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
 
@@ -107,11 +109,19 @@ T: dict[str, dict[str, str]] = {
                       "dissatisfied, {fb} fallback(s) ({weeks:.0f} weeks)."},
     "week": {"nl": "week", "en": "week"},
 }
-STAGE_NAMES = {"nl": {"signal": "signalering", "intake": "intake", "dialogue": "dialoog",
-                      "decision": "besluit", "realisation": "uitvoering"},
-               "en": {s: s for s in ("signal", "intake", "dialogue", "decision",
-                                     "realisation")}}
 MUNICIPAL = {"incident", "budget_cut", "fallback_start", "fallback_end"}
+
+
+class _Komma(float):
+    """A number that formats with a decimal comma, as Dutch text writes it."""
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self), spec).replace(".", ",")
+
+
+def _n(x: float, lang: str) -> float:
+    """``x`` for a sentence in ``lang``: a decimal comma in Dutch."""
+    return _Komma(x) if lang == "nl" else x
 
 
 @dataclass(frozen=True)
@@ -170,26 +180,28 @@ def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3) -> l
     names = initiative_names(seed, max(top, 1), lang)
     sc = scenario
     lines = [Line(0.0, "opening", T["opening"][lang].format(
-        style=sc.scenario.style, regisseurs=sc.regisseurs.corps_size,
+        style=style_name(sc.scenario.style, lang), regisseurs=sc.regisseurs.corps_size,
         mandate=T["mandate"][lang] if sc.regisseurs.mandate else "",
-        managers=sc.middle_managers.per_department, mstyle=sc.middle_managers.style,
+        managers=sc.middle_managers.per_department,
+        mstyle=style_name(sc.middle_managers.style, lang, managers=True),
         aldermen=sc.aldermen.college_size, weeks=sc.run.horizon_weeks))]
     told = (log["week"] >= 0) & (log["event"].isin(MUNICIPAL) | log["id"].isin(followed))
     for row in log[told].itertuples(index=False):
         key = _key(row)
         if key is None:
             continue
-        stage = STAGE_NAMES[lang].get(row.stage, row.stage)
+        stage = stage_name(row.stage, lang) if row.stage in STAGES else row.stage
         value = 0.0 if isinstance(row.value, float) and math.isnan(row.value) else row.value
         name = names[row.id] if row.id >= 0 else ""
         lines.append(Line(row.week, "municipality" if row.event in MUNICIPAL else "initiative",
-                          T[key][lang].format(name=name, stage=stage, value=value)))
+                          T[key][lang].format(name=name, stage=stage, value=_n(value, lang))))
     lines += _elections(sc, lang) + _quarters(result, lang)
     lines.sort(key=lambda line: (line.week, line.kind != "municipality"))
     s = result.summary
     lines.append(Line(sc.run.horizon_weeks, "closing", T["closing"][lang].format(
-        arrivals=s["arrivals"], rate=_num(s["success_rate"]), dis=_num(s["share_dissatisfied"]),
-        fb=s["fallback_episodes"], weeks=s["fallback_weeks"])))
+        arrivals=s["arrivals"], rate=_n(_num(s["success_rate"]), lang),
+        dis=_n(_num(s["share_dissatisfied"]), lang), fb=s["fallback_episodes"],
+        weeks=_n(s["fallback_weeks"], lang))))
     return lines
 
 
@@ -223,8 +235,8 @@ def _quarters(result: RunResult, lang: str) -> list[Line]:
             success=int((exited["outcome"] == "success").sum()),
             dropout=int((exited["outcome"] == "dropout").sum()),
             rejected=int((exited["outcome"] == "rejected").sum()),
-            trust=float(week["trust"]) if week is not None else 0.0,
-            tension=float(week["tension"]) if week is not None else 0.0)))
+            trust=_n(float(week["trust"]) if week is not None else 0.0, lang),
+            tension=_n(float(week["tension"]) if week is not None else 0.0, lang))))
     return lines
 
 
@@ -234,14 +246,10 @@ def render(lines: list[Line], lang: str, console) -> None:
               "closing": "bold", "initiative": ""}
     word = T["week"][lang]
     for line in lines:
-        stamp = f"{word} {max(line.week, 0.0):6.1f}"
+        stamp = f"{word} {_n(max(line.week, 0.0), lang):6.1f}"
         style = styles.get(line.kind, "")
-        text = f"[{style}]{_escape(line.text)}[/]" if style else _escape(line.text)
+        text = f"[{style}]{escape(line.text)}[/]" if style else escape(line.text)
         console.print(f"[cyan]{stamp}[/]  {text}", highlight=False, soft_wrap=True)
-
-
-def _escape(text: str) -> str:
-    return escape(text)
 
 
 __all__ = ["Line", "choose_followed", "initiative_names", "render", "story"]

@@ -1,0 +1,299 @@
+"""The outcome vocabulary: every number a run reports, declared once.
+
+Each outcome has a key (the column in ``RunResult.summary`` and ``runs.parquet``), an
+English and a Dutch label, a unit, a kind (how to read and format it) and a definition.
+The stages of an initiative's journey and the ways it can end are declared here too, as
+are the headline lists that reports, the terminal and the dashboard show.
+
+Outcomes that come in families, one per stage or per frustration bin
+(``dropouts_<stage>``, ``in_progress_<stage>``, ``frustration_bin_<k>``), are declared
+as a :class:`Family` and expanded into ordinary outcomes, so every key a run can produce
+is a plain entry of :data:`SUMMARY`. A new outcome of the model is one new entry here;
+``tests/test_outcomes.py`` fails for any summary key or series column without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LANGS: tuple[str, ...] = ("en", "nl")
+
+Kind = Literal["count", "rate", "share", "weeks", "mean", "level"]
+KINDS: dict[str, str] = {
+    "count": "a number of things in the observation window of one run",
+    "rate": "a share of finished initiatives, 0..1 (shown as a percentage)",
+    "share": "a share of something else, 0..1 (shown as a percentage)",
+    "weeks": "a duration in weeks",
+    "mean": "a mean number per initiative",
+    "level": "a level on a 0..1 scale (trust, tension, frustration)",
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A named thing shown to people, in English and Dutch."""
+
+    key: str
+    en: str
+    nl: str
+
+    def label(self, lang: str) -> str:
+        """The display name in ``lang`` ("en" or "nl")."""
+        if lang not in LANGS:
+            raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
+        return self.en if lang == "en" else self.nl
+
+
+@dataclass(frozen=True)
+class Outcome(Term):
+    """One number a run reports."""
+
+    unit: str
+    kind: Kind
+    definition: str
+    family: str | None = None
+    """The key prefix of the :class:`Family` this outcome belongs to, if any."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """Outcomes generated per member (a stage, a bin): ``<prefix><member key>``.
+
+    ``en``, ``nl`` and ``definition`` are templates: ``{en}`` and ``{nl}`` take the
+    member's label in that language (lower case for stages), ``{key}`` its key.
+    """
+
+    prefix: str
+    members: tuple[Term, ...]
+    en: str
+    nl: str
+    unit: str
+    kind: Kind
+    definition: str
+
+    def keys(self) -> list[str]:
+        """The summary keys of the members, in member order."""
+        return [f"{self.prefix}{m.key}" for m in self.members]
+
+    def expand(self) -> list[Outcome]:
+        return [Outcome(f"{self.prefix}{m.key}", self.en.format(en=m.en, nl=m.nl),
+                        self.nl.format(en=m.en, nl=m.nl), self.unit, self.kind,
+                        self.definition.format(key=m.key, en=m.en, nl=m.nl), self.prefix)
+                for m in self.members]
+
+
+# --- the journey -------------------------------------------------------------------------
+
+STAGE_TERMS: tuple[Term, ...] = (
+    Term("signal", "Signal", "Signalering"),
+    Term("intake", "Intake", "Intake"),
+    Term("dialogue", "Dialogue", "Dialoog"),
+    Term("decision", "Decision", "Besluit"),
+    Term("realisation", "Realisation", "Uitvoering"),
+)
+EXIT_TERMS: tuple[Term, ...] = (
+    Term("success", "Succeeded", "Geslaagd"),
+    Term("rejected", "Rejected", "Afgewezen"),
+    Term("dropout", "Gave up", "Afgehaakt"),
+)
+JOURNEY_TERMS: tuple[Term, ...] = (
+    Term("arrived", "Arrived", "Binnengekomen"),
+    *STAGE_TERMS,
+    *EXIT_TERMS,
+    Term("in_progress", "Still in progress", "Nog onderweg"),
+)
+"""Every node of the journey picture: arrival, the stages, the exits, still under way."""
+
+STAGES: tuple[str, ...] = tuple(t.key for t in STAGE_TERMS)
+"""The stages of the journey, in order (the model's ``STAGES``)."""
+OUTCOMES: tuple[str, ...] = tuple(t.key for t in EXIT_TERMS)
+"""How an initiative can end (the model's ``OUTCOMES``)."""
+FRUSTRATION_BINS = 10
+"""Frustration at exit is also reported as counts in this many bins of equal width."""
+
+JOURNEY: dict[str, Term] = {t.key: t for t in JOURNEY_TERMS}
+
+
+def stage_name(stage: str, lang: str) -> str:
+    """A stage as a word inside a sentence ("intake", "signalering")."""
+    return JOURNEY[stage].label(lang).lower()
+
+
+def _lower(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    return tuple(Term(t.key, t.en.lower(), t.nl.lower()) for t in terms)
+
+
+def _bins(n: int) -> tuple[Term, ...]:
+    def edge(x: float, lang: str) -> str:
+        text = f"{x:g}"
+        return text.replace(".", ",") if lang == "nl" else text
+
+    return tuple(Term(str(k), f"{edge(k / n, 'en')}–{edge((k + 1) / n, 'en')}",
+                      f"{edge(k / n, 'nl')}–{edge((k + 1) / n, 'nl')}") for k in range(n))
+
+
+# --- outcomes of a run -------------------------------------------------------------------
+
+FAMILIES: tuple[Family, ...] = (
+    Family("in_progress_", _lower(STAGE_TERMS), "Still at the {en} stage",
+           "Nog onderweg in de fase {nl}", "initiatives", "count",
+           "Initiatives that arrived in the window and were at the {en} stage at its end."),
+    Family("dropouts_", _lower(STAGE_TERMS), "Dropouts at the {en} stage",
+           "Afgehaakt in de fase {nl}", "initiatives", "count",
+           "Finished initiatives that gave up at the {en} stage."),
+    Family("frustration_bin_", _bins(FRUSTRATION_BINS), "Exits with frustration {en}",
+           "Afgesloten met frustratie {nl}", "initiatives", "count",
+           "Finished initiatives whose frustration at exit lay in {en} (lower edge "
+           "included; the last bin also holds 1)."),
+)
+
+_OUTCOMES: tuple[Outcome, ...] = (
+    # the journey
+    Outcome("arrivals", "Initiatives arrived", "Binnengekomen initiatieven", "initiatives",
+            "count", "Initiatives that came forward in the observation window (after the "
+                     "warm-up); only these are counted in every other outcome."),
+    Outcome("finished", "Finished initiatives", "Afgesloten initiatieven", "initiatives",
+            "count", "Initiatives that arrived in the window and ended in it (succeeded, "
+                     "rejected or gave up)."),
+    Outcome("in_progress", "Still in progress", "Nog onderweg", "initiatives", "count",
+            "Initiatives that arrived in the window and were still under way at its end."),
+    Outcome("successes", "Successes", "Geslaagd", "initiatives", "count",
+            "Finished initiatives that were realised."),
+    Outcome("rejected", "Rejected", "Afgewezen", "initiatives", "count",
+            "Finished initiatives the municipality turned down at the decision."),
+    Outcome("dropouts", "Dropouts", "Afgehaakt", "initiatives", "count",
+            "Finished initiatives that gave up (energy or patience ran out), at any stage."),
+    Outcome("success_rate", "Success rate", "Slagingspercentage", "share 0..1", "rate",
+            "Successes divided by finished initiatives."),
+    Outcome("weeks_to_decision", "Weeks to decision", "Weken tot besluit", "weeks", "weeks",
+            "Mean weeks from arrival to the decision (approved or rejected), over finished "
+            "initiatives that reached a decision; those that gave up earlier are left out."),
+    Outcome("weeks_to_realisation", "Weeks of realisation", "Weken uitvoering", "weeks",
+            "weeks", "Mean weeks from approval to success, over successes."),
+    Outcome("handoffs_per_initiative", "Handoffs per initiative",
+            "Overdrachten per initiatief", "handoffs", "mean",
+            "Mean number of times a finished initiative was sent on to another department."),
+    Outcome("share_with_regisseur", "Share guided by a regisseur", "Aandeel met een regisseur",
+            "share 0..1", "share",
+            "Share of finished initiatives that had a regisseur as single point of contact."),
+    Outcome("intake_wait", "Wait for intake", "Wachttijd intake", "weeks", "weeks",
+            "Mean wait in the front-office queue before intake (the quantity checked "
+            "against Erlang C)."),
+    # how initiators feel
+    Outcome("frustration", "Frustration at exit", "Frustratie bij afloop", "0..1", "level",
+            "Mean frustration of finished initiatives when they ended."),
+    Outcome("share_dissatisfied", "Share dissatisfied", "Aandeel ontevreden", "share 0..1",
+            "share", "Share of finished initiatives that had contact (reached intake) whose "
+                     "frustration at exit exceeded initiatives.dissatisfied_threshold."),
+    # the municipality
+    Outcome("fallback_episodes", "Fallback episodes", "Keren teruggevallen", "episodes",
+            "count", "Episodes of falling back into the directing role that started in the "
+                     "window."),
+    Outcome("fallback_weeks", "Weeks in fallback", "Weken in terugval", "weeks", "weeks",
+            "Weeks of the window the municipality spent fallen back into the directing "
+            "role."),
+    Outcome("initiatives_hit_by_fallback", "Initiatives hit by fallback",
+            "Initiatieven geraakt door terugval", "initiatives", "count",
+            "Active initiatives at the start of each fallback episode in the window, summed "
+            "over episodes."),
+    Outcome("mean_trust", "Mean trust", "Gemiddeld vertrouwen", "0..1", "level",
+            "Citizens' trust in the municipality, averaged over the weeks of the window."),
+    Outcome("final_trust", "Trust at the end", "Vertrouwen aan het eind", "0..1", "level",
+            "Citizens' trust in the municipality at the end of the window."),
+    Outcome("mean_tension", "Mean tension", "Gemiddelde spanning", "tension", "level",
+            "Political tension, averaged over the weeks of the window (fallback starts "
+            "above fallback.upper, so it can exceed 1)."),
+    Outcome("incidents", "Political incidents", "Politieke incidenten", "incidents", "count",
+            "Political incidents in the window."),
+    Outcome("public_successes", "Successes backed in public", "Publiek gesteunde successen",
+            "initiatives", "count", "Successes an alderman praised in public."),
+    # capacity
+    Outcome("utilisation_front_office", "Front office utilisation", "Bezetting frontoffice",
+            "share 0..1", "share",
+            "Time-average share of the front-office servers busy with intakes."),
+    Outcome("utilisation_managers", "Managers' utilisation", "Bezetting managers",
+            "share 0..1", "share",
+            "Time-average share of the middle managers' capacity in use (approvals)."),
+    Outcome("manager_inward_share", "Managers' time spent inward",
+            "Tijd van managers naar binnen gericht", "share 0..1", "share",
+            "Time-average share of the middle managers' time spent inside the organisation "
+            "(rises in fallback)."),
+    Outcome("utilisation_regisseurs", "Regisseurs' caseload used",
+            "Benutte caseload regisseurs", "share 0..1", "share",
+            "Time-average share of the regisseurs' case slots in use."),
+    Outcome("utilisation_college", "College agenda used", "Benutte collegeagenda",
+            "share 0..1", "share",
+            "Share of the college's weekly agenda slots taken by escalated decisions."),
+)
+
+SUMMARY: dict[str, Outcome] = {o.key: o for o in _OUTCOMES}
+SUMMARY.update({o.key: o for family in FAMILIES for o in family.expand()})
+"""Every key of ``RunResult.summary`` (and column of ``runs.parquet``)."""
+
+SERIES: dict[str, Outcome] = {o.key: o for o in (
+    Outcome("trust", "Trust", "Vertrouwen", "0..1", "level",
+            "Citizens' trust in the municipality at the end of the week."),
+    Outcome("tension", "Tension", "Spanning", "tension", "level",
+            "Political tension at the end of the week."),
+    Outcome("fallback", "In fallback", "In terugval", "0 or 1", "share",
+            "1 when the municipality is fallen back into the directing role that week; "
+            "averaged over runs, the share of runs in fallback."),
+    Outcome("active", "Active initiatives", "Lopende initiatieven", "initiatives", "count",
+            "Initiatives under way at the end of the week."),
+    Outcome("arrival_rate", "Arrival rate", "Instroom", "initiatives per week", "mean",
+            "Rate at which new initiatives come forward (rises and falls with trust)."),
+    Outcome("queue_front_office", "Queue at the front office", "Wachtrij frontoffice",
+            "initiatives", "count", "Initiatives waiting for intake."),
+    Outcome("queue_managers", "Queue at the managers", "Wachtrij managers", "requests",
+            "count", "Approval requests waiting for a middle manager."),
+    Outcome("queue_college", "Queue for the college", "Wachtrij college", "decisions",
+            "count", "Escalated decisions waiting for the college's weekly meeting."),
+)}
+"""Every column of ``RunResult.series`` (and ``series.parquet``) besides ``week``."""
+
+# --- what is shown first -----------------------------------------------------------------
+
+HEADLINE: tuple[str, ...] = (
+    "success_rate", "share_dissatisfied", "frustration", "weeks_to_decision",
+    "handoffs_per_initiative", "fallback_episodes", "fallback_weeks", "mean_trust")
+"""The headline of reports and experiment summaries."""
+TERMINAL: tuple[str, ...] = ("arrivals", *HEADLINE)
+"""The headline printed by ``regiesim run``."""
+DASHBOARD: tuple[str, ...] = ("success_rate", "share_dissatisfied", "frustration",
+                              "weeks_to_decision", "fallback_weeks")
+"""The cards on the live dashboard."""
+
+
+def family(prefix: str) -> Family:
+    """The family whose keys start with ``prefix`` (e.g. ``"dropouts_"``)."""
+    for fam in FAMILIES:
+        if fam.prefix == prefix:
+            return fam
+    raise KeyError(f"no outcome family {prefix!r}; have {', '.join(f.prefix for f in FAMILIES)}")
+
+
+def describe(key: str) -> Outcome:
+    """The outcome (summary key or series column) ``key``; KeyError names close keys."""
+    found = SUMMARY.get(key) or SERIES.get(key)
+    if found is None:
+        import difflib
+
+        close = difflib.get_close_matches(key, [*SUMMARY, *SERIES], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"{key!r} is not in the outcome vocabulary (sim/outcomes.py){hint}")
+    return found
+
+
+def label(key: str, lang: str) -> str:
+    """The display name of an outcome, a series column or a journey node."""
+    term = SUMMARY.get(key) or SERIES.get(key) or JOURNEY.get(key)
+    if term is None:
+        describe(key)  # raises with a hint
+    assert term is not None
+    return term.label(lang)
+
+
+__all__ = ["DASHBOARD", "FAMILIES", "FRUSTRATION_BINS", "HEADLINE", "JOURNEY", "KINDS",
+           "LANGS", "OUTCOMES", "SERIES", "STAGES", "SUMMARY", "TERMINAL", "Family",
+           "Outcome", "Term", "describe", "family", "label", "stage_name"]

@@ -1,0 +1,148 @@
+"""Every experiment script runs end to end with tiny settings and writes what it says.
+
+Each script runs as a user would start it (a subprocess), with two replications of a
+half-year into a temporary folder; the test then reads back what it wrote.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pytest
+
+from sim.outcomes import SUMMARY
+from sim.report.labels import TEXT, label
+from tests.conftest import ROOT
+from tests.htmlcheck import load_results, read
+
+EXPERIMENTS = ROOT / "experiments"
+TINY = ["--set", "run.horizon_weeks=26", "--set", "run.warmup_weeks=4"]
+REPS = 2
+SCRIPTS = {  # script: extra arguments
+    "styles": ["--lang", "nl"],
+    "managers": [],
+    "regisseurs": ["--lang", "nl"],
+    "fallback": ["--points", "3"],
+    "conditions": ["--samples", "2"],
+    "calibrate": [],
+}
+
+
+def _module(name: str) -> ModuleType:
+    sys.path.insert(0, str(EXPERIMENTS))
+    try:
+        spec = importlib.util.spec_from_file_location(f"experiment_{name}",
+                                                      EXPERIMENTS / f"{name}.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(EXPERIMENTS))
+
+
+def _run(name: str, out: Path, *extra: str) -> str:
+    args = [sys.executable, str(EXPERIMENTS / f"{name}.py"), "--reps", str(REPS),
+            "--out", str(out), *TINY, *SCRIPTS[name], *extra]
+    if name != "calibrate":
+        args += ["--backend", "serial"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_every_script_is_tested() -> None:
+    scripts = {p.stem for p in EXPERIMENTS.glob("*.py") if not p.stem.startswith("_")}
+    assert scripts == set(SCRIPTS)
+
+
+@pytest.mark.parametrize("name", [n for n in SCRIPTS if n != "calibrate"])
+def test_outcomes_a_script_reports_are_in_the_vocabulary(name: str) -> None:
+    assert set(_module(name).OUTCOMES) <= set(SUMMARY)
+
+
+def _check_published(out: Path, outcomes: list[str], reference: str, lang: str) -> None:
+    """runs/series/manifest, summary.csv and differences.csv agree; the report shows them."""
+    runs, series, manifest = load_results(out)
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    assert len(runs) == len(scenarios) * REPS and runs.groupby("scenario").size().eq(REPS).all()
+    assert set(series["scenario"]) == set(scenarios)
+    for info in manifest["scenarios"].values():
+        assert info["resolved"]["run"]["horizon_weeks"] == 26.0  # --set reached every scenario
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(dict.fromkeys(summary["outcome"])) == outcomes
+    means = runs.groupby("scenario")[outcomes].mean()
+    for r in summary.itertuples():
+        assert r.mean == pytest.approx(means.loc[r.scenario, r.outcome], nan_ok=True)
+    diffs = pd.read_csv(out / "differences.csv")
+    assert set(diffs["scenario"]) == set(scenarios) - {reference}
+    assert set(diffs["reference"]) == {reference}
+    report = read((out / "report.html").read_text(encoding="utf-8"))
+    assert report.lang == lang
+    table = report.section(TEXT["headline"][lang]).rows
+    assert table[0][1:] == [label(o, lang) for o in outcomes]
+    assert [row[0] for row in table[1:]] == scenarios
+    [bars] = report.section(TEXT["outcomes"][lang]).figures
+    assert [t["x"] for t in bars] == [scenarios] * len(outcomes)
+
+
+@pytest.mark.parametrize(("name", "reference", "lang"), [
+    ("styles", "directive", "nl"), ("managers", "consultative, inward 0.45", "en"),
+    ("regisseurs", "corps 0", "nl")])
+def test_comparison_script_publishes_its_batch(tmp_path: Path, name: str, reference: str,
+                                               lang: str) -> None:
+    _run(name, tmp_path)
+    _check_published(tmp_path, list(_module(name).OUTCOMES), reference, lang)
+
+
+def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> None:
+    module = _module("fallback")
+    stdout = _run("fallback", tmp_path)
+    _check_published(tmp_path, list(module.OUTCOMES), "direction", "en")
+    sweep = pd.read_csv(tmp_path / "threshold.csv")
+    assert set(sweep["scenario"]) == {f"upper {u}" for u in module.THRESHOLDS}
+    assert sorted(sweep["upper"].unique()) == sorted(module.THRESHOLDS)
+    assert set(sweep["outcome"]) == {"success_rate", "share_dissatisfied"}
+    discovery = pd.read_csv(tmp_path / "discovery.csv")
+    assert len(discovery) == 3 and discovery["cost"].notna().all()
+    for key, (low, high) in module.DISCOVERY.items():
+        assert discovery[key].between(low, high).all()
+    report = read((tmp_path / "report.html").read_text(encoding="utf-8"))
+    [fig] = report.section("Fallback threshold swept").figures
+    assert [t["x"] for t in fig] == [list(module.THRESHOLDS)] * 2
+    report.section("Where fallback costs most")
+    assert "Costliest threshold: upper" in stdout
+
+
+def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:
+    module = _module("conditions")
+    _run("conditions", tmp_path)
+    samples = pd.read_csv(tmp_path / "samples.csv")
+    sobol = pd.read_csv(tmp_path / "sobol.csv")
+    parameters = [line.split("=")[0].strip().strip('"') for line in module.RANGES.splitlines()
+                  if "=" in line]
+    assert set(sobol["outcome"]) == set(module.OUTCOMES)
+    assert set(sobol["parameter"]) == set(parameters)
+    assert len(samples) == 2 * (len(parameters) + 2)
+    report = read((tmp_path / "report.html").read_text(encoding="utf-8"))
+    traces = [t for sec in report.sections for fig in sec.figures for t in fig]
+    assert len(traces) == 2 * len(module.OUTCOMES)
+    assert all(t["x"] for t in traces)
+
+
+def test_calibration_script_bisects_and_writes_its_trace(tmp_path: Path) -> None:
+    stdout = _run("calibrate", tmp_path)
+    trace = json.loads((tmp_path / "calibration.json").read_text())
+    assert 1 <= len(trace) <= 12
+    lows, highs, mids = 0.0, 0.2, [t["waiting_frustration"] for t in trace]
+    for step, mid in zip(trace, mids, strict=True):
+        assert mid == pytest.approx((lows + highs) / 2)
+        assert step["ci_low"] <= step["share_dissatisfied"] <= step["ci_high"]
+        lows, highs = (mid, highs) if step["share_dissatisfied"] < 0.44 else (lows, mid)
+    assert f"{mids[-1]:.4f}" in stdout
