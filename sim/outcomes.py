@@ -88,6 +88,7 @@ class Family:
 STAGE_TERMS: tuple[Term, ...] = (
     Term("signal", "Signal", "Signalering"),
     Term("intake", "Intake", "Intake"),
+    Term("handoffs", "Handoffs", "Doorverwijzing"),
     Term("dialogue", "Dialogue", "Dialoog"),
     Term("decision", "Decision", "Besluit"),
     Term("realisation", "Realisation", "Uitvoering"),
@@ -167,8 +168,14 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("success_rate", "Success rate", "Slagingspercentage", "share 0..1", "rate",
             "Successes divided by finished initiatives."),
     Outcome("weeks_to_decision", "Weeks to decision", "Weken tot besluit", "weeks", "weeks",
-            "Mean weeks from arrival to the decision (approved or rejected), over finished "
-            "initiatives that reached a decision; those that gave up earlier are left out."),
+            "Kaplan–Meier median of the weeks from arrival to the decision (approved or "
+            "rejected): an initiative that gave up before its decision, or still waited for "
+            "it at the end, is censored then (no survivorship bias towards the fast ones); "
+            "empty (nan) when more than half never reach a decision."),
+    Outcome("share_censored_before_decision", "Share without a decision",
+            "Aandeel zonder besluit", "share 0..1", "share",
+            "Share of the initiatives of the window that gave up before their decision or "
+            "still waited for it at the end (censored in weeks_to_decision)."),
     Outcome("weeks_to_realisation", "Weeks of realisation", "Weken uitvoering", "weeks",
             "weeks", "Mean weeks from approval to success, over successes."),
     Outcome("handoffs_per_initiative", "Handoffs per initiative",
@@ -182,14 +189,31 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "against Erlang C)."),
     # how initiators feel
     Outcome("frustration", "Frustration at exit", "Frustratie bij afloop", "0..1", "level",
-            "Mean frustration of finished initiatives when they ended."),
+            "Mean burden (frustration) of finished initiatives when they ended: waits, "
+            "handoffs, rework, refusals, less what dialogue and feedback took away."),
     Outcome("share_dissatisfied", "Share dissatisfied", "Aandeel ontevreden", "share 0..1",
-            "share", "Share of finished initiatives that had contact (reached intake) whose "
-                     "frustration at exit exceeded initiatives.dissatisfied_threshold."),
+            "share", "The survey: among members of initiatives that had contact in the "
+                     "recall window (ongoing ones included), the share whose satisfaction "
+                     "lies below satisfaction.dissatisfied_below (as the Nationale ombudsman "
+                     "asked members of citizen initiatives)."),
+    Outcome("share_satisfied", "Share satisfied", "Aandeel tevreden", "share 0..1", "share",
+            "The survey: the share of the same members whose satisfaction lies above "
+            "satisfaction.satisfied_above."),
+    Outcome("satisfaction", "Satisfaction", "Tevredenheid", "score", "level",
+            "Members' mean satisfaction in the survey (expectancy-disconfirmation: "
+            "performance, expectation and their gap)."),
+    Outcome("expectation", "Expectation", "Verwachting", "0..1", "level",
+            "Members' mean expectation formed at first contact, from trust and the roles "
+            "the municipality promised."),
+    Outcome("performance", "Experienced performance", "Ervaren prestatie", "0..1", "level",
+            "Members' mean experienced performance: the burden of the journey and the share "
+            "of their needed roles the municipality took."),
+    Outcome("survey_members", "Members surveyed", "Ondervraagde leden", "persons", "count",
+            "Members of the initiatives the survey asks."),
     # the municipality
     Outcome("fallback_episodes", "Fallback episodes", "Keren teruggevallen", "episodes",
-            "count", "Episodes of falling back into the directing role that started in the "
-                     "window."),
+            "count", "Episodes of falling back into the directing role in force at any time "
+                     "in the window (one that began in the warm-up included)."),
     Outcome("fallback_weeks", "Weeks in fallback", "Weken in terugval", "weeks", "weeks",
             "Weeks of the window the municipality spent fallen back into the directing "
             "role."),
@@ -206,6 +230,19 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "above fallback.upper, so it can exceed 1)."),
     Outcome("incidents", "Political incidents", "Politieke incidenten", "incidents", "count",
             "Political incidents in the window."),
+    Outcome("empty_backings", "Backings without support", "Steun zonder inhoud", "successes",
+            "count", "Successes an alderman backed in public although the initiative had "
+                     "not got every role it needed: symbolism without substance, which "
+                     "raises no trust."),
+    Outcome("share_connected", "Share connected", "Aandeel verbonden", "share 0..1",
+            "share", "Share of the initiatives of the window linked into the network of "
+                     "initiatives by an alderman or a regisseur."),
+    Outcome("network_groups", "Network groups", "Netwerkgroepen", "groups", "count",
+            "Connected groups of linked initiatives that hold an initiative of the window."),
+    Outcome("largest_network_group", "Largest network group", "Grootste netwerkgroep",
+            "initiatives", "count", "Initiatives in the largest of those groups."),
+    Outcome("mean_network_group", "Mean network group", "Gemiddelde netwerkgroep",
+            "initiatives", "mean", "Mean number of initiatives in those groups."),
     Outcome("public_successes", "Successes backed in public", "Publiek gesteunde successen",
             "initiatives", "count", "Successes an alderman praised in public."),
     # capacity
@@ -255,12 +292,13 @@ SERIES: dict[str, Outcome] = {o.key: o for o in (
 # --- what is shown first -----------------------------------------------------------------
 
 HEADLINE: tuple[str, ...] = (
-    "success_rate", "share_dissatisfied", "frustration", "weeks_to_decision",
-    "handoffs_per_initiative", "fallback_episodes", "fallback_weeks", "mean_trust")
+    "success_rate", "share_dissatisfied", "share_satisfied", "satisfaction", "frustration",
+    "weeks_to_decision", "handoffs_per_initiative", "fallback_episodes", "fallback_weeks",
+    "mean_trust")
 """The headline of reports and experiment summaries."""
 TERMINAL: tuple[str, ...] = ("arrivals", *HEADLINE)
 """The headline printed by ``regiesim run``."""
-DASHBOARD: tuple[str, ...] = ("success_rate", "share_dissatisfied", "frustration",
+DASHBOARD: tuple[str, ...] = ("success_rate", "share_dissatisfied", "share_satisfied",
                               "weeks_to_decision", "fallback_weeks")
 """The cards on the live dashboard."""
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sim import simulate
-from sim.model.ledger import STAGES
+from sim.outcomes import STAGES
 from tests.conftest import short
 
 

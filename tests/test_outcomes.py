@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
-from sim import outcomes, simulate
-from sim.model import initiative
+from sim import build_scenario, outcomes, simulate
+from sim.model import ledger
 from sim.outcomes import (
     DASHBOARD,
     HEADLINE,
@@ -57,9 +58,14 @@ def test_the_vocabulary_holds_nothing_a_run_does_not_produce(produced) -> None:
 
 
 def test_the_models_stages_and_exits_are_the_vocabularys() -> None:
-    assert initiative.STAGES == outcomes.STAGES
-    assert initiative.OUTCOMES == outcomes.OUTCOMES
-    assert initiative.FRUSTRATION_BINS == outcomes.FRUSTRATION_BINS
+    """The stages and exits a run records are the vocabulary's, and each stage is used."""
+    frames = [simulate(build_scenario({"scenario": {"style": style}}), 3).initiatives
+              for style in ("directive", "direction")]
+    df = pd.concat(frames)
+    assert set(df["outcome"]) == {*outcomes.OUTCOMES, "in_progress"}
+    assert set(df["stage"]) <= set(outcomes.STAGES)
+    assert set(df.loc[df["outcome"] == "dropout", "stage"]) >= {"signal", "decision"}
+    assert ledger.STAGES is outcomes.STAGES
 
 
 @pytest.mark.parametrize("key", [*SUMMARY, *SERIES])
@@ -101,7 +107,7 @@ def test_an_unknown_key_fails_loudly_with_a_hint() -> None:
     with pytest.raises(KeyError, match="success_rate"):
         describe("succes_rate")
     with pytest.raises(KeyError):
-        labels.label("satisfaction", "nl")
+        labels.label("contentment", "nl")
     with pytest.raises(ValueError, match="lang"):
         label("success_rate", "fr")
 

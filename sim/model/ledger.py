@@ -20,16 +20,10 @@ import pandas as pd
 
 from sim.model.initiative import Initiative
 from sim.model.satisfaction import performance, satisfaction
+from sim.outcomes import FRUSTRATION_BINS, STAGES
 from sim.scenario import Scenario
 from sim.styles import ROLES
 
-STAGES: tuple[str, ...] = ("signal", "intake", "handoffs", "dialogue", "decision",
-                           "realisation")
-"""The stages of the journey, in order."""
-OUTCOMES: tuple[str, ...] = ("success", "rejected", "dropout")
-"""How a journey ends."""
-FRUSTRATION_BINS = 10
-"""Frustration at exit is also reported as counts in ten bins of width 0.1."""
 COLUMNS: tuple[str, ...] = (
     "id", "arrival_week", "exit_week", "outcome", "stage", "complexity", "departments",
     "needs", "members", "frustration", "energy", "trust", "handoffs", "regisseur", "linked",

@@ -139,8 +139,8 @@ def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
     return _numbers(fig, lang)
 
 
-def frustration_histogram(runs: pd.DataFrame, threshold: float, lang: str) -> go.Figure:
-    """Distribution of frustration at exit per scenario (all runs pooled), as shares."""
+def frustration_histogram(runs: pd.DataFrame, lang: str) -> go.Figure:
+    """Distribution of frustration (burden) at exit per scenario (all runs pooled), as shares."""
     bins = family("frustration_bin_").keys()
     centres = [(k + 0.5) / len(bins) for k in range(len(bins))]
     fig = go.Figure()
@@ -149,7 +149,6 @@ def frustration_histogram(runs: pd.DataFrame, threshold: float, lang: str) -> go
         total = counts.sum()
         fig.add_trace(go.Bar(x=centres, y=counts / total if total else counts, name=str(name),
                              marker_color=_colour(i), width=0.8 / len(bins)))
-    fig.add_vline(x=threshold, line_dash="dash", line_color="black")
     fig.update_layout(barmode="group", template="plotly_white", height=420, font={"size": 15},
                       xaxis_title=label("frustration", lang), yaxis_tickformat=".0%",
                       legend={"orientation": "h", "y": -0.2})

@@ -83,9 +83,8 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
         parts += [f"<h2>{label('journeys', lang)}</h2>"] + [
             figure_html(figures.journey_sankey(runs, name, lang)) for name in scenarios]
     if _has(runs, "frustration_bin_"):
-        threshold = _threshold(manifest)
         parts += [f"<h2>{label('frustration_dist', lang)}</h2>",
-                  figure_html(figures.frustration_histogram(runs, threshold, lang))]
+                  figure_html(figures.frustration_histogram(runs, lang))]
     for heading, body in extra or []:
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
     if manifest:
@@ -105,15 +104,6 @@ def page(title: str, parts: list[str], lang: str = "en") -> str:
     return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
             f"<script>{get_plotlyjs()}</script></head><body>{body}</body></html>")
-
-
-def _threshold(manifest: dict[str, Any] | None) -> float:
-    """The dissatisfaction threshold of the first scenario (the schema default if unknown)."""
-    from sim.scenario import Scenario
-
-    for info in (manifest or {}).get("scenarios", {}).values():
-        return float(info["resolved"]["initiatives"]["dissatisfied_threshold"])
-    return Scenario().initiatives.dissatisfied_threshold
 
 
 def _appendix(manifest: dict[str, Any]) -> str:
