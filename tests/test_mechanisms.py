@@ -6,12 +6,19 @@ import math
 
 import numpy as np
 import pytest
+import simpy
 
-from sim import simulate
+from sim import Scenario, simulate
+from sim.model.aldermen import College
 from sim.model.initiative import Initiative
 from sim.model.ledger import km_median
-from sim.model.municipality import Regime
+from sim.model.log import EventLog
+from sim.model.municipality import Municipality, Regime
+from sim.model.network import Network
 from sim.model.random import PrivateSupply
+from sim.model.regisseurs import RegisseurCorps
+from sim.model.satisfaction import satisfaction
+from sim.scenario import SIGN_CONDITIONS
 from tests.conftest import short
 
 
@@ -19,6 +26,7 @@ def _initiative(energy: float = 0.5) -> Initiative:
     ini = Initiative(0, 0.0, True, PrivateSupply([1.0], [0.5], np.random.default_rng(0)))
     ini.energy, ini.trust, ini.drain, ini.wait_frustration = energy, 0.5, 0.01, 0.01
     ini.patience_end = 100.0
+    ini.kind_u = ini.link_u = ini.tolerance = 0.5
     return ini
 
 
@@ -153,3 +161,195 @@ def test_weeks_to_decision_is_not_biased_towards_the_fast() -> None:
     censored_at = df["exit_week"].fillna(end) - df["arrival_week"]
     times = df["weeks_to_decision"].where(decided, censored_at).to_numpy()
     assert r.summary["weeks_to_decision"] == km_median(times, decided.to_numpy())
+
+
+# ------------------------------------------------------------------ model v2 mechanisms
+
+def test_negative_disconfirmation_weighs_more_than_positive() -> None:
+    cfg = short().satisfaction
+    expectation = np.array([0.6, 0.6, 0.6])
+    perf = np.array([0.5, 0.6, 0.7])
+    s = satisfaction(perf, expectation, cfg)
+    down, up = s[1] - s[0], s[2] - s[1]
+    assert up == pytest.approx((cfg.performance + cfg.disconfirmation) * 0.1)
+    assert down == pytest.approx((cfg.performance + cfg.disconfirmation
+                                  * (1 + cfg.loss_aversion)) * 0.1)
+    assert down > up
+
+
+def test_a_shortfall_against_the_promise_is_felt_once_per_new_loss() -> None:
+    ini = _initiative()
+    ini.first_contact(1.0, promise_weight=0.5)
+    assert ini.expectation == pytest.approx(0.75)  # (1 - 0.5) * trust 0.5 + 0.5 * 1.0
+    assert ini.experience(1.0) == 0.0
+    assert ini.experience(0.5) == pytest.approx(0.5)
+    assert ini.experience(0.5) == 0.0  # the same loss again is no new disappointment
+    assert ini.experience(0.0) == pytest.approx(0.5)
+    assert ini.received == pytest.approx(0.5)
+    better = _initiative()
+    better.first_contact(0.5, promise_weight=0.5)
+    assert better.experience(1.0) == 0.0  # more than promised disappoints no one
+    assert better.experience(0.25) == pytest.approx(0.25)
+
+
+def _forced_fallback(style: str, **groups: dict) -> Scenario:
+    return short(style, run={"event_log": True}, aldermen={"incident_rate": 0.0},
+                 tension={"cuts": [{"week": 10.0, "tension": 5.0,
+                                    "support_withdrawn_weeks": 0.0}]}, **groups)
+
+
+def test_warning_signs_show_only_where_there_was_a_partner() -> None:
+    always = {"warning_signs": {name: {"prob": 1.0} for name in SIGN_CONDITIONS}}
+    partner = simulate(_forced_fallback("direction", fallback=always), 1)
+    signs = partner.log[partner.log["event"].str.startswith("sign_")]
+    assert set(signs["event"]) == {f"sign_{name}" for name in SIGN_CONDITIONS}
+    assert partner.episodes["warning_signs"].str.count(r"\+").max() == 4
+    directive = simulate(_forced_fallback("consultative", fallback=always), 1)
+    assert len(directive.episodes) > 0
+    assert not directive.log["event"].str.startswith("sign_").any()
+
+
+def test_a_warning_sign_lowers_its_condition_and_so_the_release_of_tension() -> None:
+    sc = short("direction")
+    own = Regime.of(sc, fallback=False)
+    fallen = Regime.of(sc, fallback=True)
+    signed = Regime.of(sc, fallback=True, lowered={"clear_process": 0.5})
+    assert signed.clear_process == pytest.approx(0.5 * fallen.clear_process)
+    assert fallen.clear_process == own.clear_process
+    # conjunctive: the weakest condition sets the release rate
+    weakest = min(signed.clear_frames, signed.clear_process, signed.dialogue, signed.feedback)
+    tc = sc.tension
+    assert signed.release_rate == pytest.approx(
+        tc.release_rate * (1 + tc.conditions_gain * weakest))
+    assert signed.release_rate <= fallen.release_rate < own.release_rate
+
+
+def test_one_missing_condition_sets_release_and_derailment_as_all_four_would() -> None:
+    one = Regime.of(short("partner", municipality={"feedback": 0.0}), fallback=False)
+    four = Regime.of(short("partner", municipality={
+        "clear_frames": 0.0, "clear_process": 0.0, "dialogue": 0.0, "feedback": 0.0}),
+        fallback=False)
+    assert one.release_rate == four.release_rate
+    assert one.derail_prob == four.derail_prob > 0.0
+
+
+def test_a_partnership_derails_under_a_missing_condition_and_is_not_taken_up_again() -> None:
+    needs_partner = {"disappointment_quit": 0.0,
+                     "role_needs": {"autonomous": 0.0, "regie": 0.0, "support": 0.0,
+                                    "symbol": 0.0, "partner": 1.0}}
+    sc = short("partner", run={"event_log": True}, fallback={"enabled": False},
+               initiatives=needs_partner,
+               municipality={"feedback": 0.0, "derail_prob": 1.0})
+    r = simulate(sc, 1)
+    derailed = set(r.log.loc[r.log["event"] == "derailed", "id"])
+    df = r.initiatives
+    contacted = df[~df["stage"].isin(["signal", "intake"])]  # had a contact after intake
+    assert len(contacted) > 50
+    assert set(contacted["id"]) <= derailed
+    assert (contacted["received"] < 1.0).all()  # the partner role was lost for good
+    kept = simulate(sc.with_changes({f"municipality.{c}": 1.0 for c in (
+        "clear_frames", "clear_process", "dialogue", "feedback")}), 1)
+    assert not (kept.log["event"] == "derailed").any()
+
+
+def test_consultation_costs_time_and_changes_no_decision() -> None:
+    base = short("directive", fallback={"enabled": False}, run={"event_log": True})
+    consulted = base.with_changes({"middle_managers.consult_weeks": 2.0})
+    a, b = simulate(base, 3), simulate(consulted, 3)
+    decided = a.initiatives.merge(b.initiatives, on="id", suffixes=("", "_c"))
+    both = decided.dropna(subset=["weeks_to_decision", "weeks_to_decision_c"])
+    assert len(both) > 50
+    assert (both["weeks_to_decision_c"] > both["weeks_to_decision"]).mean() > 0.95
+    assert (a.log["event"] == "approval").sum() > 0
+
+
+def test_managers_who_allocate_across_departments_avoid_handoffs() -> None:
+    patient = {"patience_weeks": math.inf, "energy_drain": 0.0}
+    base = {"departments": 6, "clear_process": 1.0}
+    r0 = simulate(short(municipality=base, initiatives=patient, regisseurs={"corps_size": 0},
+                        middle_managers={"allocation": 0.0}), 2)
+    r1 = simulate(short(municipality=base, initiatives=patient, regisseurs={"corps_size": 0},
+                        middle_managers={"allocation": 1.0}), 2)
+    assert r0.initiatives["handoffs"].sum() > 50
+    assert r1.initiatives["handoffs"].sum() == 0
+
+
+def test_regisseurs_lose_capacity_inside_under_draining_management() -> None:
+    sc = short("direction", regisseurs={"corps_size": 1, "caseload": 10})
+    corps = RegisseurCorps(simpy.Environment(), sc, EventLog(False, 0.0))
+    drained = Regime.of(sc.with_changes({"middle_managers.regisseur_drain": 0.8}), False)
+    adopted = [corps.adopt(_initiative(), drained) for _ in range(5)]
+    assert adopted == [True, True, False, False, False]  # 10 * (1 - 0.8) = 2 slots
+
+
+def test_public_backing_without_real_support_raises_no_trust() -> None:
+    sc = short("direction", aldermen={"symbol_prob": 1.0, "symbol_trust": 0.5})
+    env = simpy.Environment()
+    mun = Municipality(env, sc, EventLog(False, 0.0), 0.0, np.random.default_rng(0))
+    college = College(env, sc, EventLog(False, 0.0), 0.0, np.random.default_rng(0), mun)
+    empty, real = _initiative(), _initiative()
+    empty.fit_at_decision, real.fit_at_decision = 0.5, 1.0
+    before = mun.trust
+    college.celebrate(empty)
+    assert mun.trust == before and college.empty_backings == 1
+    college.celebrate(real)
+    assert mun.trust > before and college.public_successes == 2
+
+
+def test_a_success_renews_the_energy_of_linked_initiatives_under_way() -> None:
+    sc = short(networks={"links": 1, "success_energy": 0.2})
+    net = Network(simpy.Environment(), sc, EventLog(False, 0.0), np.random.default_rng(0))
+    first, second, loner = _initiative(0.3), _initiative(0.3), _initiative(0.3)
+    first.ident, second.ident, loner.ident = 1, 2, 3
+    net.link(first, "alderman")
+    net.link(second, "regisseur")
+    assert net.graph.has_edge(1, 2)
+    net.succeeded(first)
+    assert second.energy == pytest.approx(0.5) and loner.energy == pytest.approx(0.3)
+    summary: dict[str, float] = {}
+    net.contribute(summary, arrivals=4)
+    assert summary["share_connected"] == 0.5 and summary["largest_network_group"] == 2
+
+
+def test_aldermen_and_bridging_regisseurs_connect_initiatives() -> None:
+    alone = simulate(short("directive"), 1).summary
+    assert alone["share_connected"] == 0.0
+    connected = simulate(short("direction"), 1).summary
+    assert connected["share_connected"] > 0.2 and connected["largest_network_group"] > 5
+
+
+def test_the_municipalitys_own_rules_are_not_negotiable() -> None:
+    """Every initiative touches a permit; every permit is refused: none is approved."""
+    sc = short("direction", fallback={"enabled": False},
+               initiatives={"role_needs": {"autonomous": 1.0}},
+               municipality={"permit_reject_prob": 1.0})
+    df = simulate(sc, 1).initiatives
+    done = df[df["outcome"] != "in_progress"]
+    assert (done["outcome"] != "success").all()
+    assert (done["outcome"] == "rejected").sum() > 50
+
+
+def test_without_clear_frames_dialogue_becomes_rounds_of_consensus_seeking() -> None:
+    unclear = short("direction", run={"event_log": True},
+                    municipality={"clear_frames": 0.0, "polder_prob": 0.9})
+    clear = unclear.with_changes({"municipality.clear_frames": 1.0})
+    rounds = simulate(unclear, 1).log["event"].eq("dialogue_round").sum()
+    assert rounds > 100
+    assert simulate(clear, 1).log["event"].eq("dialogue_round").sum() == 0
+
+
+def test_the_survey_counts_members_of_initiatives_with_contact_ongoing_included() -> None:
+    sc = short("consultative", initiatives={"members_mean": 6.0})
+    r = simulate(sc, 4)
+    df, cfg = r.initiatives, sc.satisfaction
+    recent = df["exit_week"].isna() | (df["exit_week"] >= sc.run.horizon_weeks
+                                       - sc.run.survey_recall_weeks)
+    asked = df[df["contact"] & recent]
+    assert (asked["outcome"] == "in_progress").any()
+    assert asked["members"].nunique() > 3
+    weights = asked["members"]
+    expected = weights[asked["satisfaction"] < cfg.dissatisfied_below].sum() / weights.sum()
+    assert r.summary["share_dissatisfied"] == pytest.approx(expected)
+    assert r.summary["survey_members"] == weights.sum()
+    unweighted = (asked["satisfaction"] < cfg.dissatisfied_below).mean()
+    assert r.summary["share_dissatisfied"] != pytest.approx(unweighted, abs=1e-6)
