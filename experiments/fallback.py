@@ -1,7 +1,10 @@
 """Flagship: what does falling back into the directing role cost, and where most?
 
 1. Direction-based work with and without fallback, and directive work, on common random
-   numbers (the headline of `make demo`).
+   numbers (the headline of `make demo`). Fallback's cost is split in two, paired: the
+   regime part (roles withdrawn, layers, waits; measured with fallback but initiatives
+   re-forming their expectations, ``satisfaction.rebase_expectations``) and the part of
+   broken expectations (the rest).
 2. The fallback threshold swept: the direction-based municipality with fallback at
    tension 0.6 ... 2.0, each against the same municipality without fallback.
 3. Scenario discovery: a Latin hypercube over the threshold, incident rate, election
@@ -10,8 +13,8 @@
    quarter of points).
 
 Writes results/fallback/ (runs.parquet, series.parquet, manifest.json, summary.csv,
-differences.csv, threshold.csv, discovery.csv, prim_box.csv, report.html) and prints the
-headline with 95% CIs.
+differences.csv, decomposition.csv, threshold.csv, discovery.csv, prim_box.csv,
+report.html) and prints the headline with 95% CIs.
 
     python experiments/fallback.py [--reps 30] [--seed 2026] [--lang nl] [--points 120]
 """
@@ -27,13 +30,32 @@ from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_
 from sim.report.html import figure_html
 from sim.report.labels import label
 
-OUTCOMES = ["success_rate", "share_dissatisfied", "frustration", "dropouts",
+OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfaction",
+            "frustration", "dropouts",
             "weeks_to_decision", "handoffs_per_initiative", "fallback_episodes",
             "fallback_weeks", "mean_trust"]
 THRESHOLDS = (0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
 DISCOVERY = {"fallback.upper": [0.6, 2.0], "aldermen.incident_rate": [0.0, 0.2],
              "aldermen.election_pressure": [0.0, 0.15], "municipality.dialogue": [0.2, 1.0],
              "municipality.feedback": [0.2, 1.0]}
+
+
+DECOMPOSED = ["success_rate", "share_dissatisfied", "satisfaction"]
+
+
+def decomposition(runs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Fallback's cost split into its regime part and its broken-expectations part."""
+    parts = []
+    for part, changed, reference in (
+            ("total", "direction", "direction-no-fallback"),
+            ("regime", "direction-no-broken-promises", "direction-no-fallback"),
+            ("expectations", "direction", "direction-no-broken-promises")):
+        d = paired_differences(runs[runs["scenario"].isin([changed, reference])], DECOMPOSED,
+                               reference=reference)
+        parts.append(d.assign(part=part))
+    table = pd.concat(parts, ignore_index=True)[
+        ["part", "outcome", "difference", "ci_low", "ci_high", "n"]]
+    return table, table.round(4).to_html(index=False)
 
 
 def threshold_sweep(args, direction) -> tuple[pd.DataFrame, str]:
@@ -91,9 +113,13 @@ def main() -> None:
     scenarios = {
         "direction": direction,
         "direction-no-fallback": direction.with_changes({"fallback.enabled": False}),
+        "direction-no-broken-promises": direction.with_changes(
+            {"satisfaction.rebase_expectations": True}),
         "directive": scenario("directive.toml"),
     }
     batch = run(args, scenarios)
+    parts, parts_html = decomposition(batch.runs)
+    parts.to_csv(args.out / "decomposition.csv", index=False)
     diffs, sweep_html = threshold_sweep(args, direction)
     diffs.to_csv(args.out / "threshold.csv", index=False)
     disc_args = type(args)(**{**vars(args), "reps": max(2, args.reps // 10)})
@@ -102,8 +128,13 @@ def main() -> None:
     box.to_csv(args.out / "prim_box.csv", index=False)
     finish(args, batch, "direction",
            "Direction-based work with and without fallback, and directive work", OUTCOMES,
-           extra=[("Fallback threshold swept (difference against no fallback)", sweep_html),
+           extra=[("Fallback's cost: the regime and broken expectations (paired, 95% CI)",
+                   parts_html),
+                  ("Fallback threshold swept (difference against no fallback)", sweep_html),
                   ("Where fallback costs most (PRIM scenario discovery)", disc_html)])
+    for row in parts[parts["outcome"] == "share_dissatisfied"].itertuples():
+        console.print(f"Fallback's cost in share dissatisfied, {row.part}: "
+                      f"{row.difference:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]")
     worst = diffs[diffs["outcome"] == "success_rate"].sort_values("difference").iloc[0]
     console.print(f"Costliest threshold: {worst['scenario']}: success rate "
                   f"{worst['difference']:+.3f} [{worst['ci_low']:+.3f}, {worst['ci_high']:+.3f}]"

@@ -118,6 +118,15 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     assert [t["x"] for t in fig] == [list(module.THRESHOLDS)] * 2
     report.section("Where fallback costs most")
     assert "Costliest threshold: upper" in stdout
+    parts = pd.read_csv(tmp_path / "decomposition.csv").set_index(["part", "outcome"])
+    assert set(parts.index) == {(p, o) for p in ("total", "regime", "expectations")
+                                for o in module.DECOMPOSED}
+    for outcome in module.DECOMPOSED:  # paired means: the two parts add up to the total
+        assert parts.loc[("total", outcome), "difference"] == pytest.approx(
+            parts.loc[("regime", outcome), "difference"]
+            + parts.loc[("expectations", outcome), "difference"], abs=1e-12)
+    report.section("Fallback's cost: the regime and broken expectations")
+    assert "Fallback's cost in share dissatisfied, expectations:" in stdout
 
 
 def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:
