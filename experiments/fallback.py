@@ -2,9 +2,9 @@
 
 1. Direction-based work with and without fallback, and directive work, on common random
    numbers (the headline of `make demo`). Fallback's cost is split in two, paired: the
-   regime part (roles withdrawn, layers, waits; measured with fallback but initiatives
-   re-forming their expectations, ``satisfaction.rebase_expectations``) and the part of
-   broken expectations (the rest).
+   regime part (roles withdrawn, layers, waits: fallback's cost when initiatives re-form
+   their expectations to what they get, ``satisfaction.rebase_expectations``) and the part
+   of broken expectations (the rest).
 2. The fallback threshold swept: the direction-based municipality with fallback at
    tension 0.6 ... 2.0, each against the same municipality without fallback.
 3. Scenario discovery: a Latin hypercube over the threshold, incident rate, election
@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from _common import console, finish, options, run, scenario
 
-from sim.analysis import paired_differences
+from sim.analysis import mean_ci, paired_differences
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
 from sim.report.html import figure_html
 from sim.report.labels import label
@@ -44,17 +44,26 @@ DECOMPOSED = ["success_rate", "share_dissatisfied", "satisfaction"]
 
 
 def decomposition(runs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Fallback's cost split into its regime part and its broken-expectations part."""
-    parts = []
-    for part, changed, reference in (
-            ("total", "direction", "direction-no-fallback"),
-            ("regime", "direction-no-broken-promises", "direction-no-fallback"),
-            ("expectations", "direction", "direction-no-broken-promises")):
-        d = paired_differences(runs[runs["scenario"].isin([changed, reference])], DECOMPOSED,
-                               reference=reference)
-        parts.append(d.assign(part=part))
-    table = pd.concat(parts, ignore_index=True)[
-        ["part", "outcome", "difference", "ci_low", "ci_high", "n"]]
+    """Fallback's cost split into its regime part and its broken-expectations part.
+
+    total = with fallback - without; regime = the same difference when initiatives
+    re-form their expectations to what they get (so no promise can break, with fallback
+    or without); expectations = total - regime, per replication (paired on common random
+    numbers), each with its 95% CI.
+    """
+    wide = runs.pivot_table(index="replication", columns="scenario",
+                            values=DECOMPOSED, aggfunc="first")
+    rows = []
+    for outcome in DECOMPOSED:
+        w = wide[outcome]
+        total = w["direction"] - w["direction-no-fallback"]
+        regime = w["direction-rebased"] - w["direction-rebased-no-fallback"]
+        for part, values in (("total", total), ("regime", regime),
+                             ("expectations", total - regime)):
+            ci = mean_ci(values)
+            rows.append({"part": part, "outcome": outcome, "difference": ci.mean,
+                         "ci_low": ci.low, "ci_high": ci.high, "n": len(values)})
+    table = pd.DataFrame(rows)
     return table, table.round(4).to_html(index=False)
 
 
@@ -113,8 +122,10 @@ def main() -> None:
     scenarios = {
         "direction": direction,
         "direction-no-fallback": direction.with_changes({"fallback.enabled": False}),
-        "direction-no-broken-promises": direction.with_changes(
+        "direction-rebased": direction.with_changes(
             {"satisfaction.rebase_expectations": True}),
+        "direction-rebased-no-fallback": direction.with_changes(
+            {"satisfaction.rebase_expectations": True, "fallback.enabled": False}),
         "directive": scenario("directive.toml"),
     }
     batch = run(args, scenarios)

@@ -112,9 +112,9 @@ class RoleNeeds(_Group):
     """Probability that a new initiative needs each of the five roles (004)."""
 
     autonomous: float = _f(0.3, "P(the initiative touches the municipality's own tasks: a "
-                           "permit, public order), where its rules are not negotiable",
-                           "probability", "004 (five roles: autonomous); share is an "
-                           "assumption", ge=0, le=1)
+                           "permit, public order)", "probability", "004 (five roles: "
+                           "autonomous, e.g. passports, public order); share assumed", ge=0,
+                           le=1)
     regie: float = _f(0.3, "P(needs the municipality to allocate or decide)", "probability",
                       "004 (five roles: regie); share is an assumption", ge=0, le=1)
     support: float = _f(0.7, "P(needs money, subsidy or facilities)", "probability",
@@ -155,12 +155,13 @@ class InitiativeSettings(_Group):
                                gt=0, le=1000)
     energy_drain: float = _f(0.01, "Energy lost per week of waiting", "per week", ge=0, le=1)
     waiting_frustration: float = _f(0.03, "Burden (frustration) added per week of waiting",
-                                    "per week", "first fit to the survey's 44% dissatisfied "
-                                    "(experiments/calibrate.py)", ge=0, le=1)
+                                    "per week", "assumption", ge=0, le=1)
     dropout_frustration: float = _f(0.2, "Burden added when an initiative has to stop",
                                     "0..1", ge=0, le=1)
-    dialogue_weeks: float = _f(3.0, "Mean length of one dialogue round at complexity 0.5",
-                               "week", "003 and 004: dialogue takes time", ge=0, le=520)
+    dialogue_weeks: float = _f(3.0, "Mean length of one dialogue round at complexity 0.5 and "
+                               "full dialogue habit (it scales with the habit in force)",
+                               "week", "004 (partnership means continually aligning and "
+                               "adjusting); length assumed", ge=0, le=520)
     rework_dialogue_share: float = _f(
         0.5, "A rework round's dialogue as a share of a full round (its time, energy and "
         "relief)", "0..1", ge=0, le=1)
@@ -174,17 +175,18 @@ class InitiativeSettings(_Group):
         0.5, "Weight of the burden in the trust an initiator leaves with: trust * (1 - "
         "weight * burden)", "0..1", ge=0, le=1)
     disappointment_trust: float = _f(
-        0.3, "Trust an initiator loses per unit of shortfall: at each contact, the share of "
-        "its needed roles promised at first contact but not taken now", "0..1",
-        "expectancy-disconfirmation (Van Ryzin 2004: disconfirmation lowers trust); size "
-        "assumed", ge=0, le=1)
+        0.3, "Trust an initiator loses per unit of new shortfall: the share of its needed "
+        "roles promised at first contact but not taken at a later contact", "0..1",
+        "assumption (Van Ryzin 2007 links performance and satisfaction to trust)", ge=0,
+        le=1)
     disappointment_energy: float = _f(
-        0.2, "Energy an initiative loses per unit of shortfall at a contact", "0..1",
-        "004: initiators who walked together feel betrayed; size assumed", ge=0, le=1)
+        0.2, "Energy an initiative loses per unit of new shortfall at a contact", "0..1",
+        "assumption (004 says only that falling back leads to great frustration)", ge=0,
+        le=1)
     disappointment_quit: float = _f(
         0.8, "An initiative quits at a contact when disappointment_quit * shortfall * (1 - "
-        "trust) exceeds its own tolerance (uniform 0..1)", "0..1",
-        "004 (a fallback leads to great frustration); size assumed", ge=0, le=1)
+        "trust) exceeds its own tolerance (uniform 0..1)", "0..1", "assumption", ge=0,
+        le=1)
     role_needs: RoleNeeds = Field(default_factory=RoleNeeds)
 
 
@@ -201,7 +203,7 @@ class SatisfactionSettings(_Group):
 
     promise_weight: float = _f(0.5, "Weight of the promised role fit in the expectation (the "
                                "rest: the initiator's trust)", "0..1",
-                               "Van Ryzin 2004 (expectations from prior beliefs); assumed",
+                               "assumption (how promises shape expectations: James 2011)",
                                ge=0, le=1)
     burden_weight: float = _f(0.6, "Weight of the burden (waits, handoffs, rework) in "
                               "experienced performance (the rest: roles received)", "0..1",
@@ -219,12 +221,14 @@ class SatisfactionSettings(_Group):
     loss_aversion: float = _f(1.0, "Extra weight of negative disconfirmation", "-",
                               "assumption (asymmetry of losses, prospect theory)", ge=0,
                               le=10)
-    dissatisfied_below: float = _f(0.64, "Satisfaction below which a member counts as "
-                                   "(very) dissatisfied", "-", "first fit to the survey's "
-                                   "44% (Nationale ombudsman 2018)", ge=-5, le=5)
-    satisfied_above: float = _f(0.78, "Satisfaction above which a member counts as (very) "
-                                "satisfied", "-", "first fit to the survey's 33% (Nationale "
-                                "ombudsman 2018)", ge=-5, le=5)
+    dissatisfied_below: float = _f(0.663, "Satisfaction below which a member counts as "
+                                   "(very) dissatisfied", "-", "fitted to the survey's 44% "
+                                   "(Nationale ombudsman 2018) on scenarios/typical.toml by "
+                                   "experiments/calibrate.py", ge=-5, le=5)
+    satisfied_above: float = _f(0.796, "Satisfaction above which a member counts as (very) "
+                                "satisfied", "-", "fitted to the survey's 33% (Nationale "
+                                "ombudsman 2018) on scenarios/typical.toml by "
+                                "experiments/calibrate.py", ge=-5, le=5)
     rebase_expectations: bool = _f(
         False, "Counterfactual for decomposing fallback's cost: initiatives lower their "
         "expectations to the roles taken now, so no promise is broken and only the regime "
@@ -258,11 +262,11 @@ class MunicipalitySettings(_Group):
         "(its autonomous role, its own tasks, is always in force)",
         source="004 (five roles)", min_length=1)
     permit_weeks: float = _f(4.0, "Mean time of a permit or public-order check (the "
-                             "autonomous role)", "week", "004 (autonomous role); length "
-                             "assumed", ge=0, le=520)
-    permit_reject_prob: float = _f(0.05, "P(a permit is refused): the municipality's own "
-                                   "rules are not negotiable", "probability",
-                                   "004 (autonomous role); size assumed", ge=0, le=1)
+                             "autonomous role, always in force)", "week", "assumption: our "
+                             "reading of 004's autonomous role", ge=0, le=520)
+    permit_reject_prob: float = _f(0.05, "P(a permit is refused; the municipality decides "
+                                   "its own tasks alone)", "probability", "assumption: our "
+                                   "reading of 004's autonomous role", ge=0, le=1)
     clear_frames: float = _f(0.5, "Condition 1: clarity of what is possible and on what terms",
                              "0..1", "004 (four conditions)", ge=0, le=1)
     clear_process: float = _f(0.4, "Condition 2: clear process, one point of contact", "0..1",
@@ -290,13 +294,12 @@ class MunicipalitySettings(_Group):
         "probability", "004 (each missing condition is an alarm signal: sooner or later "
         "the partnership derails); size assumed", ge=0, le=1)
     polder_prob: float = _f(
-        0.5, "P(another round of consensus-seeking dialogue) when frames are wholly unclear; "
-        "scales with 1 - clear_frames and repeats", "probability",
-        "003 ('minder polderen': facilitation alone is not enough); size assumed", ge=0,
-        lt=1)
-    dialogue_round_energy: float = _f(0.03, "Energy one dialogue round costs the initiators",
-                                      "0..1", "003 (dialogue takes time and energy); size "
-                                      "assumed", ge=0, le=1)
+        0.6, "P(another round of consensus-seeking dialogue) at full dialogue habit and "
+        "wholly unclear frames; scales with dialogue * (1 - clear_frames) and repeats",
+        "probability", "003 (facilitating alone is not enough: 'minder polderen', more "
+        "steering on content); size assumed", ge=0, lt=1)
+    dialogue_round_energy: float = _f(0.03, "Energy one full dialogue round costs the "
+                                      "initiators", "0..1", "assumption", ge=0, le=1)
     max_decision_rounds: int = _f(8, "Decision rounds (rework loops) after which the "
                                   "municipality decides regardless", "rounds", ge=1, le=100)
     rework_frustration: float = _f(0.1, "Burden added by one rework round", "0..1", ge=0,
@@ -328,16 +331,17 @@ class ManagerSettings(_Group):
                               le=52)
     inward_share: float = _f(0.6, "Share of managers' time spent inward (internal "
                              "coordination); approvals take 1/(1-share) longer", "0..1",
-                             "000 (the manager controls); size assumed", ge=0, le=0.95)
+                             "assumption (000: in the directive flow the manager controls)",
+                             ge=0, le=0.95)
     approval_layers: int = _f(2, "Approvals in sequence before a decision", "layers",
                               "000 (top-down flow); count assumed", ge=1, le=5)
     escalation_prob: float = _f(0.4, "P(a decision is escalated to the college)",
                                 "probability", "000 (conversing managers handle ambiguity "
                                 "better); size assumed", ge=0, le=1)
     allocation: float = _f(0.0, "Share of the handoffs between departments that managers who "
-                           "allocate across the organisation avoid", "0..1",
-                           "000 (after samen converseren managers allocate means across "
-                           "the organisation); size assumed", ge=0, le=1)
+                           "allocate means judiciously avoid", "0..1",
+                           "assumption: our reading of 000 (after samen converseren managers "
+                           "allocate means judiciously)", ge=0, le=1)
     regisseur_drain: float = _f(0.5, "Share of regisseurs' capacity lost inside their own "
                                 "organisation under this management", "0..1",
                                 "001 (management decides whether staff work outward with "
@@ -361,15 +365,16 @@ class RegisseurSettings(_Group):
                             "initiatives)", "0..1", "002 (regie versus verbinden)", ge=0, le=1)
     off_skill: float = _f(0.3, "Effect of a regisseur on the kind of connection that is not "
                           "their strength, as a share of the full effect", "0..1",
-                          "002 (without system connecting becomes aimless networking); "
-                          "size assumed", ge=0, le=1)
+                          "assumption, after 002 (which competence a connection needs)",
+                          ge=0, le=1)
     scan_per_week: float = _f(0.5, "Initiatives one regisseur can spot early per week",
                               "per week", "003 (initiatives in view early)", ge=0, le=100)
     early_signal_weeks: float = _f(1.0, "Mean time to signal for an initiative spotted early",
                                    "week", ge=0, le=520)
     connect_effect: float = _f(0.7, "Share of handoffs between departments a regie-strong "
-                               "regisseur avoids", "0..1", "002, 003; size assumed", ge=0,
-                               le=1)
+                               "regisseur avoids", "0..1", "Nationale ombudsman 2018 via 004 "
+                               "(one point of contact, not from pillar to post); size assumed",
+                               ge=0, le=1)
     bridge_effect: float = _f(0.7, "P(a verbinden-strong regisseur links the initiative to "
                               "the network and gets the alderman to its crucial meeting)",
                               "probability", "003 (connect emerging networks; the alderman "
@@ -444,9 +449,10 @@ class FallbackRegime(_Group):
     """The directing role a municipality falls back into.
 
     During a fallback each value is the more directive of the municipality's own and
-    this table's: more layers and escalations, managers more inward, less dialogue and
-    feedback; partner work turns into regie (004: the municipality falls back into the
-    regie role and declares its own rules dominant).
+    this table's: more layers and escalations, managers more inward and allocating less,
+    regisseurs losing more energy inside; partner work turns into regie (004: the
+    municipality falls back into the regie role and declares its own rules dominant). The
+    four conditions drop only through the warning signs that show.
     """
 
     approval_layers: int = _f(2, "Approval layers in the directing role (at least)", "layers",
@@ -463,10 +469,6 @@ class FallbackRegime(_Group):
     regisseur_drain: float = _f(0.5, "Regisseurs' capacity lost inside in the directing role "
                                 "(at least)", "0..1", "001; assumption: the directive manager "
                                 "preset", ge=0, le=0.95)
-    dialogue: float = _f(0.1, "Dialogue in the directing role (at most)", "0..1",
-                         "assumption: the directive style preset", ge=0, le=1)
-    feedback: float = _f(0.1, "Feedback culture in the directing role (at most)", "0..1",
-                         "assumption: the directive style preset", ge=0, le=1)
     roles_withdrawn: list[OfferedRole] = _f(
         ["partner"], "Roles the municipality stops taking in the directing role",
         source="004 (weg gelijkwaardigheid, weg wederkerigheid)")

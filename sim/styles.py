@@ -10,8 +10,7 @@ municipality controls and approves top-down through managers who spend most ener
 (000); a consultative one keeps that flow and consults on top (000: nothing changes); a
 direction-based ("regie") municipality has a corps of regisseurs with a mandate (003),
 conversing managers (000) and dialogue as a habit, and takes the partner role (004); a
-partner municipality leaves the deciding regie role and has the strongest four
-conditions (004).
+partner municipality has the strongest four conditions (004).
 """
 
 from __future__ import annotations
@@ -92,7 +91,7 @@ STYLES: dict[str, dict[str, Any]] = {
     },
     "partner": {
         "municipality": {
-            "roles_offered": ["support", "symbol", "partner"],
+            "roles_offered": ["regie", "support", "symbol", "partner"],
             "clear_frames": 0.8,
             "clear_process": 0.8,
             "dialogue": 0.9,

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -30,7 +31,7 @@ SCRIPTS = {  # script: extra arguments
     "regisseurs": ["--lang", "nl"],
     "fallback": ["--points", "3"],
     "conditions": ["--samples", "2"],
-    "calibrate": [],
+    "calibrate": ["--check", "3"],
 }
 
 
@@ -145,13 +146,21 @@ def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> 
     assert all(t["x"] for t in traces)
 
 
-def test_calibration_script_bisects_and_writes_its_trace(tmp_path: Path) -> None:
+def test_calibration_script_fits_both_thresholds_and_checks_them(tmp_path: Path) -> None:
     stdout = _run("calibrate", tmp_path)
-    trace = json.loads((tmp_path / "calibration.json").read_text())
-    assert 1 <= len(trace) <= 12
-    lows, highs, mids = 0.0, 0.2, [t["waiting_frustration"] for t in trace]
-    for step, mid in zip(trace, mids, strict=True):
-        assert mid == pytest.approx((lows + highs) / 2)
-        assert step["ci_low"] <= step["share_dissatisfied"] <= step["ci_high"]
-        lows, highs = (mid, highs) if step["share_dissatisfied"] < 0.44 else (lows, mid)
-    assert f"{mids[-1]:.4f}" in stdout
+    result = json.loads((tmp_path / "calibration.json").read_text())
+    low = result["fitted"]["satisfaction.dissatisfied_below"]
+    high = result["fitted"]["satisfaction.satisfied_above"]
+    assert low < high
+    for outcome, check in result["check"].items():
+        assert check["ci_low"] <= check["mean"] <= check["ci_high"], outcome
+        assert abs(check["mean"] - check["target"]) < 0.2, outcome
+    assert f"satisfaction.dissatisfied_below = {low}" in stdout
+
+
+def test_weighted_quantile_splits_the_weight() -> None:
+    module = _module("calibrate")
+    values, weights = np.array([3.0, 1.0, 2.0, 4.0]), np.array([1.0, 1.0, 2.0, 4.0])
+    assert module.weighted_quantile(values, weights, 0.25) == 2.0  # 1 holds 1/8, 2 up to 3/8
+    assert module.weighted_quantile(values, weights, 0.5) == 3.0   # 3 reaches 4/8
+    assert module.weighted_quantile(values, np.ones(4), 0.5) == 2.0

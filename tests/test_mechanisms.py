@@ -77,14 +77,16 @@ def test_a_mandate_takes_decisions_through_one_approval_layer() -> None:
 
 
 def test_regime_of_a_fallback_takes_the_more_directive_values() -> None:
-    sc = short("direction", fallback={"regime": {"approval_layers": 3, "dialogue": 0.2,
+    sc = short("direction", fallback={"regime": {"approval_layers": 3, "inward_share": 0.7,
                                                  "mandate": False}})
     own, fallen = Regime.of(sc, fallback=False), Regime.of(sc, fallback=True)
     assert (own.approval_layers, fallen.approval_layers) == (1, 3)
-    assert (own.dialogue, fallen.dialogue) == (0.7, 0.2)
+    assert (own.inward_share, fallen.inward_share) == (0.3, 0.7)
+    assert own.allocation > fallen.allocation == 0.0
     assert own.mandate and not fallen.mandate
     assert "partner" in own.offered and "partner" not in fallen.offered
     assert "regie" in fallen.offered
+    assert fallen.dialogue == own.dialogue  # conditions drop only through warning signs
 
 
 def test_the_college_decides_no_more_than_its_agenda_holds() -> None:
@@ -221,7 +223,7 @@ def test_a_warning_sign_lowers_its_condition_and_so_the_release_of_tension() -> 
     tc = sc.tension
     assert signed.release_rate == pytest.approx(
         tc.release_rate * (1 + tc.conditions_gain * weakest))
-    assert signed.release_rate <= fallen.release_rate < own.release_rate
+    assert signed.release_rate < fallen.release_rate == own.release_rate
 
 
 def test_one_missing_condition_sets_release_and_derailment_as_all_four_would() -> None:
@@ -301,8 +303,8 @@ def test_a_success_renews_the_energy_of_linked_initiatives_under_way() -> None:
     net = Network(simpy.Environment(), sc, EventLog(False, 0.0), np.random.default_rng(0))
     first, second, loner = _initiative(0.3), _initiative(0.3), _initiative(0.3)
     first.ident, second.ident, loner.ident = 1, 2, 3
-    net.link(first, "alderman")
-    net.link(second, "regisseur")
+    net.link(first)
+    net.link(second)
     assert net.graph.has_edge(1, 2)
     net.succeeded(first)
     assert second.energy == pytest.approx(0.5) and loner.energy == pytest.approx(0.3)

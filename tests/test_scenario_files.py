@@ -163,8 +163,8 @@ def valid_files(draw) -> dict:
         fb["lower"] = min(fb.get("lower", 0.4), fb["upper"] / 2)
     sat = data.get("satisfaction", {})
     if "dissatisfied_below" in sat or "satisfied_above" in sat:  # keep them ordered
-        low = sat.get("dissatisfied_below", 0.64)
-        high = sat.get("satisfied_above", 0.78)
+        low = sat.get("dissatisfied_below", 0.663)
+        high = sat.get("satisfied_above", 0.796)
         sat["dissatisfied_below"], sat["satisfied_above"] = min(low, high), max(low, high)
     return data
 

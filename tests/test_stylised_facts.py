@@ -102,6 +102,36 @@ def test_conversing_managers_do_better_than_directive_ones() -> None:
 
 
 @pytest.mark.slow
+def test_dialogue_raises_success_only_with_clear_frames() -> None:
+    """003: facilitating alone is not enough; without frames dialogue becomes polderen."""
+    def more_dialogue(frames: float) -> dict[str, tuple[float, ...]]:
+        return _diffs(_style("direction", municipality={"clear_frames": frames,
+                                                        "dialogue": 0.1}),
+                      _style("direction", municipality={"clear_frames": frames,
+                                                        "dialogue": 0.9}),
+                      ["success_rate", "weeks_to_decision"])
+
+    clear, unclear = more_dialogue(0.9), more_dialogue(0.0)
+    assert clear["success_rate"][1] > 0
+    assert unclear["success_rate"][1] <= 0, "no significant gain in success without frames"
+    assert unclear["success_rate"][2] < clear["success_rate"][1]
+    assert unclear["weeks_to_decision"][1] > 0, "rounds of consensus-seeking cost time"
+
+
+@pytest.mark.slow
+def test_warning_signs_make_a_fallback_feed_on_itself() -> None:
+    def signs(prob: float) -> dict:
+        names = ("internal_information", "cuts_without_consultation", "blaming_partners",
+                 "figures_over_stories", "feedback_as_criticism")
+        return _style("direction", fallback={"warning_signs": {n: {"prob": prob}
+                                                               for n in names}})
+
+    d = _diffs(signs(0.0), signs(1.0), ["fallback_weeks", "share_dissatisfied"])
+    assert d["fallback_weeks"][1] > 0, "lowered conditions release tension more slowly"
+    assert d["share_dissatisfied"][1] > 0
+
+
+@pytest.mark.slow
 def test_regisseur_as_single_point_of_contact_lowers_handoffs() -> None:
     d = _diffs({"regisseurs": {"corps_size": 0}}, {"regisseurs": {"corps_size": 4}},
                ["handoffs_per_initiative"])

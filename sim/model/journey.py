@@ -89,7 +89,7 @@ class Journey:
         self.log.add(self.env.now, "initiative", ini.ident, "signalled", "intake",
                      float(spotted))
         if by_alderman:  # aldermen connect emerging networks to others (003)
-            self.network.link(ini, "alderman")
+            self.network.link(ini)
         return True
 
     def intake(self, ini: Initiative) -> Stage:
@@ -103,7 +103,7 @@ class Journey:
             return False
         self._intake_wait(ini, ini.queue_weeks - queued)
         if self.regisseurs.adopt(ini, mun.regime) and self.regisseurs.bridges(ini):
-            self.network.link(ini, "regisseur")
+            self.network.link(ini)
         return self.contact(ini)
 
     def handoffs(self, ini: Initiative) -> Stage:
@@ -127,16 +127,19 @@ class Journey:
         return (yield from self._talk(ini, 1.0))
 
     def _talk(self, ini: Initiative, share: float) -> Stage:
-        """Dialogue (``share`` of a full round): it takes time and energy and relieves the
-        burden; without clear frames further rounds of consensus-seeking follow, each
-        costing time and energy again without relief (003: "minder polderen")."""
+        """Dialogue (``share`` of a full round): it takes time and energy in proportion to
+        the dialogue habit in force and relieves the burden; without clear frames further
+        rounds of consensus-seeking follow, the likelier the stronger the habit, each
+        costing time and energy again without relief (003: facilitating alone is not
+        enough, "minder polderen")."""
         mun, mc = self.municipality, self.mc
         rounds = 0
         while True:
-            weeks = share * self.ic.dialogue_weeks * self.stretch(ini) * ini.rng.exp()
+            weeks = (share * mun.regime.dialogue * self.ic.dialogue_weeks * self.stretch(ini)
+                     * ini.rng.exp())
             if weeks > 0.0:
                 yield self.env.timeout(weeks)
-            ini.spend(share * mc.dialogue_round_energy)
+            ini.spend(share * mun.regime.dialogue * mc.dialogue_round_energy)
             if rounds == 0:
                 ini.relieve(share * mc.dialogue_relief * mun.regime.dialogue)
             rounds += 1

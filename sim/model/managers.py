@@ -11,7 +11,8 @@ who converse with the board (000) handle ambiguity (fewer escalations), allocate
 departments (fewer handoffs, in :meth:`Municipality.handoffs_needed`) and let the
 regisseurs work outward (their capacity, in :mod:`sim.model.regisseurs`). The
 municipality tells the managers which regime is in force (:meth:`work_under`): while it
-has fallen back into the directing role, every manager acts directively.
+has fallen back into the directing role, layers, escalations and inward time are at least
+directive (consultation goes on).
 """
 
 from __future__ import annotations

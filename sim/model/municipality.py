@@ -68,9 +68,9 @@ class Regime:
 
     In the directing role (``fallback.regime``) every value takes the more directive of
     the municipality's own and the regime table's: more approval layers and escalations,
-    managers more inward and allocating less, regisseurs losing more energy inside, less
-    dialogue and feedback, the regime's mandate, and its roles withdrawn and taken.
-    Warning signs that show lower their conditions further (``lowered``).
+    managers more inward and allocating less, regisseurs losing more energy inside, the
+    regime's mandate, and its roles withdrawn and taken. The warning signs that show
+    lower their conditions (``lowered``).
     """
 
     approval_layers: int
@@ -101,8 +101,7 @@ class Regime:
             return min(own, directive) if fallback else own
 
         conditions = {"clear_frames": m.clear_frames, "clear_process": m.clear_process,
-                      "dialogue": less(m.dialogue, fr.dialogue),
-                      "feedback": less(m.feedback, fr.feedback)}
+                      "dialogue": m.dialogue, "feedback": m.feedback}
         for name, factor in (lowered or {}).items():
             conditions[name] *= factor
         frames, dialogue = conditions["clear_frames"], conditions["dialogue"]
@@ -123,8 +122,8 @@ class Regime:
             # unclear frames send decisions back; dialogue prevents some of it
             rework_prob=m.rework_prob * (1.0 - frames)
             * (1.0 - m.dialogue_rework_prevention * dialogue),
-            # without clear frames dialogue turns into rounds of consensus-seeking (003)
-            polder_prob=m.polder_prob * (1.0 - frames),
+            # dialogue without clear frames turns into rounds of consensus-seeking (003)
+            polder_prob=m.polder_prob * dialogue * (1.0 - frames),
             # conjunctive: the weakest condition sets the risk that a partnership derails
             derail_prob=m.derail_prob * (1.0 - min(conditions.values())),
             # conjunctive: the weakest condition limits how fast tension is released (004)

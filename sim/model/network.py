@@ -2,7 +2,7 @@
 
 Initiatives succeed through networks. When an alderman spots an initiative early, or a
 regisseur strong in *verbinden* (bridging unlike actors, 002) adopts it, it is linked to
-a few initiatives already in the network. A linked initiative draws energy from its
+a few linked initiatives still under way. A linked initiative draws energy from its
 network: each success of a neighbour still under way renews its energy. The network is a
 networkx graph over initiatives; its outcomes are the share of initiatives connected and
 the sizes of the connected groups.
@@ -30,7 +30,6 @@ class Network:
         self.env, self.log, self.rng = env, log, rng
         self.cfg = cfg.networks
         self.graph = nx.Graph()
-        self._nodes: list[int] = []
         self._going: dict[int, Initiative] = {}
         self.counted: set[int] = set()
 
@@ -40,17 +39,16 @@ class Network:
     def reset_statistics(self) -> None:
         pass
 
-    def link(self, ini: Initiative, by: str) -> None:
-        """Connect ``ini`` to up to ``links`` initiatives already in the network."""
+    def link(self, ini: Initiative) -> None:
+        """Connect ``ini`` to up to ``links`` linked initiatives still under way."""
         if ini.linked:
             return
         ini.linked = True
-        k = min(self.cfg.links, len(self._nodes))
-        others = ([self._nodes[i] for i in self.rng.choice(len(self._nodes), k, replace=False)]
-                  if k else [])
+        going = sorted(self._going)
+        k = min(self.cfg.links, len(going))
+        others = [going[i] for i in self.rng.choice(len(going), k, replace=False)] if k else []
         self.graph.add_node(ini.ident)
         self.graph.add_edges_from((ini.ident, other) for other in others)
-        self._nodes.append(ini.ident)
         self._going[ini.ident] = ini
         if ini.counted:
             self.counted.add(ini.ident)
