@@ -25,7 +25,7 @@ from sim.experiment.exploration import (
     sobol_points,
 )
 from sim.experiment.sequential import run_to_precision
-from sim.experiment.store import StoreMismatch
+from sim.experiment.store import StoreLocked, StoreMismatch
 from tests.conftest import ROOT, short
 
 
@@ -80,34 +80,53 @@ def test_store_refuses_another_batch(tmp_path: Path) -> None:
 
 
 KILL_SCRIPT = """
-import sys
-from sim.experiment import run_batch
+import os, signal, sys
+from sim.experiment import run_batch, store
 from tests.conftest import short
+
+out, reps, commits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+write = store._atomic_table
+written = [0]
+
+
+def add(self, output):  # flush after every run
+    self._pending.append(output)
+    self.flush()
+
+
+def atomic_table(table, path):
+    # SIGKILL in the middle of flush number commits + 1: its series part is written,
+    # its runs part (the commit) is not
+    if path.name.startswith("runs-") and written[0] == commits:
+        os.kill(os.getpid(), signal.SIGKILL)
+    write(table, path)
+    written[0] += path.name.startswith("runs-")
+
+
+store.ResultStore.add = add
+store._atomic_table = atomic_table
 scenarios = {"consultative": short("consultative"), "direction": short("direction")}
-run_batch(scenarios, reps=int(sys.argv[2]), seed=11, backend="serial", out=sys.argv[1])
+run_batch(scenarios, reps=reps, seed=11, backend="serial", out=out)
 """
 
 
-@pytest.mark.slow
 def test_sigkill_midway_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
-    reps = 40
+    reps, commits = 4, 5
     out = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(out), str(reps)],
-                            cwd=ROOT, env=env)
-    deadline = time.monotonic() + 120
-    while not list((out / "parts").glob("runs-*.parquet")) if (out / "parts").exists() else True:
-        assert proc.poll() is None, "the batch ended before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    stored = ResultStore(out).runs()
-    assert 0 < len(stored) < 2 * reps, "the kill must come midway"
-    resumed = run_batch(_two(), reps=reps, seed=11, backend="serial", out=out)
+    proc = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(out), str(reps),
+                           str(commits)], cwd=ROOT, env=env, timeout=300)
+    assert proc.returncode == -signal.SIGKILL
+    assert len(ResultStore(out).runs()) == commits  # every committed flush, nothing else
+    assert len(list((out / "parts").glob("series-*.parquet"))) == commits + 1
+    with pytest.raises(StoreLocked, match=r"stale lock.*--break-lock"):
+        run_batch(_two(), reps=reps, seed=11, backend="serial", out=out)
+    resumed = run_batch(_two(), reps=reps, seed=11, backend="serial", out=out,
+                        break_lock=True)
     clean = run_batch(_two(), reps=reps, seed=11, backend="serial", out=tmp_path / "clean")
     pd.testing.assert_frame_equal(resumed.runs, clean.runs, check_exact=True)
     pd.testing.assert_frame_equal(resumed.series, clean.series, check_exact=True)
+    assert not (out / "parts").exists() and not (out / ".regiesim.lock").exists()
 
 
 def test_mean_ci_matches_textbook() -> None:
