@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import sim.experiment.batch as batch_module
 from sim.analysis import mean_ci, paired_differences
 from sim.analysis.precision import relative_half_width, replications_needed
 from sim.experiment import ResultStore, replication_seeds, run_batch
@@ -24,6 +25,7 @@ from sim.experiment.exploration import (
     sobol_indices,
     sobol_points,
 )
+from sim.experiment.sensitivity import run_sensitivity
 from sim.experiment.sequential import run_to_precision
 from sim.experiment.store import StoreLocked, StoreMismatch
 from tests.conftest import ROOT, short
@@ -155,14 +157,55 @@ def test_replications_needed_meets_the_target() -> None:
     assert relative_half_width(bigger) < 0.03
 
 
-def test_sequential_mode_stops_when_precise(tmp_path: Path) -> None:
-    rounds = []
-    batch = run_to_precision({"a": short("direction")}, ["success_rate"], 0.05, seed=2,
-                             min_reps=3, max_reps=40, backend="serial",
+class _Toy:
+    """Stands in for a run: outcomes a known function of the scenario and the seed."""
+
+    def __init__(self, scenario, seed: int) -> None:
+        noise = np.random.default_rng(seed).normal()
+        m = scenario.municipality
+        self.summary = {"y": 10.0 + 2.0 * noise,  # mean 10, sd 2: needs ~60 reps for 5%
+                        "dialogue_driven": 5.0 * m.dialogue + 0.01 * noise,
+                        "feedback_driven": 3.0 * m.feedback + 0.01 * noise}
+        self.series = pd.DataFrame({"week": [0, 1], "x": [noise, noise]})
+
+
+def test_sequential_mode_extends_until_precise(monkeypatch) -> None:
+    monkeypatch.setattr(batch_module, "simulate", _Toy)
+    rounds: list[tuple[int, int]] = []
+    batch = run_to_precision({"a": short("direction")}, ["y"], 0.05, seed=2,
+                             min_reps=5, max_reps=500, backend="serial",
                              report=lambda done, needed: rounds.append((done, needed)))
     reps = batch.runs["replication"].nunique()
-    assert rounds[-1][1] <= reps or reps == 40
-    assert relative_half_width(batch.runs["success_rate"]) <= 0.05 or reps == 40
+    assert rounds[0][0] == 5 and rounds[0][1] > 5, "the first round must fall short"
+    assert len(rounds) >= 2 and 5 < reps < 500
+    assert rounds[-1] == (reps, rounds[-1][1]) and rounds[-1][1] <= reps
+    assert relative_half_width(batch.runs["y"]) <= 0.05
+    assert 30 < reps < 120  # about (1.96 * 2 / 0.5)^2 = 61
+
+
+def test_sensitivity_finds_the_parameter_that_drives_each_outcome(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    monkeypatch.setattr(batch_module, "simulate", _Toy)
+    ranges = parse_ranges({"municipality.dialogue": [0.0, 1.0],
+                           "municipality.feedback": [0.0, 1.0],
+                           "regisseurs.corps_size": [0, 8]})  # drives nothing here
+    result = run_sensitivity(short("direction"), ranges, 64, tmp_path, seed=1,
+                             backend="serial")
+    idx = result.indices.set_index(["outcome", "parameter"])
+    # y depends on the seed only: on common random numbers it is the same at every point,
+    # so it gets no indices (they would be 0/0)
+    assert set(idx.index.get_level_values(0)) == {"dialogue_driven", "feedback_driven"}
+    for outcome, driver in (("dialogue_driven", "municipality.dialogue"),
+                            ("feedback_driven", "municipality.feedback")):
+        assert idx.loc[(outcome, driver), "ST"] > 0.9 and idx.loc[(outcome, driver), "ST_low"] > 0.5
+        for other in set(ranges.names) - {driver}:
+            assert abs(idx.loc[(outcome, other), "ST"]) < 0.01
+    saved = pd.read_csv(tmp_path / "sobol.csv")
+    assert len(saved) == len(result.indices) == 6
+    samples = pd.read_csv(tmp_path / "samples.csv")
+    assert samples["y"].nunique() == 1
+    np.testing.assert_allclose(samples["dialogue_driven"],
+                               5.0 * samples["municipality.dialogue"], atol=0.05)
 
 
 def test_ranges_validation_and_sampling() -> None:
