@@ -121,6 +121,24 @@ def test_load_returns_runs_series_manifest(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ one writer
 
+def test_the_manifest_is_created_exclusively(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    store._write_manifest({"format": "first"}, exclusive=True)
+    with pytest.raises(StoreLocked, match="appeared while this batch started"):
+        store._write_manifest({"format": "second"}, exclusive=True)
+    assert json.loads((tmp_path / "manifest.json").read_text()) == {"format": "first"}
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]  # no temporary left
+
+
+def test_begin_never_overwrites_a_manifest_that_appeared(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "manifest.json").write_text('{"theirs": true}')
+    monkeypatch.setattr(ResultStore, "manifest", lambda self: None)  # it appeared just now
+    with pytest.raises(StoreLocked, match="another batch"):
+        run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
+    assert (tmp_path / "manifest.json").read_text() == '{"theirs": true}'
+    assert not (tmp_path / ".regiesim.lock").exists()
+
+
 def test_a_second_batch_is_refused_while_the_first_holds_the_folder(tmp_path: Path) -> None:
     first = ResultStore(tmp_path)
     first.begin(plan(_one(), 2, 1), 1, 2, "serial")
@@ -164,12 +182,17 @@ def _failing(bad: set[tuple[str, int]], hang: bool = False):
         name = scenario.scenario.name
         rep = seeds.setdefault(seed, len(seeds))
         if (name, rep) in bad:
-            while hang:
+            end = time.monotonic() + 30  # "hangs" (bounded, so a broken budget fails, not hangs)
+            while hang and time.monotonic() < end:
                 time.sleep(0.01)
             return {}["energy_mean"]  # a KeyError deep inside "the model"
         return simulate(scenario, seed)
 
     return fake
+
+
+def _never(scenario, seed):
+    raise RuntimeError("this scenario must not run")
 
 
 def _named() -> dict:
@@ -247,7 +270,8 @@ def test_process_pool_into_a_store_equals_serial(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ scale guard
 
-def test_scale_estimate_and_ceiling(tmp_path: Path) -> None:
+def test_scale_estimate_and_ceiling(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(batch_module, "simulate", _never)
     huge = short("direction", initiatives={"arrival_rate": 1000.0},
                  run={"horizon_weeks": 5200.0, "warmup_weeks": 5200.0})
     scale = estimate(huge)
