@@ -252,6 +252,7 @@ def test_cli_batch_reports_failures_and_exits_1_then_compare_and_report_show_the
 def test_consolidation_streams_whole_runs_across_row_groups(tmp_path: Path,
                                                             monkeypatch) -> None:
     monkeypatch.setattr(store_module, "ROW_GROUP_ROWS", 20)  # 12 weeks a run
+    monkeypatch.setattr(store_module, "FLUSH_RUNS", 1)  # a part per run
     run_batch(_two(), reps=3, seed=5, backend="serial", out=tmp_path)
     assert pq.ParquetFile(tmp_path / "series.parquet").num_row_groups >= 3  # 2 runs each
     more = run_batch(_two(), reps=5, seed=5, backend="serial", out=tmp_path)

@@ -60,6 +60,7 @@ KEY = ["scenario", "replication"]
 LOCK_NAME = ".regiesim.lock"
 Selection = tuple[frozenset[str], int]
 ROW_GROUP_ROWS = 65_536
+FLUSH_RUNS = 500
 
 
 class StoreError(ValueError):
@@ -233,7 +234,8 @@ class _RowGroups:
     def __init__(self, files: list[Path], cache: int = 4) -> None:
         self.index: dict[tuple[str, int], tuple[Path, int]] = {}
         self.schemas: list[pa.Schema] = []
-        self._open: OrderedDict[tuple[Path, int], dict[tuple[str, int], pa.Table]] = \
+        self._open: OrderedDict[tuple[Path, int],
+                                tuple[pa.Table, dict[tuple[str, int], tuple[int, int]]]] = \
             OrderedDict()
         self._cache = cache
         for path in files:
@@ -252,29 +254,47 @@ class _RowGroups:
             return None
         return pa.unify_schemas(self.schemas, promote_options="permissive")
 
-    def get(self, key: tuple[str, int]) -> pa.Table:
+    def locate(self, key: tuple[str, int], schema: pa.Schema,
+               ) -> tuple[tuple[Path, int], pa.Table, int, int]:
+        """Where run ``key`` is: (source, its row group in ``schema``, offset, rows)."""
         where = self.index[key]
         if where not in self._open:
             table = pq.ParquetFile(where[0]).read_row_group(where[1]).replace_schema_metadata(
                 None)
-            self._open[where] = _split(table)
+            table = _conform(table, schema)
+            self._open[where] = (table, _spans(table))
             if len(self._open) > self._cache:
                 self._open.popitem(last=False)
         self._open.move_to_end(where)
-        return self._open[where][key]
+        table, spans = self._open[where]
+        return (where, table, *spans[key])
+
+    def stream(self, keys: Iterable[tuple[str, int]], schema: pa.Schema) -> Iterator[pa.Table]:
+        """The rows of ``keys`` in that order, as few slices as possible (runs that follow
+        each other in a row group come out as one slice)."""
+        run: tuple[tuple[Path, int], pa.Table, int, int] | None = None
+        for key in keys:
+            where, table, offset, rows = self.locate(key, schema)
+            if run is not None and run[0] == where and run[2] + run[3] == offset:
+                run = (where, table, run[2], run[3] + rows)
+                continue
+            if run is not None:
+                yield run[1].slice(run[2], run[3])
+            run = (where, table, offset, rows)
+        if run is not None:
+            yield run[1].slice(run[2], run[3])
 
 
-def _split(table: pa.Table) -> dict[tuple[str, int], pa.Table]:
-    """A row group -> one slice per run (each run's rows are contiguous)."""
+def _spans(table: pa.Table) -> dict[tuple[str, int], tuple[int, int]]:
+    """A row group -> (offset, rows) of each run in it (each run's rows are contiguous)."""
     names = np.asarray(table["scenario"].to_pylist(), dtype=object)
     reps = np.asarray(table["replication"].to_pylist())
     change = np.flatnonzero((names[1:] != names[:-1]) | (reps[1:] != reps[:-1])) + 1
     starts = [0, *change.tolist()]
     ends = [*change.tolist(), len(table)]
-    out: dict[tuple[str, int], pa.Table] = {}
+    out: dict[tuple[str, int], tuple[int, int]] = {}
     for a, b in zip(starts, ends, strict=True):
-        key = (str(names[a]), int(reps[a]))
-        out.setdefault(key, table.slice(a, b - a))
+        out.setdefault((str(names[a]), int(reps[a])), (a, b - a))
     return out
 
 
@@ -288,13 +308,15 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
 class ResultStore:
     """One batch's folder: locked while written, resumable, written atomically."""
 
-    def __init__(self, directory: str | Path, flush_seconds: float = 2.0) -> None:
+    def __init__(self, directory: str | Path, flush_seconds: float = 2.0,
+                 flush_runs: int | None = None) -> None:
         if str(directory).strip() == "":
             raise StoreError("out: an empty folder name; give a folder (use '.' for the "
                              "current folder)")
         self.dir = Path(directory)
         self.parts = self.dir / "parts"
         self.flush_seconds = flush_seconds
+        self.flush_runs = flush_runs or FLUSH_RUNS
         self._pending: list[RunOutput] = []
         self._last_flush = time.monotonic()
         self._lock = FolderLock(self.dir)
@@ -353,11 +375,9 @@ class ResultStore:
         keys = [k for k in groups.index if select is None or (k[0] in select[0]
                                                               and k[1] < select[1])]
 
-        def tables() -> Iterator[pa.Table]:
-            for key in self._order(keys):
-                yield _conform(groups.get(key), schema)
-
-        return schema, tables()
+        if schema is None:
+            return None, iter(())
+        return schema, groups.stream(self._order(keys), schema)
 
     def _read(self, kind: str, select: Selection | None = None) -> pd.DataFrame:
         schema, tables = self._stream(kind, select)
@@ -496,8 +516,10 @@ class ResultStore:
                 "use a new --out folder")
 
     def add(self, output: RunOutput) -> None:
+        """Keep an output; flush every ``flush_seconds`` or ``flush_runs`` outputs."""
         self._pending.append(output)
-        if time.monotonic() - self._last_flush >= self.flush_seconds:
+        if (len(self._pending) >= self.flush_runs
+                or time.monotonic() - self._last_flush >= self.flush_seconds):
             self.flush()
 
     def flush(self) -> None:
@@ -568,7 +590,7 @@ class ResultStore:
             for table in tables:
                 buffer.append(table)
                 rows += len(table)
-                if rows >= ROW_GROUP_ROWS:
+                if rows >= ROW_GROUP_ROWS or len(buffer) >= 1024:
                     writer.write_table(pa.concat_tables(buffer), row_group_size=rows)
                     buffer, rows = [], 0
             if buffer:
