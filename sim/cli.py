@@ -162,6 +162,11 @@ def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B
     scenarios, params = _variants([file], sets)
     batch = run_batch(scenarios, reps=reps, seed=seed, backend=backend, workers=workers,
                       progress=not json_out, params=params)
+    if not batch.failures.empty:  # `run` keeps nothing: show the first traceback
+        err.print(escape(str(batch.failures["traceback"].iloc[0])), highlight=False)
+        err.print(f"[bold red]error:[/] {len(batch.failures)} of {len(scenarios) * reps} "
+                  "run(s) failed; the first traceback is above", highlight=False)
+        raise typer.Exit(1)
     outcomes = [c for c in batch.runs.columns if c not in (
         "scenario", "replication", "seed", "scenario_hash", *next(iter(params.values())))]
     summary = summarise(batch.runs, outcomes)

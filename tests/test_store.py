@@ -316,3 +316,11 @@ def test_refusals_come_before_anything_is_written(tmp_path: Path) -> None:
                                                  "--precision", "nan"]).output
 
 
+
+
+def test_cli_run_does_not_hide_a_failed_run(monkeypatch) -> None:
+    monkeypatch.setattr(batch_module, "simulate", _never)
+    result = runner.invoke(app, ["run", str(SCENARIOS / "direction.toml"), "--reps", "2",
+                                 "--backend", "serial", *SHORT])
+    assert result.exit_code == 1
+    assert "2 of 2 run(s) failed" in result.output and "must not run" in result.output

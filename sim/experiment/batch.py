@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import os
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,12 +132,22 @@ def _serial(specs: list[RunSpec], run: Execute) -> Iterator[RunOutput]:
         yield run(spec)
 
 
+IN_FLIGHT_PER_WORKER = 4
+"""Runs submitted ahead per worker: enough to keep workers busy, few enough that finished
+results do not pile up in the main process (memory stays flat however long the batch)."""
+
+
 def _process(specs: list[RunSpec], workers: int, run: Execute) -> Iterator[RunOutput]:
     pool = ProcessPoolExecutor(max_workers=workers)
+    todo = iter(specs)
     try:
-        futures = [pool.submit(run, spec) for spec in specs]
-        for fut in as_completed(futures):
-            yield fut.result()
+        pending = {pool.submit(run, spec)
+                   for spec in itertools.islice(todo, IN_FLIGHT_PER_WORKER * workers)}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                pending |= {pool.submit(run, spec) for spec in itertools.islice(todo, 1)}
     finally:
         # on Ctrl+C or an error, do not wait for the runs still queued
         pool.shutdown(wait=False, cancel_futures=True)
@@ -156,10 +167,17 @@ def _dask(specs: list[RunSpec], workers: int, scheduler: str | None,
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)
     client = Client(scheduler if scheduler is not None else cluster)
+    todo = iter(specs)
     try:
-        futures = client.map(run, specs, pure=False)
-        for fut in as_completed(futures):
-            yield fut.result()
+        width = max(workers, len(client.scheduler_info().get("workers", {})), 1)
+        first = list(itertools.islice(todo, IN_FLIGHT_PER_WORKER * width))
+        running = as_completed(client.map(run, first, pure=False))
+        for fut in running:
+            output = fut.result()
+            fut.release()
+            yield output
+            for spec in itertools.islice(todo, 1):
+                running.add(client.submit(run, spec, pure=False))
     finally:
         client.close()
         if cluster is not None:
