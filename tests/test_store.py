@@ -261,6 +261,19 @@ def test_consolidation_streams_whole_runs_across_row_groups(tmp_path: Path,
     pd.testing.assert_frame_equal(more.series, fresh.series, check_exact=True)
 
 
+def test_runs_stored_out_of_plan_order_come_out_in_plan_order(tmp_path: Path) -> None:
+    specs = plan(_two(), 3, 7)
+    store = ResultStore(tmp_path)
+    store.begin(specs, 7, 3, "serial")
+    for spec in reversed(specs):  # as a pool might finish them, all in one part
+        store.add(batch_module.execute(spec))
+    store.finish()
+    fresh = run_batch(_two(), reps=3, seed=7, backend="serial")
+    pd.testing.assert_frame_equal(ResultStore(tmp_path).runs(), fresh.runs, check_exact=True)
+    pd.testing.assert_frame_equal(ResultStore(tmp_path).series(), fresh.series,
+                                  check_exact=True)
+
+
 def test_process_pool_into_a_store_equals_serial(tmp_path: Path) -> None:
     pooled = run_batch(_two(), reps=4, seed=6, backend="process", workers=2,
                        out=tmp_path / "p")
@@ -324,3 +337,18 @@ def test_cli_run_does_not_hide_a_failed_run(monkeypatch) -> None:
                                  "--backend", "serial", *SHORT])
     assert result.exit_code == 1
     assert "2 of 2 run(s) failed" in result.output and "must not run" in result.output
+
+
+def test_the_pool_keeps_few_runs_in_flight(monkeypatch) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    submitted: list[int] = []
+    submit = ProcessPoolExecutor.submit
+    monkeypatch.setattr(ProcessPoolExecutor, "submit",
+                        lambda self, *a, **k: submitted.append(1) or submit(self, *a, **k))
+    seen: list[int] = []
+    batch_module.run_specs(plan(_one(), 40, 1), "process", workers=2,
+                           on_result=lambda out: seen.append(len(submitted)))
+    window = batch_module.IN_FLIGHT_PER_WORKER * 2
+    assert len(seen) == 40 and len(submitted) == 40
+    assert max(n - i for i, n in enumerate(seen)) <= window  # never more than that ahead
