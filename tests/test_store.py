@@ -352,3 +352,77 @@ def test_the_pool_keeps_few_runs_in_flight(monkeypatch) -> None:
     window = batch_module.IN_FLIGHT_PER_WORKER * 2
     assert len(seen) == 40 and len(submitted) == 40
     assert max(n - i for i, n in enumerate(seen)) <= window  # never more than that ahead
+
+
+def _stopped_batch(folder: Path, reps: int, seed: int) -> None:
+    """Three flushed parts, then the process 'dies' (no consolidation)."""
+    store = ResultStore(folder)
+    for spec in store.begin(plan(_two(), reps, seed), seed, reps, "serial"):
+        store.add(batch_module.execute(spec))
+        if spec.replication == reps - 1:
+            store.flush()
+    store.close()
+
+
+def test_a_corrupt_part_is_quarantined_and_its_runs_run_again(tmp_path: Path) -> None:
+    _stopped_batch(tmp_path, 2, 9)
+    victim = sorted((tmp_path / "parts").glob("series-*.parquet"))[0]
+    victim.write_bytes(victim.read_bytes()[:200])  # a torn write, a bad disk sector
+    resumed = run_batch(_two(), reps=2, seed=9, backend="serial", out=tmp_path)
+    fresh = run_batch(_two(), reps=2, seed=9, backend="serial")
+    pd.testing.assert_frame_equal(resumed.runs, fresh.runs, check_exact=True)
+    pd.testing.assert_frame_equal(resumed.series, fresh.series, check_exact=True)
+    moved = ResultStore(tmp_path).manifest()["quarantined"]
+    assert {Path(m["file"]).name for m in moved} == {victim.name,
+                                                    victim.name.replace("series-", "runs-")}
+    assert (tmp_path / "quarantine" / victim.name).exists()
+
+
+def test_corrupt_consolidated_tables_are_quarantined_and_rerun(tmp_path: Path) -> None:
+    run_batch(_two(), reps=2, seed=9, backend="serial", out=tmp_path)
+    (tmp_path / "runs.parquet").write_bytes(b"PAR1 not really")
+    resumed = run_batch(_two(), reps=3, seed=9, backend="serial", out=tmp_path)
+    fresh = run_batch(_two(), reps=3, seed=9, backend="serial")
+    pd.testing.assert_frame_equal(resumed.series, fresh.series, check_exact=True)
+    pd.testing.assert_frame_equal(resumed.runs, fresh.runs, check_exact=True)
+    assert sorted(p.name for p in (tmp_path / "quarantine").iterdir()) == [
+        "runs.parquet", "series.parquet"]
+
+
+ORPHAN_SCRIPT = """
+import multiprocessing, os, signal, sys
+from sim.experiment.batch import plan, run_specs
+from tests.conftest import short
+
+def first(_output):
+    pids = [p.pid for p in multiprocessing.active_children()]
+    with open(sys.argv[1], "w") as fh:
+        fh.write(" ".join(map(str, pids)))
+    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+
+run_specs(plan({"a": short("direction")}, 40, 1), "process", workers=2, on_result=first)
+"""
+
+
+def test_pool_workers_end_when_the_batch_process_is_killed(tmp_path: Path) -> None:
+    pids_file = tmp_path / "pids"
+    proc = subprocess.run([sys.executable, "-c", ORPHAN_SCRIPT, str(pids_file)],
+                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert proc.returncode == -9
+    pids = [int(p) for p in pids_file.read_text().split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 20  # a liveness bound, not a speed claim
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in pids if _running(pid)]
+    for pid in left:  # do not leave them behind when the test fails
+        os.kill(pid, 9)
+    assert not left, "pool workers outlived the batch"
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

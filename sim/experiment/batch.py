@@ -137,8 +137,20 @@ IN_FLIGHT_PER_WORKER = 4
 results do not pile up in the main process (memory stays flat however long the batch)."""
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool worker initializer (Linux): end this worker when the batch process dies, even
+    by SIGKILL (as the out-of-memory killer does), instead of living on holding memory."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _process(specs: list[RunSpec], workers: int, run: Execute) -> Iterator[RunOutput]:
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                               initargs=(os.getpid(),))
     todo = iter(specs)
     try:
         pending = {pool.submit(run, spec)

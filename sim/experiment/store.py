@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import socket
 import time
@@ -53,6 +54,7 @@ import pyarrow.parquet as pq
 from sim.experiment.batch import RunOutput, RunSpec
 from sim.provenance import code_identity, describe, same_code
 
+logger = logging.getLogger(__name__)
 PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
 FORMAT = "regiesim-store/2"
 KINDS = ("runs", "series", "failures")
@@ -298,6 +300,17 @@ def _spans(table: pa.Table) -> dict[tuple[str, int], tuple[int, int]]:
     return out
 
 
+def _unreadable(path: Path) -> str | None:
+    """Why a Parquet file cannot be read through (row group by row group), or None."""
+    try:
+        pf = pq.ParquetFile(path)
+        for rg in range(pf.num_row_groups):
+            pf.read_row_group(rg)
+    except (OSError, pa.ArrowException) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """Columns in the schema's order and types; missing columns as nulls."""
     cols = [table[f.name].cast(f.type) if f.name in table.column_names
@@ -493,6 +506,8 @@ class ResultStore:
             "scenarios": scenarios,
             **(extra or {}),
         }
+        if old is not None:
+            manifest["quarantined"] = [*old.get("quarantined", []), *self._quarantine_corrupt()]
         self._write_manifest(manifest, exclusive=old is None)
         done = self.done_keys()
         return [s for s in specs if s.key not in done]
@@ -514,6 +529,31 @@ class ResultStore:
             raise StoreMismatch(
                 f"{self.dir} holds another batch (other scenarios or seed); "
                 "use a new --out folder")
+
+    def _quarantine_corrupt(self) -> list[dict[str, str]]:
+        """Read every stored file through; move unreadable ones to DIR/quarantine/.
+
+        A part's files go together (its runs are then run again); so do the consolidated
+        tables (every run in them is run again). Returns what was moved, and why.
+        """
+        groups: list[list[Path]] = [[self.dir / f"{k}.parquet" for k in KINDS]]
+        for part in self._committed("runs"):
+            tag = part.name.removeprefix("runs-")
+            groups.append([self.parts / f"{k}-{tag}" for k in KINDS])
+        moved = []
+        for group in groups:
+            error = next((e for p in group if p.exists() and (e := _unreadable(p))), None)
+            if error is None:
+                continue
+            target = self.dir / "quarantine"
+            target.mkdir(exist_ok=True)
+            for path in group:
+                if path.exists():
+                    os.replace(path, target / path.name)
+                    moved.append({"file": str(path), "error": error, "at": _now()})
+                    logger.warning("%s is corrupt (%s): moved to %s; its runs run again",
+                                   path, error, target)
+        return moved
 
     def add(self, output: RunOutput) -> None:
         """Keep an output; flush every ``flush_seconds`` or ``flush_runs`` outputs."""
