@@ -217,7 +217,8 @@ def _report_failures(failures: Any, folder: Path) -> None:
         err.print(f"  {escape(str(error))}: {escape(runs)}{more}", highlight=False,
                   soft_wrap=True)
 Scheduler = Annotated[str | None, typer.Option(
-    help="Dask scheduler address (tcp://host:8786); default: a local cluster.")]
+    help="Dask scheduler address (tcp://host:8786); default: a local cluster. The "
+         "scheduler and its workers are trusted: Dask exchanges pickles.")]
 
 
 @app.command()
