@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from sim.experiment import Batch, run_batch
-from sim.report.publish import publish
+from sim.report.publish import publish_store
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
 
@@ -61,10 +60,8 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
 def finish(args: argparse.Namespace, batch: Batch, reference: str, title: str,
            outcomes: list[str], extra: list[tuple[str, str]] | None = None) -> None:
     out = batch.out or args.out
-    manifest = json.loads((out / "manifest.json").read_text())
-    paths = publish(batch.runs, batch.series, out, reference=reference, title=title,
-                    outcomes=outcomes, manifest=manifest, lang=args.lang, console=console,
-                    extra=extra)
+    paths = publish_store(out, reference=reference, title=title, outcomes=outcomes,
+                          lang=args.lang, console=console, extra=extra)
     console.print(f"\nResults in [bold]{out}[/]: runs.parquet, series.parquet, manifest.json, "
                   "summary.csv, differences.csv")
     console.print(f"Report: [bold]{paths['report']}[/]")

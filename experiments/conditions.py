@@ -12,34 +12,33 @@ report.html).
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from _common import SCENARIOS, console, options
+from _common import changes, console, options, scenario
 from plotly.subplots import make_subplots
 
+from sim.experiment.exploration import parse_ranges
 from sim.experiment.sensitivity import run_sensitivity
 from sim.report.html import figure_html, page
 from sim.report.labels import label
 
-RANGES = """
-[ranges]
-"municipality.clear_frames" = [0.0, 1.0]
-"municipality.clear_process" = [0.0, 1.0]
-"municipality.dialogue" = [0.0, 1.0]
-"municipality.feedback" = [0.0, 1.0]
-"regisseurs.corps_size" = [0, 8]
-"middle_managers.inward_share" = [0.1, 0.8]
-"""
+RANGES = {
+    "municipality.clear_frames": [0.0, 1.0],
+    "municipality.clear_process": [0.0, 1.0],
+    "municipality.dialogue": [0.0, 1.0],
+    "municipality.feedback": [0.0, 1.0],
+    "regisseurs.corps_size": [0, 8],
+    "middle_managers.inward_share": [0.1, 0.8],
+}
 OUTCOMES = ["success_rate", "share_dissatisfied", "frustration"]
 
 
 def main() -> None:
     args = options(__doc__, "conditions", reps=2, extra={
         "--samples": (int, 64, "Saltelli base size N (N * (D + 2) points)")})
-    args.out.mkdir(parents=True, exist_ok=True)
-    spec = args.out / "scenario.toml"
-    spec.write_text(f'extends = "{(SCENARIOS / "typical.toml").as_posix()}"\n{RANGES}')
     console.print(f"Sobol design, base size {args.samples}, {args.reps} replications per point")
-    result = run_sensitivity(spec, args.samples, args.out, method="sobol", reps=args.reps,
-                             seed=args.seed, outcomes=OUTCOMES, progress=True, sets=args.sets,
+    base = scenario("typical.toml", **changes(args))
+    result = run_sensitivity(base, parse_ranges(RANGES), args.samples,
+                             args.out, method="sobol", reps=args.reps,
+                             seed=args.seed, outcomes=OUTCOMES, progress=True,
                              backend=args.backend, workers=args.workers)
     idx = result.indices
     fig = make_subplots(rows=1, cols=len(OUTCOMES),

@@ -86,10 +86,20 @@ def _plain(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
+Force = Annotated[bool, typer.Option(
+    "--force", help="Accept scenarios above the scale ceiling (see `validate`).")]
+
+
 @app.command()
 @clean_errors
-def validate(files: Files, sets: Sets = []) -> None:  # noqa: B006
-    """Check scenario files; print one line per file, and every problem found."""
+def validate(files: Files, sets: Sets = [], force: Force = False) -> None:  # noqa: B006
+    """Check scenario files; print one line per file, and every problem found.
+
+    Also estimates the size of one replication (initiatives, events, memory, CPU time):
+    warns above 200,000 expected initiatives and refuses above 2,000,000 unless --force.
+    """
+    from sim.experiment.scale import MAX_INITIATIVES, estimate
+
     bad = 0
     for path in files:
         try:
@@ -100,8 +110,19 @@ def validate(files: Files, sets: Sets = []) -> None:  # noqa: B006
             continue
         first = next(iter(variants.values()))
         extra = f", {len(variants)} sweep variants" if len(variants) > 1 else ""
-        console.print(f"[green]ok[/] {path}: {first.scenario.name} (style "
+        biggest = max((estimate(sc) for sc in variants.values()),
+                      key=lambda s: (s.initiatives != s.initiatives, s.initiatives))
+        if biggest.too_big and not force:
+            bad += 1
+            err.print(f"[red]too big[/] {escape(str(path))}: {biggest.describe()}, above the "
+                      f"ceiling of {MAX_INITIATIVES:,} initiatives; shorten the horizon or "
+                      "lower the arrival rate, or pass --force", highlight=False, soft_wrap=True)
+            continue
+        console.print(f"[green]ok[/] {escape(str(path))}: {escape(first.scenario.name)} (style "
                       f"{first.scenario.style}, hash {first.digest()}{extra})",
+                      highlight=False, soft_wrap=True)
+        if biggest.large:
+            err.print(f"[yellow]warning[/] {escape(str(path))}: large: {biggest.describe()}",
                       highlight=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
@@ -138,6 +159,11 @@ def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B
     scenarios, params = _variants([file], sets)
     batch = run_batch(scenarios, reps=reps, seed=seed, backend=backend, workers=workers,
                       progress=not json_out, params=params)
+    if not batch.failures.empty:  # `run` keeps nothing: show the first traceback
+        err.print(escape(str(batch.failures["traceback"].iloc[0])), highlight=False)
+        err.print(f"[bold red]error:[/] {len(batch.failures)} of {len(scenarios) * reps} "
+                  "run(s) failed; the first traceback is above", highlight=False)
+        raise typer.Exit(1)
     outcomes = [c for c in batch.runs.columns if c not in (
         "scenario", "replication", "seed", "scenario_hash", *next(iter(params.values())))]
     summary = summarise(batch.runs, outcomes)
@@ -159,9 +185,37 @@ def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B
                    f"{file}: {reps} replications, seed {seed} (mean [95% CI])", "en", console)
 
 
-Out = Annotated[Path, typer.Option("--out", help="Result folder (resumes if it exists).")]
+Out = Annotated[str, typer.Option(
+    "--out", help="Result folder: new or empty, or a regiesim result folder to resume.")]
+TimeBudget = Annotated[float | None, typer.Option(
+    help="Seconds one run may take; a run that takes longer is recorded as failed "
+         "(backend serial or process).")]
+BreakLock = Annotated[bool, typer.Option(
+    "--break-lock", help="Break a stale lock left by a batch that is no longer running.")]
+
+
+def _folder(out: str) -> Path:
+    if not out.strip():
+        raise UserError("--out: an empty folder name; give a folder (use --out . for the "
+                        "current folder)")
+    return Path(out)
+
+
+def _report_failures(failures: Any, folder: Path) -> None:
+    """Print failed runs, grouped by error (first lines); the full tracebacks are stored."""
+    if failures is None or failures.empty:
+        return
+    err.print(f"[bold red]{len(failures)} run(s) failed[/] (details with tracebacks in "
+              f"{escape(str(folder / 'failures.parquet'))}):", highlight=False, soft_wrap=True)
+    for error, group in failures.groupby("error", sort=False):
+        runs = ", ".join(f"{s} #{r}" for s, r in
+                         zip(group["scenario"][:5], group["replication"][:5], strict=True))
+        more = f" and {len(group) - 5} more" if len(group) > 5 else ""
+        err.print(f"  {escape(str(error))}: {escape(runs)}{more}", highlight=False,
+                  soft_wrap=True)
 Scheduler = Annotated[str | None, typer.Option(
-    help="Dask scheduler address (tcp://host:8786); default: a local cluster.")]
+    help="Dask scheduler address (tcp://host:8786); default: a local cluster. The "
+         "scheduler and its workers are trusted: Dask exchanges pickles.")]
 
 
 @app.command()
@@ -169,6 +223,7 @@ Scheduler = Annotated[str | None, typer.Option(
 def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
           sets: Sets = [], backend: Backend = "process",  # noqa: B006
           workers: Workers = None, scheduler: Scheduler = None,
+          time_budget: TimeBudget = None, force: Force = False, break_lock: BreakLock = False,
           precision: Annotated[float | None, typer.Option(
               help="Keep adding replications until the CIs of success rate and share "
                    "dissatisfied have half-widths of at most this share of their means "
@@ -179,30 +234,46 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     """Run scenario files (and their sweeps) x replications into a result folder.
 
     Runs are stored as they finish; running the same command again resumes where a
-    stopped batch left off. Every scenario's replication i uses the same seed.
+    stopped batch left off. Every scenario's replication i uses the same seed. A run that
+    fails is recorded (with its traceback) and the batch goes on; the command then exits
+    with status 1. The folder is locked while the batch writes.
     """
     from sim.experiment import run_batch
+    from sim.experiment.batch import check_backend
+    from sim.experiment.scale import check_scale
     from sim.experiment.sequential import run_to_precision
 
+    folder = _folder(out)
+    if precision is not None and not 0 < precision < 1:
+        raise UserError(f"--precision: must be a share between 0 and 1 (e.g. 0.02), got "
+                        f"{'not a number' if math.isnan(precision) else precision}")
+    check_backend(backend, scheduler, time_budget)
     scenarios, params = _variants(files, sets)
+    for warning in check_scale(scenarios, force):
+        err.print(f"[yellow]warning[/] large: {escape(warning)}", highlight=False,
+                  soft_wrap=True)
     total = len(scenarios) * reps
-    err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> {out} "
-              f"({backend})", highlight=False)
+    err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
+              f"{escape(str(folder))} ({backend})", highlight=False)
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
-              "scheduler": scheduler}
+              "scheduler": scheduler, "time_budget": time_budget, "force": force,
+              "break_lock": break_lock}
     if precision is None:
-        result = run_batch(scenarios, reps=reps, seed=seed, out=out, **common)
+        result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
     else:
         def report(done: int, needed: int) -> None:
             err.print(f"{done} replications done; the widest CI needs {needed}")
 
         result = run_to_precision(scenarios, ["success_rate", "share_dissatisfied"],
                                   precision, seed=seed, min_reps=max(reps, 2),
-                                  max_reps=max_reps, out=out, report=report, **common)
+                                  max_reps=max_reps, out=folder, report=report, **common)
     n = len(result.runs)
-    err.print(f"done: {n} runs in {out / 'runs.parquet'}, weekly series in "
-              f"{out / 'series.parquet'}, provenance in {out / 'manifest.json'}",
-              highlight=False, soft_wrap=True)
+    err.print(f"done: {n} runs in {escape(str(folder / 'runs.parquet'))}, weekly series in "
+              f"{escape(str(folder / 'series.parquet'))}, provenance in "
+              f"{escape(str(folder / 'manifest.json'))}", highlight=False, soft_wrap=True)
+    if not result.failures.empty:
+        _report_failures(result.failures, folder)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -214,14 +285,14 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
             csv: Annotated[Path | None, typer.Option(help="Also write the table here.")] = None,
             ) -> None:
     """Paired differences of every scenario against a reference, with 95% CIs."""
-    import pandas as pd
-
     from sim.analysis import paired_differences
+    from sim.experiment import ResultStore
 
-    path = folder / "runs.parquet"
-    if not path.exists():
-        raise UserError(f"{path} not found: run `regiesim batch ... --out {folder}` first")
-    runs = pd.read_parquet(path)
+    stored = ResultStore.load(folder)
+    runs = stored.runs
+    _report_failures(stored.failures, folder)
+    if runs.empty:
+        raise UserError(f"{folder} holds no successful runs to compare")
     names = list(dict.fromkeys(runs["scenario"]))
     if reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
@@ -254,13 +325,19 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
                     help="sobol (Saltelli design and Sobol indices), lhs (Latin hypercube) "
                          "or qmc (scrambled Sobol points).")] = "sobol",
                 reps: Reps = 1, seed: Seed = 0, sets: Sets = [],  # noqa: B006
-                backend: Backend = "process", workers: Workers = None) -> None:
+                backend: Backend = "process", workers: Workers = None,
+                force: Force = False, break_lock: BreakLock = False) -> None:
     """Sample the file's [ranges] and estimate Sobol sensitivity indices with 95% CIs."""
+    from sim.experiment.exploration import read_ranges
     from sim.experiment.sensitivity import run_sensitivity
 
-    result = run_sensitivity(file, samples, out, method=method, reps=reps, seed=seed,
-                             sets=sets, backend=backend, workers=workers, progress=True)
-    err.print(f"{len(result.samples)} sample points -> {out / 'samples.csv'}")
+    folder = _folder(out)
+    base = load_scenario(file, sets)
+    ranges = read_ranges(file)
+    result = run_sensitivity(base, ranges, samples, folder, method=method, reps=reps,
+                             seed=seed, backend=backend, workers=workers, progress=True,
+                             force=force, break_lock=break_lock)
+    err.print(f"{len(result.samples)} sample points -> {escape(str(folder / 'samples.csv'))}")
     if result.indices is not None and not result.indices.empty:
         table = Table(title="Sobol indices (first order S1, total ST; 95% CI)")
         for col in ("outcome", "parameter", "S1", "ST"):
@@ -269,7 +346,7 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
             table.add_row(r.outcome, r.parameter, f"{r.S1:.3f} ± {r.S1_conf:.3f}",
                           f"{r.ST:.3f} ± {r.ST_conf:.3f}")
         Console(width=max(console.width, 110)).print(table)
-        err.print(f"written {out / 'sobol.csv'}")
+        err.print(f"written {escape(str(folder / 'sobol.csv'))}")
 
 
 Lang = Annotated[str, typer.Option(help="Language: en or nl.")]
@@ -285,25 +362,23 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
            title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
            ) -> None:
     """Write FOLDER/report.html: one self-contained file that opens offline."""
-    import pandas as pd
-
+    from sim.experiment import ResultStore
     from sim.report import write_report
+    from sim.report.publish import failures_section
 
     if lang not in LANGS:
         raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
-    runs_path = folder / "runs.parquet"
-    if not runs_path.exists():
-        raise UserError(f"{runs_path} not found: run `regiesim batch ... --out {folder}` first")
-    runs = pd.read_parquet(runs_path)
-    series_path = folder / "series.parquet"
-    series = pd.read_parquet(series_path) if series_path.exists() else pd.DataFrame()
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
+    stored = ResultStore.load(folder)
+    _report_failures(stored.failures, folder)
+    runs = stored.runs
+    if runs.empty:
+        raise UserError(f"{folder} holds no successful runs to report on")
     names = list(dict.fromkeys(runs["scenario"]))
     if reference is not None and reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
-    path = write_report(folder / "report.html", runs, series, reference=reference,
-                        manifest=manifest, lang=lang, title=title)
+    path = write_report(folder / "report.html", runs, stored.series, reference=reference,
+                        manifest=stored.manifest, lang=lang, title=title,
+                        extra=failures_section(stored.failures))
     console.print(f"report written to {path}", highlight=False, soft_wrap=True)
 
 

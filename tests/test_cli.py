@@ -135,7 +135,11 @@ def test_sensitivity_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["sensitivity", str(spec), "--samples", "4", "--out",
                                  str(tmp_path / "o"), "--backend", "serial"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "o" / "sobol.csv").exists()
+    import pandas as pd
+
+    sobol = pd.read_csv(tmp_path / "o" / "sobol.csv")
+    assert set(sobol["parameter"]) == {"municipality.dialogue", "regisseurs.corps_size"}
+    assert sobol[["S1", "ST"]].notna().all().all()
     no_ranges = runner.invoke(app, ["sensitivity", str(SCENARIOS / "typical.toml"),
                                     "--out", str(tmp_path / "x")])
     assert no_ranges.exit_code == 2 and "[ranges]" in no_ranges.output

@@ -135,8 +135,7 @@ def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> 
     _run("conditions", tmp_path)
     samples = pd.read_csv(tmp_path / "samples.csv")
     sobol = pd.read_csv(tmp_path / "sobol.csv")
-    parameters = [line.split("=")[0].strip().strip('"') for line in module.RANGES.splitlines()
-                  if "=" in line]
+    parameters = list(module.RANGES)
     assert set(sobol["outcome"]) == set(module.OUTCOMES)
     assert set(sobol["parameter"]) == set(parameters)
     assert len(samples) == 2 * (len(parameters) + 2)

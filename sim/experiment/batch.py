@@ -8,10 +8,16 @@ backend, so a batch gives the same tables bit for bit, serial or parallel.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import itertools
 import logging
 import os
+import signal
+import threading
+import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,11 +54,22 @@ class RunSpec:
 
 @dataclass
 class RunOutput:
-    """What one run contributes to the store: a row of outcomes and its weekly series."""
+    """What one run contributes to the store: a row of outcomes and its weekly series, or,
+    for a run that raised, a failure record (scenario, replication, seed, error, traceback).
+    """
 
     spec_key: tuple[str, int]
-    row: dict[str, Any]
-    series: pd.DataFrame
+    row: dict[str, Any] | None
+    series: pd.DataFrame | None
+    failure: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+class RunTimeout(Exception):
+    """A run took longer than its time budget."""
 
 
 def plan(scenarios: dict[str, Scenario], reps: int, seed: int,
@@ -64,32 +81,92 @@ def plan(scenarios: dict[str, Scenario], reps: int, seed: int,
             for name, sc in scenarios.items() for i in range(reps)]
 
 
-def execute(spec: RunSpec) -> RunOutput:
-    """Run one spec (top-level, so process pools and Dask can ship it)."""
-    result = simulate(spec.scenario, spec.seed)
+@contextlib.contextmanager
+def _budget(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`RunTimeout` in this thread after ``seconds`` of wall time (SIGALRM)."""
+    if seconds is None:
+        yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("a time budget needs runs in a process's main thread "
+                           "(backend serial or process)")
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise RunTimeout(f"the run took longer than its time budget of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def execute(spec: RunSpec, time_budget: float | None = None) -> RunOutput:
+    """Run one spec (top-level, so process pools and Dask can ship it).
+
+    A run that raises (or exceeds ``time_budget`` seconds) gives a failure record instead
+    of results, so one bad run does not stop the batch.
+    """
+    try:
+        with _budget(time_budget):
+            result = simulate(spec.scenario, spec.seed)
+    except Exception as exc:
+        return RunOutput(spec.key, None, None, failure={
+            "scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
+            "scenario_hash": spec.scenario.digest(),
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": "".join(traceback.format_exception(exc))})
     row = {"scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
            "scenario_hash": spec.scenario.digest(), **spec.params, **result.summary}
     series = result.series.assign(scenario=spec.name, replication=spec.replication)
     return RunOutput(spec.key, row, series)
 
 
-def _serial(specs: list[RunSpec]) -> Iterator[RunOutput]:
+Execute = Callable[[RunSpec], RunOutput]
+
+
+def _serial(specs: list[RunSpec], run: Execute) -> Iterator[RunOutput]:
     for spec in specs:
-        yield execute(spec)
+        yield run(spec)
 
 
-def _process(specs: list[RunSpec], workers: int) -> Iterator[RunOutput]:
-    pool = ProcessPoolExecutor(max_workers=workers)
+IN_FLIGHT_PER_WORKER = 4
+"""Runs submitted ahead per worker: enough to keep workers busy, few enough that finished
+results do not pile up in the main process (memory stays flat however long the batch)."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool worker initializer (Linux): end this worker when the batch process dies, even
+    by SIGKILL (as the out-of-memory killer does), instead of living on holding memory."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _process(specs: list[RunSpec], workers: int, run: Execute) -> Iterator[RunOutput]:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                               initargs=(os.getpid(),))
+    todo = iter(specs)
     try:
-        futures = [pool.submit(execute, spec) for spec in specs]
-        for fut in as_completed(futures):
-            yield fut.result()
+        pending = {pool.submit(run, spec)
+                   for spec in itertools.islice(todo, IN_FLIGHT_PER_WORKER * workers)}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                pending |= {pool.submit(run, spec) for spec in itertools.islice(todo, 1)}
     finally:
         # on Ctrl+C or an error, do not wait for the runs still queued
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _dask(specs: list[RunSpec], workers: int, scheduler: str | None) -> Iterator[RunOutput]:
+def _dask(specs: list[RunSpec], workers: int, scheduler: str | None,
+          run: Execute) -> Iterator[RunOutput]:
     """Run on Dask: a scheduler address, or a LocalCluster of ``workers`` processes.
 
     A task on a worker that dies is rescheduled on another worker by Dask itself; runs
@@ -102,39 +179,65 @@ def _dask(specs: list[RunSpec], workers: int, scheduler: str | None) -> Iterator
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)
     client = Client(scheduler if scheduler is not None else cluster)
+    todo = iter(specs)
     try:
-        futures = client.map(execute, specs, pure=False)
-        for fut in as_completed(futures):
-            yield fut.result()
+        width = max(workers, len(client.scheduler_info().get("workers", {})), 1)
+        first = list(itertools.islice(todo, IN_FLIGHT_PER_WORKER * width))
+        running = as_completed(client.map(run, first, pure=False))
+        for fut in running:
+            output = fut.result()
+            fut.release()
+            yield output
+            for spec in itertools.islice(todo, 1):
+                running.add(client.submit(run, spec, pure=False))
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | None = None,
-              progress: bool = False, on_result: Callable[[RunOutput], None] | None = None,
-              scheduler: str | None = None) -> list[RunOutput]:
-    """Run the specs on a backend; outputs come back in spec order."""
+def check_backend(backend: str, scheduler: str | None = None,
+                  time_budget: float | None = None) -> None:
+    """Refuse an unknown backend, a scheduler without dask, or a bad time budget."""
     if backend not in BACKENDS:
         raise ValueError(f"backend: must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if scheduler is not None and backend != "dask":
         raise ValueError("scheduler: only with backend dask")
+    if time_budget is not None:
+        if not time_budget > 0 or time_budget == float("inf"):
+            raise ValueError(f"time budget: must be a number of seconds > 0, got {time_budget}")
+        if backend == "dask":
+            raise ValueError("time budget: works with backend serial or process, not dask")
+
+
+def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | None = None,
+              progress: bool = False, on_result: Callable[[RunOutput], None] | None = None,
+              scheduler: str | None = None, time_budget: float | None = None,
+              ) -> list[RunOutput]:
+    """Run the specs on a backend.
+
+    Without ``on_result`` the outputs come back in spec order. With it, each output goes
+    to ``on_result`` as it arrives and is not kept (memory stays flat), and the list is empty.
+    """
+    check_backend(backend, scheduler, time_budget)
     workers = workers or os.cpu_count() or 1
+    run: Execute = (execute if time_budget is None
+                    else functools.partial(execute, time_budget=time_budget))
     stream: Iterable[RunOutput]
     if not specs:
         stream = iter(())
     elif backend == "dask":
-        stream = _dask(specs, workers, scheduler)
+        stream = _dask(specs, workers, scheduler, run)
     elif backend == "serial" or workers == 1 or len(specs) == 1:
-        stream = _serial(specs)
+        stream = _serial(specs, run)
     else:
-        stream = _process(specs, workers)
+        stream = _process(specs, workers, run)
     done: dict[tuple[str, int], RunOutput] = {}
     with BatchProgress(len(specs), enabled=progress) as bar:
         for out in stream:
-            done[out.spec_key] = out
             if on_result is not None:
                 on_result(out)
+            else:
+                done[out.spec_key] = out
             bar.advance()
-    return [done[s.key] for s in specs]
+    return [done[s.key] for s in specs] if on_result is None else []

@@ -2,49 +2,92 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sim.experiment.batch import plan, run_specs
-from sim.experiment.store import ResultStore
+from sim.experiment.batch import check_backend, plan, run_specs
+from sim.experiment.scale import check_scale
+from sim.experiment.store import ResultStore, Selection
 from sim.scenario import Scenario
 
 
 @dataclass
 class Batch:
-    """The tables of a finished batch (and the folder they are stored in, if any)."""
+    """The tables of a finished batch (and the folder they are stored in, if any).
 
-    runs: pd.DataFrame
-    series: pd.DataFrame
+    A stored batch reads its tables from the folder when first asked for them, so a batch
+    of any size runs in flat memory; ``failures`` lists the runs that raised.
+    """
+
+    _runs: pd.DataFrame | None = None
+    _series: pd.DataFrame | None = None
     out: Path | None = None
+    _failures: pd.DataFrame | None = field(default=None, repr=False)
+    _select: Selection | None = field(default=None, repr=False)
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        if self._runs is None:
+            self._runs = self._store().runs(self._select)
+        return self._runs
+
+    @property
+    def series(self) -> pd.DataFrame:
+        if self._series is None:
+            self._series = self._store().series(self._select)
+        return self._series
+
+    @property
+    def failures(self) -> pd.DataFrame:
+        if self._failures is None:
+            self._failures = self._store().failures(self._select)
+        return self._failures
+
+    def _store(self) -> ResultStore:
+        if self.out is None:
+            raise ValueError("this batch was not stored")
+        return ResultStore(self.out)
 
 
 def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
               backend: str = "process", workers: int | None = None, progress: bool = False,
               out: str | Path | None = None, params: dict[str, dict[str, Any]] | None = None,
-              scheduler: str | None = None) -> Batch:
+              scheduler: str | None = None, time_budget: float | None = None,
+              force: bool = False, break_lock: bool = False) -> Batch:
     """Run every scenario ``reps`` times on common random numbers.
 
     With ``out`` the results go into a :class:`ResultStore` as they come in, and a batch
-    run again into the same folder resumes: stored runs are skipped.
+    run again into the same folder resumes: stored runs are skipped, failed runs are tried
+    again. A run that raises (or exceeds ``time_budget`` seconds) is recorded as failed
+    and the batch goes on. Scenarios above the scale ceiling are refused unless ``force``.
     """
     if reps < 1:
         raise ValueError(f"reps: must be >= 1, got {reps}")
     if not scenarios:
         raise ValueError("scenarios: need at least one scenario")
+    check_backend(backend, scheduler, time_budget)
+    check_scale(scenarios, force)
     specs = plan(scenarios, reps, seed, params)
     if out is None:
-        outputs = run_specs(specs, backend, workers, progress, scheduler=scheduler)
-        return Batch(runs=pd.DataFrame([o.row for o in outputs]),
-                     series=pd.concat([o.series for o in outputs], ignore_index=True))
+        outputs = run_specs(specs, backend, workers, progress, scheduler=scheduler,
+                            time_budget=time_budget)
+        ok = [o for o in outputs if o.ok]
+        return Batch(
+            pd.DataFrame([o.row for o in ok]),
+            pd.concat([o.series for o in ok], ignore_index=True) if ok else pd.DataFrame(),
+            None, pd.DataFrame([o.failure for o in outputs if not o.ok]))
     store = ResultStore(out)
-    todo = store.begin(specs, seed, reps, backend)
+    todo = store.begin(specs, seed, reps, backend, break_lock=break_lock)
     try:
-        run_specs(todo, backend, workers, progress, on_result=store.add, scheduler=scheduler)
+        run_specs(todo, backend, workers, progress, on_result=store.add, scheduler=scheduler,
+                  time_budget=time_budget)
+        store.finish()
     finally:
-        store.flush()
-    runs, series = store.finish(specs)
-    return Batch(runs=runs, series=series, out=Path(out))
+        try:
+            store.flush()
+        finally:
+            store.close()
+    return Batch(out=Path(out), _select=(frozenset(scenarios), reps))

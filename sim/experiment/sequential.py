@@ -34,7 +34,7 @@ def run_to_precision(scenarios: dict[str, Scenario], outcomes: list[str], precis
             if report is not None:
                 report(reps, needed)
             if needed <= reps or reps >= max_reps:
-                if out is None:
-                    batch.out = None
+                if out is None:  # read the tables before the temporary folder goes
+                    return Batch(batch.runs, batch.series, None, batch.failures)
                 return batch
             reps = min(max_reps, max(needed, reps + 1))

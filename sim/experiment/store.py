@@ -1,65 +1,118 @@
 """The result store of a batch: Parquet tables and a JSON manifest in one folder.
 
-    DIR/runs.parquet     one row per run: scenario, variant parameters, replication, seed,
-                         every summary outcome
-    DIR/series.parquet   the weekly series of every run
-    DIR/manifest.json    resolved scenarios and their hashes, seeds, package versions, git
-                         revision, backend, start and end
+    DIR/manifest.json     resolved scenarios and their hashes, seeds, package versions,
+                          code identity (version, source hash, git revision), backend,
+                          start and end; created exclusively by the first batch
+    DIR/runs.parquet      one row per run: scenario, variant parameters, replication, seed,
+                          every summary outcome
+    DIR/series.parquet    the weekly series of every run
+    DIR/failures.parquet  runs that raised or ran out of time: scenario, replication,
+                          seed, error, traceback (only when there are any)
+    DIR/.regiesim.lock    while a batch writes: pid, host and start of its process
 
-While a batch runs, finished runs are flushed every few seconds into numbered part files
-under ``DIR/parts/`` (each written to a temporary name and renamed, so a part is either
-whole or absent). A batch that is stopped, even by SIGKILL, loses at most the runs since
-the last flush; running the same batch into the same folder again skips every run already
-stored. At the end the parts are consolidated into the two tables, again atomically.
+**One writer.** A batch takes the folder's lock (created with ``O_CREAT | O_EXCL``) for as
+long as it writes. A second batch into the same folder is refused, naming the holder. A
+lock whose process is gone is reported as stale and broken only on request
+(``--break-lock``).
+
+**Nothing of the user's is touched.** A folder that is not empty and holds no regiesim
+manifest is refused. The store deletes only the part files it wrote.
+
+**Nothing computed is lost.** Finished runs are flushed every few seconds into uniquely
+named part files under ``DIR/parts/`` (written under a temporary name and renamed; the
+runs part of a flush is written last and commits it). A batch stopped even by SIGKILL
+loses at most the runs since the last flush; the same batch into the same folder skips
+every stored run. At the end the parts are consolidated into the tables by streaming
+(pyarrow), so memory stays flat however many runs there are.
+
+**Nothing is mixed.** A resume must have the same scenarios, seed and code (source hash,
+see :mod:`sim.provenance`); anything else is refused with both identities named.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
-import subprocess
+import socket
 import time
-from collections.abc import Iterable
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.experiment.batch import RunOutput, RunSpec
+from sim.provenance import code_identity, describe, same_code
 
+logger = logging.getLogger(__name__)
 PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
+FORMAT = "regiesim-store/2"
+KINDS = ("runs", "series", "failures")
+KEY = ["scenario", "replication"]
+LOCK_NAME = ".regiesim.lock"
+Selection = tuple[frozenset[str], int]
+ROW_GROUP_ROWS = 65_536
+FLUSH_RUNS = 500
 
 
-class StoreMismatch(ValueError):
-    """The folder holds results of a different batch."""
+class StoreError(ValueError):
+    """The folder cannot be used as a result store (the message says why and what to do)."""
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+class StoreMismatch(StoreError):
+    """The folder holds results of a different batch or of different code."""
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    df.to_parquet(tmp, index=False)
+class StoreLocked(StoreError):
+    """Another batch holds the folder's lock (or a stale lock was left behind)."""
+
+
+# ------------------------------------------------------------------ files
+
+def _fsync_replace(tmp: Path, path: Path) -> None:
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
-def git_revision() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                             cwd=Path(__file__).resolve().parent, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def _atomic_write_bytes(path: Path, data: bytes, exclusive: bool = False) -> None:
+    """Write ``data`` whole or not at all; ``exclusive`` fails if ``path`` exists."""
+    tmp = _tmp(path)
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if exclusive:
+        try:
+            os.link(tmp, path)  # fails if path exists: exclusive creation, atomically
+        finally:
+            tmp.unlink()
+    else:
+        os.replace(tmp, path)
+
+
+def _atomic_table(table: pa.Table, path: Path) -> None:
+    tmp = _tmp(path)
+    pq.write_table(table, tmp, row_group_size=max(len(table), 1))
+    _fsync_replace(tmp, path)
+
+
+def _to_table(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
 
 
 def package_versions() -> dict[str, str]:
@@ -72,15 +125,218 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-class ResultStore:
-    """One batch's folder: resumable, written atomically."""
+# ------------------------------------------------------------------ lock
 
-    def __init__(self, directory: str | Path, flush_seconds: float = 2.0) -> None:
+def _process_start(pid: int) -> str | None:
+    """The start time of a process (Linux /proc), to tell a reused pid from the holder."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class FolderLock:
+    """An exclusive lock on a store folder: a file created with O_CREAT | O_EXCL."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / LOCK_NAME
+        self.info = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now(),
+                     "process_start": _process_start(os.getpid()),
+                     "token": uuid.uuid4().hex}
+        self.held = False
+
+    def holder(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {}  # half written or unreadable: treated as a lock of unknown holder
+
+    def stale(self, info: dict[str, Any]) -> bool:
+        """A lock is stale when its holder ran on this host and that process is gone."""
+        if info.get("host") != socket.gethostname() or not isinstance(info.get("pid"), int):
+            return False
+        pid = info["pid"]
+        return not _alive(pid) or (info.get("process_start") is not None
+                                   and _process_start(pid) != info["process_start"])
+
+    def acquire(self, break_lock: bool = False) -> None:
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                info = self.holder()
+                if info is None:
+                    continue  # released meanwhile: try again
+                who = (f"pid {info.get('pid')} on {info.get('host')} since "
+                       f"{info.get('started')}") if info else "an unknown process"
+                if self.stale(info):
+                    if not break_lock:
+                        raise StoreLocked(
+                            f"{self.path} is a stale lock: {who} is no longer running. If no "
+                            "other batch writes into this folder, run again with "
+                            "--break-lock") from None
+                elif break_lock and info and info.get("host") == socket.gethostname():
+                    raise StoreLocked(f"{self.path.parent} is in use by {who}, which is still "
+                                      "running; --break-lock breaks only a stale lock") from None
+                elif not break_lock:
+                    raise StoreLocked(
+                        f"{self.path.parent} is in use by another batch ({who}); wait for it "
+                        "or use another --out folder (if that batch is gone, e.g. on another "
+                        "host, --break-lock breaks the lock)") from None
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()
+                continue
+            with os.fdopen(fd, "w") as fh:
+                json.dump(self.info, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            self.held = True
+            return
+        raise StoreLocked(f"{self.path}: could not take the lock; try again")
+
+    def release(self) -> None:
+        if self.held and (self.holder() or {}).get("token") == self.info["token"]:
+            self.path.unlink()
+        self.held = False
+
+
+# ------------------------------------------------------------------ reading
+
+@dataclass
+class StoredResults:
+    """What a result folder holds: runs, weekly series, failed runs and the manifest."""
+
+    folder: Path
+    runs: pd.DataFrame
+    series: pd.DataFrame
+    manifest: dict[str, Any]
+    failures: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def complete(self) -> bool:
+        return self.manifest.get("status") == "complete"
+
+
+class _RowGroups:
+    """Read whole runs out of Parquet sources: key -> (file, row group), a small cache."""
+
+    def __init__(self, files: list[Path], cache: int = 4) -> None:
+        self.index: dict[tuple[str, int], tuple[Path, int]] = {}
+        self.schemas: list[pa.Schema] = []
+        self._open: OrderedDict[tuple[Path, int],
+                                tuple[pa.Table, dict[tuple[str, int], tuple[int, int]]]] = \
+            OrderedDict()
+        self._cache = cache
+        for path in files:
+            pf = pq.ParquetFile(path)
+            if pf.metadata.num_rows == 0:
+                continue
+            self.schemas.append(pf.schema_arrow.remove_metadata())
+            for rg in range(pf.num_row_groups):
+                keys = pf.read_row_group(rg, columns=KEY)
+                for key in set(zip(keys["scenario"].to_pylist(),
+                                   keys["replication"].to_pylist(), strict=True)):
+                    self.index.setdefault((key[0], int(key[1])), (path, rg))
+
+    def schema(self) -> pa.Schema | None:
+        if not self.schemas:
+            return None
+        return pa.unify_schemas(self.schemas, promote_options="permissive")
+
+    def locate(self, key: tuple[str, int], schema: pa.Schema,
+               ) -> tuple[tuple[Path, int], pa.Table, int, int]:
+        """Where run ``key`` is: (source, its row group in ``schema``, offset, rows)."""
+        where = self.index[key]
+        if where not in self._open:
+            table = pq.ParquetFile(where[0]).read_row_group(where[1]).replace_schema_metadata(
+                None)
+            table = _conform(table, schema)
+            self._open[where] = (table, _spans(table))
+            if len(self._open) > self._cache:
+                self._open.popitem(last=False)
+        self._open.move_to_end(where)
+        table, spans = self._open[where]
+        return (where, table, *spans[key])
+
+    def stream(self, keys: Iterable[tuple[str, int]], schema: pa.Schema) -> Iterator[pa.Table]:
+        """The rows of ``keys`` in that order, as few slices as possible (runs that follow
+        each other in a row group come out as one slice)."""
+        run: tuple[tuple[Path, int], pa.Table, int, int] | None = None
+        for key in keys:
+            where, table, offset, rows = self.locate(key, schema)
+            if run is not None and run[0] == where and run[2] + run[3] == offset:
+                run = (where, table, run[2], run[3] + rows)
+                continue
+            if run is not None:
+                yield run[1].slice(run[2], run[3])
+            run = (where, table, offset, rows)
+        if run is not None:
+            yield run[1].slice(run[2], run[3])
+
+
+def _spans(table: pa.Table) -> dict[tuple[str, int], tuple[int, int]]:
+    """A row group -> (offset, rows) of each run in it (each run's rows are contiguous)."""
+    names = np.asarray(table["scenario"].to_pylist(), dtype=object)
+    reps = np.asarray(table["replication"].to_pylist())
+    change = np.flatnonzero((names[1:] != names[:-1]) | (reps[1:] != reps[:-1])) + 1
+    starts = [0, *change.tolist()]
+    ends = [*change.tolist(), len(table)]
+    out: dict[tuple[str, int], tuple[int, int]] = {}
+    for a, b in zip(starts, ends, strict=True):
+        out.setdefault((str(names[a]), int(reps[a])), (a, b - a))
+    return out
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a Parquet file cannot be read through (row group by row group), or None."""
+    try:
+        pf = pq.ParquetFile(path)
+        for rg in range(pf.num_row_groups):
+            pf.read_row_group(rg)
+    except (OSError, pa.ArrowException) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Columns in the schema's order and types; missing columns as nulls."""
+    cols = [table[f.name].cast(f.type) if f.name in table.column_names
+            else pa.nulls(len(table), f.type) for f in schema]
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+class ResultStore:
+    """One batch's folder: locked while written, resumable, written atomically."""
+
+    def __init__(self, directory: str | Path, flush_seconds: float = 2.0,
+                 flush_runs: int | None = None) -> None:
+        if str(directory).strip() == "":
+            raise StoreError("out: an empty folder name; give a folder (use '.' for the "
+                             "current folder)")
         self.dir = Path(directory)
         self.parts = self.dir / "parts"
         self.flush_seconds = flush_seconds
+        self.flush_runs = flush_runs or FLUSH_RUNS
         self._pending: list[RunOutput] = []
         self._last_flush = time.monotonic()
+        self._lock = FolderLock(self.dir)
+        self._seq = 0
+        self._tag = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.failed = 0
+        self.stored = 0
 
     # -------------------------------------------------------------- reading
     @property
@@ -88,41 +344,140 @@ class ResultStore:
         return self.dir / "manifest.json"
 
     def manifest(self) -> dict[str, Any] | None:
-        if not self.manifest_path.exists():
+        """The manifest, or None if there is none; a corrupt one is named in the error."""
+        try:
+            text = self.manifest_path.read_text()
+        except FileNotFoundError:
             return None
-        return json.loads(self.manifest_path.read_text())
+        try:
+            manifest = json.loads(text)
+        except ValueError as exc:
+            raise StoreError(f"{self.manifest_path}: not a readable manifest ({exc}); the "
+                             "folder's results cannot be trusted: use a new --out folder"
+                             ) from None
+        if not isinstance(manifest, dict):
+            raise StoreError(f"{self.manifest_path}: not a regiesim manifest")
+        return manifest
 
-    def _tables(self, kind: str) -> list[pd.DataFrame]:
-        frames = []
+    def _committed(self, kind: str) -> list[Path]:
+        """Part files of ``kind`` whose flush committed (its runs part exists), oldest first."""
+        if not self.parts.is_dir():
+            return []
+        found = []
+        for part in sorted(self.parts.glob(f"{kind}-*.parquet")):
+            tag = part.name.removeprefix(f"{kind}-")
+            if (self.parts / f"runs-{tag}").exists():
+                found.append(part)
+        return found
+
+    def _sources(self, kind: str) -> list[Path]:
         main = self.dir / f"{kind}.parquet"
-        if main.exists():
-            frames.append(pd.read_parquet(main))
-        if self.parts.exists():
-            for part in sorted(self.parts.glob(f"{kind}-*.parquet")):
-                # a part counts once its runs file exists (the runs file is written last)
-                if (self.parts / part.name.replace("series-", "runs-")).exists():
-                    frames.append(pd.read_parquet(part))
-        return frames
+        return ([main] if main.exists() else []) + self._committed(kind)
 
-    def runs(self) -> pd.DataFrame:
-        frames = self._tables("runs")
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    def _order(self, keys: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Plan order: scenario by scenario (manifest order), replication by replication."""
+        names = list((self.manifest() or {}).get("scenarios", {}))
+        rank = {n: i for i, n in enumerate(names)}
+        return sorted(keys, key=lambda k: (rank.get(k[0], len(rank)), k[0] if k[0] not in rank
+                                           else "", k[1]))
 
-    def series(self) -> pd.DataFrame:
-        frames = self._tables("series")
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    def _stream(self, kind: str, select: Selection | None = None,
+                ) -> tuple[pa.Schema | None, Iterator[pa.Table]]:
+        groups = _RowGroups(self._sources(kind))
+        schema = groups.schema()
+        keys = [k for k in groups.index if select is None or (k[0] in select[0]
+                                                              and k[1] < select[1])]
+
+        if schema is None:
+            return None, iter(())
+        return schema, groups.stream(self._order(keys), schema)
+
+    def _read(self, kind: str, select: Selection | None = None) -> pd.DataFrame:
+        schema, tables = self._stream(kind, select)
+        if schema is None:
+            return pd.DataFrame()
+        return pa.Table.from_batches(
+            [b for t in tables for b in t.to_batches()], schema=schema).to_pandas()
+
+    def runs(self, select: Selection | None = None) -> pd.DataFrame:
+        """Every stored run (consolidated and flushed parts), in plan order; ``select``
+        = (scenario names, replications) keeps replications 0..n-1 of those scenarios."""
+        return self._read("runs", select)
+
+    def series(self, select: Selection | None = None) -> pd.DataFrame:
+        return self._read("series", select)
+
+    def failures(self, select: Selection | None = None) -> pd.DataFrame:
+        """Failed runs that have not succeeded since (last record per run)."""
+        frames = [pd.read_parquet(p) for p in self._sources("failures")]
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            return pd.DataFrame()
+        fails = pd.concat(frames, ignore_index=True).drop_duplicates(KEY, keep="last")
+        done = self.done_keys()
+        keep = [(s, int(r)) not in done for s, r in zip(fails["scenario"], fails["replication"],
+                                                        strict=True)]
+        if select is not None:
+            keep = [k and s in select[0] and int(r) < select[1] for k, s, r in
+                    zip(keep, fails["scenario"], fails["replication"], strict=True)]
+        fails = fails[keep]
+        order = {k: i for i, k in enumerate(self._order(
+            zip(fails["scenario"], fails["replication"].astype(int), strict=True)))}
+        rank = [order[(s, int(r))] for s, r in zip(fails["scenario"], fails["replication"],
+                                                   strict=True)]
+        return (fails.assign(_rank=rank).sort_values("_rank").drop(columns="_rank")
+                .reset_index(drop=True))
 
     def done_keys(self) -> set[tuple[str, int]]:
-        runs = self.runs()
-        if runs.empty:
-            return set()
-        return set(zip(runs["scenario"], runs["replication"].astype(int), strict=True))
+        return set(_RowGroups(self._sources("runs")).index)
+
+    @classmethod
+    def load(cls, folder: str | Path) -> StoredResults:
+        """Read a result folder: runs, series, failed runs and manifest.
+
+        Raises :class:`StoreError` naming the folder when it holds no regiesim results.
+        """
+        store = cls(folder)
+        manifest = store.manifest()
+        if manifest is None:
+            raise StoreError(f"{store.manifest_path} not found: {store.dir} holds no regiesim "
+                             f"results; run `regiesim batch ... --out {store.dir}` first")
+        return StoredResults(store.dir, store.runs(), store.series(), manifest,
+                             store.failures())
 
     # -------------------------------------------------------------- writing
     def begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
-              extra: dict[str, Any] | None = None) -> list[RunSpec]:
-        """Record the plan and return the specs still to run (all of them in a new folder)."""
+              extra: dict[str, Any] | None = None, break_lock: bool = False) -> list[RunSpec]:
+        """Take the folder, record the plan, and return the specs still to run.
+
+        Refuses a non-empty folder without a regiesim manifest, a folder another batch
+        holds, and a folder with another plan, seed or code. Call :meth:`close` (or
+        :meth:`finish`) to let go of the folder.
+        """
+        self._refuse_foreign()
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock.acquire(break_lock)
+        try:
+            return self._begin(specs, seed, reps, backend, extra)
+        except BaseException:
+            self.close()
+            raise
+
+    def _refuse_foreign(self) -> None:
+        if self.dir.exists() and not self.dir.is_dir():
+            raise StoreError(f"{self.dir} is a file, not a folder; choose another --out")
+        if self.dir.is_dir() and not self.manifest_path.exists():
+            others = [p.name for p in self.dir.iterdir() if p.name != LOCK_NAME]
+            if others:
+                shown = ", ".join(sorted(others)[:3]) + (", ..." if len(others) > 3 else "")
+                raise StoreError(
+                    f"{self.dir} is not empty ({shown}) and holds no regiesim manifest; "
+                    "refusing to write into it so that nothing of yours is overwritten. "
+                    "Use a new or empty --out folder")
+
+    def _begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
+               extra: dict[str, Any] | None) -> list[RunSpec]:
+        self._refuse_foreign()  # again, now that we hold the lock
         scenarios: dict[str, dict[str, Any]] = {}
         for spec in specs:
             scenarios.setdefault(spec.name, {
@@ -130,94 +485,177 @@ class ResultStore:
                 "params": spec.params,
                 "resolved": spec.scenario.model_dump(mode="json"),
             })
+        code = code_identity()
         old = self.manifest()
         if old is not None:
-            old_plan = {n: s["hash"] for n, s in old["scenarios"].items()}
-            new_plan = {n: s["hash"] for n, s in scenarios.items()}
-            if old_plan != new_plan or old["seed"] != seed:
-                raise StoreMismatch(
-                    f"{self.dir} holds another batch (other scenarios or seed); "
-                    "use a new --out folder or remove this one")
+            self._check_resume(old, scenarios, seed, code)
         manifest = {
+            "format": FORMAT,
             "status": "running",
             "seed": seed,
             "replications": max(reps, old["replications"] if old else 0),
-            "seeds": sorted({(s.replication, s.seed) for s in specs}),
+            "seeds": sorted({(s.replication, s.seed) for s in specs}
+                            | {tuple(x) for x in (old or {}).get("seeds", [])}),
             "backend": backend,
             "started": old["started"] if old else _now(),
-            "resumed": [*old.get("resumed", []), _now()] if old else [],
+            "resumed": [*old.get("resumed", []), {"at": _now(), "code": code}] if old else [],
             "finished": None,
-            "git_revision": git_revision(),
+            "code": old["code"] if old else code,
             "packages": package_versions(),
+            "failed_runs": 0,
             "scenarios": scenarios,
             **(extra or {}),
         }
-        self._write_manifest(manifest)
+        if old is not None:
+            manifest["quarantined"] = [*old.get("quarantined", []), *self._quarantine_corrupt()]
+        self._write_manifest(manifest, exclusive=old is None)
         done = self.done_keys()
         return [s for s in specs if s.key not in done]
 
+    def _check_resume(self, old: dict[str, Any], scenarios: dict[str, dict[str, Any]],
+                      seed: int, code: dict[str, Any]) -> None:
+        if old.get("format") != FORMAT:
+            raise StoreMismatch(
+                f"{self.manifest_path} was not written by this version of the regiesim store "
+                f"(format {old.get('format')!r}, expected {FORMAT!r}); use a new --out folder")
+        if not same_code(old.get("code"), code):
+            raise StoreMismatch(
+                f"{self.dir} holds results of other code: stored {describe(old.get('code'))}; "
+                f"running {describe(code)}. Resuming would mix results of different code; "
+                "use a new --out folder")
+        old_plan = {n: s["hash"] for n, s in old.get("scenarios", {}).items()}
+        new_plan = {n: s["hash"] for n, s in scenarios.items()}
+        if old_plan != new_plan or old.get("seed") != seed:
+            raise StoreMismatch(
+                f"{self.dir} holds another batch (other scenarios or seed); "
+                "use a new --out folder")
+
+    def _quarantine_corrupt(self) -> list[dict[str, str]]:
+        """Read every stored file through; move unreadable ones to DIR/quarantine/.
+
+        A part's files go together (its runs are then run again); so do the consolidated
+        tables (every run in them is run again). Returns what was moved, and why.
+        """
+        groups: list[list[Path]] = [[self.dir / f"{k}.parquet" for k in KINDS]]
+        for part in self._committed("runs"):
+            tag = part.name.removeprefix("runs-")
+            groups.append([self.parts / f"{k}-{tag}" for k in KINDS])
+        moved = []
+        for group in groups:
+            error = next((e for p in group if p.exists() and (e := _unreadable(p))), None)
+            if error is None:
+                continue
+            target = self.dir / "quarantine"
+            target.mkdir(exist_ok=True)
+            for path in group:
+                if path.exists():
+                    os.replace(path, target / path.name)
+                    moved.append({"file": str(path), "error": error, "at": _now()})
+                    logger.warning("%s is corrupt (%s): moved to %s; its runs run again",
+                                   path, error, target)
+        return moved
+
     def add(self, output: RunOutput) -> None:
+        """Keep an output; flush every ``flush_seconds`` or ``flush_runs`` outputs."""
         self._pending.append(output)
-        if time.monotonic() - self._last_flush >= self.flush_seconds:
+        if (len(self._pending) >= self.flush_runs
+                or time.monotonic() - self._last_flush >= self.flush_seconds):
             self.flush()
 
     def flush(self) -> None:
+        """Write the pending outputs as one part (series, failures, then runs: the commit)."""
         if not self._pending:
             return
         self.parts.mkdir(parents=True, exist_ok=True)
-        existing = [int(p.stem.split("-")[1]) for p in self.parts.glob("runs-*.parquet")]
-        n = max(existing, default=-1) + 1
-        # series first: a part counts as done only once its runs file exists
-        _atomic_parquet(pd.concat([o.series for o in self._pending], ignore_index=True),
-                        self.parts / f"series-{n:06d}.parquet")
-        _atomic_parquet(pd.DataFrame([o.row for o in self._pending]),
-                        self.parts / f"runs-{n:06d}.parquet")
+        tag = f"{self._tag}-{self._seq:06d}.parquet"
+        self._seq += 1
+        ok = [o for o in self._pending if o.ok]
+        failed = [o.failure for o in self._pending if not o.ok]
+        if ok:
+            _atomic_table(_to_table(pd.concat([o.series for o in ok], ignore_index=True)),
+                          self.parts / f"series-{tag}")
+        if failed:
+            _atomic_table(_to_table(pd.DataFrame(failed)), self.parts / f"failures-{tag}")
+        rows = pd.DataFrame([o.row for o in ok]) if ok else pd.DataFrame(
+            {"scenario": pd.Series(dtype=str), "replication": pd.Series(dtype="int64")})
+        _atomic_table(_to_table(rows), self.parts / f"runs-{tag}")
+        self.stored += len(ok)
+        self.failed += len(failed)
         self._pending.clear()
         self._last_flush = time.monotonic()
 
-    def finish(self, order: Iterable[RunSpec]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Consolidate parts into runs.parquet and series.parquet, in plan order."""
-        self.flush()
-        self._drop_orphan_series()
-        rank = {spec.key: i for i, spec in enumerate(order)}
-        runs, series = self.runs(), self.series()
-        runs = _ordered(runs, rank)
-        series = _ordered(series, rank, extra="week")
-        _atomic_parquet(runs, self.dir / "runs.parquet")
-        _atomic_parquet(series, self.dir / "series.parquet")
-        if self.parts.exists():
-            for p in self.parts.iterdir():
-                p.unlink()
-            self.parts.rmdir()
-        manifest = self.manifest() or {}
-        manifest.update(status="complete", finished=_now())
-        self._write_manifest(manifest)
-        return runs, series
+    def finish(self) -> None:
+        """Consolidate the parts into the tables (streaming), mark the batch complete, and
+        let go of the folder."""
+        try:
+            self.flush()
+            self._consolidate()
+            manifest = self.manifest() or {}
+            failures = self.failures()
+            manifest.update(status="complete" if failures.empty else "complete with failures",
+                            finished=_now(), failed_runs=len(failures))
+            self._write_manifest(manifest)
+        finally:
+            self.close()
 
-    def _drop_orphan_series(self) -> None:
-        """A series part whose runs part never got written (a kill between the two) goes."""
-        if not self.parts.exists():
+    def close(self) -> None:
+        """Let go of the folder (what was flushed stays; the same batch resumes)."""
+        self._lock.release()
+
+    def _consolidate(self) -> None:
+        written = [p for kind in KINDS for p in self._committed(kind)]
+        for kind in ("series", "runs"):  # runs last: it decides what counts as done
+            self._write_stream(kind)
+        fails = self.failures()
+        target = self.dir / "failures.parquet"
+        if not fails.empty:
+            _atomic_table(_to_table(fails), target)
+        elif target.exists():
+            target.unlink()  # ours: every failure in it has succeeded since
+        for part in written:
+            part.unlink()
+        self._drop_uncommitted()
+        with contextlib.suppress(OSError):
+            self.parts.rmdir()  # only if empty: a file we did not write stays
+
+    def _write_stream(self, kind: str) -> None:
+        schema, tables = self._stream(kind)
+        if schema is None:
             return
-        for p in self.parts.glob("series-*.parquet"):
-            if not (self.parts / p.name.replace("series-", "runs-")).exists():
-                p.unlink()
+        target = self.dir / f"{kind}.parquet"
+        tmp = _tmp(target)
+        buffer: list[pa.Table] = []
+        rows = 0
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for table in tables:
+                buffer.append(table)
+                rows += len(table)
+                if rows >= ROW_GROUP_ROWS or len(buffer) >= 1024:
+                    writer.write_table(pa.concat_tables(buffer), row_group_size=rows)
+                    buffer, rows = [], 0
+            if buffer:
+                writer.write_table(pa.concat_tables(buffer), row_group_size=rows)
+        _fsync_replace(tmp, target)
 
-    def _write_manifest(self, manifest: dict[str, Any]) -> None:
-        _atomic_write_bytes(self.manifest_path,
-                            json.dumps(manifest, indent=2, default=str).encode())
+    def _drop_uncommitted(self) -> None:
+        """Parts of a flush that was killed before its runs part: written by a store, gone."""
+        if not self.parts.is_dir():
+            return
+        for kind in ("series", "failures"):
+            for p in self.parts.glob(f"{kind}-*.parquet"):
+                if not (self.parts / f"runs-{p.name.removeprefix(f'{kind}-')}").exists():
+                    p.unlink()
+        for p in self.parts.glob(".*.parquet.tmp-*"):  # a write killed before its rename
+            p.unlink()
 
-
-def _ordered(df: pd.DataFrame, rank: dict[tuple[str, int], int],
-             extra: str | None = None) -> pd.DataFrame:
-    if df.empty:
-        return df
-    df = df.drop_duplicates(subset=["scenario", "replication", *([extra] if extra else [])],
-                            keep="first")
-    key = [rank.get((s, int(r)), len(rank)) for s, r in
-           zip(df["scenario"], df["replication"], strict=True)]
-    cols = ["_rank", *([extra] if extra else [])]
-    return (df.assign(_rank=key).sort_values(cols, kind="stable").drop(columns="_rank")
-            .reset_index(drop=True))
+    def _write_manifest(self, manifest: dict[str, Any], exclusive: bool = False) -> None:
+        data = json.dumps(manifest, indent=2, default=str).encode()
+        try:
+            _atomic_write_bytes(self.manifest_path, data, exclusive=exclusive)
+        except FileExistsError:
+            raise StoreLocked(f"{self.manifest_path} appeared while this batch started: "
+                              "another batch writes into this folder; use another --out"
+                              ) from None
 
 
 def _now() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,32 @@ def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference
                  lang=lang, title=title, outcomes=outcomes, extra=extra)
     print_headline(summary, diffs, title, lang, console or Console())
     return paths
+
+
+def publish_store(folder: str | Path, reference: str, title: str,
+                  outcomes: list[str] | None = None, lang: str = "en",
+                  console: Console | None = None,
+                  extra: list[tuple[str, str]] | None = None) -> dict[str, Path]:
+    """:func:`publish` a result folder (read with ``ResultStore.load``), failed runs included."""
+    from sim.experiment.store import ResultStore
+
+    stored = ResultStore.load(folder)
+    return publish(stored.runs, stored.series, stored.folder, reference, title, outcomes,
+                   stored.manifest, lang, console,
+                   [*(extra or []), *failures_section(stored.failures)])
+
+
+def failures_section(failures: pd.DataFrame) -> list[tuple[str, str]]:
+    """A report section listing failed runs (none when every run succeeded)."""
+    if failures is None or failures.empty:
+        return []
+    rows = "".join(f"<tr><td>{html.escape(str(r.scenario))}</td><td>{int(r.replication)}</td>"
+                   f"<td>{int(r.seed)}</td><td>{html.escape(str(r.error))}</td></tr>"
+                   for r in failures.itertuples())
+    return [(f"Failed runs ({len(failures)})",
+             "<p>These runs raised an error and are not in the tables above; their "
+             "tracebacks are in failures.parquet.</p><table><tr><th>scenario</th>"
+             f"<th>replication</th><th>seed</th><th>error</th></tr>{rows}</table>")]
 
 
 def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang: str,
