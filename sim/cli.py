@@ -98,6 +98,7 @@ def validate(files: Files, sets: Sets = [], force: Force = False) -> None:  # no
     Also estimates the size of one replication (initiatives, events, memory, CPU time):
     warns above 200,000 expected initiatives and refuses above 2,000,000 unless --force.
     """
+    from sim.experiment.plausibility import warnings_for
     from sim.experiment.scale import MAX_INITIATIVES, estimate
 
     bad = 0
@@ -120,6 +121,9 @@ def validate(files: Files, sets: Sets = [], force: Force = False) -> None:  # no
             continue
         console.print(f"[green]ok[/] {escape(str(path))}: {escape(first.scenario.name)} (style "
                       f"{first.scenario.style}, hash {first.digest()}{extra})",
+                      highlight=False, soft_wrap=True)
+        for line in dict.fromkeys(w for sc in variants.values() for w in warnings_for(sc)):
+            err.print(f"[yellow]warning[/] {escape(str(path))}: {escape(line)}",
                       highlight=False, soft_wrap=True)
         if biggest.large:
             err.print(f"[yellow]warning[/] {escape(str(path))}: large: {biggest.describe()}",
