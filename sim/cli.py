@@ -205,6 +205,18 @@ def _folder(out: str) -> Path:
     return Path(out)
 
 
+def _posterior(folder: Path | None) -> Any:
+    """The stored posterior of a calibration folder, or None."""
+    if folder is None:
+        return None
+    from sim.experiment.calibration import Posterior
+
+    try:
+        return Posterior(folder)
+    except ValueError as exc:
+        raise UserError(f"--posterior: {exc}") from None
+
+
 def _report_failures(failures: Any, folder: Path) -> None:
     """Print failed runs, grouped by error (first lines); the full tracebacks are stored."""
     if failures is None or failures.empty:
@@ -234,6 +246,9 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
                    "(e.g. 0.02); --reps is the start.")] = None,
           max_reps: Annotated[int, typer.Option(help="Upper limit with --precision.",
                                                 min=2)] = 1000,
+          posterior: Annotated[Path | None, typer.Option(
+              help="A calibration folder (regiesim calibrate): each replication draws one "
+                   "parameter set from its posterior, the same in every scenario.")] = None,
           ) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
@@ -261,7 +276,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
               f"{escape(str(folder))} ({backend})", highlight=False)
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
               "scheduler": scheduler, "time_budget": time_budget, "force": force,
-              "break_lock": break_lock}
+              "break_lock": break_lock, "posterior": _posterior(posterior)}
     if precision is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
     else:
@@ -278,6 +293,52 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     if not result.failures.empty:
         _report_failures(result.failures, folder)
         raise typer.Exit(1)
+
+
+@app.command()
+@clean_errors
+def calibrate(file: File, priors: Annotated[Path, typer.Option(
+                  help="TOML file with a [priors] table: \"table.key\" = [low, high] "
+                       "(uniform).", show_default=False)],
+              out: Out, populations: Annotated[int, typer.Option(
+                  help="ABC-SMC populations (generations) in all; a folder that holds fewer "
+                       "resumes.", min=1)] = 5,
+              particles: Annotated[int, typer.Option(help="Particles per population.",
+                                                     min=2)] = 100,
+              reps: Annotated[int, typer.Option(help="Replications per particle.",
+                                                min=1)] = 2,
+              seed: Seed = 0, sets: Sets = [],  # noqa: B006
+              backend: Backend = "process", workers: Workers = None,
+              scheduler: Scheduler = None,
+              draws: Annotated[int, typer.Option(help="Posterior predictive draws.",
+                                                 min=1)] = 40) -> None:
+    """Calibrate FILE by ABC-SMC against the survey patterns; posterior into --out.
+
+    The calibrating patterns are the Nationale ombudsman's 44% dissatisfied and 33%
+    satisfied; held-back patterns are checked on the posterior. The folder gets abc.db
+    (pyabc's history: a stopped calibration resumes from its last population),
+    posterior.parquet, populations.csv, checks.csv, ppc.parquet and report.html.
+    Experiments use the posterior with `regiesim batch ... --posterior FOLDER`.
+    """
+    from sim.experiment.calibration import calibrate as run_abc
+    from sim.experiment.calibration import read_priors
+
+    folder = _folder(out)
+    base = load_scenario(file, sets)
+    table = read_priors(priors)
+    err.print(f"ABC-SMC of {escape(str(file))} over {len(table)} parameters: {populations} "
+              f"populations of {particles} particles, {reps} replication(s) each -> "
+              f"{escape(str(folder))}", highlight=False, soft_wrap=True)
+    try:
+        result = run_abc(base, table, folder, populations=populations, particles=particles,
+                         reps=reps, seed=seed, backend=backend, workers=workers,
+                         scheduler=scheduler, ppc_draws=draws,
+                         log=lambda line: err.print(escape(line), highlight=False))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    err.print(f"done: posterior in {escape(str(folder / 'posterior.parquet'))}, report in "
+              f"{escape(str(folder / 'report.html'))} ({result.manifest['simulations']} "
+              "simulations)", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -256,6 +256,10 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "Tijd van managers naar binnen gericht", "share 0..1", "share",
             "Time-average share of the middle managers' time spent inside the organisation "
             "(rises in fallback)."),
+    Outcome("regisseur_inward_share", "Regisseurs' capacity lost inside",
+            "Capaciteit regisseurs binnen verloren", "share 0..1", "share",
+            "Time-average share of the regisseurs' capacity lost inside their own "
+            "organisation under the management in force (001)."),
     Outcome("utilisation_regisseurs", "Regisseurs' caseload used",
             "Benutte caseload regisseurs", "share 0..1", "share",
             "Time-average share of the regisseurs' case slots in use."),

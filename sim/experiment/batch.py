@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ import pandas as pd
 from sim.experiment.progress import BatchProgress
 from sim.run import simulate
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.experiment.calibration import Posterior
 
 BACKENDS = ("serial", "process", "dask")
 
@@ -46,10 +49,16 @@ class RunSpec:
     replication: int
     seed: int
     params: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
+    """Parameter values drawn for this replication from a posterior (applied at run time)."""
 
     @property
     def key(self) -> tuple[str, int]:
         return (self.name, self.replication)
+
+    def run_scenario(self) -> Scenario:
+        """The scenario this run simulates: the batch's, with the drawn changes applied."""
+        return self.scenario.with_changes(self.changes) if self.changes else self.scenario
 
 
 @dataclass
@@ -73,11 +82,19 @@ class RunTimeout(Exception):
 
 
 def plan(scenarios: dict[str, Scenario], reps: int, seed: int,
-         params: dict[str, dict[str, Any]] | None = None) -> list[RunSpec]:
-    """Every run of the batch, scenario by scenario, replication by replication."""
+         params: dict[str, dict[str, Any]] | None = None,
+         posterior: Posterior | None = None) -> list[RunSpec]:
+    """Every run of the batch, scenario by scenario, replication by replication.
+
+    With a ``posterior``, replication i of every scenario runs with the same parameter
+    draw i (common random numbers across scenarios kept); each run's row records the
+    posterior's digest and the values drawn.
+    """
     seeds = replication_seeds(seed, reps)
     params = params or {}
-    return [RunSpec(name, sc, i, seeds[i], params.get(name, {}))
+    draws: list[dict[str, Any]] = posterior.draws(seed, reps) if posterior else [{}] * reps
+    extra = {"posterior": posterior.digest} if posterior else {}
+    return [RunSpec(name, sc, i, seeds[i], {**params.get(name, {}), **extra}, draws[i])
             for name, sc in scenarios.items() for i in range(reps)]
 
 
@@ -111,7 +128,8 @@ def execute(spec: RunSpec, time_budget: float | None = None) -> RunOutput:
     """
     try:
         with _budget(time_budget):
-            result = simulate(spec.scenario, spec.seed)
+            scenario = spec.run_scenario()
+            result = simulate(scenario, spec.seed)
     except Exception as exc:
         return RunOutput(spec.key, None, None, failure={
             "scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
@@ -119,7 +137,8 @@ def execute(spec: RunSpec, time_budget: float | None = None) -> RunOutput:
             "error": f"{type(exc).__name__}: {exc}",
             "traceback": "".join(traceback.format_exception(exc))})
     row = {"scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
-           "scenario_hash": spec.scenario.digest(), **spec.params, **result.summary}
+           "scenario_hash": scenario.digest(), **spec.params,
+           **{f"posterior.{k}": v for k, v in spec.changes.items()}, **result.summary}
     series = result.series.assign(scenario=spec.name, replication=spec.replication)
     return RunOutput(spec.key, row, series)
 

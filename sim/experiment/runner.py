@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiment.batch import check_backend, plan, run_specs
+from sim.experiment.calibration import Posterior
 from sim.experiment.scale import check_scale
 from sim.experiment.store import ResultStore, Selection
 from sim.scenario import Scenario
@@ -56,13 +57,17 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
               backend: str = "process", workers: int | None = None, progress: bool = False,
               out: str | Path | None = None, params: dict[str, dict[str, Any]] | None = None,
               scheduler: str | None = None, time_budget: float | None = None,
-              force: bool = False, break_lock: bool = False) -> Batch:
+              force: bool = False, break_lock: bool = False,
+              posterior: str | Path | Posterior | None = None) -> Batch:
     """Run every scenario ``reps`` times on common random numbers.
 
     With ``out`` the results go into a :class:`ResultStore` as they come in, and a batch
     run again into the same folder resumes: stored runs are skipped, failed runs are tried
     again. A run that raises (or exceeds ``time_budget`` seconds) is recorded as failed
     and the batch goes on. Scenarios above the scale ceiling are refused unless ``force``.
+    With ``posterior`` (a calibration folder) every replication draws one parameter set
+    from the stored posterior, the same draw in every scenario, so intervals carry
+    parametric as well as stochastic uncertainty.
     """
     if reps < 1:
         raise ValueError(f"reps: must be >= 1, got {reps}")
@@ -70,7 +75,9 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
         raise ValueError("scenarios: need at least one scenario")
     check_backend(backend, scheduler, time_budget)
     check_scale(scenarios, force)
-    specs = plan(scenarios, reps, seed, params)
+    if posterior is not None and not isinstance(posterior, Posterior):
+        posterior = Posterior(posterior)
+    specs = plan(scenarios, reps, seed, params, posterior)
     if out is None:
         outputs = run_specs(specs, backend, workers, progress, scheduler=scheduler,
                             time_budget=time_budget)

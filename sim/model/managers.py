@@ -41,7 +41,9 @@ class MiddleManagers:
         self.pools = [Pool(env, self.cfg.per_department)
                       for _ in range(cfg.municipality.departments)]
         self.inward_share = self.cfg.inward_share
+        self.regisseur_drain = self.cfg.regisseur_drain
         self._inward_area = 0.0
+        self._drain_area = 0.0
         self._inward_since = 0.0
         self._inward_last = 0.0
 
@@ -52,18 +54,20 @@ class MiddleManagers:
         for pool in self.pools:
             pool.reset_statistics()
         self._account_inward()
-        self._inward_area = 0.0
+        self._inward_area = self._drain_area = 0.0
         self._inward_since = self.env.now
 
     def _account_inward(self) -> None:
         now = self.env.now
         self._inward_area += self.inward_share * (now - self._inward_last)
+        self._drain_area += self.regisseur_drain * (now - self._inward_last)
         self._inward_last = now
 
     def work_under(self, regime: Regime) -> None:
         """From now on, work under ``regime`` (the inward time so far is accounted first)."""
         self._account_inward()
         self.inward_share = regime.inward_share
+        self.regisseur_drain = regime.regisseur_drain
 
     def approve(self, ini: Initiative, layers: int) -> Generator[Any, Any, bool]:
         """Take the initiative's decision through ``layers`` approvals, department by department."""
@@ -90,3 +94,5 @@ class MiddleManagers:
         summary["utilisation_managers"] = (sum(p.utilisation() for p in self.pools)
                                            / len(self.pools))
         summary["manager_inward_share"] = self._inward_area / span if span > 0 else float("nan")
+        summary["regisseur_inward_share"] = (self._drain_area / span if span > 0
+                                             else float("nan"))

@@ -1,0 +1,342 @@
+"""Calibration by ABC-SMC (pyabc): a posterior over the uncertain parameters.
+
+Approximate Bayesian computation with sequential Monte Carlo (Toni et al. 2009; pyabc,
+Klinger, Rickert & Hasenauer 2018) needs no likelihood: it draws parameters from the
+priors, runs the model, and keeps the draws whose outputs lie close to the observed
+patterns, with a threshold that shrinks population by population. Here a *particle* is
+a set of values for the keys of the priors file, applied to a base scenario; its
+outputs are the means over ``reps`` replications of the calibrating patterns'
+outcomes (:mod:`sim.analysis.patterns`); the distance is the Euclidean norm of the
+standardised gaps ``(value - target) / tolerance``.
+
+Everything goes into one folder: ``abc.db`` (pyabc's SQLite history; every finished
+population is committed, so a stopped calibration resumes from the last one),
+``posterior.parquet`` (the last population: parameters and weights),
+``populations.csv`` (epsilon, particles, simulations per population), ``ppc.parquet``
+(posterior predictive runs of every pattern, held-back ones included), ``checks.csv``,
+``calibration.json`` (base scenario, priors, settings, code identity) and
+``report.html``.
+
+Experiments use a stored posterior through :class:`Posterior`: each replication draws
+one parameter set, the same for every scenario of the batch (common random numbers
+kept), so their intervals carry parametric as well as stochastic uncertainty.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.patterns import PATTERNS, Pattern, calibrating
+from sim.provenance import code_identity
+from sim.run import simulate
+from sim.scenario import Scenario, ScenarioError, field_at
+
+DB = "abc.db"
+MANIFEST = "calibration.json"
+POSTERIOR = "posterior.parquet"
+
+
+# ---------------------------------------------------------------------------- priors
+
+def read_priors(path: str | Path) -> dict[str, tuple[float, float]]:
+    """Uniform priors from a TOML file: ``[priors]`` with ``"table.key" = [low, high]``.
+
+    Each key must be a numeric scenario parameter and each range lie within the
+    parameter's allowed values; errors name the file, the key and what is allowed.
+    """
+    where = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError([f"file not found: {path}"], where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"TOML syntax: {exc}"], where) from None
+    table = data.get("priors")
+    if not isinstance(table, dict) or not table:
+        raise ScenarioError(["priors: need a [priors] table of \"table.key\" = [low, high]"],
+                            where)
+    problems, priors = [], {}
+    for key, value in table.items():
+        field = field_at(key)
+        if field is None or field.annotation not in (float, int):
+            problems.append(f"priors.{key}: not a numeric scenario parameter")
+            continue
+        if not (isinstance(value, list) and len(value) == 2
+                and all(isinstance(v, int | float) and not isinstance(v, bool)
+                        and math.isfinite(v) for v in value) and value[0] < value[1]):
+            problems.append(f"priors.{key}: must be [low, high] with low < high, got {value!r}")
+            continue
+        for meta in field.metadata:
+            for attr, ok in (("ge", lambda v, b: v >= b), ("gt", lambda v, b: v > b),
+                             ("le", lambda v, b: v <= b), ("lt", lambda v, b: v < b)):
+                bound = getattr(meta, attr, None)
+                if bound is not None and not all(ok(v, bound) for v in value):
+                    problems.append(f"priors.{key}: {value} leaves the allowed range "
+                                    f"({attr} {bound})")
+        priors[key] = (float(value[0]), float(value[1]))
+    if problems:
+        raise ScenarioError(problems, where)
+    return priors
+
+
+# ---------------------------------------------------------------------------- the model
+
+class PatternModel:
+    """pyabc's model: a particle's values on the base scenario -> pattern outcomes.
+
+    The seeds of a particle's replications come from numpy's global generator, which
+    pyabc seeds in every sampler process. A particle the scenario refuses (e.g.
+    ``dissatisfied_below`` above ``satisfied_above``) gets nan outcomes: infinite
+    distance, never accepted.
+    """
+
+    def __init__(self, base: Scenario, reps: int, outcomes: list[str]) -> None:
+        self.base, self.reps, self.outcomes = base, reps, outcomes
+
+    def __call__(self, particle: dict[str, float]) -> dict[str, float]:
+        seeds = np.random.randint(0, 2**31 - 1, size=self.reps).tolist()
+        try:
+            scenario = self.base.with_changes(self.changes(particle))
+        except ScenarioError:
+            return dict.fromkeys(self.outcomes, math.nan)
+        runs = [simulate(scenario, seed).summary for seed in seeds]
+        return {o: float(np.mean([r[o] for r in runs])) for o in self.outcomes}
+
+    def changes(self, particle: dict[str, float]) -> dict[str, Any]:
+        """The particle as scenario changes (integer parameters rounded)."""
+        out: dict[str, Any] = {}
+        for key, value in particle.items():
+            field = field_at(key)
+            integer = field is not None and field.annotation is int
+            out[key] = round(value) if integer else float(value)
+        return out
+
+
+def pattern_distance(patterns: tuple[Pattern, ...]) -> Callable[[dict, dict], float]:
+    """The ABC distance over ``patterns`` (standardised Euclidean)."""
+    def distance(x: dict[str, float], _observed: dict[str, float]) -> float:
+        return math.sqrt(sum(p.distance(x[p.outcome]) ** 2 for p in patterns))
+    return distance
+
+
+# ---------------------------------------------------------------------------- running
+
+@dataclass
+class Calibration:
+    """What a calibration folder holds, read back."""
+
+    folder: Path
+    posterior: pd.DataFrame
+    populations: pd.DataFrame
+    checks: pd.DataFrame
+    manifest: dict[str, Any]
+
+
+def _sampler(backend: str, workers: int | None, scheduler: str | None) -> Any:
+    import pyabc
+
+    if backend == "serial":
+        return pyabc.sampler.SingleCoreSampler()
+    if backend == "process":
+        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    if backend == "dask":
+        from distributed import Client, LocalCluster
+
+        client = Client(scheduler) if scheduler else Client(LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True))
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client)
+    raise ValueError(f"backend: must be one of serial, process, dask, got {backend!r}")
+
+
+def _own_folder(out: Path) -> None:
+    """Use ``out`` only if it is new, empty, or a calibration folder of ours."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).exists():
+        raise ValueError(f"--out {out}: the folder holds files and no {MANIFEST}; "
+                         "calibrate into a new or empty folder (nothing of yours is touched)")
+
+
+def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str | Path,
+              populations: int = 5, particles: int = 100, reps: int = 3, seed: int = 0,
+              backend: str = "process", workers: int | None = None,
+              scheduler: str | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
+              log: Callable[[str], None] = print) -> Calibration:
+    """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``."""
+    import pyabc
+
+    if populations < 1 or particles < 2 or reps < 1:
+        raise ValueError("populations >= 1, particles >= 2 and reps >= 1 are needed, got "
+                         f"{populations}, {particles}, {reps}")
+    out = Path(out)
+    _own_folder(out)
+    out.mkdir(parents=True, exist_ok=True)
+    patterns = calibrating()
+    settings = {"base": base.model_dump(mode="json"), "base_hash": base.digest(),
+                "priors": {k: list(v) for k, v in priors.items()},
+                "patterns": [p.key for p in patterns], "particles": particles,
+                "reps": reps, "seed": seed, "code": code_identity()}
+    manifest_path = out / MANIFEST
+    if manifest_path.exists():
+        old = json.loads(manifest_path.read_text())
+        for key in ("base_hash", "priors", "patterns", "particles", "reps", "seed"):
+            if old.get(key) != settings[key]:
+                raise ValueError(f"{out}: holds a calibration with other {key} "
+                                 f"({old.get(key)!r}); use a new folder to change it")
+        if old["code"]["source_hash"] != settings["code"]["source_hash"]:
+            raise ValueError(f"{out}: was calibrated with other code "
+                             f"({old['code']['source_hash'][:12]}); use a new folder")
+    manifest_path.write_text(json.dumps(settings, indent=2))
+
+    outcomes = sorted({p.outcome for p in PATTERNS})
+    model = PatternModel(base, reps, outcomes)
+    prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo)
+                                  for k, (lo, hi) in priors.items()})
+    np.random.seed(seed)
+    abc = pyabc.ABCSMC(model, prior, pattern_distance(patterns), population_size=particles,
+                       sampler=_sampler(backend, workers, scheduler))
+    db = "sqlite:///" + str((out / DB).resolve())
+    observed = {p.outcome: p.target for p in patterns}
+    if (out / DB).exists():
+        history = abc.load(db, 1, observed_sum_stat=observed)
+        done = history.max_t + 1
+        log(f"resuming: {done} of {populations} populations done")
+    else:
+        history = abc.new(db, observed)
+        done = 0
+    logging.getLogger("ABC").setLevel(logging.INFO)
+    if done < populations:
+        history = abc.run(max_nr_populations=populations - done)
+    return _summarise(out, history, base, model, ppc_draws, ppc_reps, seed, log)
+
+
+def _summarise(out: Path, history: Any, base: Scenario, model: PatternModel, draws: int,
+               reps: int, seed: int, log: Callable[[str], None]) -> Calibration:
+    """Write the posterior, the populations and the posterior predictive checks."""
+    params, weights = history.get_distribution(m=0, t=history.max_t)
+    posterior = params.reset_index(drop=True).assign(weight=np.asarray(weights))
+    posterior.to_parquet(out / POSTERIOR)
+    populations = history.get_all_populations()
+    populations.to_csv(out / "populations.csv", index=False)
+    rng = np.random.default_rng(seed)
+    keys = [c for c in posterior.columns if c != "weight"]
+    picks = rng.choice(len(posterior), size=draws, p=posterior["weight"] / posterior[
+        "weight"].sum())
+    rows = []
+    for k, i in enumerate(picks.tolist()):
+        scenario = base.with_changes(model.changes(dict(posterior.loc[i, keys])))
+        runs = [simulate(scenario, seed * 1_000 + k * reps + r).summary for r in range(reps)]
+        rows.append({"draw": k, **dict(posterior.loc[i, keys]),
+                     **{p.outcome: float(np.mean([r[p.outcome] for r in runs]))
+                        for p in PATTERNS}})
+    ppc = pd.DataFrame(rows)
+    ppc.to_parquet(out / "ppc.parquet")
+    checks = pd.DataFrame([{
+        "pattern": p.key, "outcome": p.outcome, "role": p.role, "target": p.target,
+        "low": p.low, "high": p.high, "median": float(ppc[p.outcome].median()),
+        "q05": float(ppc[p.outcome].quantile(0.05)),
+        "q95": float(ppc[p.outcome].quantile(0.95)),
+        "share_matching": float(np.mean([p.matches(v) for v in ppc[p.outcome]])),
+        "source": p.source} for p in PATTERNS])
+    checks.to_csv(out / "checks.csv", index=False)
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["populations_done"] = int(history.max_t + 1)
+    manifest["simulations"] = int(history.total_nr_simulations)
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    _report(out, posterior, populations, ppc, checks)
+    for row in checks.itertuples():
+        log(f"{row.pattern} ({row.role}): posterior predictive median {row.median:.3f} "
+            f"[90%: {row.q05:.3f}, {row.q95:.3f}], target {row.target:g}, "
+            f"{row.share_matching:.0%} of draws match")
+    return Calibration(out, posterior, populations, checks, manifest)
+
+
+def _report(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
+            ppc: pd.DataFrame, checks: pd.DataFrame) -> None:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from sim.report.html import figure_html, page
+
+    keys = [c for c in posterior.columns if c != "weight"]
+    fig = make_subplots(rows=1, cols=len(checks), subplot_titles=list(checks["pattern"]))
+    for j, row in enumerate(checks.itertuples(), start=1):
+        fig.add_trace(go.Box(y=ppc[row.outcome], name=row.outcome, boxpoints="all",
+                             showlegend=False), row=1, col=j)
+        fig.add_hline(y=row.target, line_dash="dash", row=1, col=j)
+    fig.update_layout(template="plotly_white", height=420, font={"size": 14})
+    post = make_subplots(rows=1, cols=len(keys), subplot_titles=keys)
+    for j, key in enumerate(keys, start=1):
+        post.add_trace(go.Histogram(x=posterior[key], histfunc="sum", y=posterior["weight"],
+                                    showlegend=False), row=1, col=j)
+    post.update_layout(template="plotly_white", height=360, font={"size": 13})
+    summary = posterior_summary(posterior)
+    parts = ["<h2>Posterior (last population, weighted)</h2>",
+             summary.round(4).to_html(index=False), figure_html(post),
+             "<h2>Posterior predictive checks</h2>",
+             checks.drop(columns="source").round(4).to_html(index=False), figure_html(fig),
+             "<h2>Populations</h2>",
+             populations.round({"epsilon": 4, "wall_time": 2}).to_html(index=False)]
+    (out / "report.html").write_text(page("ABC-SMC calibration", parts), encoding="utf-8")
+
+
+def posterior_summary(posterior: pd.DataFrame) -> pd.DataFrame:
+    """Weighted mean and 5%, 50%, 95% quantiles of each parameter."""
+    w = posterior["weight"].to_numpy(float)
+    w = w / w.sum()
+    rows = []
+    for key in (c for c in posterior.columns if c != "weight"):
+        x = posterior[key].to_numpy(float)
+        order = np.argsort(x)
+        cum = np.cumsum(w[order])
+        q = {f"q{int(p * 100):02d}": float(x[order][np.searchsorted(cum, p)])
+             for p in (0.05, 0.5, 0.95)}
+        rows.append({"parameter": key, "mean": float(np.sum(w * x)), **q})
+    return pd.DataFrame(rows)
+
+
+def load_calibration(folder: str | Path) -> Calibration:
+    folder = Path(folder)
+    if not (folder / POSTERIOR).exists():
+        raise ValueError(f"{folder}: no {POSTERIOR}; run `regiesim calibrate` into it first")
+    return Calibration(folder, pd.read_parquet(folder / POSTERIOR),
+                       pd.read_csv(folder / "populations.csv"),
+                       pd.read_csv(folder / "checks.csv"),
+                       json.loads((folder / MANIFEST).read_text()))
+
+
+# ---------------------------------------------------------------------------- using it
+
+class Posterior:
+    """A stored posterior, drawn from once per replication (the same in every scenario)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        cal = load_calibration(folder)
+        self.folder = cal.folder
+        self.keys = [c for c in cal.posterior.columns if c != "weight"]
+        self.values = cal.posterior[self.keys].to_numpy(float)
+        w = cal.posterior["weight"].to_numpy(float)
+        self.weights = w / w.sum()
+        self.model = PatternModel(Scenario(), 1, [])
+        digest = pd.util.hash_pandas_object(cal.posterior, index=False).to_numpy()
+        self.digest = f"{int(np.bitwise_xor.reduce(digest)):016x}"
+
+    def draws(self, seed: int, reps: int) -> list[dict[str, Any]]:
+        """The parameter changes of replications 0..reps-1 under batch seed ``seed``."""
+        # one uniform per replication, in order: replication i's draw does not depend on
+        # how many replications the batch has (a batch extended later keeps its draws)
+        uniforms = np.random.default_rng(np.random.SeedSequence([seed, 0xABC])).random(reps)
+        picks = np.minimum(np.searchsorted(np.cumsum(self.weights), uniforms, side="right"),
+                           len(self.values) - 1)
+        return [self.model.changes(dict(zip(self.keys, self.values[i].tolist(), strict=True)))
+                for i in picks.tolist()]

@@ -1,0 +1,120 @@
+"""ABC-SMC calibration: priors, the pattern distance, resume, and using the posterior."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import ScenarioError, build_scenario
+from sim.analysis.patterns import PATTERNS, calibrating, distance
+from sim.experiment import run_batch
+from sim.experiment.calibration import Posterior, calibrate, read_priors
+
+PRIORS = {"satisfaction.dissatisfied_below": (0.4, 0.8), "tension.release_rate": (0.1, 0.3)}
+SHORT = {"run": {"horizon_weeks": 26.0, "warmup_weeks": 8.0}}
+
+
+def _priors(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "priors.toml"
+    path.write_text(text)
+    return path
+
+
+def test_priors_are_read_and_checked(tmp_path: Path) -> None:
+    good = _priors(tmp_path, '[priors]\n"fallback.upper" = [0.6, 1.6]\n'
+                             '"regisseurs.corps_size" = [0, 8]\n')
+    assert read_priors(good) == {"fallback.upper": (0.6, 1.6),
+                                 "regisseurs.corps_size": (0.0, 8.0)}
+    bad = _priors(tmp_path, '[priors]\n"fallback.uper" = [0.6, 1.6]\n'
+                            '"tension.release_rate" = [0.3, 0.1]\n'
+                            '"initiatives.energy_mean" = [0.0, 0.5]\n'
+                            '"scenario.style" = [0, 1]\n')
+    with pytest.raises(ScenarioError) as info:
+        read_priors(bad)
+    text = str(info.value)
+    assert str(bad) in text
+    for key in ("fallback.uper", "tension.release_rate", "initiatives.energy_mean",
+                "scenario.style"):
+        assert f"priors.{key}" in text
+    assert "ge 0.01" in text
+
+
+def test_the_pattern_distance_standardises_each_gap() -> None:
+    summary = {"share_dissatisfied": 0.49, "share_satisfied": 0.33}
+    assert distance(summary, calibrating()) == pytest.approx(1.0)  # (0.49 - 0.44) / 0.05
+    assert math.isinf(distance({**summary, "share_satisfied": math.nan}, calibrating()))
+    assert {p.role for p in PATTERNS} == {"calibrate", "validate"}
+
+
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("abc") / "cal"
+    calibrate(build_scenario(SHORT), PRIORS, out, populations=2, particles=6, reps=1,
+              backend="serial", ppc_draws=3, ppc_reps=1, log=lambda _line: None)
+    return out
+
+
+def test_a_calibration_writes_its_posterior_and_checks(calibrated: Path) -> None:
+    posterior = pd.read_parquet(calibrated / "posterior.parquet")
+    assert set(posterior.columns) == {*PRIORS, "weight"} and len(posterior) == 6
+    for key, (low, high) in PRIORS.items():
+        assert posterior[key].between(low, high).all()
+    assert posterior["weight"].gt(0).all()
+    populations = pd.read_csv(calibrated / "populations.csv")
+    epsilons = populations.loc[populations["t"] >= 0, "epsilon"].tolist()
+    assert len(epsilons) == 2 and epsilons[1] <= epsilons[0]
+    checks = pd.read_csv(calibrated / "checks.csv").set_index("pattern")
+    assert set(checks.index) == {p.key for p in PATTERNS}
+    assert checks["share_matching"].between(0, 1).all()
+    assert (calibrated / "abc.db").exists() and "Posterior predictive" in (
+        calibrated / "report.html").read_text()
+
+
+def test_a_calibration_resumes_and_refuses_other_settings(calibrated: Path,
+                                                          tmp_path: Path) -> None:
+    before = len(pd.read_csv(calibrated / "populations.csv"))
+    lines: list[str] = []
+    result = calibrate(build_scenario(SHORT), PRIORS, calibrated, populations=3, particles=6,
+                       reps=1, backend="serial", ppc_draws=3, ppc_reps=1, log=lines.append)
+    assert any(line.startswith("resuming: 2 of 3") for line in lines)
+    assert len(result.populations) == before + 1
+    assert result.manifest["populations_done"] == 3
+    with pytest.raises(ValueError, match="other priors"):
+        calibrate(build_scenario(SHORT), {"tension.release_rate": (0.1, 0.3)}, calibrated,
+                  populations=3, particles=6, reps=1, backend="serial")
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="holds files"):
+        calibrate(build_scenario(SHORT), PRIORS, foreign, backend="serial")
+    assert (foreign / "notes.txt").read_text() == "mine"
+
+
+def test_posterior_draws_follow_the_weights_and_keep_common_random_numbers(
+        calibrated: Path) -> None:
+    posterior = Posterior(calibrated)
+    draws = posterior.draws(seed=5, reps=40)
+    assert draws[:10] == posterior.draws(seed=5, reps=10)  # extending keeps the draws
+    assert draws != posterior.draws(seed=6, reps=40)
+    # a posterior whose weight sits on one particle always gives that particle
+    posterior.weights = np.eye(len(posterior.values))[2]
+    only = {tuple(d.values()) for d in posterior.draws(seed=1, reps=30)}
+    assert only == {tuple(posterior.values[2])}
+
+
+def test_a_batch_over_the_posterior_gives_every_scenario_the_same_draws(
+        calibrated: Path) -> None:
+    base = build_scenario({"scenario": {"style": "direction"}, **SHORT})
+    runs = run_batch({"on": base, "off": base.with_changes({"fallback.enabled": False})},
+                     reps=4, seed=3, backend="serial", posterior=calibrated).runs
+    drawn = [c for c in runs.columns if c.startswith("posterior.")]
+    assert sorted(drawn) == sorted(f"posterior.{k}" for k in PRIORS)
+    on = runs[runs["scenario"] == "on"].set_index("replication")[drawn]
+    off = runs[runs["scenario"] == "off"].set_index("replication")[drawn]
+    pd.testing.assert_frame_equal(on, off)
+    assert on["posterior.tension.release_rate"].nunique() > 1
+    assert runs["posterior"].nunique() == 1
