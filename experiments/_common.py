@@ -30,6 +30,10 @@ def options(doc: str, name: str, reps: int = 30,
     parser.add_argument("--lang", choices=["en", "nl"], default="en")
     parser.add_argument("--backend", choices=["serial", "process", "dask"], default="process")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--posterior", type=Path, default=None,
+                        help="a calibration folder (regiesim calibrate): each replication "
+                             "draws one parameter set from its posterior, the same in every "
+                             "scenario, so intervals carry parametric uncertainty too")
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                         help="change every scenario, e.g. --set run.horizon_weeks=52 "
                              "(repeatable)")
@@ -53,8 +57,12 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
                  for name, sc in scenarios.items()}
     console.print(f"{len(scenarios)} scenario(s) x {args.reps} replications on common random "
                   f"numbers (seed {args.seed}) -> {out}")
+    if args.posterior is not None:
+        console.print(f"over the posterior of {args.posterior}: intervals are stochastic and "
+                      "parametric")
     return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
-                     backend=args.backend, workers=args.workers, progress=True)
+                     backend=args.backend, workers=args.workers, progress=True,
+                     posterior=args.posterior)
 
 
 def finish(args: argparse.Namespace, batch: Batch, reference: str, title: str,

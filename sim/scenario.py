@@ -209,8 +209,8 @@ class SatisfactionSettings(_Group):
                               "experienced performance (the rest: roles received)", "0..1",
                               "assumption", ge=0, le=1)
     performance: float = _f(0.7, "Weight of experienced performance in satisfaction", "-",
-                            "Van Ryzin 2004, Zhang et al. 2022: performance is the strongest "
-                            "driver; size assumed", ge=0, le=5)
+                            "assumption (our reading of Van Ryzin 2004 and Zhang et al. "
+                            "2022: performance drives satisfaction)", ge=0, le=5)
     expectation: float = _f(0.3, "Weight of the expectation itself (assimilation)", "-",
                             "Schiebler, Lee & Brodbeck 2024: expectations correlate "
                             "positively with satisfaction (r about .29); size assumed", ge=0,
@@ -281,8 +281,8 @@ class MunicipalitySettings(_Group):
     handoff_energy: float = _f(0.03, "Energy lost by one handoff", "0..1", ge=0, le=1)
     misroute_prob: float = _f(0.6, "P(an extra handoff, 'from pillar to post') when the process "
                               "is wholly unclear; repeats", "probability",
-                              "Nationale ombudsman 2018 via 004 (not from pillar to post); "
-                              "size assumed", ge=0, lt=1)
+                              "004 (do not send people from pillar to post); size assumed",
+                              ge=0, lt=1)
     rework_prob: float = _f(0.5, "P(decision sent back for rework) when frames are wholly "
                             "unclear and there is no dialogue", "probability", ge=0, lt=1)
     dialogue_rework_prevention: float = _f(
@@ -352,8 +352,8 @@ class ManagerSettings(_Group):
 class RegisseurSettings(_Group):
     """The corps of regisseurs (process directors; 002, 003)."""
 
-    corps_size: int = _f(2, "Number of regisseurs", "persons", "003 (a select corps)", ge=0,
-                         le=1000)
+    corps_size: int = _f(2, "Number of regisseurs", "persons", "003 (a select corps); size "
+                         "assumed", ge=0, le=1000)
     caseload: int = _f(12, "Initiatives one regisseur guides at once, with no energy lost "
                        "inside", "cases", ge=1, le=200)
     mandate: bool = _f(False, "Regisseurs may direct departments (skip approval layers)",
@@ -362,25 +362,28 @@ class RegisseurSettings(_Group):
     regie_share: float = _f(0.5, "Share of the corps whose strength is regie (making similar "
                             "actors, departments, cooperate); the rest's is verbinden "
                             "(bridging unlike actors: citizens and politics, other "
-                            "initiatives)", "0..1", "002 (regie versus verbinden)", ge=0, le=1)
+                            "initiatives)", "0..1", "002 (regie versus verbinden); share "
+                            "assumed", ge=0, le=1)
     off_skill: float = _f(0.3, "Effect of a regisseur on the kind of connection that is not "
                           "their strength, as a share of the full effect", "0..1",
                           "assumption, after 002 (which competence a connection needs)",
                           ge=0, le=1)
     scan_per_week: float = _f(0.5, "Initiatives one regisseur can spot early per week",
-                              "per week", "003 (initiatives in view early)", ge=0, le=100)
+                              "per week", "003 (initiatives in view early); rate assumed",
+                              ge=0, le=100)
     early_signal_weeks: float = _f(1.0, "Mean time to signal for an initiative spotted early",
                                    "week", ge=0, le=520)
     connect_effect: float = _f(0.7, "Share of handoffs between departments a regie-strong "
-                               "regisseur avoids", "0..1", "Nationale ombudsman 2018 via 004 "
-                               "(one point of contact, not from pillar to post); size assumed",
+                               "regisseur avoids", "0..1", "Nationale ombudsman 2018 (one "
+                               "point of contact; 004: not from pillar to post); size assumed",
                                ge=0, le=1)
     bridge_effect: float = _f(0.7, "P(a verbinden-strong regisseur links the initiative to "
                               "the network and gets the alderman to its crucial meeting)",
                               "probability", "003 (connect emerging networks; the alderman "
                               "at crucial moments); size assumed", ge=0, le=1)
     mandate_escalation_relief: float = _f(0.5, "Share of escalations avoided by a mandate",
-                                          "0..1", "003; size assumed", ge=0, le=1)
+                                          "0..1", "assumption (003: friction disappears "
+                                          "with the power to direct)", ge=0, le=1)
 
 
 class NetworkSettings(_Group):
@@ -389,8 +392,8 @@ class NetworkSettings(_Group):
     links: int = _f(2, "Links to other initiatives made when an initiative is connected",
                     "links", "003 (connect networks to others); count assumed", ge=0, le=50)
     success_energy: float = _f(0.05, "Energy an initiative gains when a linked initiative "
-                               "succeeds", "0..1", "003 (initiatives succeed through "
-                               "networks); size assumed", ge=0, le=1)
+                               "succeeds", "0..1", "assumption (003: success comes through "
+                               "networks, said of aldermen and policy)", ge=0, le=1)
 
 
 class AldermanSettings(_Group):
@@ -440,8 +443,8 @@ class TensionSettings(_Group):
                              "per week", gt=0, le=1)
     conditions_gain: float = _f(1.0, "Release rate grows by this factor times the weakest of "
                                 "the four conditions in force (conjunctive)", "-",
-                                "004 (each missing condition is an alarm signal); size "
-                                "assumed", ge=0, le=10)
+                                "assumption (the minimum: 004, each missing condition is an "
+                                "alarm signal)", ge=0, le=10)
     cuts: list[BudgetCut] = _f([], "Budget cuts")
 
 

@@ -98,7 +98,11 @@ def _decode(node: Any) -> Any:
     if isinstance(node, dict):
         if set(node) >= {"dtype", "bdata"}:
             arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
-            return arr.reshape(node["shape"]).tolist() if "shape" in node else arr.tolist()
+            if "shape" not in node:
+                return arr.tolist()
+            shape = node["shape"]  # plotly writes a 2-d shape as the string "4, 5"
+            dims = [int(d) for d in shape.split(",")] if isinstance(shape, str) else shape
+            return arr.reshape(dims).tolist()
         return {k: _decode(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_decode(v) for v in node]

@@ -32,6 +32,7 @@ SCRIPTS = {  # script: extra arguments
     "fallback": ["--points", "3"],
     "conditions": ["--samples", "2"],
     "calibrate": ["--check", "3"],
+    "robustness": ["--points", "4"],
 }
 
 
@@ -128,6 +129,29 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
             + parts.loc[("expectations", outcome), "difference"], abs=1e-12)
     report.section("Fallback's cost: the regime and broken expectations")
     assert "Fallback's cost in share dissatisfied, expectations:" in stdout
+
+
+def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
+    module = _module("robustness")
+    stdout = _run("robustness", tmp_path)
+    table = pd.read_csv(tmp_path / "robustness.csv")
+    assert len(table) == len(module.UPPERS) * len(module.INCIDENTS) * len(module.OUTCOMES)
+    assert sorted(table["fallback.upper"].unique()) == sorted(module.UPPERS)
+    assert (table["ci_low"] <= table["difference"]).all()
+    assert (table["difference"] <= table["ci_high"]).all()
+    runs, _, _ = load_results(tmp_path)
+    # a cell's cost is its paired difference: with minus without, replication by replication
+    cell = table.iloc[0]
+    pair = runs[runs["scenario"].str.startswith(cell["cell"] + " ")]
+    wide = pair.pivot(index="replication", columns="scenario", values=cell["outcome"])
+    expected = (wide[cell["cell"] + " with"] - wide[cell["cell"] + " without"]).mean()
+    assert cell["difference"] == pytest.approx(expected)
+    points = pd.read_csv(tmp_path / "robustness_points.csv")
+    assert points["cell"].nunique() == 4
+    report = read((tmp_path / "report.html").read_text(encoding="utf-8"))
+    [fig] = report.section("Fallback's cost across threshold and incidents").figures
+    assert len(fig) == len(module.OUTCOMES)
+    assert "stochastic only" in stdout
 
 
 def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:

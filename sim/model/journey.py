@@ -157,7 +157,8 @@ class Journey:
             if not (yield from wait_for(self.env, ini, mc.permit_weeks * ini.rng.exp())):
                 return False
             ini.refused = ini.rng.uniform() < mc.permit_reject_prob
-            if ini.refused:
+            if ini.refused:  # a refused permit is the decision
+                ini.decided_at = self.env.now
                 return True
         for _ in range(mc.max_decision_rounds):
             layers = self.regisseurs.approval_layers(ini, mun.regime)

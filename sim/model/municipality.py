@@ -14,8 +14,9 @@ feedback).
 **Fallback**: when tension passes ``fallback.upper`` the municipality falls back into the
 directing role, and stays there until tension falls below ``fallback.lower``
 (hysteresis). During a fallback the regime of ``fallback.regime`` is in force: approval
-layers and escalations at directive levels, managers inward, no mandate, partner work
-turned into regie, little dialogue and feedback. Where the municipality was a partner,
+layers and escalations at directive levels, managers inward and allocating less,
+regisseurs losing energy inside, no mandate, partner work turned into regie. Where the
+municipality was a partner,
 the warning signs of 004 may show (each with its probability per episode); each lowers
 one condition while the episode lasts, which slows the release of tension: a fallback in
 a weak municipality feeds on itself. Nothing is done to the initiatives at the moment of
