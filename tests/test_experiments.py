@@ -31,7 +31,8 @@ SCRIPTS = {  # script: extra arguments
     "regisseurs": ["--lang", "nl"],
     "fallback": ["--points", "3"],
     "conditions": ["--samples", "2"],
-    "calibrate": ["--check", "3"],
+    "calibrate": ["--populations", "1", "--particles", "4", "--draws", "2",
+                  "--backend", "serial"],
     "robustness": ["--points", "4"],
 }
 
@@ -169,9 +170,23 @@ def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> 
     assert all(t["x"] for t in traces)
 
 
-def test_calibration_script_fits_both_thresholds_and_checks_them(tmp_path: Path) -> None:
+def test_calibration_script_runs_abc_into_a_posterior(tmp_path: Path) -> None:
     stdout = _run("calibrate", tmp_path)
-    result = json.loads((tmp_path / "calibration.json").read_text())
+    posterior = pd.read_parquet(tmp_path / "posterior.parquet")
+    priors = _module("calibrate").read_priors(EXPERIMENTS / "priors.toml")
+    assert set(posterior.columns) == {*priors, "weight"} and len(posterior) == 4
+    for key, (low, high) in priors.items():
+        assert posterior[key].between(low, high).all(), key
+    assert "ABC-SMC:" in stdout and "simulations in" in stdout
+
+
+def test_calibration_script_fits_both_thresholds_and_checks_them(tmp_path: Path) -> None:
+    args = [sys.executable, str(EXPERIMENTS / "calibrate.py"), "--first-fit", "--reps", "2",
+            "--check", "3", "--out", str(tmp_path), "--set", "run.horizon_weeks=52"]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    stdout = done.stdout
+    result = json.loads((tmp_path / "first_fit.json").read_text())
     low = result["fitted"]["satisfaction.dissatisfied_below"]
     high = result["fitted"]["satisfaction.satisfied_above"]
     assert low < high
