@@ -17,13 +17,18 @@ differences.csv, decomposition.csv, threshold.csv, discovery.csv, prim_box.csv,
 report.html) and prints the headline with 95% CIs.
 
     python experiments/fallback.py [--reps 30] [--seed 2026] [--lang nl] [--points 120]
+                                   [--posterior DIR | none]
+
+The headline and the decomposition run over the shipped posterior (calibration/typical)
+when it is present, so their intervals carry parametric as well as stochastic
+uncertainty; the report says which kind it shows.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from _common import console, finish, options, run, scenario
+from _common import ROOT, console, finish, options, run, scenario
 
 from sim.analysis import mean_ci, paired_differences
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
@@ -34,6 +39,9 @@ OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfacti
             "frustration", "dropouts",
             "weeks_to_decision", "handoffs_per_initiative", "fallback_episodes",
             "fallback_weeks", "mean_trust"]
+SHIPPED_POSTERIOR = ROOT / "calibration" / "typical"
+"""The posterior shipped with the project (experiments/calibrate.py); used when present
+unless ``--posterior none``."""
 THRESHOLDS = (0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
 DISCOVERY = {"fallback.upper": [0.6, 2.0], "aldermen.incident_rate": [0.0, 0.2],
              "aldermen.election_pressure": [0.0, 0.15], "municipality.dialogue": [0.2, 1.0],
@@ -118,6 +126,13 @@ def discovery(args, direction) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 def main() -> None:
     args = options(__doc__, "fallback", extra={
         "--points": (int, 120, "Latin hypercube points for scenario discovery")})
+    if args.posterior is None and SHIPPED_POSTERIOR.exists():
+        args.posterior = SHIPPED_POSTERIOR
+    elif str(args.posterior) == "none":
+        args.posterior = None
+    kind = (f"stochastic and parametric: each replication draws its parameters from the "
+            f"posterior in {args.posterior} (ABC-SMC calibration on the typical municipality)"
+            if args.posterior else "stochastic only: parameters fixed at the scenario's values")
     direction = scenario("direction.toml")
     scenarios = {
         "direction": direction,
@@ -131,18 +146,23 @@ def main() -> None:
     batch = run(args, scenarios)
     parts, parts_html = decomposition(batch.runs)
     parts.to_csv(args.out / "decomposition.csv", index=False)
-    diffs, sweep_html = threshold_sweep(args, direction)
+    fixed = type(args)(**{**vars(args), "posterior": None})  # the sweeps set these keys
+    diffs, sweep_html = threshold_sweep(fixed, direction)
     diffs.to_csv(args.out / "threshold.csv", index=False)
-    disc_args = type(args)(**{**vars(args), "reps": max(2, args.reps // 10)})
+    disc_args = type(args)(**{**vars(fixed), "reps": max(2, args.reps // 10)})
     table, box, disc_html = discovery(disc_args, direction)
     table.to_csv(args.out / "discovery.csv", index=False)
     box.to_csv(args.out / "prim_box.csv", index=False)
     finish(args, batch, "direction",
            "Direction-based work with and without fallback, and directive work", OUTCOMES,
-           extra=[("Fallback's cost: the regime and broken expectations (paired, 95% CI)",
+           extra=[("Uncertainty shown", f"<p>95% confidence intervals over replications; "
+                                        f"{kind}. The threshold sweep and the scenario "
+                                        "discovery below use fixed parameters.</p>"),
+                  ("Fallback's cost: the regime and broken expectations (paired, 95% CI)",
                    parts_html),
                   ("Fallback threshold swept (difference against no fallback)", sweep_html),
                   ("Where fallback costs most (PRIM scenario discovery)", disc_html)])
+    console.print(f"Intervals: {kind}")
     for row in parts[parts["outcome"] == "share_dissatisfied"].itertuples():
         console.print(f"Fallback's cost in share dissatisfied, {row.part}: "
                       f"{row.difference:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]")
