@@ -106,20 +106,21 @@ class PatternModel:
     def __call__(self, particle: dict[str, float]) -> dict[str, float]:
         seeds = np.random.randint(0, 2**31 - 1, size=self.reps).tolist()
         try:
-            scenario = self.base.with_changes(self.changes(particle))
+            scenario = self.base.with_changes(as_changes(particle))
         except ScenarioError:
             return dict.fromkeys(self.outcomes, math.nan)
         runs = [simulate(scenario, seed).summary for seed in seeds]
         return {o: float(np.mean([r[o] for r in runs])) for o in self.outcomes}
 
-    def changes(self, particle: dict[str, float]) -> dict[str, Any]:
-        """The particle as scenario changes (integer parameters rounded)."""
-        out: dict[str, Any] = {}
-        for key, value in particle.items():
-            field = field_at(key)
-            integer = field is not None and field.annotation is int
-            out[key] = round(value) if integer else float(value)
-        return out
+
+def as_changes(particle: dict[str, float]) -> dict[str, Any]:
+    """A particle's values as scenario changes (integer parameters rounded)."""
+    out: dict[str, Any] = {}
+    for key, value in particle.items():
+        field = field_at(key)
+        integer = field is not None and field.annotation is int
+        out[key] = round(value) if integer else float(value)
+    return out
 
 
 def pattern_distance(patterns: tuple[Pattern, ...]) -> Callable[[dict, dict], float]:
@@ -217,11 +218,11 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     logging.getLogger("ABC").setLevel(logging.INFO)
     if done < populations:
         history = abc.run(max_nr_populations=populations - done)
-    return _summarise(out, history, base, model, ppc_draws, ppc_reps, seed, log)
+    return _summarise(out, history, base, ppc_draws, ppc_reps, seed, log)
 
 
-def _summarise(out: Path, history: Any, base: Scenario, model: PatternModel, draws: int,
-               reps: int, seed: int, log: Callable[[str], None]) -> Calibration:
+def _summarise(out: Path, history: Any, base: Scenario, draws: int, reps: int, seed: int,
+               log: Callable[[str], None]) -> Calibration:
     """Write the posterior, the populations and the posterior predictive checks."""
     params, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = params.reset_index(drop=True).assign(weight=np.asarray(weights))
@@ -234,7 +235,7 @@ def _summarise(out: Path, history: Any, base: Scenario, model: PatternModel, dra
         "weight"].sum())
     rows = []
     for k, i in enumerate(picks.tolist()):
-        scenario = base.with_changes(model.changes(dict(posterior.loc[i, keys])))
+        scenario = base.with_changes(as_changes(dict(posterior.loc[i, keys])))
         runs = [simulate(scenario, seed * 1_000 + k * reps + r).summary for r in range(reps)]
         rows.append({"draw": k, **dict(posterior.loc[i, keys]),
                      **{p.outcome: float(np.mean([r[p.outcome] for r in runs]))
@@ -327,7 +328,6 @@ class Posterior:
         self.values = cal.posterior[self.keys].to_numpy(float)
         w = cal.posterior["weight"].to_numpy(float)
         self.weights = w / w.sum()
-        self.model = PatternModel(Scenario(), 1, [])
         digest = pd.util.hash_pandas_object(cal.posterior, index=False).to_numpy()
         self.digest = f"{int(np.bitwise_xor.reduce(digest)):016x}"
 
@@ -338,5 +338,5 @@ class Posterior:
         uniforms = np.random.default_rng(np.random.SeedSequence([seed, 0xABC])).random(reps)
         picks = np.minimum(np.searchsorted(np.cumsum(self.weights), uniforms, side="right"),
                            len(self.values) - 1)
-        return [self.model.changes(dict(zip(self.keys, self.values[i].tolist(), strict=True)))
+        return [as_changes(dict(zip(self.keys, self.values[i].tolist(), strict=True)))
                 for i in picks.tolist()]
