@@ -283,10 +283,18 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
             outcome: Annotated[list[str], typer.Option(
                 help="Outcome(s) to compare (repeatable; default: the headline).")] = [],  # noqa: B006
             csv: Annotated[Path | None, typer.Option(help="Also write the table here.")] = None,
+            adjust: Annotated[str, typer.Option(
+                help="Adjust p-values for the many comparisons of the table: holm "
+                     "(family-wise error rate), bh (Benjamini-Hochberg false discovery "
+                     "rate) or none.")] = "holm",
             ) -> None:
-    """Paired differences of every scenario against a reference, with 95% CIs."""
+    """Paired differences of every scenario against a reference, with 95% CIs and p-values
+    adjusted over the whole table (column adjustment says how)."""
     from sim.analysis import paired_differences
+    from sim.analysis.multiple import check_adjust
     from sim.experiment import ResultStore
+
+    check_adjust(adjust)
 
     stored = ResultStore.load(folder)
     runs = stored.runs
@@ -301,14 +309,19 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
     if unknown:
         raise UserError(f"outcome: unknown {', '.join(unknown)}; have "
                         f"{', '.join(c for c in runs.columns if c not in ('scenario', 'seed'))}")
-    diffs = paired_differences(runs, outcomes, reference)
-    table = Table(title=f"Paired differences against {reference} (95% CI; * excludes 0)")
-    for col in ("scenario", "outcome", "difference", "95% CI", "n", ""):
+    diffs = paired_differences(runs, outcomes, reference, adjust=adjust)
+    star = {"holm": "p < 0.05 after Holm's adjustment over the table",
+            "bh": "p < 0.05 after Benjamini-Hochberg adjustment (FDR 5%) over the table",
+            "none": "95% CI excludes 0, no adjustment for many comparisons"}[adjust]
+    table = Table(title=f"Paired differences against {reference} (95% CI per comparison; "
+                        f"* {star})")
+    p_col = "p" if adjust == "none" else f"p ({adjust})"
+    for col in ("scenario", "outcome", "difference", "95% CI", "n", p_col, ""):
         table.add_column(col, justify="left" if col in ("scenario", "outcome") else "right")
     for r in diffs.itertuples():
         table.add_row(str(r.scenario), r.outcome, f"{r.difference:+.4g}",
                       f"[{r.ci_low:+.4g}, {r.ci_high:+.4g}]", str(r.n),
-                      "*" if r.significant else "")
+                      f"{r.p_adjusted:.3g}", "*" if r.significant else "")
     Console(width=max(console.width, 110)).print(table)
     if csv is not None:
         diffs.to_csv(csv, index=False)

@@ -114,6 +114,18 @@ def test_batch_then_compare(tmp_path: Path) -> None:
                                  "--csv", str(csv)])
     assert result.exit_code == 0, result.output
     assert "directive" in result.output and csv.exists()
+    assert "Holm" in result.output  # the default adjustment, named in the title
+    import pandas as pd
+
+    table = pd.read_csv(csv)
+    assert (table["adjustment"] == "holm").all()
+    assert (table["p_adjusted"] >= table["p_value"] - 1e-12).all()
+    plain = runner.invoke(app, ["compare", str(out), "--reference", "direction",
+                                "--adjust", "none"])
+    assert plain.exit_code == 0 and "excludes 0" in plain.output
+    wrong = runner.invoke(app, ["compare", str(out), "--reference", "direction",
+                                "--adjust", "bonferroni"])
+    assert wrong.exit_code == 2 and "holm, bh, none" in wrong.output
     bad = runner.invoke(app, ["compare", str(out), "--reference", "nope"])
     assert bad.exit_code == 2 and "must be one of" in bad.output
 
