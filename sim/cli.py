@@ -230,6 +230,16 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
                    "(e.g. 0.02); --reps is the start.")] = None,
           max_reps: Annotated[int, typer.Option(help="Upper limit with --precision.",
                                                 min=2)] = 1000,
+          absolute: Annotated[float | None, typer.Option(
+              help="With or instead of --precision: an absolute CI half-width to reach "
+                   "(for outcomes near zero, e.g. 0.01 = 1 pp); with both, the easier "
+                   "target counts.")] = None,
+          precision_on: Annotated[str, typer.Option(
+              help="What --precision/--absolute is about: levels (each scenario), "
+                   "differences (paired, against --reference) or both.")] = "levels",
+          reference: Annotated[str | None, typer.Option(
+              help="Scenario the differences are taken against (default: the first).")
+          ] = None,
           ) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
@@ -238,6 +248,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     fails is recorded (with its traceback) and the batch goes on; the command then exits
     with status 1. The folder is locked while the batch writes.
     """
+    from sim.analysis.precision import TARGETS_ON
     from sim.experiment import run_batch
     from sim.experiment.batch import check_backend
     from sim.experiment.scale import check_scale
@@ -247,8 +258,16 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     if precision is not None and not 0 < precision < 1:
         raise UserError(f"--precision: must be a share between 0 and 1 (e.g. 0.02), got "
                         f"{'not a number' if math.isnan(precision) else precision}")
+    if absolute is not None and not (absolute > 0 and math.isfinite(absolute)):
+        raise UserError(f"--absolute: must be a half-width > 0 (e.g. 0.01), got {absolute}")
+    if precision_on not in TARGETS_ON:
+        raise UserError(f"--precision-on: must be one of {', '.join(TARGETS_ON)}, got "
+                        f"{precision_on!r}")
     check_backend(backend, scheduler, time_budget)
     scenarios, params = _variants(files, sets)
+    if reference is not None and reference not in scenarios:
+        raise UserError(f"--reference: must be one of {', '.join(scenarios)}, got "
+                        f"{reference!r}")
     for warning in check_scale(scenarios, force):
         err.print(f"[yellow]warning[/] large: {escape(warning)}", highlight=False,
                   soft_wrap=True)
@@ -258,19 +277,46 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
               "scheduler": scheduler, "time_budget": time_budget, "force": force,
               "break_lock": break_lock}
-    if precision is None:
+    missed = None
+    if precision is None and absolute is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
     else:
-        def report(done: int, needed: int) -> None:
-            err.print(f"{done} replications done; the widest CI needs {needed}")
+        from sim.experiment.sequential import describe_miss
+
+        def report(done: int, status: Any) -> None:
+            missing = status[~status["met"]]
+            if missing.empty:
+                err.print(f"{done} replications done; every target is met")
+                return
+            worst = describe_miss(missing.sort_values("needed").iloc[-1].to_dict(), max_reps)
+            err.print(f"{done} replications done; {len(missing)} of {len(status)} "
+                      f"target(s) not met, the hardest: {escape(worst)}",
+                      highlight=False, soft_wrap=True)
 
         result = run_to_precision(scenarios, ["success_rate", "share_dissatisfied"],
                                   precision, seed=seed, min_reps=max(reps, 2),
-                                  max_reps=max_reps, out=folder, report=report, **common)
+                                  max_reps=max_reps, out=folder, report=report,
+                                  absolute=absolute, on=precision_on, reference=reference,
+                                  **common)
+        result.status.to_csv(folder / "precision.csv", index=False)
+        missed = result.missed
     n = len(result.runs)
     err.print(f"done: {n} runs in {escape(str(folder / 'runs.parquet'))}, weekly series in "
               f"{escape(str(folder / 'series.parquet'))}, provenance in "
               f"{escape(str(folder / 'manifest.json'))}", highlight=False, soft_wrap=True)
+    if missed is not None:
+        if missed.empty:
+            where = escape(str(folder / "precision.csv"))
+            err.print(f"precision reached for every target ({where})", highlight=False)
+        else:
+            err.print(f"[bold yellow]precision not reached[/] for {len(missed)} target(s) "
+                      f"(all in {escape(str(folder / 'precision.csv'))}):", highlight=False)
+            for row in missed.to_dict("records"):
+                err.print(f"  {escape(describe_miss(row, max_reps))}", highlight=False,
+                          soft_wrap=True)
+            if (missed["mean"].abs() < missed["half_width"]).any():
+                err.print("  a mean near zero has no relative precision: give an absolute "
+                          "half-width with --absolute", highlight=False, soft_wrap=True)
     if not result.failures.empty:
         _report_failures(result.failures, folder)
         raise typer.Exit(1)
@@ -326,6 +372,109 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
     if csv is not None:
         diffs.to_csv(csv, index=False)
         err.print(f"written {csv}")
+
+
+@app.command()
+@clean_errors
+def replications(
+        files: Files,
+        precision: Annotated[float | None, typer.Option(
+            help="Relative CI half-width to reach, as a share of the mean (e.g. 0.05).")
+        ] = None,
+        absolute: Annotated[float | None, typer.Option(
+            help="Absolute CI half-width to reach (for outcomes near zero); with "
+                 "--precision, the easier target counts.")] = None,
+        outcome: Annotated[list[str], typer.Option(
+            help="Outcome(s) (repeatable; default: success rate and share dissatisfied).")
+        ] = [],  # noqa: B006
+        precision_on: Annotated[str, typer.Option(
+            help="levels, differences (paired, against --reference) or both.")] = "levels",
+        reference: Annotated[str | None, typer.Option(
+            help="Scenario the differences are taken against (default: the first).")] = None,
+        k_limit: Annotated[int, typer.Option(
+            help="Hoad et al.'s look-ahead kLimit: the precision must hold for this many "
+                 "further replications (kLimit percent of n above 100).", min=0)] = 5,
+        start: Annotated[int, typer.Option(help="Replications of the first round.",
+                                           min=3)] = 10,
+        max_reps: Annotated[int, typer.Option(help="Upper limit.", min=3)] = 1000,
+        warmup_reps: Annotated[int, typer.Option(
+            help="Replications of the warm-up check (MSER-5 on the weekly tension and "
+                 "active initiatives, run from empty); 0 skips it.", min=0)] = 10,
+        out: Annotated[str | None, typer.Option(
+            "--out", help="Folder for the runs (resumable), the tables (CSV) and "
+                          "replications.html.")] = None,
+        seed: Seed = 0, sets: Sets = [],  # noqa: B006
+        backend: Backend = "process", workers: Workers = None,
+        force: Force = False) -> None:
+    """Choose replications by method (Hoad, Robinson & Davies 2010) and check the warm-up.
+
+    Replications: the confidence-interval method, run sequentially until the CI of every
+    target stays within the target width over a look-ahead. Warm-up: MSER-5 on the
+    weekly series averaged over replications run from empty, against run.warmup_weeks.
+    """
+    from sim.analysis.precision import TARGETS_ON, check_target
+    from sim.experiment.replications import choose_replications
+    from sim.experiment.warmup import warmup_check
+
+    if precision_on not in TARGETS_ON:
+        raise UserError(f"--precision-on: must be one of {', '.join(TARGETS_ON)}, got "
+                        f"{precision_on!r}")
+    try:
+        check_target(precision, absolute)
+    except ValueError as exc:
+        raise UserError(f"--{exc}; e.g. --precision 0.05") from None
+    if start > max_reps:
+        raise UserError(f"--start: must be at most --max-reps ({max_reps}), got {start}")
+    scenarios, _ = _variants(files, sets)
+    if reference is not None and reference not in scenarios:
+        raise UserError(f"--reference: must be one of {', '.join(scenarios)}, got "
+                        f"{reference!r}")
+    outcomes = outcome or ["success_rate", "share_dissatisfied"]
+    folder = _folder(out) if out is not None else None
+    common = {"backend": backend, "workers": workers, "force": force}
+    choice = choose_replications(scenarios, outcomes, precision, absolute, precision_on,
+                                 reference, k_limit, start, max_reps, seed,
+                                 out=folder / "runs" if folder else None, progress=True,
+                                 **common)
+    table = Table(title=f"Replications by Hoad, Robinson & Davies' algorithm (kLimit "
+                        f"{k_limit}; {choice.reps_run} replications run)")
+    for col in ("target", "outcome", "n", "mean", "half-width", "target width"):
+        table.add_column(col, justify="left" if col in ("target", "outcome") else "right")
+    for r in choice.table.to_dict("records"):
+        n = str(int(r["n"])) if r["reached"] else f"> {max_reps} (out of reach)"
+        table.add_row(str(r["target"]), r["outcome"], n, f"{r['mean']:.4g}",
+                      f"{r['half_width']:.3g}", f"{r['target_width']:.3g}")
+    Console(width=max(console.width, 110)).print(table)
+    chosen = choice.replications
+    console.print(f"replications for this experiment: {chosen}" if chosen is not None else
+                  "[bold yellow]not every target is reached within --max-reps[/]; widen "
+                  "the target (or give --absolute for outcomes near zero)")
+    warm = None
+    if warmup_reps:
+        first = next(iter(scenarios.values()))
+        warm = warmup_check(first, reps=warmup_reps, seed=seed, progress=False, **common)
+        for r in warm.table.to_dict("records"):
+            verdict = ("covers it" if r["enough"] else "does NOT cover it" if r["reliable"]
+                       else "the run is too short to tell")
+            console.print(f"warm-up ({r['outcome']}): MSER-5 truncates "
+                          f"{r['truncation_weeks']:g} weeks; run.warmup_weeks = "
+                          f"{r['warmup_weeks']:g} {verdict}", highlight=False)
+    if folder is not None:
+        from sim.report.html import figure_html, page
+
+        choice.table.to_csv(folder / "replications.csv", index=False)
+        choice.trajectory.to_csv(folder / "trajectory.csv", index=False)
+        parts = ["<h2>Replications</h2>", choice.table.to_html(index=False),
+                 figure_html(choice.figure())]
+        if warm is not None:
+            warm.table.to_csv(folder / "warmup.csv", index=False)
+            warm.series.to_csv(folder / "warmup_series.csv", index=False)
+            parts += ["<h2>Warm-up (MSER-5)</h2>", warm.table.to_html(index=False),
+                      figure_html(warm.figure())]
+        (folder / "replications.html").write_text(page("Replications and warm-up", parts),
+                                                  encoding="utf-8")
+        err.print(f"written {escape(str(folder))}/replications.csv, trajectory.csv, "
+                  "warmup.csv and replications.html", highlight=False)
 
 
 @app.command()

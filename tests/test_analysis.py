@@ -72,3 +72,100 @@ def test_paired_differences_adjust_over_the_table_and_say_so() -> None:
     holm_t = paired_differences(runs, ["y"], "ref", adjust="holm")
     bh_t = paired_differences(runs, ["y"], "ref", adjust="bh")
     assert (bh_t["p_adjusted"] <= holm_t["p_adjusted"] + 1e-15).all()
+
+
+# --- replications by method ---------------------------------------------------------------
+
+from sim.analysis.precision import (  # noqa: E402
+    ci_trajectory,
+    hoad_replications,
+    precision_status,
+    replications_needed,
+)
+from sim.analysis.stats import mean_ci  # noqa: E402
+from sim.analysis.warmup import mser, welch_moving_average  # noqa: E402
+
+
+def test_ci_trajectory_is_the_t_interval_at_every_n() -> None:
+    x = np.random.default_rng(2).normal(5, 1, 40)
+    table = ci_trajectory(x, 0.05)
+    for n in (2, 7, 40):
+        row = table[table["n"] == n].iloc[0]
+        ci = mean_ci(x[:n])
+        assert row["mean"] == pytest.approx(ci.mean) and row["ci_low"] == pytest.approx(ci.low)
+        assert row["target_width"] == pytest.approx(0.05 * abs(ci.mean))
+
+
+def test_hoad_solution_on_a_known_distribution() -> None:
+    # normal(10, 2), 5%: the CI method needs about (1.96 * 2 / 0.5)^2 = 61 replications
+    found = []
+    for seed in range(20):
+        x = np.random.default_rng(seed).normal(10, 2, 400)
+        choice = hoad_replications(x, 0.05, k_limit=5)
+        assert choice.n is not None
+        t = choice.trajectory.set_index("n")
+        # the solution meets the target and keeps meeting it through the look-ahead
+        assert t.loc[choice.n:choice.n + 5, "met"].all()
+        assert not t.loc[choice.n - 1, "met"] or not t.loc[choice.n - 1:choice.n + 4,
+                                                          "met"].all()
+        found.append(choice.n)
+    assert 45 < np.median(found) < 80
+
+
+def test_hoad_look_ahead_refuses_an_accidentally_narrow_start() -> None:
+    rng = np.random.default_rng(3)
+    x = np.concatenate([[10.0, 10.0, 10.0], rng.normal(10, 2, 300)])
+    plain = ci_trajectory(x, 0.05, start=3)
+    assert plain.iloc[0]["met"], "three equal values: a zero-width interval at n = 3"
+    choice = hoad_replications(x, 0.05, k_limit=5)
+    assert choice.n is not None and choice.n > 20
+    short = hoad_replications(x[:8], 0.05)
+    assert short.n is None and short.needed_next > 8  # undecided: run more
+
+
+def test_absolute_target_for_a_mean_near_zero() -> None:
+    x = np.random.default_rng(4).normal(0.0, 0.4, 30)
+    assert replications_needed(x, 0.05, cap=5000) == 5000  # no relative precision at 0
+    n = replications_needed(x, None, absolute=0.1)
+    sd = x.std(ddof=1)
+    assert (1.96 * sd / 0.1) ** 2 <= n <= (2.1 * sd / 0.1) ** 2
+    # with both, the easier target counts
+    assert replications_needed(x, 0.05, absolute=0.1) == n
+    with pytest.raises(ValueError, match="precision: give a relative precision"):
+        replications_needed(x, None)
+
+
+def test_precision_status_on_paired_differences() -> None:
+    rng = np.random.default_rng(6)
+    common = rng.normal(0, 5, 20)
+    runs = pd.DataFrame({"scenario": ["a"] * 20 + ["b"] * 20, "replication": list(range(20)) * 2,
+                         "y": np.concatenate([common, common + 1 + rng.normal(0, 0.1, 20)])})
+    status = precision_status(runs, ["y"], 0.05, on="both", reference="a").set_index("target")
+    assert set(status.index) == {"a", "b", "b - a"}
+    assert status.loc["b - a", "met"] and not status.loc["a", "met"]  # CRN: the pair is sharp
+    assert status.loc["b - a", "mean"] == pytest.approx(1.0, abs=0.1)
+    with pytest.raises(ValueError, match="reference: must be one of a, b"):
+        precision_status(runs, ["y"], 0.05, on="differences", reference="c")
+
+
+def test_mser5_finds_a_known_transient() -> None:
+    # a linear transient of 40 weeks, then steady; the mean of 10 replications' noise
+    found = []
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        y = 10 * np.minimum(np.arange(300) / 40, 1) + rng.normal(0, 0.5, (10, 300)).mean(0)
+        cut = mser(y, 5)
+        assert cut.reliable and cut.truncation >= 40  # never keeps part of the transient
+        found.append(cut.truncation)
+    assert np.median(found) <= 50  # and mostly cuts right there (MSER over-cuts at times)
+    flat = mser(np.random.default_rng(1).normal(0, 1, 200))
+    assert flat.truncation <= 40  # no transient: little or nothing deleted
+    rising = mser(np.arange(100.0))  # never settles: the minimum sits at the edge
+    assert not rising.reliable
+
+
+def test_welch_moving_average() -> None:
+    y = np.arange(10.0)
+    np.testing.assert_allclose(welch_moving_average(y, 2), [0, 1, 2, 3, 4, 5, 6, 7])
+    with pytest.raises(ValueError, match="window"):
+        welch_moving_average(y, 5)

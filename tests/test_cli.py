@@ -155,3 +155,28 @@ def test_sensitivity_command(tmp_path: Path) -> None:
     no_ranges = runner.invoke(app, ["sensitivity", str(SCENARIOS / "typical.toml"),
                                     "--out", str(tmp_path / "x")])
     assert no_ranges.exit_code == 2 and "[ranges]" in no_ranges.output
+
+
+def test_replications_command(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["replications", str(SCENARIOS / "typical.toml"),
+                                 "--precision", "0.5", "--start", "3", "--max-reps", "20",
+                                 "--warmup-reps", "2", "--out", str(out),
+                                 "--backend", "serial", *SHORT])
+    assert result.exit_code == 0, result.output
+    assert "replications for this experiment" in result.output
+    assert "MSER-5" in result.output
+    for name in ("replications.csv", "trajectory.csv", "warmup.csv", "replications.html"):
+        assert (out / name).exists()
+    bad = runner.invoke(app, ["replications", str(SCENARIOS / "typical.toml")])
+    assert bad.exit_code == 2 and "precision" in bad.output
+
+
+def test_batch_precision_names_the_outcome_that_missed(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["batch", str(SCENARIOS / "direction.toml"), "--reps", "3",
+                                 "--precision", "0.001", "--max-reps", "4",
+                                 "--out", str(tmp_path / "p"), "--backend", "serial", *SHORT])
+    assert result.exit_code == 0, result.output
+    assert "precision not reached" in result.output
+    assert "out of reach" in result.output and "share_dissatisfied of" in result.output
+    assert (tmp_path / "p" / "precision.csv").exists()
