@@ -480,35 +480,129 @@ def replications(
 @app.command()
 @clean_errors
 def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
-                    help="Saltelli base size N for sobol (N*(D+2) points); points for lhs "
-                         "and qmc.",
+                    help="Saltelli base size N for sobol (N*(D+2) points; 1024 and more "
+                         "are fine); points for lhs and qmc.",
                     min=2)] = 64,
                 method: Annotated[str, typer.Option(
-                    help="sobol (Saltelli design and Sobol indices), lhs (Latin hypercube) "
-                         "or qmc (scrambled Sobol points).")] = "sobol",
-                reps: Reps = 1, seed: Seed = 0, sets: Sets = [],  # noqa: B006
+                    help="morris (screening of every numeric parameter), sobol (Saltelli "
+                         "design and Sobol indices: over the top --top parameters of a "
+                         "Morris screening, or else over the file's [ranges]), lhs (Latin "
+                         "hypercube) or qmc (scrambled Sobol points).")] = "sobol",
+                reps: Annotated[int, typer.Option(
+                    help="Replications per design point (common random numbers); the "
+                         "indices use the per-point means, and noise.csv gives the noise "
+                         "share. 2 or more to measure the noise.", min=1)] = 1,
+                top: Annotated[int | None, typer.Option(
+                    help="sobol: screen every parameter by Morris first (into OUT/morris) "
+                         "and run Sobol on the top K by μ* (into OUT/sobol).", min=1)] = None,
+                trajectories: Annotated[int, typer.Option(
+                    help="morris: trajectories r (r*(D+1) points).", min=2)] = 10,
+                levels: Annotated[int, typer.Option(help="morris: grid levels (even).",
+                                                    min=2)] = 4,
+                relative: Annotated[float, typer.Option(
+                    help="morris: half-width of a derived range, as a share of the "
+                         "scenario's value (the file's [ranges] override).")] = 0.2,
+                outcome: Annotated[list[str], typer.Option(
+                    help="Outcome(s) ranked and shown (repeatable; default: success rate "
+                         "and share dissatisfied); every outcome is analysed.")] = [],  # noqa: B006
+                seed: Seed = 0, sets: Sets = [],  # noqa: B006
                 backend: Backend = "process", workers: Workers = None,
+                scheduler: Scheduler = None,
                 force: Force = False, break_lock: BreakLock = False) -> None:
-    """Sample the file's [ranges] and estimate Sobol sensitivity indices with 95% CIs."""
+    """Global sensitivity: Morris screening of every parameter, Sobol on the top ones (or
+    on the file's [ranges]), with replication noise separated and 95% bootstrap CIs."""
     from sim.experiment.exploration import read_ranges
-    from sim.experiment.sensitivity import run_sensitivity
+    from sim.experiment.sensitivity import (
+        parameter_space,
+        run_morris,
+        run_sensitivity,
+        run_sobol,
+        write_sensitivity_page,
+    )
 
+    methods = ("morris", "sobol", "lhs", "qmc")
+    if method not in methods:
+        raise UserError(f"--method: must be one of {', '.join(methods)}, got {method!r}")
+    if top is not None and method != "sobol":
+        raise UserError("--top: only with --method sobol")
     folder = _folder(out)
     base = load_scenario(file, sets)
+    shown = outcome or ["success_rate", "share_dissatisfied"]
+    common = {"backend": backend, "workers": workers, "scheduler": scheduler,
+              "progress": True, "force": force, "break_lock": break_lock}
+    if method in ("morris", "sobol") and (method == "morris" or top is not None):
+        from sim.scenario_files import read_scenario_file
+
+        given = (read_ranges(file) if "ranges" in read_scenario_file(file) else None)
+        space = parameter_space(base, relative, given)
+        if not space.parameters:
+            raise UserError("no parameter to vary")
+        where = folder / "morris" if method == "sobol" else folder
+        where.mkdir(parents=True, exist_ok=True)
+        err.print(f"Morris: {len(space.parameters)} parameters x {trajectories} "
+                  f"trajectories x {reps} replications ({len(space.skipped)} skipped: see "
+                  f"parameters.csv)", highlight=False)
+        screening = run_morris(base, where, trajectories, levels, reps, seed, space=space,
+                               **common)
+        _check_outcomes(screening.indices, shown)
+        write_sensitivity_page(where, "morris", screening.indices, screening.design, shown,
+                               f"{len(space.parameters)} parameters, {trajectories} "
+                               f"trajectories, {levels} levels, {reps} replications per "
+                               "point (common random numbers).")
+        _print_top(screening.indices, shown, "mu_star", "μ*", screening.design.noise)
+        err.print(f"written {escape(str(where))}/morris.csv, parameters.csv, noise.csv, "
+                  "morris.html", highlight=False)
+        if method == "morris":
+            return
+        chosen = screening.top(top, shown)  # type: ignore[arg-type]
+        sub = space.subset(chosen)
+        err.print(f"Sobol on the top {len(chosen)}: {', '.join(chosen)}", highlight=False)
+        (folder / "sobol").mkdir(parents=True, exist_ok=True)
+        result = run_sobol(base, sub, samples, folder / "sobol", reps, seed, **common)
+        write_sensitivity_page(folder / "sobol", "sobol", result.indices, result.design,
+                               shown, f"Top {len(chosen)} parameters by Morris μ*; "
+                               f"Saltelli base size {samples}; {reps} replications per point.")
+        _print_top(result.indices, shown, "ST", "ST", result.design.noise)
+        err.print(f"written {escape(str(folder / 'sobol'))}/sobol.csv, noise.csv, sobol.html",
+                  highlight=False)
+        return
     ranges = read_ranges(file)
-    result = run_sensitivity(base, ranges, samples, folder, method=method, reps=reps,
-                             seed=seed, backend=backend, workers=workers, progress=True,
-                             force=force, break_lock=break_lock)
-    err.print(f"{len(result.samples)} sample points -> {escape(str(folder / 'samples.csv'))}")
-    if result.indices is not None and not result.indices.empty:
+    common.pop("progress")
+    legacy = run_sensitivity(base, ranges, samples, folder, method=method, reps=reps,
+                             seed=seed, progress=True, **common)
+    err.print(f"{len(legacy.samples)} sample points -> {escape(str(folder / 'samples.csv'))}")
+    if legacy.indices is not None and not legacy.indices.empty:
         table = Table(title="Sobol indices (first order S1, total ST; 95% CI)")
         for col in ("outcome", "parameter", "S1", "ST"):
             table.add_column(col)
-        for r in result.indices.itertuples():
+        for r in legacy.indices.itertuples():
             table.add_row(r.outcome, r.parameter, f"{r.S1:.3f} ± {r.S1_conf:.3f}",
                           f"{r.ST:.3f} ± {r.ST_conf:.3f}")
         Console(width=max(console.width, 110)).print(table)
         err.print(f"written {escape(str(folder / 'sobol.csv'))}")
+
+
+def _check_outcomes(indices: Any, shown: list[str]) -> None:
+    have = set(indices["outcome"]) if not indices.empty else set()
+    missing = [o for o in shown if o not in have]
+    if missing:
+        raise UserError(f"outcome: no indices for {', '.join(missing)} (unknown, or constant "
+                        f"over the design); have {', '.join(sorted(have))}")
+
+
+def _print_top(indices: Any, shown: list[str], column: str, name: str, noise: Any,
+               k: int = 10) -> None:
+    conf = f"{column.lower()}_conf" if column == "mu_star" else f"{column}_conf"
+    for o in shown:
+        part = indices[indices["outcome"] == o].sort_values(column, ascending=False).head(k)
+        share = noise.set_index("outcome").loc[o, "noise_share"]
+        table = Table(title=f"{o}: top {len(part)} by {name} (95% CI half-width); noise "
+                            f"share {share:.3f}")
+        for col in ("parameter", name):
+            table.add_column(col, justify="left" if col == "parameter" else "right")
+        for r in part.to_dict("records"):
+            table.add_row(r["parameter"], f"{r[column]:.4g} ± {r[conf]:.2g}")
+        Console(width=max(console.width, 110)).print(table)
 
 
 Lang = Annotated[str, typer.Option(help="Language: en or nl.")]
