@@ -249,6 +249,16 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
           posterior: Annotated[Path | None, typer.Option(
               help="A calibration folder (regiesim calibrate): each replication draws one "
                    "parameter set from its posterior, the same in every scenario.")] = None,
+          absolute: Annotated[float | None, typer.Option(
+              help="With or instead of --precision: an absolute CI half-width to reach "
+                   "(for outcomes near zero, e.g. 0.01 = 1 pp); with both, the easier "
+                   "target counts.")] = None,
+          precision_on: Annotated[str, typer.Option(
+              help="What --precision/--absolute is about: levels (each scenario), "
+                   "differences (paired, against --reference) or both.")] = "levels",
+          reference: Annotated[str | None, typer.Option(
+              help="Scenario the differences are taken against (default: the first).")
+          ] = None,
           ) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
@@ -257,6 +267,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     fails is recorded (with its traceback) and the batch goes on; the command then exits
     with status 1. The folder is locked while the batch writes.
     """
+    from sim.analysis.precision import TARGETS_ON
     from sim.experiment import run_batch
     from sim.experiment.batch import check_backend
     from sim.experiment.scale import check_scale
@@ -266,8 +277,16 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     if precision is not None and not 0 < precision < 1:
         raise UserError(f"--precision: must be a share between 0 and 1 (e.g. 0.02), got "
                         f"{'not a number' if math.isnan(precision) else precision}")
+    if absolute is not None and not (absolute > 0 and math.isfinite(absolute)):
+        raise UserError(f"--absolute: must be a half-width > 0 (e.g. 0.01), got {absolute}")
+    if precision_on not in TARGETS_ON:
+        raise UserError(f"--precision-on: must be one of {', '.join(TARGETS_ON)}, got "
+                        f"{precision_on!r}")
     check_backend(backend, scheduler, time_budget)
     scenarios, params = _variants(files, sets)
+    if reference is not None and reference not in scenarios:
+        raise UserError(f"--reference: must be one of {', '.join(scenarios)}, got "
+                        f"{reference!r}")
     for warning in check_scale(scenarios, force):
         err.print(f"[yellow]warning[/] large: {escape(warning)}", highlight=False,
                   soft_wrap=True)
@@ -277,19 +296,46 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
               "scheduler": scheduler, "time_budget": time_budget, "force": force,
               "break_lock": break_lock, "posterior": _posterior(posterior)}
-    if precision is None:
+    missed = None
+    if precision is None and absolute is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
     else:
-        def report(done: int, needed: int) -> None:
-            err.print(f"{done} replications done; the widest CI needs {needed}")
+        from sim.experiment.sequential import describe_miss
+
+        def report(done: int, status: Any) -> None:
+            missing = status[~status["met"]]
+            if missing.empty:
+                err.print(f"{done} replications done; every target is met")
+                return
+            worst = describe_miss(missing.sort_values("needed").iloc[-1].to_dict(), max_reps)
+            err.print(f"{done} replications done; {len(missing)} of {len(status)} "
+                      f"target(s) not met, the hardest: {escape(worst)}",
+                      highlight=False, soft_wrap=True)
 
         result = run_to_precision(scenarios, ["success_rate", "share_dissatisfied"],
                                   precision, seed=seed, min_reps=max(reps, 2),
-                                  max_reps=max_reps, out=folder, report=report, **common)
+                                  max_reps=max_reps, out=folder, report=report,
+                                  absolute=absolute, on=precision_on, reference=reference,
+                                  **common)
+        result.status.to_csv(folder / "precision.csv", index=False)
+        missed = result.missed
     n = len(result.runs)
     err.print(f"done: {n} runs in {escape(str(folder / 'runs.parquet'))}, weekly series in "
               f"{escape(str(folder / 'series.parquet'))}, provenance in "
               f"{escape(str(folder / 'manifest.json'))}", highlight=False, soft_wrap=True)
+    if missed is not None:
+        if missed.empty:
+            where = escape(str(folder / "precision.csv"))
+            err.print(f"precision reached for every target ({where})", highlight=False)
+        else:
+            err.print(f"[bold yellow]precision not reached[/] for {len(missed)} target(s) "
+                      f"(all in {escape(str(folder / 'precision.csv'))}):", highlight=False)
+            for row in missed.to_dict("records"):
+                err.print(f"  {escape(describe_miss(row, max_reps))}", highlight=False,
+                          soft_wrap=True)
+            if (missed["mean"].abs() < missed["half_width"]).any():
+                err.print("  a mean near zero has no relative precision: give an absolute "
+                          "half-width with --absolute", highlight=False, soft_wrap=True)
     if not result.failures.empty:
         _report_failures(result.failures, folder)
         raise typer.Exit(1)
@@ -348,10 +394,18 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
             outcome: Annotated[list[str], typer.Option(
                 help="Outcome(s) to compare (repeatable; default: the headline).")] = [],  # noqa: B006
             csv: Annotated[Path | None, typer.Option(help="Also write the table here.")] = None,
+            adjust: Annotated[str, typer.Option(
+                help="Adjust p-values for the many comparisons of the table: holm "
+                     "(family-wise error rate), bh (Benjamini-Hochberg false discovery "
+                     "rate) or none.")] = "holm",
             ) -> None:
-    """Paired differences of every scenario against a reference, with 95% CIs."""
+    """Paired differences of every scenario against a reference, with 95% CIs and p-values
+    adjusted over the whole table (column adjustment says how)."""
     from sim.analysis import paired_differences
+    from sim.analysis.multiple import check_adjust
     from sim.experiment import ResultStore
+
+    check_adjust(adjust)
 
     stored = ResultStore.load(folder)
     runs = stored.runs
@@ -366,14 +420,19 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
     if unknown:
         raise UserError(f"outcome: unknown {', '.join(unknown)}; have "
                         f"{', '.join(c for c in runs.columns if c not in ('scenario', 'seed'))}")
-    diffs = paired_differences(runs, outcomes, reference)
-    table = Table(title=f"Paired differences against {reference} (95% CI; * excludes 0)")
-    for col in ("scenario", "outcome", "difference", "95% CI", "n", ""):
+    diffs = paired_differences(runs, outcomes, reference, adjust=adjust)
+    star = {"holm": "p < 0.05 after Holm's adjustment over the table",
+            "bh": "p < 0.05 after Benjamini-Hochberg adjustment (FDR 5%) over the table",
+            "none": "95% CI excludes 0, no adjustment for many comparisons"}[adjust]
+    table = Table(title=f"Paired differences against {reference} (95% CI per comparison; "
+                        f"* {star})")
+    p_col = "p" if adjust == "none" else f"p ({adjust})"
+    for col in ("scenario", "outcome", "difference", "95% CI", "n", p_col, ""):
         table.add_column(col, justify="left" if col in ("scenario", "outcome") else "right")
     for r in diffs.itertuples():
         table.add_row(str(r.scenario), r.outcome, f"{r.difference:+.4g}",
                       f"[{r.ci_low:+.4g}, {r.ci_high:+.4g}]", str(r.n),
-                      "*" if r.significant else "")
+                      f"{r.p_adjusted:.3g}", "*" if r.significant else "")
     Console(width=max(console.width, 110)).print(table)
     if csv is not None:
         diffs.to_csv(csv, index=False)
@@ -382,36 +441,233 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
 
 @app.command()
 @clean_errors
+def replications(
+        files: Files,
+        precision: Annotated[float | None, typer.Option(
+            help="Relative CI half-width to reach, as a share of the mean (e.g. 0.05).")
+        ] = None,
+        absolute: Annotated[float | None, typer.Option(
+            help="Absolute CI half-width to reach (for outcomes near zero); with "
+                 "--precision, the easier target counts.")] = None,
+        outcome: Annotated[list[str], typer.Option(
+            help="Outcome(s) (repeatable; default: success rate and share dissatisfied).")
+        ] = [],  # noqa: B006
+        precision_on: Annotated[str, typer.Option(
+            help="levels, differences (paired, against --reference) or both.")] = "levels",
+        reference: Annotated[str | None, typer.Option(
+            help="Scenario the differences are taken against (default: the first).")] = None,
+        k_limit: Annotated[int, typer.Option(
+            help="Hoad et al.'s look-ahead kLimit: the precision must hold for this many "
+                 "further replications (kLimit percent of n above 100).", min=0)] = 5,
+        start: Annotated[int, typer.Option(help="Replications of the first round.",
+                                           min=3)] = 10,
+        max_reps: Annotated[int, typer.Option(help="Upper limit.", min=3)] = 1000,
+        warmup_reps: Annotated[int, typer.Option(
+            help="Replications of the warm-up check (MSER-5 on the weekly tension and "
+                 "active initiatives, run from empty); 0 skips it.", min=0)] = 10,
+        out: Annotated[str | None, typer.Option(
+            "--out", help="Folder for the runs (resumable), the tables (CSV) and "
+                          "replications.html.")] = None,
+        seed: Seed = 0, sets: Sets = [],  # noqa: B006
+        backend: Backend = "process", workers: Workers = None,
+        force: Force = False) -> None:
+    """Choose replications by method (Hoad, Robinson & Davies 2010) and check the warm-up.
+
+    Replications: the confidence-interval method, run sequentially until the CI of every
+    target stays within the target width over a look-ahead. Warm-up: MSER-5 on the
+    weekly series averaged over replications run from empty, against run.warmup_weeks.
+    """
+    from sim.analysis.precision import TARGETS_ON, check_target
+    from sim.experiment.replications import choose_replications
+    from sim.experiment.warmup import warmup_check
+
+    if precision_on not in TARGETS_ON:
+        raise UserError(f"--precision-on: must be one of {', '.join(TARGETS_ON)}, got "
+                        f"{precision_on!r}")
+    try:
+        check_target(precision, absolute)
+    except ValueError as exc:
+        raise UserError(f"--{exc}; e.g. --precision 0.05") from None
+    if start > max_reps:
+        raise UserError(f"--start: must be at most --max-reps ({max_reps}), got {start}")
+    scenarios, _ = _variants(files, sets)
+    if reference is not None and reference not in scenarios:
+        raise UserError(f"--reference: must be one of {', '.join(scenarios)}, got "
+                        f"{reference!r}")
+    outcomes = outcome or ["success_rate", "share_dissatisfied"]
+    folder = _folder(out) if out is not None else None
+    common = {"backend": backend, "workers": workers, "force": force}
+    choice = choose_replications(scenarios, outcomes, precision, absolute, precision_on,
+                                 reference, k_limit, start, max_reps, seed,
+                                 out=folder / "runs" if folder else None, progress=True,
+                                 **common)
+    table = Table(title=f"Replications by Hoad, Robinson & Davies' algorithm (kLimit "
+                        f"{k_limit}; {choice.reps_run} replications run)")
+    for col in ("target", "outcome", "n", "mean", "half-width", "target width"):
+        table.add_column(col, justify="left" if col in ("target", "outcome") else "right")
+    for r in choice.table.to_dict("records"):
+        n = str(int(r["n"])) if r["reached"] else f"> {max_reps} (out of reach)"
+        table.add_row(str(r["target"]), r["outcome"], n, f"{r['mean']:.4g}",
+                      f"{r['half_width']:.3g}", f"{r['target_width']:.3g}")
+    Console(width=max(console.width, 110)).print(table)
+    chosen = choice.replications
+    console.print(f"replications for this experiment: {chosen}" if chosen is not None else
+                  "[bold yellow]not every target is reached within --max-reps[/]; widen "
+                  "the target (or give --absolute for outcomes near zero)")
+    warm = None
+    if warmup_reps:
+        first = next(iter(scenarios.values()))
+        warm = warmup_check(first, reps=warmup_reps, seed=seed, progress=False, **common)
+        for r in warm.table.to_dict("records"):
+            verdict = ("covers it" if r["enough"] else "does NOT cover it" if r["reliable"]
+                       else "the run is too short to tell")
+            console.print(f"warm-up ({r['outcome']}): MSER-5 truncates "
+                          f"{r['truncation_weeks']:g} weeks; run.warmup_weeks = "
+                          f"{r['warmup_weeks']:g} {verdict}", highlight=False)
+    if folder is not None:
+        from sim.report.html import figure_html, page
+
+        choice.table.to_csv(folder / "replications.csv", index=False)
+        choice.trajectory.to_csv(folder / "trajectory.csv", index=False)
+        parts = ["<h2>Replications</h2>", choice.table.to_html(index=False),
+                 figure_html(choice.figure())]
+        if warm is not None:
+            warm.table.to_csv(folder / "warmup.csv", index=False)
+            warm.series.to_csv(folder / "warmup_series.csv", index=False)
+            parts += ["<h2>Warm-up (MSER-5)</h2>", warm.table.to_html(index=False),
+                      figure_html(warm.figure())]
+        (folder / "replications.html").write_text(page("Replications and warm-up", parts),
+                                                  encoding="utf-8")
+        err.print(f"written {escape(str(folder))}/replications.csv, trajectory.csv, "
+                  "warmup.csv and replications.html", highlight=False)
+
+
+@app.command()
+@clean_errors
 def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
-                    help="Saltelli base size N for sobol (N*(D+2) points); points for lhs "
-                         "and qmc.",
+                    help="Saltelli base size N for sobol (N*(D+2) points; 1024 and more "
+                         "are fine); points for lhs and qmc.",
                     min=2)] = 64,
                 method: Annotated[str, typer.Option(
-                    help="sobol (Saltelli design and Sobol indices), lhs (Latin hypercube) "
-                         "or qmc (scrambled Sobol points).")] = "sobol",
-                reps: Reps = 1, seed: Seed = 0, sets: Sets = [],  # noqa: B006
+                    help="morris (screening of every numeric parameter), sobol (Saltelli "
+                         "design and Sobol indices: over the top --top parameters of a "
+                         "Morris screening, or else over the file's [ranges]), lhs (Latin "
+                         "hypercube) or qmc (scrambled Sobol points).")] = "sobol",
+                reps: Annotated[int, typer.Option(
+                    help="Replications per design point (common random numbers); the "
+                         "indices use the per-point means, and noise.csv gives the noise "
+                         "share. 2 or more to measure the noise.", min=1)] = 1,
+                top: Annotated[int | None, typer.Option(
+                    help="sobol: screen every parameter by Morris first (into OUT/morris) "
+                         "and run Sobol on the top K by μ* (into OUT/sobol).", min=1)] = None,
+                trajectories: Annotated[int, typer.Option(
+                    help="morris: trajectories r (r*(D+1) points).", min=2)] = 10,
+                levels: Annotated[int, typer.Option(help="morris: grid levels (even).",
+                                                    min=2)] = 4,
+                relative: Annotated[float, typer.Option(
+                    help="morris: half-width of a derived range, as a share of the "
+                         "scenario's value (the file's [ranges] override).")] = 0.2,
+                outcome: Annotated[list[str], typer.Option(
+                    help="Outcome(s) ranked and shown (repeatable; default: success rate "
+                         "and share dissatisfied); every outcome is analysed.")] = [],  # noqa: B006
+                seed: Seed = 0, sets: Sets = [],  # noqa: B006
                 backend: Backend = "process", workers: Workers = None,
+                scheduler: Scheduler = None,
                 force: Force = False, break_lock: BreakLock = False) -> None:
-    """Sample the file's [ranges] and estimate Sobol sensitivity indices with 95% CIs."""
+    """Global sensitivity: Morris screening of every parameter, Sobol on the top ones (or
+    on the file's [ranges]), with replication noise separated and 95% bootstrap CIs."""
     from sim.experiment.exploration import read_ranges
-    from sim.experiment.sensitivity import run_sensitivity
+    from sim.experiment.sensitivity import (
+        parameter_space,
+        run_morris,
+        run_sensitivity,
+        run_sobol,
+        write_sensitivity_page,
+    )
 
+    methods = ("morris", "sobol", "lhs", "qmc")
+    if method not in methods:
+        raise UserError(f"--method: must be one of {', '.join(methods)}, got {method!r}")
+    if top is not None and method != "sobol":
+        raise UserError("--top: only with --method sobol")
     folder = _folder(out)
     base = load_scenario(file, sets)
+    shown = outcome or ["success_rate", "share_dissatisfied"]
+    common = {"backend": backend, "workers": workers, "scheduler": scheduler,
+              "progress": True, "force": force, "break_lock": break_lock}
+    if method in ("morris", "sobol") and (method == "morris" or top is not None):
+        from sim.scenario_files import read_scenario_file
+
+        given = (read_ranges(file) if "ranges" in read_scenario_file(file) else None)
+        space = parameter_space(base, relative, given)
+        if not space.parameters:
+            raise UserError("no parameter to vary")
+        where = folder / "morris" if method == "sobol" else folder
+        where.mkdir(parents=True, exist_ok=True)
+        err.print(f"Morris: {len(space.parameters)} parameters x {trajectories} "
+                  f"trajectories x {reps} replications ({len(space.skipped)} skipped: see "
+                  f"parameters.csv)", highlight=False)
+        screening = run_morris(base, where, trajectories, levels, reps, seed, space=space,
+                               **common)
+        _check_outcomes(screening.indices, shown)
+        write_sensitivity_page(where, "morris", screening.indices, screening.design, shown,
+                               f"{len(space.parameters)} parameters, {trajectories} "
+                               f"trajectories, {levels} levels, {reps} replications per "
+                               "point (common random numbers).")
+        _print_top(screening.indices, shown, "mu_star", "μ*", screening.design.noise)
+        err.print(f"written {escape(str(where))}/morris.csv, parameters.csv, noise.csv, "
+                  "morris.html", highlight=False)
+        if method == "morris":
+            return
+        chosen = screening.top(top, shown)  # type: ignore[arg-type]
+        sub = space.subset(chosen)
+        err.print(f"Sobol on the top {len(chosen)}: {', '.join(chosen)}", highlight=False)
+        (folder / "sobol").mkdir(parents=True, exist_ok=True)
+        result = run_sobol(base, sub, samples, folder / "sobol", reps, seed, **common)
+        write_sensitivity_page(folder / "sobol", "sobol", result.indices, result.design,
+                               shown, f"Top {len(chosen)} parameters by Morris μ*; "
+                               f"Saltelli base size {samples}; {reps} replications per point.")
+        _print_top(result.indices, shown, "ST", "ST", result.design.noise)
+        err.print(f"written {escape(str(folder / 'sobol'))}/sobol.csv, noise.csv, sobol.html",
+                  highlight=False)
+        return
     ranges = read_ranges(file)
-    result = run_sensitivity(base, ranges, samples, folder, method=method, reps=reps,
-                             seed=seed, backend=backend, workers=workers, progress=True,
-                             force=force, break_lock=break_lock)
-    err.print(f"{len(result.samples)} sample points -> {escape(str(folder / 'samples.csv'))}")
-    if result.indices is not None and not result.indices.empty:
+    common.pop("progress")
+    legacy = run_sensitivity(base, ranges, samples, folder, method=method, reps=reps,
+                             seed=seed, progress=True, **common)
+    err.print(f"{len(legacy.samples)} sample points -> {escape(str(folder / 'samples.csv'))}")
+    if legacy.indices is not None and not legacy.indices.empty:
         table = Table(title="Sobol indices (first order S1, total ST; 95% CI)")
         for col in ("outcome", "parameter", "S1", "ST"):
             table.add_column(col)
-        for r in result.indices.itertuples():
+        for r in legacy.indices.itertuples():
             table.add_row(r.outcome, r.parameter, f"{r.S1:.3f} ± {r.S1_conf:.3f}",
                           f"{r.ST:.3f} ± {r.ST_conf:.3f}")
         Console(width=max(console.width, 110)).print(table)
         err.print(f"written {escape(str(folder / 'sobol.csv'))}")
+
+
+def _check_outcomes(indices: Any, shown: list[str]) -> None:
+    have = set(indices["outcome"]) if not indices.empty else set()
+    missing = [o for o in shown if o not in have]
+    if missing:
+        raise UserError(f"outcome: no indices for {', '.join(missing)} (unknown, or constant "
+                        f"over the design); have {', '.join(sorted(have))}")
+
+
+def _print_top(indices: Any, shown: list[str], column: str, name: str, noise: Any,
+               k: int = 10) -> None:
+    conf = f"{column.lower()}_conf" if column == "mu_star" else f"{column}_conf"
+    for o in shown:
+        part = indices[indices["outcome"] == o].sort_values(column, ascending=False).head(k)
+        share = noise.set_index("outcome").loc[o, "noise_share"]
+        table = Table(title=f"{o}: top {len(part)} by {name} (95% CI half-width); noise "
+                            f"share {share:.3f}")
+        for col in ("parameter", name):
+            table.add_column(col, justify="left" if col == "parameter" else "right")
+        for r in part.to_dict("records"):
+            table.add_row(r["parameter"], f"{r[column]:.4g} ± {r[conf]:.2g}")
+        Console(width=max(console.width, 110)).print(table)
 
 
 Lang = Annotated[str, typer.Option(help="Language: en or nl.")]

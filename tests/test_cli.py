@@ -114,6 +114,18 @@ def test_batch_then_compare(tmp_path: Path) -> None:
                                  "--csv", str(csv)])
     assert result.exit_code == 0, result.output
     assert "directive" in result.output and csv.exists()
+    assert "Holm" in result.output  # the default adjustment, named in the title
+    import pandas as pd
+
+    table = pd.read_csv(csv)
+    assert (table["adjustment"] == "holm").all()
+    assert (table["p_adjusted"] >= table["p_value"] - 1e-12).all()
+    plain = runner.invoke(app, ["compare", str(out), "--reference", "direction",
+                                "--adjust", "none"])
+    assert plain.exit_code == 0 and "excludes 0" in plain.output
+    wrong = runner.invoke(app, ["compare", str(out), "--reference", "direction",
+                                "--adjust", "bonferroni"])
+    assert wrong.exit_code == 2 and "holm, bh, none" in wrong.output
     bad = runner.invoke(app, ["compare", str(out), "--reference", "nope"])
     assert bad.exit_code == 2 and "must be one of" in bad.output
 
@@ -138,8 +150,65 @@ def test_sensitivity_command(tmp_path: Path) -> None:
     import pandas as pd
 
     sobol = pd.read_csv(tmp_path / "o" / "sobol.csv")
-    assert set(sobol["parameter"]) == {"municipality.dialogue", "regisseurs.corps_size"}
+    # the file's [ranges] add to those of typical.toml, which it extends
+    assert {"municipality.dialogue", "regisseurs.corps_size"} <= set(sobol["parameter"])
     assert sobol[["S1", "ST"]].notna().all().all()
-    no_ranges = runner.invoke(app, ["sensitivity", str(SCENARIOS / "typical.toml"),
-                                    "--out", str(tmp_path / "x")])
+    bare = tmp_path / "bare.toml"
+    bare.write_text('[scenario]\nname = "bare"\n')
+    no_ranges = runner.invoke(app, ["sensitivity", str(bare), "--out", str(tmp_path / "x")])
     assert no_ranges.exit_code == 2 and "[ranges]" in no_ranges.output
+
+
+def test_replications_command(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["replications", str(SCENARIOS / "typical.toml"),
+                                 "--precision", "0.5", "--start", "3", "--max-reps", "20",
+                                 "--warmup-reps", "2", "--out", str(out),
+                                 "--backend", "serial", *SHORT])
+    assert result.exit_code == 0, result.output
+    assert "replications for this experiment" in result.output
+    assert "MSER-5" in result.output
+    for name in ("replications.csv", "trajectory.csv", "warmup.csv", "replications.html"):
+        assert (out / name).exists()
+    bad = runner.invoke(app, ["replications", str(SCENARIOS / "typical.toml")])
+    assert bad.exit_code == 2 and "precision" in bad.output
+
+
+def test_batch_precision_names_the_outcome_that_missed(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["batch", str(SCENARIOS / "direction.toml"), "--reps", "3",
+                                 "--precision", "0.001", "--max-reps", "4",
+                                 "--out", str(tmp_path / "p"), "--backend", "serial", *SHORT])
+    assert result.exit_code == 0, result.output
+    assert "precision not reached" in result.output
+    assert "out of reach" in result.output and "share_dissatisfied of" in result.output
+    assert (tmp_path / "p" / "precision.csv").exists()
+
+
+def test_shipped_scenarios_have_ranges() -> None:
+    from sim.experiment.exploration import read_ranges
+
+    for path in SCENARIOS.glob("*.toml"):
+        assert len(read_ranges(path).names) >= 4, path
+
+
+def test_sensitivity_morris_command(tmp_path: Path, monkeypatch) -> None:
+    import pandas as pd
+
+    import sim.experiment.batch as batch_module
+    from tests.test_sensitivity import _Toy
+
+    monkeypatch.setattr(batch_module, "simulate", _Toy)
+    result = runner.invoke(app, ["sensitivity", str(SCENARIOS / "typical.toml"), "--method",
+                                 "sobol", "--top", "2", "--trajectories", "2", "--samples",
+                                 "8", "--reps", "2", "--outcome", "dialogue_driven",
+                                 "--out", str(tmp_path / "o"), "--backend", "serial"])
+    assert result.exit_code == 0, result.output
+    morris = pd.read_csv(tmp_path / "o" / "morris" / "morris.csv")
+    assert morris["parameter"].nunique() > 80  # every numeric parameter
+    sobol = pd.read_csv(tmp_path / "o" / "sobol" / "sobol.csv")
+    assert set(sobol["parameter"]) == {"municipality.dialogue", "municipality.feedback"}
+    assert (tmp_path / "o" / "sobol" / "sobol.html").exists()
+    assert (tmp_path / "o" / "morris" / "morris.html").exists()
+    bad = runner.invoke(app, ["sensitivity", str(SCENARIOS / "typical.toml"), "--method",
+                              "morrис", "--out", str(tmp_path / "b")])
+    assert bad.exit_code == 2 and "morris, sobol, lhs, qmc" in bad.output

@@ -174,7 +174,8 @@ def test_sequential_mode_extends_until_precise(monkeypatch) -> None:
     rounds: list[tuple[int, int]] = []
     batch = run_to_precision({"a": short("direction")}, ["y"], 0.05, seed=2,
                              min_reps=5, max_reps=500, backend="serial",
-                             report=lambda done, needed: rounds.append((done, needed)))
+                             report=lambda done, status: rounds.append(
+                                 (done, int(status["needed"].max()))))
     reps = batch.runs["replication"].nunique()
     assert rounds[0][0] == 5 and rounds[0][1] > 5, "the first round must fall short"
     assert len(rounds) >= 2 and 5 < reps < 500

@@ -3,6 +3,8 @@
 Replication i of every scenario runs on the same random numbers (common random numbers),
 so differences between scenarios are taken per replication and the interval is the
 t-interval of those differences: much narrower than comparing two independent means.
+A table of many differences can adjust its p-values for the many comparisons
+(:mod:`sim.analysis.multiple`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from sim.analysis.multiple import adjust_pvalues, check_adjust
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,32 @@ def summarise(runs: pd.DataFrame, outcomes: list[str], by: str = "scenario",
     return pd.DataFrame(rows)
 
 
+def t_test_p(values: np.ndarray) -> float:
+    """Two-sided p-value of the one-sample t-test of mean zero (NaN with fewer than two
+    values; 0 or 1 for values without spread, as their mean is or is not zero)."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    if arr.size < 2:
+        return math.nan
+    mean, sd = float(arr.mean()), float(arr.std(ddof=1))
+    if sd == 0.0:
+        return 0.0 if mean != 0.0 else 1.0
+    t = mean / (sd / math.sqrt(arr.size))
+    return float(2.0 * stats.t.sf(abs(t), arr.size - 1))
+
+
 def paired_differences(runs: pd.DataFrame, outcomes: list[str], reference: str,
-                       by: str = "scenario", level: float = 0.95) -> pd.DataFrame:
+                       by: str = "scenario", level: float = 0.95,
+                       adjust: str = "none") -> pd.DataFrame:
     """Per-replication differences (scenario - reference) with t-intervals.
 
     Rows are matched on ``replication``; replications missing from either side are left out.
+    ``p_value`` is the paired t-test's; ``p_adjusted`` adjusts it over all rows of the
+    table by ``adjust`` (``holm``, ``bh`` or ``none``, named in column ``adjustment``), and
+    ``significant`` is ``p_adjusted < 1 - level`` (for ``none``: the interval excludes 0).
+    The intervals themselves are per comparison.
     """
+    check_adjust(adjust)
     ref = runs[runs[by] == reference].set_index("replication")
     if ref.empty:
         raise ValueError(f"reference scenario {reference!r} not in the runs; have "
@@ -84,5 +108,14 @@ def paired_differences(runs: pd.DataFrame, outcomes: list[str], reference: str,
             ci = mean_ci(diff, level)
             rows.append({by: name, "reference": reference, "outcome": outcome,
                          "difference": ci.mean, "ci_low": ci.low, "ci_high": ci.high,
-                         "n": ci.n, "significant": ci.excludes_zero()})
-    return pd.DataFrame(rows)
+                         "n": ci.n, "p_value": t_test_p(diff),
+                         "significant": ci.excludes_zero()})
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["p_adjusted"] = adjust_pvalues(table["p_value"].to_numpy(), adjust)
+    table["adjustment"] = adjust
+    if adjust != "none":
+        table["significant"] = table["p_adjusted"] < 1.0 - level
+    return table[[*table.columns.drop(["significant", "p_adjusted", "adjustment"]),
+                  "p_adjusted", "adjustment", "significant"]]

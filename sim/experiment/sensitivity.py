@@ -1,12 +1,27 @@
-"""Global sensitivity analysis of a scenario over parameter ranges (a file's ``[ranges]``)."""
+"""Global sensitivity analysis of a scenario.
+
+- :func:`run_sensitivity`: Sobol indices (or LHS / QMC samples) over a file's ``[ranges]``.
+- :func:`run_morris`: Morris screening of *every* numeric parameter, its ranges derived
+  from the schema at run time (:func:`parameter_space`, which documents the rule), then
+  :func:`run_sobol` on the most important (:meth:`Screening.top`), with N >= 1024 fine.
+
+Every design point runs ``reps`` replications on common random numbers; the indices are
+those of the per-point means, and each outcome's *noise share* says how much of the
+variance of those means is replication noise rather than parameter effect.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from sim.experiment.exploration import (
     METHODS,
@@ -73,3 +88,407 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
         indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         indices.to_csv(out / "sobol.csv", index=False)
     return Sensitivity(ranges, table, indices)
+
+
+# --- global sensitivity over every parameter: Morris screening, then Sobol on the top ------
+
+RELATIVE = 0.2
+"""Default half-width of a derived range, as a share of the scenario's value."""
+EXCLUDED_TABLES = ("scenario", "run")
+"""Tables that are not model parameters (names, run length, survey moment)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One varied parameter: dotted key, range, integer or not, and where the range came
+    from (``derived`` from the schema, or ``ranges`` from the file)."""
+
+    key: str
+    low: float
+    high: float
+    integer: bool
+    base: float
+    origin: str
+
+
+@dataclass(frozen=True)
+class ParameterSpace:
+    """The parameters a screening varies, and those it skipped (key, reason).
+
+    Designs are drawn in the unit cube; :meth:`values` maps them to parameter values:
+    floats linearly onto [low, high], integers onto low..high with equal probability each.
+    """
+
+    parameters: tuple[Parameter, ...]
+    skipped: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [p.key for p in self.parameters]
+
+    def unit_problem(self) -> Ranges:
+        return Ranges({p.key: (0.0, 1.0) for p in self.parameters}, frozenset())
+
+    def values(self, unit: np.ndarray) -> pd.DataFrame:
+        unit = np.asarray(unit, dtype=float)
+        columns: dict[str, np.ndarray] = {}
+        for j, p in enumerate(self.parameters):
+            if p.integer:
+                k = np.floor(p.low + unit[:, j] * (p.high - p.low + 1))
+                columns[p.key] = np.clip(k, p.low, p.high).astype(int)
+            else:
+                columns[p.key] = p.low + unit[:, j] * (p.high - p.low)
+        return pd.DataFrame(columns, index=range(unit.shape[0]))
+
+    def table(self) -> pd.DataFrame:
+        rows = [{"parameter": p.key, "low": p.low, "high": p.high, "base": p.base,
+                 "integer": p.integer, "origin": p.origin, "skipped": ""}
+                for p in self.parameters]
+        rows += [{"parameter": k, "skipped": why} for k, why in self.skipped]
+        return pd.DataFrame(rows)
+
+    def subset(self, keys: list[str]) -> ParameterSpace:
+        chosen = {p.key: p for p in self.parameters}
+        return ParameterSpace(tuple(chosen[k] for k in keys))
+
+
+def _bounds(field: Any) -> tuple[float, float, bool, bool]:
+    """(lower, upper, lower_open, upper_open) of a field's ge/gt/le/lt metadata."""
+    low, high, low_open, high_open = -math.inf, math.inf, False, False
+    for m in field.metadata:
+        if getattr(m, "ge", None) is not None:
+            low = float(m.ge)
+        if getattr(m, "gt", None) is not None:
+            low, low_open = float(m.gt), True
+        if getattr(m, "le", None) is not None:
+            high = float(m.le)
+        if getattr(m, "lt", None) is not None:
+            high, high_open = float(m.lt), True
+    return low, high, low_open, high_open
+
+
+def numeric_keys(model: type[BaseModel] = Scenario, prefix: str = "",
+                 ) -> list[tuple[str, Any, str | None]]:
+    """Every field under ``model`` as (dotted key, field, kind): kind ``float``/``int`` for
+    numbers, else None (booleans, strings, literals, lists); sub-tables are entered."""
+    found: list[tuple[str, Any, str | None]] = []
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{name}"
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            found += numeric_keys(ann, f"{key}.")
+        else:
+            kind = "float" if ann is float else "int" if ann is int else None
+            found.append((key, field, kind))
+    return found
+
+
+def _derived(key: str, field: Any, kind: str, value: float,
+             relative: float) -> Parameter | str:
+    """The derived range of one parameter, or why it is skipped."""
+    low_b, high_b, low_open, high_open = _bounds(field)
+    if not math.isfinite(value):
+        return f"value {value} is not finite"
+    if value == 0.0:
+        if not (math.isfinite(high_b) and high_b <= 1.0 and low_b == 0.0):
+            return "value 0 and no 0..1 scale: give it in [ranges]"
+        low, high = 0.0, relative * high_b
+    else:
+        low, high = sorted((value * (1 - relative), value * (1 + relative)))
+    eps = 1e-9 * max(1.0, abs(value))
+    low = max(low, low_b + (eps if low_open else 0.0))
+    high = min(high, high_b - (eps if high_open else 0.0))
+    if kind == "int":
+        low, high = math.ceil(low - 1e-9) if low > low_b else low, math.floor(high + 1e-9)
+        low, high = min(low, math.floor(value)), max(high, math.ceil(value))
+        if low == high:
+            low, high = max(low - 1, low_b), min(high + 1, high_b)
+        if low == high:
+            return "an integer with no room to vary"
+        low, high = float(math.ceil(low)), float(math.floor(high))
+    if not low < high:
+        return "no room to vary within its bounds"
+    return Parameter(key, low, high, kind == "int", float(value), "derived")
+
+
+def parameter_space(base: Scenario, relative: float = RELATIVE, ranges: Ranges | None = None,
+                    exclude: tuple[str, ...] = EXCLUDED_TABLES) -> ParameterSpace:
+    """Every numeric parameter of ``base`` with a range (see the rule below).
+
+    Rule: a parameter of value v varies over v * (1 - relative) .. v * (1 + relative),
+    cut to its schema bounds (ge/gt/le/lt); a parameter of value 0 on a 0..1 scale over
+    0 .. relative; integers over the integers in that range (at least v - 1 .. v + 1 within
+    bounds). Booleans, strings, literals and lists are skipped, as are the tables in
+    ``exclude`` and zeros without a 0..1 scale, unless ``ranges`` (a file's ``[ranges]``)
+    gives them; ``ranges`` also overrides derived ranges. Two parameters of one table that
+    its validators keep ordered (e.g. ``fallback.lower`` < ``fallback.upper``) are cut
+    at the midpoint of their values so no combination is invalid.
+    """
+    if not 0 < relative < 1:
+        raise ValueError(f"relative: must be between 0 and 1 (e.g. 0.2), got {relative}")
+    data = base.model_dump(mode="python")
+    given = ranges.bounds if ranges is not None else {}
+    params: dict[str, Parameter] = {}
+    skipped: list[tuple[str, str]] = []
+    for key, field, kind in numeric_keys():
+        value: Any = data
+        for part in key.split("."):
+            value = value[part]
+        if key in given:
+            low, high = given[key]
+            params[key] = Parameter(key, low, high, key in ranges.integers,  # type: ignore[union-attr]
+                                    float(value), "ranges")
+            continue
+        if key.split(".")[0] in exclude:
+            continue
+        if kind is None:
+            skipped.append((key, "not a number (boolean, text, choice or list)"))
+            continue
+        found = _derived(key, field, kind, float(value), relative)
+        if isinstance(found, str):
+            skipped.append((key, found))
+        else:
+            params[key] = found
+    _order_pairs(params, data)
+    return ParameterSpace(tuple(params.values()), tuple(skipped))
+
+
+def _order_pairs(params: dict[str, Parameter], data: dict[str, Any]) -> None:
+    """Cut the ranges of pairs a table's validators keep ordered (probed on the table)."""
+    from pydantic import ValidationError
+
+    from sim.scenario import table_at
+
+    by_table: dict[str, list[str]] = {}
+    for key in params:
+        by_table.setdefault(key.rpartition(".")[0], []).append(key)
+    for table, keys in by_table.items():
+        model = table_at(table.split("."))
+        if model is None or len(keys) < 2:
+            continue
+        own: Any = data
+        for part in table.split("."):
+            own = own[part]
+        for a in keys:
+            for b in keys:
+                pa, pb = params[a], params[b]
+                if a == b or not pa.base < pb.base:
+                    continue
+                leaf_a, leaf_b = a.rpartition(".")[2], b.rpartition(".")[2]
+                try:
+                    model.model_validate({**own, leaf_a: _typed(pa, pa.high),
+                                          leaf_b: _typed(pb, pb.low)})
+                except ValidationError:
+                    mid = (pa.base + pb.base) / 2
+                    params[a] = dataclasses.replace(pa, high=min(pa.high, mid))
+                    params[b] = dataclasses.replace(pb, low=max(pb.low, mid))
+
+
+def _typed(p: Parameter, value: float) -> float | int:
+    return int(value) if p.integer else float(value)
+
+
+@dataclass
+class Design:
+    """Per design point the parameter values and the mean outcomes over replications,
+    and per outcome the share of the variance of those means that is replication noise."""
+
+    points: pd.DataFrame
+    noise: pd.DataFrame
+    outcomes: list[str]
+
+
+def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str | Path,
+               reps: int, seed: int, outcomes: list[str] | None = None,
+               **batch_kwargs: Any) -> Design:
+    """Run every point ``reps`` times on common random numbers; average per point.
+
+    Noise share of an outcome: the replication variance of a point mean (the mean
+    within-point variance / reps) over the variance of the point means across the design
+    (NaN with one replication). Near 1, the indices mostly describe noise: add replications.
+    """
+    values = space.values(unit)
+    scenarios, params = points_to_scenarios(base, values)
+    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params, **batch_kwargs)
+    if not batch.failures.empty:
+        raise ValueError(f"{len(batch.failures)} design run(s) failed (see "
+                         f"{Path(out) / 'failures.parquet'}); the indices need every point")
+    runs = batch.runs
+    outcomes = outcomes or [c for c in runs.columns if c not in KEYS and c not in space.names
+                            and pd.api.types.is_numeric_dtype(runs[c])]
+    grouped = runs.groupby("scenario", sort=False)[outcomes]
+    means = grouped.mean().reindex(list(scenarios))
+    within = grouped.var(ddof=1).reindex(list(scenarios)) if reps > 1 else None
+    rows = []
+    for o in outcomes:
+        total = float(means[o].var(ddof=1))
+        noise = float(within[o].mean()) / reps if within is not None else math.nan
+        rows.append({"outcome": o, "reps": reps, "noise_variance": noise,
+                     "total_variance": total,
+                     "noise_share": noise / total if total > 0 else math.nan})
+    points = pd.concat([values, means.reset_index(drop=True)], axis=1)
+    return Design(points, pd.DataFrame(rows), outcomes)
+
+
+def _analysable(y: np.ndarray) -> bool:
+    return not (np.isnan(y).any() or y.min() == y.max())
+
+
+@dataclass
+class Screening:
+    """Morris screening: μ* (with its bootstrap CI), μ and σ per parameter and outcome."""
+
+    space: ParameterSpace
+    design: Design
+    indices: pd.DataFrame
+
+    def top(self, k: int, outcomes: list[str] | None = None) -> list[str]:
+        """The k most important parameters: ranked by the largest, over ``outcomes``, of
+        μ* divided by that outcome's largest μ* (so outcomes on any scale count alike)."""
+        idx = self.indices
+        if outcomes:
+            idx = idx[idx["outcome"].isin(outcomes)]
+        scaled = idx.assign(score=idx["mu_star"] / idx.groupby("outcome")["mu_star"]
+                            .transform("max"))
+        rank = scaled.groupby("parameter")["score"].max().sort_values(ascending=False,
+                                                                       kind="stable")
+        return list(rank.index[:k])
+
+
+def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: int = 4,
+               reps: int = 2, seed: int = 0, relative: float = RELATIVE,
+               ranges: Ranges | None = None, outcomes: list[str] | None = None,
+               space: ParameterSpace | None = None, **batch_kwargs: Any) -> Screening:
+    """Morris screening (SALib) of every numeric parameter (:func:`parameter_space`).
+
+    ``trajectories`` x (D + 1) points, each run ``reps`` times on common random numbers.
+    Elementary effects are taken per unit of each parameter's range (the design lives in
+    the unit cube), so μ* compares across parameters. Writes parameters.csv,
+    morris.csv/.parquet, points.parquet, noise.csv and morris.html to ``out``.
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.sample import morris as morris_sample
+
+    if trajectories < 2:
+        raise ValueError(f"trajectories: must be >= 2, got {trajectories}")
+    if levels < 2 or levels % 2:
+        raise ValueError(f"levels: must be an even number >= 2, got {levels}")
+    space = space or parameter_space(base, relative, ranges)
+    problem = space.unit_problem().problem()
+    unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
+    out = Path(out)
+    design = run_design(base, space, unit, out, reps, seed, outcomes, **batch_kwargs)
+    frames = []
+    for o in design.outcomes:
+        y = design.points[o].to_numpy(float)
+        if not _analysable(y):
+            continue
+        res = morris_analyze.analyze(problem, unit, y, num_levels=levels, conf_level=0.95,
+                                     seed=seed)
+        frame = pd.DataFrame({"outcome": o, "parameter": space.names, "mu": res["mu"],
+                              "mu_star": res["mu_star"], "sigma": res["sigma"],
+                              "mu_star_conf": res["mu_star_conf"]})
+        frame["mu_star_low"] = frame["mu_star"] - frame["mu_star_conf"]
+        frame["mu_star_high"] = frame["mu_star"] + frame["mu_star_conf"]
+        frames.append(frame)
+    indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    screening = Screening(space, design, indices)
+    _write(out, "morris", indices, design, space)
+    return screening
+
+
+@dataclass
+class SobolResult:
+    """Sobol indices (S1, ST with bootstrap CIs) of the parameters of ``space``."""
+
+    space: ParameterSpace
+    design: Design
+    indices: pd.DataFrame
+
+
+def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Path,
+              reps: int = 2, seed: int = 0, outcomes: list[str] | None = None,
+              **batch_kwargs: Any) -> SobolResult:
+    """Sobol indices of ``space``'s parameters: Saltelli design of base size ``samples``
+    (rounded up to a power of two; N * (D + 2) points), ``reps`` replications per point
+    on common random numbers, indices of the per-point means. Writes sobol.csv/.parquet,
+    points.parquet, noise.csv and sobol.html to ``out``."""
+    from SALib.sample import sobol as sobol_sample
+
+    if samples < 2:
+        raise ValueError(f"samples: must be >= 2, got {samples}")
+    unit_ranges = space.unit_problem()
+    n = 2 ** max(1, math.ceil(math.log2(samples)))
+    unit = sobol_sample.sample(unit_ranges.problem(), n, calc_second_order=False, seed=seed)
+    out = Path(out)
+    design = run_design(base, space, unit, out, reps, seed, outcomes, **batch_kwargs)
+    frames = [sobol_indices(unit_ranges, design.points[o].to_numpy(float), seed)
+              .assign(outcome=o) for o in design.outcomes
+              if _analysable(design.points[o].to_numpy(float))]
+    indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not indices.empty:
+        indices = indices[["outcome", *indices.columns.drop("outcome")]]
+    _write(out, "sobol", indices, design, space)
+    return SobolResult(space, design, indices)
+
+
+def _write(out: Path, name: str, indices: pd.DataFrame, design: Design,
+           space: ParameterSpace) -> None:
+    space.table().to_csv(out / "parameters.csv", index=False)
+    indices.to_csv(out / f"{name}.csv", index=False)
+    indices.to_parquet(out / f"{name}.parquet", index=False)
+    design.points.to_parquet(out / "points.parquet", index=False)
+    design.noise.to_csv(out / "noise.csv", index=False)
+
+
+def sensitivity_figure(indices: pd.DataFrame, method: str, outcomes: list[str],
+                       top: int = 15) -> Any:
+    """Morris: μ* against σ per outcome (μ* with its 95% CI); Sobol: S1 and ST bars."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    outcomes = [o for o in outcomes if o in set(indices.get("outcome", []))]
+    fig = make_subplots(rows=len(outcomes) or 1, cols=1, subplot_titles=outcomes,
+                        vertical_spacing=0.12)
+    for i, o in enumerate(outcomes, start=1):
+        part = indices[indices["outcome"] == o]
+        if method == "morris":
+            part = part.sort_values("mu_star", ascending=False)
+            labels = [p if k < 8 else "" for k, p in enumerate(part["parameter"])]
+            fig.add_trace(go.Scatter(
+                x=part["mu_star"], y=part["sigma"], mode="markers+text", text=labels,
+                textposition="top center", hovertext=part["parameter"], showlegend=False,
+                error_x={"type": "data", "array": part["mu_star_conf"]},
+                marker={"color": "#332288"}), row=i, col=1)
+            fig.update_xaxes(title_text="μ* (mean |elementary effect| per range)", row=i,
+                             col=1)
+            fig.update_yaxes(title_text="σ", row=i, col=1)
+        else:
+            part = part.sort_values("ST", ascending=False).head(top)
+            for column, colour in (("S1", "#88CCEE"), ("ST", "#CC6677")):
+                fig.add_trace(go.Bar(x=part["parameter"], y=part[column], name=column,
+                                     marker_color=colour, showlegend=i == 1,
+                                     error_y={"type": "data", "array": part[f"{column}_conf"]}),
+                              row=i, col=1)
+    fig.update_layout(template="plotly_white", barmode="group",
+                      height=420 * max(1, len(outcomes)))
+    return fig
+
+
+def write_sensitivity_page(out: Path, method: str, indices: pd.DataFrame, design: Design,
+                           outcomes: list[str], note: str) -> Path:
+    """``out/<method>.html``: the figure, the noise shares and the indices."""
+    from sim.report.html import figure_html, page
+
+    title = ("Morris screening" if method == "morris" else "Sobol indices")
+    noise = design.noise[design.noise["outcome"].isin(outcomes)]
+    shown = indices[indices["outcome"].isin(outcomes)] if not indices.empty else indices
+    parts = [f"<p>{html_escape(note)}</p>", figure_html(sensitivity_figure(indices, method,
+                                                                          outcomes)),
+             "<h2>Replication noise</h2><p>noise_share: the replication variance of a "
+             "point mean over the variance of the point means across the design.</p>",
+             noise.round(4).to_html(index=False), "<h2>Indices</h2>",
+             shown.round(4).to_html(index=False)]
+    path = out / f"{method}.html"
+    path.write_text(page(title, parts), encoding="utf-8")
+    return path

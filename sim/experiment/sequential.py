@@ -1,40 +1,95 @@
-"""Sequential replications: keep adding replications until the CIs are narrow enough."""
+"""Sequential replications: keep adding replications until the CIs are narrow enough.
+
+Targets are the levels of each scenario's outcomes, the paired differences against a
+reference scenario (common random numbers), or both; each target is a relative
+precision, an absolute half-width, or the easier of the two
+(:mod:`sim.analysis.precision`). A target whose projected need exceeds ``max_reps`` is
+*out of reach*: the run stops as soon as that is clear (confirmed on at least
+``confirm_reps`` replications) instead of running to ``max_reps`` in vain, and the status
+table says which target missed and what it would need.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.precision import replications_needed
+import pandas as pd
+
+from sim.analysis.precision import check_target, precision_status
 from sim.experiment.runner import Batch, run_batch
 from sim.scenario import Scenario
 
 
-def run_to_precision(scenarios: dict[str, Scenario], outcomes: list[str], precision: float,
-                     seed: int = 0, min_reps: int = 10, max_reps: int = 1000,
-                     out: str | Path | None = None, report: Any = None,
-                     **batch_kwargs: Any) -> Batch:
-    """Run until every outcome of every scenario has relative half-width <= ``precision``.
+@dataclasses.dataclass
+class PreciseBatch(Batch):
+    """A batch run to a precision: its tables, and ``status`` (one row per target, see
+    :func:`~sim.analysis.precision.precision_status`, plus ``out_of_reach``)."""
 
-    Starts with ``min_reps``, estimates the replications each (scenario, outcome) needs,
-    extends the batch to the largest of them (the store resumes, so nothing is rerun),
-    and repeats; stops at ``max_reps`` at most. ``report(reps, needed)`` is called after
-    each round, if given.
+    status: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+
+    @property
+    def reached(self) -> bool:
+        return bool(self.status["met"].all()) if not self.status.empty else False
+
+    @property
+    def missed(self) -> pd.DataFrame:
+        return self.status[~self.status["met"]]
+
+
+def describe_miss(row: Mapping[str, Any], max_reps: int) -> str:
+    """One line on a target that missed (a row of the status table): which, how wide,
+    what it needs."""
+    needed = int(row["needed"])
+    reach = (f"needs about {needed}, more than the limit of {max_reps}: out of reach"
+             if needed > max_reps else f"needs about {needed}")
+    return (f"{row['outcome']} of {row['target']}: half-width {row['half_width']:.3g} > "
+            f"target {row['target_width']:.3g} (mean {row['mean']:.3g}, n = {row['n']}); "
+            f"{reach}")
+
+
+def run_to_precision(scenarios: dict[str, Scenario], outcomes: list[str],
+                     precision: float | None, seed: int = 0, min_reps: int = 10,
+                     max_reps: int = 1000, out: str | Path | None = None,
+                     report: Callable[[int, pd.DataFrame], None] | None = None,
+                     absolute: float | None = None, on: str = "levels",
+                     reference: str | None = None, confirm_reps: int = 30,
+                     level: float = 0.95, **batch_kwargs: Any) -> PreciseBatch:
+    """Run until every target (``on``: levels, differences against ``reference`` or both,
+    of every outcome) meets its half-width target.
+
+    Starts with ``min_reps``, projects the replications each target needs, extends the
+    batch to the largest (the store resumes, so nothing is rerun), and repeats. Stops
+    when all are met, at ``max_reps``, or as soon as a projection above ``max_reps`` holds
+    on at least ``confirm_reps`` replications (out of reach). ``report(reps, status)`` is
+    called after each round, if given.
     """
     if not 2 <= min_reps <= max_reps:
         raise ValueError(f"need 2 <= min_reps <= max_reps, got {min_reps} and {max_reps}")
+    check_target(precision, absolute)
     with tempfile.TemporaryDirectory(prefix="regiesim-seq-") as tmp:
         folder = Path(out) if out is not None else Path(tmp)
         reps = min_reps
         while True:
             batch = run_batch(scenarios, reps=reps, seed=seed, out=folder, **batch_kwargs)
-            needed = max(replications_needed(group[o].to_numpy(), precision)
-                         for _, group in batch.runs.groupby("scenario") for o in outcomes)
+            status = precision_status(batch.runs, outcomes, precision, absolute, on,
+                                      reference, level, cap=100 * max_reps)
+            status["out_of_reach"] = ~status["met"] & (status["needed"] > max_reps)
             if report is not None:
-                report(reps, needed)
-            if needed <= reps or reps >= max_reps:
-                if out is None:  # read the tables before the temporary folder goes
-                    return Batch(batch.runs, batch.series, None, batch.failures)
-                return batch
-            reps = min(max_reps, max(needed, reps + 1))
+                report(reps, status)
+            missing = status[~status["met"]]
+            needed = int(missing["needed"].max()) if not missing.empty else reps
+            hopeless = needed > max_reps and reps >= min(confirm_reps, max_reps)
+            if missing.empty or reps >= max_reps or hopeless:
+                tables = ({} if out is not None else  # read before the temporary folder goes
+                          {"_runs": batch.runs, "_series": batch.series,
+                           "_failures": batch.failures, "out": None, "_select": None})
+                fields = {f.name: getattr(batch, f.name) for f in dataclasses.fields(Batch)}
+                return PreciseBatch(**{**fields, **tables}, status=status)
+            if needed > max_reps:  # confirm on more replications before giving up
+                reps = min(max_reps, max(confirm_reps, reps + 1))
+            else:
+                reps = min(max_reps, max(needed, reps + 1))
