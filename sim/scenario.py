@@ -98,8 +98,10 @@ class RunSettings(_Group):
 
     horizon_weeks: float = _f(208.0, "Observation window after warm-up (one council term)",
                               "week", "a Dutch council term is four years", ge=1, le=5200)
-    warmup_weeks: float = _f(26.0, "Warm-up before observation starts; nothing is counted",
-                             "week", ge=0, le=5200)
+    warmup_weeks: float = _f(104.0, "Warm-up before observation starts; nothing is counted",
+                             "week", "MSER-5 on the weekly number of active initiatives "
+                             "(`regiesim replications`): truncation points of 35 to 90 weeks "
+                             "for the shipped styles", ge=0, le=5200)
     event_log: bool = _f(False, "Record the columnar event log of every initiative")
     survey_recall_weeks: float = _f(
         104.0, "The survey at the end of the run asks members of initiatives that had contact "
