@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 import signal
 import sys
 from collections.abc import Callable
@@ -37,7 +38,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 Files = Annotated[list[Path], typer.Argument(help="Scenario files (TOML).", show_default=False)]
 File = Annotated[Path, typer.Argument(help="A scenario file (TOML).", show_default=False)]
 Sets = Annotated[list[str], typer.Option(
-    "--set", help="Override a key: --set fallback.enabled=false (repeatable).",
+    "--set", help="Override a key: --set fallback.enabled=false (repeatable). VALUE is "
+    "read as TOML (1.5, true, \"text\", ['regie']); a bare word without [ ] { } \" ' = , # "
+    "is taken as text (--set scenario.style=direction); anything else is refused.",
     show_default=False)]
 Seed = Annotated[int, typer.Option(help="Base seed; replication i uses a seed derived from it.",
                                    min=0)]
@@ -45,6 +48,15 @@ Reps = Annotated[int, typer.Option(help="Replications per scenario.", min=1)]
 Backend = Annotated[str, typer.Option(help="serial, process (all cores) or dask.")]
 Workers = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).",
                                              min=1)]
+
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(value: object) -> str:
+    """A user value ready for a rich print: markup escaped (``[/bold]``, ``[link=...]``
+    shown as typed) and control characters shown as ``\\xNN`` (no terminal escapes)."""
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
 
 
 class UserError(Exception):
@@ -59,7 +71,7 @@ def clean_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (ScenarioError, UserError, ValueError, OSError) as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
         except KeyboardInterrupt:
             err.print("interrupted: what was finished is stored; the same command resumes")
             raise typer.Exit(130) from None
@@ -107,7 +119,12 @@ def validate(files: Files, sets: Sets = [], force: Force = False) -> None:  # no
             variants, _ = load_variants(path, sets)
         except ScenarioError as exc:
             bad += 1
-            err.print(f"[red]invalid[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            err.print(f"[red]invalid[/] {safe(exc)}", highlight=False, soft_wrap=True)
+            continue
+        except Exception as exc:  # a bug: name the file and check the others
+            bad += 1
+            err.print(f"[red]error[/] {safe(path)}: {type(exc).__name__}: {safe(exc)}",
+                      highlight=False, soft_wrap=True)
             continue
         first = next(iter(variants.values()))
         extra = f", {len(variants)} sweep variants" if len(variants) > 1 else ""
@@ -115,18 +132,18 @@ def validate(files: Files, sets: Sets = [], force: Force = False) -> None:  # no
                       key=lambda s: (s.initiatives != s.initiatives, s.initiatives))
         if biggest.too_big and not force:
             bad += 1
-            err.print(f"[red]too big[/] {escape(str(path))}: {biggest.describe()}, above the "
+            err.print(f"[red]too big[/] {safe(path)}: {biggest.describe()}, above the "
                       f"ceiling of {MAX_INITIATIVES:,} initiatives; shorten the horizon or "
                       "lower the arrival rate, or pass --force", highlight=False, soft_wrap=True)
             continue
-        console.print(f"[green]ok[/] {escape(str(path))}: {escape(first.scenario.name)} (style "
+        console.print(f"[green]ok[/] {safe(path)}: {safe(first.scenario.name)} (style "
                       f"{first.scenario.style}, hash {first.digest()}{extra})",
                       highlight=False, soft_wrap=True)
         for line in dict.fromkeys(w for sc in variants.values() for w in warnings_for(sc)):
-            err.print(f"[yellow]warning[/] {escape(str(path))}: {escape(line)}",
+            err.print(f"[yellow]warning[/] {safe(path)}: {safe(line)}",
                       highlight=False, soft_wrap=True)
         if biggest.large:
-            err.print(f"[yellow]warning[/] {escape(str(path))}: large: {biggest.describe()}",
+            err.print(f"[yellow]warning[/] {safe(path)}: large: {biggest.describe()}",
                       highlight=False, soft_wrap=True)
     if bad:
         raise typer.Exit(2)
@@ -164,7 +181,7 @@ def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B
     batch = run_batch(scenarios, reps=reps, seed=seed, backend=backend, workers=workers,
                       progress=not json_out, params=params)
     if not batch.failures.empty:  # `run` keeps nothing: show the first traceback
-        err.print(escape(str(batch.failures["traceback"].iloc[0])), highlight=False)
+        err.print(safe(batch.failures["traceback"].iloc[0]), highlight=False)
         err.print(f"[bold red]error:[/] {len(batch.failures)} of {len(scenarios) * reps} "
                   "run(s) failed; the first traceback is above", highlight=False)
         raise typer.Exit(1)
@@ -185,8 +202,10 @@ def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B
 
     from sim.report.publish import print_headline
 
-    print_headline(summary[summary["outcome"].isin(TERMINAL)], pd.DataFrame(),
-                   f"{file}: {reps} replications, seed {seed} (mean [95% CI])", "en", console)
+    shown = summary[summary["outcome"].isin(TERMINAL)]
+    print_headline(shown.assign(scenario=shown["scenario"].map(safe)), pd.DataFrame(),
+                   f"{safe(file)}: {reps} replications, seed {seed} (mean [95% CI])", "en",
+                   console)
 
 
 Out = Annotated[str, typer.Option(
@@ -222,12 +241,12 @@ def _report_failures(failures: Any, folder: Path) -> None:
     if failures is None or failures.empty:
         return
     err.print(f"[bold red]{len(failures)} run(s) failed[/] (details with tracebacks in "
-              f"{escape(str(folder / 'failures.parquet'))}):", highlight=False, soft_wrap=True)
+              f"{safe(folder / 'failures.parquet')}):", highlight=False, soft_wrap=True)
     for error, group in failures.groupby("error", sort=False):
         runs = ", ".join(f"{s} #{r}" for s, r in
                          zip(group["scenario"][:5], group["replication"][:5], strict=True))
         more = f" and {len(group) - 5} more" if len(group) > 5 else ""
-        err.print(f"  {escape(str(error))}: {escape(runs)}{more}", highlight=False,
+        err.print(f"  {safe(error)}: {safe(runs)}{more}", highlight=False,
                   soft_wrap=True)
 Scheduler = Annotated[str | None, typer.Option(
     help="Dask scheduler address (tcp://host:8786); default: a local cluster. The "
@@ -288,11 +307,11 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
         raise UserError(f"--reference: must be one of {', '.join(scenarios)}, got "
                         f"{reference!r}")
     for warning in check_scale(scenarios, force):
-        err.print(f"[yellow]warning[/] large: {escape(warning)}", highlight=False,
+        err.print(f"[yellow]warning[/] large: {safe(warning)}", highlight=False,
                   soft_wrap=True)
     total = len(scenarios) * reps
     err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
-              f"{escape(str(folder))} ({backend})", highlight=False)
+              f"{safe(folder)} ({safe(backend)})", highlight=False)
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
               "scheduler": scheduler, "time_budget": time_budget, "force": force,
               "break_lock": break_lock, "posterior": _posterior(posterior)}
@@ -309,7 +328,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
                 return
             worst = describe_miss(missing.sort_values("needed").iloc[-1].to_dict(), max_reps)
             err.print(f"{done} replications done; {len(missing)} of {len(status)} "
-                      f"target(s) not met, the hardest: {escape(worst)}",
+                      f"target(s) not met, the hardest: {safe(worst)}",
                       highlight=False, soft_wrap=True)
 
         result = run_to_precision(scenarios, ["success_rate", "share_dissatisfied"],
@@ -320,18 +339,18 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
         result.status.to_csv(folder / "precision.csv", index=False)
         missed = result.missed
     n = len(result.runs)
-    err.print(f"done: {n} runs in {escape(str(folder / 'runs.parquet'))}, weekly series in "
-              f"{escape(str(folder / 'series.parquet'))}, provenance in "
-              f"{escape(str(folder / 'manifest.json'))}", highlight=False, soft_wrap=True)
+    err.print(f"done: {n} runs in {safe(folder / 'runs.parquet')}, weekly series in "
+              f"{safe(folder / 'series.parquet')}, provenance in "
+              f"{safe(folder / 'manifest.json')}", highlight=False, soft_wrap=True)
     if missed is not None:
         if missed.empty:
-            where = escape(str(folder / "precision.csv"))
+            where = safe(folder / "precision.csv")
             err.print(f"precision reached for every target ({where})", highlight=False)
         else:
             err.print(f"[bold yellow]precision not reached[/] for {len(missed)} target(s) "
-                      f"(all in {escape(str(folder / 'precision.csv'))}):", highlight=False)
+                      f"(all in {safe(folder / 'precision.csv')}):", highlight=False)
             for row in missed.to_dict("records"):
-                err.print(f"  {escape(describe_miss(row, max_reps))}", highlight=False,
+                err.print(f"  {safe(describe_miss(row, max_reps))}", highlight=False,
                           soft_wrap=True)
             if (missed["mean"].abs() < missed["half_width"]).any():
                 err.print("  a mean near zero has no relative precision: give an absolute "
@@ -372,18 +391,18 @@ def calibrate(file: File, priors: Annotated[Path, typer.Option(
     folder = _folder(out)
     base = load_scenario(file, sets)
     table = read_priors(priors)
-    err.print(f"ABC-SMC of {escape(str(file))} over {len(table)} parameters: {populations} "
+    err.print(f"ABC-SMC of {safe(file)} over {len(table)} parameters: {populations} "
               f"populations of {particles} particles, {reps} replication(s) each -> "
-              f"{escape(str(folder))}", highlight=False, soft_wrap=True)
+              f"{safe(folder)}", highlight=False, soft_wrap=True)
     try:
         result = run_abc(base, table, folder, populations=populations, particles=particles,
                          reps=reps, seed=seed, backend=backend, workers=workers,
                          scheduler=scheduler, ppc_draws=draws,
-                         log=lambda line: err.print(escape(line), highlight=False))
+                         log=lambda line: err.print(safe(line), highlight=False))
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    err.print(f"done: posterior in {escape(str(folder / 'posterior.parquet'))}, report in "
-              f"{escape(str(folder / 'report.html'))} ({result.manifest['simulations']} "
+    err.print(f"done: posterior in {safe(folder / 'posterior.parquet')}, report in "
+              f"{safe(folder / 'report.html')} ({result.manifest['simulations']} "
               "simulations)", highlight=False, soft_wrap=True)
 
 
@@ -424,19 +443,19 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
     star = {"holm": "p < 0.05 after Holm's adjustment over the table",
             "bh": "p < 0.05 after Benjamini-Hochberg adjustment (FDR 5%) over the table",
             "none": "95% CI excludes 0, no adjustment for many comparisons"}[adjust]
-    table = Table(title=f"Paired differences against {reference} (95% CI per comparison; "
+    table = Table(title=f"Paired differences against {safe(reference)} (95% CI per comparison; "
                         f"* {star})")
     p_col = "p" if adjust == "none" else f"p ({adjust})"
     for col in ("scenario", "outcome", "difference", "95% CI", "n", p_col, ""):
         table.add_column(col, justify="left" if col in ("scenario", "outcome") else "right")
     for r in diffs.itertuples():
-        table.add_row(str(r.scenario), r.outcome, f"{r.difference:+.4g}",
+        table.add_row(safe(r.scenario), safe(r.outcome), f"{r.difference:+.4g}",
                       f"[{r.ci_low:+.4g}, {r.ci_high:+.4g}]", str(r.n),
                       f"{r.p_adjusted:.3g}", "*" if r.significant else "")
     Console(width=max(console.width, 110)).print(table)
     if csv is not None:
         diffs.to_csv(csv, index=False)
-        err.print(f"written {csv}")
+        err.print(f"written {safe(csv)}", highlight=False)
 
 
 @app.command()
@@ -538,7 +557,7 @@ def replications(
                       figure_html(warm.figure())]
         (folder / "replications.html").write_text(page("Replications and warm-up", parts),
                                                   encoding="utf-8")
-        err.print(f"written {escape(str(folder))}/replications.csv, trajectory.csv, "
+        err.print(f"written {safe(folder)}/replications.csv, trajectory.csv, "
                   "warmup.csv and replications.html", highlight=False)
 
 
@@ -615,7 +634,7 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
                                f"trajectories, {levels} levels, {reps} replications per "
                                "point (common random numbers).")
         _print_top(screening.indices, shown, "mu_star", "μ*", screening.design.noise)
-        err.print(f"written {escape(str(where))}/morris.csv, parameters.csv, noise.csv, "
+        err.print(f"written {safe(where)}/morris.csv, parameters.csv, noise.csv, "
                   "morris.html", highlight=False)
         if method == "morris":
             return
@@ -628,23 +647,23 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
                                shown, f"Top {len(chosen)} parameters by Morris μ*; "
                                f"Saltelli base size {samples}; {reps} replications per point.")
         _print_top(result.indices, shown, "ST", "ST", result.design.noise)
-        err.print(f"written {escape(str(folder / 'sobol'))}/sobol.csv, noise.csv, sobol.html",
+        err.print(f"written {safe(folder / 'sobol')}/sobol.csv, noise.csv, sobol.html",
                   highlight=False)
         return
     ranges = read_ranges(file)
     common.pop("progress")
     legacy = run_sensitivity(base, ranges, samples, folder, method=method, reps=reps,
                              seed=seed, progress=True, **common)
-    err.print(f"{len(legacy.samples)} sample points -> {escape(str(folder / 'samples.csv'))}")
+    err.print(f"{len(legacy.samples)} sample points -> {safe(folder / 'samples.csv')}")
     if legacy.indices is not None and not legacy.indices.empty:
         table = Table(title="Sobol indices (first order S1, total ST; 95% CI)")
         for col in ("outcome", "parameter", "S1", "ST"):
             table.add_column(col)
         for r in legacy.indices.itertuples():
-            table.add_row(r.outcome, r.parameter, f"{r.S1:.3f} ± {r.S1_conf:.3f}",
+            table.add_row(safe(r.outcome), safe(r.parameter), f"{r.S1:.3f} ± {r.S1_conf:.3f}",
                           f"{r.ST:.3f} ± {r.ST_conf:.3f}")
         Console(width=max(console.width, 110)).print(table)
-        err.print(f"written {escape(str(folder / 'sobol.csv'))}")
+        err.print(f"written {safe(folder / 'sobol.csv')}")
 
 
 def _check_outcomes(indices: Any, shown: list[str]) -> None:
@@ -700,7 +719,7 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
     path = write_report(folder / "report.html", runs, stored.series, reference=reference,
                         manifest=stored.manifest, lang=lang, title=title,
                         extra=failures_section(stored.failures))
-    console.print(f"report written to {path}", highlight=False, soft_wrap=True)
+    console.print(f"report written to {safe(path)}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -735,7 +754,8 @@ def dashboard(file: Annotated[Path | None, typer.Argument(
 
     base = load_scenario(file, sets) if file is not None else _Scenario().with_changes(
         dict(parse_assignment(s) for s in sets))
-    console.print(f"regiesim dashboard on http://{host}:{port}  (Ctrl+C stops it)")
+    console.print(f"regiesim dashboard on http://{safe(host)}:{port}  (Ctrl+C stops it)",
+                  highlight=False)
     serve(base, host=host, port=port, reps=reps, seed=seed, workers=workers)
 
 

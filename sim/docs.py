@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim.scenario import Scenario
+from sim.scenario_files import MAX_DEPTH, MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_SWEEP_VARIANTS
 from sim.styles import GOVERNED_KEYS, MANAGER_STYLES, STYLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,8 @@ def _range(field: FieldInfo) -> str:
             value = getattr(meta, attr, None)
             if value is not None:
                 parts.append(f"{sym} {value}")
+        if getattr(meta, "allow_inf_nan", None) is False:
+            parts.append("finite")
         if getattr(meta, "min_length", None):
             parts.append(f"at least {meta.min_length} item(s)")
     return ", ".join(parts)
@@ -121,9 +124,26 @@ def scenarios_md() -> str:
         "A scenario file is TOML. Tables group the parameters by actor; every key is "
         "optional and takes its default, or the value of the leadership style named in "
         "`scenario.style` when the style sets it (column *set by style*). Unknown keys are "
-        "refused. `extends = \"other.toml\"` at the top takes another file as the base "
-        "(relative to this file); this file's values win. On the command line, "
-        "`--set table.key=value` overrides any key, the value read as TOML.\n\n"
+        "refused. `extends = \"other.toml\"` at the top takes another file as the base; "
+        "this file's values win. The base may be any readable regular file: a relative name "
+        "is taken from this file's folder and may leave it (`../shared/base.toml`), an "
+        "absolute name is allowed too. A scenario file is trusted as much as the command "
+        "line that names it, but a problem with a value set in a base is reported as "
+        "`key (set in base.toml): what is allowed`, without the value, and every error "
+        "names the chain of files (`c.toml (extended by b.toml, extended by a.toml)`).\n\n"
+        "On the command line, `--set table.key=value` overrides any key. The value is read "
+        "as TOML (`1.5`, `true`, `\"text\"`, `['regie']`); a value that is not TOML is "
+        "taken as text if it is a bare word, holding none of `[ ] { } \" ' = , #` and no "
+        "control characters (`--set scenario.style=direction`); anything else is refused, "
+        "so quote text that holds them: `--set 'scenario.name=\"a, b\"'`.\n\n"
+        f"Limits, so that no file can crash or stall a batch: only regular files are read "
+        f"(no devices or pipes), at most {MAX_FILE_BYTES:,} bytes each; tables and lists "
+        f"nest at most {MAX_DEPTH} levels (the parts of a dotted key count, in a file and in "
+        f"a `--set`); an `extends` chain holds at most {MAX_EXTENDS_DEPTH} files and no "
+        f"cycle; a `[sweep]` expands to at most {MAX_SWEEP_VARIANTS:,} variants and may not "
+        "list a value twice. NaN is refused wherever a range applies (\"not a number\"); "
+        "infinity passes only an open upper bound (`initiatives.patience_weeks = inf`: "
+        "unlimited patience).\n\n"
         "Two tables describe experiments on the scenario rather than the scenario: "
         "`[sweep]` declares a grid (`\"fallback.upper\" = [0.8, 1.2]` or "
         "`{ start = 0, stop = 8, step = 2 }`, stop included) whose every combination "

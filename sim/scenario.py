@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import typing
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
@@ -427,7 +428,8 @@ class AldermanSettings(_Group):
 class BudgetCut(_Group):
     """A budget cut: a tension shock and support withdrawn for a while."""
 
-    week: float = _f(..., "When the cut falls, in weeks after warm-up", "week", ge=0)
+    week: float = _f(..., "When the cut falls, in weeks after warm-up", "week", ge=0,
+                     allow_inf_nan=False)
     tension: float = _f(1.0, "Tension added", "tension", ge=0, le=100)
     support_withdrawn_weeks: float = _f(26.0, "Weeks the support role is withdrawn", "week",
                                         ge=0, le=5200)
@@ -712,6 +714,9 @@ def _describe(error: dict[str, Any]) -> str:
     got = error.get("input")
     bounds = {"greater_than": "> {gt}", "greater_than_equal": ">= {ge}", "less_than": "< {lt}",
               "less_than_equal": "<= {le}"}
+    if kind in bounds and isinstance(got, float) and math.isnan(got):
+        return f"{loc}: must be a number, got nan (not a number); allowed: " + (
+            bounds[kind].format(**ctx))
     if kind in bounds:
         what = "must be " + bounds[kind].format(**ctx)
     elif kind == "literal_error":

@@ -118,3 +118,10 @@ def test_a_batch_over_the_posterior_gives_every_scenario_the_same_draws(
     pd.testing.assert_frame_equal(on, off)
     assert on["posterior.tension.release_rate"].nunique() > 1
     assert runs["posterior"].nunique() == 1
+
+
+def test_a_priors_file_is_read_like_a_scenario_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="not a regular file"):
+        read_priors("/dev/zero")
+    with pytest.raises(ScenarioError, match="file not found"):
+        read_priors(tmp_path / "missing.toml")

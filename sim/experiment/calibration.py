@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from sim.analysis.patterns import PATTERNS, Pattern, calibrating
 from sim.provenance import code_identity
 from sim.run import simulate
 from sim.scenario import Scenario, ScenarioError, field_at
+from sim.scenario_files import read_toml_file
 
 DB = "abc.db"
 MANIFEST = "calibration.json"
@@ -55,13 +55,7 @@ def read_priors(path: str | Path) -> dict[str, tuple[float, float]]:
     parameter's allowed values; errors name the file, the key and what is allowed.
     """
     where = str(path)
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([f"file not found: {path}"], where) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"TOML syntax: {exc}"], where) from None
-    table = data.get("priors")
+    table = read_toml_file(path).get("priors")
     if not isinstance(table, dict) or not table:
         raise ScenarioError(["priors: need a [priors] table of \"table.key\" = [low, high]"],
                             where)
