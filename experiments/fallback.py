@@ -32,6 +32,7 @@ from _common import ROOT, console, finish, options, run, scenario
 
 from sim.analysis import mean_ci, paired_differences
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
+from sim.experiment.warmup import warmup_check
 from sim.report.html import figure_html
 from sim.report.labels import label
 
@@ -146,6 +147,13 @@ def main() -> None:
     batch = run(args, scenarios)
     parts, parts_html = decomposition(batch.runs)
     parts.to_csv(args.out / "decomposition.csv", index=False)
+    warm = warmup_check(direction, reps=min(args.reps, 10), seed=args.seed,
+                        backend=args.backend, workers=args.workers)
+    warm.table.to_csv(args.out / "warmup.csv", index=False)
+    warm_html = (f"<p>MSER-5 truncation on the weekly series of runs started empty "
+                 f"({warm.reps} replications): up to {warm.recommended_weeks:g} weeks; the "
+                 f"scenario warms up for {direction.run.warmup_weeks:g} weeks.</p>"
+                 + warm.table.round(3).to_html(index=False) + figure_html(warm.figure()))
     fixed = type(args)(**{**vars(args), "posterior": None})  # the sweeps set these keys
     diffs, sweep_html = threshold_sweep(fixed, direction)
     diffs.to_csv(args.out / "threshold.csv", index=False)
@@ -161,6 +169,7 @@ def main() -> None:
                   ("Fallback's cost: the regime and broken expectations (paired, 95% CI)",
                    parts_html),
                   ("Fallback threshold swept (difference against no fallback)", sweep_html),
+                  ("Warm-up check (MSER-5)", warm_html),
                   ("Where fallback costs most (PRIM scenario discovery)", disc_html)])
     console.print(f"Intervals: {kind}")
     for row in parts[parts["outcome"] == "share_dissatisfied"].itertuples():

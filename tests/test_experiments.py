@@ -129,6 +129,10 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
             parts.loc[("regime", outcome), "difference"]
             + parts.loc[("expectations", outcome), "difference"], abs=1e-12)
     report.section("Fallback's cost: the regime and broken expectations")
+    warm = pd.read_csv(tmp_path / "warmup.csv")
+    assert set(warm["outcome"]) == {"tension", "active"}
+    assert (warm["warmup_weeks"] == 104.0).all()
+    report.section("Warm-up check (MSER-5)")
     assert "Fallback's cost in share dissatisfied, expectations:" in stdout
 
 
