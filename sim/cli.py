@@ -213,9 +213,37 @@ def _report_failures(failures: Any, folder: Path) -> None:
         more = f" and {len(group) - 5} more" if len(group) > 5 else ""
         err.print(f"  {escape(str(error))}: {escape(runs)}{more}", highlight=False,
                   soft_wrap=True)
+
+
 Scheduler = Annotated[str | None, typer.Option(
-    help="Dask scheduler address (tcp://host:8786); default: a local cluster. The "
-         "scheduler and its workers are trusted: Dask exchanges pickles.")]
+    help="Dask scheduler address (tcp://host:8786 or tls://host:8786) for --backend dask; "
+         "default: a local cluster. Every worker must run this client's code and package "
+         "versions (checked before the first run; see docs/cluster.md). SECURITY: the "
+         "scheduler and its workers run whatever a client sends them (pickles): use a "
+         "private network or TLS.")]
+TlsCa = Annotated[Path | None, typer.Option(
+    "--tls-ca-file", help="TLS: the certificate authority of the cluster (tls:// only).",
+    show_default=False)]
+TlsCert = Annotated[Path | None, typer.Option(
+    "--tls-cert", help="TLS: this client's certificate (PEM).", show_default=False)]
+TlsKey = Annotated[Path | None, typer.Option(
+    "--tls-key", help="TLS: this client's private key (PEM), if not in --tls-cert.",
+    show_default=False)]
+
+
+def _security(scheduler: str | None, ca: Path | None, cert: Path | None,
+              key: Path | None) -> Any:
+    """The Dask security for --scheduler and the --tls-* options (None: plain tcp)."""
+    if scheduler is None:
+        if ca or cert or key:
+            raise UserError("--tls-ca-file, --tls-cert and --tls-key go with --scheduler "
+                            "tls://HOST:PORT")
+        return None
+    from sim.experiment.cluster import check_address, tls_security
+
+    security = tls_security(ca, cert, key)
+    check_address(scheduler, security)
+    return security
 
 
 @app.command()
@@ -223,6 +251,7 @@ Scheduler = Annotated[str | None, typer.Option(
 def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
           sets: Sets = [], backend: Backend = "process",  # noqa: B006
           workers: Workers = None, scheduler: Scheduler = None,
+          tls_ca_file: TlsCa = None, tls_cert: TlsCert = None, tls_key: TlsKey = None,
           time_budget: TimeBudget = None, force: Force = False, break_lock: BreakLock = False,
           precision: Annotated[float | None, typer.Option(
               help="Keep adding replications until the CIs of success rate and share "
@@ -248,6 +277,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
         raise UserError(f"--precision: must be a share between 0 and 1 (e.g. 0.02), got "
                         f"{'not a number' if math.isnan(precision) else precision}")
     check_backend(backend, scheduler, time_budget)
+    security = _security(scheduler, tls_ca_file, tls_cert, tls_key)
     scenarios, params = _variants(files, sets)
     for warning in check_scale(scenarios, force):
         err.print(f"[yellow]warning[/] large: {escape(warning)}", highlight=False,
@@ -256,7 +286,8 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
               f"{escape(str(folder))} ({backend})", highlight=False)
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
-              "scheduler": scheduler, "time_budget": time_budget, "force": force,
+              "scheduler": scheduler, "security": security, "time_budget": time_budget,
+              "force": force,
               "break_lock": break_lock}
     if precision is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
@@ -326,17 +357,23 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
                          "or qmc (scrambled Sobol points).")] = "sobol",
                 reps: Reps = 1, seed: Seed = 0, sets: Sets = [],  # noqa: B006
                 backend: Backend = "process", workers: Workers = None,
+                scheduler: Scheduler = None, tls_ca_file: TlsCa = None,
+                tls_cert: TlsCert = None, tls_key: TlsKey = None,
                 force: Force = False, break_lock: BreakLock = False) -> None:
     """Sample the file's [ranges] and estimate Sobol sensitivity indices with 95% CIs."""
+    from sim.experiment.batch import check_backend
     from sim.experiment.exploration import read_ranges
     from sim.experiment.sensitivity import run_sensitivity
 
     folder = _folder(out)
+    check_backend(backend, scheduler)
+    security = _security(scheduler, tls_ca_file, tls_cert, tls_key)
     base = load_scenario(file, sets)
     ranges = read_ranges(file)
     result = run_sensitivity(base, ranges, samples, folder, method=method, reps=reps,
                              seed=seed, backend=backend, workers=workers, progress=True,
-                             force=force, break_lock=break_lock)
+                             scheduler=scheduler, security=security, force=force,
+                             break_lock=break_lock)
     err.print(f"{len(result.samples)} sample points -> {escape(str(folder / 'samples.csv'))}")
     if result.indices is not None and not result.indices.empty:
         table = Table(title="Sobol indices (first order S1, total ST; 95% CI)")
