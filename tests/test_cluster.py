@@ -29,11 +29,13 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.experiment import ResultStore, plan
 from sim.experiment.cluster import (
+    ClusterError,
     ClusterMismatch,
     CodeMismatch,
     checked,
     connect,
     differences,
+    disconnect,
     worker_identity,
 )
 from sim.provenance import code_identity
@@ -172,6 +174,7 @@ def _other_code(tmp: Path) -> Path:
     return root
 
 
+@pytest.mark.slow  # ~20 s on an idle 2-core machine, 70 s under load: five processes start
 def test_a_batch_on_a_real_cluster_is_bit_identical_and_survives_a_killed_worker(
         cluster: Cluster, tmp_path: Path) -> None:
     address = cluster.scheduler()
@@ -198,7 +201,8 @@ def test_a_batch_on_a_real_cluster_is_bit_identical_and_survives_a_killed_worker
         assert batch.poll() is None, "the batch ended before a worker was killed"
         assert batch.wait(timeout=DEADLINE) == 0, (tmp_path / "batch.log").read_text()
     log.close()
-    assert "Restarting worker" in cluster.log("w1") + cluster.log("w2")  # the nanny saw it
+    _poll(lambda: "Restarting worker" in cluster.log("w1") + cluster.log("w2"),
+          "the nanny to restart the killed worker")
     stored = ResultStore.load(out)
     pd.testing.assert_frame_equal(stored.runs, _serial(tmp_path, reps), check_exact=True)
     workers = stored.manifest["workers"]
@@ -261,7 +265,12 @@ def test_a_worker_that_joins_later_with_other_code_shuts_down(cluster: Cluster,
         assert ((tmp_path / "c" / "samples.csv").read_bytes()
                 == (tmp_path / "s" / "samples.csv").read_bytes())
     finally:
-        client.close()
+        disconnect(client)
+    # without the plugin (the client is gone), a worker with other code may join again
+    late = cluster.worker("later", pythonpath=_other_code(tmp_path / "again"))
+    _poll(lambda: "Registered to" in cluster.log("later"), "the later worker to register")
+    assert "regiesim-same-code" not in cluster.log("later")  # plugins start before that line
+    assert late.poll() is None
 
 
 def test_a_task_on_a_worker_with_other_code_refuses_to_compute(cluster: Cluster,
@@ -269,6 +278,8 @@ def test_a_task_on_a_worker_with_other_code_refuses_to_compute(cluster: Cluster,
     """The task-level guard: without the plugin (a client that did not connect through
     regiesim), a run sent to a worker with other code is not computed there."""
     cluster.scheduler()
+    with pytest.raises(ClusterError, match=r"has no workers .* start some with `dask worker"):
+        connect(cluster.address, wait=0.2)
     other = cluster.worker("other", pythonpath=_other_code(tmp_path))
     with cluster.client() as raw:
         cluster.wait_for(raw, "other")

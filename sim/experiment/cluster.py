@@ -97,7 +97,8 @@ class SameCode(WorkerPlugin):
         if not diffs:
             return
         message = (f"regiesim: worker {worker.address} runs other code than the client "
-                   f"({', '.join(diffs)}); shutting it down")
+                   f"({', '.join(diffs)}); shutting it down. Give it the client's "
+                   "environment (same commit, `uv sync --frozen`; docs/cluster.md)")
         logger.error(message)
         worker.loop.add_callback(worker.close, nanny=True, reason="regiesim-code-mismatch")
 
@@ -200,7 +201,7 @@ def connect(scheduler: str, security: Security | None = None,
     Waits up to ``wait`` seconds for a first worker, checks every worker
     (:func:`check_workers`, raises :class:`ClusterMismatch`) and installs the
     :class:`SameCode` plugin so that workers that join later are checked too. The
-    identities are on ``client.regiesim_workers``. Close the client when done.
+    identities are on ``client.regiesim_workers``. End with :func:`disconnect`.
     """
     client, _ = _connect(scheduler, security, wait)
     return client
@@ -231,6 +232,15 @@ def _connect(scheduler: str, security: Security | None, wait: float,
     return client, identities
 
 
+def disconnect(client: Client) -> None:
+    """Remove the :class:`SameCode` plugin from the scheduler and close the client, so
+    that workers started later with other code (say, after an upgrade) are not shut down
+    by a plugin that expects this client's code."""
+    with contextlib.suppress(Exception):  # the scheduler may be gone already
+        client.unregister_worker_plugin(SameCode.name)
+    client.close()
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int, security: Security | None = None,
                 ) -> Iterator[Client]:
@@ -246,7 +256,7 @@ def dask_client(scheduler: str | None, workers: int, security: Security | None =
         try:
             yield client
         finally:
-            client.close()
+            disconnect(client)
     finally:
         if cluster is not None:
             cluster.close()
