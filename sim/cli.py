@@ -248,9 +248,37 @@ def _report_failures(failures: Any, folder: Path) -> None:
         more = f" and {len(group) - 5} more" if len(group) > 5 else ""
         err.print(f"  {safe(error)}: {safe(runs)}{more}", highlight=False,
                   soft_wrap=True)
+
+
 Scheduler = Annotated[str | None, typer.Option(
-    help="Dask scheduler address (tcp://host:8786); default: a local cluster. The "
-         "scheduler and its workers are trusted: Dask exchanges pickles.")]
+    help="Dask scheduler address (tcp://host:8786 or tls://host:8786) for --backend dask; "
+         "default: a local cluster. Every worker must run this client's code and package "
+         "versions (checked before the first run; see docs/cluster.md). SECURITY: the "
+         "scheduler and its workers run whatever a client sends them (pickles): use a "
+         "private network or TLS.")]
+TlsCa = Annotated[Path | None, typer.Option(
+    "--tls-ca-file", help="TLS: the certificate authority of the cluster (tls:// only).",
+    show_default=False)]
+TlsCert = Annotated[Path | None, typer.Option(
+    "--tls-cert", help="TLS: this client's certificate (PEM).", show_default=False)]
+TlsKey = Annotated[Path | None, typer.Option(
+    "--tls-key", help="TLS: this client's private key (PEM), if not in --tls-cert.",
+    show_default=False)]
+
+
+def _security(scheduler: str | None, ca: Path | None, cert: Path | None,
+              key: Path | None) -> Any:
+    """The Dask security for --scheduler and the --tls-* options (None: plain tcp)."""
+    if scheduler is None:
+        if ca or cert or key:
+            raise UserError("--tls-ca-file, --tls-cert and --tls-key go with --scheduler "
+                            "tls://HOST:PORT")
+        return None
+    from sim.experiment.cluster import check_address, tls_security
+
+    security = tls_security(ca, cert, key)
+    check_address(scheduler, security)
+    return security
 
 
 @app.command()
@@ -258,6 +286,7 @@ Scheduler = Annotated[str | None, typer.Option(
 def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
           sets: Sets = [], backend: Backend = "process",  # noqa: B006
           workers: Workers = None, scheduler: Scheduler = None,
+          tls_ca_file: TlsCa = None, tls_cert: TlsCert = None, tls_key: TlsKey = None,
           time_budget: TimeBudget = None, force: Force = False, break_lock: BreakLock = False,
           precision: Annotated[float | None, typer.Option(
               help="Keep adding replications until the CIs of success rate and share "
@@ -302,6 +331,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
         raise UserError(f"--precision-on: must be one of {', '.join(TARGETS_ON)}, got "
                         f"{precision_on!r}")
     check_backend(backend, scheduler, time_budget)
+    security = _security(scheduler, tls_ca_file, tls_cert, tls_key)
     scenarios, params = _variants(files, sets)
     if reference is not None and reference not in scenarios:
         raise UserError(f"--reference: must be one of {', '.join(scenarios)}, got "
@@ -313,8 +343,8 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
     err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
               f"{safe(folder)} ({safe(backend)})", highlight=False)
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
-              "scheduler": scheduler, "time_budget": time_budget, "force": force,
-              "break_lock": break_lock, "posterior": _posterior(posterior)}
+              "scheduler": scheduler, "security": security, "time_budget": time_budget,
+              "force": force, "break_lock": break_lock, "posterior": _posterior(posterior)}
     missed = None
     if precision is None and absolute is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
@@ -591,10 +621,12 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
                          "and share dissatisfied); every outcome is analysed.")] = [],  # noqa: B006
                 seed: Seed = 0, sets: Sets = [],  # noqa: B006
                 backend: Backend = "process", workers: Workers = None,
-                scheduler: Scheduler = None,
+                scheduler: Scheduler = None, tls_ca_file: TlsCa = None,
+                tls_cert: TlsCert = None, tls_key: TlsKey = None,
                 force: Force = False, break_lock: BreakLock = False) -> None:
     """Global sensitivity: Morris screening of every parameter, Sobol on the top ones (or
     on the file's [ranges]), with replication noise separated and 95% bootstrap CIs."""
+    from sim.experiment.batch import check_backend
     from sim.experiment.exploration import read_ranges
     from sim.experiment.sensitivity import (
         parameter_space,
@@ -610,10 +642,13 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
     if top is not None and method != "sobol":
         raise UserError("--top: only with --method sobol")
     folder = _folder(out)
+    check_backend(backend, scheduler)
+    security = _security(scheduler, tls_ca_file, tls_cert, tls_key)
     base = load_scenario(file, sets)
     shown = outcome or ["success_rate", "share_dissatisfied"]
     common = {"backend": backend, "workers": workers, "scheduler": scheduler,
-              "progress": True, "force": force, "break_lock": break_lock}
+              "security": security, "progress": True, "force": force,
+              "break_lock": break_lock}
     if method in ("morris", "sobol") and (method == "morris" or top is not None):
         from sim.scenario_files import read_scenario_file
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
-import logging
 import os
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.progress import BatchProgress
+from sim.provenance import code_identity
 from sim.run import simulate
 from sim.scenario import Scenario
 
@@ -156,6 +157,11 @@ IN_FLIGHT_PER_WORKER = 4
 results do not pile up in the main process (memory stays flat however long the batch)."""
 
 
+WORKERS_POLL_SECONDS = 5.0
+"""How often a Dask batch asks the scheduler how many workers there are (to keep
+``IN_FLIGHT_PER_WORKER`` runs per worker in flight as workers join)."""
+
+
 def _die_with_parent(parent: int) -> None:
     """Pool worker initializer (Linux): end this worker when the batch process dies, even
     by SIGKILL (as the out-of-memory killer does), instead of living on holding memory."""
@@ -184,35 +190,37 @@ def _process(specs: list[RunSpec], workers: int, run: Execute) -> Iterator[RunOu
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _dask(specs: list[RunSpec], workers: int, scheduler: str | None,
-          run: Execute) -> Iterator[RunOutput]:
-    """Run on Dask: a scheduler address, or a LocalCluster of ``workers`` processes.
+def _dask(specs: list[RunSpec], client: Any, run: Execute) -> Iterator[RunOutput]:
+    """Run on a Dask client whose workers were checked (:mod:`sim.experiment.cluster`).
 
-    A task on a worker that dies is rescheduled on another worker by Dask itself; runs
-    are pure functions of their spec, so a rerun gives the same numbers.
+    Every task checks again that its worker runs the client's code. A task on a worker
+    that dies is rescheduled on another worker by Dask itself; runs are pure functions of
+    their spec, so a rerun gives the same numbers.
     """
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import as_completed
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-    client = Client(scheduler if scheduler is not None else cluster)
+    from sim.experiment.cluster import checked
+
+    task = functools.partial(checked, run, code_identity()["source_hash"])
     todo = iter(specs)
-    try:
-        width = max(workers, len(client.scheduler_info().get("workers", {})), 1)
-        first = list(itertools.islice(todo, IN_FLIGHT_PER_WORKER * width))
-        running = as_completed(client.map(run, first, pure=False))
-        for fut in running:
-            output = fut.result()
-            fut.release()
-            yield output
-            for spec in itertools.islice(todo, 1):
-                running.add(client.submit(run, spec, pure=False))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+    def in_flight() -> int:  # workers may join (and leave) while the batch runs
+        return IN_FLIGHT_PER_WORKER * max(len(client.nthreads()), 1)
+
+    target, checked_at = in_flight(), time.monotonic()
+    first = list(itertools.islice(todo, target))
+    running = as_completed(client.map(task, first, pure=False))
+    pending = len(first)
+    for fut in running:
+        output = fut.result()
+        fut.release()
+        pending -= 1
+        yield output
+        if time.monotonic() - checked_at > WORKERS_POLL_SECONDS:
+            target, checked_at = in_flight(), time.monotonic()
+        for spec in itertools.islice(todo, max(target - pending, 0)):
+            running.add(client.submit(task, spec, pure=False))
+            pending += 1
 
 
 def check_backend(backend: str, scheduler: str | None = None,
@@ -232,8 +240,12 @@ def check_backend(backend: str, scheduler: str | None = None,
 def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | None = None,
               progress: bool = False, on_result: Callable[[RunOutput], None] | None = None,
               scheduler: str | None = None, time_budget: float | None = None,
-              ) -> list[RunOutput]:
+              client: Any = None, security: Any = None) -> list[RunOutput]:
     """Run the specs on a backend.
+
+    Backend dask runs on ``client`` if given (a checked client, see
+    :func:`sim.experiment.cluster.connect`), else on a client of ``scheduler`` (with
+    ``security`` for tls://) or of a LocalCluster of ``workers`` processes.
 
     Without ``on_result`` the outputs come back in spec order. With it, each output goes
     to ``on_result`` as it arrives and is not kept (memory stays flat), and the list is empty.
@@ -246,7 +258,13 @@ def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | Non
     if not specs:
         stream = iter(())
     elif backend == "dask":
-        stream = _dask(specs, workers, scheduler, run)
+        if client is None:
+            from sim.experiment.cluster import dask_client
+
+            with dask_client(scheduler, workers, security) as own:
+                return run_specs(specs, backend, workers, progress, on_result,
+                                 time_budget=time_budget, client=own)
+        stream = _dask(specs, client, run)
     elif backend == "serial" or workers == 1 or len(specs) == 1:
         stream = _serial(specs, run)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,7 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
               backend: str = "process", workers: int | None = None, progress: bool = False,
               out: str | Path | None = None, params: dict[str, dict[str, Any]] | None = None,
               scheduler: str | None = None, time_budget: float | None = None,
-              force: bool = False, break_lock: bool = False,
+              force: bool = False, break_lock: bool = False, security: Any = None,
               posterior: str | Path | Posterior | None = None) -> Batch:
     """Run every scenario ``reps`` times on common random numbers.
 
@@ -68,6 +70,11 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
     With ``posterior`` (a calibration folder) every replication draws one parameter set
     from the stored posterior, the same draw in every scenario, so intervals carry
     parametric as well as stochastic uncertainty.
+
+    Backend dask runs on the cluster of ``scheduler`` (``security``: a Dask ``Security``
+    for tls://, see :func:`sim.experiment.cluster.tls_security`) or on a local cluster;
+    every worker must run this process's code (:func:`sim.experiment.cluster.connect`),
+    and the store's manifest records each worker's identity under ``workers``.
     """
     if reps < 1:
         raise ValueError(f"reps: must be >= 1, got {reps}")
@@ -78,23 +85,34 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
     if posterior is not None and not isinstance(posterior, Posterior):
         posterior = Posterior(posterior)
     specs = plan(scenarios, reps, seed, params, posterior)
-    if out is None:
-        outputs = run_specs(specs, backend, workers, progress, scheduler=scheduler,
-                            time_budget=time_budget)
-        ok = [o for o in outputs if o.ok]
-        return Batch(
-            pd.DataFrame([o.row for o in ok]),
-            pd.concat([o.series for o in ok], ignore_index=True) if ok else pd.DataFrame(),
-            None, pd.DataFrame([o.failure for o in outputs if not o.ok]))
-    store = ResultStore(out)
-    todo = store.begin(specs, seed, reps, backend, break_lock=break_lock)
-    try:
-        run_specs(todo, backend, workers, progress, on_result=store.add, scheduler=scheduler,
-                  time_budget=time_budget)
-        store.finish()
-    finally:
+    with contextlib.ExitStack() as stack:
+        client = None
+        if backend == "dask":  # connected (and checked) before anything is written
+            from sim.experiment.cluster import dask_client, manifest_entries, same_code_workers
+
+            client = stack.enter_context(dask_client(scheduler, workers or os.cpu_count() or 1,
+                                                     security))
+        if out is None:
+            outputs = run_specs(specs, backend, workers, progress, time_budget=time_budget,
+                                client=client)
+            ok = [o for o in outputs if o.ok]
+            return Batch(
+                pd.DataFrame([o.row for o in ok]),
+                pd.concat([o.series for o in ok], ignore_index=True) if ok else pd.DataFrame(),
+                None, pd.DataFrame([o.failure for o in outputs if not o.ok]))
+        store = ResultStore(out)
+        todo = store.begin(specs, seed, reps, backend, break_lock=break_lock)
         try:
-            store.flush()
+            if client is not None:
+                store.record_workers(manifest_entries(client.regiesim_workers))
+            run_specs(todo, backend, workers, progress, on_result=store.add,
+                      time_budget=time_budget, client=client)
+            if client is not None:  # and the workers that joined meanwhile
+                store.record_workers(manifest_entries(same_code_workers(client)))
+            store.finish()
         finally:
-            store.close()
-    return Batch(out=Path(out), _select=(frozenset(scenarios), reps))
+            try:
+                store.flush()
+            finally:
+                store.close()
+        return Batch(out=Path(out), _select=(frozenset(scenarios), reps))

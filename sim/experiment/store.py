@@ -463,6 +463,16 @@ class ResultStore:
             self.close()
             raise
 
+    def record_workers(self, workers: list[dict[str, Any]]) -> None:
+        """Add Dask workers' identities (:mod:`sim.experiment.cluster`) to the manifest's
+        ``workers`` (one entry per worker process; a resume adds its own)."""
+        manifest = self.manifest() or {}
+        known = manifest.setdefault("workers", [])
+        seen = {(w.get("address"), w.get("host"), w.get("pid")) for w in known}
+        known += [w for w in workers if (w.get("address"), w.get("host"), w.get("pid"))
+                  not in seen]
+        self._write_manifest(manifest)
+
     def _refuse_foreign(self) -> None:
         if self.dir.exists() and not self.dir.is_dir():
             raise StoreError(f"{self.dir} is a file, not a folder; choose another --out")
