@@ -6,7 +6,16 @@ Prints
     logic (resources, requests and releases cost more than plain timeouts),
   * events per second of the model on the large-city scenario (about 1,500 initiatives in
     a council term), and their ratio (goal: >= 0.5),
-  * the wall time of one council-term run of that scenario (goal: < 0.1 s).
+  * the same ratio counted in the events of the plain SimPy formulation of model v2 (its
+    pools scheduled a request granted at once and every release; ``sim.model.pools``
+    no longer does, so the model does the same work in fewer events),
+  * the model's own logic on top of the skeleton (goal: <= 30 %),
+  * the wall time of one council-term run of that scenario (goal: < 0.1 s),
+  * peak memory (tracemalloc) per 1,000 initiatives of a one-term and a ten-term run, and
+    what it holds when the simulation ends (its history: the ledger, the series, the
+    network): memory follows the live initiatives when the peak above what is held does
+    not grow with the number of terms. The summary computed from the history at the end
+    is measured apart.
 Machines here are noisy, so each figure is the best of several repetitions, and the
 ratio is what to compare between machines.
 
@@ -17,11 +26,13 @@ from __future__ import annotations
 
 import argparse
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import simpy
 
+from sim.model import pools
 from sim.model.world import World
 from sim.scenario_files import load_scenario
 
@@ -48,11 +59,15 @@ def bare_simpy(n_events: int, processes: int = 50) -> tuple[float, int]:
     return time.perf_counter() - start, scheduled_events(env)
 
 
-def skeleton(arrivals: int, seed: int) -> tuple[float, int]:
+def skeleton(arrivals: int, seed: int, lean: bool = True) -> tuple[float, int]:
     """The model's event mix with no model logic: arrivals, a front office, two approval
-    layers at department pools, timeouts for the other stages. What SimPy alone costs."""
+    layers at department pools, timeouts for the other stages. What SimPy alone costs.
+    ``lean``: the model's pools (an event only where a process waits); otherwise
+    ``simpy.Resource`` (the event mix of model v2)."""
     rng = np.random.default_rng(seed)
     env = simpy.Environment()
+    if lean:
+        return _lean_skeleton(env, rng, arrivals)
     front = simpy.Resource(env, 6)
     managers = [simpy.Resource(env, 2) for _ in range(8)]
     gaps = (rng.standard_exponential(arrivals) / 7.7).tolist()
@@ -82,6 +97,91 @@ def skeleton(arrivals: int, seed: int) -> tuple[float, int]:
     return time.perf_counter() - start, scheduled_events(env)
 
 
+def _lean_skeleton(env: simpy.Environment, rng: np.random.Generator,
+                   arrivals: int) -> tuple[float, int]:
+    front = pools.Pool(env, 6)
+    managers = [pools.Pool(env, 2) for _ in range(8)]
+    gaps = (rng.standard_exponential(arrivals) / 7.7).tolist()
+    draws = rng.standard_exponential((arrivals, 8)).tolist()
+
+    def serve(pool: pools.Pool, weeks: float):
+        turn = pool.request()
+        if turn is not None:
+            yield turn
+        yield env.timeout(weeks)
+        pool.release()
+
+    def journey(i: int):
+        e = draws[i]
+        yield env.timeout(e[0] * 3.0)
+        yield from serve(front, e[1] * 0.5)
+        yield env.timeout(e[2] * 3.0)
+        for layer in range(1 + i % 2):
+            yield from serve(managers[i % 8], e[3 + layer] * 0.3)
+        yield env.timeout(e[6] * 16.0)
+
+    def arrive():
+        for i, gap in enumerate(gaps):
+            yield env.timeout(gap)
+            env.process(journey(i))
+
+    env.process(arrive())
+    start = time.perf_counter()
+    env.run()
+    return time.perf_counter() - start, scheduled_events(env)
+
+
+def elided_events(seed: int) -> int:
+    """Events the plain SimPy pools of model v2 would have scheduled on top of the model's
+    in the same run: a request granted at once, and every release. Counted in a separate,
+    untimed run (same seed, same run)."""
+    counts = [0]
+    request, release = pools.Pool.request, pools.Pool.release
+
+    def counting_request(self: pools.Pool) -> pools.Turn | None:
+        turn = request(self)
+        counts[0] += turn is None
+        return turn
+
+    def counting_release(self: pools.Pool) -> None:
+        counts[0] += 1
+        release(self)
+
+    pools.Pool.request, pools.Pool.release = counting_request, counting_release  # type: ignore[method-assign]
+    try:
+        World(load_scenario(ROOT / "scenarios" / "large-city.toml"), seed).run()
+    finally:
+        pools.Pool.request, pools.Pool.release = request, release  # type: ignore[method-assign]
+    return counts[0]
+
+
+def memory(terms: int, seed: int = 0) -> tuple[float, float, float, int]:
+    """Traced memory of a run of ``terms`` council terms: the peak while it simulates, what
+    it holds when the simulation ends (its history: ledger, series, network; and the
+    initiatives under way), the peak while it computes the summary from its history, and
+    the initiatives that arrived in the observation window."""
+    scenario = load_scenario(ROOT / "scenarios" / "large-city.toml",
+                             {"run.horizon_weeks": 208.0 * terms})
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    world = World(scenario, seed)
+    for actor in world.actors:  # World.run, with the summary measured apart
+        actor.start()
+    world.env.run(until=world.warmup)
+    for actor in world.actors:
+        actor.reset_statistics()
+    world.env.run(until=world.end)
+    held, peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    summary: dict[str, float] = {}
+    for actor in world.actors:
+        actor.contribute(summary)
+    summary_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del world
+    return peak - base, held - base, summary_peak - base, int(summary["arrivals"])
+
+
 def model_run(seed: int) -> tuple[float, int, int]:
     scenario = load_scenario(ROOT / "scenarios" / "large-city.toml")
     start = time.perf_counter()
@@ -107,13 +207,29 @@ def main() -> None:
     skel = [skeleton(int(arrivals * 1.1), seed) for seed in range(args.repeat)]
     skel_t, skel_n = min(skel, key=lambda r: r[0] / r[1])
     skel_rate = skel_n / skel_t
+    classic = [skeleton(int(arrivals * 1.1), seed, lean=False) for seed in range(args.repeat)]
+    classic_t, classic_n = min(classic, key=lambda r: r[0] / r[1])
+    v2_events = best[1] + elided_events(runs.index(best))
     print(f"bare SimPy timeouts : {bare_rate:>12,.0f} events/s ({bare_n:,} events)")
     print(f"model (large city)  : {model_rate:>12,.0f} events/s ({best[1]:,} events)")
     print(f"ratio model / bare  : {model_rate / bare_rate:.2f}   (goal >= 0.5)")
+    print(f"  in v2 events      : {v2_events / best[0] / bare_rate:.2f}   ({v2_events:,} events "
+          f"in the plain SimPy formulation of the same run; goal >= 0.35 this round)")
     print(f"SimPy skeleton      : {skel_rate:>12,.0f} events/s ({skel_n:,} events; the model's "
           f"event mix without its logic: ratio to bare {skel_rate / bare_rate:.2f})")
+    print(f"  classic skeleton  : {classic_n / classic_t:>12,.0f} events/s ({classic_n:,} "
+          f"events; simpy.Resource: ratio to bare {classic_n / classic_t / bare_rate:.2f})")
+    print(f"model logic on top  : {skel_rate / model_rate - 1:.0%} of the skeleton's time per "
+          f"event   (goal <= 30 %)")
     print(f"one council term    : best {times[0]:.3f} s, median {times[len(times) // 2]:.3f} s "
           f"for {arrivals:,.0f} initiatives on average   (goal < 0.1 s)")
+    for terms in (1, 10):
+        peak, held, summary_peak, n = memory(terms)
+        print(f"memory, {terms:>2} term{'s' if terms > 1 else ' '}    : peak "
+              f"{peak / n * 1000 / 2**20:5.2f} MiB per 1,000 initiatives ({peak / 2**20:.1f} MiB "
+              f"for {n:,}); held at the end {held / 2**20:.1f} MiB (peak above it "
+              f"{(peak - held) / 2**20:.1f}); summary from it peaks at "
+              f"{summary_peak / 2**20:.1f} MiB")
 
 
 if __name__ == "__main__":

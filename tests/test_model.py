@@ -170,3 +170,59 @@ def test_episode_peak_is_the_highest_weekly_tension_of_the_episode() -> None:
         end = ep.end_week if ep.end_week == ep.end_week else s["week"].max() + 1
         during = s[(s["week"] >= ep.start_week) & (s["week"] < end)]
         assert ep.peak_tension == pytest.approx(during["tension"].max())
+
+
+def test_logging_off_makes_no_log_calls(monkeypatch, tiny) -> None:
+    from sim.model.log import EventLog
+
+    def refuse(*args, **kwargs) -> None:
+        raise AssertionError("a log call with the event log off")
+
+    monkeypatch.setattr(EventLog, "add", refuse)
+    assert simulate(tiny, 0).log is None
+
+
+def test_candidate_draws_follow_the_live_candidates() -> None:
+    """Only the block of the latest candidate is kept; an earlier block is gone."""
+    from sim.model.random import BLOCK, CandidateDraws, Streams
+
+    def attributes(u, roles) -> list[tuple]:
+        return [tuple(row) for row in u.tolist()]
+
+    kept = CandidateDraws(Streams(0), 2, attributes)
+    first = kept.get(0)
+    assert kept.get(BLOCK - 1)[0] != first[0]
+    late = kept.get(3 * BLOCK + 5)
+    with pytest.raises(ValueError):
+        kept.get(BLOCK)
+    # the same draws whatever was asked for in between
+    fresh = CandidateDraws(Streams(0), 2, attributes)
+    assert fresh.get(0) == first
+    assert fresh.get(3 * BLOCK + 5) == late
+
+
+def test_pool_is_first_come_first_served_and_keeps_utilisation() -> None:
+    import simpy
+
+    from sim.model.pools import Pool
+
+    env = simpy.Environment()
+    pool = Pool(env, 1)
+    order: list[str] = []
+
+    def user(name: str, arrive: float, hold: float):
+        yield env.timeout(arrive)
+        turn = pool.request()
+        if turn is not None:
+            yield turn
+        order.append(name)
+        yield env.timeout(hold)
+        pool.release()
+
+    for name, arrive in (("a", 0.0), ("b", 1.0), ("c", 2.0)):
+        env.process(user(name, arrive, 4.0))
+    env.run()
+    assert order == ["a", "b", "c"]
+    assert env.now == 12.0
+    assert pool.utilisation() == 1.0
+    assert pool.busy == 0 and not pool.queue

@@ -50,6 +50,7 @@ class College:
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog, warmup: float,
                  incidents: np.random.Generator, municipality: Municipality) -> None:
         self.env, self.log, self.warmup = env, log, warmup
+        self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.aldermen
         self.municipality = municipality
         self.incident_stream = incidents
@@ -78,10 +79,12 @@ class College:
             self.agenda.appendleft(item)
         else:
             self.agenda.append(item)
-        self.log.add(env.now, "initiative", ini.ident, "escalated", ini.stage)
+        if self.logging:
+            self.log.add(env.now, "initiative", ini.ident, "escalated", ini.stage)
         if not (yield from wait_patiently(env, ini, item.decided, item.withdraw)):
             return False
-        self.log.add(env.now, "college", ini.ident, "college_decided", ini.stage)
+        if self.logging:
+            self.log.add(env.now, "college", ini.ident, "college_decided", ini.stage)
         return ini.going
 
     def _meetings(self) -> Generator[Any, Any, None]:
@@ -115,8 +118,9 @@ class College:
             if ini.counted:
                 self.public_successes += 1
                 self.empty_backings += not real
-            self.log.add(self.env.now, "college", ini.ident, "public_backing", ini.stage,
-                         float(real))
+            if self.logging:
+                self.log.add(self.env.now, "college", ini.ident, "public_backing", ini.stage,
+                             float(real))
 
     # ------------------------------------------------------------- pressure
     def _incidents(self) -> Generator[Any, Any, None]:
@@ -127,7 +131,8 @@ class College:
                 yield env.timeout(gap)
                 if env.now >= self.warmup:
                     self.incidents += 1
-                self.log.add(env.now, "college", -1, "incident", "", self.cfg.incident_tension)
+                if self.logging:
+                    self.log.add(env.now, "college", -1, "incident", "", self.cfg.incident_tension)
                 self.municipality.add_tension(self.cfg.incident_tension)
 
     def election_pressure(self, now: float) -> float:

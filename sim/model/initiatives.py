@@ -44,6 +44,7 @@ class Initiatives:
                  warmup: float, municipality: Municipality, regisseurs: RegisseurCorps,
                  network: Network) -> None:
         self.env, self.log, self.warmup = env, log, warmup
+        self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.initiatives
         self.initial_trust = cfg.municipality.initial_trust
         self.municipality = municipality
@@ -112,7 +113,8 @@ class Initiatives:
         self.active.add(ini)
         if ini.counted:
             self.arrivals += 1
-        self.log.add(now, "initiative", k, "arrive", "signal", ini.energy)
+        if self.logging:
+            self.log.add(now, "initiative", k, "arrive", "signal", ini.energy)
         return ini
 
     def _attributes(self, u: np.ndarray, roles: np.ndarray) -> list[tuple]:
@@ -157,7 +159,8 @@ class Initiatives:
         self.network.left(ini)
         exit_trust = ini.trust * (1.0 - self.cfg.exit_trust_frustration * ini.frustration)
         self.municipality.learn_trust(exit_trust)
-        self.log.add(now, "initiative", ini.ident, outcome, ini.stage, ini.frustration)
+        if self.logging:
+            self.log.add(now, "initiative", ini.ident, outcome, ini.stage, ini.frustration)
         if ini.counted:
             self.ledger.record(ini, outcome, now, exit_trust)
 

@@ -50,6 +50,7 @@ class Journey:
                  leave: Callable[[Initiative, str], None],
                  intake_wait: Callable[[Initiative, float], None]) -> None:
         self.env, self.log = env, log
+        self.logging = log.enabled  # no log calls when it is off
         self.ic, self.mc, self.sc = cfg.initiatives, cfg.municipality, cfg.satisfaction
         self.municipality = municipality
         self.front_office = front_office
@@ -86,8 +87,9 @@ class Journey:
         spotted, by_alderman, mean = self.regisseurs.signal(ini)
         if not (yield from wait_for(self.env, ini, mean * ini.rng.exp())):
             return False
-        self.log.add(self.env.now, "initiative", ini.ident, "signalled", "intake",
-                     float(spotted))
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "signalled", "intake",
+                         float(spotted))
         if by_alderman:  # aldermen connect emerging networks to others (003)
             self.network.link(ini)
         return True
@@ -115,8 +117,9 @@ class Journey:
             ini.handoffs += 1
             ini.add_frustration(mc.handoff_frustration)
             ini.spend(mc.handoff_energy)
-            self.log.add(self.env.now, "initiative", ini.ident, "handoff", ini.stage,
-                         ini.frustration)
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "handoff", ini.stage,
+                             ini.frustration)
             if not (yield from wait_for(self.env, ini, mc.handoff_weeks * ini.rng.exp())):
                 return False
         return True
@@ -145,8 +148,9 @@ class Journey:
             rounds += 1
             if not ini.going or ini.rng.uniform() >= mun.regime.polder_prob:
                 break
-            self.log.add(self.env.now, "initiative", ini.ident, "dialogue_round", ini.stage,
-                         float(rounds))
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "dialogue_round", ini.stage,
+                             float(rounds))
         return self.contact(ini)
 
     def decision(self, ini: Initiative) -> Stage:
@@ -170,8 +174,9 @@ class Journey:
             if ini.rng.uniform() >= mun.regime.rework_prob:
                 break
             ini.add_frustration(mc.rework_frustration)
-            self.log.add(self.env.now, "initiative", ini.ident, "rework", ini.stage,
-                         ini.frustration)
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "rework", ini.stage,
+                             ini.frustration)
             if not (yield from self._talk(ini, self.ic.rework_dialogue_share)):
                 return False
         ini.decided_at = self.env.now
@@ -184,8 +189,9 @@ class Journey:
         if ini.refused or ini.rng.uniform() < mun.reject_prob(ini):
             ini.add_frustration(self.mc.reject_frustration)
             return False
-        self.log.add(self.env.now, "initiative", ini.ident, "approved", ini.stage,
-                     ini.frustration)
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "approved", ini.stage,
+                         ini.frustration)
         return True
 
     def realisation(self, ini: Initiative) -> Stage:
@@ -215,7 +221,8 @@ class Journey:
         ini.relieve(self.mc.feedback_relief * mun.regime.feedback)
         if mun.derails(ini):
             ini.derailed = True
-            self.log.add(self.env.now, "initiative", ini.ident, "derailed", ini.stage)
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "derailed", ini.stage)
         fit = mun.role_fit(ini)
         if self.sc.rebase_expectations:
             ini.rebase(fit, self.sc.promise_weight)
@@ -223,8 +230,10 @@ class Journey:
         if new > 0.0:
             ini.lose_trust(ic.disappointment_trust * new)
             ini.spend(ic.disappointment_energy * new)
-            self.log.add(self.env.now, "initiative", ini.ident, "disappointed", ini.stage, new)
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "disappointed", ini.stage, new)
         if ic.disappointment_quit * ini.worst_shortfall * (1.0 - ini.trust) > ini.tolerance:
             ini.quit()
-            self.log.add(self.env.now, "initiative", ini.ident, "quits", ini.stage)
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "quits", ini.stage)
         return ini.going

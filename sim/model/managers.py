@@ -37,6 +37,7 @@ class MiddleManagers:
 
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog) -> None:
         self.env, self.log = env, log
+        self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.middle_managers
         self.pools = [Pool(env, self.cfg.per_department)
                       for _ in range(cfg.municipality.departments)]
@@ -76,8 +77,9 @@ class MiddleManagers:
         lead = ini.ident % len(self.pools)
         for layer in range(layers):
             pool = self.pools[(lead + layer) % len(self.pools)]
-            self.log.add(self.env.now, "initiative", ini.ident, "approval", ini.stage,
-                         float(layer))
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "approval", ini.stage,
+                             float(layer))
             if not (yield from wait_in_queue(self.env, ini, pool, per_work * ini.rng.exp())):
                 return False
             # consultation: the initiative waits for it, the decision stays the same

@@ -144,6 +144,7 @@ class Municipality:
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog,
                  warmup: float, signs: np.random.Generator) -> None:
         self.env, self.log, self.warmup = env, log, warmup
+        self.logging = log.enabled  # no log calls when it is off
         self.signs = signs
         self.cfg = cfg
         self.trust = cfg.municipality.initial_trust
@@ -240,7 +241,8 @@ class Municipality:
         yield env.timeout(at)
         self.add_tension(tension)
         self.support_back_at = env.now + withdrawn
-        self.log.add(env.now, "municipality", -1, "budget_cut", "", tension)
+        if self.logging:
+            self.log.add(env.now, "municipality", -1, "budget_cut", "", tension)
 
     def _backlog(self) -> int:
         return (len(self.front_office.queue) + self.managers.queue_length()
@@ -278,9 +280,11 @@ class Municipality:
             lowered[sign.condition] = lowered.get(sign.condition, 1.0) * (1.0 - sign.lowers)
         self.in_fallback = True
         self._switch_to(Regime.of(self.cfg, fallback=True, lowered=lowered))
-        self.log.add(self.env.now, "municipality", -1, "fallback_start", "", self.tension)
+        if self.logging:
+            self.log.add(self.env.now, "municipality", -1, "fallback_start", "", self.tension)
         for name in shown:
-            self.log.add(self.env.now, "municipality", -1, f"sign_{name}", "", self.tension)
+            if self.logging:
+                self.log.add(self.env.now, "municipality", -1, f"sign_{name}", "", self.tension)
         self.episodes.append({"start_week": self.env.now - self.warmup, "end_week": math.nan,
                               "peak_tension": self.tension,
                               "initiatives_hit": len(self.initiatives.active),
@@ -290,7 +294,8 @@ class Municipality:
         self.in_fallback = False
         self._switch_to(self.own_regime)
         self.episodes[-1]["end_week"] = self.env.now - self.warmup
-        self.log.add(self.env.now, "municipality", -1, "fallback_end", "", self.tension)
+        if self.logging:
+            self.log.add(self.env.now, "municipality", -1, "fallback_end", "", self.tension)
 
     def _record(self) -> None:
         s = self.series

@@ -28,6 +28,7 @@ class Network:
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog,
                  rng: np.random.Generator) -> None:
         self.env, self.log, self.rng = env, log, rng
+        self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.networks
         self.graph = nx.Graph()
         self._going: dict[int, Initiative] = {}
@@ -52,7 +53,8 @@ class Network:
         self._going[ini.ident] = ini
         if ini.counted:
             self.counted.add(ini.ident)
-        self.log.add(self.env.now, "initiative", ini.ident, "linked", ini.stage, float(k))
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "linked", ini.stage, float(k))
 
     def succeeded(self, ini: Initiative) -> None:
         """A success renews the energy of every linked initiative still under way."""

@@ -1,42 +1,82 @@
-"""SimPy resources that keep their own utilisation."""
+"""Pools of identical servers (the front office, the managers of a department).
+
+A pool is first come, first served, like a ``simpy.Resource``, and keeps its own
+utilisation, but it schedules an event only where a process has to wait: a request that
+finds a server free gets it at once (no event), and a release hands the server straight
+to the first in line (one event, the one that wakes it). A ``simpy.Resource`` would also
+schedule the request granted at once and every release, events that nobody waits for.
+The order in which processes move on is the same.
+"""
 
 from __future__ import annotations
+
+from collections import deque
 
 import simpy
 
 
-class Pool(simpy.Resource):
-    """A pool of identical servers that integrates its busy servers over time.
+class Turn(simpy.Event):
+    """A place in the queue of a pool; it triggers when a server is handed over."""
 
+    def __init__(self, pool: Pool) -> None:
+        super().__init__(pool.env)
+        self.pool = pool
+
+    def cancel(self) -> None:
+        """Leave the queue (waited too long); a turn already served stays served."""
+        if not self.triggered:
+            self.pool.queue.remove(self)
+
+
+class Pool:
+    """A pool of ``capacity`` identical servers that integrates its busy servers over time.
+
+    ``request()`` returns ``None`` when a server was free (the caller has it now) and a
+    :class:`Turn` to wait for otherwise; ``release()`` gives the server back.
     ``utilisation()`` is the time-average share of servers busy since the last
     ``reset_statistics()`` (called at the end of the warm-up).
     """
 
+    __slots__ = ("_area", "_last", "_since", "busy", "capacity", "env", "queue")
+
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        super().__init__(env, capacity)
+        self.env = env
+        self.capacity = capacity
+        self.busy = 0
+        self.queue: deque[Turn] = deque()
         self._area = 0.0
         self._since = env.now
         self._last = env.now
 
     def _account(self) -> None:
-        now = self._env.now
-        self._area += len(self.users) * (now - self._last)
+        now = self.env.now
+        self._area += self.busy * (now - self._last)
         self._last = now
 
-    def _do_put(self, event):  # type: ignore[override]
+    def request(self) -> Turn | None:
+        """A server now (``None``) or a turn in the queue."""
         self._account()
-        return super()._do_put(event)
+        if self.busy < self.capacity:
+            self.busy += 1
+            return None
+        turn = Turn(self)
+        self.queue.append(turn)
+        return turn
 
-    def _do_get(self, event):  # type: ignore[override]
+    def release(self) -> None:
+        """Give a server back: to the first in line, if anyone waits."""
         self._account()
-        return super()._do_get(event)
+        if self.queue:
+            self.queue.popleft().succeed()
+        else:
+            self.busy -= 1
 
     def reset_statistics(self) -> None:
         self._account()
         self._area = 0.0
-        self._since = self._env.now
+        self._since = self.env.now
 
     def utilisation(self) -> float:
         self._account()
-        span = self._env.now - self._since
+        span = self.env.now - self._since
         return self._area / (span * self.capacity) if span > 0 else 0.0

@@ -51,24 +51,32 @@ class CandidateDraws:
         self._jour = streams["journeys"]
         self._attributes = attributes
         self._n_dep = n_extra_departments
-        self._blocks: list[tuple[list, ...]] = []
+        self._drawn = 0  # blocks drawn so far
+        self._block: tuple[list, ...] = ([], [], [])
 
     def _draw_block(self) -> None:
         a, j = self._attr, self._jour
         uniforms = a.random((BLOCK, ATTRIBUTE_COLUMNS + self._n_dep))
         roles = a.random((BLOCK, 5))                           # one uniform per role
-        self._blocks.append((
+        self._block = (
             self._attributes(uniforms, roles),
             j.standard_exponential((BLOCK, JOURNEY_DRAWS)).tolist(),
             j.random((BLOCK, JOURNEY_DRAWS)).tolist(),
-        ))
+        )
+        self._drawn += 1
 
     def get(self, k: int) -> tuple[tuple, list[float], list[float]]:
-        """(attributes, unit exponentials, uniforms) of candidate k."""
+        """(attributes, unit exponentials, uniforms) of candidate k.
+
+        Candidates are asked for in order, so only the block of the latest one is kept: a
+        block is drawn when its first candidate is asked for and freed with the next.
+        """
         b, i = divmod(k, BLOCK)
-        while b >= len(self._blocks):
+        if b < self._drawn - 1:
+            raise ValueError(f"candidate {k}: its block is gone (candidates come in order)")
+        while b >= self._drawn:
             self._draw_block()
-        attrs, exps, unis = self._blocks[b]
+        attrs, exps, unis = self._block
         return attrs[i], exps[i], unis[i]
 
 

@@ -38,6 +38,7 @@ class RegisseurCorps:
 
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog) -> None:
         self.env, self.log = env, log
+        self.logging = log.enabled  # no log calls when it is off
         self.cfg = rc = cfg.regisseurs
         self.signal_weeks = cfg.municipality.signal_weeks
         self.capacity = rc.corps_size * rc.caseload
@@ -84,8 +85,9 @@ class RegisseurCorps:
         self.in_use += 1
         ini.regisseur = True
         ini.regie_kind = ini.kind_u < self.cfg.regie_share
-        self.log.add(self.env.now, "initiative", ini.ident, "regisseur", ini.stage,
-                     float(ini.regie_kind))
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "regisseur", ini.stage,
+                         float(ini.regie_kind))
         return True
 
     def release(self) -> None:

@@ -63,10 +63,10 @@ def wait_in_queue(env: simpy.Environment, ini: Initiative, pool: Pool,
 
     Only the time in the queue counts as waiting; the service itself is contact.
     """
-    req = pool.request()
-    if not (yield from wait_patiently(env, ini, req, req.cancel)):
+    turn = pool.request()  # None: a server was free
+    if turn is not None and not (yield from wait_patiently(env, ini, turn, turn.cancel)):
         return False
     if service_weeks > 0.0:
         yield env.timeout(service_weeks)
-    pool.release(req)
+    pool.release()
     return ini.going
