@@ -36,6 +36,99 @@ TEXT: dict[str, dict[str, str]] = {
     "frustration_dist": {"en": "Frustration at exit (all runs)",
                          "nl": "Frustratie bij afloop (alle runs)"},
     "fallback_share": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
+    "runs_of": {"en": "{n} scenarios × {reps} replications.",
+                "nl": "{n} scenario's × {reps} replicaties."},
+    "run_of": {"en": "1 scenario × {reps} replications.",
+               "nl": "1 scenario × {reps} replicaties."},
+    "ci_method": {"en": "Intervals are 95% t-intervals over replications, held inside the "
+                        "range an outcome can take (no count below zero, no share above "
+                        "100%).",
+                  "nl": "De intervallen zijn 95%-t-intervallen over de replicaties, begrensd "
+                        "tot wat een uitkomst kan aannemen (geen aantal onder nul, geen "
+                        "aandeel boven 100%)."},
+    "glossary": {"en": "Glossary: what the outcomes mean", "nl": "Verklarende lijst: wat de "
+                                                                 "uitkomsten betekenen"},
+    "outcome": {"en": "Outcome", "nl": "Uitkomst"},
+    "unit": {"en": "Unit", "nl": "Eenheid"},
+    "definition": {"en": "Definition", "nl": "Definitie"},
+    "stress": {"en": "How these results were made (STRESS)",
+               "nl": "Hoe deze resultaten zijn gemaakt (STRESS)"},
+    "sweep": {"en": "Outcomes against the swept parameter {p} (mean, band: 95% CI)",
+              "nl": "Uitkomsten tegen de gevarieerde parameter {p} (gemiddelde, band: "
+                    "95%-betrouwbaarheidsinterval)"},
+    "sobol": {"en": "Sensitivity: Sobol indices with 95% intervals",
+              "nl": "Gevoeligheid: Sobol-indices met 95%-intervallen"},
+    "sobol_text": {"en": "S1 (first order) is the share of an outcome's variance a parameter "
+                         "explains on its own; ST (total) adds everything it does together "
+                         "with the others. A parameter with ST near zero hardly matters.",
+                   "nl": "S1 (eerste orde) is het deel van de variantie van een uitkomst dat "
+                         "een parameter in zijn eentje verklaart; ST (totaal) telt ook mee "
+                         "wat hij samen met de andere parameters doet. Een parameter met ST "
+                         "rond nul doet er nauwelijks toe."},
+    "S1": {"en": "S1 (on its own)", "nl": "S1 (op zichzelf)"},
+    "ST": {"en": "ST (in total)", "nl": "ST (in totaal)"},
+    "parameter": {"en": "Parameter", "nl": "Parameter"},
+    "samples": {"en": "Sample points: each parameter against the outcome",
+                "nl": "Steekproefpunten: elke parameter tegen de uitkomst"},
+    "samples_text": {"en": "{n} points of the parameter space, each the mean of its "
+                           "replications.",
+                     "nl": "{n} punten in de parameterruimte, elk het gemiddelde van zijn "
+                           "replicaties."},
+    "end_states": {"en": "Where initiatives end (mean per run)",
+                   "nl": "Waar initiatieven eindigen (gemiddeld per run)"},
+    "decomposition": {"en": "Fallback's cost: the regime and broken expectations (paired, "
+                            "95% CI)",
+                      "nl": "Wat terugvallen kost: het regime en geschonden verwachtingen "
+                            "(gepaard, 95%-betrouwbaarheidsinterval)"},
+    "decomposition_text": {
+        "en": "Total: with fallback minus without. Regime: the same difference when "
+              "initiatives adjust their expectations to what they get, so that no promise "
+              "can break (roles withdrawn, more layers, waits). Broken expectations: the "
+              "rest, the disappointment of a broken promise.",
+        "nl": "Totaal: met terugval min zonder. Regime: hetzelfde verschil als initiatieven "
+              "hun verwachting bijstellen naar wat ze krijgen, zodat geen belofte kan "
+              "breken (rollen ingetrokken, meer lagen, wachten). Geschonden verwachtingen: "
+              "de rest, de teleurstelling over een gebroken belofte."},
+    "part_total": {"en": "Total", "nl": "Totaal"},
+    "part_regime": {"en": "Regime", "nl": "Regime"},
+    "part_expectations": {"en": "Broken expectations", "nl": "Geschonden verwachtingen"},
+    "threshold": {"en": "Fallback threshold swept (difference against no fallback)",
+                  "nl": "Terugvaldrempel gevarieerd (verschil met geen terugval)"},
+    "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
+                    "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
+    "threshold_y": {"en": "Difference against no fallback (95% CI)",
+                    "nl": "Verschil met geen terugval (95%-BI)"},
+    "prim": {"en": "Where fallback costs most (PRIM scenario discovery)",
+             "nl": "Waar terugvallen het meest kost (scenario-ontdekking met PRIM)"},
+    "prim_text": {
+        "en": "{points} combinations of circumstances, each run with and without fallback "
+              "on the same seeds. Cost: the success rate without fallback minus with. PRIM "
+              "looks for the simplest box of circumstances that holds the costliest quarter. "
+              "Inside the box lie {coverage} of all costly points (coverage), and {density} "
+              "of the points inside the box are costly (density).",
+        "nl": "{points} combinaties van omstandigheden, elk doorgerekend met en zonder "
+              "terugval op dezelfde seeds. Kosten: het slagingspercentage zonder terugval min "
+              "dat met terugval. PRIM zoekt het eenvoudigste blok omstandigheden waarin het "
+              "duurste kwart valt. In dat blok ligt {coverage} van alle dure punten (dekking), "
+              "en {density} van de punten in het blok is duur (dichtheid)."},
+    "prim_none": {"en": "PRIM found no box.", "nl": "PRIM vond geen blok."},
+    "low": {"en": "From", "nl": "Van"},
+    "high": {"en": "To", "nl": "Tot"},
+    "calibration": {"en": "Calibration against the national survey",
+                    "nl": "Kalibratie op de landelijke enquête"},
+    "fitted": {"en": "Fitted values", "nl": "Gekalibreerde waarden"},
+    "target": {"en": "Target", "nl": "Doel"},
+    "check": {"en": "Check on fresh seeds (mean [95% CI])",
+              "nl": "Controle op nieuwe seeds (gemiddelde [95%-BI])"},
+    "part": {"en": "Part", "nl": "Deel"},
+    "failed": {"en": "Failed runs ({n})", "nl": "Mislukte runs ({n})"},
+    "failed_text": {"en": "These runs raised an error and are not in the tables above; "
+                          "their tracebacks are in failures.parquet.",
+                    "nl": "Deze runs liepen op een fout en staan niet in de tabellen "
+                          "hierboven; de foutmeldingen staan in failures.parquet."},
+    "replication": {"en": "Replication", "nl": "Replicatie"},
+    "seed": {"en": "Seed", "nl": "Seed"},
+    "error": {"en": "Error", "nl": "Fout"},
 }
 
 
@@ -113,10 +206,23 @@ def value(key: str, x: float, lang: str) -> str:
     return number(x, lang, outcomes.describe(key).kind)
 
 
+BOUNDS: dict[str, tuple[float, float]] = {
+    "count": (0.0, math.inf), "weeks": (0.0, math.inf), "mean": (0.0, math.inf),
+    "rate": (0.0, 1.0), "share": (0.0, 1.0)}
+"""The range an outcome of each kind can take (levels are not bounded: tension)."""
+
+
+def clip(key: str, x: float) -> float:
+    """``x`` held inside the range outcome ``key`` can take (nan stays nan)."""
+    low, high = BOUNDS.get(outcomes.describe(key).kind, (-math.inf, math.inf))
+    return x if x is None or math.isnan(x) else min(max(x, low), high)
+
+
 def interval(key: str, low: float, high: float, lang: str) -> str:
-    """A confidence interval of outcome ``key``: "[a, b]", in Dutch "[a; b]"."""
+    """A confidence interval of outcome ``key``, held inside the outcome's range (a count
+    is never below zero, a share never above 100%): "[a, b]", in Dutch "[a; b]"."""
     sep = "; " if lang == "nl" else ", "
-    return f"[{value(key, low, lang)}{sep}{value(key, high, lang)}]"
+    return f"[{value(key, clip(key, low), lang)}{sep}{value(key, clip(key, high), lang)}]"
 
 
 __all__ = ["CONTROLS", "LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
