@@ -354,17 +354,27 @@ Lang = Annotated[str, typer.Option(help="Language: en or nl.")]
 
 @app.command()
 @clean_errors
-def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batch`.")],
+def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batch`, "
+                                                 "`sensitivity` or an experiment.")],
            lang: Lang = "en",
            reference: Annotated[str | None, typer.Option(
-               help="Scenario the paired differences are taken against (default: first).")
-           ] = None,
+               help="Scenario the paired differences are taken against (default: the "
+                    "experiment's, else the first).")] = None,
            title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+           replace: Annotated[bool, typer.Option(
+               "--replace", help="Write over FOLDER/report.html.")] = False,
+           out: Annotated[Path | None, typer.Option(
+               "--out", help="Write the report to this file instead.")] = None,
            ) -> None:
-    """Write FOLDER/report.html: one self-contained file that opens offline."""
+    """Rebuild the whole report from what the folder holds, in either language.
+
+    One self-contained file that opens offline. It goes to FOLDER/report.html when there
+    is none yet, else to a new file (report-nl.html, report-nl-2.html, ...) unless
+    --replace. What an experiment stored (sweeps, PRIM, Sobol indices, calibration, the
+    fallback decomposition) is read back; a sensitivity folder gets its Sobol figure.
+    """
     from sim.experiment import ResultStore
-    from sim.report import write_report
-    from sim.report.publish import failures_section
+    from sim.report.folder import write_folder_report
 
     if lang not in LANGS:
         raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
@@ -373,13 +383,45 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
     runs = stored.runs
     if runs.empty:
         raise UserError(f"{folder} holds no successful runs to report on")
+    _warn_incomplete(stored, folder)
     names = list(dict.fromkeys(runs["scenario"]))
     if reference is not None and reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
-    path = write_report(folder / "report.html", runs, stored.series, reference=reference,
-                        manifest=stored.manifest, lang=lang, title=title,
-                        extra=failures_section(stored.failures))
+    path = write_folder_report(folder, lang, replace=replace, out=out, title=title,
+                               reference=reference)
     console.print(f"report written to {path}", highlight=False, soft_wrap=True)
+
+
+def _warn_incomplete(stored: Any, folder: Path) -> None:
+    """Say so when the batch did not finish: what is there, and how to resume."""
+    if stored.manifest.get("status", "complete").startswith("complete"):
+        return
+    planned = len(stored.manifest.get("scenarios", {})) * int(
+        stored.manifest.get("replications", 0))
+    err.print(f"[yellow]warning[/] {escape(str(folder))} is incomplete: {len(stored.runs)} of "
+              f"{planned} runs finished (the batch was stopped or is still running). This "
+              "shows what is there; run the same `regiesim batch ... --out "
+              f"{escape(str(folder))}` command again to resume.", highlight=False,
+              soft_wrap=True)
+
+
+@app.command()
+@clean_errors
+def outcomes(lang: Lang = "en") -> None:
+    """List every outcome: key, name, unit and definition (sim/outcomes.py)."""
+    from sim.outcomes import SERIES, SUMMARY, definition
+
+    if lang not in LANGS:
+        raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
+    table = Table(title="Outcomes of a run (columns of runs.parquet) and weekly series"
+                  if lang == "en" else "Uitkomsten van een run (kolommen van runs.parquet) "
+                  "en weekreeksen")
+    for col in ("key", "name", "unit", "definition") if lang == "en" else (
+            "sleutel", "naam", "eenheid", "definitie"):
+        table.add_column(col, overflow="fold")
+    for key, o in [*SUMMARY.items(), *SERIES.items()]:
+        table.add_row(key, o.label(lang), o.unit, definition(key, lang))
+    console.print(table)
 
 
 @app.command()

@@ -16,7 +16,9 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from sim.cli import app
 from sim.outcomes import SUMMARY
 from sim.report.labels import TEXT, label
 from tests.conftest import ROOT
@@ -90,7 +92,8 @@ def _check_published(out: Path, outcomes: list[str], reference: str, lang: str) 
     assert table[0][1:] == [label(o, lang) for o in outcomes]
     assert [row[0] for row in table[1:]] == scenarios
     [bars] = report.section(TEXT["outcomes"][lang]).figures
-    assert [t["x"] for t in bars] == [scenarios] * len(outcomes)
+    assert [t["y"] if t.get("orientation") == "h" else t["x"]
+            for t in bars] == [scenarios] * len(outcomes)
 
 
 @pytest.mark.parametrize(("name", "reference", "lang"), [
@@ -116,9 +119,23 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
         assert discovery[key].between(low, high).all()
     report = read((tmp_path / "report.html").read_text(encoding="utf-8"))
     [fig] = report.section("Fallback threshold swept").figures
-    assert [t["x"] for t in fig] == [list(module.THRESHOLDS)] * 2
+    lines = [t for t in fig if t.get("mode") == "lines+markers"]
+    assert [t["x"] for t in lines] == [sorted(module.THRESHOLDS)] * 2
     report.section("Where fallback costs most")
-    assert "Costliest threshold: upper" in stdout
+    parts = pd.read_csv(tmp_path / "decomposition.csv")
+    rows = report.section("Fallback's cost").rows[1:]
+    assert len(rows) == len(parts) == 9
+    # rebuilt from the folder in Dutch: a new file with the same sections, in Dutch
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "--lang", "nl"])
+    assert result.exit_code == 0, result.output
+    dutch = read((tmp_path / "report-nl.html").read_text(encoding="utf-8"))
+    assert dutch.title == "Regisserend werken met en zonder terugval, en sturend werken"
+    assert len(dutch.sections) == len(report.sections)
+    for key in ("threshold", "prim", "decomposition", "glossary", "stress"):
+        dutch.section(TEXT[key]["nl"])
+    assert read((tmp_path / "report.html").read_text(encoding="utf-8")) == report
+    said = " ".join(stdout.split())  # the terminal wraps at 80 columns
+    assert "The threshold that costs most success:" in said
     parts = pd.read_csv(tmp_path / "decomposition.csv").set_index(["part", "outcome"])
     assert set(parts.index) == {(p, o) for p in ("total", "regime", "expectations")
                                 for o in module.DECOMPOSED}
@@ -127,7 +144,7 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
             parts.loc[("regime", outcome), "difference"]
             + parts.loc[("expectations", outcome), "difference"], abs=1e-12)
     report.section("Fallback's cost: the regime and broken expectations")
-    assert "Fallback's cost in share dissatisfied, expectations:" in stdout
+    assert "Fallback's cost in share dissatisfied, broken expectations:" in said
 
 
 def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:

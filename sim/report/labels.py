@@ -206,6 +206,12 @@ def value(key: str, x: float, lang: str) -> str:
     return number(x, lang, outcomes.describe(key).kind)
 
 
+def signed(key: str, x: float, lang: str) -> str:
+    """A difference in outcome ``key``, with its sign ("+2.1%", "−0,40")."""
+    text = value(key, abs(x), lang)
+    return text if text == "–" else ("−" if x < 0 else "+") + text
+
+
 BOUNDS: dict[str, tuple[float, float]] = {
     "count": (0.0, math.inf), "weeks": (0.0, math.inf), "mean": (0.0, math.inf),
     "rate": (0.0, 1.0), "share": (0.0, 1.0)}
@@ -226,4 +232,4 @@ def interval(key: str, low: float, high: float, lang: str) -> str:
 
 
 __all__ = ["CONTROLS", "LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
-           "style_name", "value"]
+           "signed", "style_name", "value"]
