@@ -409,19 +409,17 @@ def _warn_incomplete(stored: Any, folder: Path) -> None:
 @clean_errors
 def outcomes(lang: Lang = "en") -> None:
     """List every outcome: key, name, unit and definition (sim/outcomes.py)."""
-    from sim.outcomes import SERIES, SUMMARY, definition
+    from sim.outcomes import SERIES, SUMMARY, definition, unit
 
     if lang not in LANGS:
         raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
-    table = Table(title="Outcomes of a run (columns of runs.parquet) and weekly series"
-                  if lang == "en" else "Uitkomsten van een run (kolommen van runs.parquet) "
-                  "en weekreeksen")
-    for col in ("key", "name", "unit", "definition") if lang == "en" else (
-            "sleutel", "naam", "eenheid", "definitie"):
-        table.add_column(col, overflow="fold")
+    console.print("[bold]" + ("Outcomes of a run (columns of runs.parquet) and weekly series"
+                              if lang == "en" else "Uitkomsten van een run (kolommen van "
+                              "runs.parquet) en weekreeksen") + "[/]\n", highlight=False)
     for key, o in [*SUMMARY.items(), *SERIES.items()]:
-        table.add_row(key, o.label(lang), o.unit, definition(key, lang))
-    console.print(table)
+        console.print(f"[bold]{key}[/]  {escape(o.label(lang))} ({escape(unit(key, lang))})",
+                      highlight=False, soft_wrap=True)
+        console.print(f"    {escape(definition(key, lang))}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -399,6 +399,22 @@ DEFINITIONS_NL: dict[str, str] = {
 """The Dutch definition of every outcome (families: :data:`FAMILY_DEFINITIONS_NL`)."""
 
 
+UNITS_NL: dict[str, str] = {
+    "0 or 1": "0 of 1", "0..1": "0..1", "decisions": "besluiten", "episodes": "keren",
+    "groups": "groepen", "handoffs": "doorverwijzingen", "incidents": "incidenten",
+    "initiatives": "initiatieven", "initiatives per week": "initiatieven per week",
+    "persons": "personen", "requests": "verzoeken", "score": "score",
+    "share 0..1": "aandeel 0..1", "successes": "successen", "tension": "spanning",
+    "weeks": "weken"}
+"""Every unit of the vocabulary in Dutch."""
+
+
+def unit(key: str, lang: str) -> str:
+    """The unit of outcome ``key`` in ``lang``."""
+    found = describe(key).unit
+    return found if lang == "en" else UNITS_NL[found]
+
+
 def definition(key: str, lang: str) -> str:
     """The definition of outcome ``key`` in ``lang``."""
     found = describe(key)
@@ -442,4 +458,5 @@ def label(key: str, lang: str) -> str:
 
 __all__ = ["DASHBOARD", "FAMILIES", "FRUSTRATION_BINS", "HEADLINE", "JOURNEY", "KINDS",
            "LANGS", "OUTCOMES", "SERIES", "STAGES", "SUMMARY", "TERMINAL", "Family",
-           "Outcome", "Term", "definition", "describe", "family", "label", "stage_name"]
+           "Outcome", "Term", "definition", "describe", "family", "label",
+           "stage_name", "unit"]

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.analysis import paired_differences, summarise
-from sim.outcomes import HEADLINE, definition, describe, family
+from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
 from sim.report.labels import LANGS, interval, label, value
 from sim.report.stress import stress
@@ -115,7 +115,7 @@ JOURNEYS = 4
 def glossary(outcomes: list[str], lang: str) -> str:
     """A table of the outcomes shown: name, unit, definition (from :mod:`sim.outcomes`)."""
     rows = "".join(
-        f"<tr><td>{html.escape(label(o, lang))}</td><td>{html.escape(describe(o).unit)}</td>"
+        f"<tr><td>{html.escape(label(o, lang))}</td><td>{html.escape(unit(o, lang))}</td>"
         f"<td style='text-align:left'>{html.escape(definition(o, lang))}</td></tr>"
         for o in outcomes)
     return (f"<table class='glossary'><tr><th>{label('outcome', lang)}</th>"
