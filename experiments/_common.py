@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 
 from sim.experiment import Batch, run_batch
+from sim.experiment.store import StoreError
 from sim.report.publish import publish_store
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
@@ -58,8 +59,17 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
     else:
         console.print(f"{n} scenario{'' if n == 1 else 's'} × {args.reps} replications on "
                       f"common random numbers (seed {args.seed}) → {out}")
-    return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
-                     backend=args.backend, workers=args.workers, progress=True)
+    try:
+        return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
+                         backend=args.backend, workers=args.workers, progress=True)
+    except StoreError as exc:  # another batch's folder: say what differs and what to do
+        console.print(f"[bold red]{'fout' if args.lang == 'nl' else 'error'}:[/] {exc}",
+                      highlight=False, soft_wrap=True)
+        console.print(
+            f"Kies een nieuwe map met --out, of verwijder {out} om opnieuw te beginnen."
+            if args.lang == "nl" else
+            f"Give a new folder with --out, or remove {out} to start again.", highlight=False)
+        raise SystemExit(2) from None
 
 
 def finish(args: argparse.Namespace, batch: Batch, reference: str,

@@ -101,8 +101,19 @@ def _check_published(out: Path, outcomes: list[str], reference: str, lang: str) 
     ("regisseurs", "corps 0", "nl")])
 def test_comparison_script_publishes_its_batch(tmp_path: Path, name: str, reference: str,
                                                lang: str) -> None:
-    _run(name, tmp_path)
+    said = " ".join(_run(name, tmp_path).split())
     _check_published(tmp_path, list(_module(name).OUTCOMES), reference, lang)
+    if lang == "nl":  # the console speaks Dutch too
+        assert "replicaties op gemeenschappelijke toevalsgetallen" in said
+        assert "Rapport:" in said and "Paired" not in said
+    if name == "styles":  # an edited scenario into the same folder: a message, no traceback
+        again = subprocess.run(
+            [sys.executable, str(EXPERIMENTS / "styles.py"), "--reps", str(REPS), "--out",
+             str(tmp_path), *TINY, "--set", "run.horizon_weeks=27", "--lang", "nl",
+             "--backend", "serial"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 2, again.stderr
+        assert "Traceback" not in again.stdout + again.stderr
+        assert "Kies een nieuwe map met --out" in " ".join(again.stdout.split())
 
 
 def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> None:
