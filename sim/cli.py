@@ -293,6 +293,7 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
     _report_failures(stored.failures, folder)
     if runs.empty:
         raise UserError(f"{folder} holds no successful runs to compare")
+    _warn_incomplete(stored, folder)
     names = list(dict.fromkeys(runs["scenario"]))
     if reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")

@@ -170,3 +170,21 @@ def build_report_for(runs: pd.DataFrame) -> str:
 def test_write_folder_report_writes_what_it_builds(sweep, tmp_path) -> None:
     path = write_folder_report(sweep, "nl", out=tmp_path / "r.html")
     assert read(path.read_text(encoding="utf-8")) == read(build_folder_report(sweep, "nl"))
+
+
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_an_interrupted_batch_is_reported_as_incomplete(sweep, tmp_path, command) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for name in ("runs.parquet", "series.parquet"):
+        (folder / name).write_bytes((sweep / name).read_bytes())
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "status": "running",
+                                                      "replications": 4}))
+    extra = ["--reference", "upper 0.6"] if command == "compare" else []
+    result = CliRunner().invoke(app, [command, str(folder), *extra], terminal_width=300)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "is incomplete: 6 of 12 runs finished" in said and "to resume" in said
+    complete = CliRunner().invoke(app, [command, str(sweep), *extra], terminal_width=300)
+    assert "incomplete" not in complete.output
