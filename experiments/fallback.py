@@ -164,8 +164,8 @@ def main() -> None:
         cover = value("success_rate", float(box["coverage"].iloc[0]), args.lang)
         dense = value("success_rate", float(box["density"].iloc[0]), args.lang)
         console.print(
-            f"Terugvallen kost het meest waar {limits}: daar ligt {cover} van de duurste "
-            f"kwart punten, en {dense} van de punten daar hoort bij dat duurste kwart."
+            f"Terugvallen kost het meest waar {limits}. Dat gebied bevat {cover} van het "
+            f"duurste kwart van de punten; van de punten erin hoort {dense} bij dat kwart."
             if nl else
             f"Fallback costs most where {limits}: that box holds {cover} of the costliest "
             f"quarter of points, and {dense} of the points inside it belong to that quarter.")

@@ -179,7 +179,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("weeks_to_realisation", "Weeks of realisation", "Weken uitvoering", "weeks",
             "weeks", "Mean weeks from approval to success, over successes."),
     Outcome("handoffs_per_initiative", "Handoffs per initiative",
-            "Overdrachten per initiatief", "handoffs", "mean",
+            "Doorverwijzingen per initiatief", "handoffs", "mean",
             "Mean number of times a finished initiative was sent on to another department."),
     Outcome("share_with_regisseur", "Share guided by a regisseur", "Aandeel met een regisseur",
             "share 0..1", "share",
@@ -211,7 +211,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("survey_members", "Members surveyed", "Ondervraagde leden", "persons", "count",
             "Members of the initiatives the survey asks."),
     # the municipality
-    Outcome("fallback_episodes", "Fallback episodes", "Keren teruggevallen", "episodes",
+    Outcome("fallback_episodes", "Fallback episodes", "Aantal keer teruggevallen", "episodes",
             "count", "Episodes of falling back into the directing role in force at any time "
                      "in the window (one that began in the warm-up included)."),
     Outcome("fallback_weeks", "Weeks in fallback", "Weken in terugval", "weeks", "weeks",
@@ -253,7 +253,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "share 0..1", "share",
             "Time-average share of the middle managers' capacity in use (approvals)."),
     Outcome("manager_inward_share", "Managers' time spent inward",
-            "Tijd van managers naar binnen gericht", "share 0..1", "share",
+            "Tijd die managers intern besteden", "share 0..1", "share",
             "Time-average share of the middle managers' time spent inside the organisation "
             "(rises in fallback)."),
     Outcome("utilisation_regisseurs", "Regisseurs' caseload used",

@@ -29,10 +29,9 @@ TEXT: dict[str, dict[str, str]] = {
     "appendix": {"en": "Appendix: resolved scenarios and provenance",
                  "nl": "Bijlage: volledige scenario's en herkomst"},
     "replications": {"en": "replications", "nl": "replicaties"},
-    "scenarios": {"en": "scenario(s)", "nl": "scenario('s)"},
     "made": {"en": "Made by regiesim", "nl": "Gemaakt met regiesim"},
     "journeys": {"en": "Journeys of initiatives (mean per run)",
-                 "nl": "Route van initiatieven (gemiddeld per run)"},
+                 "nl": "Hoe initiatieven door de gemeente gaan (gemiddeld per run)"},
     "frustration_dist": {"en": "Frustration at exit (all runs)",
                          "nl": "Frustratie bij afloop (alle runs)"},
     "fallback_share": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
@@ -46,8 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
                   "nl": "De intervallen zijn 95%-t-intervallen over de replicaties, begrensd "
                         "tot wat een uitkomst kan aannemen (geen aantal onder nul, geen "
                         "aandeel boven 100%)."},
-    "glossary": {"en": "Glossary: what the outcomes mean", "nl": "Verklarende lijst: wat de "
-                                                                 "uitkomsten betekenen"},
+    "glossary": {"en": "Glossary: what the outcomes mean",
+                 "nl": "Begrippenlijst: wat de uitkomsten betekenen"},
     "outcome": {"en": "Outcome", "nl": "Uitkomst"},
     "unit": {"en": "Unit", "nl": "Eenheid"},
     "definition": {"en": "Definition", "nl": "Definitie"},
@@ -93,7 +92,8 @@ TEXT: dict[str, dict[str, str]] = {
     "part_regime": {"en": "Regime", "nl": "Regime"},
     "part_expectations": {"en": "Broken expectations", "nl": "Geschonden verwachtingen"},
     "threshold": {"en": "Fallback threshold swept (difference against no fallback)",
-                  "nl": "Terugvaldrempel gevarieerd (verschil met geen terugval)"},
+                  "nl": "Verschillende terugvaldrempels (verschil met een gemeente die niet "
+                        "terugvalt)"},
     "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
                     "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
     "threshold_y": {"en": "Difference against no fallback (95% CI)",
@@ -143,10 +143,10 @@ CONTROLS: dict[str, dict[str, str]] = {
     "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
     "feedback": {"en": "Feedback culture", "nl": "Feedbackcultuur"},
     "corps": {"en": "Regisseurs in the corps", "nl": "Regisseurs in het korps"},
-    "inward": {"en": "Managers' time spent inward", "nl": "Tijd van managers naar binnen"},
+    "inward": {"en": "Managers' time spent inward", "nl": "Tijd die managers intern besteden"},
     "progress": {"en": "{done} of {total} replications", "nl": "{done} van {total} replicaties"},
-    "waiting": {"en": "running the first replications ...",
-                "nl": "de eerste replicaties lopen ..."},
+    "waiting": {"en": "Running the first replications …",
+                "nl": "De eerste replicaties worden berekend …"},
     "on": {"en": "on", "nl": "aan"},
 }
 
@@ -206,10 +206,19 @@ def value(key: str, x: float, lang: str) -> str:
     return number(x, lang, outcomes.describe(key).kind)
 
 
+POINTS = {"en": " pp", "nl": " %-punt"}
+"""A difference of two percentages is in percentage points."""
+
+
 def signed(key: str, x: float, lang: str) -> str:
-    """A difference in outcome ``key``, with its sign ("+2.1%", "−0,40")."""
+    """A difference in outcome ``key``, with its sign: "+2.1 pp" for shares and rates
+    (percentage points), "−0,40" for the rest."""
     text = value(key, abs(x), lang)
-    return text if text == "–" else ("−" if x < 0 else "+") + text
+    if text == "–":
+        return text
+    if text.endswith("%"):
+        text = text[:-1] + POINTS[lang]
+    return ("−" if x < 0 else "+") + text
 
 
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -218,9 +227,15 @@ BOUNDS: dict[str, tuple[float, float]] = {
 """The range an outcome of each kind can take (levels are not bounded: tension)."""
 
 
+LEVEL_BOUNDS: dict[str, tuple[float, float]] = {"0..1": (0.0, 1.0), "tension": (0.0, math.inf)}
+"""Levels are bounded by their unit (a satisfaction score is not)."""
+
+
 def clip(key: str, x: float) -> float:
     """``x`` held inside the range outcome ``key`` can take (nan stays nan)."""
-    low, high = BOUNDS.get(outcomes.describe(key).kind, (-math.inf, math.inf))
+    found = outcomes.describe(key)
+    low, high = (LEVEL_BOUNDS.get(found.unit, (-math.inf, math.inf)) if found.kind == "level"
+                 else BOUNDS.get(found.kind, (-math.inf, math.inf)))
     return x if x is None or math.isnan(x) else min(max(x, low), high)
 
 

@@ -109,7 +109,7 @@ T: dict[str, dict[str, str]] = {
                  "en": "{name} is put in touch with another initiative."},
     "linked_n": {"nl": "{name} wordt in contact gebracht met {count} andere initiatieven.",
                  "en": "{name} is put in touch with {count} other initiatives."},
-    "dropout": {"nl": "{name} haakt af in de fase {stage} (frustratie {value:.0%}).",
+    "dropout": {"nl": "{name} haakt af in de {stage} (frustratie {value:.0%}).",
                 "en": "{name} gives up at the {stage} stage (frustration {value:.0%})."},
     "success": {"nl": "{name} is gerealiseerd!", "en": "{name} is up and running!"},
     "public_backing_1": {"nl": "Een wethouder zet {name} publiekelijk in het zonnetje, en de "
@@ -194,6 +194,10 @@ STYLE_OPENING: dict[str, str] = {
     "direction": "Een regisserende gemeente", "partner": "Een gemeente die als partner werkt",
 }
 """How the Dutch opening names the municipality's style."""
+PHASES_NL: dict[str, str] = {
+    "signal": "signaleringsfase", "intake": "intakefase", "handoffs": "doorverwijsfase",
+    "dialogue": "dialoogfase", "decision": "besluitfase", "realisation": "uitvoeringsfase"}
+"""The stages as Dutch says "in the ... stage"."""
 ORDINALS: dict[str, list[str]] = {
     "nl": ["eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste",
            "negende", "tiende"],
@@ -364,7 +368,8 @@ def _sentence(row, sc: Scenario, lang: str, names: list[str], reasons: dict[int,
     event = row.event
     value = 0.0 if isinstance(row.value, float) and math.isnan(row.value) else row.value
     fields = {"name": names[row.id] if row.id >= 0 else "", "value": _n(value, lang),
-              "stage": stage_name(row.stage, lang) if row.stage in STAGES else row.stage,
+              "stage": (PHASES_NL.get(row.stage, row.stage) if lang == "nl" else
+                        stage_name(row.stage, lang) if row.stage in STAGES else row.stage),
               "count": int(value), "nth": ordinal(int(value) + 1, lang)}
     if event.startswith("sign_"):
         name = event.removeprefix("sign_")
