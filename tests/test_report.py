@@ -183,3 +183,21 @@ def test_publish_writes_tables_that_match_the_store(results, tmp_path: Path) -> 
     assert rep.section(TEXT["differences"]["nl"]).heading.endswith("directive")
     printed = screen.getvalue()
     assert all(label(o, "nl") in printed for o in outcomes)
+
+
+def test_differences_of_shares_are_in_percentage_points_and_signed() -> None:
+    from sim.report.labels import signed
+
+    assert signed("success_rate", -0.086, "nl") == "−8,6 %-punt"
+    assert signed("success_rate", 0.086, "en") == "+8.6 pp"
+    assert signed("dropouts", -4.0, "nl") == "−4"
+    assert signed("frustration", 0.3, "en") == "+0.30"
+
+
+def test_intervals_stay_inside_the_range_an_outcome_can_take() -> None:
+    from sim.report.labels import interval
+
+    assert interval("fallback_weeks", -0.418, 1.22, "en") == "[0.0, 1.2]"
+    assert interval("success_rate", -0.2, 1.3, "nl") == "[0,0%; 100,0%]"
+    assert interval("frustration", -0.28, 0.68, "en") == "[0.00, 0.68]"
+    assert interval("satisfaction", -0.3, 1.2, "en") == "[-0.30, 1.20]", "a score is open"
