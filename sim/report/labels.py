@@ -53,7 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
     "stress": {"en": "How these results were made (STRESS)",
                "nl": "Hoe deze resultaten zijn gemaakt (STRESS)"},
     "sweep": {"en": "Outcomes against the swept parameter {p} (mean, band: 95% CI)",
-              "nl": "Uitkomsten tegen de gevarieerde parameter {p} (gemiddelde, band: "
+              "nl": "Uitkomsten bij verschillende waarden van {p} (gemiddelde; band: "
                     "95%-betrouwbaarheidsinterval)"},
     "sobol": {"en": "Sensitivity: Sobol indices with 95% intervals",
               "nl": "Gevoeligheid: Sobol-indices met 95%-intervallen"},
@@ -68,7 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ST": {"en": "ST (in total)", "nl": "ST (in totaal)"},
     "parameter": {"en": "Parameter", "nl": "Parameter"},
     "samples": {"en": "Sample points: each parameter against the outcome",
-                "nl": "Steekproefpunten: elke parameter tegen de uitkomst"},
+                "nl": "Steekproefpunten: de uitkomst bij elke parameter"},
     "samples_text": {"en": "{n} points of the parameter space, each the mean of its "
                            "replications.",
                      "nl": "{n} punten in de parameterruimte, elk het gemiddelde van zijn "
@@ -97,7 +97,7 @@ TEXT: dict[str, dict[str, str]] = {
     "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
                     "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
     "threshold_y": {"en": "Difference against no fallback (95% CI)",
-                    "nl": "Verschil met geen terugval (95%-BI)"},
+                    "nl": "Verschil met niet terugvallen (95%-BI)"},
     "prim": {"en": "Where fallback costs most (PRIM scenario discovery)",
              "nl": "Waar terugvallen het meest kost (scenario-ontdekking met PRIM)"},
     "prim_text": {
