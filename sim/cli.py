@@ -39,6 +39,8 @@ File = Annotated[Path, typer.Argument(help="A scenario file (TOML).", show_defau
 Sets = Annotated[list[str], typer.Option(
     "--set", help="Override a key: --set fallback.enabled=false (repeatable).",
     show_default=False)]
+DEFAULT_SEED = 1
+"""The base seed of every command unless --seed is given (README: Reproducibility)."""
 Seed = Annotated[int, typer.Option(help="Base seed; replication i uses a seed derived from it.",
                                    min=0)]
 Reps = Annotated[int, typer.Option(help="Replications per scenario.", min=1)]
@@ -149,7 +151,7 @@ def _toml_ready(value: Any) -> Any:
 
 @app.command()
 @clean_errors
-def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B006
+def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],  # noqa: B006
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
         backend: Backend = "process", workers: Workers = None) -> None:
     """Run a scenario (every sweep variant) and print the headline with 95% CIs."""
@@ -220,7 +222,7 @@ Scheduler = Annotated[str | None, typer.Option(
 
 @app.command()
 @clean_errors
-def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
+def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
           sets: Sets = [], backend: Backend = "process",  # noqa: B006
           workers: Workers = None, scheduler: Scheduler = None,
           time_budget: TimeBudget = None, force: Force = False, break_lock: BreakLock = False,
@@ -325,7 +327,7 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
                 method: Annotated[str, typer.Option(
                     help="sobol (Saltelli design and Sobol indices), lhs (Latin hypercube) "
                          "or qmc (scrambled Sobol points).")] = "sobol",
-                reps: Reps = 1, seed: Seed = 0, sets: Sets = [],  # noqa: B006
+                reps: Reps = 1, seed: Seed = DEFAULT_SEED, sets: Sets = [],  # noqa: B006
                 backend: Backend = "process", workers: Workers = None,
                 force: Force = False, break_lock: BreakLock = False) -> None:
     """Sample the file's [ranges] and estimate Sobol sensitivity indices with 95% CIs."""
@@ -425,7 +427,7 @@ def outcomes(lang: Lang = "en") -> None:
 
 @app.command()
 @clean_errors
-def narrate(file: File, seed: Seed = 1, lang: Lang = "nl",
+def narrate(file: File, seed: Seed = DEFAULT_SEED, lang: Lang = "nl",
             follow: Annotated[int, typer.Option(
                 help="Initiatives whose journeys are told in depth.", min=0)] = 3,
             sets: Sets = []) -> None:  # noqa: B006
@@ -447,7 +449,7 @@ def dashboard(file: Annotated[Path | None, typer.Argument(
                                                 max=65535)] = 8050,
               host: Annotated[str, typer.Option(
                   help="Address to bind; 127.0.0.1 keeps it on this computer.")] = "127.0.0.1",
-              reps: Reps = 20, seed: Seed = 1, workers: Workers = None,
+              reps: Reps = 20, seed: Seed = DEFAULT_SEED, workers: Workers = None,
               sets: Sets = []) -> None:  # noqa: B006
     """Start the live dashboard in the browser (http://HOST:PORT)."""
     from sim.report.dashboard import serve

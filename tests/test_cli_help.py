@@ -35,3 +35,13 @@ def test_outcomes_command_lists_every_outcome_with_its_definition() -> None:
     for key in SUMMARY:
         assert key in result.output
     assert definition("success_rate", "nl") in result.output
+
+
+def test_every_command_has_the_same_default_seed() -> None:
+    import inspect
+
+    from sim import cli
+
+    defaults = {name: inspect.signature(getattr(cli, name)).parameters["seed"].default
+                for name in ("run", "batch", "sensitivity", "narrate", "dashboard")}
+    assert set(defaults.values()) == {cli.DEFAULT_SEED}, defaults
