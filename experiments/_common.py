@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 
 from sim.experiment import Batch, run_batch
+from sim.experiment.store import StoreError
 from sim.report.publish import publish_store
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
@@ -55,21 +56,45 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
     out = out or args.out
     scenarios = {name: sc.with_changes(changes(args)) if args.sets else sc
                  for name, sc in scenarios.items()}
-    console.print(f"{len(scenarios)} scenario(s) x {args.reps} replications on common random "
-                  f"numbers (seed {args.seed}) -> {out}")
+    n = len(scenarios)
+    if args.lang == "nl":
+        console.print(f"{n} {'scenario' if n == 1 else 'scenario’s'} × {args.reps} replicaties "
+                      f"op gemeenschappelijke toevalsgetallen (seed {args.seed}) → {out}")
+    else:
+        console.print(f"{n} scenario{'' if n == 1 else 's'} × {args.reps} replications on "
+                      f"common random numbers (seed {args.seed}) → {out}")
     if args.posterior is not None:
-        console.print(f"over the posterior of {args.posterior}: intervals are stochastic and "
-                      "parametric")
-    return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
-                     backend=args.backend, workers=args.workers, progress=True,
-                     posterior=args.posterior)
+        console.print(f"posterior: {args.posterior} "
+                      + ("(toeval en parameteronzekerheid)" if args.lang == "nl" else
+                         "(intervals are stochastic and parametric)"), highlight=False)
+    try:
+        return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
+                         backend=args.backend, workers=args.workers, progress=True,
+                         posterior=args.posterior)
+    except StoreError as exc:  # another batch's folder: say what differs and what to do
+        console.print(f"[bold red]{'fout' if args.lang == 'nl' else 'error'}:[/] {exc}",
+                      highlight=False, soft_wrap=True)
+        console.print(
+            f"Kies een nieuwe map met --out, of verwijder {out} om opnieuw te beginnen."
+            if args.lang == "nl" else
+            f"Give a new folder with --out, or remove {out} to start again.", highlight=False)
+        raise SystemExit(2) from None
 
 
-def finish(args: argparse.Namespace, batch: Batch, reference: str, title: str,
-           outcomes: list[str], extra: list[tuple[str, str]] | None = None) -> None:
+def finish(args: argparse.Namespace, batch: Batch, reference: str,
+           title: str | dict[str, str], outcomes: list[str]) -> None:
+    """Publish the batch's folder; the report is built from everything the folder holds
+    (write an experiment's own tables there first). ``title``: one, or {"en": .., "nl": ..}."""
     out = batch.out or args.out
     paths = publish_store(out, reference=reference, title=title, outcomes=outcomes,
-                          lang=args.lang, console=console, extra=extra)
-    console.print(f"\nResults in [bold]{out}[/]: runs.parquet, series.parquet, manifest.json, "
-                  "summary.csv, differences.csv")
-    console.print(f"Report: [bold]{paths['report']}[/]")
+                          lang=args.lang, console=console)
+    if args.lang == "nl":
+        console.print(f"\nResultaten in [bold]{out}[/]: runs.parquet, series.parquet, "
+                      "manifest.json, summary.csv, differences.csv")
+        console.print(f"Rapport: [bold]{paths['report']}[/] (in het Engels: "
+                      f"regiesim report {out} --lang en)")
+    else:
+        console.print(f"\nResults in [bold]{out}[/]: runs.parquet, series.parquet, "
+                      "manifest.json, summary.csv, differences.csv")
+        console.print(f"Report: [bold]{paths['report']}[/] (in Dutch: "
+                      f"regiesim report {out} --lang nl)")

@@ -34,7 +34,7 @@ from sim.analysis import mean_ci, paired_differences
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
 from sim.experiment.warmup import warmup_check
 from sim.report.html import figure_html
-from sim.report.labels import label
+from sim.report.labels import label, number, signed, value
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfaction",
             "frustration", "dropouts",
@@ -145,45 +145,60 @@ def main() -> None:
         "directive": scenario("directive.toml"),
     }
     batch = run(args, scenarios)
-    parts, parts_html = decomposition(batch.runs)
+    parts, _parts_html = decomposition(batch.runs)
     parts.to_csv(args.out / "decomposition.csv", index=False)
     warm = warmup_check(direction, reps=min(args.reps, 10), seed=args.seed,
                         backend=args.backend, workers=args.workers)
-    warm.table.to_csv(args.out / "warmup.csv", index=False)
-    warm_html = (f"<p>MSER-5 truncation on the weekly series of runs started empty "
-                 f"({warm.reps} replications): up to {warm.recommended_weeks:g} weeks; the "
-                 f"scenario warms up for {direction.run.warmup_weeks:g} weeks.</p>"
-                 + warm.table.round(3).to_html(index=False) + figure_html(warm.figure()))
+    warm.table.assign(reps=warm.reps).to_csv(args.out / "warmup.csv", index=False)
+    warm.series.to_csv(args.out / "warmup_series.csv", index=False)
     fixed = type(args)(**{**vars(args), "posterior": None})  # the sweeps set these keys
-    diffs, sweep_html = threshold_sweep(fixed, direction)
+    diffs, _sweep_html = threshold_sweep(fixed, direction)
     diffs.to_csv(args.out / "threshold.csv", index=False)
     disc_args = type(args)(**{**vars(fixed), "reps": max(2, args.reps // 10)})
-    table, box, disc_html = discovery(disc_args, direction)
+    table, box, _disc_html = discovery(disc_args, direction)
     table.to_csv(args.out / "discovery.csv", index=False)
     box.to_csv(args.out / "prim_box.csv", index=False)
-    finish(args, batch, "direction",
-           "Direction-based work with and without fallback, and directive work", OUTCOMES,
-           extra=[("Uncertainty shown", f"<p>95% confidence intervals over replications; "
-                                        f"{kind}. The threshold sweep and the scenario "
-                                        "discovery below use fixed parameters.</p>"),
-                  ("Fallback's cost: the regime and broken expectations (paired, 95% CI)",
-                   parts_html),
-                  ("Fallback threshold swept (difference against no fallback)", sweep_html),
-                  ("Warm-up check (MSER-5)", warm_html),
-                  ("Where fallback costs most (PRIM scenario discovery)", disc_html)])
-    console.print(f"Intervals: {kind}")
+    finish(args, batch, "direction",  # the report reads the tables above from the folder
+           {"en": "Direction-based work with and without fallback, and directive work",
+            "nl": "Regisserend werken met en zonder terugval, en sturend werken"}, OUTCOMES)
+    nl = args.lang == "nl"
+    console.print(("Intervallen: " + (
+        f"toeval en parameteronzekerheid (posterior in {args.posterior})" if args.posterior
+        else "alleen toeval (vaste parameters)")) if nl else f"Intervals: {kind}")
     for row in parts[parts["outcome"] == "share_dissatisfied"].itertuples():
-        console.print(f"Fallback's cost in share dissatisfied, {row.part}: "
-                      f"{row.difference:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]")
+        part = label(f"part_{row.part}", args.lang).lower()
+        console.print(
+            (f"Wat terugvallen kost aan aandeel ontevreden, {part}: " if nl else
+             f"Fallback's cost in share dissatisfied, {part}: ")
+            + f"{signed(row.outcome, row.difference, args.lang)} "
+            + interval_of(row.outcome, row.ci_low, row.ci_high, args.lang))
     worst = diffs[diffs["outcome"] == "success_rate"].sort_values("difference").iloc[0]
-    console.print(f"Costliest threshold: {worst['scenario']}: success rate "
-                  f"{worst['difference']:+.3f} [{worst['ci_low']:+.3f}, {worst['ci_high']:+.3f}]"
-                  " against no fallback")
+    console.print(
+        (f"De drempel die het meeste succes kost: {worst['upper']:g}".replace(".", ",") if nl
+         else f"The threshold that costs most success: {worst['upper']:g}")
+        + f" ({label('success_rate', args.lang).lower()} "
+        + f"{signed('success_rate', worst['difference'], args.lang)} "
+        + interval_of("success_rate", worst["ci_low"], worst["ci_high"], args.lang)
+        + (" ten opzichte van geen terugval)" if nl else " against no fallback)"))
     if not box.empty:
-        limits = ", ".join(f"{r.parameter} in [{r.low:.3g}, {r.high:.3g}]"
+        word = " tussen " if nl else " between "
+        limits = ", ".join(f"{r.parameter}{word}{number(r.low, args.lang)}"
+                           f"{' en ' if nl else ' and '}{number(r.high, args.lang)}"
                            for r in box.itertuples())
-        console.print(f"Fallback costs most where {limits} (coverage "
-                      f"{box['coverage'].iloc[0]:.2f}, density {box['density'].iloc[0]:.2f})")
+        cover = value("success_rate", float(box["coverage"].iloc[0]), args.lang)
+        dense = value("success_rate", float(box["density"].iloc[0]), args.lang)
+        console.print(
+            f"Terugvallen kost het meest waar {limits}. Dat gebied bevat {cover} van het "
+            f"duurste kwart van de punten; van de punten erin hoort {dense} bij dat kwart."
+            if nl else
+            f"Fallback costs most where {limits}: that box holds {cover} of the costliest "
+            f"quarter of points, and {dense} of the points inside it belong to that quarter.")
+
+
+def interval_of(outcome: str, low: float, high: float, lang: str) -> str:
+    """The CI of a difference, signed, as the report writes it."""
+    sep = "; " if lang == "nl" else ", "
+    return f"[{signed(outcome, low, lang)}{sep}{signed(outcome, high, lang)}]"
 
 
 if __name__ == "__main__":

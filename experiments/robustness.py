@@ -8,7 +8,7 @@ it meets, and where it costs most.
    (robustness.csv, two heat maps).
 2. Scenario discovery: a Latin hypercube over the threshold and the tension parameters;
    every point with and without fallback; PRIM finds the region holding the worst quarter
-   of costs (robustness_points.csv, robustness_prim.csv).
+   of costs (discovery.csv: each point and its cost in success rate; prim_box.csv).
 
 With ``--posterior DIR`` (a calibration folder) every replication draws its uncertain
 parameters from the posterior (the same draw with and without fallback), so each interval
@@ -20,14 +20,10 @@ carries parametric as well as stochastic uncertainty; the report says which it s
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 from _common import console, finish, options, run, scenario
-from plotly.subplots import make_subplots
 
 from sim.analysis import paired_differences
 from sim.experiment.exploration import latin_hypercube, parse_ranges, prim_box
-from sim.report.html import figure_html
-from sim.report.labels import label
 
 OUTCOMES = ["success_rate", "share_dissatisfied"]
 UPPERS = (0.6, 0.9, 1.2, 1.6, 2.0)
@@ -60,28 +56,6 @@ def cost(runs: pd.DataFrame, cells: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def heat_maps(table: pd.DataFrame, lang: str) -> str:
-    fig = make_subplots(rows=1, cols=len(OUTCOMES),
-                        subplot_titles=[label(o, lang) for o in OUTCOMES])
-    for j, outcome in enumerate(OUTCOMES, start=1):
-        part = table[table["outcome"] == outcome].pivot_table(
-            index="aldermen.incident_rate", columns="fallback.upper", values="difference")
-        ci = table[table["outcome"] == outcome].assign(
-            text=lambda t: t.apply(lambda r: f"{r.difference:+.3f}<br>[{r.ci_low:+.3f}, "
-                                   f"{r.ci_high:+.3f}]", axis=1)).pivot_table(
-            index="aldermen.incident_rate", columns="fallback.upper", values="text",
-            aggfunc="first")
-        fig.add_trace(go.Heatmap(z=part.to_numpy(), x=[str(c) for c in part.columns],
-                                 y=[str(i) for i in part.index], text=ci.to_numpy(),
-                                 texttemplate="%{text}", colorscale="RdBu",
-                                 reversescale=outcome == "share_dissatisfied", zmid=0,
-                                 showscale=False), row=1, col=j)
-        fig.update_xaxes(title_text="fallback.upper", row=1, col=j)
-        fig.update_yaxes(title_text="aldermen.incident_rate", row=1, col=j)
-    fig.update_layout(template="plotly_white", height=520, font={"size": 14})
-    return figure_html(fig)
-
-
 def main() -> None:
     args = options(__doc__, "robustness", reps=20, extra={
         "--points": (int, 60, "Latin hypercube points for scenario discovery")})
@@ -96,20 +70,18 @@ def main() -> None:
     cells = {f"point {i}": dict(p) for i, p in enumerate(points.to_dict("records"))}
     found = run(args, _pairs(base, cells), out=args.out / "discovery")
     spread = cost(found.runs, cells)
-    spread.to_csv(args.out / "robustness_points.csv", index=False)
     success = spread[spread["outcome"] == "success_rate"].set_index("cell")["difference"]
-    worst = (success <= success.quantile(0.25)).reindex(list(cells)).to_numpy()
+    success = success.reindex(list(cells))
+    points.assign(cost=-success.to_numpy()).to_csv(args.out / "discovery.csv", index=False)
+    worst = (success <= success.quantile(0.25)).to_numpy()
     box = prim_box(points[list(DISCOVERY)], worst, threshold=0.8)
-    box.to_csv(args.out / "robustness_prim.csv", index=False)
+    box.to_csv(args.out / "prim_box.csv", index=False)
 
     kind = ("stochastic and parametric (posterior of " + str(args.posterior) + ")"
             if args.posterior else "stochastic only (fixed parameters)")
-    prim_html = box.round(3).to_html(index=False) if not box.empty else "<p>No box found.</p>"
-    finish(args, batch, next(iter(batch.runs["scenario"])), "Robustness of fallback's cost",
-           OUTCOMES, extra=[
-               (f"Fallback's cost across threshold and incidents (95% CI: {kind})",
-                heat_maps(table, args.lang)),
-               ("Where fallback costs most (PRIM, worst quarter of success)", prim_html)])
+    finish(args, batch, next(iter(batch.runs["scenario"])),  # the report reads the CSVs
+           {"en": "Robustness of fallback's cost",
+            "nl": "Hoe robuust de kosten van terugvallen zijn"}, OUTCOMES)
     for outcome in OUTCOMES:
         part = table[table["outcome"] == outcome]
         low, high = part["difference"].min(), part["difference"].max()

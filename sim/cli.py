@@ -42,6 +42,8 @@ Sets = Annotated[list[str], typer.Option(
     "read as TOML (1.5, true, \"text\", ['regie']); a bare word without [ ] { } \" ' = , # "
     "is taken as text (--set scenario.style=direction); anything else is refused.",
     show_default=False)]
+DEFAULT_SEED = 1
+"""The base seed of every command unless --seed is given (README: Reproducibility)."""
 Seed = Annotated[int, typer.Option(help="Base seed; replication i uses a seed derived from it.",
                                    min=0)]
 Reps = Annotated[int, typer.Option(help="Replications per scenario.", min=1)]
@@ -170,7 +172,7 @@ def _toml_ready(value: Any) -> Any:
 
 @app.command()
 @clean_errors
-def run(file: File, seed: Seed = 0, reps: Reps = 10, sets: Sets = [],  # noqa: B006
+def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],  # noqa: B006
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
         backend: Backend = "process", workers: Workers = None) -> None:
     """Run a scenario (every sweep variant) and print the headline with 95% CIs."""
@@ -283,7 +285,7 @@ def _security(scheduler: str | None, ca: Path | None, cert: Path | None,
 
 @app.command()
 @clean_errors
-def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = 0,
+def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
           sets: Sets = [], backend: Backend = "process",  # noqa: B006
           workers: Workers = None, scheduler: Scheduler = None,
           tls_ca_file: TlsCa = None, tls_cert: TlsCert = None, tls_key: TlsKey = None,
@@ -461,6 +463,7 @@ def compare(folder: Annotated[Path, typer.Argument(help="A result folder of `bat
     _report_failures(stored.failures, folder)
     if runs.empty:
         raise UserError(f"{folder} holds no successful runs to compare")
+    _warn_incomplete(stored, folder)
     names = list(dict.fromkeys(runs["scenario"]))
     if reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
@@ -619,7 +622,7 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
                 outcome: Annotated[list[str], typer.Option(
                     help="Outcome(s) ranked and shown (repeatable; default: success rate "
                          "and share dissatisfied); every outcome is analysed.")] = [],  # noqa: B006
-                seed: Seed = 0, sets: Sets = [],  # noqa: B006
+                seed: Seed = DEFAULT_SEED, sets: Sets = [],  # noqa: B006
                 backend: Backend = "process", workers: Workers = None,
                 scheduler: Scheduler = None, tls_ca_file: TlsCa = None,
                 tls_cert: TlsCert = None, tls_key: TlsKey = None,
@@ -729,17 +732,27 @@ Lang = Annotated[str, typer.Option(help="Language: en or nl.")]
 
 @app.command()
 @clean_errors
-def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batch`.")],
+def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batch`, "
+                                                 "`sensitivity` or an experiment.")],
            lang: Lang = "en",
            reference: Annotated[str | None, typer.Option(
-               help="Scenario the paired differences are taken against (default: first).")
-           ] = None,
+               help="Scenario the paired differences are taken against (default: the "
+                    "experiment's, else the first).")] = None,
            title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+           replace: Annotated[bool, typer.Option(
+               "--replace", help="Write over FOLDER/report.html.")] = False,
+           out: Annotated[Path | None, typer.Option(
+               "--out", help="Write the report to this file instead.")] = None,
            ) -> None:
-    """Write FOLDER/report.html: one self-contained file that opens offline."""
+    """Rebuild the whole report from what the folder holds, in either language.
+
+    One self-contained file that opens offline. It goes to FOLDER/report.html when there
+    is none yet, else to a new file (report-nl.html, report-nl-2.html, ...) unless
+    --replace. What an experiment stored (sweeps, PRIM, Sobol indices, calibration, the
+    fallback decomposition) is read back; a sensitivity folder gets its Sobol figure.
+    """
     from sim.experiment import ResultStore
-    from sim.report import write_report
-    from sim.report.publish import failures_section
+    from sim.report.folder import write_folder_report
 
     if lang not in LANGS:
         raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
@@ -748,18 +761,48 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
     runs = stored.runs
     if runs.empty:
         raise UserError(f"{folder} holds no successful runs to report on")
+    _warn_incomplete(stored, folder)
     names = list(dict.fromkeys(runs["scenario"]))
     if reference is not None and reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
-    path = write_report(folder / "report.html", runs, stored.series, reference=reference,
-                        manifest=stored.manifest, lang=lang, title=title,
-                        extra=failures_section(stored.failures))
+    path = write_folder_report(folder, lang, replace=replace, out=out, title=title,
+                               reference=reference)
     console.print(f"report written to {safe(path)}", highlight=False, soft_wrap=True)
+
+
+def _warn_incomplete(stored: Any, folder: Path) -> None:
+    """Say so when the batch did not finish: what is there, and how to resume."""
+    if stored.manifest.get("status", "complete").startswith("complete"):
+        return
+    planned = len(stored.manifest.get("scenarios", {})) * int(
+        stored.manifest.get("replications", 0))
+    err.print(f"[yellow]warning[/] {escape(str(folder))} is incomplete: {len(stored.runs)} of "
+              f"{planned} runs finished (the batch was stopped or is still running). This "
+              "shows what is there; run the same `regiesim batch ... --out "
+              f"{escape(str(folder))}` command again to resume.", highlight=False,
+              soft_wrap=True)
 
 
 @app.command()
 @clean_errors
-def narrate(file: File, seed: Seed = 1, lang: Lang = "nl",
+def outcomes(lang: Lang = "en") -> None:
+    """List every outcome: key, name, unit and definition (sim/outcomes.py)."""
+    from sim.outcomes import SERIES, SUMMARY, definition, unit
+
+    if lang not in LANGS:
+        raise UserError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
+    console.print("[bold]" + ("Outcomes of a run (columns of runs.parquet) and weekly series"
+                              if lang == "en" else "Uitkomsten van een run (kolommen van "
+                              "runs.parquet) en weekreeksen") + "[/]\n", highlight=False)
+    for key, o in [*SUMMARY.items(), *SERIES.items()]:
+        console.print(f"[bold]{key}[/]  {escape(o.label(lang))} ({escape(unit(key, lang))})",
+                      highlight=False, soft_wrap=True)
+        console.print(f"    {escape(definition(key, lang))}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@clean_errors
+def narrate(file: File, seed: Seed = DEFAULT_SEED, lang: Lang = "nl",
             follow: Annotated[int, typer.Option(
                 help="Initiatives whose journeys are told in depth.", min=0)] = 3,
             sets: Sets = []) -> None:  # noqa: B006
@@ -781,7 +824,7 @@ def dashboard(file: Annotated[Path | None, typer.Argument(
                                                 max=65535)] = 8050,
               host: Annotated[str, typer.Option(
                   help="Address to bind; 127.0.0.1 keeps it on this computer.")] = "127.0.0.1",
-              reps: Reps = 20, seed: Seed = 1, workers: Workers = None,
+              reps: Reps = 20, seed: Seed = DEFAULT_SEED, workers: Workers = None,
               sets: Sets = []) -> None:  # noqa: B006
     """Start the live dashboard in the browser (http://HOST:PORT)."""
     from sim.report.dashboard import serve

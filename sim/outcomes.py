@@ -179,7 +179,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("weeks_to_realisation", "Weeks of realisation", "Weken uitvoering", "weeks",
             "weeks", "Mean weeks from approval to success, over successes."),
     Outcome("handoffs_per_initiative", "Handoffs per initiative",
-            "Overdrachten per initiatief", "handoffs", "mean",
+            "Doorverwijzingen per initiatief", "handoffs", "mean",
             "Mean number of times a finished initiative was sent on to another department."),
     Outcome("share_with_regisseur", "Share guided by a regisseur", "Aandeel met een regisseur",
             "share 0..1", "share",
@@ -211,7 +211,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("survey_members", "Members surveyed", "Ondervraagde leden", "persons", "count",
             "Members of the initiatives the survey asks."),
     # the municipality
-    Outcome("fallback_episodes", "Fallback episodes", "Keren teruggevallen", "episodes",
+    Outcome("fallback_episodes", "Fallback episodes", "Aantal keer teruggevallen", "episodes",
             "count", "Episodes of falling back into the directing role in force at any time "
                      "in the window (one that began in the warm-up included)."),
     Outcome("fallback_weeks", "Weeks in fallback", "Weken in terugval", "weeks", "weeks",
@@ -253,7 +253,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "share 0..1", "share",
             "Time-average share of the middle managers' capacity in use (approvals)."),
     Outcome("manager_inward_share", "Managers' time spent inward",
-            "Tijd van managers naar binnen gericht", "share 0..1", "share",
+            "Tijd die managers intern besteden", "share 0..1", "share",
             "Time-average share of the middle managers' time spent inside the organisation "
             "(rises in fallback)."),
     Outcome("regisseur_inward_share", "Regisseurs' capacity lost inside",
@@ -307,6 +307,130 @@ DASHBOARD: tuple[str, ...] = ("success_rate", "share_dissatisfied", "share_satis
 """The cards on the live dashboard."""
 
 
+FAMILY_DEFINITIONS_NL: dict[str, str] = {
+    "in_progress_": "Initiatieven die in het venster binnenkwamen en aan het eind daarvan nog "
+                    "in de fase {nl} zaten.",
+    "dropouts_": "Afgesloten initiatieven die in de fase {nl} afhaakten.",
+    "frustration_bin_": "Afgesloten initiatieven met een frustratie bij afloop tussen {nl} "
+                        "(ondergrens inbegrepen; de laatste klasse bevat ook 1).",
+}
+DEFINITIONS_NL: dict[str, str] = {
+    "arrivals": "Initiatieven die zich in het observatievenster (na de inloopperiode) "
+                "meldden; alleen deze tellen mee in alle andere uitkomsten.",
+    "finished": "Initiatieven die in het venster binnenkwamen en er ook eindigden (geslaagd, "
+                "afgewezen of afgehaakt).",
+    "in_progress": "Initiatieven die in het venster binnenkwamen en aan het eind nog liepen.",
+    "successes": "Afgesloten initiatieven die gerealiseerd zijn.",
+    "rejected": "Afgesloten initiatieven die de gemeente bij het besluit afwees.",
+    "dropouts": "Afgesloten initiatieven die afhaakten (energie of geduld op), in welke fase "
+                "dan ook.",
+    "success_rate": "Geslaagde initiatieven gedeeld door afgesloten initiatieven.",
+    "weeks_to_decision": "Kaplan-Meiermediaan van de weken van aanmelding tot besluit "
+                         "(goedgekeurd of afgewezen). Een initiatief dat vóór het besluit "
+                         "afhaakte of aan het eind nog wachtte, telt mee tot dat moment "
+                         "(gecensureerd), zodat de snelle niet worden voorgetrokken; leeg als "
+                         "meer dan de helft nooit een besluit krijgt.",
+    "share_censored_before_decision": "Aandeel van de initiatieven uit het venster dat vóór "
+                                      "het besluit afhaakte of aan het eind nog op het besluit "
+                                      "wachtte.",
+    "weeks_to_realisation": "Gemiddeld aantal weken van goedkeuring tot realisatie, over de "
+                            "geslaagde initiatieven.",
+    "handoffs_per_initiative": "Hoe vaak een afgesloten initiatief gemiddeld werd "
+                               "doorgestuurd naar een andere afdeling.",
+    "share_with_regisseur": "Aandeel afgesloten initiatieven met een regisseur als vast "
+                            "aanspreekpunt.",
+    "intake_wait": "Gemiddelde wachttijd in de rij bij de frontoffice vóór de intake (de "
+                   "grootheid die tegen Erlang C wordt gecontroleerd).",
+    "frustration": "Gemiddelde last (frustratie) van afgesloten initiatieven bij afloop: "
+                   "wachten, doorverwijzingen, overdoen, weigeringen, min wat dialoog en "
+                   "feedback wegnamen.",
+    "share_dissatisfied": "De enquête: van de leden van initiatieven die in de "
+                          "terugblikperiode contact hadden (lopende meegerekend), het aandeel "
+                          "met een tevredenheid onder satisfaction.dissatisfied_below (zoals "
+                          "de Nationale ombudsman leden van burgerinitiatieven vroeg).",
+    "share_satisfied": "De enquête: het aandeel van dezelfde leden met een tevredenheid boven "
+                       "satisfaction.satisfied_above.",
+    "satisfaction": "Gemiddelde tevredenheid van de ondervraagde leden (verwachting en "
+                    "bevestiging: prestatie, verwachting en het verschil ertussen).",
+    "expectation": "Gemiddelde verwachting van de leden bij het eerste contact, gevormd door "
+                   "vertrouwen en de rollen die de gemeente beloofde.",
+    "performance": "Gemiddelde ervaren prestatie: de last van de route en het deel van de "
+                   "benodigde rollen dat de gemeente op zich nam.",
+    "survey_members": "Leden van de initiatieven die de enquête ondervraagt.",
+    "fallback_episodes": "Keren dat de gemeente in het venster in de sturende rol terugviel "
+                         "(ook een terugval die in de inloopperiode begon).",
+    "fallback_weeks": "Weken van het venster waarin de gemeente teruggevallen was in de "
+                      "sturende rol.",
+    "initiatives_hit_by_fallback": "Lopende initiatieven bij het begin van elke terugval in "
+                                   "het venster, opgeteld over de terugvallen.",
+    "mean_trust": "Vertrouwen van burgers in de gemeente, gemiddeld over de weken van het "
+                  "venster.",
+    "final_trust": "Vertrouwen van burgers in de gemeente aan het eind van het venster.",
+    "mean_tension": "Politieke spanning, gemiddeld over de weken van het venster (terugval "
+                    "begint boven fallback.upper, dus ze kan boven 1 komen).",
+    "incidents": "Politieke incidenten in het venster.",
+    "empty_backings": "Successen die een wethouder publiekelijk steunde terwijl het "
+                      "initiatief niet alle rollen kreeg die het nodig had: symboliek zonder "
+                      "inhoud, die geen vertrouwen oplevert.",
+    "share_connected": "Aandeel initiatieven uit het venster dat een wethouder of regisseur "
+                       "in het netwerk van initiatieven opnam.",
+    "network_groups": "Samenhangende groepen verbonden initiatieven waarin een initiatief uit "
+                      "het venster zit.",
+    "largest_network_group": "Initiatieven in de grootste van die groepen.",
+    "mean_network_group": "Gemiddeld aantal initiatieven in die groepen.",
+    "public_successes": "Successen die een wethouder publiekelijk prees.",
+    "utilisation_front_office": "Tijdgemiddeld aandeel van de frontofficemedewerkers dat met "
+                                "een intake bezig is.",
+    "utilisation_managers": "Tijdgemiddeld aandeel van de capaciteit van middenmanagers dat "
+                            "in gebruik is (goedkeuringen).",
+    "manager_inward_share": "Tijdgemiddeld aandeel van de tijd van middenmanagers dat naar "
+                            "binnen, op de eigen organisatie, gericht is (stijgt bij terugval).",
+    "utilisation_regisseurs": "Tijdgemiddeld aandeel van de caseload van regisseurs dat in "
+                              "gebruik is.",
+    "utilisation_college": "Aandeel van de wekelijkse agendaruimte van het college dat "
+                           "opgaat aan opgeschaalde besluiten.",
+    "trust": "Vertrouwen van burgers in de gemeente aan het eind van de week.",
+    "tension": "Politieke spanning aan het eind van de week.",
+    "fallback": "1 als de gemeente die week teruggevallen is in de sturende rol; gemiddeld "
+                "over runs: het aandeel runs in terugval.",
+    "active": "Initiatieven die aan het eind van de week lopen.",
+    "arrival_rate": "Tempo waarin nieuwe initiatieven zich melden (stijgt en daalt met het "
+                    "vertrouwen).",
+    "queue_front_office": "Initiatieven die op hun intake wachten.",
+    "queue_managers": "Goedkeuringsverzoeken die op een middenmanager wachten.",
+    "queue_college": "Opgeschaalde besluiten die op de wekelijkse collegevergadering wachten.",
+}
+"""The Dutch definition of every outcome (families: :data:`FAMILY_DEFINITIONS_NL`)."""
+
+
+UNITS_NL: dict[str, str] = {
+    "0 or 1": "0 of 1", "0..1": "0..1", "decisions": "besluiten", "episodes": "keren",
+    "groups": "groepen", "handoffs": "doorverwijzingen", "incidents": "incidenten",
+    "initiatives": "initiatieven", "initiatives per week": "initiatieven per week",
+    "persons": "personen", "requests": "verzoeken", "score": "score",
+    "share 0..1": "aandeel 0..1", "successes": "successen", "tension": "spanning",
+    "weeks": "weken"}
+"""Every unit of the vocabulary in Dutch."""
+
+
+def unit(key: str, lang: str) -> str:
+    """The unit of outcome ``key`` in ``lang``."""
+    found = describe(key).unit
+    return found if lang == "en" else UNITS_NL[found]
+
+
+def definition(key: str, lang: str) -> str:
+    """The definition of outcome ``key`` in ``lang``."""
+    found = describe(key)
+    if lang == "en":
+        return found.definition
+    if found.family is not None:
+        member = next(m for fam in FAMILIES if fam.prefix == found.family
+                      for m in fam.members if f"{fam.prefix}{m.key}" == key)
+        return FAMILY_DEFINITIONS_NL[found.family].format(nl=member.nl, key=member.key)
+    return DEFINITIONS_NL[key]
+
+
 def family(prefix: str) -> Family:
     """The family whose keys start with ``prefix`` (e.g. ``"dropouts_"``)."""
     for fam in FAMILIES:
@@ -338,4 +462,5 @@ def label(key: str, lang: str) -> str:
 
 __all__ = ["DASHBOARD", "FAMILIES", "FRUSTRATION_BINS", "HEADLINE", "JOURNEY", "KINDS",
            "LANGS", "OUTCOMES", "SERIES", "STAGES", "SUMMARY", "TERMINAL", "Family",
-           "Outcome", "Term", "describe", "family", "label", "stage_name"]
+           "Outcome", "Term", "definition", "describe", "family", "label",
+           "stage_name", "unit"]

@@ -234,7 +234,7 @@ def test_labels_follow_the_language(app, lang: str) -> None:
     relabel, _ = _callback(app[0], "title.children")
     words = relabel(lang)
     assert words[1] == {"nl": "Stijl van leidinggeven", "en": "Leadership style"}[lang]
-    assert words[-len(DASHBOARD):] == [label(o, lang) for o in DASHBOARD]
+    assert words[-1 - len(DASHBOARD):-1] == [label(o, lang) for o in DASHBOARD]
 
 
 def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(app) -> None:
@@ -266,3 +266,79 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
         assert shown_ci == interval(outcome, ci.low, ci.high, "nl")
     assert {t.name for t in series_fig.data if t.name} >= {"live"}
     assert sum(sankey_fig.data[0].link.value) > 0
+
+
+def test_every_control_sets_an_existing_scenario_key() -> None:
+    from sim.report.dashboard import CONTROL_KEYS
+
+    data = BASE.model_dump(mode="json")
+    for control, key in CONTROL_KEYS.items():
+        group, name = key.split(".")
+        assert name in data[group], f"{control} -> {key}: no such scenario key"
+    assert set(CONTROL_KEYS) == {"style", "fallback", "threshold", "corps", "inward",
+                                 *CONDITIONS}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_style_names_follow_the_language(app, lang: str) -> None:
+    from sim.report.labels import style_name
+    from sim.styles import STYLES
+
+    relabel, _ = _callback(app[0], "title.children")
+    options = relabel(lang)[-1]
+    assert [o["value"] for o in options] == list(STYLES)
+    assert [o["label"].strip() for o in options] == [style_name(s, lang) for s in STYLES]
+    if lang == "nl":
+        assert "regisserend" in [o["label"].strip() for o in options]
+
+
+def test_the_cards_show_share_satisfied_and_dissatisfied() -> None:
+    assert {"share_satisfied", "share_dissatisfied"} <= set(DASHBOARD)
+
+
+def test_the_previous_setting_stays_as_a_faint_trace(app) -> None:
+    from sim.report.dashboard import PREVIOUS
+
+    dash_app, runner = app
+    start_job, inputs = _callback(dash_app, "job.data")
+    refresh, _ = _callback(dash_app, "progress.children")
+    preset = style_settings("direction")
+    controls = {"style": "direction", "fallback": [], "threshold": 1.0,
+                **{c: preset["municipality"][c] for c in CONDITIONS}, "corps": 2,
+                "inward": 0.3}
+    start_job(*[controls[i] for i in inputs])
+    _finish(runner)
+    first = runner.previous
+    job = start_job(*[{**controls, "corps": 0}[i] for i in inputs])
+    assert runner.previous is not None and runner.previous is not first
+    _finish(runner)
+    picture = refresh(1, "nl", job)[-2]
+    faint = [t for t in picture.data if t.name == PREVIOUS["nl"]]
+    assert len(faint) == 2, "trust and tension of the previous setting"
+    weekly = runner.previous.groupby("week")["trust"].mean()
+    assert list(faint[0].y) == pytest.approx(list(weekly))
+
+
+def test_the_dashboard_serves_quietly() -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port), "--reps", "2",
+         "--workers", "1", "--set", "run.horizon_weeks=26", "--set", "run.warmup_weeks=4"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=5)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "did not start"
+                time.sleep(0.3)
+        assert b"regiesim" in page
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=20)[0].decode()
+    assert "regiesim dashboard on http://127.0.0.1" in out
+    for noise in ("Serving Flask app", "development server", "GET /", "Debug mode"):
+        assert noise not in out, f"{noise!r} on the trainer's screen:\n{out}"

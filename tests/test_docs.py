@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+
+import pytest
+from typer.testing import CliRunner
+
 from sim import docs
+from sim.cli import app
 from tests.conftest import ROOT
 
 
@@ -21,3 +28,83 @@ def test_every_schema_key_is_documented() -> None:
     for row in docs.rows():
         assert f"`{row['key']}`" in text
         assert row["meaning"], f"{row['key']} has no description"
+
+
+# --- every code block of README.md and docs/ -----------------------------------------
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
+PLACEHOLDERS = {"FILE": "scenarios/typical.toml", "[FILE]": "scenarios/typical.toml",
+                "DIR": "results/b"}
+
+
+def blocks(language: str) -> list[tuple[str, str]]:
+    """(file name, code) of every fenced block in ``language`` in the docs."""
+    return [(path.name, m.group(2)) for path in DOCS
+            for m in FENCE.finditer(path.read_text(encoding="utf-8"))
+            if m.group(1) == language]
+
+
+def command_lines() -> list[tuple[str, list[str]]]:
+    """Every ``regiesim`` command written in the docs (fenced shell lines, continuation
+    lines of options joined, and inline code), as argument lists: optional parts
+    ``[--x a|b]`` become their first choice, placeholders example values."""
+    found = []
+    for name, code in blocks("sh"):
+        lines: list[str] = []
+        for raw in code.splitlines():
+            text = raw.split("  #")[0].split(" # ")[0].rstrip()
+            if raw.startswith(" ") and text.strip().startswith("[") and lines:
+                lines[-1] += " " + text.strip()
+            elif text.strip():
+                lines.append(text.strip())
+        found += [(name, line) for line in lines]
+    for path in DOCS:
+        found += [(path.name, m) for m in re.findall(r"`((?:\.venv/bin/)?regiesim [^`|]+)`",
+                                                     path.read_text(encoding="utf-8"))]
+    commands = []
+    for name, line in found:
+        words = shlex.split(line.replace("...", ""))
+        if not words or not words[0].endswith("regiesim"):
+            continue
+        args = []
+        for word in words[1:]:
+            word = PLACEHOLDERS.get(word, word).strip("[]")
+            args.append(word.split("|")[0])
+        commands.append((name, args))
+    return commands
+
+
+@pytest.mark.parametrize(("name", "code"), blocks("python"))
+def test_every_python_block_runs(name: str, code: str, tmp_path, monkeypatch) -> None:
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, name, "exec"), {"__name__": "__docs__"})
+
+
+def test_the_docs_show_regiesim_commands() -> None:
+    commands = {args[0] for _, args in command_lines() if args}
+    assert {"batch", "report", "narrate", "dashboard", "outcomes"} <= commands
+
+
+@pytest.mark.parametrize(("name", "args"), command_lines(),
+                         ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_every_regiesim_command_in_the_docs_parses(name: str, args: list[str]) -> None:
+    """Command and option names exist (click refuses unknown ones before --help)."""
+    for word in args:
+        if word.startswith("scenarios/") and "*" not in word:
+            assert (ROOT / word).exists(), f"{name}: {word} does not exist"
+    result = CliRunner().invoke(app, [*args, "--help"])
+    assert result.exit_code == 0, f"{name}: regiesim {' '.join(args)}\n{result.output}"
+
+
+def test_every_make_target_and_script_in_the_docs_exists() -> None:
+    targets = set(re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(), re.M))
+    for name, code in blocks("sh"):
+        for line in code.splitlines():
+            words = line.split("#")[0].split()
+            if words[:1] == ["make"]:
+                assert words[1] in targets, f"{name}: make {words[1]}"
+            for word in words:
+                if word.startswith("experiments/"):
+                    assert (ROOT / word).exists(), f"{name}: {word}"

@@ -16,7 +16,9 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from sim.cli import app
 from sim.outcomes import SUMMARY
 from sim.report.labels import TEXT, label
 from tests.conftest import ROOT
@@ -92,7 +94,8 @@ def _check_published(out: Path, outcomes: list[str], reference: str, lang: str) 
     assert table[0][1:] == [label(o, lang) for o in outcomes]
     assert [row[0] for row in table[1:]] == scenarios
     [bars] = report.section(TEXT["outcomes"][lang]).figures
-    assert [t["x"] for t in bars] == [scenarios] * len(outcomes)
+    assert [t["y"] if t.get("orientation") == "h" else t["x"]
+            for t in bars] == [scenarios] * len(outcomes)
 
 
 @pytest.mark.parametrize(("name", "reference", "lang"), [
@@ -100,8 +103,19 @@ def _check_published(out: Path, outcomes: list[str], reference: str, lang: str) 
     ("regisseurs", "corps 0", "nl")])
 def test_comparison_script_publishes_its_batch(tmp_path: Path, name: str, reference: str,
                                                lang: str) -> None:
-    _run(name, tmp_path)
+    said = " ".join(_run(name, tmp_path).split())
     _check_published(tmp_path, list(_module(name).OUTCOMES), reference, lang)
+    if lang == "nl":  # the console speaks Dutch too
+        assert "replicaties op gemeenschappelijke toevalsgetallen" in said
+        assert "Rapport:" in said and "Paired" not in said
+    if name == "styles":  # an edited scenario into the same folder: a message, no traceback
+        again = subprocess.run(
+            [sys.executable, str(EXPERIMENTS / "styles.py"), "--reps", str(REPS), "--out",
+             str(tmp_path), *TINY, "--set", "run.horizon_weeks=27", "--lang", "nl",
+             "--backend", "serial"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 2, again.stderr
+        assert "Traceback" not in again.stdout + again.stderr
+        assert "Kies een nieuwe map met --out" in " ".join(again.stdout.split())
 
 
 def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> None:
@@ -118,9 +132,23 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
         assert discovery[key].between(low, high).all()
     report = read((tmp_path / "report.html").read_text(encoding="utf-8"))
     [fig] = report.section("Fallback threshold swept").figures
-    assert [t["x"] for t in fig] == [list(module.THRESHOLDS)] * 2
+    lines = [t for t in fig if t.get("mode") == "lines+markers"]
+    assert [t["x"] for t in lines] == [sorted(module.THRESHOLDS)] * 2
     report.section("Where fallback costs most")
-    assert "Costliest threshold: upper" in stdout
+    parts = pd.read_csv(tmp_path / "decomposition.csv")
+    rows = report.section("Fallback's cost").rows[1:]
+    assert len(rows) == len(parts) == 9
+    # rebuilt from the folder in Dutch: a new file with the same sections, in Dutch
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "--lang", "nl"])
+    assert result.exit_code == 0, result.output
+    dutch = read((tmp_path / "report-nl.html").read_text(encoding="utf-8"))
+    assert dutch.title == "Regisserend werken met en zonder terugval, en sturend werken"
+    assert len(dutch.sections) == len(report.sections)
+    for key in ("threshold", "prim", "decomposition", "glossary", "stress"):
+        dutch.section(TEXT[key]["nl"])
+    assert read((tmp_path / "report.html").read_text(encoding="utf-8")) == report
+    said = " ".join(stdout.split())  # the terminal wraps at 80 columns
+    assert "The threshold that costs most success:" in said
     parts = pd.read_csv(tmp_path / "decomposition.csv").set_index(["part", "outcome"])
     assert set(parts.index) == {(p, o) for p in ("total", "regime", "expectations")
                                 for o in module.DECOMPOSED}
@@ -133,7 +161,8 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     assert set(warm["outcome"]) == {"tension", "active"}
     assert (warm["warmup_weeks"] == 104.0).all()
     report.section("Warm-up check (MSER-5)")
-    assert "Fallback's cost in share dissatisfied, expectations:" in stdout
+    report.section("Uncertainty shown")
+    assert "Fallback's cost in share dissatisfied, broken expectations:" in said
 
 
 def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
@@ -151,11 +180,16 @@ def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
     wide = pair.pivot(index="replication", columns="scenario", values=cell["outcome"])
     expected = (wide[cell["cell"] + " with"] - wide[cell["cell"] + " without"]).mean()
     assert cell["difference"] == pytest.approx(expected)
-    points = pd.read_csv(tmp_path / "robustness_points.csv")
-    assert points["cell"].nunique() == 4
+    points = pd.read_csv(tmp_path / "discovery.csv")
+    assert len(points) == 4 and points["cost"].notna().all()
+    assert (tmp_path / "prim_box.csv").exists()
     report = read((tmp_path / "report.html").read_text(encoding="utf-8"))
     [fig] = report.section("Fallback's cost across threshold and incidents").figures
     assert len(fig) == len(module.OUTCOMES)
+    assert fig[0]["z"] == table[table["outcome"] == module.OUTCOMES[0]].pivot_table(
+        index="aldermen.incident_rate", columns="fallback.upper",
+        values="difference").to_numpy().tolist()
+    report.section("Uncertainty shown")
     assert "stochastic only" in stdout
 
 

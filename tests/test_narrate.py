@@ -57,7 +57,7 @@ def test_dutch_story_writes_decimal_commas_and_dutch_style_names() -> None:
     en = " ".join(line.text for line in story(_forced(), 2, "en", follow=3))
     assert re.search(r"spanning \+?\d,\d\d", nl) and not re.search(r"\d\.\d", nl)
     assert re.search(r"tension \+?\d\.\d\d", en)
-    assert "stijl 'regisserend'" in nl and "'direction-based' style" in en
+    assert nl.startswith("Een regisserende gemeente") and "'direction-based' style" in en
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -79,3 +79,111 @@ def test_narrate_rejects_unknown_language() -> None:
     result = CliRunner().invoke(app, ["narrate", str(SCENARIOS / "typical.toml"),
                                       "--lang", "fr"])
     assert result.exit_code == 2 and "lang" in result.output
+
+
+SIGNS = ("internal_information", "cuts_without_consultation", "blaming_partners",
+         "figures_over_stories", "feedback_as_criticism")
+# per event of the log: a phrase only its sentence has (nl, en)
+PHRASES = {
+    "disappointed": ("is teleurgesteld", "is disappointed"),
+    "quits": ("besluit te stoppen", "decides to stop"),
+    "derailed": ("ontspoort", "derails"),
+    "linked": ("in contact gebracht met", "put in touch with"),
+    "dialogue_round": ("overlegronde", "round of talks"),
+}
+
+
+def _eventful(permit_reject: float = 1.0):
+    """A run where everything v2 can tell happens: a forced fallback showing every warning
+    sign (the partner role withdrawn disappoints), many derailments, rounds of talks, links,
+    public backings, and permits refused with ``permit_reject``."""
+    return short("direction", tension={"cuts": [{"week": 10.0, "tension": 5.0}]},
+                 fallback={"enabled": True, "upper": 1.0, "lower": 0.4,
+                           "warning_signs": {s: {"prob": 1.0} for s in SIGNS}},
+                 aldermen={"incident_rate": 0.0, "symbol_prob": 1.0},
+                 municipality={"derail_prob": 1.0, "polder_prob": 0.9,
+                               "permit_reject_prob": permit_reject},
+                 initiatives={"disappointment_quit": 1.0})
+
+
+def _log(scenario, seed: int):
+    from sim.run import simulate
+
+    return simulate(scenario.with_changes({"run.event_log": True}), seed)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_v2_event_is_told_once_per_event(lang: str) -> None:
+    sc = _eventful()
+    result = _log(sc, 4)
+    log = result.log[(result.log["week"] >= 0)
+                     & result.log["id"].isin([-1, *result.initiatives["id"]])]
+    lines = story(sc, 4, lang, follow=100_000)  # everyone followed: every event told
+    texts = [line.text for line in lines]
+    column = 0 if lang == "nl" else 1
+    for event, phrases in PHRASES.items():
+        n = int((log["event"] == event).sum())
+        assert n > 0, f"the forced run has no {event}"
+        told = sum(phrases[column] in t for t in texts)
+        assert told == n, (event, told, n)
+    starts = lines.index(next(li for li in lines if FALLBACK_WORDS[lang] in li.text))
+    signs = [li for li in lines if li.text.startswith(("Waarschuwingssignaal:", "Warning sign:"))]
+    assert len(signs) == len(SIGNS) == int(log["event"].str.startswith("sign_").sum())
+    assert all(li.kind == "municipality" and li.week == lines[starts].week for li in signs)
+    assert len({li.text for li in signs}) == len(SIGNS)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_public_backing_tells_real_support_from_empty_symbolism(lang: str) -> None:
+    sc = _eventful()
+    result = _log(sc, 4)
+    log = result.log
+    backings = log[(log["event"] == "public_backing") & (log["week"] >= 0)
+                   & log["id"].isin(result.initiatives["id"])]
+    real, empty = int((backings["value"] == 1.0).sum()), int((backings["value"] == 0.0).sum())
+    assert real and empty, "the forced run has both kinds of backing"
+    texts = [line.text for line in story(sc, 4, lang, follow=100_000)]
+    substance = {"nl": ("echt geleverd", "symboliek zonder inhoud"),
+                 "en": ("really did deliver", "symbolism without substance")}[lang]
+    assert sum(substance[0] in t for t in texts) == real
+    assert sum(substance[1] in t for t in texts) == empty
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_refused_permit_is_told_as_a_rejection_with_its_reason(lang: str) -> None:
+    permit = {"nl": "krijgt geen vergunning en wordt afgewezen",
+              "en": "is refused a permit and turned down"}[lang]
+    reason = {"nl": "wordt afgewezen:", "en": "is turned down:"}[lang]
+    refused = _log(_eventful(1.0), 4)
+    df = refused.initiatives
+    needs_permit = df["needs"].str.split("+").apply(lambda n: "autonomous" in n)
+    lines = [li.text for li in story(_eventful(1.0), 4, lang, follow=100_000)]
+    rejections = [t for t in lines if permit in t or reason in t]
+    told_permit = sum(permit in t for t in lines)
+    assert told_permit >= int(((df["outcome"] == "rejected") & needs_permit).sum()) > 0
+    log = refused.log
+    told = log[(log["event"] == "rejected") & (log["week"] >= 0)
+               & log["id"].isin(refused.initiatives["id"])]
+    assert len(rejections) == len(told) > 0, "every rejection gives a reason"
+    never = [li.text for li in story(_eventful(0.0), 4, lang, follow=100_000)]
+    assert not any(permit in t for t in never)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_line_is_repeated_word_for_word(lang: str) -> None:
+    sc = short("direction", aldermen={"incident_rate": 0.3})
+    lines = [li.text for li in story(sc, 2, lang, follow=20)]
+    assert len(set(lines)) == len(lines)
+    assert sum(("incident" in t) for t in lines) >= 3
+
+
+def test_a_municipality_without_regisseurs_loses_no_mandate() -> None:
+    directive = short("directive", tension={"cuts": [{"week": 10.0, "tension": 5.0}]},
+                      aldermen={"incident_rate": 0.0})
+    lines = story(directive, 2, "nl", follow=2)
+    assert "geen regisseurs" in lines[0].text
+    [fell] = [li.text for li in lines if FALLBACK_WORDS["nl"] in li.text]
+    assert "mandaat" not in fell and "partnerrol" not in fell
+    regie = [li.text for li in story(_forced(), 2, "nl", follow=2)
+             if FALLBACK_WORDS["nl"] in li.text]
+    assert "regisseurs zonder mandaat" in regie[0] and "partnerrol" in regie[0]

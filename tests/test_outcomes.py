@@ -120,3 +120,14 @@ def test_numbers_follow_the_outcomes_kind_and_the_language() -> None:
     assert labels.value("arrivals", float("nan"), "en") == "–"
     assert labels.interval("frustration", 0.4, 0.5, "nl") == "[0,40; 0,50]"
     assert labels.interval("frustration", 0.4, 0.5, "en") == "[0.40, 0.50]"
+
+
+def test_every_outcome_has_a_dutch_definition_and_unit() -> None:
+    from sim.outcomes import SERIES, SUMMARY, definition, unit
+
+    for key in [*SUMMARY, *SERIES]:
+        nl, en = definition(key, "nl"), definition(key, "en")
+        assert nl and nl != en, key
+        assert unit(key, "nl"), key
+    assert definition("dropouts_intake", "nl") == ("Afgesloten initiatieven die in de fase "
+                                                   "intake afhaakten.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,8 @@ def _report(results, lang: str) -> Report:
 
 def _headings(lang: str) -> list[str]:
     return [TEXT[k][lang] for k in ("headline", "outcomes", "differences", "series",
-                                    "journeys", "frustration_dist", "appendix")]
+                                    "journeys", "frustration_dist", "glossary", "stress",
+                                    "appendix")]
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -110,11 +112,16 @@ def test_journey_accounts_for_every_initiative(results, scenario: str) -> None:
     fig = figures.journey_sankey(runs, scenario, "nl")
     sankey = fig.data[0]
     keys = ["arrived", *STAGES, "success", "rejected", "dropout", "in_progress"]
-    assert list(sankey.node.label) == [JOURNEY[k].nl for k in keys]
+    names = [re.fullmatch(r"(.+) \(([\d,]+)\)", t).groups() for t in sankey.node.label]
+    assert [n for n, _ in names] == [JOURNEY[k].nl for k in keys]
     mean = runs[runs["scenario"] == scenario].mean(numeric_only=True)
     inflow = {k: 0.0 for k in keys}
     for dst, val in zip(sankey.link.target, sankey.link.value, strict=True):
         inflow[keys[dst]] += val
+    for key, (_, count) in zip(keys[1:], names[1:], strict=True):  # every node shows its count
+        assert count == value("arrivals", inflow[key], "nl"), key
+    assert list(sankey.node.x[-4:]) == [0.99] * 4, "the ends stand in one column, in one order"
+    assert list(sankey.node.y[-4:]) == sorted(sankey.node.y[-4:])
     assert inflow["success"] == pytest.approx(mean["successes"])
     assert inflow["rejected"] == pytest.approx(mean["rejected"])
     assert inflow["dropout"] == pytest.approx(mean["dropouts"])
@@ -176,3 +183,21 @@ def test_publish_writes_tables_that_match_the_store(results, tmp_path: Path) -> 
     assert rep.section(TEXT["differences"]["nl"]).heading.endswith("directive")
     printed = screen.getvalue()
     assert all(label(o, "nl") in printed for o in outcomes)
+
+
+def test_differences_of_shares_are_in_percentage_points_and_signed() -> None:
+    from sim.report.labels import signed
+
+    assert signed("success_rate", -0.086, "nl") == "−8,6 %-punt"
+    assert signed("success_rate", 0.086, "en") == "+8.6 pp"
+    assert signed("dropouts", -4.0, "nl") == "−4"
+    assert signed("frustration", 0.3, "en") == "+0.30"
+
+
+def test_intervals_stay_inside_the_range_an_outcome_can_take() -> None:
+    from sim.report.labels import interval
+
+    assert interval("fallback_weeks", -0.418, 1.22, "en") == "[0.0, 1.2]"
+    assert interval("success_rate", -0.2, 1.3, "nl") == "[0,0%; 100,0%]"
+    assert interval("frustration", -0.28, 0.68, "en") == "[0.00, 0.68]"
+    assert interval("satisfaction", -0.3, 1.2, "en") == "[-0.30, 1.20]", "a score is open"

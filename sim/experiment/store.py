@@ -2,7 +2,7 @@
 
     DIR/manifest.json     resolved scenarios and their hashes, seeds, package versions,
                           code identity (version, source hash, git revision), backend,
-                          start and end; created exclusively by the first batch
+                          hardware, start and end; created exclusively by the first batch
     DIR/runs.parquet      one row per run: scenario, variant parameters, replication, seed,
                           every summary outcome
     DIR/series.parquet    the weekly series of every run
@@ -123,6 +123,20 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return versions
+
+
+def hardware() -> dict[str, Any]:
+    """The machine a batch runs on, for the report's reproducibility block."""
+    import platform
+
+    try:
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        memory = round(pages * size / 2**30, 1)
+    except (ValueError, OSError, AttributeError):
+        memory = None
+    return {"machine": platform.machine(), "processor": platform.processor() or None,
+            "cpus": os.cpu_count(), "memory_gb": memory, "system": platform.platform(),
+            "python": platform.python_version(), "host": socket.gethostname()}
 
 
 # ------------------------------------------------------------------ lock
@@ -512,6 +526,7 @@ class ResultStore:
             "finished": None,
             "code": old["code"] if old else code,
             "packages": package_versions(),
+            "hardware": hardware(),
             "failed_runs": 0,
             "scenarios": scenarios,
             **(extra or {}),

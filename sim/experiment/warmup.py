@@ -48,7 +48,8 @@ class WarmupCheck:
             part = self.series[self.series["outcome"] == row.outcome]
             fig.add_trace(go.Scatter(x=part["week"], y=part["mean"], name="mean",
                                      line={"color": "#bbbbbb"}, showlegend=i == 1), row=i, col=1)
-            fig.add_trace(go.Scatter(x=part["week"], y=part["moving_average"],
+            smooth = part.dropna(subset=["moving_average"])  # undefined near the end
+            fig.add_trace(go.Scatter(x=smooth["week"], y=smooth["moving_average"],
                                      name="Welch moving average", line={"color": "#332288"},
                                      showlegend=i == 1), row=i, col=1)
             fig.add_vline(x=row.truncation_weeks, line={"color": "#CC6677", "dash": "dash"},

@@ -1,11 +1,16 @@
 """The live dashboard for the classroom (Dash), in Dutch or English.
 
 Controls set the style, fallback on/off and its threshold, the four conditions, the
-regisseur corps size and the managers' inward share. Every change starts a new set of
-replications on a process pool in the background; the page polls twice a second and the
-headline (mean and 95% CI) and the pictures grow as replications arrive, so the page never
-freezes. Choosing a style puts that style's values on the sliders, which can then be moved.
-Works without internet: Dash serves its own scripts from the package.
+regisseur corps size and the managers' inward share (each maps onto a scenario key:
+:data:`CONTROL_KEYS`). Every change starts a new set of replications on a process pool in
+the background; the page polls twice a second and the headline (mean and 95% CI: success,
+share dissatisfied and share satisfied of the survey, weeks to decision, weeks in
+fallback) and the pictures grow as replications arrive, so the page never freezes. The
+weekly picture keeps the previous setting as a faint grey trace, so a change is seen
+against what it changed. Choosing a style puts that style's values on the sliders, which
+can then be moved. Style names are shown in the page's language; the scenario's name
+stands under the title. Served quietly (no development-server banner or request lines on
+the trainer's screen); works without internet: Dash serves its own scripts.
 """
 
 from __future__ import annotations
@@ -17,17 +22,24 @@ from typing import Any
 
 import dash
 import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
 from sim.analysis import mean_ci
 from sim.experiment.batch import RunOutput, execute, plan
 from sim.outcomes import DASHBOARD
 from sim.report import figures
-from sim.report.labels import dashboard_word, interval, label, value
+from sim.report.labels import dashboard_word, interval, label, style_name, value
 from sim.scenario import Scenario
 from sim.styles import STYLES, style_settings
 
 CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
+CONTROL_KEYS: dict[str, str] = {
+    "style": "scenario.style", "fallback": "fallback.enabled", "threshold": "fallback.upper",
+    "corps": "regisseurs.corps_size", "inward": "middle_managers.inward_share",
+    **{c: f"municipality.{c}" for c in CONDITIONS}}
+"""Each control and the scenario key it sets (``fallback.lower`` follows the threshold)."""
+PREVIOUS = {"nl": "vorige instelling", "en": "previous setting"}
 
 
 @dataclass
@@ -49,11 +61,17 @@ class Runner:
         self.lock = threading.Lock()
         self.job: Job | None = None
         self.counter = 0
+        self.previous: pd.DataFrame | None = None
+        """The weekly series of the last setting that had finished replications."""
 
     def start(self, scenario: Scenario) -> int:
         specs = plan({"live": scenario}, self.reps, self.seed)
         with self.lock:
             if self.job is not None:
+                done = [f.result() for f in self.job.futures if f.done() and not f.cancelled()
+                        and f.exception() is None]
+                if done:
+                    self.previous = pd.concat([o.series for o in done], ignore_index=True)
                 for fut in self.job.futures:
                     fut.cancel()
             self.counter += 1
@@ -78,7 +96,7 @@ class Runner:
 def _slider(ident: str, low: float, high: float, step: float, value: float) -> dcc.Slider:
     marks = {low: f"{low:g}", high: f"{high:g}"}
     return dcc.Slider(id=ident, min=low, max=high, step=step, value=value, marks=marks,
-                      tooltip={"placement": "bottom", "always_visible": True},
+                      tooltip={"placement": "top", "always_visible": True},
                       updatemode="mouseup")
 
 
@@ -102,8 +120,8 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
         dcc.RadioItems(id="lang", options=[{"label": " Nederlands", "value": "nl"},
                                            {"label": " English", "value": "en"}],
                        value="nl", inline=True, style={"marginBottom": "14px"}),
-        labelled("style", dcc.RadioItems(id="style", value=control["style"], options=[
-            {"label": f" {s}", "value": s} for s in STYLES])),
+        labelled("style", dcc.RadioItems(id="style", value=control["style"],
+                                         options=_style_options("nl"))),
         labelled("fallback", dcc.Checklist(id="fallback", options=[
             {"label": " ", "value": "on"}], value=["on"] if control["fallback"] else [])),
         labelled("threshold", _slider("threshold", 0.4, 2.5, 0.1, control["threshold"])),
@@ -120,7 +138,10 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                       for o in DASHBOARD], style={"display": "flex", "gap": "12px",
                                                   "flexWrap": "wrap"})
     main = html.Div([
-        html.H1(id="title"), html.Div(id="progress", style={"fontSize": "18px"}), cards,
+        html.H1(id="title", style={"marginBottom": "2px"}),
+        html.Div(base.scenario.name, id="scenario-name",
+                 style={"color": "#555", "marginBottom": "10px"}),
+        html.Div(id="progress", style={"fontSize": "18px"}), cards,
         dcc.Graph(id="series", config={"displaylogo": False}),
         dcc.Graph(id="sankey", config={"displaylogo": False}),
     ], style={"flex": "1", "padding": "10px 20px"})
@@ -146,25 +167,24 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                    Input("corps", "value"), Input("inward", "value")])
     def start_job(style, fallback, threshold, *rest):
         *conditions, corps, inward = rest
-        changes = {"scenario.style": style, "fallback.enabled": "on" in (fallback or []),
-                   "fallback.upper": float(threshold),
-                   "fallback.lower": min(base.fallback.lower, float(threshold) * 0.5),
-                   "regisseurs.corps_size": int(corps),
-                   "middle_managers.inward_share": float(inward),
-                   **{f"municipality.{c}": float(v) for c, v in zip(CONDITIONS, conditions,
-                                                                    strict=True)}}
+        values = {"style": style, "fallback": "on" in (fallback or []),
+                  "threshold": float(threshold), "corps": int(corps), "inward": float(inward),
+                  **{c: float(v) for c, v in zip(CONDITIONS, conditions, strict=True)}}
+        changes = {CONTROL_KEYS[k]: v for k, v in values.items()}
+        changes["fallback.lower"] = min(base.fallback.lower, float(threshold) * 0.5)
         return runner.start(base.with_changes(changes))
 
     @app.callback([Output("title", "children")]
                   + [Output(f"label-{k}", "children") for k in
                      ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
-                  + [Output(f"name-{o}", "children") for o in DASHBOARD],
+                  + [Output(f"name-{o}", "children") for o in DASHBOARD]
+                  + [Output("style", "options")],
                   Input("lang", "value"))
     def relabel(lang: str):
         return ([dashboard_word("title", lang)]
                 + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
                                            "corps", "inward")]
-                + [label(o, lang) for o in DASHBOARD])
+                + [label(o, lang) for o in DASHBOARD] + [_style_options(lang)])
 
     @app.callback([Output("progress", "children")]
                   + [Output(f"value-{o}", "children") for o in DASHBOARD]
@@ -185,17 +205,40 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
             values.append(value(o, ci.mean, lang))
             cis.append(interval(o, ci.low, ci.high, lang) if ci.n > 1 else "")
         progress = dashboard_word("progress", lang).format(done=len(outputs), total=total)
-        return [progress, *values, *cis, figures.series_plot(series, lang),
-                figures.journey_sankey(runs, "live", lang)]
+        picture = figures.series_plot(series, lang)
+        if runner.previous is not None:
+            _faint(picture, runner.previous, PREVIOUS[lang])
+        picture.update_yaxes(range=[0, 1], row=1, col=1)
+        return [progress, *values, *cis, picture, figures.journey_sankey(runs, "live", lang)]
 
     return app, runner
 
 
+def _style_options(lang: str) -> list[dict[str, str]]:
+    return [{"label": f" {style_name(s, lang)}", "value": s} for s in STYLES]
+
+
+def _faint(fig: Any, previous: pd.DataFrame, name: str) -> None:
+    """The previous setting's weekly trust and tension as a faint grey dotted trace."""
+    means = previous.groupby("week")[["trust", "tension"]].mean().reset_index()
+    for row, column in ((1, "trust"), (2, "tension")):
+        fig.add_trace(go.Scatter(x=means["week"], y=means[column], name=name,
+                                 legendgroup="previous", showlegend=row == 1,
+                                 line={"color": "rgba(120, 120, 120, 0.45)", "dash": "dot"},
+                                 hoverinfo="skip"), row=row, col=1)
+
+
 def serve(base: Scenario, host: str = "127.0.0.1", port: int = 8050, reps: int = 20,
           seed: int = 1, workers: int | None = None) -> None:
-    """Run the dashboard until interrupted."""
+    """Run the dashboard until interrupted, without Flask's banner or request lines."""
+    import logging
+
+    import flask.cli
+
     app, runner = build_app(base, reps, seed, workers)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    flask.cli.show_server_banner = lambda *args, **kwargs: None
     try:
-        app.run(host=host, port=port, debug=False)
+        app.run(host=host, port=port, debug=False, dev_tools_silence_routes_logging=True)
     finally:
         runner.shutdown()

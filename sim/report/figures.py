@@ -1,4 +1,10 @@
-"""Plotly figures of a batch: outcomes with CIs, paired differences, weekly series."""
+"""Plotly figures of a batch: outcomes with CIs, paired differences, weekly series,
+journeys, and what an experiment adds (a sweep, Sobol indices, a parameter scatter).
+
+Figures size themselves to the number of scenarios: bars turn horizontal and grow a row
+per scenario, legends move aside, and beyond the qualitative palette's 11 colours the
+colours are sampled evenly from one continuous scale, so none repeats.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,26 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
+from plotly.colors import qualitative, sample_colorscale
 from plotly.subplots import make_subplots
 
 from sim.outcomes import OUTCOMES, STAGES, family
-from sim.report.labels import label
+from sim.report.labels import label, number
 
 PALETTE = qualitative.Safe
+MANY = 8
+"""Above this many scenarios figures switch to their layout for many."""
 
 
-def _colour(i: int) -> str:
-    return PALETTE[i % len(PALETTE)]
+def colours(n: int) -> list[str]:
+    """``n`` distinct colours: the qualitative palette, or an evenly sampled scale."""
+    if n <= len(PALETTE):
+        return list(PALETTE[:n])
+    return sample_colorscale("Turbo", [0.05 + 0.9 * i / (n - 1) for i in range(n)])
+
+
+def _colour(i: int, n: int = len(PALETTE)) -> str:
+    return colours(max(n, i + 1))[i]
 
 
 def _numbers(fig: go.Figure, lang: str) -> go.Figure:
@@ -27,46 +42,64 @@ def _numbers(fig: go.Figure, lang: str) -> go.Figure:
 
 
 def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Figure:
-    """One panel per outcome: a bar per scenario with its 95% CI as error bar."""
-    cols = 3
-    rows = math.ceil(len(outcomes) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label(o, lang) for o in outcomes],
-                        vertical_spacing=0.12)
+    """One panel per outcome: a bar per scenario with its 95% CI as error bar; with many
+    scenarios the bars lie down (names readable) and every panel grows a row per scenario."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
+    n = len(scenarios)
+    many = n > MANY
+    cols = 1 if n > 2 * MANY else 2 if many else 3
+    rows = math.ceil(len(outcomes) / cols)
+    panel = 22 * n + 90 if many else 300
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label(o, lang) for o in outcomes],
+                        vertical_spacing=min(0.12, 80 / (panel * rows)),
+                        horizontal_spacing=0.25 if many else 0.08)
+    palette = colours(n)
     for k, outcome in enumerate(outcomes):
         part = summary[summary["outcome"] == outcome].set_index("scenario").loc[scenarios]
-        fig.add_trace(go.Bar(
-            x=scenarios, y=part["mean"],
-            error_y={"type": "data", "symmetric": False,
-                     "array": part["ci_high"] - part["mean"],
-                     "arrayminus": part["mean"] - part["ci_low"]},
-            marker_color=[_colour(i) for i in range(len(scenarios))], showlegend=False,
-            hovertemplate="%{x}: %{y:.3g}<extra></extra>"),
-            row=k // cols + 1, col=k % cols + 1)
-    fig.update_layout(height=300 * rows, margin={"t": 60, "b": 30}, template="plotly_white",
-                      font={"size": 15})
+        error = {"type": "data", "symmetric": False, "array": part["ci_high"] - part["mean"],
+                 "arrayminus": part["mean"] - part["ci_low"]}
+        bar = (go.Bar(y=scenarios, x=part["mean"], orientation="h", error_x=error,
+                      hovertemplate="%{y}: %{x:.3g}<extra></extra>") if many else
+               go.Bar(x=scenarios, y=part["mean"], error_y=error,
+                      hovertemplate="%{x}: %{y:.3g}<extra></extra>"))
+        bar.update(marker_color=palette, showlegend=False)
+        fig.add_trace(bar, row=k // cols + 1, col=k % cols + 1)
+    if many:
+        fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12})
+    else:
+        fig.update_xaxes(tickangle=-30, automargin=True)
+    fig.update_layout(height=panel * rows + 80, margin={"t": 60, "b": 30},
+                      template="plotly_white", font={"size": 15})
     return _numbers(fig, lang)
 
 
 def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
-    """Forest plot: paired difference and its 95% CI, per outcome and scenario."""
+    """Forest plot: paired difference and its 95% CI, per outcome and scenario; every
+    panel grows a row per scenario."""
     outcomes = list(dict.fromkeys(diffs["outcome"]))
+    names = list(dict.fromkeys(diffs["scenario"]))
+    panel = max(110, 24 * len(names) + 60)
+    total = panel * len(outcomes) + 80
     fig = make_subplots(rows=len(outcomes), cols=1, subplot_titles=[label(o, lang)
                                                                      for o in outcomes],
-                        vertical_spacing=0.25 / max(len(outcomes), 1) + 0.02)
+                        vertical_spacing=min(0.3 / max(len(outcomes), 1), 70 / total))
+    palette = colours(len(names) + 1)
     for k, outcome in enumerate(outcomes):
         part = diffs[diffs["outcome"] == outcome]
         fig.add_trace(go.Scatter(
             x=part["difference"], y=part["scenario"], mode="markers",
-            marker={"size": 12, "color": [_colour(i + 1) for i in range(len(part))]},
+            marker={"size": 11, "color": [palette[names.index(s) + 1]
+                                          for s in part["scenario"]]},
             error_x={"type": "data", "symmetric": False,
                      "array": part["ci_high"] - part["difference"],
                      "arrayminus": part["difference"] - part["ci_low"]},
             showlegend=False, hovertemplate="%{y}: %{x:.3g}<extra></extra>"),
             row=k + 1, col=1)
         fig.add_vline(x=0, line_dash="dot", line_color="grey", row=k + 1, col=1)
-    fig.update_layout(height=130 * len(outcomes) + 80, template="plotly_white",
-                      margin={"t": 50, "b": 30}, font={"size": 15})
+    fig.update_yaxes(autorange="reversed", automargin=True,
+                     tickfont={"size": 12 if len(names) > MANY else 15})
+    fig.update_layout(height=total, template="plotly_white", margin={"t": 50, "b": 30},
+                      font={"size": 15})
     return _numbers(fig, lang)
 
 
@@ -77,8 +110,11 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
                         specs=[[{}], [{"secondary_y": True}]])
     means = series.groupby(["scenario", "week"], sort=False)[
         ["trust", "tension", "fallback"]].mean().reset_index()
+    n = means["scenario"].nunique()
+    palette = colours(n)
+    many = n > MANY
     for i, (name, part) in enumerate(means.groupby("scenario", sort=False)):
-        colour = _colour(i)
+        colour = palette[i]
         fig.add_trace(go.Scatter(x=part["week"], y=part["trust"], name=str(name),
                                  line={"color": colour}, legendgroup=str(name)), row=1, col=1)
         fig.add_trace(go.Scatter(x=part["week"], y=part["tension"], name=str(name),
@@ -88,13 +124,15 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
             fig.add_trace(go.Scatter(x=part["week"], y=part["fallback"], fill="tozeroy",
                                      mode="none", fillcolor=_rgba(colour, 0.18),
                                      name=f"{name}: {label('fallback_share', lang)}",
-                                     legendgroup=str(name)),
+                                     legendgroup=str(name), showlegend=not many),
                           row=2, col=1, secondary_y=True)
-    fig.update_yaxes(range=[0, 1], row=2, col=1, secondary_y=True,
-                     title_text=label("fallback_share", lang))
+    fig.update_yaxes(range=[0, 1], row=2, col=1, secondary_y=True, tickformat=".0%",
+                     dtick=0.25, title_text=label("fallback_share", lang))
     fig.update_xaxes(title_text=label("week", lang), row=2, col=1)
-    fig.update_layout(height=650, template="plotly_white", font={"size": 15},
-                      legend={"orientation": "h", "y": -0.15})
+    legend = ({"orientation": "v", "x": 1.08, "y": 1, "font": {"size": 12},
+               "tracegroupgap": 0} if many else {"orientation": "h", "y": -0.15})
+    fig.update_layout(height=max(650, 20 * n + 100) if many else 650,
+                      template="plotly_white", font={"size": 15}, legend=legend)
     return _numbers(fig, lang)
 
 
@@ -130,12 +168,21 @@ def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
         val.append(max(flow, 0.0))
     ends = {"success": "#117733", "dropout": "#CC6677", "rejected": "#882255",
             "in_progress": "#DDCC77"}
+    inflow = [0.0] * len(keys)
+    for d, v in zip(dst, val, strict=True):
+        inflow[d] += v
+    inflow[0] = float(mean["arrivals"])
+    amount = [number(x, lang) for x in inflow]
+    # fixed places: the stages left to right, the four ends stacked in one order on the right
+    x = [0.01, *[0.12 + 0.13 * k for k in range(len(STAGES))], 0.99, 0.99, 0.99, 0.99]
+    y = [0.4, *[0.4] * len(STAGES), 0.15, 0.45, 0.7, 0.92]
     fig = go.Figure(go.Sankey(
-        node={"label": [label(k, lang) for k in keys],
-              "color": [ends.get(k, "#888888") for k in keys], "pad": 18},
+        arrangement="fixed",
+        node={"label": [f"{label(k, lang)} ({a})" for k, a in zip(keys, amount, strict=True)],
+              "color": [ends.get(k, "#888888") for k in keys], "pad": 18, "x": x, "y": y},
         link={"source": src, "target": dst, "value": val,
               "hovertemplate": "%{value:.1f}<extra></extra>"}))
-    fig.update_layout(title=scenario, height=420, font={"size": 15})
+    fig.update_layout(title=scenario, height=420, font={"size": 14})
     return _numbers(fig, lang)
 
 
@@ -144,13 +191,115 @@ def frustration_histogram(runs: pd.DataFrame, lang: str) -> go.Figure:
     bins = family("frustration_bin_").keys()
     centres = [(k + 0.5) / len(bins) for k in range(len(bins))]
     fig = go.Figure()
-    for i, (name, part) in enumerate(runs.groupby("scenario", sort=False)):
+    groups = list(runs.groupby("scenario", sort=False))
+    many = len(groups) > 4
+    palette = colours(len(groups))
+    for i, (name, part) in enumerate(groups):
         counts = part[bins].sum()
         total = counts.sum()
-        fig.add_trace(go.Bar(x=centres, y=counts / total if total else counts, name=str(name),
-                             marker_color=_colour(i), width=0.8 / len(bins)))
-    fig.update_layout(barmode="group", template="plotly_white", height=420, font={"size": 15},
-                      xaxis_title=label("frustration", lang), yaxis_tickformat=".0%",
-                      legend={"orientation": "h", "y": -0.2})
+        shares = counts / total if total else counts
+        if many:  # lines side by side instead of a thicket of bars
+            fig.add_trace(go.Scatter(x=centres, y=shares, name=str(name), mode="lines+markers",
+                                     line={"color": palette[i]}))
+        else:
+            fig.add_trace(go.Bar(x=centres, y=shares, name=str(name), marker_color=palette[i]))
+    legend = ({"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}} if many
+              else {"orientation": "h", "y": -0.2})
+    fig.update_layout(barmode="group", bargap=0.15, bargroupgap=0.05, template="plotly_white",
+                      height=max(420, 20 * len(groups) + 100) if many else 420,
+                      font={"size": 15}, xaxis_title=label("frustration", lang),
+                      xaxis={"dtick": 1 / len(bins), "range": [0, 1]},
+                      yaxis_tickformat=".0%", legend=legend)
     return _numbers(fig, lang)
 
+
+
+def _band(fig: go.Figure, x: list[float], low: pd.Series, high: pd.Series, colour: str,
+          **where: int) -> None:
+    fig.add_trace(go.Scatter(x=[*x, *x[::-1]], y=[*high, *low[::-1]], fill="toself",
+                             fillcolor=_rgba(colour, 0.2), line={"width": 0},
+                             hoverinfo="skip", showlegend=False), **where)
+
+
+def sweep_plot(summary: pd.DataFrame, parameter: str, outcomes: list[str], lang: str,
+               y_title: str | None = None) -> go.Figure:
+    """Each outcome against a swept parameter: mean line with its 95% CI as band.
+
+    ``summary`` has columns ``parameter`` (the value), ``outcome``, ``mean``, ``ci_low``,
+    ``ci_high``; one panel per outcome.
+    """
+    cols = min(len(outcomes), 2)
+    rows = math.ceil(len(outcomes) / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label(o, lang) for o in outcomes],
+                        vertical_spacing=0.15 / rows + 0.05)
+    for k, outcome in enumerate(outcomes):
+        part = summary[summary["outcome"] == outcome].sort_values(parameter)
+        where = {"row": k // cols + 1, "col": k % cols + 1}
+        x = part[parameter].astype(float).tolist()
+        _band(fig, x, part["ci_low"], part["ci_high"], PALETTE[k % len(PALETTE)], **where)
+        fig.add_trace(go.Scatter(x=x, y=part["mean"], mode="lines+markers", showlegend=False,
+                                 line={"color": PALETTE[k % len(PALETTE)]},
+                                 name=label(outcome, lang)), **where)
+    fig.update_xaxes(title_text=parameter)
+    if y_title:
+        fig.update_yaxes(title_text=y_title)
+    fig.update_layout(height=340 * rows + 60, template="plotly_white", font={"size": 15})
+    return _numbers(fig, lang)
+
+
+def sobol_plot(indices: pd.DataFrame, lang: str, words: dict[str, str]) -> go.Figure:
+    """Sobol indices per outcome: first-order and total effect per parameter, with CIs."""
+    outcomes = list(dict.fromkeys(indices["outcome"]))
+    params = list(dict.fromkeys(indices["parameter"]))
+    fig = make_subplots(rows=len(outcomes), cols=1,
+                        subplot_titles=[label(o, lang) for o in outcomes],
+                        vertical_spacing=min(0.3 / max(len(outcomes), 1), 0.12))
+    for k, outcome in enumerate(outcomes):
+        part = indices[indices["outcome"] == outcome].set_index("parameter").loc[params]
+        for column, colour in (("S1", "#88CCEE"), ("ST", "#CC6677")):
+            fig.add_trace(go.Bar(y=params, x=part[column], orientation="h", name=words[column],
+                                 marker_color=colour, showlegend=k == 0, legendgroup=column,
+                                 error_x={"type": "data", "array": part[f"{column}_conf"]}),
+                          row=k + 1, col=1)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(barmode="group", template="plotly_white", font={"size": 15},
+                      height=(34 * len(params) + 90) * len(outcomes) + 80,
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    return _numbers(fig, lang)
+
+
+def parameter_scatter(samples: pd.DataFrame, parameters: list[str], outcome: str,
+                      lang: str) -> go.Figure:
+    """Every sample point, one panel per parameter against ``outcome`` (EMA's pairs plot
+    reduced to what reads at a glance), coloured by the outcome."""
+    cols = min(len(parameters), 3)
+    rows = math.ceil(len(parameters) / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=parameters,
+                        vertical_spacing=0.12 / rows + 0.06)
+    for k, name in enumerate(parameters):
+        fig.add_trace(go.Scatter(
+            x=samples[name], y=samples[outcome], mode="markers", showlegend=False,
+            marker={"size": 6, "color": samples[outcome], "colorscale": "Viridis",
+                    "showscale": k == 0, "colorbar": {"title": label(outcome, lang)}},
+            hovertemplate=f"{name} %{{x:.3g}}: %{{y:.3g}}<extra></extra>"),
+            row=k // cols + 1, col=k % cols + 1)
+    fig.update_yaxes(title_text=label(outcome, lang), col=1)
+    fig.update_layout(height=300 * rows + 60, template="plotly_white", font={"size": 14})
+    return _numbers(fig, lang)
+
+
+def end_states(runs: pd.DataFrame, lang: str) -> go.Figure:
+    """Where each scenario's initiatives end (mean per run): one stacked bar per scenario,
+    for reports with too many scenarios for a journey diagram each."""
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    means = runs.groupby("scenario", sort=False)[
+        ["successes", "rejected", "dropouts", "in_progress"]].mean().loc[scenarios]
+    colours_ = {"successes": "#117733", "rejected": "#882255", "dropouts": "#CC6677",
+                "in_progress": "#DDCC77"}
+    fig = go.Figure([go.Bar(y=scenarios, x=means[c], orientation="h", name=label(c, lang),
+                            marker_color=colours_[c]) for c in means.columns])
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12})
+    fig.update_layout(barmode="stack", template="plotly_white", font={"size": 15},
+                      height=22 * len(scenarios) + 160,
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    return _numbers(fig, lang)

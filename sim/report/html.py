@@ -12,9 +12,10 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.analysis import paired_differences, summarise
-from sim.outcomes import HEADLINE, family
+from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
 from sim.report.labels import LANGS, interval, label, value
+from sim.report.stress import stress
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px;
@@ -57,39 +58,69 @@ def figure_html(fig: go.Figure) -> str:
 def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None = None,
                  manifest: dict[str, Any] | None = None, lang: str = "en",
                  title: str | None = None, outcomes: list[str] | None = None,
-                 extra: list[tuple[str, str]] | None = None) -> str:
+                 extra: list[tuple[str, str]] | None = None,
+                 per_scenario: bool = True) -> str:
     """The report as one HTML string; ``extra`` adds (title, html) sections before the
-    appendix (use :func:`figure_html` for plotly figures)."""
+    glossary and appendix (use :func:`figure_html` for plotly figures).
+
+    ``per_scenario`` False (a sensitivity design: hundreds of sample points of a few
+    replications) leaves out the tables and figures that show every scenario.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
     outcomes = [o for o in (outcomes or HEADLINE) if o in runs.columns]
     scenarios = list(dict.fromkeys(runs["scenario"]))
     reference = reference or scenarios[0]
-    summary = summarise(runs, outcomes)
     reps = int(runs.groupby("scenario").size().min())
-    parts = [f"<p>{len(scenarios)} {label('scenarios', lang)} × {reps} "
-             f"{label('replications', lang)}.</p>",
-             f"<h2>{label('headline', lang)}</h2>", headline_table(summary, outcomes, lang),
-             f"<h2>{label('outcomes', lang)}</h2>",
-             figure_html(figures.outcome_bars(summary, outcomes, lang))]
-    if len(scenarios) > 1:
-        diffs = paired_differences(runs, outcomes, reference)
-        parts += [f"<h2>{label('differences', lang)} <i>{html.escape(reference)}</i></h2>",
-                  figure_html(figures.difference_plot(diffs, lang))]
-    if not series.empty:
-        parts += [f"<h2>{label('series', lang)}</h2>",
-                  figure_html(figures.series_plot(series, lang))]
-    if _has(runs, "in_progress_", "dropouts_"):
-        parts += [f"<h2>{label('journeys', lang)}</h2>"] + [
-            figure_html(figures.journey_sankey(runs, name, lang)) for name in scenarios]
-    if _has(runs, "frustration_bin_"):
-        parts += [f"<h2>{label('frustration_dist', lang)}</h2>",
-                  figure_html(figures.frustration_histogram(runs, lang))]
+    size = (label("runs_of", lang).format(n=len(scenarios), reps=reps) if len(scenarios) > 1
+            else label("run_of", lang).format(reps=reps))
+    parts = [f"<p>{size}</p>"]
+    if per_scenario:
+        summary = summarise(runs, outcomes)
+        parts += [f"<h2>{label('headline', lang)}</h2>",
+                  headline_table(summary, outcomes, lang),
+                  f"<p class='ci'>{label('ci_method', lang)}</p>",
+                  f"<h2>{label('outcomes', lang)}</h2>",
+                  figure_html(figures.outcome_bars(summary, outcomes, lang))]
+        if len(scenarios) > 1:
+            diffs = paired_differences(runs, outcomes, reference)
+            parts += [f"<h2>{label('differences', lang)} <i>{html.escape(reference)}</i></h2>",
+                      figure_html(figures.difference_plot(diffs, lang))]
+        if not series.empty:
+            parts += [f"<h2>{label('series', lang)}</h2>",
+                      figure_html(figures.series_plot(series, lang))]
+        if _has(runs, "in_progress_", "dropouts_"):
+            parts += [f"<h2>{label('journeys', lang)}</h2>"]
+            if len(scenarios) > JOURNEYS:
+                parts += [figure_html(figures.end_states(runs, lang))]
+            else:
+                parts += [figure_html(figures.journey_sankey(runs, name, lang))
+                          for name in scenarios]
+        if _has(runs, "frustration_bin_"):
+            parts += [f"<h2>{label('frustration_dist', lang)}</h2>",
+                      figure_html(figures.frustration_histogram(runs, lang))]
     for heading, body in extra or []:
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
+    parts += [f"<h2>{label('glossary', lang)}</h2>", glossary(outcomes, lang)]
     if manifest:
-        parts += [f"<h2>{label('appendix', lang)}</h2>", _appendix(manifest)]
+        parts += [f"<h2>{label('stress', lang)}</h2>", stress(manifest, lang),
+                  f"<h2>{label('appendix', lang)}</h2>", _appendix(manifest)]
     return page(title or label("title", lang), parts, lang)
+
+
+JOURNEYS = 4
+"""Up to this many scenarios get a journey diagram each; more get one stacked bar chart."""
+
+
+def glossary(outcomes: list[str], lang: str) -> str:
+    """A table of the outcomes shown: name, unit, definition (from :mod:`sim.outcomes`)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(label(o, lang))}</td><td>{html.escape(unit(o, lang))}</td>"
+        f"<td style='text-align:left'>{html.escape(definition(o, lang))}</td></tr>"
+        for o in outcomes)
+    return (f"<table class='glossary'><tr><th>{label('outcome', lang)}</th>"
+            f"<th>{label('unit', lang)}</th><th>{label('definition', lang)}</th></tr>"
+            f"{rows}</table>")
 
 
 def _has(runs: pd.DataFrame, *prefixes: str) -> bool:

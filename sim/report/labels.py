@@ -29,13 +29,133 @@ TEXT: dict[str, dict[str, str]] = {
     "appendix": {"en": "Appendix: resolved scenarios and provenance",
                  "nl": "Bijlage: volledige scenario's en herkomst"},
     "replications": {"en": "replications", "nl": "replicaties"},
-    "scenarios": {"en": "scenario(s)", "nl": "scenario('s)"},
     "made": {"en": "Made by regiesim", "nl": "Gemaakt met regiesim"},
     "journeys": {"en": "Journeys of initiatives (mean per run)",
-                 "nl": "Route van initiatieven (gemiddeld per run)"},
+                 "nl": "Hoe initiatieven door de gemeente gaan (gemiddeld per run)"},
     "frustration_dist": {"en": "Frustration at exit (all runs)",
                          "nl": "Frustratie bij afloop (alle runs)"},
     "fallback_share": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
+    "runs_of": {"en": "{n} scenarios × {reps} replications.",
+                "nl": "{n} scenario's × {reps} replicaties."},
+    "run_of": {"en": "1 scenario × {reps} replications.",
+               "nl": "1 scenario × {reps} replicaties."},
+    "ci_method": {"en": "Intervals are 95% t-intervals over replications, held inside the "
+                        "range an outcome can take (no count below zero, no share above "
+                        "100%).",
+                  "nl": "De intervallen zijn 95%-t-intervallen over de replicaties, begrensd "
+                        "tot wat een uitkomst kan aannemen (geen aantal onder nul, geen "
+                        "aandeel boven 100%)."},
+    "glossary": {"en": "Glossary: what the outcomes mean",
+                 "nl": "Begrippenlijst: wat de uitkomsten betekenen"},
+    "outcome": {"en": "Outcome", "nl": "Uitkomst"},
+    "unit": {"en": "Unit", "nl": "Eenheid"},
+    "definition": {"en": "Definition", "nl": "Definitie"},
+    "stress": {"en": "How these results were made (STRESS)",
+               "nl": "Hoe deze resultaten zijn gemaakt (STRESS)"},
+    "sweep": {"en": "Outcomes against the swept parameter {p} (mean, band: 95% CI)",
+              "nl": "Uitkomsten bij verschillende waarden van {p} (gemiddelde; band: "
+                    "95%-betrouwbaarheidsinterval)"},
+    "sobol": {"en": "Sensitivity: Sobol indices with 95% intervals",
+              "nl": "Gevoeligheid: Sobol-indices met 95%-intervallen"},
+    "sobol_text": {"en": "S1 (first order) is the share of an outcome's variance a parameter "
+                         "explains on its own; ST (total) adds everything it does together "
+                         "with the others. A parameter with ST near zero hardly matters.",
+                   "nl": "S1 (eerste orde) is het deel van de variantie van een uitkomst dat "
+                         "een parameter in zijn eentje verklaart; ST (totaal) telt ook mee "
+                         "wat hij samen met de andere parameters doet. Een parameter met ST "
+                         "rond nul doet er nauwelijks toe."},
+    "S1": {"en": "S1 (on its own)", "nl": "S1 (op zichzelf)"},
+    "ST": {"en": "ST (in total)", "nl": "ST (in totaal)"},
+    "parameter": {"en": "Parameter", "nl": "Parameter"},
+    "samples": {"en": "Sample points: each parameter against the outcome",
+                "nl": "Steekproefpunten: de uitkomst bij elke parameter"},
+    "samples_text": {"en": "{n} points of the parameter space, each the mean of its "
+                           "replications.",
+                     "nl": "{n} punten in de parameterruimte, elk het gemiddelde van zijn "
+                           "replicaties."},
+    "end_states": {"en": "Where initiatives end (mean per run)",
+                   "nl": "Waar initiatieven eindigen (gemiddeld per run)"},
+    "decomposition": {"en": "Fallback's cost: the regime and broken expectations (paired, "
+                            "95% CI)",
+                      "nl": "Wat terugvallen kost: het regime en geschonden verwachtingen "
+                            "(gepaard, 95%-betrouwbaarheidsinterval)"},
+    "decomposition_text": {
+        "en": "Total: with fallback minus without. Regime: the same difference when "
+              "initiatives adjust their expectations to what they get, so that no promise "
+              "can break (roles withdrawn, more layers, waits). Broken expectations: the "
+              "rest, the disappointment of a broken promise.",
+        "nl": "Totaal: met terugval min zonder. Regime: hetzelfde verschil als initiatieven "
+              "hun verwachting bijstellen naar wat ze krijgen, zodat geen belofte kan "
+              "breken (rollen ingetrokken, meer lagen, wachten). Geschonden verwachtingen: "
+              "de rest, de teleurstelling over een gebroken belofte."},
+    "part_total": {"en": "Total", "nl": "Totaal"},
+    "part_regime": {"en": "Regime", "nl": "Regime"},
+    "part_expectations": {"en": "Broken expectations", "nl": "Geschonden verwachtingen"},
+    "threshold": {"en": "Fallback threshold swept (difference against no fallback)",
+                  "nl": "Verschillende terugvaldrempels (verschil met een gemeente die niet "
+                        "terugvalt)"},
+    "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
+                    "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
+    "threshold_y": {"en": "Difference against no fallback (95% CI)",
+                    "nl": "Verschil met niet terugvallen (95%-BI)"},
+    "prim": {"en": "Where fallback costs most (PRIM scenario discovery)",
+             "nl": "Waar terugvallen het meest kost (scenario-ontdekking met PRIM)"},
+    "prim_text": {
+        "en": "{points} combinations of circumstances, each run with and without fallback "
+              "on the same seeds. Cost: the success rate without fallback minus with. PRIM "
+              "looks for the simplest box of circumstances that holds the costliest quarter. "
+              "Inside the box lie {coverage} of all costly points (coverage), and {density} "
+              "of the points inside the box are costly (density).",
+        "nl": "{points} combinaties van omstandigheden, elk doorgerekend met en zonder "
+              "terugval op dezelfde seeds. Kosten: het slagingspercentage zonder terugval min "
+              "dat met terugval. PRIM zoekt het eenvoudigste blok omstandigheden waarin het "
+              "duurste kwart valt. In dat blok ligt {coverage} van alle dure punten (dekking), "
+              "en {density} van de punten in het blok is duur (dichtheid)."},
+    "prim_none": {"en": "PRIM found no box.", "nl": "PRIM vond geen blok."},
+    "low": {"en": "From", "nl": "Van"},
+    "high": {"en": "To", "nl": "Tot"},
+    "calibration": {"en": "Calibration against the national survey",
+                    "nl": "Kalibratie op de landelijke enquête"},
+    "fitted": {"en": "Fitted values", "nl": "Gekalibreerde waarden"},
+    "target": {"en": "Target", "nl": "Doel"},
+    "check": {"en": "Check on fresh seeds (mean [95% CI])",
+              "nl": "Controle op nieuwe seeds (gemiddelde [95%-BI])"},
+    "part": {"en": "Part", "nl": "Deel"},
+    "failed": {"en": "Failed runs ({n})", "nl": "Mislukte runs ({n})"},
+    "failed_text": {"en": "These runs raised an error and are not in the tables above; "
+                          "their tracebacks are in failures.parquet.",
+                    "nl": "Deze runs liepen op een fout en staan niet in de tabellen "
+                          "hierboven; de foutmeldingen staan in failures.parquet."},
+    "uncertainty": {"en": "Uncertainty shown", "nl": "Welke onzekerheid de intervallen tonen"},
+    "uncertainty_posterior": {
+        "en": "95% confidence intervals over replications. Each replication drew its "
+              "uncertain parameters from a calibrated posterior (ABC-SMC, digest {digest}), "
+              "the same draw in every scenario: the intervals carry parametric as well as "
+              "stochastic uncertainty.",
+        "nl": "95%-betrouwbaarheidsintervallen over replicaties. Elke replicatie trok haar "
+              "onzekere parameters uit een gekalibreerde posterior (ABC-SMC, kenmerk "
+              "{digest}), in elk scenario dezelfde trekking: de intervallen bevatten dus "
+              "zowel toeval als onzekerheid over de parameters."},
+    "uncertainty_fixed": {
+        "en": "95% confidence intervals over replications with the parameters fixed at "
+              "the scenarios' values: they show stochastic uncertainty only, not the "
+              "uncertainty of the parameters.",
+        "nl": "95%-betrouwbaarheidsintervallen over replicaties, met de parameters vast op "
+              "de waarden van de scenario's: ze tonen alleen het toeval, niet de "
+              "onzekerheid over de parameters."},
+    "warmup": {"en": "Warm-up check (MSER-5)", "nl": "Controle van de inloopperiode (MSER-5)"},
+    "warmup_text": {
+        "en": "Runs started empty, {reps} replications: MSER-5 truncates the weekly series "
+              "at up to {weeks} weeks; the scenario warms up for {warmup} weeks.",
+        "nl": "Runs die leeg beginnen, {reps} replicaties: MSER-5 kapt de wekelijkse reeksen "
+              "af na hoogstens {weeks} weken; het scenario heeft een inloop van {warmup} "
+              "weken."},
+    "robustness": {"en": "Fallback's cost across threshold and incidents (paired, 95% CI)",
+                   "nl": "Wat terugvallen kost bij elke drempel en elk aantal incidenten "
+                         "(gepaard, 95%-BI)"},
+    "replication": {"en": "Replication", "nl": "Replicatie"},
+    "seed": {"en": "Seed", "nl": "Seed"},
+    "error": {"en": "Error", "nl": "Fout"},
 }
 
 
@@ -50,10 +170,10 @@ CONTROLS: dict[str, dict[str, str]] = {
     "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
     "feedback": {"en": "Feedback culture", "nl": "Feedbackcultuur"},
     "corps": {"en": "Regisseurs in the corps", "nl": "Regisseurs in het korps"},
-    "inward": {"en": "Managers' time spent inward", "nl": "Tijd van managers naar binnen"},
+    "inward": {"en": "Managers' time spent inward", "nl": "Tijd die managers intern besteden"},
     "progress": {"en": "{done} of {total} replications", "nl": "{done} van {total} replicaties"},
-    "waiting": {"en": "running the first replications ...",
-                "nl": "de eerste replicaties lopen ..."},
+    "waiting": {"en": "Running the first replications …",
+                "nl": "De eerste replicaties worden berekend …"},
     "on": {"en": "on", "nl": "aan"},
 }
 
@@ -113,11 +233,45 @@ def value(key: str, x: float, lang: str) -> str:
     return number(x, lang, outcomes.describe(key).kind)
 
 
+POINTS = {"en": " pp", "nl": " %-punt"}
+"""A difference of two percentages is in percentage points."""
+
+
+def signed(key: str, x: float, lang: str) -> str:
+    """A difference in outcome ``key``, with its sign: "+2.1 pp" for shares and rates
+    (percentage points), "−0,40" for the rest."""
+    text = value(key, abs(x), lang)
+    if text == "–":
+        return text
+    if text.endswith("%"):
+        text = text[:-1] + POINTS[lang]
+    return ("−" if x < 0 else "+") + text
+
+
+BOUNDS: dict[str, tuple[float, float]] = {
+    "count": (0.0, math.inf), "weeks": (0.0, math.inf), "mean": (0.0, math.inf),
+    "rate": (0.0, 1.0), "share": (0.0, 1.0)}
+"""The range an outcome of each kind can take (levels are not bounded: tension)."""
+
+
+LEVEL_BOUNDS: dict[str, tuple[float, float]] = {"0..1": (0.0, 1.0), "tension": (0.0, math.inf)}
+"""Levels are bounded by their unit (a satisfaction score is not)."""
+
+
+def clip(key: str, x: float) -> float:
+    """``x`` held inside the range outcome ``key`` can take (nan stays nan)."""
+    found = outcomes.describe(key)
+    low, high = (LEVEL_BOUNDS.get(found.unit, (-math.inf, math.inf)) if found.kind == "level"
+                 else BOUNDS.get(found.kind, (-math.inf, math.inf)))
+    return x if x is None or math.isnan(x) else min(max(x, low), high)
+
+
 def interval(key: str, low: float, high: float, lang: str) -> str:
-    """A confidence interval of outcome ``key``: "[a, b]", in Dutch "[a; b]"."""
+    """A confidence interval of outcome ``key``, held inside the outcome's range (a count
+    is never below zero, a share never above 100%): "[a, b]", in Dutch "[a; b]"."""
     sep = "; " if lang == "nl" else ", "
-    return f"[{value(key, low, lang)}{sep}{value(key, high, lang)}]"
+    return f"[{value(key, clip(key, low), lang)}{sep}{value(key, clip(key, high), lang)}]"
 
 
 __all__ = ["CONTROLS", "LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
-           "style_name", "value"]
+           "signed", "style_name", "value"]

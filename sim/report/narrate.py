@@ -1,11 +1,15 @@
 """The story of one run, in time order, for a classroom (Dutch or English).
 
 What happens to the municipality (incidents, budget cuts, elections, falling back into
-the directing role and recovering) is told as it happens; every quarter gets a line of
-how initiatives fared; and a few initiatives, with generated names such as "Buurtmoestuin
-De Linde", are followed in depth: meeting a regisseur, being sent from one department to
-the next, waiting for the college, feeling the fallback, succeeding or giving up. Names
-are drawn from the seed, so the same seed tells the same story.
+the directing role with the warning signs that show, and recovering) is told as it
+happens; every quarter gets a line of how initiatives fared; and a few initiatives, with
+generated names such as "Buurtmoestuin De Linde", are followed in depth: meeting a
+regisseur, being linked to other initiatives, being sent from one department to the
+next, rounds of talks, waiting for the college, a partnership that derails, being
+disappointed by a broken promise and deciding to stop, a permit refused, praise in public
+with or without real support, succeeding or giving up. Every rejection says why; no line
+is repeated word for word. Names are drawn from the seed, so the same seed tells the same
+story.
 """
 
 from __future__ import annotations
@@ -37,17 +41,18 @@ PLACES = ["De Linde", "Het Anker", "De Eik", "Oosterpark", "De Vlinder", "Zonneh
 
 T: dict[str, dict[str, str]] = {
     "opening": {
-        "nl": "Gemeente met stijl '{style}': {regisseurs} regisseur(s){mandate}, "
-              "{managers} middenmanagers per afdeling ({mstyle}), {aldermen} wethouders. "
-              "We volgen {weeks:.0f} weken.",
-        "en": "A municipality in the '{style}' style: {regisseurs} regisseur(s){mandate}, "
-              "{managers} middle managers per department ({mstyle}), {aldermen} aldermen. "
-              "We follow {weeks:.0f} weeks."},
+        "nl": "{style}: {regisseurs}, {managers} middenmanagers per afdeling "
+              "({mstyle}), {aldermen} wethouders. We volgen {weeks:.0f} weken.",
+        "en": "A municipality in the '{style}' style: {regisseurs}, {managers} middle managers "
+              "per department ({mstyle}), {aldermen} aldermen. We follow {weeks:.0f} weeks."},
+    "regisseurs_0": {"nl": "geen regisseurs", "en": "no regisseurs"},
+    "regisseurs_1": {"nl": "één regisseur", "en": "one regisseur"},
+    "regisseurs_n": {"nl": "{n} regisseurs", "en": "{n} regisseurs"},
     "mandate": {"nl": " met mandaat", "en": " with a mandate"},
     "arrive": {"nl": "{name} meldt zich (energie {value:.0%}).",
                "en": "{name} comes forward (energy {value:.0%})."},
-    "signalled_1": {"nl": "Een regisseur spot {name} al vroeg.",
-                    "en": "A regisseur spots {name} early."},
+    "signalled_1": {"nl": "Een regisseur heeft {name} al vroeg in beeld.",
+                    "en": "A regisseur notices {name} early."},
     "signalled_0": {"nl": "De gemeente heeft {name} eindelijk in beeld.",
                     "en": "The municipality has finally noticed {name}."},
     "regisseur": {"nl": "{name} krijgt een regisseur als vast aanspreekpunt.",
@@ -55,43 +60,84 @@ T: dict[str, dict[str, str]] = {
     "handoff": {"nl": "{name} wordt doorgestuurd naar een volgende afdeling "
                       "(frustratie {value:.0%}).",
                 "en": "{name} is sent on to another department (frustration {value:.0%})."},
-    "approval": {"nl": "{name} wacht op een handtekening van een middenmanager.",
-                 "en": "{name} waits for a middle manager's signature."},
+    "approval": {"nl": "{name} wacht op de {nth} handtekening van een middenmanager.",
+                 "en": "{name} waits for a middle manager's {nth} signature."},
     "escalated": {"nl": "Het besluit over {name} gaat naar het college; wachten op de "
                         "wekelijkse vergadering.",
                   "en": "The decision on {name} goes up to the college; waiting for the "
                         "weekly meeting."},
     "college_decided": {"nl": "Het college bespreekt {name}.",
                         "en": "The college discusses {name}."},
+    "dialogue_round": {"nl": "Weer een overlegronde met {name} (ronde {count}): eindeloos "
+                             "polderen kost tijd en energie.",
+                       "en": "Another round of talks with {name} (round {count}): endless "
+                             "consensus-seeking costs time and energy."},
     "rework": {"nl": "De kaders waren niet helder: {name} moet het plan overdoen "
                      "(frustratie {value:.0%}).",
                "en": "The frames were unclear: {name} has to rework the plan "
                      "(frustration {value:.0%})."},
     "approved": {"nl": "{name} krijgt groen licht.", "en": "{name} gets the green light."},
-    "rejected": {"nl": "{name} wordt afgewezen (frustratie {value:.0%}).",
-                 "en": "{name} is turned down (frustration {value:.0%})."},
-    "dropout": {"nl": "{name} haakt af in de fase '{stage}' (frustratie {value:.0%}).",
+    "rejected_permit": {"nl": "{name} krijgt geen vergunning en wordt afgewezen: de regels "
+                              "van de gemeente zijn hier niet onderhandelbaar "
+                              "(frustratie {value:.0%}).",
+                        "en": "{name} is refused a permit and turned down: here the "
+                              "municipality's rules are not negotiable "
+                              "(frustration {value:.0%})."},
+    "rejected_roles": {"nl": "{name} wordt afgewezen: de gemeente neemt niet de rollen op "
+                             "zich die het initiatief nodig heeft (frustratie {value:.0%}).",
+                       "en": "{name} is turned down: the municipality does not take the roles "
+                             "the initiative needs (frustration {value:.0%})."},
+    "rejected_policy": {"nl": "{name} wordt afgewezen: het plan past niet in het beleid "
+                              "(frustratie {value:.0%}).",
+                        "en": "{name} is turned down: the plan does not fit the policy "
+                              "(frustration {value:.0%})."},
+    "derailed": {"nl": "Het partnerschap met {name} ontspoort: een van de vier voorwaarden "
+                       "schiet tekort.",
+                 "en": "The partnership with {name} derails: one of the four conditions "
+                       "falls short."},
+    "disappointed": {"nl": "{name} is teleurgesteld: de gemeente doet minder dan ze bij het "
+                           "eerste contact beloofde.",
+                     "en": "{name} is disappointed: the municipality does less than it "
+                           "promised at first contact."},
+    "quits": {"nl": "{name} is de gebroken belofte zat en besluit te stoppen.",
+              "en": "{name} has had enough of the broken promise and decides to stop."},
+    "linked_0": {"nl": "{name} komt in het netwerk van initiatieven, maar er is nog niemand "
+                       "om mee samen te werken.",
+                 "en": "{name} joins the network of initiatives, but there is nobody to work "
+                       "with yet."},
+    "linked_1": {"nl": "{name} wordt in contact gebracht met een ander initiatief.",
+                 "en": "{name} is put in touch with another initiative."},
+    "linked_n": {"nl": "{name} wordt in contact gebracht met {count} andere initiatieven.",
+                 "en": "{name} is put in touch with {count} other initiatives."},
+    "dropout": {"nl": "{name} haakt af in de {stage} (frustratie {value:.0%}).",
                 "en": "{name} gives up at the {stage} stage (frustration {value:.0%})."},
     "success": {"nl": "{name} is gerealiseerd!", "en": "{name} is up and running!"},
-    "public_backing": {"nl": "Een wethouder zet {name} publiekelijk in het zonnetje.",
-                       "en": "An alderman praises {name} in public."},
-    "fallback_hit_0": {"nl": "{name} voelt zich verraden door de terugval, maar gaat door.",
-                       "en": "{name} feels betrayed by the fallback but carries on."},
-    "fallback_hit_1": {"nl": "{name} voelt zich verraden door de terugval en overweegt te "
-                             "stoppen.",
-                       "en": "{name} feels betrayed by the fallback and thinks of giving up."},
-    "incident": {"nl": "Incident! De politieke druk neemt toe (spanning +{value:.2f}).",
-                 "en": "An incident! Political pressure rises (tension +{value:.2f})."},
+    "public_backing_1": {"nl": "Een wethouder zet {name} publiekelijk in het zonnetje, en de "
+                               "gemeente heeft ook echt geleverd wat nodig was.",
+                         "en": "An alderman praises {name} in public, and the municipality "
+                               "really did deliver what was needed."},
+    "public_backing_0": {"nl": "Een wethouder zet {name} publiekelijk in het zonnetje, maar "
+                               "de gemeente leverde niet wat nodig was: symboliek zonder "
+                               "inhoud.",
+                         "en": "An alderman praises {name} in public, but the municipality "
+                               "did not deliver what was needed: symbolism without "
+                               "substance."},
+    "incident": {"nl": "Het {nth} incident: de politieke druk neemt toe "
+                       "(spanning +{value:.2f}).",
+                 "en": "The {nth} incident: political pressure rises "
+                       "(tension +{value:.2f})."},
     "budget_cut": {"nl": "Bezuiniging zonder overleg: de spanning stijgt (+{value:.2f}) en "
                          "subsidies worden tijdelijk stopgezet.",
                    "en": "A budget cut without consultation: tension rises (+{value:.2f}) "
                          "and support is withdrawn for a while."},
     "fallback_start": {"nl": "De spanning loopt op tot {value:.2f}: de gemeente valt terug "
-                             "in de sturende rol. Extra handtekeningen, minder dialoog, "
-                             "regisseurs zonder mandaat.",
+                             "in de sturende rol. Meer handtekeningen, minder dialoog{more}.",
                        "en": "Tension reaches {value:.2f}: the municipality falls back into "
-                             "the directing role. More signatures, less dialogue, regisseurs "
-                             "without a mandate."},
+                             "the directing role. More signatures, less dialogue{more}."},
+    "lose_mandate": {"nl": ", regisseurs zonder mandaat", "en": ", regisseurs without a mandate"},
+    "withdrawn": {"nl": "; de gemeente laat {roles} los", "en": "; it gives up {roles}"},
+    "sign": {"nl": "Waarschuwingssignaal: {sign} Dat ondermijnt {condition}.",
+             "en": "Warning sign: {sign} That undermines {condition}."},
     "fallback_end": {"nl": "De spanning is gezakt ({value:.2f}): de gemeente pakt haar eigen "
                            "rol weer op.",
                      "en": "Tension has eased ({value:.2f}): the municipality takes up its own "
@@ -104,12 +150,78 @@ T: dict[str, dict[str, str]] = {
                       "{dropout} gave up, {rejected} turned down; trust {trust:.0%}, "
                       "tension {tension:.2f}."},
     "closing": {"nl": "Einde: {arrivals} initiatieven, {rate:.0%} geslaagd, {dis:.0%} "
-                      "ontevreden, {fb} keer teruggevallen ({weeks:.0f} weken).",
+                      "ontevreden en {sat:.0%} tevreden; {fell}.",
                 "en": "The end: {arrivals} initiatives, {rate:.0%} succeeded, {dis:.0%} "
-                      "dissatisfied, {fb} fallback(s) ({weeks:.0f} weeks)."},
+                      "dissatisfied and {sat:.0%} satisfied; {fell}."},
+    "fell_0": {"nl": "de gemeente is niet teruggevallen",
+               "en": "the municipality never fell back"},
+    "fell_1": {"nl": "de gemeente viel één keer terug ({weeks:.0f} weken)",
+               "en": "the municipality fell back once ({weeks:.0f} weeks)"},
+    "fell_n": {"nl": "de gemeente viel {n} keer terug ({weeks:.0f} weken)",
+               "en": "the municipality fell back {n} times ({weeks:.0f} weeks)"},
+    "again": {"nl": " (voor de {nth} keer)", "en": " (for the {nth} time)"},
     "week": {"nl": "week", "en": "week"},
 }
+SIGN_TEXT: dict[str, dict[str, str]] = {
+    "internal_information": {"nl": "managementinformatie blijft binnen het gemeentehuis.",
+                             "en": "management information stays inside the town hall."},
+    "cuts_without_consultation": {"nl": "er wordt bezuinigd zonder de partners te "
+                                        "raadplegen.",
+                                  "en": "cuts are made without consulting the partners."},
+    "blaming_partners": {"nl": "de gemeente legt de schuld bij partners en betrokkenen.",
+                         "en": "the municipality blames its partners and those involved."},
+    "figures_over_stories": {"nl": "kengetallen gaan voor de verhalen van betrokkenen.",
+                             "en": "key figures come before the stories of those involved."},
+    "feedback_as_criticism": {"nl": "feedback wordt gezien als kritiek die je moet pareren.",
+                              "en": "feedback is seen as criticism to be parried."},
+}
+"""The warning signs of 004 (``sign_<name>`` events), as a sentence's end."""
+CONDITION_TEXT: dict[str, dict[str, str]] = {
+    "clear_frames": {"nl": "de heldere kaders", "en": "clear frames"},
+    "clear_process": {"nl": "het heldere proces", "en": "the clear process"},
+    "dialogue": {"nl": "de dialoog", "en": "dialogue"},
+    "feedback": {"nl": "de feedbackcultuur", "en": "the feedback culture"},
+}
+ROLE_TEXT: dict[str, dict[str, str]] = {
+    "autonomous": {"nl": "de autonome rol", "en": "the autonomous role"},
+    "regie": {"nl": "de regierol", "en": "the regie role"},
+    "support": {"nl": "de ondersteunende rol", "en": "the supporting role"},
+    "symbol": {"nl": "de symbolische rol", "en": "the symbolic role"},
+    "partner": {"nl": "de partnerrol", "en": "the partner role"},
+}
+STYLE_OPENING: dict[str, str] = {
+    "directive": "Een sturende gemeente", "consultative": "Een consultatieve gemeente",
+    "direction": "Een regisserende gemeente", "partner": "Een gemeente die als partner werkt",
+}
+"""How the Dutch opening names the municipality's style."""
+PHASES_NL: dict[str, str] = {
+    "signal": "signaleringsfase", "intake": "intakefase", "handoffs": "doorverwijsfase",
+    "dialogue": "dialoogfase", "decision": "besluitfase", "realisation": "uitvoeringsfase"}
+"""The stages as Dutch says "in the ... stage"."""
+ORDINALS: dict[str, list[str]] = {
+    "nl": ["eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste",
+           "negende", "tiende"],
+    "en": ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+           "ninth", "tenth"],
+}
 MUNICIPAL = {"incident", "budget_cut", "fallback_start", "fallback_end"}
+
+
+def ordinal(n: int, lang: str) -> str:
+    """1 -> "eerste"/"first" ... 10; beyond that "11e"/"11th"."""
+    if 1 <= n <= len(ORDINALS[lang]):
+        return ORDINALS[lang][n - 1]
+    if lang == "nl":
+        return f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _join(items: list[str], lang: str) -> str:
+    """"a, b and c" / "a, b en c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {'en' if lang == 'nl' else 'and'} {items[-1]}"
 
 
 class _Komma(float):
@@ -147,12 +259,13 @@ def initiative_names(seed: int, count: int, lang: str) -> list[str]:
 
 
 def choose_followed(result: RunResult, follow: int) -> list[int]:
-    """Initiatives to follow: first a success, a dropout, a rejection and one hit by a
-    fallback (when there are), then the earliest arrivals."""
+    """Initiatives to follow: first a success, a dropout, a rejection and one
+    disappointed by a broken promise (when there are), then the earliest arrivals."""
     df = result.initiatives
     log = result.log
     chosen: list[int] = []
-    hit = set(log.loc[log["event"] == "fallback_hit", "id"]) if log is not None else set()
+    hit = set(log.loc[log["event"].isin(["disappointed", "quits"]), "id"]) \
+        if log is not None else set()
     for mask in (df["outcome"] == "success", df["outcome"] == "dropout",
                  df["outcome"] == "rejected", df["id"].isin(hit)):
         ids = df.loc[mask & ~df["id"].isin(chosen), "id"]
@@ -179,42 +292,121 @@ def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3) -> l
     top = int(log["id"].max()) + 1 if len(log) else 0
     names = initiative_names(seed, max(top, 1), lang)
     sc = scenario
-    lines = [Line(0.0, "opening", T["opening"][lang].format(
-        style=style_name(sc.scenario.style, lang), regisseurs=sc.regisseurs.corps_size,
-        mandate=T["mandate"][lang] if sc.regisseurs.mandate else "",
-        managers=sc.middle_managers.per_department,
-        mstyle=style_name(sc.middle_managers.style, lang, managers=True),
-        aldermen=sc.aldermen.college_size, weeks=sc.run.horizon_weeks))]
-    told = (log["week"] >= 0) & (log["event"].isin(MUNICIPAL) | log["id"].isin(followed))
+    lines = [Line(0.0, "opening", _opening(sc, lang))]
+    reasons = _rejection_reasons(result)
+    told = (log["week"] >= 0) & (log["event"].isin(MUNICIPAL) | log["event"].str.startswith(
+        "sign_") | log["id"].isin(followed))
+    incidents = 0
     for row in log[told].itertuples(index=False):
-        key = _key(row)
-        if key is None:
+        incidents += row.event == "incident"
+        text = _sentence(row, sc, lang, names, reasons, incidents)
+        if text is None:
             continue
-        stage = stage_name(row.stage, lang) if row.stage in STAGES else row.stage
-        value = 0.0 if isinstance(row.value, float) and math.isnan(row.value) else row.value
-        name = names[row.id] if row.id >= 0 else ""
-        lines.append(Line(row.week, "municipality" if row.event in MUNICIPAL else "initiative",
-                          T[key][lang].format(name=name, stage=stage, value=_n(value, lang))))
+        municipal = row.event in MUNICIPAL or row.event.startswith("sign_")
+        lines.append(Line(row.week, "municipality" if municipal else "initiative", text))
     lines += _elections(sc, lang) + _quarters(result, lang)
     lines.sort(key=lambda line: (line.week, line.kind != "municipality"))
     s = result.summary
+    episodes = int(s["fallback_episodes"])
+    fell = T[f"fell_{episodes if episodes < 2 else 'n'}"][lang].format(
+        n=episodes, weeks=_n(s["fallback_weeks"], lang))
     lines.append(Line(sc.run.horizon_weeks, "closing", T["closing"][lang].format(
-        arrivals=s["arrivals"], rate=_n(_num(s["success_rate"]), lang),
-        dis=_n(_num(s["share_dissatisfied"]), lang), fb=s["fallback_episodes"],
-        weeks=_n(s["fallback_weeks"], lang))))
-    return lines
+        arrivals=int(s["arrivals"]), rate=_n(_num(s["success_rate"]), lang),
+        dis=_n(_num(s["share_dissatisfied"]), lang),
+        sat=_n(_num(s["share_satisfied"]), lang), fell=fell)))
+    return _unrepeated(lines, lang)
+
+
+def _opening(sc: Scenario, lang: str) -> str:
+    corps = sc.regisseurs.corps_size
+    regisseurs = T[f"regisseurs_{corps if corps < 2 else 'n'}"][lang].format(n=corps)
+    if corps and sc.regisseurs.mandate:
+        regisseurs += T["mandate"][lang]
+    style = sc.scenario.style
+    return T["opening"][lang].format(
+        style=STYLE_OPENING.get(style, f"Een gemeente in de stijl {style}") if lang == "nl"
+        else style_name(style, lang), regisseurs=regisseurs,
+        managers=sc.middle_managers.per_department,
+        mstyle=style_name(sc.middle_managers.style, lang, managers=True),
+        aldermen=sc.aldermen.college_size, weeks=sc.run.horizon_weeks)
+
+
+def _fallback_more(sc: Scenario, lang: str) -> str:
+    """What else changes in a fallback, as far as this municipality had it to lose."""
+    more = ""
+    if sc.regisseurs.corps_size and sc.regisseurs.mandate and not sc.fallback.regime.mandate:
+        more += T["lose_mandate"][lang]
+    lost = [r for r in sc.fallback.regime.roles_withdrawn
+            if r in sc.municipality.roles_offered]
+    if lost:
+        more += T["withdrawn"][lang].format(roles=_join([ROLE_TEXT[r][lang] for r in lost],
+                                                        lang))
+    return more
+
+
+def _rejection_reasons(result: RunResult) -> dict[int, str]:
+    """Why each rejected initiative was turned down: a permit refused (no approval was
+    asked: the permit comes first and every decision needs at least one), roles the
+    municipality did not take, or else the policy."""
+    df, log = result.initiatives, result.log
+    assert log is not None
+    approvals = set(log.loc[log["event"] == "approval", "id"])
+    reasons = {}
+    for r in df[df["outcome"] == "rejected"].itertuples(index=False):
+        if "autonomous" in str(r.needs).split("+") and r.id not in approvals:
+            reasons[int(r.id)] = "rejected_permit"
+        elif r.received < 1.0:
+            reasons[int(r.id)] = "rejected_roles"
+        else:
+            reasons[int(r.id)] = "rejected_policy"
+    return reasons
+
+
+def _sentence(row, sc: Scenario, lang: str, names: list[str], reasons: dict[int, str],
+              incidents: int) -> str | None:
+    """The sentence of one event of the log (None for events not told)."""
+    event = row.event
+    value = 0.0 if isinstance(row.value, float) and math.isnan(row.value) else row.value
+    fields = {"name": names[row.id] if row.id >= 0 else "", "value": _n(value, lang),
+              "stage": (PHASES_NL.get(row.stage, row.stage) if lang == "nl" else
+                        stage_name(row.stage, lang) if row.stage in STAGES else row.stage),
+              "count": int(value), "nth": ordinal(int(value) + 1, lang)}
+    if event.startswith("sign_"):
+        name = event.removeprefix("sign_")
+        if name not in SIGN_TEXT:
+            return None
+        condition = getattr(sc.fallback.warning_signs, name).condition
+        return T["sign"][lang].format(sign=SIGN_TEXT[name][lang],
+                                      condition=CONDITION_TEXT[condition][lang])
+    if event == "dialogue_round":  # logged as the next round begins
+        fields["count"] += 1
+    if event == "incident":
+        fields["nth"] = ordinal(incidents, lang)
+    if event == "fallback_start":
+        fields["more"] = _fallback_more(sc, lang)
+    key = {"signalled": f"signalled_{int(value)}", "public_backing": f"public_backing_{int(value)}",
+           "linked": f"linked_{min(int(value), 2) if value < 2 else 'n'}",
+           "rejected": reasons.get(int(row.id), "rejected_policy")}.get(event, event)
+    if key not in T:
+        return None
+    return T[key][lang].format(**fields)
+
+
+def _unrepeated(lines: list[Line], lang: str) -> list[Line]:
+    """No line word for word again: a repeat says how many times it has happened."""
+    seen: dict[str, int] = {}
+    out = []
+    for line in lines:
+        n = seen[line.text] = seen.get(line.text, 0) + 1
+        if n > 1:
+            text = line.text.rstrip(".!") + T["again"][lang].format(nth=ordinal(n, lang))
+            line = Line(line.week, line.kind, text + ".")
+        out.append(line)
+    return out
 
 
 def _num(x: float) -> float:
     return 0.0 if math.isnan(x) else x
-
-
-def _key(row) -> str | None:
-    if row.event == "signalled":
-        return f"signalled_{int(row.value)}"
-    if row.event == "fallback_hit":
-        return f"fallback_hit_{int(row.value)}"
-    return row.event if row.event in T else None
 
 
 def _elections(sc: Scenario, lang: str) -> list[Line]:

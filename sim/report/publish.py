@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
@@ -10,8 +9,19 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.analysis import paired_differences, summarise
+from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
-from sim.report.labels import label
+from sim.report.labels import interval, label, signed, value
+
+WORDS: dict[str, dict[str, str]] = {
+    "differences": {"en": "Paired differences against {ref} (95% CI; * the interval excludes "
+                          "0: not luck):",
+                    "nl": "Gepaarde verschillen ten opzichte van {ref} (95%-BI; * het "
+                          "interval bevat 0 niet: geen toeval):"},
+    "scenario": {"en": "scenario", "nl": "scenario"},
+    "outcome": {"en": "outcome", "nl": "uitkomst"},
+    "mean": {"en": "mean [95% CI]", "nl": "gemiddelde [95%-BI]"},
+}
 
 
 def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference: str,
@@ -22,63 +32,87 @@ def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     outcomes = [o for o in (outcomes or HEADLINE) if o in runs.columns]
-    summary = summarise(runs, outcomes)
-    paths = {"summary": out / "summary.csv", "differences": out / "differences.csv",
-             "report": out / "report.html"}
-    summary.to_csv(paths["summary"], index=False)
-    diffs = (paired_differences(runs, outcomes, reference)
-             if runs["scenario"].nunique() > 1 else pd.DataFrame())
-    diffs.to_csv(paths["differences"], index=False)
+    summary, diffs, paths = _tables(runs, out, reference, outcomes)
+    paths["report"] = out / "report.html"
     write_report(paths["report"], runs, series, reference=reference, manifest=manifest,
                  lang=lang, title=title, outcomes=outcomes, extra=extra)
     print_headline(summary, diffs, title, lang, console or Console())
     return paths
 
 
-def publish_store(folder: str | Path, reference: str, title: str,
+def _tables(runs: pd.DataFrame, out: Path, reference: str, outcomes: list[str]
+            ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Path]]:
+    summary = summarise(runs, outcomes)
+    paths = {"summary": out / "summary.csv", "differences": out / "differences.csv"}
+    summary.to_csv(paths["summary"], index=False)
+    diffs = (paired_differences(runs, outcomes, reference)
+             if runs["scenario"].nunique() > 1 else pd.DataFrame())
+    diffs.to_csv(paths["differences"], index=False)
+    return summary, diffs, paths
+
+
+def publish_store(folder: str | Path, reference: str, title: str | dict[str, str],
                   outcomes: list[str] | None = None, lang: str = "en",
-                  console: Console | None = None,
-                  extra: list[tuple[str, str]] | None = None) -> dict[str, Path]:
-    """:func:`publish` a result folder (read with ``ResultStore.load``), failed runs included."""
+                  console: Console | None = None) -> dict[str, Path]:
+    """Finish an experiment's result folder: summary.csv, differences.csv, report.json
+    (title, reference, outcomes) and report.html, which :func:`write_folder_report` builds
+    from everything the folder holds, so ``regiesim report`` rebuilds the same report.
+    ``title`` is one string or one per language."""
     from sim.experiment.store import ResultStore
 
     stored = ResultStore.load(folder)
-    return publish(stored.runs, stored.series, stored.folder, reference, title, outcomes,
-                   stored.manifest, lang, console,
-                   [*(extra or []), *failures_section(stored.failures)])
+    outcomes = [o for o in (outcomes or HEADLINE) if o in stored.runs.columns]
+    summary, diffs, paths = _tables(stored.runs, stored.folder, reference, outcomes)
+    titles = title if isinstance(title, dict) else {"en": title}
+    Meta(titles, reference, outcomes).write(stored.folder)
+    paths["report"] = write_folder_report(stored.folder, lang, replace=True)
+    print_headline(summary, diffs, titles.get(lang) or titles["en"], lang,
+                   console or Console())
+    return paths
 
 
-def failures_section(failures: pd.DataFrame) -> list[tuple[str, str]]:
-    """A report section listing failed runs (none when every run succeeded)."""
-    if failures is None or failures.empty:
-        return []
-    rows = "".join(f"<tr><td>{html.escape(str(r.scenario))}</td><td>{int(r.replication)}</td>"
-                   f"<td>{int(r.seed)}</td><td>{html.escape(str(r.error))}</td></tr>"
-                   for r in failures.itertuples())
-    return [(f"Failed runs ({len(failures)})",
-             "<p>These runs raised an error and are not in the tables above; their "
-             "tracebacks are in failures.parquet.</p><table><tr><th>scenario</th>"
-             f"<th>replication</th><th>seed</th><th>error</th></tr>{rows}</table>")]
+__all__ = ["failures_section", "print_headline", "publish", "publish_store"]
 
 
 def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang: str,
                    console: Console) -> None:
-    table = Table(title=title, title_justify="left")
-    table.add_column("")
+    """The headline on the terminal: a column per scenario when it fits the width, else
+    one line per scenario and outcome; values as the report writes them."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
-    for name in scenarios:
-        table.add_column(str(name), justify="right")
-    for outcome, part in summary.groupby("outcome", sort=False):
-        row = part.set_index("scenario")
-        table.add_row(label(str(outcome), lang), *[
-            f"{row.loc[n, 'mean']:.3g} [{row.loc[n, 'ci_low']:.3g}, {row.loc[n, 'ci_high']:.3g}]"
-            for n in scenarios])
+    cells = {(r.scenario, r.outcome): f"{value(r.outcome, r.mean, lang)} "
+             f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}" for r in summary.itertuples()}
+    names = [label(str(o), lang) for o in dict.fromkeys(summary["outcome"])]
+    widest = max(len(c) for c in cells.values()) if cells else 0
+    wide = max(map(len, names), default=0) + len(scenarios) * (max(widest, *map(
+        len, map(str, scenarios))) + 3) <= console.width
+    table = Table(title=title, title_justify="left")
+    if wide:
+        table.add_column("")
+        for name in scenarios:
+            table.add_column(str(name), justify="right", no_wrap=True)
+        for outcome in dict.fromkeys(summary["outcome"]):
+            table.add_row(label(str(outcome), lang), *[cells.get((n, outcome), "–")
+                                                       for n in scenarios])
+    else:
+        for col in ("scenario", "outcome", "mean"):
+            table.add_column(WORDS[col][lang], overflow="fold",
+                             justify="right" if col == "mean" else "left",
+                             no_wrap=col == "mean")
+        for name in scenarios:
+            for outcome in dict.fromkeys(summary["outcome"]):
+                table.add_row(str(name), label(str(outcome), lang),
+                              cells.get((name, outcome), "–"))
+            table.add_section()
     console.print(table)
     if not diffs.empty:
         ref = diffs["reference"].iloc[0]
-        console.print(f"Paired differences against [bold]{ref}[/] (95% CI; * excludes 0):")
+        console.print(WORDS["differences"][lang].format(ref=f"[bold]{ref}[/]"))
         for _, r in diffs.iterrows():
             star = "*" if r["significant"] else " "
-            console.print(f"  {star} {r['scenario']:<22} {label(r['outcome'], lang):<26} "
-                          f"{r['difference']:+.3g} [{r['ci_low']:+.3g}, {r['ci_high']:+.3g}]",
-                          soft_wrap=True)
+            o = r["outcome"]
+            sep = "; " if lang == "nl" else ", "
+            console.print(f"  {star} {r['scenario']}: {label(o, lang)} "
+                          f"{signed(o, r['difference'], lang)} "
+                          f"[{signed(o, r['ci_low'], lang)}{sep}"
+                          f"{signed(o, r['ci_high'], lang)}]", soft_wrap=True,
+                          highlight=False)

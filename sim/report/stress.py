@@ -1,0 +1,150 @@
+"""The reproducibility block of a report, written from the manifest (STRESS-DES).
+
+STRESS (Monks et al. 2019, "Strengthening the reporting of empirical simulation studies")
+asks a report to state how its numbers were made: run length and warm-up, replications,
+the random number generator and its streams, the code and software that ran, the
+hardware and the run time. Every line here comes from ``manifest.json`` of the result
+folder (written by :mod:`sim.experiment.store`), so the block cannot drift from the runs.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+
+from sim.model.random import PURPOSES
+from sim.provenance import describe
+
+WORDS: dict[str, dict[str, str]] = {
+    "length": {"en": "Run length", "nl": "Looptijd per run"},
+    "length_value": {"en": "{horizon} weeks observed after a warm-up of {warmup} weeks",
+                     "nl": "{horizon} weken waargenomen na een inloopperiode van {warmup} "
+                           "weken"},
+    "varies": {"en": "differs per scenario: {values}", "nl": "verschilt per scenario: {values}"},
+    "reps": {"en": "Replications", "nl": "Replicaties"},
+    "reps_value": {"en": "{reps} per scenario, base seed {seed}; replication i of every "
+                         "scenario runs on the same seed (common random numbers)",
+                   "nl": "{reps} per scenario, basisseed {seed}; replicatie i van elk "
+                         "scenario draait op dezelfde seed (gemeenschappelijke "
+                         "toevalsgetallen)"},
+    "rng": {"en": "Random numbers", "nl": "Toevalsgetallen"},
+    "rng_value": {"en": "numpy PCG64; one SeedSequence per replication, spawned from the base "
+                        "seed; from it one stream per purpose with a fixed child index ({streams}; "
+                        "sim/model/random.py)",
+                  "nl": "numpy PCG64; één SeedSequence per replicatie, afgeleid van de "
+                        "basisseed; daaruit één stroom per doel met een vaste index "
+                        "({streams}; sim/model/random.py)"},
+    "code": {"en": "Code", "nl": "Code"},
+    "software": {"en": "Software", "nl": "Software"},
+    "hardware": {"en": "Hardware", "nl": "Hardware"},
+    "hardware_value": {"en": "{cpus} CPUs ({machine}), {memory} GB memory, {system}, "
+                             "host {host}",
+                       "nl": "{cpus} processorkernen ({machine}), {memory} GB geheugen, "
+                             "{system}, computer {host}"},
+    "unknown": {"en": "not recorded", "nl": "niet vastgelegd"},
+    "backend": {"en": "Backend", "nl": "Rekenomgeving"},
+    "time": {"en": "Run time", "nl": "Rekentijd"},
+    "time_value": {"en": "{start} to {end} ({minutes} minutes)",
+                   "nl": "{start} tot {end} ({minutes} minuten)"},
+    "running": {"en": "started {start}, not finished", "nl": "begonnen {start}, niet klaar"},
+    "status": {"en": "Status", "nl": "Status"},
+    "status_value": {"en": "{status}; failed runs: {failed}",
+                     "nl": "{status}; mislukte runs: {failed}"},
+}
+STATUS: dict[str, dict[str, str]] = {
+    "complete": {"en": "complete", "nl": "compleet"},
+    "complete with failures": {"en": "complete with failures",
+                               "nl": "compleet, met mislukte runs"},
+    "running": {"en": "running or interrupted", "nl": "bezig of onderbroken"},
+}
+
+
+def _w(key: str, lang: str) -> str:
+    return WORDS[key][lang]
+
+
+def _decimal(x: float, lang: str, spec: str = "g") -> str:
+    text = format(x, spec)
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _run_length(manifest: dict[str, Any], lang: str) -> str:
+    lengths = {name: (info.get("resolved", {}).get("run", {}).get("horizon_weeks"),
+                      info.get("resolved", {}).get("run", {}).get("warmup_weeks"))
+               for name, info in manifest.get("scenarios", {}).items()}
+    distinct = sorted(set(lengths.values()), key=str)
+    if not distinct or distinct == [(None, None)]:
+        return _w("unknown", lang)
+
+    def one(pair: tuple[Any, Any]) -> str:
+        horizon, warmup = pair
+        return _w("length_value", lang).format(horizon=_decimal(horizon, lang),
+                                               warmup=_decimal(warmup, lang))
+
+    if len(distinct) == 1:
+        return one(distinct[0])
+    shown = sorted({one(p) for p in distinct})
+    return _w("varies", lang).format(values="; ".join(shown))
+
+
+def _when(stamp: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
+
+
+def _run_time(manifest: dict[str, Any], lang: str) -> str:
+    start, end = _when(manifest.get("started")), _when(manifest.get("finished"))
+    if start is None:
+        return _w("unknown", lang)
+    fmt = "%Y-%m-%d %H:%M"
+    if end is None:
+        return _w("running", lang).format(start=start.strftime(fmt))
+    minutes = (end - start).total_seconds() / 60
+    return _w("time_value", lang).format(start=start.strftime(fmt), end=end.strftime(fmt),
+                                         minutes=_decimal(minutes, lang, ".1f"))
+
+
+def _hardware(manifest: dict[str, Any], lang: str) -> str:
+    hw = manifest.get("hardware")
+    if not hw:
+        return _w("unknown", lang)
+    memory = hw.get("memory_gb")
+    return _w("hardware_value", lang).format(
+        cpus=hw.get("cpus", "?"), machine=hw.get("machine", "?"),
+        memory=_decimal(memory, lang) if memory is not None else "?",
+        system=hw.get("system", "?"), host=hw.get("host", "?"))
+
+
+def stress_rows(manifest: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """(what, how) pairs of the reproducibility block, in ``lang``."""
+    streams = ", ".join(f"{name} {index}" for name, index in PURPOSES.items())
+    packages = ", ".join(f"{k} {v}" for k, v in manifest.get("packages", {}).items())
+    status = manifest.get("status", "")
+    return [
+        (_w("length", lang), _run_length(manifest, lang)),
+        (_w("reps", lang), _w("reps_value", lang).format(
+            reps=manifest.get("replications", "?"), seed=manifest.get("seed", "?"))),
+        (_w("rng", lang), _w("rng_value", lang).format(streams=streams)),
+        (_w("code", lang), describe(manifest.get("code"))),
+        (_w("software", lang), packages or _w("unknown", lang)),
+        (_w("hardware", lang), _hardware(manifest, lang)),
+        (_w("backend", lang), str(manifest.get("backend", _w("unknown", lang)))),
+        (_w("time", lang), _run_time(manifest, lang)),
+        (_w("status", lang), _w("status_value", lang).format(
+            status=STATUS.get(status, {}).get(lang, status),
+            failed=manifest.get("failed_runs", 0))),
+    ]
+
+
+def stress(manifest: dict[str, Any], lang: str) -> str:
+    """The block as an HTML table."""
+    rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                   f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+                   for k, v in stress_rows(manifest, lang))
+    return f"<table class='stress'>{rows}</table>"
+
+
+__all__ = ["stress", "stress_rows"]
