@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -12,7 +13,12 @@ import pytest
 from sim import ScenarioError, build_scenario
 from sim.analysis.patterns import PATTERNS, calibrating, distance
 from sim.experiment import run_batch
-from sim.experiment.calibration import Posterior, calibrate, read_priors
+from sim.experiment.calibration import (
+    Posterior,
+    calibrate,
+    effective_sample_size,
+    read_priors,
+)
 
 PRIORS = {"satisfaction.dissatisfied_below": (0.4, 0.8), "tension.release_rate": (0.1, 0.3)}
 SHORT = {"run": {"horizon_weeks": 26.0, "warmup_weeks": 8.0}}
@@ -64,6 +70,10 @@ def test_a_calibration_writes_its_posterior_and_checks(calibrated: Path) -> None
     for key, (low, high) in PRIORS.items():
         assert posterior[key].between(low, high).all()
     assert posterior["weight"].gt(0).all()
+    manifest = json.loads((calibrated / "calibration.json").read_text())
+    assert 1.0 <= manifest["effective_sample_size"] <= len(posterior)
+    assert effective_sample_size(pd.DataFrame({"weight": [1.0, 1.0, 2.0]})) == pytest.approx(
+        16 / 6)
     populations = pd.read_csv(calibrated / "populations.csv")
     epsilons = populations.loc[populations["t"] >= 0, "epsilon"].tolist()
     assert len(epsilons) == 2 and epsilons[1] <= epsilons[0]

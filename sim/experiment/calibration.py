@@ -246,9 +246,12 @@ def _summarise(out: Path, history: Any, base: Scenario, draws: int, reps: int, s
     checks.to_csv(out / "checks.csv", index=False)
     manifest = json.loads((out / MANIFEST).read_text())
     manifest["populations_done"] = int(history.max_t + 1)
+    manifest["effective_sample_size"] = effective_sample_size(posterior)
     manifest["simulations"] = int(history.total_nr_simulations)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
     _report(out, posterior, populations, ppc, checks)
+    log(f"posterior: {len(posterior)} particles, effective sample size "
+        f"{manifest['effective_sample_size']:.1f}")
     for row in checks.itertuples():
         log(f"{row.pattern} ({row.role}): posterior predictive median {row.median:.3f} "
             f"[90%: {row.q05:.3f}, {row.q95:.3f}], target {row.target:g}, "
@@ -276,13 +279,24 @@ def _report(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
                                     showlegend=False), row=1, col=j)
     post.update_layout(template="plotly_white", height=360, font={"size": 13})
     summary = posterior_summary(posterior)
+    ess = effective_sample_size(posterior)
     parts = ["<h2>Posterior (last population, weighted)</h2>",
+             f"<p>{len(posterior)} particles; effective sample size {ess:.1f} (Kish). "
+             "The quantiles rest on about that many distinct parameter sets.</p>",
              summary.round(4).to_html(index=False), figure_html(post),
              "<h2>Posterior predictive checks</h2>",
              checks.drop(columns="source").round(4).to_html(index=False), figure_html(fig),
              "<h2>Populations</h2>",
              populations.round({"epsilon": 4, "wall_time": 2}).to_html(index=False)]
     (out / "report.html").write_text(page("ABC-SMC calibration", parts), encoding="utf-8")
+
+
+def effective_sample_size(posterior: pd.DataFrame) -> float:
+    """Kish's effective sample size of the weighted particles, 1 / sum(w^2) for w summing
+    to 1: far below the number of particles means a few particles carry the posterior."""
+    w = posterior["weight"].to_numpy(float)
+    w = w / w.sum()
+    return float(1.0 / np.sum(w * w))
 
 
 def posterior_summary(posterior: pd.DataFrame) -> pd.DataFrame:
