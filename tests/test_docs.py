@@ -52,18 +52,24 @@ def command_lines() -> list[tuple[str, list[str]]]:
     found = []
     for name, code in blocks("sh"):
         lines: list[str] = []
+        joined = False  # the previous line ended in a backslash: this one continues it
         for raw in code.splitlines():
             text = raw.split("  #")[0].split(" # ")[0].rstrip()
-            if raw.startswith(" ") and text.strip().startswith("[") and lines:
+            continues = text.endswith("\\")
+            text = text.removesuffix("\\").rstrip()
+            if (joined or (raw.startswith(" ") and text.strip().startswith("["))) and lines:
                 lines[-1] += " " + text.strip()
             elif text.strip():
                 lines.append(text.strip())
+            joined = continues
         found += [(name, line) for line in lines]
     for path in DOCS:
         found += [(path.name, m) for m in re.findall(r"`((?:\.venv/bin/)?regiesim [^`|]+)`",
                                                      path.read_text(encoding="utf-8"))]
     commands = []
     for name, line in found:
+        if not re.match(r"(\S*/)?regiesim ", line):  # other commands of a recipe
+            continue
         words = shlex.split(line.replace("...", ""))
         if not words or not words[0].endswith("regiesim"):
             continue
