@@ -387,6 +387,9 @@ DEFINITIONS_NL: dict[str, str] = {
                             "binnen, op de eigen organisatie, gericht is (stijgt bij terugval).",
     "utilisation_regisseurs": "Tijdgemiddeld aandeel van de caseload van regisseurs dat in "
                               "gebruik is.",
+    "regisseur_inward_share": "Tijdgemiddeld aandeel van de capaciteit van regisseurs dat "
+                              "binnen de eigen organisatie verloren gaat, onder het "
+                              "management van dat moment (001).",
     "utilisation_college": "Aandeel van de wekelijkse agendaruimte van het college dat "
                            "opgaat aan opgeschaalde besluiten.",
     "trust": "Vertrouwen van burgers in de gemeente aan het eind van de week.",
