@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import time
 import tracemalloc
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +87,12 @@ def skeleton(arrivals: int, seed: int, lean: bool = True) -> tuple[float, int]:
                 yield env.timeout(e[3 + layer] * 0.3)
         yield env.timeout(e[6] * 16.0)
 
+    return _run_arrivals(env, gaps, journey)
+
+
+def _run_arrivals(env: simpy.Environment, gaps: list[float],
+                  journey: Callable[[int], Generator]) -> tuple[float, int]:
+    """Start one journey per arrival gap, run to the end: (seconds, events scheduled)."""
     def arrive():
         for i, gap in enumerate(gaps):
             yield env.timeout(gap)
@@ -120,15 +127,7 @@ def _lean_skeleton(env: simpy.Environment, rng: np.random.Generator,
             yield from serve(managers[i % 8], e[3 + layer] * 0.3)
         yield env.timeout(e[6] * 16.0)
 
-    def arrive():
-        for i, gap in enumerate(gaps):
-            yield env.timeout(gap)
-            env.process(journey(i))
-
-    env.process(arrive())
-    start = time.perf_counter()
-    env.run()
-    return time.perf_counter() - start, scheduled_events(env)
+    return _run_arrivals(env, gaps, journey)
 
 
 def elided_events(seed: int) -> int:
