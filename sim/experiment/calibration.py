@@ -147,7 +147,10 @@ def _sampler(backend: str, workers: int | None, scheduler: str | None) -> Any:
     if backend == "dask":
         from distributed import Client, LocalCluster
 
-        client = Client(scheduler) if scheduler else Client(LocalCluster(
+        from sim.experiment.cluster import connect
+
+        # on a cluster, every worker must run this code (checked now and when it joins)
+        client = connect(scheduler) if scheduler else Client(LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True))
         return pyabc.sampler.DaskDistributedSampler(dask_client=client)
     raise ValueError(f"backend: must be one of serial, process, dask, got {backend!r}")
