@@ -834,6 +834,11 @@ def dashboard(file: Annotated[Path | None, typer.Argument(
         dict(parse_assignment(s) for s in sets))
     console.print(f"regiesim dashboard on http://{safe(host)}:{port}  (Ctrl+C stops it)",
                   highlight=False)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning[/] bound to {safe(host)}: anyone who can reach this "
+                  "address can use the dashboard and make this computer run simulations; "
+                  "use 127.0.0.1 unless the network is yours", highlight=False,
+                  soft_wrap=True)
     serve(base, host=host, port=port, reps=reps, seed=seed, workers=workers)
 
 

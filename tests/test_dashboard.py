@@ -245,7 +245,8 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
     controls = {"style": "directive", "fallback": ["on"], "threshold": 0.5,
                 **{c: preset["municipality"][c] for c in CONDITIONS},
                 "corps": 3, "inward": 0.3}
-    job = start_job(*[controls[i] for i in inputs])
+    job, problem = start_job(*[controls[i] for i in inputs])
+    assert problem == ""
     assert refresh(0, "nl", job - 1)[0] == dashboard_word("waiting", "nl")  # an older job
     _finish(runner)
     shown = refresh(1, "nl", job)
@@ -266,6 +267,21 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
         assert shown_ci == interval(outcome, ci.low, ci.high, "nl")
     assert {t.name for t in series_fig.data if t.name} >= {"live"}
     assert sum(sankey_fig.data[0].link.value) > 0
+
+
+def test_values_outside_the_controls_are_refused_with_a_message(app) -> None:
+    """A hand-made request cannot start a job with values the sliders cannot give."""
+    dash_app, runner = app
+    start_job, inputs = _callback(dash_app, "job.data")
+    good = {"style": "direction", "fallback": ["on"], "threshold": 1.0, "corps": 6,
+            "inward": 0.3, **dict.fromkeys(CONDITIONS, 0.5)}
+    before = runner.job
+    for bad in ({"threshold": 9.0}, {"corps": -1}, {"clear_frames": "x"},
+                {"style": "anarchy"}, {"inward": None}):
+        job, problem = start_job(*[{**good, **bad}[i] for i in inputs])
+        assert job is dash.no_update
+        assert next(iter(bad)) in problem and "must be" in problem
+    assert runner.job is before  # no job was started
 
 
 def test_every_control_sets_an_existing_scenario_key() -> None:
@@ -309,7 +325,7 @@ def test_the_previous_setting_stays_as_a_faint_trace(app) -> None:
     start_job(*[controls[i] for i in inputs])
     _finish(runner)
     first = runner.previous
-    job = start_job(*[{**controls, "corps": 0}[i] for i in inputs])
+    job, _ = start_job(*[{**controls, "corps": 0}[i] for i in inputs])
     assert runner.previous is not None and runner.previous is not first
     _finish(runner)
     picture = refresh(1, "nl", job)[-2]
@@ -342,3 +358,16 @@ def test_the_dashboard_serves_quietly() -> None:
     assert "regiesim dashboard on http://127.0.0.1" in out
     for noise in ("Serving Flask app", "development server", "GET /", "Debug mode"):
         assert noise not in out, f"{noise!r} on the trainer's screen:\n{out}"
+
+
+def test_binding_beyond_this_computer_is_warned_about(monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import sim.report.dashboard as board
+    from sim.cli import app as cli
+
+    monkeypatch.setattr(board, "serve", lambda *args, **kwargs: None)
+    wide = CliRunner().invoke(cli, ["dashboard", "--host", "0.0.0.0"])
+    assert wide.exit_code == 0 and "anyone who can reach" in wide.output
+    local = CliRunner().invoke(cli, ["dashboard"])
+    assert local.exit_code == 0 and "anyone who can reach" not in local.output

@@ -93,6 +93,25 @@ class Runner:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
+RANGES: dict[str, tuple[float, float, float]] = {
+    "threshold": (0.4, 2.5, 0.1), "corps": (0, 12, 1), "inward": (0.1, 0.8, 0.05),
+    **{c: (0.0, 1.0, 0.05) for c in CONDITIONS}}
+"""Each slider's (lowest, highest, step); a value sent outside them is refused."""
+
+
+def control_problems(values: dict[str, Any]) -> list[str]:
+    """What is wrong with the controls' values (a request may send anything)."""
+    problems = []
+    if values.get("style") not in STYLES:
+        problems.append(f"style: must be one of {', '.join(STYLES)}, got {values.get('style')!r}")
+    for key, (low, high, _step) in RANGES.items():
+        value = values.get(key)
+        if (not isinstance(value, int | float) or isinstance(value, bool)
+                or not low <= value <= high):
+            problems.append(f"{key}: must be a number from {low:g} to {high:g}, got {value!r}")
+    return problems
+
+
 def _slider(ident: str, low: float, high: float, step: float, value: float) -> dcc.Slider:
     marks = {low: f"{low:g}", high: f"{high:g}"}
     return dcc.Slider(id=ident, min=low, max=high, step=step, value=value, marks=marks,
@@ -124,10 +143,8 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                                          options=_style_options("nl"))),
         labelled("fallback", dcc.Checklist(id="fallback", options=[
             {"label": " ", "value": "on"}], value=["on"] if control["fallback"] else [])),
-        labelled("threshold", _slider("threshold", 0.4, 2.5, 0.1, control["threshold"])),
-        *[labelled(c, _slider(c, 0.0, 1.0, 0.05, control[c])) for c in CONDITIONS],
-        labelled("corps", _slider("corps", 0, 12, 1, control["corps"])),
-        labelled("inward", _slider("inward", 0.1, 0.8, 0.05, control["inward"])),
+        *[labelled(k, _slider(k, *RANGES[k], control[k]))
+          for k in ("threshold", *CONDITIONS, "corps", "inward")],
     ], style={"width": "30%", "minWidth": "300px", "padding": "10px 20px"})
     cards = html.Div([html.Div([html.Div(id=f"name-{o}", style={"fontSize": "16px"}),
                                 html.Div(id=f"value-{o}", style={"fontSize": "30px",
@@ -141,7 +158,8 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
         html.H1(id="title", style={"marginBottom": "2px"}),
         html.Div(base.scenario.name, id="scenario-name",
                  style={"color": "#555", "marginBottom": "10px"}),
-        html.Div(id="progress", style={"fontSize": "18px"}), cards,
+        html.Div(id="progress", style={"fontSize": "18px"}),
+        html.Div(id="control-error", style={"color": "#CC3311", "fontSize": "16px"}), cards,
         dcc.Graph(id="series", config={"displaylogo": False}),
         dcc.Graph(id="sankey", config={"displaylogo": False}),
     ], style={"flex": "1", "padding": "10px 20px"})
@@ -161,18 +179,22 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
         return ([preset["municipality"][c] for c in CONDITIONS]
                 + [preset["regisseurs"]["corps_size"], preset["middle_managers"]["inward_share"]])
 
-    @app.callback(Output("job", "data"),
+    @app.callback([Output("job", "data"), Output("control-error", "children")],
                   [Input("style", "value"), Input("fallback", "value"),
                    Input("threshold", "value"), *[Input(c, "value") for c in CONDITIONS],
                    Input("corps", "value"), Input("inward", "value")])
     def start_job(style, fallback, threshold, *rest):
         *conditions, corps, inward = rest
-        values = {"style": style, "fallback": "on" in (fallback or []),
-                  "threshold": float(threshold), "corps": int(corps), "inward": float(inward),
-                  **{c: float(v) for c, v in zip(CONDITIONS, conditions, strict=True)}}
+        values = {"style": style, "threshold": threshold, "corps": corps, "inward": inward,
+                  **dict(zip(CONDITIONS, conditions, strict=True))}
+        problems = control_problems(values)
+        if problems:  # a hand-made request: say so, keep the last results
+            return dash.no_update, "; ".join(problems)
+        values = {**values, "fallback": "on" in (fallback or []), "corps": int(corps),
+                  **{k: float(values[k]) for k in ("threshold", "inward", *CONDITIONS)}}
         changes = {CONTROL_KEYS[k]: v for k, v in values.items()}
         changes["fallback.lower"] = min(base.fallback.lower, float(threshold) * 0.5)
-        return runner.start(base.with_changes(changes))
+        return runner.start(base.with_changes(changes)), ""
 
     @app.callback([Output("title", "children")]
                   + [Output(f"label-{k}", "children") for k in
