@@ -377,3 +377,16 @@ def test_tls_options_are_checked_before_anything_runs(tmp_path: Path, extra: lis
     result = runner.invoke(app, ["batch", FILES[0], "--out", str(out), *backend, *extra])
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert not out.exists()
+
+
+def test_a_dask_batch_ends_without_tracebacks(tmp_path: Path) -> None:
+    """The local Dask cluster of a batch shuts down quietly: no traceback on stderr."""
+    from tests.conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "batch", str(ROOT / "scenarios" / "typical.toml"),
+         "--reps", "2", "--backend", "dask", "--workers", "1", "--out", str(tmp_path / "b"),
+         "--set", "run.horizon_weeks=26"], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "done: 2 runs" in done.stderr
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
