@@ -23,6 +23,7 @@ import pandas as pd
 from _common import console, finish, options, run, scenario
 
 from sim.analysis import paired_differences
+from sim.experiment.calibration import Posterior
 from sim.experiment.exploration import latin_hypercube, parse_ranges, prim_box
 
 OUTCOMES = ["success_rate", "share_dissatisfied"]
@@ -59,6 +60,9 @@ def cost(runs: pd.DataFrame, cells: dict[str, dict]) -> pd.DataFrame:
 def main() -> None:
     args = options(__doc__, "robustness", reps=20, extra={
         "--points": (int, 60, "Latin hypercube points for scenario discovery")})
+    if args.posterior is not None:  # the map and the discovery set these keys themselves
+        args.posterior = Posterior(args.posterior).without(
+            ["fallback.upper", "fallback.lower", *DISCOVERY])
     base = scenario("direction.toml")
     grid = {f"upper {u}, incidents {r}": {"fallback.upper": u, "aldermen.incident_rate": r}
             for u in UPPERS for r in INCIDENTS}

@@ -110,6 +110,12 @@ def test_posterior_draws_follow_the_weights_and_keep_common_random_numbers(
     draws = posterior.draws(seed=5, reps=40)
     assert draws[:10] == posterior.draws(seed=5, reps=10)  # extending keeps the draws
     assert draws != posterior.draws(seed=6, reps=40)
+    fewer = posterior.without(["tension.release_rate"])
+    assert all(set(d) == {"satisfaction.dissatisfied_below"}
+               for d in fewer.draws(seed=5, reps=10))
+    assert [d["satisfaction.dissatisfied_below"] for d in fewer.draws(seed=5, reps=10)] == [
+        d["satisfaction.dissatisfied_below"] for d in draws[:10]]
+    assert fewer.digest != posterior.digest
     # a posterior whose weight sits on one particle always gives that particle
     posterior.weights = np.eye(len(posterior.values))[2]
     only = {tuple(d.values()) for d in posterior.draws(seed=1, reps=30)}

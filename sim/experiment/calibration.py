@@ -24,6 +24,7 @@ kept), so their intervals carry parametric as well as stochastic uncertainty.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import math
@@ -341,6 +342,19 @@ class Posterior:
         self.weights = w / w.sum()
         digest = pd.util.hash_pandas_object(cal.posterior, index=False).to_numpy()
         self.digest = f"{int(np.bitwise_xor.reduce(digest)):016x}"
+
+    def __str__(self) -> str:
+        return f"{self.folder} ({', '.join(self.keys)})"
+
+    def without(self, keys: list[str] | tuple[str, ...]) -> Posterior:
+        """The same posterior with ``keys`` left out of the draws: an experiment that sets
+        those keys itself (a sweep over them) keeps its values, the rest are drawn."""
+        other = copy.copy(self)
+        keep = [i for i, k in enumerate(self.keys) if k not in set(keys)]
+        other.keys = [self.keys[i] for i in keep]
+        other.values = self.values[:, keep]
+        other.digest = f"{self.digest}-without-{'+'.join(sorted(set(keys)))}"
+        return other
 
     def draws(self, seed: int, reps: int) -> list[dict[str, Any]]:
         """The parameter changes of replications 0..reps-1 under batch seed ``seed``."""
