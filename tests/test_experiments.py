@@ -240,3 +240,17 @@ def test_weighted_quantile_splits_the_weight() -> None:
     assert module.weighted_quantile(values, weights, 0.25) == 2.0  # 1 holds 1/8, 2 up to 3/8
     assert module.weighted_quantile(values, weights, 0.5) == 3.0   # 3 reaches 4/8
     assert module.weighted_quantile(values, np.ones(4), 0.5) == 2.0
+
+
+def test_robustness_over_the_posterior_keeps_its_own_map_values(tmp_path: Path) -> None:
+    """The map sets keys the posterior also draws: the cells keep theirs, the rest vary."""
+    _run("robustness", tmp_path, "--posterior", str(ROOT / "calibration" / "typical"))
+    runs, _, _ = load_results(tmp_path)
+    assert not (tmp_path / "failures.parquet").exists()
+    drawn = {c for c in runs.columns if c.startswith("posterior.")}
+    assert "posterior.satisfaction.dissatisfied_below" in drawn
+    assert "posterior.fallback.upper" not in drawn
+    assert "posterior.aldermen.incident_rate" not in drawn
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    read(page).section("Uncertainty shown")
+    assert "parametric as well as stochastic" in page
