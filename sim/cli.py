@@ -35,7 +35,9 @@ err = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Files = Annotated[list[Path], typer.Argument(help="Scenario files (TOML).", show_default=False)]
+Files = Annotated[list[Path], typer.Argument(
+    help="Scenario files (TOML), folders of them, or quoted globs (\"scenarios/*.toml\").",
+    show_default=False)]
 File = Annotated[Path, typer.Argument(help="A scenario file (TOML).", show_default=False)]
 Sets = Annotated[list[str], typer.Option(
     "--set", help="Override a key: --set fallback.enabled=false (repeatable). VALUE is "
@@ -82,10 +84,31 @@ def clean_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def scenario_paths(files: list[Path]) -> list[Path]:
+    """The scenario files named: a folder stands for its *.toml files (sorted, not
+    recursive), a quoted glob (``"scenarios/*.toml"``) for its matches."""
+    paths: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise UserError(f"{safe(path)}: a folder without scenario files (*.toml)")
+            paths += found
+        elif not path.exists() and any(ch in str(path) for ch in "*?["):
+            found = sorted(Path().glob(str(path))) if not path.is_absolute() else sorted(
+                Path(path.anchor).glob(str(path.relative_to(path.anchor))))
+            if not found:
+                raise UserError(f"{safe(path)}: no file matches this pattern")
+            paths += found
+        else:
+            paths.append(path)
+    return list(dict.fromkeys(paths))
+
+
 def _variants(files: list[Path], sets: list[str]) -> tuple[dict[str, Scenario], dict]:
     scenarios: dict[str, Scenario] = {}
     params: dict[str, dict[str, Any]] = {}
-    for path in files:
+    for path in scenario_paths(files):
         found, found_params = load_variants(path, sets)
         for name, scenario in found.items():
             if name in scenarios:
@@ -116,7 +139,7 @@ def validate(files: Files, sets: Sets = [], force: Force = False) -> None:  # no
     from sim.experiment.scale import MAX_INITIATIVES, estimate
 
     bad = 0
-    for path in files:
+    for path in scenario_paths(files):
         try:
             variants, _ = load_variants(path, sets)
         except ScenarioError as exc:
@@ -299,6 +322,9 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
           posterior: Annotated[Path | None, typer.Option(
               help="A calibration folder (regiesim calibrate): each replication draws one "
                    "parameter set from its posterior, the same in every scenario.")] = None,
+          csv: Annotated[bool, typer.Option(
+              "--csv", help="Also write runs.csv (one row per run) beside runs.parquet.")
+          ] = False,
           absolute: Annotated[float | None, typer.Option(
               help="With or instead of --precision: an absolute CI half-width to reach "
                    "(for outcomes near zero, e.g. 0.01 = 1 pp); with both, the easier "
@@ -387,9 +413,30 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
             if (missed["mean"].abs() < missed["half_width"]).any():
                 err.print("  a mean near zero has no relative precision: give an absolute "
                           "half-width with --absolute", highlight=False, soft_wrap=True)
+    _write_tables(result.runs, folder, csv)
     if not result.failures.empty:
         _report_failures(result.failures, folder)
         raise typer.Exit(1)
+
+
+def _write_tables(runs: Any, folder: Path, csv: bool) -> None:
+    """summary.csv (mean and 95% CI per scenario and outcome), runs.csv on request, and
+    the commands to run next."""
+    from sim.analysis import summarise
+    from sim.outcomes import SUMMARY
+
+    if runs.empty:
+        return
+    outcomes = [c for c in runs.columns if c in SUMMARY]
+    summarise(runs, outcomes).to_csv(folder / "summary.csv", index=False)
+    written = ["summary.csv"]
+    if csv:
+        runs.to_csv(folder / "runs.csv", index=False)
+        written.append("runs.csv")
+    first = str(runs["scenario"].iloc[0])
+    err.print(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
+              f"{safe(folder)} --reference {safe(first)}  |  regiesim report {safe(folder)}",
+              highlight=False, soft_wrap=True)
 
 
 @app.command()
