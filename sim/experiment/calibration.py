@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.patterns import PATTERNS, Pattern, calibrating
+from sim.experiment.exploration import parse_ranges
 from sim.provenance import code_identity
 from sim.run import simulate
 from sim.scenario import Scenario, ScenarioError, field_at
@@ -55,33 +56,8 @@ def read_priors(path: str | Path) -> dict[str, tuple[float, float]]:
     Each key must be a numeric scenario parameter and each range lie within the
     parameter's allowed values; errors name the file, the key and what is allowed.
     """
-    where = str(path)
     table = read_toml_file(path).get("priors")
-    if not isinstance(table, dict) or not table:
-        raise ScenarioError(["priors: need a [priors] table of \"table.key\" = [low, high]"],
-                            where)
-    problems, priors = [], {}
-    for key, value in table.items():
-        field = field_at(key)
-        if field is None or field.annotation not in (float, int):
-            problems.append(f"priors.{key}: not a numeric scenario parameter")
-            continue
-        if not (isinstance(value, list) and len(value) == 2
-                and all(isinstance(v, int | float) and not isinstance(v, bool)
-                        and math.isfinite(v) for v in value) and value[0] < value[1]):
-            problems.append(f"priors.{key}: must be [low, high] with low < high, got {value!r}")
-            continue
-        for meta in field.metadata:
-            for attr, ok in (("ge", lambda v, b: v >= b), ("gt", lambda v, b: v > b),
-                             ("le", lambda v, b: v <= b), ("lt", lambda v, b: v < b)):
-                bound = getattr(meta, attr, None)
-                if bound is not None and not all(ok(v, bound) for v in value):
-                    problems.append(f"priors.{key}: {value} leaves the allowed range "
-                                    f"({attr} {bound})")
-        priors[key] = (float(value[0]), float(value[1]))
-    if problems:
-        raise ScenarioError(problems, where)
-    return priors
+    return parse_ranges(table, str(path), name="priors", within_schema=True).bounds
 
 
 # ---------------------------------------------------------------------------- the model

@@ -58,24 +58,57 @@ class Ranges:
         return frame
 
 
-def parse_ranges(table: Any, source: str = "ranges") -> Ranges:
-    """Validate a ``[ranges]`` table: known numeric keys, two finite numbers, low < high."""
+def schema_bounds(field: Any) -> tuple[float, float, bool, bool]:
+    """(lower, upper, lower_open, upper_open) of a field's ge/gt/le/lt metadata."""
+    low, high, low_open, high_open = -math.inf, math.inf, False, False
+    for m in field.metadata:
+        if getattr(m, "ge", None) is not None:
+            low = float(m.ge)
+        if getattr(m, "gt", None) is not None:
+            low, low_open = float(m.gt), True
+        if getattr(m, "le", None) is not None:
+            high = float(m.le)
+        if getattr(m, "lt", None) is not None:
+            high, high_open = float(m.lt), True
+    return low, high, low_open, high_open
+
+
+def _outside(field: Any, low: float, high: float) -> str | None:
+    """How [low, high] leaves the field's allowed values, or None when it stays inside."""
+    lo, hi, lo_open, hi_open = schema_bounds(field)
+    if low < lo or (lo_open and low == lo):
+        return f"{'gt' if lo_open else 'ge'} {lo:g}"
+    if high > hi or (hi_open and high == hi):
+        return f"{'lt' if hi_open else 'le'} {hi:g}"
+    return None
+
+
+def parse_ranges(table: Any, source: str = "ranges", name: str = "ranges",
+                 within_schema: bool = False) -> Ranges:
+    """Validate a ``[ranges]`` table (or another of that form, ``name``): known numeric keys,
+    two finite numbers, low < high, and with ``within_schema`` inside each key's allowed
+    values."""
     if not isinstance(table, dict) or not table:
-        raise ScenarioError(["ranges: must be a table of dotted keys and [low, high]"], source)
+        raise ScenarioError([f"{name}: must be a table of dotted keys and [low, high]"],
+                            source)
     bounds, integers, problems = {}, set(), []
     for key, value in table.items():
         field = field_at(key)
         if field is None or field.annotation not in (float, int):
-            problems.append(f"ranges.{key}: not a numeric scenario key")
+            problems.append(f"{name}.{key}: not a numeric scenario key")
             continue
         if not (isinstance(value, list) and len(value) == 2 and all(
                 isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
                 for v in value)):
-            problems.append(f"ranges.{key}: must be [low, high], got {value!r}")
+            problems.append(f"{name}.{key}: must be [low, high], got {value!r}")
             continue
         low, high = float(value[0]), float(value[1])
         if not low < high:
-            problems.append(f"ranges.{key}: low must be below high, got {value}")
+            problems.append(f"{name}.{key}: low must be below high, got {value}")
+            continue
+        outside = _outside(field, low, high) if within_schema else None
+        if outside:
+            problems.append(f"{name}.{key}: {value} leaves the allowed range ({outside})")
             continue
         bounds[key] = (low, high)
         if field.annotation is int:

@@ -29,6 +29,7 @@ from sim.experiment.exploration import (
     latin_hypercube,
     points_to_scenarios,
     saltelli_points,
+    schema_bounds,
     sobol_indices,
     sobol_points,
 )
@@ -152,21 +153,6 @@ class ParameterSpace:
         return ParameterSpace(tuple(chosen[k] for k in keys))
 
 
-def _bounds(field: Any) -> tuple[float, float, bool, bool]:
-    """(lower, upper, lower_open, upper_open) of a field's ge/gt/le/lt metadata."""
-    low, high, low_open, high_open = -math.inf, math.inf, False, False
-    for m in field.metadata:
-        if getattr(m, "ge", None) is not None:
-            low = float(m.ge)
-        if getattr(m, "gt", None) is not None:
-            low, low_open = float(m.gt), True
-        if getattr(m, "le", None) is not None:
-            high = float(m.le)
-        if getattr(m, "lt", None) is not None:
-            high, high_open = float(m.lt), True
-    return low, high, low_open, high_open
-
-
 def numeric_keys(model: type[BaseModel] = Scenario, prefix: str = "",
                  ) -> list[tuple[str, Any, str | None]]:
     """Every field under ``model`` as (dotted key, field, kind): kind ``float``/``int`` for
@@ -186,7 +172,7 @@ def numeric_keys(model: type[BaseModel] = Scenario, prefix: str = "",
 def _derived(key: str, field: Any, kind: str, value: float,
              relative: float) -> Parameter | str:
     """The derived range of one parameter, or why it is skipped."""
-    low_b, high_b, low_open, high_open = _bounds(field)
+    low_b, high_b, low_open, high_open = schema_bounds(field)
     if not math.isfinite(value):
         return f"value {value} is not finite"
     if value == 0.0:
