@@ -90,7 +90,7 @@ STAGE_TERMS: tuple[Term, ...] = (
     Term("intake", "Intake", "Intake"),
     Term("handoffs", "Handoffs", "Doorverwijzing"),
     Term("dialogue", "Dialogue", "Dialoog"),
-    Term("decision", "Decision", "Besluit"),
+    Term("decision", "Decision", "Besluitvorming"),
     Term("realisation", "Realisation", "Uitvoering"),
 )
 EXIT_TERMS: tuple[Term, ...] = (
@@ -176,7 +176,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "Aandeel zonder besluit", "share 0..1", "share",
             "Share of the initiatives of the window that gave up before their decision or "
             "still waited for it at the end (censored in weeks_to_decision)."),
-    Outcome("weeks_to_realisation", "Weeks of realisation", "Weken uitvoering", "weeks",
+    Outcome("weeks_to_realisation", "Weeks of realisation", "Weken in uitvoering", "weeks",
             "weeks", "Mean weeks from approval to success, over successes."),
     Outcome("handoffs_per_initiative", "Handoffs per initiative",
             "Doorverwijzingen per initiatief", "handoffs", "mean",
@@ -184,7 +184,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("share_with_regisseur", "Share guided by a regisseur", "Aandeel met een regisseur",
             "share 0..1", "share",
             "Share of finished initiatives that had a regisseur as single point of contact."),
-    Outcome("intake_wait", "Wait for intake", "Wachttijd intake", "weeks", "weeks",
+    Outcome("intake_wait", "Wait for intake", "Wachttijd tot intake", "weeks", "weeks",
             "Mean wait in the front-office queue before intake (the quantity checked "
             "against Erlang C)."),
     # how initiators feel
@@ -218,7 +218,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "Weeks of the window the municipality spent fallen back into the directing "
             "role."),
     Outcome("initiatives_hit_by_fallback", "Initiatives hit by fallback",
-            "Initiatieven geraakt door terugval", "initiatives", "count",
+            "Door terugval getroffen initiatieven", "initiatives", "count",
             "Active initiatives at the start of each fallback episode in the window, summed "
             "over episodes."),
     Outcome("mean_trust", "Mean trust", "Gemiddeld vertrouwen", "0..1", "level",
@@ -241,7 +241,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "Connected groups of linked initiatives that hold an initiative of the window."),
     Outcome("largest_network_group", "Largest network group", "Grootste netwerkgroep",
             "initiatives", "count", "Initiatives in the largest of those groups."),
-    Outcome("mean_network_group", "Mean network group", "Gemiddelde netwerkgroep",
+    Outcome("mean_network_group", "Mean network group", "Gemiddelde grootte netwerkgroep",
             "initiatives", "mean", "Mean number of initiatives in those groups."),
     Outcome("public_successes", "Successes backed in public", "Publiek gesteunde successen",
             "initiatives", "count", "Successes an alderman praised in public."),
@@ -249,15 +249,15 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("utilisation_front_office", "Front office utilisation", "Bezetting frontoffice",
             "share 0..1", "share",
             "Time-average share of the front-office servers busy with intakes."),
-    Outcome("utilisation_managers", "Managers' utilisation", "Bezetting managers",
+    Outcome("utilisation_managers", "Managers' utilisation", "Bezetting middenmanagers",
             "share 0..1", "share",
             "Time-average share of the middle managers' capacity in use (approvals)."),
     Outcome("manager_inward_share", "Managers' time spent inward",
-            "Tijd die managers intern besteden", "share 0..1", "share",
+            "Tijd die middenmanagers intern besteden", "share 0..1", "share",
             "Time-average share of the middle managers' time spent inside the organisation "
             "(rises in fallback)."),
     Outcome("regisseur_inward_share", "Regisseurs' capacity lost inside",
-            "Capaciteit regisseurs binnen verloren", "share 0..1", "share",
+            "Intern verloren capaciteit regisseurs", "share 0..1", "share",
             "Time-average share of the regisseurs' capacity lost inside their own "
             "organisation under the management in force (001)."),
     Outcome("utilisation_regisseurs", "Regisseurs' caseload used",
@@ -286,9 +286,9 @@ SERIES: dict[str, Outcome] = {o.key: o for o in (
             "Rate at which new initiatives come forward (rises and falls with trust)."),
     Outcome("queue_front_office", "Queue at the front office", "Wachtrij frontoffice",
             "initiatives", "count", "Initiatives waiting for intake."),
-    Outcome("queue_managers", "Queue at the managers", "Wachtrij managers", "requests",
+    Outcome("queue_managers", "Queue at the managers", "Wachtrij middenmanagers", "requests",
             "count", "Approval requests waiting for a middle manager."),
-    Outcome("queue_college", "Queue for the college", "Wachtrij college", "decisions",
+    Outcome("queue_college", "Queue for the college", "Wachtrij voor het college", "decisions",
             "count", "Escalated decisions waiting for the college's weekly meeting."),
 )}
 """Every column of ``RunResult.series`` (and ``series.parquet``) besides ``week``."""
@@ -308,86 +308,88 @@ DASHBOARD: tuple[str, ...] = ("success_rate", "share_dissatisfied", "share_satis
 
 
 FAMILY_DEFINITIONS_NL: dict[str, str] = {
-    "in_progress_": "Initiatieven die in het venster binnenkwamen en aan het eind daarvan nog "
-                    "in de fase {nl} zaten.",
+    "in_progress_": "Initiatieven die in de meetperiode binnenkwamen en aan het eind daarvan "
+                    "nog in de fase {nl} zaten.",
     "dropouts_": "Afgesloten initiatieven die in de fase {nl} afhaakten.",
-    "frustration_bin_": "Afgesloten initiatieven met een frustratie bij afloop tussen {nl} "
+    "frustration_bin_": "Afgesloten initiatieven met een frustratie bij afloop in de klasse {nl} "
                         "(ondergrens inbegrepen; de laatste klasse bevat ook 1).",
 }
 DEFINITIONS_NL: dict[str, str] = {
-    "arrivals": "Initiatieven die zich in het observatievenster (na de inloopperiode) "
-                "meldden; alleen deze tellen mee in alle andere uitkomsten.",
-    "finished": "Initiatieven die in het venster binnenkwamen en er ook eindigden (geslaagd, "
-                "afgewezen of afgehaakt).",
-    "in_progress": "Initiatieven die in het venster binnenkwamen en aan het eind nog liepen.",
+    "arrivals": "Initiatieven die zich in de meetperiode (na de inloopperiode) meldden; "
+                "alleen deze tellen mee in alle andere uitkomsten.",
+    "finished": "Initiatieven die in de meetperiode binnenkwamen en er ook eindigden "
+                "(geslaagd, afgewezen of afgehaakt).",
+    "in_progress": "Initiatieven die in de meetperiode binnenkwamen en aan het eind nog liepen.",
     "successes": "Afgesloten initiatieven die gerealiseerd zijn.",
     "rejected": "Afgesloten initiatieven die de gemeente bij het besluit afwees.",
     "dropouts": "Afgesloten initiatieven die afhaakten (energie of geduld op), in welke fase "
                 "dan ook.",
     "success_rate": "Geslaagde initiatieven gedeeld door afgesloten initiatieven.",
-    "weeks_to_decision": "Kaplan-Meiermediaan van de weken van aanmelding tot besluit "
+    "weeks_to_decision": "Mediaan (Kaplan-Meier) van het aantal weken van aanmelding tot besluit "
                          "(goedgekeurd of afgewezen). Een initiatief dat vóór het besluit "
                          "afhaakte of aan het eind nog wachtte, telt mee tot dat moment "
-                         "(gecensureerd), zodat de snelle niet worden voorgetrokken; leeg als "
-                         "meer dan de helft nooit een besluit krijgt.",
-    "share_censored_before_decision": "Aandeel van de initiatieven uit het venster dat vóór "
+                         "(gecensureerd), zodat de snelle initiatieven niet te zwaar wegen; "
+                         "leeg als meer dan de helft nooit een besluit krijgt.",
+    "share_censored_before_decision": "Aandeel van de initiatieven uit de meetperiode dat vóór "
                                       "het besluit afhaakte of aan het eind nog op het besluit "
                                       "wachtte.",
-    "weeks_to_realisation": "Gemiddeld aantal weken van goedkeuring tot realisatie, over de "
+    "weeks_to_realisation": "Gemiddeld aantal weken van goedkeuring tot het slagen, over de "
                             "geslaagde initiatieven.",
     "handoffs_per_initiative": "Hoe vaak een afgesloten initiatief gemiddeld werd "
-                               "doorgestuurd naar een andere afdeling.",
+                               "doorverwezen naar een andere afdeling.",
     "share_with_regisseur": "Aandeel afgesloten initiatieven met een regisseur als vast "
                             "aanspreekpunt.",
     "intake_wait": "Gemiddelde wachttijd in de rij bij de frontoffice vóór de intake (de "
-                   "grootheid die tegen Erlang C wordt gecontroleerd).",
+                   "grootheid die met Erlang C wordt gecontroleerd).",
     "frustration": "Gemiddelde last (frustratie) van afgesloten initiatieven bij afloop: "
                    "wachten, doorverwijzingen, overdoen, weigeringen, min wat dialoog en "
                    "feedback wegnamen.",
     "share_dissatisfied": "De enquête: van de leden van initiatieven die in de "
-                          "terugblikperiode contact hadden (lopende meegerekend), het aandeel "
-                          "met een tevredenheid onder satisfaction.dissatisfied_below (zoals "
-                          "de Nationale ombudsman leden van burgerinitiatieven vroeg).",
+                          "terugblikperiode contact hadden (lopende initiatieven meegerekend), "
+                          "het aandeel met een tevredenheid onder "
+                          "satisfaction.dissatisfied_below (zoals de Nationale ombudsman "
+                          "leden van burgerinitiatieven vroeg).",
     "share_satisfied": "De enquête: het aandeel van dezelfde leden met een tevredenheid boven "
                        "satisfaction.satisfied_above.",
-    "satisfaction": "Gemiddelde tevredenheid van de ondervraagde leden (verwachting en "
-                    "bevestiging: prestatie, verwachting en het verschil ertussen).",
+    "satisfaction": "Gemiddelde tevredenheid van de ondervraagde leden (verwachting tegenover "
+                    "ervaring: ervaren prestatie, verwachting en het verschil daartussen).",
     "expectation": "Gemiddelde verwachting van de leden bij het eerste contact, gevormd door "
                    "vertrouwen en de rollen die de gemeente beloofde.",
-    "performance": "Gemiddelde ervaren prestatie: de last van de route en het deel van de "
+    "performance": "Gemiddelde ervaren prestatie: de last van het traject en het deel van de "
                    "benodigde rollen dat de gemeente op zich nam.",
     "survey_members": "Leden van de initiatieven die de enquête ondervraagt.",
-    "fallback_episodes": "Keren dat de gemeente in het venster in de sturende rol terugviel "
+    "fallback_episodes": "Keren dat de gemeente in de meetperiode in de sturende rol terugviel "
                          "(ook een terugval die in de inloopperiode begon).",
-    "fallback_weeks": "Weken van het venster waarin de gemeente teruggevallen was in de "
+    "fallback_weeks": "Weken van de meetperiode waarin de gemeente teruggevallen was in de "
                       "sturende rol.",
     "initiatives_hit_by_fallback": "Lopende initiatieven bij het begin van elke terugval in "
-                                   "het venster, opgeteld over de terugvallen.",
-    "mean_trust": "Vertrouwen van burgers in de gemeente, gemiddeld over de weken van het "
-                  "venster.",
-    "final_trust": "Vertrouwen van burgers in de gemeente aan het eind van het venster.",
-    "mean_tension": "Politieke spanning, gemiddeld over de weken van het venster (terugval "
-                    "begint boven fallback.upper, dus ze kan boven 1 komen).",
-    "incidents": "Politieke incidenten in het venster.",
+                                   "de meetperiode, opgeteld over de terugvallen.",
+    "mean_trust": "Vertrouwen van burgers in de gemeente, gemiddeld over de weken van de "
+                  "meetperiode.",
+    "final_trust": "Vertrouwen van burgers in de gemeente aan het eind van de meetperiode.",
+    "mean_tension": "Politieke spanning, gemiddeld over de weken van de meetperiode "
+                    "(terugval begint boven fallback.upper, dus ze kan boven 1 komen).",
+    "incidents": "Politieke incidenten in de meetperiode.",
     "empty_backings": "Successen die een wethouder publiekelijk steunde terwijl het "
                       "initiatief niet alle rollen kreeg die het nodig had: symboliek zonder "
                       "inhoud, die geen vertrouwen oplevert.",
-    "share_connected": "Aandeel initiatieven uit het venster dat een wethouder of regisseur "
+    "share_connected": "Aandeel initiatieven uit de meetperiode dat een wethouder of regisseur "
                        "in het netwerk van initiatieven opnam.",
     "network_groups": "Samenhangende groepen verbonden initiatieven waarin een initiatief uit "
-                      "het venster zit.",
+                      "de meetperiode zit.",
     "largest_network_group": "Initiatieven in de grootste van die groepen.",
     "mean_network_group": "Gemiddeld aantal initiatieven in die groepen.",
     "public_successes": "Successen die een wethouder publiekelijk prees.",
-    "utilisation_front_office": "Tijdgemiddeld aandeel van de frontofficemedewerkers dat met "
-                                "een intake bezig is.",
-    "utilisation_managers": "Tijdgemiddeld aandeel van de capaciteit van middenmanagers dat "
-                            "in gebruik is (goedkeuringen).",
-    "manager_inward_share": "Tijdgemiddeld aandeel van de tijd van middenmanagers dat naar "
-                            "binnen, op de eigen organisatie, gericht is (stijgt bij terugval).",
-    "utilisation_regisseurs": "Tijdgemiddeld aandeel van de caseload van regisseurs dat in "
-                              "gebruik is.",
-    "regisseur_inward_share": "Tijdgemiddeld aandeel van de capaciteit van regisseurs dat "
+    "utilisation_front_office": "Over de tijd gemiddeld aandeel van de "
+                                "frontofficemedewerkers dat met een intake bezig is.",
+    "utilisation_managers": "Over de tijd gemiddeld aandeel van de capaciteit van "
+                            "middenmanagers dat in gebruik is (goedkeuringen).",
+    "manager_inward_share": "Over de tijd gemiddeld aandeel van de tijd van middenmanagers dat "
+                            "naar binnen, op de eigen organisatie, gericht is (stijgt bij "
+                            "terugval).",
+    "utilisation_regisseurs": "Over de tijd gemiddeld aandeel van de caseload van "
+                              "regisseurs dat in gebruik is.",
+    "regisseur_inward_share": "Over de tijd gemiddeld aandeel van de capaciteit van regisseurs dat "
                               "binnen de eigen organisatie verloren gaat, onder het "
                               "management van dat moment (001).",
     "utilisation_college": "Aandeel van de wekelijkse agendaruimte van het college dat "
@@ -395,7 +397,7 @@ DEFINITIONS_NL: dict[str, str] = {
     "trust": "Vertrouwen van burgers in de gemeente aan het eind van de week.",
     "tension": "Politieke spanning aan het eind van de week.",
     "fallback": "1 als de gemeente die week teruggevallen is in de sturende rol; gemiddeld "
-                "over runs: het aandeel runs in terugval.",
+                "over de runs: het aandeel runs in terugval.",
     "active": "Initiatieven die aan het eind van de week lopen.",
     "arrival_rate": "Tempo waarin nieuwe initiatieven zich melden (stijgt en daalt met het "
                     "vertrouwen).",

@@ -61,6 +61,15 @@ def test_dutch_story_writes_decimal_commas_and_dutch_style_names() -> None:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
+def test_opening_counts_one_manager_and_one_alderman_in_the_singular(lang: str) -> None:
+    sc = short("direction", middle_managers={"per_department": 1}, aldermen={"college_size": 1})
+    opening = story(sc, 2, lang, follow=0)[0].text
+    one = {"nl": ("één middenmanager per afdeling", "één wethouder."),
+           "en": ("one middle manager per department", "one alderman.")}[lang]
+    assert all(words in opening for words in one), opening
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_fallback_sentence_without_a_fallback(lang: str) -> None:
     texts = " ".join(line.text for line in story(_forced(fallback=False), 2, lang, follow=3))
     assert CUT_WORDS[lang] in texts and FALLBACK_WORDS[lang] not in texts

@@ -91,7 +91,7 @@ def test_families_expand_into_one_key_per_stage_and_bin() -> None:
     assert family("dropouts_").keys() == [f"dropouts_{s}" for s in outcomes.STAGES]
     assert family("frustration_bin_").keys() == [f"frustration_bin_{k}"
                                                 for k in range(outcomes.FRUSTRATION_BINS)]
-    assert label("dropouts_decision", "nl") == "Afgehaakt in de fase besluit"
+    assert label("dropouts_decision", "nl") == "Afgehaakt in de fase besluitvorming"
     assert label("frustration_bin_3", "nl") == "Afgesloten met frustratie 0,3–0,4"
     assert label("frustration_bin_3", "en") == "Exits with frustration 0.3–0.4"
     with pytest.raises(KeyError):

@@ -188,10 +188,18 @@ def test_publish_writes_tables_that_match_the_store(results, tmp_path: Path) -> 
 def test_differences_of_shares_are_in_percentage_points_and_signed() -> None:
     from sim.report.labels import signed
 
-    assert signed("success_rate", -0.086, "nl") == "−8,6 %-punt"
+    assert signed("success_rate", -0.086, "nl") == "−8,6%-punt"
     assert signed("success_rate", 0.086, "en") == "+8.6 pp"
     assert signed("dropouts", -4.0, "nl") == "−4"
     assert signed("frustration", 0.3, "en") == "+0.30"
+
+
+def test_dutch_numbers_group_thousands_with_a_point() -> None:
+    from sim.report.labels import number
+
+    assert number(1604, "nl") == "1.604" and number(1604, "en") == "1604"
+    assert number(1234.56, "nl", "weeks") == "1.234,6"
+    assert number(123.4, "nl") == "123"
 
 
 def test_intervals_stay_inside_the_range_an_outcome_can_take() -> None:

@@ -156,7 +156,7 @@ def _warmup(table: pd.DataFrame, series: pd.DataFrame, lang: str) -> tuple[str, 
     text = label("warmup_text", lang).format(
         reps=reps, weeks=number(check.recommended_weeks, lang),
         warmup=number(float(table["warmup_weeks"].max()), lang))
-    return label("warmup", lang), f"<p>{text}</p>" + figure_html(check.figure())
+    return label("warmup", lang), f"<p>{text}</p>" + figure_html(check.figure(lang))
 
 
 def _robustness(table: pd.DataFrame, lang: str) -> tuple[str, str]:

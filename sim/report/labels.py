@@ -97,7 +97,7 @@ TEXT: dict[str, dict[str, str]] = {
     "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
                     "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
     "threshold_y": {"en": "Difference against no fallback (95% CI)",
-                    "nl": "Verschil met niet terugvallen (95%-BI)"},
+                    "nl": "Verschil met de variant zonder terugval (95%-BI)"},
     "prim": {"en": "Where fallback costs most (PRIM scenario discovery)",
              "nl": "Waar terugvallen het meest kost (scenario-ontdekking met PRIM)"},
     "prim_text": {
@@ -107,19 +107,20 @@ TEXT: dict[str, dict[str, str]] = {
               "Inside the box lie {coverage} of all costly points (coverage), and {density} "
               "of the points inside the box are costly (density).",
         "nl": "{points} combinaties van omstandigheden, elk doorgerekend met en zonder "
-              "terugval op dezelfde seeds. Kosten: het slagingspercentage zonder terugval min "
-              "dat met terugval. PRIM zoekt het eenvoudigste blok omstandigheden waarin het "
-              "duurste kwart valt. In dat blok ligt {coverage} van alle dure punten (dekking), "
-              "en {density} van de punten in het blok is duur (dichtheid)."},
-    "prim_none": {"en": "PRIM found no box.", "nl": "PRIM vond geen blok."},
+              "terugval, met dezelfde toevalsgetallen. Kosten: het slagingspercentage zonder "
+              "terugval min dat met terugval. PRIM zoekt het eenvoudigste gebied van "
+              "omstandigheden waarin het duurste kwart valt. In dat gebied ligt {coverage} "
+              "van alle dure punten (dekking), en {density} van de punten in het gebied is "
+              "duur (dichtheid)."},
+    "prim_none": {"en": "PRIM found no box.", "nl": "PRIM vond geen gebied."},
     "low": {"en": "From", "nl": "Van"},
     "high": {"en": "To", "nl": "Tot"},
     "calibration": {"en": "Calibration against the national survey",
                     "nl": "Kalibratie op de landelijke enquête"},
     "fitted": {"en": "Fitted values", "nl": "Gekalibreerde waarden"},
-    "target": {"en": "Target", "nl": "Doel"},
+    "target": {"en": "Target", "nl": "Streefwaarde"},
     "check": {"en": "Check on fresh seeds (mean [95% CI])",
-              "nl": "Controle op nieuwe seeds (gemiddelde [95%-BI])"},
+              "nl": "Controle met nieuwe seeds (gemiddelde [95%-BI])"},
     "part": {"en": "Part", "nl": "Deel"},
     "failed": {"en": "Failed runs ({n})", "nl": "Mislukte runs ({n})"},
     "failed_text": {"en": "These runs raised an error and are not in the tables above; "
@@ -144,12 +145,18 @@ TEXT: dict[str, dict[str, str]] = {
               "de waarden van de scenario's: ze tonen alleen het toeval, niet de "
               "onzekerheid over de parameters."},
     "warmup": {"en": "Warm-up check (MSER-5)", "nl": "Controle van de inloopperiode (MSER-5)"},
+    "warmup_title": {"en": "Warm-up check ({reps} replications from empty)",
+                     "nl": "Controle van de inloopperiode ({reps} replicaties die leeg "
+                           "beginnen)"},
+    "warmup_mean": {"en": "mean", "nl": "gemiddelde"},
+    "warmup_moving": {"en": "Welch moving average", "nl": "voortschrijdend gemiddelde (Welch)"},
+    "warmup_line": {"en": "warm-up: {weeks}", "nl": "inloopperiode: {weeks}"},
     "warmup_text": {
         "en": "Runs started empty, {reps} replications: MSER-5 truncates the weekly series "
               "at up to {weeks} weeks; the scenario warms up for {warmup} weeks.",
-        "nl": "Runs die leeg beginnen, {reps} replicaties: MSER-5 kapt de wekelijkse reeksen "
-              "af na hoogstens {weeks} weken; het scenario heeft een inloop van {warmup} "
-              "weken."},
+        "nl": "Runs die leeg beginnen (zonder lopende initiatieven), {reps} replicaties: "
+              "MSER-5 kapt de weekreeksen af na hoogstens {weeks} weken; het scenario heeft "
+              "een inloopperiode van {warmup} weken."},
     "robustness": {"en": "Fallback's cost across threshold and incidents (paired, 95% CI)",
                    "nl": "Wat terugvallen kost bij elke drempel en elk aantal incidenten "
                          "(gepaard, 95%-BI)"},
@@ -170,7 +177,8 @@ CONTROLS: dict[str, dict[str, str]] = {
     "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
     "feedback": {"en": "Feedback culture", "nl": "Feedbackcultuur"},
     "corps": {"en": "Regisseurs in the corps", "nl": "Regisseurs in het korps"},
-    "inward": {"en": "Managers' time spent inward", "nl": "Tijd die managers intern besteden"},
+    "inward": {"en": "Managers' time spent inward",
+               "nl": "Tijd die middenmanagers intern besteden"},
     "progress": {"en": "{done} of {total} replications", "nl": "{done} van {total} replicaties"},
     "waiting": {"en": "Running the first replications …",
                 "nl": "De eerste replicaties worden berekend …"},
@@ -214,18 +222,24 @@ def label(key: str, lang: str) -> str:
 
 
 def number(x: float, lang: str, kind: str = "count") -> str:
-    """``x`` as people read it: percentages for rates and shares, decimal comma in Dutch."""
+    """``x`` as people read it: percentages for rates and shares; in Dutch a decimal comma
+    and a point between thousands (1.500)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
+    group = "," if lang == "nl" else ""
     if kind in ("rate", "share"):
-        text = f"{x:.1%}"
+        text = f"{x:{group}.1%}"
     elif kind == "weeks":
-        text = f"{x:.1f}"
+        text = f"{x:{group}.1f}"
     elif kind == "level":
         text = f"{x:.2f}"
     else:
-        text = f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
-    return text.replace(".", ",") if lang == "nl" else text
+        text = f"{x:.3g}" if abs(x) < 1000 else f"{x:{group}.0f}"
+    return text.translate(DUTCH_DIGITS) if lang == "nl" else text
+
+
+DUTCH_DIGITS = str.maketrans(",.", ".,")
+"""Python's 1,500.5 as Dutch writes it: 1.500,5."""
 
 
 def value(key: str, x: float, lang: str) -> str:
@@ -233,13 +247,13 @@ def value(key: str, x: float, lang: str) -> str:
     return number(x, lang, outcomes.describe(key).kind)
 
 
-POINTS = {"en": " pp", "nl": " %-punt"}
+POINTS = {"en": " pp", "nl": "%-punt"}
 """A difference of two percentages is in percentage points."""
 
 
 def signed(key: str, x: float, lang: str) -> str:
     """A difference in outcome ``key``, with its sign: "+2.1 pp" for shares and rates
-    (percentage points), "−0,40" for the rest."""
+    (percentage points; Dutch "+2,1%-punt"), "−0,40" for the rest."""
     text = value(key, abs(x), lang)
     if text == "–":
         return text

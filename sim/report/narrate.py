@@ -41,10 +41,14 @@ PLACES = ["De Linde", "Het Anker", "De Eik", "Oosterpark", "De Vlinder", "Zonneh
 
 T: dict[str, dict[str, str]] = {
     "opening": {
-        "nl": "{style}: {regisseurs}, {managers} middenmanagers per afdeling "
-              "({mstyle}), {aldermen} wethouders. We volgen {weeks:.0f} weken.",
-        "en": "A municipality in the '{style}' style: {regisseurs}, {managers} middle managers "
-              "per department ({mstyle}), {aldermen} aldermen. We follow {weeks:.0f} weeks."},
+        "nl": "{style}: {regisseurs}, {managers} per afdeling ({mstyle}), {aldermen}. "
+              "We volgen {weeks:.0f} weken.",
+        "en": "A municipality in the '{style}' style: {regisseurs}, {managers} per department "
+              "({mstyle}), {aldermen}. We follow {weeks:.0f} weeks."},
+    "managers_1": {"nl": "één middenmanager", "en": "one middle manager"},
+    "managers_n": {"nl": "{n} middenmanagers", "en": "{n} middle managers"},
+    "aldermen_1": {"nl": "één wethouder", "en": "one alderman"},
+    "aldermen_n": {"nl": "{n} wethouders", "en": "{n} aldermen"},
     "regisseurs_0": {"nl": "geen regisseurs", "en": "no regisseurs"},
     "regisseurs_1": {"nl": "één regisseur", "en": "one regisseur"},
     "regisseurs_n": {"nl": "{n} regisseurs", "en": "{n} regisseurs"},
@@ -57,13 +61,13 @@ T: dict[str, dict[str, str]] = {
                     "en": "The municipality has finally noticed {name}."},
     "regisseur": {"nl": "{name} krijgt een regisseur als vast aanspreekpunt.",
                   "en": "{name} gets a regisseur as single point of contact."},
-    "handoff": {"nl": "{name} wordt doorgestuurd naar een volgende afdeling "
+    "handoff": {"nl": "{name} wordt doorverwezen naar een andere afdeling "
                       "(frustratie {value:.0%}).",
                 "en": "{name} is sent on to another department (frustration {value:.0%})."},
     "approval": {"nl": "{name} wacht op de {nth} handtekening van een middenmanager.",
                  "en": "{name} waits for a middle manager's {nth} signature."},
-    "escalated": {"nl": "Het besluit over {name} gaat naar het college; wachten op de "
-                        "wekelijkse vergadering.",
+    "escalated": {"nl": "Het besluit over {name} gaat naar het college; nu is het wachten "
+                        "op de wekelijkse collegevergadering.",
                   "en": "The decision on {name} goes up to the college; waiting for the "
                         "weekly meeting."},
     "college_decided": {"nl": "Het college bespreekt {name}.",
@@ -135,20 +139,22 @@ T: dict[str, dict[str, str]] = {
                        "en": "Tension reaches {value:.2f}: the municipality falls back into "
                              "the directing role. More signatures, less dialogue{more}."},
     "lose_mandate": {"nl": ", regisseurs zonder mandaat", "en": ", regisseurs without a mandate"},
-    "withdrawn": {"nl": "; de gemeente laat {roles} los", "en": "; it gives up {roles}"},
+    "withdrawn": {"nl": "; de gemeente stapt uit {roles}", "en": "; it gives up {roles}"},
     "sign": {"nl": "Waarschuwingssignaal: {sign} Dat ondermijnt {condition}.",
              "en": "Warning sign: {sign} That undermines {condition}."},
     "fallback_end": {"nl": "De spanning is gezakt ({value:.2f}): de gemeente pakt haar eigen "
                            "rol weer op.",
                      "en": "Tension has eased ({value:.2f}): the municipality takes up its own "
                            "role again."},
-    "election": {"nl": "Verkiezingen.", "en": "Elections."},
-    "quarter": {"nl": "Kwartaal {q}: {arrived} nieuwe initiatieven, {success} geslaagd, "
+    "election": {"nl": "Gemeenteraadsverkiezingen.", "en": "Elections."},
+    "quarter": {"nl": "Kwartaal {q}: {arrived}, {success} geslaagd, "
                       "{dropout} afgehaakt, {rejected} afgewezen; vertrouwen {trust:.0%}, "
                       "spanning {tension:.2f}.",
-                "en": "Quarter {q}: {arrived} new initiatives, {success} succeeded, "
+                "en": "Quarter {q}: {arrived}, {success} succeeded, "
                       "{dropout} gave up, {rejected} turned down; trust {trust:.0%}, "
                       "tension {tension:.2f}."},
+    "new_1": {"nl": "1 nieuw initiatief", "en": "1 new initiative"},
+    "new_n": {"nl": "{n} nieuwe initiatieven", "en": "{n} new initiatives"},
     "closing": {"nl": "Einde: {arrivals} initiatieven, {rate:.0%} geslaagd, {dis:.0%} "
                       "ontevreden en {sat:.0%} tevreden; {fell}.",
                 "en": "The end: {arrivals} initiatives, {rate:.0%} succeeded, {dis:.0%} "
@@ -185,8 +191,8 @@ CONDITION_TEXT: dict[str, dict[str, str]] = {
 ROLE_TEXT: dict[str, dict[str, str]] = {
     "autonomous": {"nl": "de autonome rol", "en": "the autonomous role"},
     "regie": {"nl": "de regierol", "en": "the regie role"},
-    "support": {"nl": "de ondersteunende rol", "en": "the supporting role"},
-    "symbol": {"nl": "de symbolische rol", "en": "the symbolic role"},
+    "support": {"nl": "de supportrol", "en": "the supporting role"},
+    "symbol": {"nl": "de symboolrol", "en": "the symbolic role"},
     "partner": {"nl": "de partnerrol", "en": "the partner role"},
 }
 STYLE_OPENING: dict[str, str] = {
@@ -311,7 +317,7 @@ def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3) -> l
     fell = T[f"fell_{episodes if episodes < 2 else 'n'}"][lang].format(
         n=episodes, weeks=_n(s["fallback_weeks"], lang))
     lines.append(Line(sc.run.horizon_weeks, "closing", T["closing"][lang].format(
-        arrivals=int(s["arrivals"]), rate=_n(_num(s["success_rate"]), lang),
+        arrivals=_count(int(s["arrivals"]), lang), rate=_n(_num(s["success_rate"]), lang),
         dis=_n(_num(s["share_dissatisfied"]), lang),
         sat=_n(_num(s["share_satisfied"]), lang), fell=fell)))
     return _unrepeated(lines, lang)
@@ -323,12 +329,14 @@ def _opening(sc: Scenario, lang: str) -> str:
     if corps and sc.regisseurs.mandate:
         regisseurs += T["mandate"][lang]
     style = sc.scenario.style
+    managers, aldermen = sc.middle_managers.per_department, sc.aldermen.college_size
     return T["opening"][lang].format(
         style=STYLE_OPENING.get(style, f"Een gemeente in de stijl {style}") if lang == "nl"
         else style_name(style, lang), regisseurs=regisseurs,
-        managers=sc.middle_managers.per_department,
+        managers=T[f"managers_{1 if managers == 1 else 'n'}"][lang].format(n=managers),
         mstyle=style_name(sc.middle_managers.style, lang, managers=True),
-        aldermen=sc.aldermen.college_size, weeks=sc.run.horizon_weeks)
+        aldermen=T[f"aldermen_{1 if aldermen == 1 else 'n'}"][lang].format(n=aldermen),
+        weeks=sc.run.horizon_weeks)
 
 
 def _fallback_more(sc: Scenario, lang: str) -> str:
@@ -405,6 +413,16 @@ def _unrepeated(lines: list[Line], lang: str) -> list[Line]:
     return out
 
 
+def _count(n: int, lang: str) -> str:
+    """A whole number as a sentence writes it: 1.604 in Dutch, 1604 in English."""
+    return f"{n:,}".replace(",", ".") if lang == "nl" else str(n)
+
+
+def _new(n: int, lang: str) -> str:
+    """"1 new initiative" / "5 new initiatives" (and in Dutch)."""
+    return T[f"new_{1 if n == 1 else 'n'}"][lang].format(n=_count(n, lang))
+
+
 def _num(x: float) -> float:
     return 0.0 if math.isnan(x) else x
 
@@ -423,7 +441,8 @@ def _quarters(result: RunResult, lang: str) -> list[Line]:
         exited = df[(df["exit_week"] >= lo) & (df["exit_week"] < hi)]
         week = series[series["week"] < hi].iloc[-1] if len(series) else None
         lines.append(Line(hi - 1e-6, "quarter", T["quarter"][lang].format(
-            q=q + 1, arrived=int(((df["arrival_week"] >= lo) & (df["arrival_week"] < hi)).sum()),
+            q=q + 1, arrived=_new(int(((df["arrival_week"] >= lo)
+                                      & (df["arrival_week"] < hi)).sum()), lang),
             success=int((exited["outcome"] == "success").sum()),
             dropout=int((exited["outcome"] == "dropout").sum()),
             rejected=int((exited["outcome"] == "rejected").sum()),
