@@ -58,8 +58,10 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
                  for name, sc in scenarios.items()}
     n = len(scenarios)
     if args.lang == "nl":
-        console.print(f"{n} {'scenario' if n == 1 else 'scenario’s'} × {args.reps} replicaties "
-                      f"op gemeenschappelijke toevalsgetallen (seed {args.seed}) → {out}")
+        names = "scenario" if n == 1 else "scenario's"
+        reps = "replicatie" if args.reps == 1 else "replicaties"
+        console.print(f"{n} {names} × {args.reps} {reps} met gemeenschappelijke "
+                      f"toevalsgetallen (seed {args.seed}) → {out}")
     else:
         console.print(f"{n} scenario{'' if n == 1 else 's'} × {args.reps} replications on "
                       f"common random numbers (seed {args.seed}) → {out}")

@@ -34,7 +34,10 @@ OUTCOMES = ["success_rate", "share_dissatisfied", "frustration"]
 def main() -> None:
     args = options(__doc__, "conditions", reps=2, extra={
         "--samples": (int, 64, "Saltelli base size N (N * (D + 2) points)")})
-    console.print(f"Sobol design, base size {args.samples}, {args.reps} replications per point")
+    nl = args.lang == "nl"
+    console.print(f"Sobol-opzet, basisgrootte {args.samples}, {args.reps} replicaties per punt"
+                  if nl else
+                  f"Sobol design, base size {args.samples}, {args.reps} replications per point")
     base = scenario("typical.toml", **changes(args))
     result = run_sensitivity(base, parse_ranges(RANGES), args.samples,
                              args.out, method="sobol", reps=args.reps,
@@ -51,17 +54,23 @@ def main() -> None:
                                  error_y={"type": "data", "array": part[f"{column}_conf"]}),
                           row=1, col=k)
     fig.update_layout(barmode="group", height=520, template="plotly_white", font={"size": 14})
-    html = page("Sensitivity of outcomes to the four conditions", [
-        f"<p>Sobol indices (first order S1, total ST) with 95% bootstrap intervals; "
-        f"{len(result.samples)} sample points x {args.reps} replications.</p>",
+    intro = (f"<p>Sobol-indices (eerste orde S1, totaal ST) met 95%-bootstrapintervallen; "
+             f"{len(result.samples)} steekproefpunten × {args.reps} replicaties.</p>" if nl else
+             f"<p>Sobol indices (first order S1, total ST) with 95% bootstrap intervals; "
+             f"{len(result.samples)} sample points x {args.reps} replications.</p>")
+    html = page("Hoe gevoelig de uitkomsten zijn voor de vier voorwaarden" if nl else
+                "Sensitivity of outcomes to the four conditions", [intro,
         figure_html(fig), idx.round(3).to_html(index=False)], args.lang)
     (args.out / "report.html").write_text(html, encoding="utf-8")
     for outcome in OUTCOMES:
         part = idx[idx["outcome"] == outcome].sort_values("ST", ascending=False)
         top = part.iloc[0]
-        console.print(f"{label(outcome, 'en')}: most influential {top['parameter']} "
-                      f"(ST {top['ST']:.2f} [{top['ST_low']:.2f}, {top['ST_high']:.2f}])")
-    console.print(f"Results in {args.out}: samples.csv, sobol.csv, report.html")
+        st = f"ST {top['ST']:.2f} [{top['ST_low']:.2f}, {top['ST_high']:.2f}]"
+        console.print(f"{label(outcome, 'nl')}: de meeste invloed heeft {top['parameter']} "
+                      f"({st.replace(', ', '; ').replace('.', ',')})" if nl else
+                      f"{label(outcome, 'en')}: most influential {top['parameter']} ({st})")
+    console.print(f"{'Resultaten' if nl else 'Results'} in {args.out}: samples.csv, sobol.csv, "
+                  "report.html")
 
 
 if __name__ == "__main__":

@@ -168,7 +168,7 @@ def main() -> None:
     for row in parts[parts["outcome"] == "share_dissatisfied"].itertuples():
         part = label(f"part_{row.part}", args.lang).lower()
         console.print(
-            (f"Wat terugvallen kost aan aandeel ontevreden, {part}: " if nl else
+            (f"Effect van terugvallen op het aandeel ontevreden, {part}: " if nl else
              f"Fallback's cost in share dissatisfied, {part}: ")
             + f"{signed(row.outcome, row.difference, args.lang)} "
             + interval_of(row.outcome, row.ci_low, row.ci_high, args.lang))
@@ -179,17 +179,19 @@ def main() -> None:
         + f" ({label('success_rate', args.lang).lower()} "
         + f"{signed('success_rate', worst['difference'], args.lang)} "
         + interval_of("success_rate", worst["ci_low"], worst["ci_high"], args.lang)
-        + (" ten opzichte van geen terugval)" if nl else " against no fallback)"))
+        + (" ten opzichte van een gemeente die niet terugvalt)" if nl
+           else " against no fallback)"))
     if not box.empty:
-        word = " tussen " if nl else " between "
+        word = " van " if nl else " between "
         limits = ", ".join(f"{r.parameter}{word}{number(r.low, args.lang)}"
-                           f"{' en ' if nl else ' and '}{number(r.high, args.lang)}"
+                           f"{' tot ' if nl else ' and '}{number(r.high, args.lang)}"
                            for r in box.itertuples())
         cover = value("success_rate", float(box["coverage"].iloc[0]), args.lang)
         dense = value("success_rate", float(box["density"].iloc[0]), args.lang)
         console.print(
-            f"Terugvallen kost het meest waar {limits}. Dat gebied bevat {cover} van het "
-            f"duurste kwart van de punten; van de punten erin hoort {dense} bij dat kwart."
+            f"Terugvallen kost het meest in dit gebied: {limits}. Dat gebied bevat {cover} "
+            f"van het duurste kwart van de punten; van de punten erin hoort {dense} bij dat "
+            "kwart."
             if nl else
             f"Fallback costs most where {limits}: that box holds {cover} of the costliest "
             f"quarter of points, and {dense} of the points inside it belong to that quarter.")

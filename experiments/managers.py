@@ -25,8 +25,9 @@ def main() -> None:
                                                           "middle_managers.inward_share": inward})
             params[name] = {"manager_style": style, "inward_share": inward}
     batch = run(args, scenarios, params=params)
-    finish(args, batch, "consultative, inward 0.45", "Middle managers: style and inward time",
-           OUTCOMES)
+    finish(args, batch, "consultative, inward 0.45",
+           {"en": "Middle managers: style and inward time",
+            "nl": "Middenmanagers: stijl en tijd die ze intern besteden"}, OUTCOMES)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ def main() -> None:
                                                           "regisseurs.mandate": mandate})
             params[name] = {"corps_size": size, "mandate": mandate}
     batch = run(args, scenarios, params=params)
-    finish(args, batch, "corps 0", "Regisseurs: corps size and mandate", OUTCOMES)
+    finish(args, batch, "corps 0", {"en": "Regisseurs: corps size and mandate",
+                                    "nl": "Regisseurs: omvang van het korps en mandaat"},
+           OUTCOMES)
 
 
 if __name__ == "__main__":

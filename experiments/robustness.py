@@ -25,6 +25,7 @@ from _common import console, finish, options, run, scenario
 from sim.analysis import paired_differences
 from sim.experiment.calibration import Posterior
 from sim.experiment.exploration import latin_hypercube, parse_ranges, prim_box
+from sim.report.labels import label, signed
 
 OUTCOMES = ["success_rate", "share_dissatisfied"]
 UPPERS = (0.6, 0.9, 1.2, 1.6, 2.0)
@@ -86,11 +87,17 @@ def main() -> None:
     finish(args, batch, next(iter(batch.runs["scenario"])),  # the report reads the CSVs
            {"en": "Robustness of fallback's cost",
             "nl": "Hoe robuust de kosten van terugvallen zijn"}, OUTCOMES)
+    kind_nl = (f"toeval en parameteronzekerheid (posterior in {args.posterior})"
+               if args.posterior else "alleen toeval (vaste parameters)")
     for outcome in OUTCOMES:
         part = table[table["outcome"] == outcome]
         low, high = part["difference"].min(), part["difference"].max()
-        console.print(f"Fallback's cost in {outcome} ranges over the map from {low:+.3f} to "
-                      f"{high:+.3f} (intervals: {kind})")
+        console.print(
+            f"Wat terugvallen kost in {label(outcome, 'nl').lower()} loopt over de kaart van "
+            f"{signed(outcome, low, 'nl')} tot {signed(outcome, high, 'nl')} "
+            f"(intervallen: {kind_nl})" if args.lang == "nl" else
+            f"Fallback's cost in {outcome} ranges over the map from {low:+.3f} to "
+            f"{high:+.3f} (intervals: {kind})")
 
 
 if __name__ == "__main__":

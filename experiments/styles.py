@@ -23,7 +23,8 @@ def main() -> None:
     scenarios = {style: build_scenario({"scenario": {"style": style, "name": style}})
                  for style in ("directive", "consultative", "direction", "partner")}
     batch = run(args, scenarios)
-    finish(args, batch, "directive", "Leadership styles compared", OUTCOMES)
+    finish(args, batch, "directive", {"en": "Leadership styles compared",
+                                       "nl": "Stijlen van leidinggeven vergeleken"}, OUTCOMES)
 
 
 if __name__ == "__main__":

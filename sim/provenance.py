@@ -72,15 +72,26 @@ def code_identity() -> dict[str, Any]:
             "git_revision": git_revision(), "git_dirty": git_dirty()}
 
 
-def describe(identity: dict[str, Any] | None) -> str:
+CODE_WORDS: dict[str, dict[str, str]] = {
+    "unknown": {"en": "unknown code (written before regiesim recorded its code identity)",
+                "nl": "onbekende code (geschreven voordat regiesim de identiteit van zijn "
+                      "code vastlegde)"},
+    "no_git": {"en": "no git revision", "nl": "geen git-revisie"},
+    "dirty": {"en": " with uncommitted changes", "nl": " met nog niet vastgelegde wijzigingen"},
+    "source": {"en": "source", "nl": "broncode"},
+}
+
+
+def describe(identity: dict[str, Any] | None, lang: str = "en") -> str:
     """One line a person can compare: version, source hash, revision (dirty or clean)."""
+    words = {key: text[lang] for key, text in CODE_WORDS.items()}
     if not identity:
-        return "unknown code (written before regiesim recorded its code identity)"
+        return words["unknown"]
     rev = identity.get("git_revision")
-    where = "no git revision" if not rev else (
-        f"git {rev[:12]}{' with uncommitted changes' if identity.get('git_dirty') else ''}")
-    return (f"regiesim {identity.get('version')}, source {str(identity.get('source_hash'))[:16]}"
-            f", {where}")
+    where = words["no_git"] if not rev else (
+        f"git {rev[:12]}{words['dirty'] if identity.get('git_dirty') else ''}")
+    return (f"regiesim {identity.get('version')}, {words['source']} "
+            f"{str(identity.get('source_hash'))[:16]}, {where}")
 
 
 def same_code(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:

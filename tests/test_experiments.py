@@ -106,7 +106,7 @@ def test_comparison_script_publishes_its_batch(tmp_path: Path, name: str, refere
     said = " ".join(_run(name, tmp_path).split())
     _check_published(tmp_path, list(_module(name).OUTCOMES), reference, lang)
     if lang == "nl":  # the console speaks Dutch too
-        assert "replicaties op gemeenschappelijke toevalsgetallen" in said
+        assert "replicaties met gemeenschappelijke toevalsgetallen" in said
         assert "Rapport:" in said and "Paired" not in said
     if name == "styles":  # an edited scenario into the same folder: a message, no traceback
         again = subprocess.run(

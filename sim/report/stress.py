@@ -26,7 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
     "reps_value": {"en": "{reps} per scenario, base seed {seed}; replication i of every "
                          "scenario runs on the same seed (common random numbers)",
                    "nl": "{reps} per scenario, basisseed {seed}; replicatie i van elk "
-                         "scenario draait op dezelfde seed (gemeenschappelijke "
+                         "scenario gebruikt dezelfde seed (gemeenschappelijke "
                          "toevalsgetallen)"},
     "rng": {"en": "Random numbers", "nl": "Toevalsgetallen"},
     "rng_value": {"en": "numpy PCG64; one SeedSequence per replication, spawned from the base "
@@ -46,8 +46,8 @@ WORDS: dict[str, dict[str, str]] = {
     "backend": {"en": "Backend", "nl": "Rekenomgeving"},
     "time": {"en": "Run time", "nl": "Rekentijd"},
     "time_value": {"en": "{start} to {end} ({minutes} minutes)",
-                   "nl": "{start} tot {end} ({minutes} minuten)"},
-    "running": {"en": "started {start}, not finished", "nl": "begonnen {start}, niet klaar"},
+                   "nl": "van {start} tot {end} ({minutes} minuten)"},
+    "running": {"en": "started {start}, not finished", "nl": "begonnen op {start}, niet afgerond"},
     "status": {"en": "Status", "nl": "Status"},
     "status_value": {"en": "{status}; failed runs: {failed}",
                      "nl": "{status}; mislukte runs: {failed}"},
@@ -128,7 +128,7 @@ def stress_rows(manifest: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (_w("reps", lang), _w("reps_value", lang).format(
             reps=manifest.get("replications", "?"), seed=manifest.get("seed", "?"))),
         (_w("rng", lang), _w("rng_value", lang).format(streams=streams)),
-        (_w("code", lang), describe(manifest.get("code"))),
+        (_w("code", lang), describe(manifest.get("code"), lang)),
         (_w("software", lang), packages or _w("unknown", lang)),
         (_w("hardware", lang), _hardware(manifest, lang)),
         (_w("backend", lang), str(manifest.get("backend", _w("unknown", lang)))),
