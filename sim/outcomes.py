@@ -409,11 +409,11 @@ DEFINITIONS_NL: dict[str, str] = {
 
 
 UNITS_NL: dict[str, str] = {
-    "0 or 1": "0 of 1", "0..1": "0..1", "decisions": "besluiten", "episodes": "keren",
+    "0 or 1": "0 of 1", "0..1": "0–1", "decisions": "besluiten", "episodes": "keren",
     "groups": "groepen", "handoffs": "doorverwijzingen", "incidents": "incidenten",
     "initiatives": "initiatieven", "initiatives per week": "initiatieven per week",
     "persons": "personen", "requests": "verzoeken", "score": "score",
-    "share 0..1": "aandeel 0..1", "successes": "successen", "tension": "spanning",
+    "share 0..1": "aandeel 0–1", "successes": "successen", "tension": "spanning",
     "weeks": "weken"}
 """Every unit of the vocabulary in Dutch."""
 

@@ -16,8 +16,8 @@ from sim.report.labels import interval, label, signed, value
 WORDS: dict[str, dict[str, str]] = {
     "differences": {"en": "Paired differences against {ref} (95% CI; * the interval excludes "
                           "0: not luck):",
-                    "nl": "Gepaarde verschillen ten opzichte van {ref} (95%-BI; * het "
-                          "interval bevat 0 niet: geen toeval):"},
+                    "nl": "Gepaarde verschillen ten opzichte van {ref} (95%-BI; * 0 valt "
+                          "buiten het interval: geen toeval):"},
     "scenario": {"en": "scenario", "nl": "scenario"},
     "outcome": {"en": "outcome", "nl": "uitkomst"},
     "mean": {"en": "mean [95% CI]", "nl": "gemiddelde [95%-BI]"},
