@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: demo test quick lint bench docs install clean
+.PHONY: demo test quick lint bench docs api install clean
 
 install: $(STAMP)
 
@@ -33,6 +33,9 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m sim.docs
+
+api: $(STAMP)
+	$(BIN)/python -m sim.apidoc docs/api
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,8 +1,19 @@
 """regiesim: directive versus direction-based governance of citizen initiatives, on SimPy.
 
-    >>> from sim import Scenario, simulate
-    >>> result = simulate(Scenario(scenario={"style": "direction"}), seed=1)
-    >>> result.summary["success_rate"]  # doctest: +SKIP
+One replication is :func:`simulate` of a :class:`Scenario` and a seed; it returns a
+:class:`RunResult` (the outcomes, the weekly series, every initiative). A scenario comes
+from a TOML file (:func:`load_scenario`, :func:`load_variants` for a ``[sweep]``) or from
+a dictionary (:func:`build_scenario`); bad input raises :class:`ScenarioError`.
+
+    >>> from sim import load_scenario, simulate
+    >>> direction = load_scenario("scenarios/direction.toml")
+    >>> result = simulate(direction, seed=1)
+    >>> rate = result.summary["success_rate"]
+
+Beyond one run: batches on common random numbers, the result store and sensitivity
+analysis in :mod:`sim.experiment`; confidence intervals and paired differences in
+:mod:`sim.analysis`; figures, the HTML report and the narration in :mod:`sim.report`.
+notebooks/researcher.ipynb shows them together.
 """
 
 from __future__ import annotations

@@ -17,11 +17,12 @@ from sim.scenario import Scenario, build_scenario
 class RunResult:
     """Everything one replication produced.
 
-    ``summary``: every outcome as a number (see docs/odd.md, "Outputs").
-    ``series``: one row per week of the observation window (trust, tension, fallback, queues).
-    ``initiatives``: one row per initiative that arrived in the window, with its outcome.
-    ``episodes``: one row per fallback episode.
-    ``log``: the columnar event log, when ``run.event_log`` is on.
+    - ``summary``: every outcome as a number (see docs/odd.md, "Outputs").
+    - ``series``: one row per week of the observation window (trust, tension, fallback,
+      queues).
+    - ``initiatives``: one row per initiative that arrived in the window, with its outcome.
+    - ``episodes``: one row per fallback episode.
+    - ``log``: the columnar event log, when ``run.event_log`` is on.
     """
 
     scenario: Scenario

@@ -563,7 +563,11 @@ class FallbackSettings(_Group):
 
 
 class Scenario(_Group):
-    """A complete, validated scenario: the only input of :func:`sim.simulate`."""
+    """A complete, validated scenario: the only input of :func:`sim.simulate`.
+
+    Every table left out takes its defaults (and the values the style sets);
+    docs/scenarios.md lists every key with its unit, range and source.
+    """
 
     scenario: ScenarioInfo = Field(default_factory=ScenarioInfo)
     run: RunSettings = Field(default_factory=RunSettings)

@@ -9,7 +9,7 @@
     "fallback.upper" = [0.8, 1.0, 1.2]
     "regisseurs.corps_size" = { start = 0, stop = 8, step = 2 }   # 0, 2, 4, 6, 8
 
-Everything that can go wrong with a file raises :class:`~sim.scenario.ScenarioError`
+Everything that can go wrong with a file raises :class:`sim.scenario.ScenarioError`
 naming the file (and, through ``extends``, every file that extends it) and the field;
 nothing a file or a ``--set`` holds may crash the program or make it hang:
 

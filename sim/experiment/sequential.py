@@ -15,7 +15,7 @@ import dataclasses
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,11 +23,14 @@ from sim.analysis.precision import check_target, precision_status
 from sim.experiment.runner import Batch, run_batch
 from sim.scenario import Scenario
 
+if TYPE_CHECKING:  # names the inherited Batch field's annotation (for pdoc)
+    from sim.experiment.store import Selection  # noqa: F401
+
 
 @dataclasses.dataclass
 class PreciseBatch(Batch):
     """A batch run to a precision: its tables, and ``status`` (one row per target, see
-    :func:`~sim.analysis.precision.precision_status`, plus ``out_of_reach``)."""
+    :func:`sim.analysis.precision.precision_status`, plus ``out_of_reach``)."""
 
     status: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 

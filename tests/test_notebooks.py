@@ -1,0 +1,121 @@
+"""The notebooks in notebooks/ run from top to bottom on the project's Python, show what
+they promise, and are stored without outputs.
+
+``python -m tests.test_notebooks notebooks/*.ipynb`` clears the outputs of notebooks
+saved from Jupyter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+from tests.conftest import ROOT
+
+FOLDER = ROOT / "notebooks"
+NOTEBOOKS = {"researcher": FOLDER / "researcher.ipynb", "trainer": FOLDER / "trainer.ipynb"}
+STORED_METADATA = {"kernelspec", "language_info"}
+"""Notebook metadata a stored notebook may keep (no widget state, no timings)."""
+
+
+def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without outputs, execution counts and per-run metadata."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+    for key in set(nb.metadata) - STORED_METADATA:
+        del nb.metadata[key]
+    return nb
+
+
+def venv_kernel(folder: Path) -> KernelManager:
+    """A kernel on this interpreter (the project's .venv in CI), whatever kernels the
+    user has installed elsewhere."""
+    spec = folder / "kernels" / "regiesim"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "regiesim", "language": "python"}), encoding="utf-8")
+    return KernelManager(kernel_name="regiesim", transport="ipc", ip=str(folder / "ipc"),
+                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]))
+
+
+def execute(name: str, tmp: Path) -> nbformat.NotebookNode:
+    """Run a notebook in notebooks/ (as Jupyter would); any cell that raises fails."""
+    nb = nbformat.read(NOTEBOOKS[name], as_version=4)
+    NotebookClient(nb, km=venv_kernel(tmp), timeout=300,
+                   resources={"metadata": {"path": str(FOLDER)}}).execute()
+    return nb
+
+
+def tagged(nb: nbformat.NotebookNode, tag: str) -> str:
+    """Everything the cell tagged ``tag`` showed: text, HTML and printed output."""
+    cells = [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"expected one cell tagged {tag!r}"
+    parts = []
+    for output in cells[0].outputs:
+        parts.append(output.get("text", ""))
+        data = output.get("data", {})
+        parts += [data.get("text/html", ""), data.get("text/plain", "")]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_stored_without_outputs(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS[name], as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.language == "python"
+    stored = nbformat.writes(nb)
+    assert stored == nbformat.writes(strip(nb)), (
+        f"{NOTEBOOKS[name].name} has outputs: clear them (Jupyter: Edit > Clear Outputs of "
+        "All Cells, or python -m tests.test_notebooks notebooks/*.ipynb)")
+
+
+def test_strip_removes_what_a_run_leaves(tmp_path: Path) -> None:
+    nb = nbformat.read(NOTEBOOKS["researcher"], as_version=4)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", text="hello")]
+    code.execution_count = 3
+    code.metadata["execution"] = {"iopub.status.idle": "2026-01-01"}
+    nb.metadata["widgets"] = {}
+    stripped = strip(nb)
+    assert not code.outputs and code.execution_count is None
+    assert "execution" not in code.metadata and "widgets" not in stripped.metadata
+
+
+def test_researcher_notebook_runs_and_compares(tmp_path: Path) -> None:
+    nb = execute("researcher", tmp_path)
+    table = tagged(nb, "compare")
+    for column in ("difference", "ci_low", "ci_high", "significant"):
+        assert f"<th>{column}</th>" in table
+    assert table.count("<td>direction-no-fallback</td>") == 8  # reference of every row
+    for scenario in ("direction", "directive"):
+        assert table.count(f"<td>{scenario}</td>") == 4  # one row per outcome
+
+
+def test_trainer_notebook_runs_in_dutch(tmp_path: Path) -> None:
+    nb = execute("trainer", tmp_path)
+    table = tagged(nb, "compare")
+    for scenario in ("regisserend", "regisserend, zonder terugval", "sturend"):
+        assert f"<b>{scenario}</b>" in table
+    assert "Slagingspercentage" in table
+    assert re.search(r"\[\d+,\d[^\]]*\]", table), "intervals with decimal commas"
+    story = tagged(nb, "story")
+    assert "week" in story and "Einde:" in story
+    assert not re.search(r"\d\.\d", story), "decimal points in the Dutch story"
+
+
+if __name__ == "__main__":
+    for path in sys.argv[1:]:
+        nbformat.write(strip(nbformat.read(path, as_version=4)), path)
+        print(f"cleared {path}")
