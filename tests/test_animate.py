@@ -235,7 +235,8 @@ def _open(driver, tmp_path: Path, data: dict) -> None:
     path = tmp_path / "film.html"
     path.write_text(page(data), encoding="utf-8")
     driver.get(path.as_uri())
-    _until(lambda: driver.execute_script("return window.regiePlayer && regiePlayer.frames") > 2)
+    _until(lambda: driver.execute_script(
+        "return (window.regiePlayer && regiePlayer.frames) || 0") > 2)
 
 
 def _until(predicate, timeout: float = 30.0) -> None:

@@ -241,14 +241,12 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def film(scenario: Scenario, seed: int, lang: str = "nl",
-         compare: Scenario | None = None, titles: tuple[str, str] | None = None
-         ) -> dict[str, Any]:
+         compare: Scenario | None = None) -> dict[str, Any]:
     """The player's data: ``scenario`` (and ``compare``) run on ``seed`` with the log on."""
     words = labels(lang)
     runs = [simulate(s.with_changes({"run.event_log": True}), seed)
             for s in (scenario, *(() if compare is None else (compare,)))]
-    names = list(titles) if titles else [None] * len(runs)
-    panels = [panel(r, lang, t) for r, t in zip(runs, names, strict=False)]
+    panels = [panel(r, lang) for r in runs]
     if len(panels) == 2 and panels[0]["title"] == panels[1]["title"]:
         panels[1]["title"] += " (2)"
     horizon = max(p["horizon"] for p in panels)
