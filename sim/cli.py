@@ -864,6 +864,38 @@ def narrate(file: File, seed: Seed = DEFAULT_SEED, lang: Lang = "nl",
 
 @app.command()
 @clean_errors
+def animate(file: File, out: Annotated[Path, typer.Option(
+                help="The HTML file to write (self-contained, plays offline).")],
+            compare: Annotated[Path | None, typer.Option(
+                help="A second scenario file, shown beside FILE on the same seed.")] = None,
+            compare_sets: Annotated[list[str], typer.Option(
+                "--compare-set", help="Override a key of the second panel (repeatable); "
+                "without --compare it changes a copy of FILE: --compare-set "
+                "fallback.enabled=false.", show_default=False)] = [],  # noqa: B006
+            seed: Seed = DEFAULT_SEED, lang: Lang = "nl",
+            sets: Sets = []) -> None:  # noqa: B006
+    """Write the run as an animation for the classroom: every initiative a dot on its way.
+
+    With --compare (or --compare-set) two municipalities meet the same citizens (common
+    random numbers): who comes forward in both does so at the same moment.
+    """
+    from sim.report.animate import write
+
+    if lang not in ("nl", "en"):
+        raise UserError(f"lang: must be one of en, nl, got {lang!r}")
+    if out.is_dir():
+        raise UserError(f"{safe(out)}: is a folder; --out names the HTML file to write")
+    scenario = load_scenario(file, sets)
+    other = None
+    if compare is not None or compare_sets:
+        other = load_scenario(compare if compare is not None else file,
+                              [*([] if compare is not None else sets), *compare_sets])
+    write(out, scenario, seed, lang, other)
+    console.print(f"animation written to {safe(out)}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@clean_errors
 def dashboard(file: Annotated[Path | None, typer.Argument(
                   help="Scenario to start from (default: the model defaults).",
                   show_default=False)] = None,

@@ -104,6 +104,9 @@ class Journey:
                                          self.mc.intake_weeks * ini.rng.exp())):
             return False
         self._intake_wait(ini, ini.queue_weeks - queued)
+        if self.logging:  # served after waiting this long in the front office's queue
+            self.log.add(self.env.now, "initiative", ini.ident, "queued", ini.stage,
+                         ini.queue_weeks - queued)
         if self.regisseurs.adopt(ini, mun.regime) and self.regisseurs.bridges(ini):
             self.network.link(ini)
         return self.contact(ini)
@@ -111,6 +114,9 @@ class Journey:
     def handoffs(self, ini: Initiative) -> Stage:
         """From one department to the next (and, with an unclear process, pillar to post)."""
         ini.stage = "handoffs"
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
+                         ini.frustration)
         mc = self.mc
         connected = self.regisseurs.connected_share(ini)
         for _ in range(self.municipality.handoffs_needed(ini, connected)):
@@ -127,6 +133,9 @@ class Journey:
     def dialogue(self, ini: Initiative) -> Stage:
         """Talk frames and needs through with the municipality."""
         ini.stage = "dialogue"
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
+                         ini.frustration)
         return (yield from self._talk(ini, 1.0))
 
     def _talk(self, ini: Initiative, share: float) -> Stage:
@@ -156,6 +165,9 @@ class Journey:
     def decision(self, ini: Initiative) -> Stage:
         """A permit if needed, approvals, maybe the college, maybe back for rework."""
         ini.stage = "decision"
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
+                         ini.frustration)
         mun, mc = self.municipality, self.mc
         if "autonomous" in ini.needs:  # the municipality's own rules: not negotiable (004)
             if not (yield from wait_for(self.env, ini, mc.permit_weeks * ini.rng.exp())):
@@ -197,6 +209,9 @@ class Journey:
     def realisation(self, ini: Initiative) -> Stage:
         """The citizens do the work; lacking the support they need drains their energy."""
         ini.stage = "realisation"
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
+                         ini.frustration)
         weeks = self.ic.realisation_weeks * self.stretch(ini) * ini.rng.exp()
         drain = self.ic.realisation_drain * (1.0 - self.municipality.support_fit(ini))
         if drain > 0.0 and weeks * drain >= ini.energy:

@@ -55,6 +55,9 @@ class Network:
             self.counted.add(ini.ident)
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "linked", ini.stage, float(k))
+            for other in others:
+                self.log.add(self.env.now, "initiative", ini.ident, "linked_to", ini.stage,
+                             float(other))
 
     def succeeded(self, ini: Initiative) -> None:
         """A success renews the energy of every linked initiative still under way."""

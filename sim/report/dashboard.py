@@ -9,8 +9,10 @@ fallback) and the pictures grow as replications arrive, so the page never freeze
 weekly picture keeps the previous setting as a faint grey trace, so a change is seen
 against what it changed. Choosing a style puts that style's values on the sliders, which
 can then be moved. Style names are shown in the page's language; the scenario's name
-stands under the title. Served quietly (no development-server banner or request lines on
-the trainer's screen); works without internet: Dash serves its own scripts.
+stands under the title. A second tab plays one run of the setting on the controls as an animation
+(:mod:`sim.report.animate`), on its own or beside the scenario the dashboard started
+from. Served quietly (no development-server banner or request lines on the trainer's
+screen); works without internet: Dash serves its own scripts.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ CONTROL_KEYS: dict[str, str] = {
     **{c: f"municipality.{c}" for c in CONDITIONS}}
 """Each control and the scenario key it sets (``fallback.lower`` follows the threshold)."""
 PREVIOUS = {"nl": "vorige instelling", "en": "previous setting"}
+FILM_WORDS: dict[str, dict[str, str]] = {
+    "numbers": {"nl": "Cijfers", "en": "Numbers"},
+    "film": {"nl": "Animatie", "en": "Animation"},
+    "compare": {"nl": "naast de gemeente waarmee het dashboard begon (dezelfde burgers)",
+                "en": "beside the municipality the dashboard started with (the same "
+                      "citizens)"},
+}
+"""The words of the animation tab (the player's own words are in sim/report/animate.py)."""
 
 
 @dataclass
@@ -154,14 +164,25 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                                       "borderRadius": "8px", "minWidth": "150px"})
                       for o in DASHBOARD], style={"display": "flex", "gap": "12px",
                                                   "flexWrap": "wrap"})
-    main = html.Div([
-        html.H1(id="title", style={"marginBottom": "2px"}),
-        html.Div(base.scenario.name, id="scenario-name",
-                 style={"color": "#555", "marginBottom": "10px"}),
+    numbers = html.Div([
         html.Div(id="progress", style={"fontSize": "18px"}),
         html.Div(id="control-error", style={"color": "#CC3311", "fontSize": "16px"}), cards,
         dcc.Graph(id="series", config={"displaylogo": False}),
         dcc.Graph(id="sankey", config={"displaylogo": False}),
+    ])
+    film = html.Div([
+        dcc.Checklist(id="film-compare", options=[{"label": "", "value": "on"}], value=[],
+                      style={"fontSize": "18px", "margin": "8px 0"}),
+        html.Iframe(id="film", style={"width": "100%", "height": "1050px", "border": "none"}),
+    ])
+    main = html.Div([
+        html.H1(id="title", style={"marginBottom": "2px"}),
+        html.Div(base.scenario.name, id="scenario-name",
+                 style={"color": "#555", "marginBottom": "10px"}),
+        dcc.Tabs(id="tabs", value="numbers", children=[
+            dcc.Tab(numbers, id="tab-numbers", value="numbers"),
+            dcc.Tab(film, id="tab-film", value="film")],
+            style={"fontSize": "19px"}),
     ], style={"flex": "1", "padding": "10px 20px"})
     app.layout = html.Div([
         html.Div([controls, main], style={"display": "flex", "fontFamily": "system-ui",
@@ -184,17 +205,36 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                    Input("threshold", "value"), *[Input(c, "value") for c in CONDITIONS],
                    Input("corps", "value"), Input("inward", "value")])
     def start_job(style, fallback, threshold, *rest):
-        *conditions, corps, inward = rest
-        values = {"style": style, "threshold": threshold, "corps": corps, "inward": inward,
-                  **dict(zip(CONDITIONS, conditions, strict=True))}
-        problems = control_problems(values)
-        if problems:  # a hand-made request: say so, keep the last results
-            return dash.no_update, "; ".join(problems)
-        values = {**values, "fallback": "on" in (fallback or []), "corps": int(corps),
-                  **{k: float(values[k]) for k in ("threshold", "inward", *CONDITIONS)}}
-        changes = {CONTROL_KEYS[k]: v for k, v in values.items()}
-        changes["fallback.lower"] = min(base.fallback.lower, float(threshold) * 0.5)
-        return runner.start(base.with_changes(changes)), ""
+        setting = _setting(base, style, fallback, threshold, *rest)
+        if isinstance(setting, str):  # a hand-made request: say so, keep the last results
+            return dash.no_update, setting
+        return runner.start(setting), ""
+
+    @app.callback(Output("film", "srcDoc"),
+                  [Input("tabs", "value"), Input("lang", "value"),
+                   Input("film-compare", "value"), Input("style", "value"),
+                   Input("fallback", "value"), Input("threshold", "value"),
+                   *[Input(c, "value") for c in CONDITIONS],
+                   Input("corps", "value"), Input("inward", "value")])
+    def film_page(tab, lang, compare, style, fallback, threshold, *rest):
+        """The classroom player of the setting on the controls (on the dashboard's seed),
+        beside the scenario the dashboard started from when asked; made only when its
+        tab is open."""
+        if tab != "film":
+            return dash.no_update
+        setting = _setting(base, style, fallback, threshold, *rest)
+        if isinstance(setting, str):
+            return dash.no_update
+        from sim.report.animate import film, page
+
+        other = base if "on" in (compare or []) else None
+        return page(film(setting, seed, lang, other))
+
+    @app.callback([Output("tab-numbers", "label"), Output("tab-film", "label"),
+                   Output("film-compare", "options")], Input("lang", "value"))
+    def relabel_tabs(lang: str):
+        return (FILM_WORDS["numbers"][lang], FILM_WORDS["film"][lang],
+                [{"label": " " + FILM_WORDS["compare"][lang], "value": "on"}])
 
     @app.callback([Output("title", "children")]
                   + [Output(f"label-{k}", "children") for k in
@@ -234,6 +274,22 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
         return [progress, *values, *cis, picture, figures.journey_sankey(runs, "live", lang)]
 
     return app, runner
+
+
+def _setting(base: Scenario, style: Any, fallback: Any, threshold: Any,
+             *rest: Any) -> Scenario | str:
+    """The scenario the controls describe, or what is wrong with their values."""
+    *conditions, corps, inward = rest
+    values = {"style": style, "threshold": threshold, "corps": corps, "inward": inward,
+              **dict(zip(CONDITIONS, conditions, strict=True))}
+    problems = control_problems(values)
+    if problems:
+        return "; ".join(problems)
+    values = {**values, "fallback": "on" in (fallback or []), "corps": int(corps),
+              **{k: float(values[k]) for k in ("threshold", "inward", *CONDITIONS)}}
+    changes = {CONTROL_KEYS[k]: v for k, v in values.items()}
+    changes["fallback.lower"] = min(base.fallback.lower, float(threshold) * 0.5)
+    return base.with_changes(changes)
 
 
 def _style_options(lang: str) -> list[dict[str, str]]:

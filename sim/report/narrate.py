@@ -292,12 +292,17 @@ def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3) -> l
     if follow < 0:
         raise ValueError(f"follow: must be >= 0, got {follow}")
     result = simulate(scenario.with_changes({"run.event_log": True}), seed)
+    return tell(result, lang, follow)
+
+
+def tell(result: RunResult, lang: str = "nl", follow: int = 3) -> list[Line]:
+    """The story of ``result`` (a run with its event log), following ``follow`` initiatives."""
     log = result.log
-    assert log is not None
+    if log is None:
+        raise ValueError("the run has no event log: simulate with run.event_log = true")
     followed = set(choose_followed(result, follow))
-    top = int(log["id"].max()) + 1 if len(log) else 0
-    names = initiative_names(seed, max(top, 1), lang)
-    sc = scenario
+    names = initiative_names(result.seed, _count(log), lang)
+    sc = result.scenario
     lines = [Line(0.0, "opening", _opening(sc, lang))]
     reasons = _rejection_reasons(result)
     told = (log["week"] >= 0) & (log["event"].isin(MUNICIPAL) | log["event"].str.startswith(
@@ -321,6 +326,28 @@ def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3) -> l
         dis=_n(_num(s["share_dissatisfied"]), lang),
         sat=_n(_num(s["share_satisfied"]), lang), fell=fell)))
     return _unrepeated(lines, lang)
+
+
+def journeys(result: RunResult, lang: str = "nl") -> dict[int, list[Line]]:
+    """Every initiative's own story, as :func:`tell` would tell it if it were followed:
+    its id -> its lines in time order (warm-up included)."""
+    log = result.log
+    if log is None:
+        raise ValueError("the run has no event log: simulate with run.event_log = true")
+    names = initiative_names(result.seed, _count(log), lang)
+    reasons = _rejection_reasons(result)
+    told: dict[int, list[Line]] = {}
+    own = log[log["id"] >= 0]
+    for row in own.itertuples(index=False):
+        text = _sentence(row, result.scenario, lang, names, reasons, 0)
+        if text is not None:
+            told.setdefault(int(row.id), []).append(Line(row.week, "initiative", text))
+    return {ident: _unrepeated(lines, lang) for ident, lines in told.items()}
+
+
+def _count(log) -> int:
+    """How many names the log's initiatives need (ids run from 0)."""
+    return max(int(log["id"].max()) + 1 if len(log) else 0, 1)
 
 
 def _opening(sc: Scenario, lang: str) -> str:
@@ -463,4 +490,4 @@ def render(lines: list[Line], lang: str, console) -> None:
         console.print(f"[cyan]{stamp}[/]  {text}", highlight=False, soft_wrap=True)
 
 
-__all__ = ["Line", "choose_followed", "initiative_names", "render", "story"]
+__all__ = ["Line", "choose_followed", "initiative_names", "journeys", "render", "story", "tell"]

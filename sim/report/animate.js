@@ -1,0 +1,470 @@
+// The classroom player of regiesim (sim/report/animate.py inlines it with its data).
+// Every initiative is a dot that travels the journey; one canvas per run; no network.
+"use strict";
+(function () {
+  const D = JSON.parse(document.getElementById("regie-data").textContent);
+  const W = D.words, STATES = D.states, COLUMNS = D.columns, HORIZON = D.horizon;
+  const NL = D.lang === "nl";
+  const LINGER = 4;            // weeks an exited dot stays in its exit box
+  const MOVE = 9;              // how fast a dot travels to its new place (per second)
+  const COLOURS = { blue: "#0072B2", sky: "#56B4E9", green: "#009E73", yellow: "#F0E442",
+                    orange: "#E69F00", red: "#D55E00", purple: "#CC79A7" };  // Okabe-Ito
+  const STATE = {}; STATES.forEach((s, i) => { STATE[s] = i; });
+  const EXITS = ["success", "rejected", "dropout"];
+  const PILES = { queue: "queue", approval: "approval", college: "college" };
+
+  // ------------------------------------------------------------ helpers
+  const el = (tag, attrs, ...kids) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+    }
+    kids.forEach((k) => e.appendChild(typeof k === "string" ? document.createTextNode(k) : k));
+    return e;
+  };
+  const num = (x, digits) => {
+    const s = x.toFixed(digits);
+    return NL ? s.replace(".", ",") : s;
+  };
+  const weekText = (w) => w < 0 ? W.warmup : `${W.week.toLowerCase()} ${Math.floor(w)}`;
+  const RAMP = [[0, [0, 114, 178]], [0.15, [86, 180, 233]], [0.3, [240, 228, 66]],
+                [0.45, [230, 159, 0]], [0.6, [213, 94, 0]]];
+  const LUT = [];
+  for (let k = 0; k <= 60; k++) {
+    const f = k / 100;
+    let j = 0;
+    while (j < RAMP.length - 2 && f > RAMP[j + 1][0]) j++;
+    const [f0, c0] = RAMP[j], [f1, c1] = RAMP[j + 1];
+    const u = Math.min(1, Math.max(0, (f - f0) / (f1 - f0)));
+    LUT.push(`rgb(${c0.map((c, i) => Math.round(c + u * (c1[i] - c))).join(",")})`);
+  }
+  const colour = (f) => LUT[Math.max(0, Math.min(60, Math.round(f * 100)))];
+  const countUpTo = (sorted, t) => {  // how many values <= t
+    let lo = 0, hi = sorted.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m] <= t) lo = m + 1; else hi = m; }
+    return lo;
+  };
+
+  // ------------------------------------------------------------ the page
+  const play = el("button", { id: "play", type: "button", text: W.play });
+  const pause = el("button", { id: "pause", type: "button", text: W.pause });
+  const step = el("button", { id: "step", type: "button", text: W.step });
+  const restart = el("button", { id: "restart", type: "button", text: W.restart });
+  const speed = el("select", { id: "speed" });
+  [["0.25", "¼×"], ["0.5", "½×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]].forEach(([v, t]) => {
+    const o = el("option", { value: v, text: t });
+    if (v === "1") o.selected = true;
+    speed.appendChild(o);
+  });
+  const clock = el("div", { id: "clock", "aria-live": "off" });
+  const scrub = el("input", { id: "scrub", type: "range", min: "0", max: String(HORIZON),
+                              step: "1", value: "0", "aria-label": W.week });
+  const panelsBox = el("div", { class: "panels" });
+  const follow = el("div", { id: "follow", class: "follow" }, el("div", { text: W.follow_hint }));
+  const legend = el("div", { class: "legend" });
+  document.body.append(
+    el("h1", { text: W.title }), el("div", { class: "intro", text: D.intro }),
+    el("div", { class: "controls" }, restart, play, pause, step,
+       el("label", { for: "speed", text: W.speed }), speed, clock, scrub),
+    el("div", { class: "main" }, panelsBox,
+       el("aside", {}, el("h3", { text: W.followed }), follow, legend)),
+    el("footer", { text: W.made }));
+  const ramp = el("div", { class: "ramp" });
+  ramp.style.background = `linear-gradient(to right, ${LUT[0]}, ${LUT[15]}, ${LUT[30]}, ` +
+                          `${LUT[45]}, ${LUT[60]})`;
+  legend.append(
+    el("div", {}, el("b", { text: W.frustration }), " 0 ", ramp, NL ? " 60%+" : " 60%+"),
+    (() => { const d = el("div", {}, el("span", { class: "line" }), W.regisseur_line);
+             d.firstChild.style.borderColor = COLOURS.green; return d; })(),
+    (() => { const d = el("div", {}, el("span", { class: "line" }), W.network_line);
+             d.firstChild.style.borderColor = COLOURS.purple; return d; })());
+  if (D.panels.length > 1) legend.append(el("div", {}, el("span", { class: "ghost" }), W.absent));
+
+  // ------------------------------------------------------------ one panel
+  function Panel(data, index) {
+    this.d = data;
+    this.n = data.id.length;
+    this.byId = new Map(data.id.map((id, i) => [id, i]));
+    this.ptr = new Int32Array(this.n);
+    this.fptr = new Int32Array(this.n);
+    this.px = new Float32Array(this.n).fill(NaN);
+    this.py = new Float32Array(this.n).fill(NaN);
+    this.exits = {};
+    EXITS.forEach((o) => { this.exits[o] = []; });
+    for (let i = 0; i < this.n; i++) {
+      const p = data.path[i], last = STATES[p[p.length - 1]];
+      if (this.exits[last] && data.exit[i] !== null) this.exits[last].push(data.exit[i]);
+    }
+    EXITS.forEach((o) => this.exits[o].sort((a, b) => a - b));
+    this.ghosts = [];
+    this.canvas = el("canvas", { id: `canvas-${index}`, "data-panel": String(index) });
+    this.signs = el("div", { class: "signs", id: `signs-${index}` });
+    this.news = el("div", { class: "news", id: `news-${index}` });
+    this.box = el("section", { class: "panel", id: `panel-${index}` },
+                  el("h2", { text: data.title }), this.canvas, this.signs, this.news);
+    this.lastNews = -1; this.lastSigns = "";
+    this.newsWeeks = data.news.map((x) => x[0]);
+    this.scale = Math.max(1.5 * (data.upper || 1), ...data.tension, 0.1);
+    this.placed = [];   // [i, x, y] of the dots drawn last, for clicks
+    panelsBox.appendChild(this.box);
+    this.canvas.addEventListener("click", (ev) => this.click(ev));
+  }
+
+  Panel.prototype.stateAt = function (i, t) {
+    const p = this.d.path[i];
+    let k = this.ptr[i];
+    if (k >= p.length || p[k] > t) k = 0;
+    while (k + 2 < p.length && p[k + 2] <= t) k += 2;
+    this.ptr[i] = k;
+    return k;  // p[k] the week it entered, p[k + 1] the state
+  };
+  Panel.prototype.frustrationAt = function (i, t) {
+    const f = this.d.frus[i];
+    let k = this.fptr[i];
+    if (k >= f.length || f[k] > t) k = 0;
+    while (k + 2 < f.length && f[k + 2] <= t) k += 2;
+    this.fptr[i] = k;
+    return f.length ? f[k + 1] : 0;
+  };
+  Panel.prototype.visible = function (i, t) {
+    const d = this.d;
+    return d.arrive[i] <= t && (d.exit[i] === null || t < d.exit[i] + LINGER);
+  };
+
+  Panel.prototype.resize = function (height) {
+    const c = this.canvas, ratio = window.devicePixelRatio || 1;
+    const w = c.clientWidth || 900;
+    c.style.height = `${height}px`;
+    c.width = Math.round(w * ratio); c.height = Math.round(height * ratio);
+    this.w = w; this.h = height; this.ratio = ratio;
+    const top = 58, labels = 30, pad = 8;
+    const colW = (w - 2 * pad) / COLUMNS.length;
+    const y0 = top + labels, y1 = height - pad;
+    this.top = top; this.colW = colW; this.pad = pad;
+    const col = (name) => pad + COLUMNS.indexOf(name) * colW;
+    const R = (x, y, ww, hh, fromBottom) => ({ x, y, w: ww, h: hh, bottom: !!fromBottom });
+    const pileH = (y1 - y0) * 0.42;
+    this.regions = {
+      signal: R(col("signal"), y0, colW, y1 - y0 - 34),
+      ghost: R(col("signal"), y1 - 30, colW, 30),
+      intake: R(col("intake"), y0, colW, y1 - y0 - pileH - 22),
+      queue: R(col("intake"), y1 - pileH, colW, pileH, true),
+      handoffs: R(col("handoffs"), y0, colW, y1 - y0),
+      dialogue: R(col("dialogue"), y0, colW, y1 - y0),
+      decision: R(col("decision"), y0, colW, y1 - y0 - pileH - 42),
+      approval: R(col("decision"), y1 - pileH, colW / 2, pileH, true),
+      college: R(col("decision") + colW / 2, y1 - pileH, colW / 2, pileH, true),
+      realisation: R(col("realisation"), y0, colW, y1 - y0),
+    };
+    const exitH = (y1 - y0) / 3;
+    EXITS.forEach((o, k) => {
+      this.regions[o] = R(col("exit"), y0 + k * exitH + 30, colW, exitH - 34);
+    });
+  };
+
+  const slots = (r, n) => {
+    let s = 15;
+    const fit = (sp) => Math.max(1, Math.floor((r.w - 6) / sp));
+    while (s > 3 && Math.ceil(n / fit(s)) * s > r.h) s -= 0.5;
+    return { s, cols: fit(s) };
+  };
+  const slot = (r, layout, k) => {
+    const c = k % layout.cols, row = Math.floor(k / layout.cols);
+    const x = r.x + 3 + layout.s / 2 + c * layout.s;
+    const y = r.bottom ? r.y + r.h - layout.s / 2 - row * layout.s
+                       : r.y + layout.s / 2 + row * layout.s;
+    return [x, y];
+  };
+
+  Panel.prototype.draw = function (t, dt, jump, selected) {
+    const d = this.d, g = this.canvas.getContext("2d");
+    g.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
+    const week = Math.min(Math.max(Math.floor(t), 0), d.tension.length - 1);
+    const fallen = d.fallback.length > 0 && d.fallback[week] === 1;
+    // the backdrop: white, or tinted while the municipality has fallen back
+    g.fillStyle = fallen ? "#F9DCCB" : "#FFFFFF";
+    g.fillRect(0, 0, this.w, this.h);
+    COLUMNS.forEach((c, k) => {
+      if (k % 2 === 0) {
+        g.fillStyle = fallen ? "rgba(213,94,0,0.08)" : "#F1F1F1";
+        g.fillRect(this.pad + k * this.colW, this.top, this.colW, this.h - this.top);
+      }
+      g.fillStyle = "#000"; g.font = "bold 18px system-ui, sans-serif"; g.textAlign = "center";
+      const label = c === "exit" ? "" : W[`state_${c}`];
+      g.fillText(label, this.pad + (k + 0.5) * this.colW, this.top + 21, this.colW - 4);
+    });
+    // pile and exit labels
+    g.font = "15px system-ui, sans-serif"; g.fillStyle = "#222";
+    const R = this.regions;
+    for (const p of ["queue", "approval", "college"]) {
+      const r = R[p];
+      g.textAlign = "center";
+      g.fillText(p === "queue" ? W.queue : W[`${p}_short`], r.x + r.w / 2, r.y - 6, r.w - 2);
+      g.strokeStyle = "#777"; g.setLineDash([4, 3]); g.lineWidth = 1;
+      g.strokeRect(r.x + 2, r.y, r.w - 4, r.h);
+      g.setLineDash([]);
+    }
+    g.textAlign = "center"; g.font = "bold 15px system-ui, sans-serif";
+    g.fillText(W.waiting_for, R.approval.x + R.approval.w, R.approval.y - 24);
+    for (const o of EXITS) {
+      const r = R[o];
+      g.textAlign = "left"; g.fillStyle = "#000"; g.font = "bold 17px system-ui, sans-serif";
+      g.fillText(`${W[`state_${o}`]}: ${countUpTo(this.exits[o], t)}`, r.x + 6, r.y - 8,
+                 r.w - 8);
+    }
+    // the header: the tension gauge and the fallback banner
+    this.header(g, t, week, fallen);
+    // where every dot belongs now
+    const groups = {};
+    const want = [];
+    for (let i = 0; i < this.n; i++) {
+      if (!this.visible(i, t)) continue;
+      const k = this.stateAt(i, t);
+      const state = STATES[d.path[i][k + 1]];
+      (groups[state] = groups[state] || []).push([d.path[i][k], i]);
+    }
+    for (const [state, members] of Object.entries(groups)) {
+      const r = R[state];
+      members.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const layout = slots(r, members.length);
+      members.forEach(([, i], k) => {
+        const [x, y] = slot(r, layout, k);
+        want.push([i, x, y, layout.s]);
+      });
+    }
+    const a = jump ? 1 : 1 - Math.exp(-dt * MOVE);
+    const placed = [];
+    for (const [i, x, y, s] of want) {
+      if (Number.isNaN(this.px[i])) { this.px[i] = R.signal.x + 4; this.py[i] = y; }
+      this.px[i] += (x - this.px[i]) * a;
+      this.py[i] += (y - this.py[i]) * a;
+      placed.push([i, this.px[i], this.py[i], Math.max(2.2, s * 0.4)]);
+    }
+    this.placed = placed;
+    const where = new Map(placed.map((p) => [p[0], p]));
+    // lines: regisseurs to their initiatives, and the network of initiatives
+    const hub = [this.pad + 2.5 * this.colW, this.top - 12];
+    g.lineWidth = 1;
+    g.strokeStyle = "rgba(0,158,115,0.22)";
+    g.beginPath();
+    let adopted = 0;
+    for (const [i, x, y] of placed) {
+      const r = d.reg[i];
+      const exited = d.exit[i] !== null && d.exit[i] <= t;
+      if (r !== null && r <= t && !exited) { g.moveTo(hub[0], hub[1]); g.lineTo(x, y); adopted++; }
+    }
+    g.stroke();
+    g.strokeStyle = "rgba(204,121,167,0.7)"; g.lineWidth = 1.5;
+    g.beginPath();
+    for (const [u, v, w] of d.links) {
+      if (w > t) continue;
+      const p = where.get(u), q = where.get(v);
+      if (p && q) { g.moveTo(p[1], p[2]); g.lineTo(q[1], q[2]); }
+    }
+    g.stroke();
+    g.fillStyle = COLOURS.green; g.beginPath(); g.arc(hub[0], hub[1], 7, 0, 2 * Math.PI); g.fill();
+    g.fillStyle = "#000"; g.font = "bold 15px system-ui, sans-serif"; g.textAlign = "left";
+    g.fillText(W.regisseurs.replace("{n}", adopted), hub[0] + 11, hub[1] + 5);
+    // the dots, coloured by frustration
+    g.lineWidth = 1;
+    for (const [i, x, y, r] of placed) {
+      g.fillStyle = colour(this.frustrationAt(i, t));
+      g.beginPath(); g.arc(x, y, r, 0, 2 * Math.PI); g.fill();
+      g.strokeStyle = "#000"; g.stroke();
+    }
+    // citizens who came forward in the other municipality but not here
+    const gh = R.ghost;
+    g.setLineDash([3, 2]); g.strokeStyle = "#555";
+    let shown = 0, total = 0;
+    for (const w of this.ghosts) {
+      if (w > t) break;
+      total++;
+      if (t - w < LINGER && shown < 8) {
+        g.beginPath(); g.arc(gh.x + 12 + shown * 15, gh.y + 10, 6, 0, 2 * Math.PI); g.stroke();
+        shown++;
+      }
+    }
+    g.setLineDash([]);
+    if (this.ghosts.length) {
+      g.fillStyle = "#333"; g.font = "14px system-ui, sans-serif"; g.textAlign = "left";
+      g.fillText(`${W.absent_short}: ${total}`, gh.x + 6, gh.y + 28, gh.w - 8);
+    }
+    // the initiative followed
+    const sel = selected === null ? undefined : this.byId.get(selected);
+    if (sel !== undefined && where.has(sel)) {
+      const [, x, y, r] = where.get(sel);
+      g.lineWidth = 4; g.strokeStyle = "#000";
+      g.beginPath(); g.arc(x, y, r + 6, 0, 2 * Math.PI); g.stroke();
+      g.lineWidth = 2; g.strokeStyle = "#fff";
+      g.beginPath(); g.arc(x, y, r + 3, 0, 2 * Math.PI); g.stroke();
+    }
+    this.text(t, week, fallen);
+  };
+
+  Panel.prototype.header = function (g, t, week, fallen) {
+    const d = this.d;
+    const tension = d.tension.length ? d.tension[week] : 0;
+    const scale = this.scale;
+    const x0 = 10, y0 = 12, w = Math.min(260, this.w * 0.25), h = 22;
+    g.fillStyle = "#000"; g.font = "bold 17px system-ui, sans-serif"; g.textAlign = "left";
+    g.fillText(`${W.tension} ${num(tension, 2)}`, x0, y0 + 40);
+    g.strokeStyle = "#000"; g.lineWidth = 2; g.strokeRect(x0, y0, w, h);
+    g.fillStyle = fallen ? COLOURS.red : COLOURS.orange;
+    g.fillRect(x0 + 1, y0 + 1, Math.max(0, Math.min(1, tension / scale)) * (w - 2), h - 2);
+    if (d.upper !== null) {
+      const xu = x0 + (d.upper / scale) * w, xl = x0 + (d.lower / scale) * w;
+      g.strokeStyle = "#000"; g.lineWidth = 3;
+      g.beginPath(); g.moveTo(xu, y0 - 5); g.lineTo(xu, y0 + h + 5); g.stroke();
+      g.setLineDash([3, 3]); g.lineWidth = 2;
+      g.beginPath(); g.moveTo(xl, y0 - 3); g.lineTo(xl, y0 + h + 3); g.stroke();
+      g.setLineDash([]);
+    }
+    if (fallen) {
+      g.fillStyle = COLOURS.red; g.font = "bold 22px system-ui, sans-serif"; g.textAlign = "right";
+      g.fillText(`⚠ ${W.fallback}`, this.w - 12, y0 + 20, this.w * 0.5);
+    }
+  };
+
+  Panel.prototype.text = function (t, week, fallen) {
+    const d = this.d;
+    // warning signs: shown while the episode they came with lasts
+    let signs = [];
+    if (fallen) {
+      let start = week;
+      while (start > 0 && d.fallback[start - 1] === 1) start--;
+      signs = d.signs.filter(([w]) => w <= t && w >= start - 1).map(([, s]) => s);
+    }
+    const key = signs.join("|");
+    if (key !== this.lastSigns) {
+      this.signs.replaceChildren(...signs.map((s) => el("span", { class: "sign", text: `⚠ ${s}` })));
+      this.lastSigns = key;
+    }
+    const upto = countUpTo(this.newsWeeks, t);
+    if (upto !== this.lastNews) {
+      const lines = d.news.slice(Math.max(0, upto - 2), upto).reverse();
+      this.news.replaceChildren(...lines.map(([w, , text], k) => el(
+        "div", { class: k === 0 && t - w < 6 ? "fresh" : "" },
+        el("span", { class: "wk", text: weekText(w) }), el("span", { text }))));
+      this.lastNews = upto;
+    }
+  };
+
+  Panel.prototype.click = function (ev) {
+    const rect = this.canvas.getBoundingClientRect();
+    const x = ev.clientX - rect.left, y = ev.clientY - rect.top;
+    let best = null, dist = 14 * 14;
+    for (const [i, px, py] of this.placed) {
+      const dd = (px - x) ** 2 + (py - y) ** 2;
+      if (dd < dist) { dist = dd; best = i; }
+    }
+    if (best !== null) player.select(this.d.id[best]);
+  };
+
+  const panels = D.panels.map((p, k) => new Panel(p, k));
+  if (panels.length === 2) {  // candidates who came forward in one municipality only
+    const [a, b] = panels;
+    a.ghosts = b.d.id.map((id, i) => [id, b.d.arrive[i]])
+      .filter(([id, w]) => !a.byId.has(id) && w >= 0).map(([, w]) => w).sort((x, y) => x - y);
+    b.ghosts = a.d.id.map((id, i) => [id, a.d.arrive[i]])
+      .filter(([id, w]) => !b.byId.has(id) && w >= 0).map(([, w]) => w).sort((x, y) => x - y);
+  }
+
+  // ------------------------------------------------------------ the followed initiative
+  function renderFollow(t) {
+    const id = player.selected;
+    if (id === null) return;
+    const home = panels.find((p) => p.byId.has(id));
+    const parts = [el("div", { class: "who", text: home.d.name[home.byId.get(id)] })];
+    panels.forEach((p) => {
+      const i = p.byId.get(id);
+      if (panels.length > 1) parts.push(el("h4", { text: p.d.title }));
+      if (i === undefined) { parts.push(el("div", { class: "now", text: W.not_here })); return; }
+      let now = "";
+      if (p.d.arrive[i] <= t) {
+        const k = p.stateAt(i, t), state = STATES[p.d.path[i][k + 1]];
+        const stage = D.column[state] || state;
+        now = `${W[`state_${stage}`] || ""}${PILES[state] ? ` (${W[state]})` : ""} · ` +
+              `${W.frustration.toLowerCase()} ${Math.round(100 * p.frustrationAt(i, t))}%`;
+      }
+      parts.push(el("div", { class: "now", text: now }));
+      const lines = p.d.story[i].filter(([w]) => w <= t);
+      parts.push(el("ol", {}, ...lines.map(([w, text], k) => el(
+        "li", { class: k === lines.length - 1 ? "last" : "" },
+        el("span", { class: "wk", text: weekText(w) }), el("span", { text })))));
+    });
+    follow.replaceChildren(...parts);
+    follow.scrollTop = follow.scrollHeight;
+  }
+
+  // ------------------------------------------------------------ the player
+  const player = {
+    week: 0, playing: false, frames: 0, selected: null, speed: 1, panels,
+    play() { if (this.week >= HORIZON) this.seek(0); this.playing = true; buttons(); },
+    pause() { this.playing = false; buttons(); },
+    step() {
+      this.playing = false;
+      this.week = Math.min(HORIZON, Math.floor(this.week + 1e-9) + 1);
+      buttons(); dirty = true;
+    },
+    seek(w) { this.week = Math.max(0, Math.min(HORIZON, w)); jump = true; dirty = true; },
+    select(id) { this.selected = id; followKey = ""; dirty = true; },
+    dot(panel, id) {  // where a dot is drawn (page coordinates), for tests and tours
+      const p = panels[panel], i = p.byId.get(id);
+      const hit = p.placed.find((q) => q[0] === i);
+      if (!hit) return null;
+      const rect = p.canvas.getBoundingClientRect();
+      return { x: rect.left + hit[1], y: rect.top + hit[2] };
+    },
+  };
+  window.regiePlayer = player;
+  let dirty = true, jump = true, last = null, followKey = "";
+  const buttons = () => {
+    play.classList.toggle("on", player.playing);
+    pause.classList.toggle("on", !player.playing);
+  };
+  play.addEventListener("click", () => player.play());
+  pause.addEventListener("click", () => player.pause());
+  step.addEventListener("click", () => player.step());
+  restart.addEventListener("click", () => { player.seek(0); });
+  speed.addEventListener("change", () => { player.speed = Number(speed.value); });
+  scrub.addEventListener("input", () => { player.seek(Number(scrub.value)); });
+  document.addEventListener("keydown", (ev) => {
+    if (ev.target && ev.target.tagName === "SELECT") return;
+    if (ev.code === "Space") { ev.preventDefault(); player.playing ? player.pause() : player.play(); }
+    if (ev.code === "ArrowRight") { ev.preventDefault(); player.step(); }
+  });
+
+  function layout() {
+    const avail = window.innerHeight - 260;
+    const height = panels.length > 1 ? Math.max(280, Math.min(440, avail / 2 - 90))
+                                     : Math.max(380, Math.min(640, avail - 60));
+    panels.forEach((p) => p.resize(height));
+    jump = true; dirty = true;
+  }
+  window.addEventListener("resize", layout);
+  layout();
+
+  function frame(now) {
+    const dt = last === null ? 0 : Math.min(0.1, (now - last) / 1000);
+    last = now;
+    if (player.playing) {
+      player.week += dt * player.speed * HORIZON / D.secondsPerTerm;
+      if (player.week >= HORIZON) { player.week = HORIZON; player.pause(); }
+    }
+    const t = player.week;
+    panels.forEach((p) => p.draw(t, dt, jump, player.selected));
+    jump = false;
+    player.frames++;
+    clock.textContent = `${W.week} ${Math.floor(t)} ${W.of} ${Math.round(HORIZON)}`;
+    clock.dataset.week = t.toFixed(3);
+    if (document.activeElement !== scrub) scrub.value = String(Math.floor(t));
+    const key = `${player.selected}|${Math.floor(t * 4)}`;
+    if (player.selected !== null && (key !== followKey || dirty)) {
+      renderFollow(t); followKey = key;
+    }
+    dirty = false;
+    requestAnimationFrame(frame);
+  }
+  buttons();
+  requestAnimationFrame(frame);
+})();

@@ -1,0 +1,288 @@
+"""The run as a film for the classroom: every initiative a dot travelling the journey.
+
+One run's event log (``run.event_log``) becomes, per initiative, the list of states it
+passes through and when (:data:`STATES`: the stages of :mod:`sim.outcomes`, the piles it
+waits in, and the exit), its frustration as the log reports it, its regisseur, and its
+links in the network of initiatives; per week the municipality's tension and whether it
+has fallen back; and, from :mod:`sim.report.narrate`, every initiative's own story and
+what happens to the municipality (incidents, budget cuts, falling back with the warning
+signs, recovering). :func:`panel` prepares that data; :func:`page` puts one or two
+panels into a self-contained HTML player (canvas and vanilla JavaScript from
+``animate.js``/``animate.css`` next to this module, data inlined as JSON): play, pause,
+one week further, speed, a clock in weeks, a click on a dot follows that initiative.
+
+Two panels are one seed under two settings. The model draws every candidate citizen's
+arrival moment and attributes from streams of their own (common random numbers), so a
+citizen who comes forward in both municipalities does so at the same moment with the
+same plan, and their journeys part only where the municipalities differ. Where trust
+differs, a candidate may come forward in one municipality and not in the other (the
+arrival rate follows trust); the player shows that too.
+
+The log events read here: ``arrive`` (signal), ``signalled`` (intake begins, in the
+front office's queue), ``queued`` (served after waiting ``value`` weeks in that queue),
+``stage`` (handoffs, dialogue, decision, realisation begin), ``handoff``, ``approval``
+(waiting for a manager's signature), ``escalated``/``college_decided`` (waiting for the
+college), ``rework``, ``approved``, ``regisseur``, ``linked_to`` (``value``: the other
+initiative) and the exits ``success``, ``rejected``, ``dropout``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from sim.outcomes import JOURNEY, OUTCOMES, STAGES
+from sim.report.labels import style_name
+from sim.report.narrate import SIGN_TEXT, initiative_names, journeys, tell
+from sim.run import RunResult, simulate
+from sim.scenario import Scenario
+
+STATES: tuple[str, ...] = ("signal", "queue", "intake", "handoffs", "dialogue", "decision",
+                           "approval", "college", "realisation", *OUTCOMES)
+"""Where a dot can be: the stages, the three piles (the front office's queue, waiting for
+a manager's signature, waiting for the college) and the exits."""
+COLUMN: dict[str, str] = {"queue": "intake", "approval": "decision", "college": "decision"}
+"""The stage a pile belongs to (every other state is its own column)."""
+FRUSTRATION_EVENTS = frozenset({"stage", "handoff", "rework", "approved", *OUTCOMES})
+"""Events whose ``value`` is the initiative's frustration at that moment."""
+SECONDS_PER_TERM = 60.0
+"""A council term (the horizon) plays in about a minute at normal speed."""
+DIGITS = 3
+"""Weeks in the data are rounded to this many decimals."""
+
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"nl": "Hoe de gemeente met initiatieven werkt", "en":
+              "How the municipality works with initiatives"},
+    "play": {"nl": "▶ Afspelen", "en": "▶ Play"},
+    "pause": {"nl": "‖ Pauze", "en": "‖ Pause"},
+    "step": {"nl": "Week verder ▸", "en": "Next week ▸"},
+    "restart": {"nl": "↺ Opnieuw", "en": "↺ Restart"},
+    "speed": {"nl": "Snelheid", "en": "Speed"},
+    "week": {"nl": "Week", "en": "Week"},
+    "of": {"nl": "van", "en": "of"},
+    "queue": {"nl": "in de rij", "en": "in the queue"},
+    "approval": {"nl": "wacht op handtekening", "en": "waiting for a signature"},
+    "college": {"nl": "wacht op het college", "en": "waiting for the college"},
+    "waiting_for": {"nl": "wacht op:", "en": "waiting for:"},
+    "approval_short": {"nl": "handtekening", "en": "signature"},
+    "college_short": {"nl": "college", "en": "college"},
+    "frustration": {"nl": "Frustratie", "en": "Frustration"},
+    "tension": {"nl": "Spanning", "en": "Tension"},
+    "threshold": {"nl": "drempel", "en": "threshold"},
+    "fallback": {"nl": "Teruggevallen in de sturende rol",
+                 "en": "Fallen back into the directing role"},
+    "regisseurs": {"nl": "Regisseurs begeleiden {n} initiatieven",
+                   "en": "Regisseurs guide {n} initiatives"},
+    "regisseur_line": {"nl": "regisseur als vast aanspreekpunt",
+                       "en": "regisseur as single point of contact"},
+    "network_line": {"nl": "netwerk van initiatieven", "en": "network of initiatives"},
+    "absent": {"nl": "kwam hier niet (minder vertrouwen)",
+               "en": "did not come forward here (less trust)"},
+    "absent_short": {"nl": "kwam hier niet", "en": "not here"},
+    "follow_hint": {"nl": "Klik op een stip om dat initiatief te volgen.",
+                    "en": "Click a dot to follow that initiative."},
+    "not_here": {"nl": "Dit initiatief meldde zich bij deze gemeente niet.",
+                 "en": "This initiative did not come forward in this municipality."},
+    "warmup": {"nl": "aanloop", "en": "run-up"},
+    "news": {"nl": "In de gemeente", "en": "In the municipality"},
+    "followed": {"nl": "Gevolgd", "en": "Following"},
+    "with_fallback": {"nl": "valt terug onder druk", "en": "falls back under pressure"},
+    "without_fallback": {"nl": "valt niet terug", "en": "does not fall back"},
+    "style": {"nl": "stijl", "en": "style"},
+    "seed": {"nl": "seed", "en": "seed"},
+    "same_citizens": {"nl": "Dezelfde burgers (seed {seed}) bij twee gemeenten: wie zich bij "
+                            "beide meldt, doet dat op hetzelfde moment met hetzelfde plan.",
+                      "en": "The same citizens (seed {seed}) meeting two municipalities: "
+                            "whoever comes forward in both does so at the same moment with "
+                            "the same plan."},
+    "one_run": {"nl": "Eén run, seed {seed}.", "en": "One run, seed {seed}."},
+    "made": {"nl": "Gemaakt met regiesim", "en": "Made by regiesim"},
+}
+"""The player's own words (stage and outcome names come from :mod:`sim.outcomes`)."""
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One initiative as the player shows it."""
+
+    ident: int
+    arrival: float
+    exit: float | None
+    outcome: str | None
+    path: list[tuple[float, str]]
+    """(week, state) in time order: where the dot goes and when."""
+    frustration: list[tuple[float, float]]
+    """(week, frustration) as the log reports it (0 at arrival)."""
+    regisseur: float | None
+    """When a regisseur became its single point of contact (None: never)."""
+
+
+def paths(log: pd.DataFrame) -> dict[int, Journey]:
+    """Every initiative's journey from the event log (in the log's order), warm-up
+    included."""
+    own = log[log["id"] >= 0]
+    out: dict[int, Journey] = {}
+    for ident, rows in own.groupby("id", sort=True):
+        path: list[tuple[float, str]] = []
+        frustration: list[tuple[float, float]] = []
+        arrival, exit_week, outcome, regisseur = math.nan, None, None, None
+        intake_at = math.nan
+        for week, event, stage, value in zip(rows["week"].tolist(), rows["event"].tolist(),
+                                             rows["stage"].tolist(), rows["value"].tolist(),
+                                             strict=True):
+            if event == "arrive":
+                arrival = week
+                frustration.append((week, 0.0))
+            elif event == "signalled":
+                intake_at = week
+            elif event == "queued":  # served at the desk once its wait was over
+                path.append((min(intake_at + value, week), "intake"))
+            elif event == "regisseur":
+                regisseur = week
+            if event in FRUSTRATION_EVENTS:
+                frustration.append((week, value))
+            if event in OUTCOMES:
+                exit_week, outcome = week, event
+            state = stage if event == "stage" else EVENT_STATE.get(event)
+            if state is not None:
+                path.append((week, state))
+        out[int(ident)] = Journey(int(ident), arrival, exit_week, outcome, path, frustration,
+                                  regisseur)
+    return out
+
+
+EVENT_STATE: dict[str, str] = {
+    "arrive": "signal", "signalled": "queue", "handoff": "handoffs", "approval": "approval",
+    "escalated": "college", "college_decided": "decision", "rework": "decision",
+    "approved": "decision", **{o: o for o in OUTCOMES}}
+"""The state an event puts the initiative in (``stage`` events: their stage; ``queued``:
+the intake desk, when its wait was over)."""
+
+
+def panel(result: RunResult, lang: str, title: str | None = None) -> dict[str, Any]:
+    """One run prepared for the player (compact lists; weeks rounded to :data:`DIGITS`)."""
+    log = result.log
+    if log is None:
+        raise ValueError("the run has no event log: simulate with run.event_log = true")
+    sc = result.scenario
+    horizon = sc.run.horizon_weeks
+    stories = journeys(result, lang)
+    ident_max = int(log["id"].max()) if len(log) else 0
+    names = initiative_names(result.seed, max(ident_max + 1, 1), lang)
+    shown = [j for j in paths(log).values()
+             if j.arrival <= horizon and (j.exit is None or j.exit >= 0.0)]
+    index = {j.ident: i for i, j in enumerate(shown)}
+    links = log[(log["event"] == "linked_to") & (log["week"] <= horizon)]
+    edges = [[index[int(a)], index[int(b)], _r(w)] for a, b, w in zip(
+        links["id"], links["value"], links["week"], strict=True)
+        if int(a) in index and int(b) in index]
+    lines = tell(result, lang, follow=0)
+    news = [[_r(max(line.week, 0.0)), line.kind, line.text] for line in lines
+            if line.kind in ("municipality", "quarter") and line.week <= horizon]
+    signs = log[log["event"].str.startswith("sign_") & (log["week"] <= horizon)]
+    series = result.series
+    return {
+        "title": title or _title(sc, lang),
+        "opening": lines[0].text if lines else "",
+        "closing": lines[-1].text if lines else "",
+        "seed": result.seed,
+        "horizon": horizon,
+        "upper": sc.fallback.upper if sc.fallback.enabled else None,
+        "lower": sc.fallback.lower if sc.fallback.enabled else None,
+        "tension": [_r(x) for x in series["tension"].tolist()],
+        "fallback": [int(x) for x in series["fallback"].tolist()],
+        "news": news,
+        "signs": [[_r(w), _sentence_start(SIGN_TEXT[e.removeprefix("sign_")][lang])]
+                  for w, e in zip(signs["week"], signs["event"], strict=True)
+                  if e.removeprefix("sign_") in SIGN_TEXT],
+        "id": [j.ident for j in shown],
+        "name": [names[j.ident] for j in shown],
+        "arrive": [_r(j.arrival) for j in shown],
+        "exit": [None if j.exit is None else _r(j.exit) for j in shown],
+        "path": [_flat([(w, STATES.index(s)) for w, s in j.path]) for j in shown],
+        "frus": [_flat(j.frustration) for j in shown],
+        "reg": [None if j.regisseur is None else _r(j.regisseur) for j in shown],
+        "links": edges,
+        "story": [[[_r(line.week), line.text] for line in stories.get(j.ident, [])]
+                  for j in shown],
+    }
+
+
+def _title(sc: Scenario, lang: str) -> str:
+    fall = WORDS["with_fallback" if sc.fallback.enabled else "without_fallback"][lang]
+    return f"{sc.scenario.name}: {style_name(sc.scenario.style, lang)}, {fall}"
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _r(x: float) -> float:
+    return round(float(x), DIGITS)
+
+
+def _flat(pairs: list[tuple[float, float]]) -> list[float]:
+    return [v for w, x in pairs for v in (_r(w), _r(x) if isinstance(x, float) else x)]
+
+
+def labels(lang: str) -> dict[str, str]:
+    """Every word the player shows, in ``lang``."""
+    if lang not in ("nl", "en"):
+        raise ValueError(f"lang: must be one of en, nl, got {lang!r}")
+    words = {k: v[lang] for k, v in WORDS.items()}
+    words.update({f"state_{s}": JOURNEY[s].label(lang) for s in (*STAGES, *OUTCOMES)})
+    return words
+
+
+def film(scenario: Scenario, seed: int, lang: str = "nl",
+         compare: Scenario | None = None) -> dict[str, Any]:
+    """The player's data: ``scenario`` (and ``compare``) run on ``seed`` with the log on."""
+    words = labels(lang)
+    runs = [simulate(s.with_changes({"run.event_log": True}), seed)
+            for s in (scenario, *(() if compare is None else (compare,)))]
+    panels = [panel(r, lang) for r in runs]
+    if len(panels) == 2 and panels[0]["title"] == panels[1]["title"]:
+        panels[1]["title"] += " (2)"
+    horizon = max(p["horizon"] for p in panels)
+    intro = words["same_citizens" if compare is not None else "one_run"].format(seed=seed)
+    return {"lang": lang, "words": words, "states": list(STATES),
+            "columns": [*STAGES, "exit"], "column": {s: COLUMN.get(s, s) for s in STATES},
+            "horizon": horizon, "secondsPerTerm": SECONDS_PER_TERM, "intro": intro,
+            "panels": panels}
+
+
+def page(data: dict[str, Any]) -> str:
+    """The self-contained player: one HTML file that plays offline."""
+    folder = resources.files("sim.report")
+    script = folder.joinpath("animate.js").read_text(encoding="utf-8")
+    style = folder.joinpath("animate.css").read_text(encoding="utf-8")
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    payload = payload.replace("</", "<\\/")  # no "</script>" inside the data
+    words = data["words"]
+    return (f'<!DOCTYPE html>\n<html lang="{data["lang"]}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>regiesim: {html.escape(words['title'])}</title>\n"
+            f"<style>\n{style}\n</style>\n</head>\n<body>\n"
+            f'<script type="application/json" id="regie-data">{payload}</script>\n'
+            f"<script>\n{script}\n</script>\n</body>\n</html>\n")
+
+
+def write(path: Any, scenario: Scenario, seed: int, lang: str = "nl",
+          compare: Scenario | None = None) -> None:
+    """Write the player of ``scenario`` (beside ``compare``) on ``seed`` to ``path``."""
+    from pathlib import Path
+
+    text = page(film(scenario, seed, lang, compare))
+    target = Path(path)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+__all__ = ["COLUMN", "STATES", "Journey", "film", "labels", "page", "panel", "paths", "write"]
