@@ -301,7 +301,7 @@ def tell(result: RunResult, lang: str = "nl", follow: int = 3) -> list[Line]:
     if log is None:
         raise ValueError("the run has no event log: simulate with run.event_log = true")
     followed = set(choose_followed(result, follow))
-    names = initiative_names(result.seed, _count(log), lang)
+    names = initiative_names(result.seed, _names_needed(log), lang)
     sc = result.scenario
     lines = [Line(0.0, "opening", _opening(sc, lang))]
     reasons = _rejection_reasons(result)
@@ -334,7 +334,7 @@ def journeys(result: RunResult, lang: str = "nl") -> dict[int, list[Line]]:
     log = result.log
     if log is None:
         raise ValueError("the run has no event log: simulate with run.event_log = true")
-    names = initiative_names(result.seed, _count(log), lang)
+    names = initiative_names(result.seed, _names_needed(log), lang)
     reasons = _rejection_reasons(result)
     told: dict[int, list[Line]] = {}
     own = log[log["id"] >= 0]
@@ -345,7 +345,7 @@ def journeys(result: RunResult, lang: str = "nl") -> dict[int, list[Line]]:
     return {ident: _unrepeated(lines, lang) for ident, lines in told.items()}
 
 
-def _count(log) -> int:
+def _names_needed(log) -> int:
     """How many names the log's initiatives need (ids run from 0)."""
     return max(int(log["id"].max()) + 1 if len(log) else 0, 1)
 
