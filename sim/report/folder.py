@@ -9,15 +9,19 @@ to its folder is read back by file name:
     threshold.csv      paired differences against no fallback per threshold (a sweep)
     discovery.csv      the points of a scenario discovery, with their cost
     prim_box.csv       the PRIM box around the costliest points
-    samples.csv        a sensitivity design's points and their outcome means
+    samples.csv        a sensitivity design's points and their outcome means (Morris
+                       and Sobol over the parameter space: points.parquet)
     sobol.csv          Sobol indices with their intervals
     calibration.json   fitted values and their check against the targets
 
-A folder is one of three kinds: a sensitivity design (``samples.csv``: no per-scenario
-tables of hundreds of sample points, but the Sobol indices and a scatter of the points),
+A folder is one of three kinds: a sensitivity design (``samples.csv`` or
+``points.parquet``: no per-scenario tables of hundreds of sample points, but the Sobol
+indices, a scatter of the points and EMA Workbench's pairs plot),
 a sweep (the scenarios' variant parameters vary: outcomes against the swept parameter) or
 a batch. A report goes to a new file unless asked to replace: ``report.html`` first, then
 ``report-<lang>.html``, then ``report-<lang>-2.html`` and so on.
+
+:func:`write_plot` draws one of these figures on its own page (``regiesim plot``).
 """
 
 from __future__ import annotations
