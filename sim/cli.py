@@ -832,6 +832,33 @@ def _warn_incomplete(stored: Any, folder: Path) -> None:
 
 @app.command()
 @clean_errors
+def plot(folder: Annotated[Path, typer.Argument(
+             help="A result folder of `batch` (over a [sweep]) or of `sensitivity`.",
+             show_default=False)],
+         kind: Annotated[str, typer.Option(
+             "--kind", help="sweep|sobol|pairs: the outcome against the swept parameter "
+             "(band: 95% CI); Sobol indices S1 and ST with 95% CIs; or the pairs plot, a "
+             "scatter matrix of the sampled parameters coloured by the outcome.",
+             show_default=False)],
+         outcome: Annotated[str, typer.Option(
+             help="The outcome shown (a key of `regiesim outcomes`).")] = "success_rate",
+         lang: Lang = "en",
+         parameter: Annotated[str | None, typer.Option(
+             help="sweep: the swept parameter on the x axis (default: the first).")] = None,
+         out: Annotated[Path | None, typer.Option(
+             "--out", help="Write to this .html file (default: "
+             "FOLDER/plot-KIND-OUTCOME-LANG.html). HTML only: static images need kaleido, "
+             "which is not installed.")] = None,
+         ) -> None:
+    """Draw one figure of a result folder as a self-contained HTML page (opens offline)."""
+    from sim.report.folder import write_plot
+
+    path = write_plot(folder, kind, outcome, lang, out=out, parameter=parameter)
+    console.print(f"plot written to {safe(path)}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@clean_errors
 def outcomes(lang: Lang = "en") -> None:
     """List every outcome: key, name, unit and definition (sim/outcomes.py)."""
     from sim.outcomes import SERIES, SUMMARY, definition, unit

@@ -9,7 +9,6 @@ Set REGIESIM_SCREENSHOT=path to keep a screenshot of the page.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,26 +22,15 @@ from typing import Any
 import dash
 import pytest
 
+import tests.browser
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
 from sim.outcomes import DASHBOARD
 from sim.report.dashboard import CONDITIONS, build_app
 from sim.report.labels import dashboard_word, interval, label, value
 from sim.styles import style_settings
+from tests.browser import chromium, require_browser
 from tests.conftest import ROOT, short
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-
-
-def require_browser() -> None:
-    """Skip without chromium and chromium-driver; on CI (CI=true) fail instead."""
-    if CHROMIUM and DRIVER:
-        return
-    message = "needs chromium and chromium-driver (.ci/run installs them)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the browser test: {message}")
-    pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -103,20 +91,8 @@ def _serving(port: int) -> list[int]:
 
 @pytest.fixture
 def browser():
-    require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 def _text(driver, ident: str) -> str:
@@ -167,7 +143,7 @@ def test_moving_a_control_changes_the_numbers(server, browser) -> None:
 
 
 def test_missing_browser_fails_on_ci_and_skips_elsewhere(monkeypatch) -> None:
-    monkeypatch.setattr(sys.modules[__name__], "DRIVER", None)
+    monkeypatch.setattr(tests.browser, "DRIVER", None)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run the browser test"):
         require_browser()

@@ -65,8 +65,19 @@ def test_a_sensitivity_folder_shows_sobol_not_hundreds_of_rows(sensitivity, lang
         assert s1["y"] == list(part["parameter"])
         assert s1["x"] == pytest.approx(list(part["S1"]))
         assert st["x"] == pytest.approx(list(part["ST"]))
-    [scatter] = rep.section(TEXT["samples"][lang]).figures
+    [scatter, pairs] = rep.section(TEXT["samples"][lang]).figures
     assert {t["xaxis"] for t in scatter} == {"x", "x2"}  # a panel per parameter
+    # the pairs plot: the sampled parameters, most influential (ST) first, coloured by
+    # the outcome
+    [matrix] = pairs
+    samples = pd.read_csv(sensitivity / "samples.csv")
+    st = indices[indices["outcome"] == "success_rate"].set_index("parameter")["ST"]
+    ranked = list(st.sort_values(ascending=False).index)
+    assert matrix["type"] == "splom"
+    assert [d["label"].replace("<br>", "") for d in matrix["dimensions"]] == ranked
+    for dim, name in zip(matrix["dimensions"], ranked, strict=True):
+        assert dim["values"] == pytest.approx(list(samples[name]))
+    assert matrix["marker"]["color"] == pytest.approx(list(samples["success_rate"]))
     assert len(text) < 5_000_000
 
 
@@ -188,3 +199,75 @@ def test_an_interrupted_batch_is_reported_as_incomplete(sweep, tmp_path, command
     assert "is incomplete: 6 of 12 runs finished" in said and "to resume" in said
     complete = CliRunner().invoke(app, [command, str(sweep), *extra], terminal_width=300)
     assert "incomplete" not in complete.output
+
+
+# --- regiesim plot: one figure of a folder ------------------------------------------------
+
+
+def _plot(folder: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["plot", str(folder), *args], terminal_width=400)
+    return result.exit_code, " ".join(result.output.split())
+
+
+def _figure(path: Path) -> tuple[str, list[dict]]:
+    text = path.read_text(encoding="utf-8")
+    rep = read(text)
+    [fig] = [f for s in rep.sections for f in s.figures]
+    return text, fig
+
+
+def test_plot_sweep_draws_the_outcome_against_the_parameter_with_its_band(sweep,
+                                                                          tmp_path) -> None:
+    code, said = _plot(sweep, "--kind", "sweep", "--outcome", "fallback_weeks", "--lang",
+                       "nl", "--out", str(tmp_path / "s.html"))
+    assert code == 0, said
+    text, fig = _figure(tmp_path / "s.html")
+    band, line = fig
+    assert line["name"] == label("fallback_weeks", "nl")
+    runs = pd.read_parquet(sweep / "runs.parquet")
+    means = runs.groupby("scenario")["fallback_weeks"].mean()
+    assert line["x"] == [0.6, 1.0, 1.4]
+    assert line["y"] == pytest.approx([means[f"upper {u}"] for u in (0.6, 1.0, 1.4)])
+    assert band["fill"] == "toself" and min(band["y"]) >= 0, "weeks are never below zero"
+    assert '"separators":",."' in text and "<html lang='nl'>" in text
+    assert read(text).title == TEXT["sweep"]["nl"].format(p="fallback.upper")
+
+
+def test_plot_sobol_and_pairs_draw_one_outcome(sensitivity, tmp_path) -> None:
+    code, said = _plot(sensitivity, "--kind", "sobol", "--outcome", "share_dissatisfied",
+                       "--out", str(tmp_path / "sobol.html"))
+    assert code == 0, said
+    _, (s1, st) = _figure(tmp_path / "sobol.html")
+    indices = pd.read_csv(sensitivity / "sobol.csv")
+    part = indices[indices["outcome"] == "share_dissatisfied"].sort_values(
+        "ST", ascending=False)
+    assert s1["y"] == list(part["parameter"]) == st["y"]
+    assert st["x"] == pytest.approx(list(part["ST"]))
+    assert st["error_x"]["array"] == pytest.approx(list(part["ST_conf"]))
+    assert s1["error_x"]["array"] == pytest.approx(list(part["S1_conf"]))
+    code, said = _plot(sensitivity, "--kind", "pairs", "--outcome", "share_dissatisfied")
+    assert code == 0, said
+    path = sensitivity / "plot-pairs-share_dissatisfied-en.html"
+    assert f"plot written to {path}" in said
+    _, [matrix] = _figure(path)
+    samples = pd.read_csv(sensitivity / "samples.csv")
+    assert matrix["marker"]["color"] == pytest.approx(list(samples["share_dissatisfied"]))
+
+
+@pytest.mark.parametrize(("which", "args", "message"), [
+    ("sensitivity", ["--kind", "sweep"], "--kind sweep needs a batch whose scenarios differ "
+     "in a [sweep] parameter; this folder offers --kind sobol, pairs"),
+    ("sweep", ["--kind", "pairs"], "this folder offers --kind sweep"),
+    ("sweep", ["--kind", "pie"], "--kind: must be one of sweep, sobol, pairs, got 'pie'"),
+    ("sweep", ["--kind", "sweep", "--outcome", "succes_rate"], "did you mean success_rate"),
+    ("sensitivity", ["--kind", "sobol", "--outcome", "arrivals"],
+     "sobol.csv holds no 'arrivals'; it has success_rate, share_dissatisfied"),
+    ("sweep", ["--kind", "sweep", "--parameter", "x"], "varies fallback.upper, got 'x'"),
+    ("sweep", ["--kind", "sweep", "--out", "plot.png"], "static .png/.svg/.pdf need kaleido"),
+    ("sweep", ["--kind", "sweep", "--lang", "de"], "must be one of en, nl, got 'de'"),
+])
+def test_plot_says_what_the_folder_lacks(sweep, sensitivity, which, args, message) -> None:
+    folder = {"sweep": sweep, "sensitivity": sensitivity}[which]
+    code, said = _plot(folder, *args)
+    assert code == 2 and message in said, said
+    assert "Traceback" not in said

@@ -9,6 +9,7 @@ colours are sampled evenly from one continuous scale, so none repeats.
 from __future__ import annotations
 
 import math
+from html import escape as html_escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +22,8 @@ from sim.report.labels import label, number
 PALETTE = qualitative.Safe
 MANY = 8
 """Above this many scenarios figures switch to their layout for many."""
+STANDOFF = 12
+"""Pixels between a y axis and its tick labels where they meet the x axis' end labels."""
 
 
 def colours(n: int) -> list[str]:
@@ -39,6 +42,19 @@ def _numbers(fig: go.Figure, lang: str) -> go.Figure:
     if lang == "nl":
         fig.update_layout(separators=",.")
     return fig
+
+
+GAP = 80
+"""Pixels between panels stacked in a column: room for the upper panel's tick labels and
+the lower panel's title."""
+
+
+def _stack(rows: int, panel: float, margin: dict[str, int]) -> tuple[int, float]:
+    """The height of a figure of ``rows`` panels of ``panel`` px each, ``GAP`` px apart,
+    and the vertical spacing that gives them (plotly takes it as a share of the plot
+    area, so that a fixed fraction shrinks to nothing in a tall figure)."""
+    paper = rows * panel + (rows - 1) * GAP
+    return round(paper + margin["t"] + margin["b"]), (GAP / paper if rows > 1 else 0.0)
 
 
 def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Figure:
@@ -78,11 +94,11 @@ def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
     panel grows a row per scenario."""
     outcomes = list(dict.fromkeys(diffs["outcome"]))
     names = list(dict.fromkeys(diffs["scenario"]))
-    panel = max(110, 24 * len(names) + 60)
-    total = panel * len(outcomes) + 80
+    margin = {"t": 50, "b": 40}
+    total, spacing = _stack(len(outcomes), max(110, 24 * len(names) + 40), margin)
     fig = make_subplots(rows=len(outcomes), cols=1, subplot_titles=[label(o, lang)
                                                                      for o in outcomes],
-                        vertical_spacing=min(0.3 / max(len(outcomes), 1), 70 / total))
+                        vertical_spacing=spacing)
     palette = colours(len(names) + 1)
     for k, outcome in enumerate(outcomes):
         part = diffs[diffs["outcome"] == outcome]
@@ -98,8 +114,7 @@ def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_vline(x=0, line_dash="dot", line_color="grey", row=k + 1, col=1)
     fig.update_yaxes(autorange="reversed", automargin=True,
                      tickfont={"size": 12 if len(names) > MANY else 15})
-    fig.update_layout(height=total, template="plotly_white", margin={"t": 50, "b": 30},
-                      font={"size": 15})
+    fig.update_layout(height=total, template="plotly_white", margin=margin, font={"size": 15})
     return _numbers(fig, lang)
 
 
@@ -127,7 +142,8 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
                                      legendgroup=str(name), showlegend=not many),
                           row=2, col=1, secondary_y=True)
     fig.update_yaxes(range=[0, 1], row=2, col=1, secondary_y=True, tickformat=".0%",
-                     dtick=0.25, title_text=label("fallback_share", lang))
+                     dtick=0.25, title_text=label("fallback_share", lang),
+                     ticklabelstandoff=STANDOFF)
     fig.update_xaxes(title_text=label("week", lang), row=2, col=1)
     legend = ({"orientation": "v", "x": 1.08, "y": 1, "font": {"size": 12},
                "tracegroupgap": 0} if many else {"orientation": "h", "y": -0.15})
@@ -209,7 +225,8 @@ def frustration_histogram(runs: pd.DataFrame, lang: str) -> go.Figure:
                       height=max(420, 20 * len(groups) + 100) if many else 420,
                       font={"size": 15}, xaxis_title=label("frustration", lang),
                       xaxis={"dtick": 1 / len(bins), "range": [0, 1]},
-                      yaxis_tickformat=".0%", legend=legend)
+                      yaxis_tickformat=".0%", yaxis_ticklabelstandoff=STANDOFF,
+                      legend=legend)
     return _numbers(fig, lang)
 
 
@@ -251,9 +268,11 @@ def sobol_plot(indices: pd.DataFrame, lang: str, words: dict[str, str]) -> go.Fi
     """Sobol indices per outcome: first-order and total effect per parameter, with CIs."""
     outcomes = list(dict.fromkeys(indices["outcome"]))
     params = list(dict.fromkeys(indices["parameter"]))
+    margin = {"t": 90, "b": 40}
+    total, spacing = _stack(len(outcomes), 34 * len(params) + 40, margin)
     fig = make_subplots(rows=len(outcomes), cols=1,
                         subplot_titles=[label(o, lang) for o in outcomes],
-                        vertical_spacing=min(0.3 / max(len(outcomes), 1), 0.12))
+                        vertical_spacing=spacing)
     for k, outcome in enumerate(outcomes):
         part = indices[indices["outcome"] == outcome].set_index("parameter").loc[params]
         for column, colour in (("S1", "#88CCEE"), ("ST", "#CC6677")):
@@ -263,8 +282,9 @@ def sobol_plot(indices: pd.DataFrame, lang: str, words: dict[str, str]) -> go.Fi
                           row=k + 1, col=1)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(barmode="group", template="plotly_white", font={"size": 15},
-                      height=(34 * len(params) + 90) * len(outcomes) + 80,
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+                      height=total, margin=margin,
+                      legend={"orientation": "h", "y": 1 + 45 / (total - 130),
+                              "yanchor": "bottom", "x": 0})
     return _numbers(fig, lang)
 
 
@@ -285,6 +305,40 @@ def parameter_scatter(samples: pd.DataFrame, parameters: list[str], outcome: str
             row=k // cols + 1, col=k % cols + 1)
     fig.update_yaxes(title_text=label(outcome, lang), col=1)
     fig.update_layout(height=300 * rows + 60, template="plotly_white", font={"size": 14})
+    return _numbers(fig, lang)
+
+
+PAIRS = 5
+"""A pairs plot shows at most this many parameters (more panels would not read)."""
+
+
+def _axis_name(key: str) -> str:
+    """A dotted parameter key broken after its table, so that it fits a narrow panel."""
+    return key.replace(".", ".<br>", 1) if "." in key else key
+
+
+def pairs_plot(samples: pd.DataFrame, parameters: list[str], outcome: str,
+               lang: str) -> go.Figure:
+    """EMA Workbench's pairs plot: a scatter matrix of the sampled parameters, every point
+    coloured by ``outcome`` (lower triangle; the diagonal would only repeat the axis)."""
+    shown = parameters[:PAIRS]
+    if len(shown) < 2:
+        raise ValueError(f"a pairs plot needs two parameters or more, got {shown}")
+    name = label(outcome, lang)
+    side = max(170, min(260, 1000 // (len(shown) - 1)))
+    fig = go.Figure(go.Splom(
+        dimensions=[{"label": _axis_name(p), "values": samples[p]} for p in shown],
+        showupperhalf=False, diagonal={"visible": False},
+        marker={"size": 6, "color": samples[outcome], "colorscale": "Viridis",
+                "showscale": True, "line": {"width": 0},
+                "colorbar": {"title": {"text": name, "side": "right"}, "thickness": 16}},
+        customdata=samples[outcome],
+        hovertemplate=f"{html_escape(name)}: %{{customdata:.3g}}<extra></extra>"))
+    fig.update_layout(template="plotly_white", font={"size": 13}, dragmode="select",
+                      width=None, height=side * (len(shown) - 1) + 140,
+                      margin={"l": 120, "b": 110, "t": 30, "r": 40})
+    fig.update_xaxes(tickangle=0, nticks=5)
+    fig.update_yaxes(nticks=5)
     return _numbers(fig, lang)
 
 

@@ -9,21 +9,26 @@ to its folder is read back by file name:
     threshold.csv      paired differences against no fallback per threshold (a sweep)
     discovery.csv      the points of a scenario discovery, with their cost
     prim_box.csv       the PRIM box around the costliest points
-    samples.csv        a sensitivity design's points and their outcome means
+    samples.csv        a sensitivity design's points and their outcome means (Morris
+                       and Sobol over the parameter space: points.parquet)
     sobol.csv          Sobol indices with their intervals
     calibration.json   fitted values and their check against the targets
 
-A folder is one of three kinds: a sensitivity design (``samples.csv``: no per-scenario
-tables of hundreds of sample points, but the Sobol indices and a scatter of the points),
+A folder is one of three kinds: a sensitivity design (``samples.csv`` or
+``points.parquet``: no per-scenario tables of hundreds of sample points, but the Sobol
+indices, a scatter of the points and EMA Workbench's pairs plot),
 a sweep (the scenarios' variant parameters vary: outcomes against the swept parameter) or
 a batch. A report goes to a new file unless asked to replace: ``report.html`` first, then
 ``report-<lang>.html``, then ``report-<lang>-2.html`` and so on.
+
+:func:`write_plot` draws one of these figures on its own page (``regiesim plot``).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +39,7 @@ from sim.analysis import summarise
 from sim.outcomes import HEADLINE, SUMMARY
 from sim.report import figures
 from sim.report.html import build_report, figure_html
-from sim.report.labels import TEXT, interval, label, number, signed, value
+from sim.report.labels import LANGS, TEXT, clip, interval, label, number, signed, value
 
 META = "report.json"
 KEYS = ("scenario", "replication", "seed", "scenario_hash")
@@ -66,7 +71,7 @@ class Meta:
 
 def kind(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> str:
     """"sensitivity", "sweep" or "batch"."""
-    if (folder / "samples.csv").exists():
+    if _design(folder):
         return "sensitivity"
     return "sweep" if swept(runs, manifest) else "batch"
 
@@ -94,7 +99,8 @@ def sections(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any], lang: s
              outcomes: list[str]) -> list[tuple[str, str]]:
     """The sections an experiment's files add, in a fixed order."""
     found: list[tuple[str, str]] = []
-    if not (folder / "samples.csv").exists():
+    design = _design(folder)
+    if not design:
         found.append(_uncertainty(runs, lang))
     if (folder / "decomposition.csv").exists():
         found.append(_decomposition(pd.read_csv(folder / "decomposition.csv"), lang))
@@ -108,12 +114,12 @@ def sections(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any], lang: s
     if (folder / "prim_box.csv").exists() and (folder / "discovery.csv").exists():
         found.append(_prim(pd.read_csv(folder / "prim_box.csv"),
                            pd.read_csv(folder / "discovery.csv"), lang))
-    for name in swept(runs, manifest) if not (folder / "samples.csv").exists() else []:
+    for name in swept(runs, manifest) if not design else []:
         found.append(_sweep(runs, manifest, name, outcomes, lang))
     if (folder / "sobol.csv").exists() and (folder / "sobol.csv").stat().st_size > 1:
         found.append(_sobol(pd.read_csv(folder / "sobol.csv"), lang))
-    if (folder / "samples.csv").exists():
-        found.append(_samples(pd.read_csv(folder / "samples.csv"), manifest, outcomes, lang))
+    if design:
+        found.append(_samples(folder, sample_points(folder), manifest, outcomes, lang))
     if (folder / "first_fit.json").exists():
         found.append(_calibration(json.loads((folder / "first_fit.json").read_text()),
                                   lang))
@@ -214,14 +220,24 @@ def _prim(box: pd.DataFrame, points: pd.DataFrame, lang: str) -> tuple[str, str]
 
 def _sweep(runs: pd.DataFrame, manifest: dict[str, Any], name: str, outcomes: list[str],
            lang: str) -> tuple[str, str]:
+    fig = sweep_figure(runs, manifest, name, outcomes, lang)
+    return label("sweep", lang).format(p=name), figure_html(fig)
+
+
+def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
+                 outcomes: list[str], lang: str) -> Any:
+    """Outcomes against the swept parameter ``name``: the mean over replications and its
+    95% CI as a band, held inside the range each outcome can take; scenarios that share a
+    value of ``name`` (a grid over several parameters) are averaged."""
     params = {s: (info.get("params") or {}).get(name)
               for s, info in manifest.get("scenarios", {}).items()}
     summary = summarise(runs, outcomes)
     summary[name] = summary["scenario"].map(params)
     summary = summary.dropna(subset=[name])
     by = summary.groupby([name, "outcome"], as_index=False)[["mean", "ci_low", "ci_high"]].mean()
-    fig = figures.sweep_plot(by, name, outcomes, lang)
-    return label("sweep", lang).format(p=name), figure_html(fig)
+    for column in ("ci_low", "ci_high"):
+        by[column] = [clip(o, x) for o, x in zip(by["outcome"], by[column], strict=True)]
+    return figures.sweep_plot(by, name, outcomes, lang)
 
 
 def _sobol(indices: pd.DataFrame, lang: str) -> tuple[str, str]:
@@ -236,18 +252,67 @@ def _sobol(indices: pd.DataFrame, lang: str) -> tuple[str, str]:
                                             "S1", "ST"], rows))
 
 
-def _samples(samples: pd.DataFrame, manifest: dict[str, Any], outcomes: list[str],
-             lang: str) -> tuple[str, str]:
-    names = list(dict.fromkeys(k for info in manifest.get("scenarios", {}).values()
-                               for k in (info.get("params") or {})))
-    params = [p for p in names if p in samples.columns] or [
-        c for c in samples.columns if c not in SUMMARY and c not in KEYS]
+def _samples(folder: Path, samples: pd.DataFrame, manifest: dict[str, Any],
+             outcomes: list[str], lang: str) -> tuple[str, str]:
+    params = sample_parameters(folder, samples, manifest)
     shown = [o for o in outcomes if o in samples.columns][:1] or [
         c for c in samples.columns if c in SUMMARY][:1]
     parts = [f"<p>{label('samples_text', lang).format(n=len(samples))}</p>"]
     for outcome in shown:
         parts.append(figure_html(figures.parameter_scatter(samples, params, outcome, lang)))
+        if len(params) > 1:
+            ranked = ranked_parameters(folder, params, outcome)
+            parts.append(f"<p>{_pairs_text(ranked, outcome, lang)}</p>"
+                         + figure_html(figures.pairs_plot(samples, ranked, outcome, lang)))
     return label("samples", lang), "".join(parts)
+
+
+def _pairs_text(params: list[str], outcome: str, lang: str) -> str:
+    text = label("pairs_text", lang).format(outcome=html.escape(label(outcome, lang)))
+    if len(params) > figures.PAIRS:
+        text += " " + label("pairs_top", lang).format(k=figures.PAIRS, n=len(params))
+    return text
+
+
+def _design(folder: Path) -> bool:
+    """Whether the folder holds a sensitivity design's points (run_sensitivity writes
+    samples.csv; Morris and Sobol over the parameter space write points.parquet)."""
+    return (folder / "samples.csv").exists() or (folder / "points.parquet").exists()
+
+
+def sample_points(folder: Path) -> pd.DataFrame:
+    """A sensitivity design's points: a column per parameter and per outcome (mean over
+    the point's replications)."""
+    if (folder / "samples.csv").exists():
+        return pd.read_csv(folder / "samples.csv")
+    return pd.read_parquet(folder / "points.parquet")
+
+
+def sample_parameters(folder: Path, samples: pd.DataFrame,
+                      manifest: dict[str, Any]) -> list[str]:
+    """The varied parameters among the columns of ``samples``."""
+    names = list(dict.fromkeys(k for info in manifest.get("scenarios", {}).values()
+                               for k in (info.get("params") or {})))
+    if not names and (folder / "parameters.csv").exists():
+        table = pd.read_csv(folder / "parameters.csv")
+        names = list(table.loc[table["skipped"].fillna("") == "", "parameter"])
+    return [p for p in names if p in samples.columns] or [
+        c for c in samples.columns if c not in SUMMARY and c not in KEYS]
+
+
+def ranked_parameters(folder: Path, params: list[str], outcome: str) -> list[str]:
+    """``params`` most important first for ``outcome``: by Sobol's ST (sobol.csv) or
+    Morris' μ* (morris.csv) where the folder holds them, else in their own order."""
+    for name, column in (("sobol.csv", "ST"), ("morris.csv", "mu_star")):
+        path = folder / name
+        if path.exists() and path.stat().st_size > 1:
+            table = pd.read_csv(path)
+            part = table[table["outcome"] == outcome].set_index("parameter")[column]
+            if not part.empty:
+                score = {p: float(part.get(p, math.nan)) for p in params}
+                return sorted(params, key=lambda p: -score[p] if score[p] == score[p]
+                              else math.inf)
+    return list(params)
 
 
 def _calibration(result: dict[str, Any], lang: str) -> tuple[str, str]:
@@ -294,6 +359,130 @@ def build_folder_report(folder: str | Path, lang: str = "en", title: str | None 
         per_scenario=what != "sensitivity")
 
 
+PLOTS: tuple[str, ...] = ("sweep", "sobol", "pairs")
+"""The figures ``regiesim plot`` draws on their own."""
+
+
+def plots_of(folder: Path) -> list[str]:
+    """The kinds of plot the folder holds what it takes for."""
+    found = []
+    if (folder / "manifest.json").exists() and not _design(folder):
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if swept(pd.DataFrame(), manifest):
+            found.append("sweep")
+    if (folder / "sobol.csv").exists() and (folder / "sobol.csv").stat().st_size > 1:
+        found.append("sobol")
+    if _design(folder):
+        found.append("pairs")
+    return found
+
+
+def plot_figure(folder: str | Path, what: str, outcome: str, lang: str = "en",
+                parameter: str | None = None) -> tuple[str, Any]:
+    """One figure of a result folder, with its title: ``what`` is one of :data:`PLOTS`.
+
+    Raises ValueError naming the folder, and what it offers, when it does not hold what
+    the figure needs; and naming the outcomes the folder has, for an outcome it lacks.
+    """
+    from sim.outcomes import describe
+
+    folder = Path(folder)
+    if lang not in LANGS:
+        raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
+    if what not in PLOTS:
+        raise ValueError(f"--kind: must be one of {', '.join(PLOTS)}, got {what!r}")
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: no such folder (give a result folder of `batch` or "
+                         "`sensitivity`)")
+    try:
+        describe(outcome)
+    except KeyError as exc:
+        raise ValueError(f"--outcome: {exc.args[0]} (`regiesim outcomes` lists them all)") \
+            from None
+    offered = plots_of(folder)
+    if what not in offered:
+        needs = {"sweep": "a batch whose scenarios differ in a [sweep] parameter",
+                 "sobol": "sobol.csv (from `regiesim sensitivity --method sobol`)",
+                 "pairs": "the points of a sensitivity design (samples.csv or "
+                          "points.parquet, from `regiesim sensitivity`)"}[what]
+        also = (f"; this folder offers --kind {', '.join(offered)}" if offered
+                else "; this folder offers none of " + ", ".join(PLOTS))
+        raise ValueError(f"{folder}: --kind {what} needs {needs}{also}")
+    return {"sweep": _plot_sweep, "sobol": _plot_sobol, "pairs": _plot_pairs}[what](
+        folder, outcome, lang, parameter)
+
+
+def _have(outcome: str, have: list[str], source: Path) -> None:
+    if outcome not in have:
+        raise ValueError(f"--outcome: {source} holds no {outcome!r}; it has "
+                         f"{', '.join(o for o in have if o in SUMMARY) or 'none'}")
+
+
+def _choose(parameter: str | None, params: list[str], folder: Path) -> str:
+    if parameter is None:
+        return params[0]
+    if parameter not in params:
+        raise ValueError(f"--parameter: {folder} varies {', '.join(params)}, got {parameter!r}")
+    return parameter
+
+
+def _plot_sweep(folder: Path, outcome: str, lang: str,
+                parameter: str | None) -> tuple[str, Any]:
+    from sim.experiment.store import ResultStore
+
+    stored = ResultStore.load(folder)
+    if stored.runs.empty:
+        raise ValueError(f"{folder} holds no successful runs to plot")
+    _have(outcome, list(stored.runs.columns), folder / "runs.parquet")
+    name = _choose(parameter, swept(stored.runs, stored.manifest), folder)
+    return (label("sweep", lang).format(p=name),
+            sweep_figure(stored.runs, stored.manifest, name, [outcome], lang))
+
+
+def _plot_sobol(folder: Path, outcome: str, lang: str,
+                parameter: str | None) -> tuple[str, Any]:
+    indices = pd.read_csv(folder / "sobol.csv")
+    _have(outcome, list(dict.fromkeys(indices["outcome"])), folder / "sobol.csv")
+    part = indices[indices["outcome"] == outcome].sort_values("ST", ascending=False)
+    fig = figures.sobol_plot(part, lang, {"S1": label("S1", lang), "ST": label("ST", lang)})
+    return label("sobol", lang), fig
+
+
+def _plot_pairs(folder: Path, outcome: str, lang: str,
+                parameter: str | None) -> tuple[str, Any]:
+    samples = sample_points(folder)
+    manifest = (json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                if (folder / "manifest.json").exists() else {})
+    _have(outcome, list(samples.columns), folder / (
+        "samples.csv" if (folder / "samples.csv").exists() else "points.parquet"))
+    params = ranked_parameters(folder, sample_parameters(folder, samples, manifest), outcome)
+    if len(params) < 2:
+        raise ValueError(f"{folder}: a pairs plot needs two varied parameters or more, the "
+                         f"design varies {', '.join(params) or 'none'}")
+    return (label("pairs", lang).format(outcome=label(outcome, lang)),
+            figures.pairs_plot(samples, params, outcome, lang))
+
+
+def write_plot(folder: str | Path, what: str, outcome: str, lang: str = "en",
+               out: str | Path | None = None, parameter: str | None = None) -> Path:
+    """Write one figure of the folder as a self-contained HTML page (plotly.js inlined);
+    by default to ``FOLDER/plot-<kind>-<outcome>-<lang>.html``. Returns its path."""
+    if out is not None and Path(out).suffix.lower() != ".html":
+        raise ValueError(f"--out: {out} is not an .html file; regiesim writes plots as HTML "
+                         "only (static .png/.svg/.pdf need kaleido, which regiesim does not "
+                         "install): open the page and use the camera button of the figure")
+    from sim.report.html import page
+
+    title, fig = plot_figure(folder, what, outcome, lang, parameter)
+    text = page(title, [figure_html(fig)], lang)
+    path = Path(out) if out is not None else (
+        Path(folder) / f"plot-{what}-{outcome}-{lang}.html")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
 def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = False,
                         out: str | Path | None = None, **kwargs: Any) -> Path:
     """Write the folder's report (see :func:`report_path`) atomically; return its path."""
@@ -306,5 +495,7 @@ def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = Fa
     return path
 
 
-__all__ = ["Meta", "build_folder_report", "failures_section", "kind", "report_path",
-           "sections", "swept", "write_folder_report"]
+__all__ = ["PLOTS", "Meta", "build_folder_report", "failures_section", "kind",
+           "plot_figure", "plots_of", "ranked_parameters", "report_path",
+           "sample_parameters", "sample_points", "sections", "sweep_figure", "swept",
+           "write_folder_report", "write_plot"]

@@ -18,12 +18,13 @@ from sim.report.labels import LANGS, interval, label, value
 from sim.report.stress import stress
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px;
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1300px;
        color: #222; font-size: 17px; line-height: 1.45; }
 h1 { font-size: 2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #ddd; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 16px; }
-th, td { padding: .35rem .8rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
+th, td { padding: .35rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+th { font-size: 14px; vertical-align: bottom; hyphens: auto; }
 .ci { color: #666; font-size: 14px; }
 pre { background: #f6f6f6; padding: 1rem; overflow-x: auto; font-size: 13px; }
 details { margin: .5rem 0; }

@@ -163,6 +163,18 @@ TEXT: dict[str, dict[str, str]] = {
     "replication": {"en": "Replication", "nl": "Replicatie"},
     "seed": {"en": "Seed", "nl": "Seed"},
     "error": {"en": "Error", "nl": "Fout"},
+    "pairs": {"en": "Parameter space: every sample point coloured by {outcome}",
+              "nl": "Parameterruimte: elk steekproefpunt gekleurd naar {outcome}"},
+    "pairs_text": {"en": "Each panel sets two parameters against each other; a point's colour "
+                         "is its {outcome} (mean over its replications). Where colours "
+                         "gather in a corner, that combination of values drives the "
+                         "outcome.",
+                   "nl": "Elk paneel zet twee parameters tegen elkaar uit; de kleur van een "
+                         "punt is zijn {outcome} (gemiddeld over de replicaties). Waar één "
+                         "kleur zich in een hoek ophoopt, bepaalt die combinatie van waarden "
+                         "de uitkomst."},
+    "pairs_top": {"en": "Shown: the {k} of {n} parameters with the largest effect.",
+                  "nl": "Getoond: de {k} van de {n} parameters met het grootste effect."},
 }
 
 
