@@ -191,8 +191,11 @@ def test_a_municipality_without_regisseurs_loses_no_mandate() -> None:
                       aldermen={"incident_rate": 0.0})
     lines = story(directive, 2, "nl", follow=2)
     assert "geen regisseurs" in lines[0].text
-    [fell] = [li.text for li in lines if FALLBACK_WORDS["nl"] in li.text]
+    [fell] = [li.text for li in lines if "De spanning loopt op tot" in li.text]
     assert "mandaat" not in fell and "partnerrol" not in fell
+    # a directive municipality has no other role to fall back from: it is told so
+    assert "stuurt al" in fell and "verandert niets" in fell
+    assert "Meer handtekeningen" not in fell
     regie = [li.text for li in story(_forced(), 2, "nl", follow=2)
              if FALLBACK_WORDS["nl"] in li.text]
     assert "regisseurs zonder mandaat" in regie[0] and "partnerrol" in regie[0]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.markup import escape
 
+from sim.model.municipality import Regime
 from sim.outcomes import STAGES, stage_name
 from sim.report.labels import style_name
 from sim.run import RunResult, simulate
@@ -138,6 +139,14 @@ T: dict[str, dict[str, str]] = {
                              "in de sturende rol. Meer handtekeningen, minder dialoog{more}.",
                        "en": "Tension reaches {value:.2f}: the municipality falls back into "
                              "the directing role. More signatures, less dialogue{more}."},
+    "fallback_start_same": {"nl": "De spanning loopt op tot {value:.2f}. Deze gemeente stuurt "
+                                  "al: terugvallen in de sturende rol verandert niets aan haar "
+                                  "werkwijze.",
+                            "en": "Tension reaches {value:.2f}. This municipality already "
+                                  "directs: falling back into the directing role changes "
+                                  "nothing in how it works."},
+    "fallback_end_same": {"nl": "De spanning is gezakt ({value:.2f}).",
+                          "en": "Tension has eased ({value:.2f})."},
     "lose_mandate": {"nl": ", regisseurs zonder mandaat", "en": ", regisseurs without a mandate"},
     "withdrawn": {"nl": "; de gemeente stapt uit {roles}", "en": "; it gives up {roles}"},
     "sign": {"nl": "Waarschuwingssignaal: {sign} Dat ondermijnt {condition}.",
@@ -366,6 +375,12 @@ def _opening(sc: Scenario, lang: str) -> str:
         weeks=sc.run.horizon_weeks)
 
 
+def _fallback_changes(sc: Scenario) -> bool:
+    """Whether the directing role differs from how this municipality already works (a
+    directive one has nothing to fall back from)."""
+    return Regime.of(sc, fallback=True) != Regime.of(sc, fallback=False)
+
+
 def _fallback_more(sc: Scenario, lang: str) -> str:
     """What else changes in a fallback, as far as this municipality had it to lose."""
     more = ""
@@ -417,6 +432,8 @@ def _sentence(row, sc: Scenario, lang: str, names: list[str], reasons: dict[int,
         fields["count"] += 1
     if event == "incident":
         fields["nth"] = ordinal(incidents, lang)
+    if event in ("fallback_start", "fallback_end") and not _fallback_changes(sc):
+        event = f"{event}_same"
     if event == "fallback_start":
         fields["more"] = _fallback_more(sc, lang)
     key = {"signalled": f"signalled_{int(value)}", "public_backing": f"public_backing_{int(value)}",
