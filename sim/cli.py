@@ -57,6 +57,12 @@ Workers = Annotated[int | None, typer.Option(help="Worker processes (default: al
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
+WRITTEN = {"report": {"en": "report written to", "nl": "rapport geschreven naar"},
+           "plot": {"en": "plot written to", "nl": "figuur geschreven naar"},
+           "animation": {"en": "animation written to", "nl": "animatie geschreven naar"}}
+"""What the commands with ``--lang`` say when their file is written."""
+
+
 def safe(value: object) -> str:
     """A user value ready for a rich print: markup escaped (``[/bold]``, ``[link=...]``
     shown as typed) and control characters shown as ``\\xNN`` (no terminal escapes)."""
@@ -814,7 +820,7 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
     path = write_folder_report(folder, lang, replace=replace, out=out, title=title,
                                reference=reference)
-    console.print(f"report written to {safe(path)}", highlight=False, soft_wrap=True)
+    console.print(f"{WRITTEN['report'][lang]} {safe(path)}", highlight=False, soft_wrap=True)
 
 
 def _warn_incomplete(stored: Any, folder: Path) -> None:
@@ -854,7 +860,7 @@ def plot(folder: Annotated[Path, typer.Argument(
     from sim.report.folder import write_plot
 
     path = write_plot(folder, kind, outcome, lang, out=out, parameter=parameter)
-    console.print(f"plot written to {safe(path)}", highlight=False, soft_wrap=True)
+    console.print(f"{WRITTEN['plot'][lang]} {safe(path)}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -918,7 +924,7 @@ def animate(file: File, out: Annotated[Path, typer.Option(
         other = load_scenario(compare if compare is not None else file,
                               [*([] if compare is not None else sets), *compare_sets])
     write(out, scenario, seed, lang, other)
-    console.print(f"animation written to {safe(out)}", highlight=False, soft_wrap=True)
+    console.print(f"{WRITTEN['animation'][lang]} {safe(out)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

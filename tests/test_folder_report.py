@@ -103,7 +103,8 @@ def test_a_report_goes_to_a_new_file_unless_asked_to_replace(sweep, tmp_path) ->
     for args in (["--lang", "en"], ["--lang", "nl"], ["--lang", "nl"], ["--replace"]):
         result = runner.invoke(app, ["report", str(folder), *args])
         assert result.exit_code == 0, result.output
-        made.append(result.output.split("report written to ")[1].split()[0])
+        said = "rapport geschreven naar " if "nl" in args else "report written to "
+        made.append(result.output.split(said)[1].split()[0])
     assert [Path(p).name for p in made] == ["report.html", "report-nl.html",
                                             "report-nl-2.html", "report.html"]
     assert read((folder / "report-nl-2.html").read_text(encoding="utf-8")).lang == "nl"
