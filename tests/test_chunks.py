@@ -230,3 +230,14 @@ def test_a_killed_pool_worker_loses_only_the_chunks_in_flight(serial, tmp_path: 
     monkeypatch.undo()
     _same(run_batch(_two(), reps=7, seed=21, backend="process", workers=2, chunk=3,
                     out=tmp_path), serial)
+
+
+def test_a_dask_calibration_task_evaluates_enough_particles_for_its_time() -> None:
+    from sim.experiment.calibration import particles_per_task
+    from sim.experiment.scale import estimate
+    from sim.scenario_files import load_scenario
+
+    small = _two()["a"]
+    n, per_particle = particles_per_task(small, 2), 2 * estimate(small).cpu_seconds
+    assert n > 1 and (n - 1) * per_particle < TARGET_TASK_SECONDS <= n * per_particle
+    assert particles_per_task(load_scenario(SCENARIOS / "large-city.toml"), 3) == 1
