@@ -9,7 +9,7 @@ the wall time of a Sobol analysis at N = 1024 over 8 parameters with 2 replicati
 point (1024 x (8 + 2) x 2 = 20,480 runs of typical.toml): measured in full with
 ``--sobol full``, else ESTIMATED from a measured fraction (N = ``--sobol-n``).
 
-    python benchmarks/bench_batch.py [--runs 96] [--workers N] [--repeat 2]
+    python benchmarks/bench_batch.py [--runs 192] [--workers N] [--repeat 2]
                                      [--scheduler tcp://host:8786] [--sobol estimate|full|skip]
 
 Each rate is the best of ``--repeat`` rounds; the rounds interleave the backends so that
@@ -65,7 +65,7 @@ def sobol_seconds(n: int, workers: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=96)
+    parser.add_argument("--runs", type=int, default=192)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--scheduler", default=None,
