@@ -341,6 +341,10 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
           reference: Annotated[str | None, typer.Option(
               help="Scenario the differences are taken against (default: the first).")
           ] = None,
+          chunk: Annotated[int | None, typer.Option(
+              help="Runs per task on the process pool or Dask (default: sized "
+                   "automatically from the first runs, about 0.2 s of work per task). The "
+                   "numbers do not depend on it.", min=1)] = None,
           ) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
@@ -378,7 +382,8 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
               f"{safe(folder)} ({safe(backend)})", highlight=False)
     common = {"backend": backend, "workers": workers, "progress": True, "params": params,
               "scheduler": scheduler, "security": security, "time_budget": time_budget,
-              "force": force, "break_lock": break_lock, "posterior": _posterior(posterior)}
+              "force": force, "break_lock": break_lock, "posterior": _posterior(posterior),
+              "chunk": chunk}
     missed = None
     if precision is None and absolute is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)

@@ -255,14 +255,28 @@ def test_dask_worker_killed_midway_loses_nothing() -> None:
     reference = run_batch(scenarios, reps=30, seed=8, backend="serial")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        victim = next(iter(client.run(os.getpid).values()))
-        started = time.monotonic()
-        killer = threading.Timer(2.0, os.kill, (victim, signal.SIGKILL))
+        address, victim = next(iter(client.run(os.getpid).items()))
+        killed: list[float] = []
+        ended = threading.Event()
+
+        def kill_when_busy() -> None:  # while the victim holds a chunk of the batch
+            while not ended.is_set():
+                if client.processing().get(address):
+                    os.kill(victim, signal.SIGKILL)
+                    killed.append(time.monotonic())
+                    return
+                time.sleep(0.005)
+
+        killer = threading.Thread(target=kill_when_busy)
         killer.start()
-        batch = run_batch(scenarios, reps=30, seed=8, backend="dask",
-                          scheduler=cluster.scheduler_address)
-        killer.join()
-        assert time.monotonic() - started > 2.0, "the batch ended before the kill"
+        try:
+            batch = run_batch(scenarios, reps=30, seed=8, backend="dask",
+                              scheduler=cluster.scheduler_address)
+            end = time.monotonic()
+        finally:
+            ended.set()
+            killer.join()
+        assert killed and killed[0] < end, "the batch ended before the kill"
         with pytest.raises(ProcessLookupError):
             os.kill(victim, 0)
     pd.testing.assert_frame_equal(batch.runs, reference.runs, check_exact=True)

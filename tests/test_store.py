@@ -339,19 +339,24 @@ def test_cli_run_does_not_hide_a_failed_run(monkeypatch) -> None:
     assert "2 of 2 run(s) failed" in result.output and "must not run" in result.output
 
 
-def test_the_pool_keeps_few_runs_in_flight(monkeypatch) -> None:
+@pytest.mark.parametrize("chunk", [None, 3])
+def test_the_pool_keeps_few_tasks_in_flight(monkeypatch, chunk: int | None) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    submitted: list[int] = []
+    sizes: list[int] = []  # runs of each task submitted
     submit = ProcessPoolExecutor.submit
-    monkeypatch.setattr(ProcessPoolExecutor, "submit",
-                        lambda self, *a, **k: submitted.append(1) or submit(self, *a, **k))
-    seen: list[int] = []
-    batch_module.run_specs(plan(_one(), 40, 1), "process", workers=2,
-                           on_result=lambda out: seen.append(len(submitted)))
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", lambda self, fn, specs, *a, **k:
+                        sizes.append(len(specs)) or submit(self, fn, specs, *a, **k))
+    ahead: list[int] = []  # runs submitted and not yet seen, as each output arrives
+    batch_module.run_specs(plan(_one(), 40, 1), "process", workers=2, chunk=chunk,
+                           on_result=lambda out: ahead.append(sum(sizes) - len(ahead)))
     window = batch_module.IN_FLIGHT_PER_WORKER * 2
-    assert len(seen) == 40 and len(submitted) == 40
-    assert max(n - i for i, n in enumerate(seen)) <= window  # never more than that ahead
+    assert len(ahead) == 40 and sum(sizes) == 40
+    assert max(ahead) <= window * max(sizes)  # never more tasks than that ahead
+    if chunk is None:  # single runs to measure, then chunks sized from them
+        assert sizes[:window] == [1] * window and max(sizes) > 1
+    else:
+        assert sizes == [3] * 13 + [1]
 
 
 def _stopped_batch(folder: Path, reps: int, seed: int) -> None:

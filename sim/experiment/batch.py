@@ -1,9 +1,16 @@
-"""Batches: scenarios x replications, on common random numbers, serial or on a process pool.
+"""Batches: scenarios x replications, on common random numbers, serial, on a process pool
+or on Dask.
 
 Replication i of every scenario gets the same seed, so every scenario meets the same
 citizens, incidents and service times (common random numbers) and differences between
 scenarios can be taken per replication. Results come back in a fixed order whatever the
 backend, so a batch gives the same tables bit for bit, serial or parallel.
+
+**Chunks.** A pool or Dask task runs a chunk of runs, not one run: a task then costs its
+per-task overhead (pickling, scheduling; Dask: 0.2-1 ms of scheduler time per task) once
+per chunk. Unless given, the chunk size follows the runs measured so far, so that a task
+runs about :data:`TARGET_TASK_SECONDS`; the batch starts with single runs to measure them.
+Each run stays a pure function of its spec, so chunking changes no number.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import math
 import os
 import signal
 import threading
@@ -72,6 +80,8 @@ class RunOutput:
     row: dict[str, Any] | None
     series: pd.DataFrame | None
     failure: dict[str, Any] | None = None
+    seconds: float = 0.0
+    """Wall time of the run where it ran (sizes the chunks; never stored)."""
 
     @property
     def ok(self) -> bool:
@@ -127,6 +137,7 @@ def execute(spec: RunSpec, time_budget: float | None = None) -> RunOutput:
     A run that raises (or exceeds ``time_budget`` seconds) gives a failure record instead
     of results, so one bad run does not stop the batch.
     """
+    start = time.perf_counter()
     try:
         with _budget(time_budget):
             scenario = spec.run_scenario()
@@ -136,15 +147,103 @@ def execute(spec: RunSpec, time_budget: float | None = None) -> RunOutput:
             "scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
             "scenario_hash": spec.scenario.digest(),
             "error": f"{type(exc).__name__}: {exc}",
-            "traceback": "".join(traceback.format_exception(exc))})
+            "traceback": "".join(traceback.format_exception(exc))},
+            seconds=time.perf_counter() - start)
     row = {"scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
            "scenario_hash": scenario.digest(), **spec.params,
            **{f"posterior.{k}": v for k, v in spec.changes.items()}, **result.summary}
     series = result.series.assign(scenario=spec.name, replication=spec.replication)
-    return RunOutput(spec.key, row, series)
+    return RunOutput(spec.key, row, series, seconds=time.perf_counter() - start)
 
 
 Execute = Callable[[RunSpec], RunOutput]
+
+
+def execute_chunk(specs: list[RunSpec], run: Execute = execute) -> list[RunOutput]:
+    """Run a chunk of specs in one task (top-level, so process pools and Dask can ship it).
+
+    Each run gives its own output: a run that raises gives its failure record and the
+    chunk's other runs go on.
+    """
+    return [run(spec) for spec in specs]
+
+
+TARGET_TASK_SECONDS = 0.2
+"""The wall time an automatically sized chunk aims at: well above the per-task overhead of
+a pool or of Dask (Dask's guidance: tasks of 0.1 s or more), small enough that progress
+moves smoothly and a crash loses little."""
+
+MAX_CHUNK = 1000
+"""No automatic chunk holds more runs than this (runs of a few microseconds)."""
+
+RUN_TIME_WEIGHT = 0.1
+"""Weight of each newly measured run in the moving average of a run's time."""
+
+TASKS_PER_WORKER_LEFT = 2
+"""Near the end of a batch, automatic chunks shrink so that every worker still gets about
+this many tasks of what is left (no worker idles while another finishes a big chunk)."""
+
+
+def check_chunk(chunk: int | None) -> None:
+    """Refuse a chunk size that is not a whole number of runs >= 1 (None: automatic)."""
+    if chunk is None:
+        return
+    if isinstance(chunk, bool) or not isinstance(chunk, int | np.integer) or chunk < 1:
+        raise ValueError(f"chunk: must be a whole number of runs per task >= 1, or None "
+                         f"for automatic sizing, got {chunk!r}")
+
+
+class Chunker:
+    """Cuts the specs, in plan order, into the chunks of runs that become tasks.
+
+    With ``size`` every chunk has that many runs (the last may have fewer). Without it the
+    first chunks are single runs; once runs have been measured (:meth:`observe`) a chunk
+    holds enough runs to take about ``target`` seconds, at most :data:`MAX_CHUNK`, and
+    near the end no more than leaves :data:`TASKS_PER_WORKER_LEFT` tasks per worker.
+    """
+
+    def __init__(self, specs: list[RunSpec], size: int | None = None,
+                 target: float = TARGET_TASK_SECONDS) -> None:
+        check_chunk(size)
+        self.size, self.target = size, target
+        self.left = len(specs)
+        self._todo = iter(specs)
+        self.per_run: float | None = None
+        """The time of a run: a moving average over the last few dozen runs measured."""
+
+    def observe(self, outputs: Iterable[RunOutput]) -> None:
+        """Learn from finished runs how long a run takes (recent runs count most, so the
+        size follows a batch whose later scenarios run longer or shorter)."""
+        for out in outputs:
+            self.per_run = (out.seconds if self.per_run is None else
+                            self.per_run + RUN_TIME_WEIGHT * (out.seconds - self.per_run))
+
+    def next_size(self, workers: int) -> int:
+        """How many runs the next chunk takes, with ``workers`` workers."""
+        if self.size is not None:
+            return self.size
+        if self.per_run is None:
+            return 1
+        wanted = (math.ceil(self.target / self.per_run) if self.per_run > 0
+                  else MAX_CHUNK)
+        fair = math.ceil(self.left / (max(workers, 1) * TASKS_PER_WORKER_LEFT))
+        return max(1, min(wanted, fair, MAX_CHUNK))
+
+    def take(self, workers: int) -> list[RunSpec]:
+        """The next chunk (empty when every spec has been handed out)."""
+        chunk = list(itertools.islice(self._todo, self.next_size(workers)))
+        self.left -= len(chunk)
+        return chunk
+
+    def chunks(self, n: int, workers: int) -> list[list[RunSpec]]:
+        """Up to ``n`` next chunks."""
+        out = []
+        for _ in range(n):
+            chunk = self.take(workers)
+            if not chunk:
+                break
+            out.append(chunk)
+        return out
 
 
 def _serial(specs: list[RunSpec], run: Execute) -> Iterator[RunOutput]:
@@ -153,13 +252,14 @@ def _serial(specs: list[RunSpec], run: Execute) -> Iterator[RunOutput]:
 
 
 IN_FLIGHT_PER_WORKER = 4
-"""Runs submitted ahead per worker: enough to keep workers busy, few enough that finished
-results do not pile up in the main process (memory stays flat however long the batch)."""
+"""Tasks (chunks) submitted ahead per worker: enough to keep workers busy, few enough that
+finished results do not pile up in the main process (memory stays flat however long the
+batch)."""
 
 
 WORKERS_POLL_SECONDS = 5.0
 """How often a Dask batch asks the scheduler how many workers there are (to keep
-``IN_FLIGHT_PER_WORKER`` runs per worker in flight as workers join)."""
+``IN_FLIGHT_PER_WORKER`` tasks per worker in flight as workers join)."""
 
 
 def _die_with_parent(parent: int) -> None:
@@ -173,53 +273,60 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _process(specs: list[RunSpec], workers: int, run: Execute) -> Iterator[RunOutput]:
+def _process(specs: list[RunSpec], workers: int, run: Execute,
+             chunk: int | None = None) -> Iterator[RunOutput]:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
                                initargs=(os.getpid(),))
-    todo = iter(specs)
+    task = functools.partial(execute_chunk, run=run)
+    chunker = Chunker(specs, chunk)
     try:
-        pending = {pool.submit(run, spec)
-                   for spec in itertools.islice(todo, IN_FLIGHT_PER_WORKER * workers)}
+        pending = {pool.submit(task, c)
+                   for c in chunker.chunks(IN_FLIGHT_PER_WORKER * workers, workers)}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                yield fut.result()
-                pending |= {pool.submit(run, spec) for spec in itertools.islice(todo, 1)}
+                outputs = fut.result()
+                chunker.observe(outputs)
+                yield from outputs
+                pending |= {pool.submit(task, c) for c in chunker.chunks(1, workers)}
     finally:
         # on Ctrl+C or an error, do not wait for the runs still queued
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _dask(specs: list[RunSpec], client: Any, run: Execute) -> Iterator[RunOutput]:
+def _dask(specs: list[RunSpec], client: Any, run: Execute,
+          chunk: int | None = None) -> Iterator[RunOutput]:
     """Run on a Dask client whose workers were checked (:mod:`sim.experiment.cluster`).
 
-    Every task checks again that its worker runs the client's code. A task on a worker
-    that dies is rescheduled on another worker by Dask itself; runs are pure functions of
-    their spec, so a rerun gives the same numbers.
+    Every task (a chunk of runs) checks again that its worker runs the client's code. A
+    task on a worker that dies is rescheduled on another worker by Dask itself; runs are
+    pure functions of their spec, so a rerun gives the same numbers.
     """
     from dask.distributed import as_completed
 
     from sim.experiment.cluster import checked
 
-    task = functools.partial(checked, run, code_identity()["source_hash"])
-    todo = iter(specs)
+    task = functools.partial(checked, functools.partial(execute_chunk, run=run),
+                             code_identity()["source_hash"])
+    chunker = Chunker(specs, chunk)
 
-    def in_flight() -> int:  # workers may join (and leave) while the batch runs
-        return IN_FLIGHT_PER_WORKER * max(len(client.nthreads()), 1)
+    def workers() -> int:  # workers may join (and leave) while the batch runs
+        return max(len(client.nthreads()), 1)
 
-    target, checked_at = in_flight(), time.monotonic()
-    first = list(itertools.islice(todo, target))
+    count, checked_at = workers(), time.monotonic()
+    first = chunker.chunks(IN_FLIGHT_PER_WORKER * count, count)
     running = as_completed(client.map(task, first, pure=False))
     pending = len(first)
     for fut in running:
-        output = fut.result()
+        outputs = fut.result()
         fut.release()
         pending -= 1
-        yield output
+        chunker.observe(outputs)
+        yield from outputs
         if time.monotonic() - checked_at > WORKERS_POLL_SECONDS:
-            target, checked_at = in_flight(), time.monotonic()
-        for spec in itertools.islice(todo, max(target - pending, 0)):
-            running.add(client.submit(task, spec, pure=False))
+            count, checked_at = workers(), time.monotonic()
+        for c in chunker.chunks(max(IN_FLIGHT_PER_WORKER * count - pending, 0), count):
+            running.add(client.submit(task, c, pure=False))
             pending += 1
 
 
@@ -240,17 +347,23 @@ def check_backend(backend: str, scheduler: str | None = None,
 def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | None = None,
               progress: bool = False, on_result: Callable[[RunOutput], None] | None = None,
               scheduler: str | None = None, time_budget: float | None = None,
-              client: Any = None, security: Any = None) -> list[RunOutput]:
+              client: Any = None, security: Any = None,
+              chunk: int | None = None) -> list[RunOutput]:
     """Run the specs on a backend.
 
     Backend dask runs on ``client`` if given (a checked client, see
     :func:`sim.experiment.cluster.connect`), else on a client of ``scheduler`` (with
     ``security`` for tls://) or of a LocalCluster of ``workers`` processes.
 
+    Backends process and dask run ``chunk`` runs per task (None: sized automatically, see
+    :class:`Chunker`); serial runs one by one. The numbers do not depend on it.
+
     Without ``on_result`` the outputs come back in spec order. With it, each output goes
-    to ``on_result`` as it arrives and is not kept (memory stays flat), and the list is empty.
+    to ``on_result`` as it arrives (a chunk's outputs one after the other) and is not kept
+    (memory stays flat), and the list is empty.
     """
     check_backend(backend, scheduler, time_budget)
+    check_chunk(chunk)
     workers = workers or os.cpu_count() or 1
     run: Execute = (execute if time_budget is None
                     else functools.partial(execute, time_budget=time_budget))
@@ -263,12 +376,12 @@ def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | Non
 
             with dask_client(scheduler, workers, security) as own:
                 return run_specs(specs, backend, workers, progress, on_result,
-                                 time_budget=time_budget, client=own)
-        stream = _dask(specs, client, run)
+                                 time_budget=time_budget, client=own, chunk=chunk)
+        stream = _dask(specs, client, run, chunk)
     elif backend == "serial" or workers == 1 or len(specs) == 1:
         stream = _serial(specs, run)
     else:
-        stream = _process(specs, workers, run)
+        stream = _process(specs, workers, run, chunk)
     done: dict[tuple[str, int], RunOutput] = {}
     with BatchProgress(len(specs), enabled=progress) as bar:
         for out in stream:

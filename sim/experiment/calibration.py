@@ -114,7 +114,24 @@ class Calibration:
     manifest: dict[str, Any]
 
 
-def _sampler(backend: str, workers: int | None, scheduler: str | None) -> Any:
+def particles_per_task(base: Scenario, reps: int) -> int:
+    """Particles one Dask task evaluates (pyabc's ``batch_size``): enough that a task runs
+    about :data:`~sim.experiment.batch.TARGET_TASK_SECONDS`, from the scale estimate of a
+    run of ``base`` (a particle runs ``reps`` replications)."""
+    from sim.experiment.batch import MAX_CHUNK, TARGET_TASK_SECONDS
+    from sim.experiment.scale import estimate
+
+    seconds = reps * estimate(base).cpu_seconds
+    if not seconds > 0:
+        return MAX_CHUNK
+    return max(1, min(MAX_CHUNK, math.ceil(TARGET_TASK_SECONDS / seconds)))
+
+
+def _sampler(backend: str, workers: int | None, scheduler: str | None,
+             batch_size: int = 1) -> Any:
+    """pyabc's sampler for a backend. A process evaluates one particle at a time (a
+    particle's ``reps`` runs are one task); a Dask task evaluates ``batch_size`` particles.
+    """
     import pyabc
 
     if backend == "serial":
@@ -129,7 +146,8 @@ def _sampler(backend: str, workers: int | None, scheduler: str | None) -> Any:
         # on a cluster, every worker must run this code (checked now and when it joins)
         client = connect(scheduler) if scheduler else Client(LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True))
-        return pyabc.sampler.DaskDistributedSampler(dask_client=client)
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client,
+                                                    batch_size=batch_size)
     raise ValueError(f"backend: must be one of serial, process, dask, got {backend!r}")
 
 
@@ -179,7 +197,8 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
                                   for k, (lo, hi) in priors.items()})
     np.random.seed(seed)
     abc = pyabc.ABCSMC(model, prior, pattern_distance(patterns), population_size=particles,
-                       sampler=_sampler(backend, workers, scheduler))
+                       sampler=_sampler(backend, workers, scheduler,
+                                        particles_per_task(base, reps)))
     db = "sqlite:///" + str((out / DB).resolve())
     observed = {p.outcome: p.target for p in patterns}
     if (out / DB).exists():
