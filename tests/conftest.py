@@ -24,3 +24,13 @@ def short(style: str = "consultative", **groups: dict) -> Scenario:
 @pytest.fixture
 def tiny() -> Scenario:
     return short()
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium at 1400 px (see tests/browser.py), for one test."""
+    from tests.browser import chromium
+
+    with chromium() as driver:
+        yield driver
+

@@ -23,7 +23,6 @@ from sim.outcomes import OUTCOMES, STAGES
 from sim.report.animate import COLUMN, STATES, film, page, panel, paths
 from sim.report.narrate import choose_followed, initiative_names, tell
 from tests.conftest import SCENARIOS, short
-from tests.test_dashboard import browser  # noqa: F401 (a fixture)
 
 ORDER = [*STAGES, "exit"]
 
@@ -250,7 +249,7 @@ def _week(driver) -> float:
     return float(driver.find_element("id", "clock").get_attribute("data-week"))
 
 
-def test_play_pause_and_one_week_further(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_play_pause_and_one_week_further(browser, tmp_path: Path) -> None:
     _open(browser, tmp_path, film(short("direction"), 1, "nl"))
     clock = browser.find_element("id", "clock")
     assert _week(browser) == 0.0 and clock.text == "Week 0 van 52"
@@ -272,7 +271,7 @@ def test_play_pause_and_one_week_further(browser, tmp_path: Path) -> None:  # no
     assert clock.text == f"Week {math.floor(paused) + 2} van 52"
 
 
-def test_a_click_on_a_dot_follows_its_story(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_a_click_on_a_dot_follows_its_story(browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
     data = film(short("direction"), 1, "en")
@@ -300,7 +299,7 @@ def test_a_click_on_a_dot_follows_its_story(browser, tmp_path: Path) -> None:  #
     assert all(text not in told for text in later), "the story unfolds with the clock"
 
 
-def test_side_by_side_panels_show_the_same_arrivals(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_side_by_side_panels_show_the_same_arrivals(browser, tmp_path: Path) -> None:
     a, b = short("direction"), short("directive")
     data = film(a, 2, "nl", b)
     _open(browser, tmp_path, data)
@@ -323,7 +322,7 @@ def test_side_by_side_panels_show_the_same_arrivals(browser, tmp_path: Path) -> 
     assert fresh and fresh <= set(drawn[0]) and fresh <= set(drawn[1])
 
 
-def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:  # noqa: F811
+def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:
     """The large city (about 1,500 initiatives) with and without fallback plays, and two
     moments look different; kept as docs/animate-*.png with REGIESIM_ANIMATE_SHOTS."""
     browser.set_window_size(1600, 1000)

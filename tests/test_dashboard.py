@@ -29,7 +29,7 @@ from sim.outcomes import DASHBOARD
 from sim.report.dashboard import CONDITIONS, build_app
 from sim.report.labels import dashboard_word, interval, label, value
 from sim.styles import style_settings
-from tests.browser import chromium, require_browser
+from tests.browser import require_browser
 from tests.conftest import ROOT, short
 
 
@@ -87,12 +87,6 @@ def _serving(port: int) -> list[int]:
             except OSError:
                 continue
     return found
-
-
-@pytest.fixture
-def browser():
-    with chromium() as driver:
-        yield driver
 
 
 def _text(driver, ident: str) -> str:
