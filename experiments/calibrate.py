@@ -98,6 +98,9 @@ def main() -> None:
     parser.add_argument("--populations", type=int, default=5, help="ABC populations")
     parser.add_argument("--particles", type=int, default=100, help="ABC particles")
     parser.add_argument("--draws", type=int, default=40, help="posterior predictive draws")
+    parser.add_argument("--kernel", choices=["normal", "local"], default="normal",
+                        help="ABC proposal: one normal over the population, or local "
+                             "normals per particle")
     parser.add_argument("--priors", type=Path, default=ROOT / "experiments" / "priors.toml")
     parser.add_argument("--backend", choices=["serial", "process", "dask"],
                         default="process")
@@ -117,7 +120,7 @@ def main() -> None:
     result = calibrate(scenario, read_priors(args.priors), args.out,
                        populations=args.populations, particles=args.particles,
                        reps=args.reps or 2, seed=args.seed, backend=args.backend,
-                       workers=args.workers, ppc_draws=args.draws)
+                       workers=args.workers, ppc_draws=args.draws, kernel=args.kernel)
     print(posterior_summary(result.posterior).round(4).to_string(index=False))
     print(f"ABC-SMC: {result.manifest['simulations']} simulations in "
           f"{time.perf_counter() - started:.0f} s; posterior in {args.out}")

@@ -466,7 +466,11 @@ def calibrate(file: File, priors: Annotated[Path, typer.Option(
               backend: Backend = "process", workers: Workers = None,
               scheduler: Scheduler = None,
               draws: Annotated[int, typer.Option(help="Posterior predictive draws.",
-                                                 min=1)] = 40) -> None:
+                                                 min=1)] = 40,
+              kernel: Annotated[str, typer.Option(
+                  help="normal or local: how a population proposes the next, one normal "
+                       "over the whole population or a normal per particle around its "
+                       "neighbours (for a ridge-shaped posterior).")] = "normal") -> None:
     """Calibrate FILE by ABC-SMC against the survey patterns; posterior into --out.
 
     The calibrating patterns are the Nationale ombudsman's 44% dissatisfied and 33%
@@ -487,7 +491,7 @@ def calibrate(file: File, priors: Annotated[Path, typer.Option(
     try:
         result = run_abc(base, table, folder, populations=populations, particles=particles,
                          reps=reps, seed=seed, backend=backend, workers=workers,
-                         scheduler=scheduler, ppc_draws=draws,
+                         scheduler=scheduler, ppc_draws=draws, kernel=kernel,
                          log=lambda line: err.print(safe(line), highlight=False))
     except ValueError as exc:
         raise UserError(str(exc)) from None

@@ -93,6 +93,11 @@ def test_a_calibration_resumes_and_refuses_other_settings(calibrated: Path,
     assert any(line.startswith("resuming: 2 of 3") for line in lines)
     assert len(result.populations) == before + 1
     assert result.manifest["populations_done"] == 3
+    with pytest.raises(ValueError, match="other kernel"):
+        calibrate(build_scenario(SHORT), PRIORS, calibrated, populations=3, particles=6,
+                  reps=1, backend="serial", kernel="local")
+    with pytest.raises(ValueError, match="kernel: must be one of normal, local"):
+        calibrate(build_scenario(SHORT), PRIORS, tmp_path / "k", kernel="gaussian")
     with pytest.raises(ValueError, match="other priors"):
         calibrate(build_scenario(SHORT), {"tension.release_rate": (0.1, 0.3)}, calibrated,
                   populations=3, particles=6, reps=1, backend="serial")
@@ -141,3 +146,26 @@ def test_a_priors_file_is_read_like_a_scenario_file(tmp_path: Path) -> None:
         read_priors("/dev/zero")
     with pytest.raises(ScenarioError, match="file not found"):
         read_priors(tmp_path / "missing.toml")
+
+
+def test_the_local_kernel_proposes_around_each_particle(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kernel="local"`` hands pyabc a LocalTransition; the calibration runs with it and
+    records the choice (a resume with the other kernel is refused, above)."""
+    import pyabc
+
+    made: list[object] = []
+    real = pyabc.ABCSMC.__init__
+
+    def spy(self, *args, **kwargs):
+        made.append(kwargs.get("transitions"))
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pyabc.ABCSMC, "__init__", spy)
+    out = tmp_path / "local"
+    calibrate(build_scenario(SHORT), PRIORS, out, populations=2, particles=6, reps=1,
+              backend="serial", ppc_draws=2, ppc_reps=1, kernel="local",
+              log=lambda _line: None)
+    assert [type(t).__name__ for t in made] == ["LocalTransition"]
+    assert json.loads((out / "calibration.json").read_text())["kernel"] == "local"
+    assert len(pd.read_parquet(out / "posterior.parquet")) == 6

@@ -160,17 +160,30 @@ def _own_folder(out: Path) -> None:
                          "calibrate into a new or empty folder (nothing of yours is touched)")
 
 
+KERNELS = ("normal", "local")
+"""Proposal kernels between populations (see :func:`calibrate`)."""
+
+
 def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str | Path,
               populations: int = 5, particles: int = 100, reps: int = 3, seed: int = 0,
               backend: str = "process", workers: int | None = None,
               scheduler: str | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
-              log: Callable[[str], None] = print) -> Calibration:
-    """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``."""
+              kernel: str = "normal", log: Callable[[str], None] = print) -> Calibration:
+    """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``.
+
+    ``kernel`` is how a population proposes the next one's particles: ``normal``, one
+    multivariate normal fitted to the whole population (pyabc's default), or ``local``,
+    a normal per particle fitted to its nearest quarter of the population (pyabc's
+    ``LocalTransition``), which follows a ridge-shaped posterior instead of spreading
+    proposals across it, so fewer accepted particles carry most of the weight.
+    """
     import pyabc
 
     if populations < 1 or particles < 2 or reps < 1:
         raise ValueError("populations >= 1, particles >= 2 and reps >= 1 are needed, got "
                          f"{populations}, {particles}, {reps}")
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel: must be one of {', '.join(KERNELS)}, got {kernel!r}")
     out = Path(out)
     _own_folder(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -178,11 +191,12 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     settings = {"base": base.model_dump(mode="json"), "base_hash": base.digest(),
                 "priors": {k: list(v) for k, v in priors.items()},
                 "patterns": [p.key for p in patterns], "particles": particles,
-                "reps": reps, "seed": seed, "code": code_identity()}
+                "reps": reps, "seed": seed, "kernel": kernel, "code": code_identity()}
     manifest_path = out / MANIFEST
     if manifest_path.exists():
         old = json.loads(manifest_path.read_text())
-        for key in ("base_hash", "priors", "patterns", "particles", "reps", "seed"):
+        old.setdefault("kernel", "normal")  # calibrations made before the choice
+        for key in ("base_hash", "priors", "patterns", "particles", "reps", "seed", "kernel"):
             if old.get(key) != settings[key]:
                 raise ValueError(f"{out}: holds a calibration with other {key} "
                                  f"({old.get(key)!r}); use a new folder to change it")
@@ -196,7 +210,10 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo)
                                   for k, (lo, hi) in priors.items()})
     np.random.seed(seed)
+    transition = (pyabc.LocalTransition() if kernel == "local"
+                  else pyabc.MultivariateNormalTransition())
     abc = pyabc.ABCSMC(model, prior, pattern_distance(patterns), population_size=particles,
+                       transitions=transition,
                        sampler=_sampler(backend, workers, scheduler,
                                         particles_per_task(base, reps)))
     db = "sqlite:///" + str((out / DB).resolve())
