@@ -25,9 +25,9 @@ class Initiative:
     __slots__ = ("arrival", "complexity", "contact", "contacts", "counted", "decided_at",
                  "departments", "derailed", "drain", "energy", "expectation", "fit_at_decision",
                  "fit_sum", "frustration", "handoffs", "ident", "kind_u", "link_u", "linked",
-                 "members", "needs", "patience_end", "promised", "queue_weeks", "quitting",
-                 "refused", "regie_kind", "regisseur", "rng", "stage", "tolerance", "trust",
-                 "wait_frustration", "worst_shortfall")
+                 "members", "needs", "needs_mask", "patience_end", "promised", "queue_weeks",
+                 "quitting", "refused", "regie_kind", "regisseur", "rng", "stage", "tolerance",
+                 "trust", "wait_frustration", "worst_shortfall")
 
     def __init__(self, ident: int, arrival: float, counted: bool, rng: PrivateSupply) -> None:
         self.ident = ident

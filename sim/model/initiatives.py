@@ -19,6 +19,7 @@ from scipy import stats
 
 from sim.model.initiative import Initiative
 from sim.model.ledger import Ledger
+from sim.model.municipality import role_mask
 from sim.model.random import ATTRIBUTE_COLUMNS, CandidateDraws, PrivateSupply, Streams
 from sim.styles import ROLES
 
@@ -62,6 +63,7 @@ class Initiatives:
         # named still needs support
         self._needs = [frozenset(r for b, r in enumerate(ROLES) if mask >> b & 1)
                        or frozenset(("support",)) for mask in range(1 << len(ROLES))]
+        self._needs_mask = [role_mask(needs) for needs in self._needs]
 
     def route(self, journey: Journey) -> None:
         """The journey every new initiative travels."""
@@ -108,6 +110,7 @@ class Initiatives:
         ini.trust = min(1.0, max(0.0, self.municipality.trust + ic.trust_spread * trust_z))
         ini.patience_end = now + patience
         ini.needs = self._needs[needs]
+        ini.needs_mask = self._needs_mask[needs]
         ini.drain = ic.energy_drain
         ini.wait_frustration = ic.waiting_frustration
         self.active.add(ini)

@@ -34,8 +34,8 @@ weekly series then.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from dataclasses import dataclass
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,6 +43,7 @@ import pandas as pd
 import simpy
 
 from sim.scenario import WarningSigns
+from sim.styles import ROLES
 
 if TYPE_CHECKING:
     from sim.model.aldermen import College
@@ -61,6 +62,23 @@ SERIES_COLUMNS = ("week", "trust", "tension", "fallback", "active", "arrival_rat
 
 CONDITIONS: tuple[str, ...] = ("clear_frames", "clear_process", "dialogue", "feedback")
 """The four conditions of 004."""
+
+ROLE_BIT: dict[str, int] = {role: 1 << b for b, role in enumerate(ROLES)}
+"""Each role's bit in a role mask (a set of roles as an int, for the hot path)."""
+NO_SUPPORT = ~ROLE_BIT["support"]
+NO_PARTNER = ~ROLE_BIT["partner"]
+
+
+def role_mask(roles: Iterable[str]) -> int:
+    """The mask of a set of roles."""
+    return sum(ROLE_BIT[role] for role in set(roles))
+
+
+FIT: tuple[tuple[float, ...], ...] = tuple(
+    tuple((needs & taken).bit_count() / needs.bit_count() if needs else math.nan
+          for taken in range(1 << len(ROLES)))
+    for needs in range(1 << len(ROLES)))
+"""``FIT[needs][offered]``: the share of the roles needed that are offered (role masks)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,11 @@ class Regime:
     derail_prob: float
     release_rate: float
     offered: frozenset[str]
+    offered_mask: int = field(init=False)
+    """``offered`` as a role mask."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "offered_mask", role_mask(self.offered))
 
     @classmethod
     def of(cls, cfg: Scenario, fallback: bool,
@@ -190,10 +213,12 @@ class Municipality:
     def role_fit(self, ini: Initiative) -> float:
         """Share of the roles the initiative needs that the municipality now takes (a
         partnership that derailed is not taken up again with that initiative)."""
-        taken = ini.needs & self.offered_roles()
+        offered = self.regime.offered_mask
+        if self.env.now < self.support_back_at:
+            offered &= NO_SUPPORT
         if ini.derailed:
-            taken = taken - {"partner"}
-        return len(taken) / len(ini.needs)
+            offered &= NO_PARTNER
+        return FIT[ini.needs_mask][offered]
 
     def derails(self, ini: Initiative) -> bool:
         """Does the initiative's partnership derail at this contact (weakest condition)?"""
