@@ -87,7 +87,8 @@ class Initiatives:
         env, mun, journey = self.env, self.municipality, self.journey
         assert journey is not None, "Initiatives.route(journey) wires the journey first"
         ic = self.cfg
-        rate_max = ic.arrival_rate * (1.0 + ic.trust_elasticity * (1.0 - self.initial_trust))
+        rate, elasticity, initial = ic.arrival_rate, ic.trust_elasticity, self.initial_trust
+        rate_max = rate * (1.0 + elasticity * (1.0 - initial))
         rng = self.arrival_stream
         k = 0
         while True:
@@ -95,7 +96,8 @@ class Initiatives:
             accepts = rng.random(512).tolist()
             for gap, u in zip(gaps, accepts, strict=True):
                 yield env.timeout(gap)
-                if u * rate_max < self.arrival_rate(mun.trust):
+                # the rate at the town's trust now (arrival_rate(), inlined)
+                if u * rate_max < rate * max(0.0, 1.0 + elasticity * (mun.trust - initial)):
                     env.process(journey.travel(self._new(k)))
                 k += 1
 

@@ -75,6 +75,13 @@ class Journey:
         self._handoff_weeks = mc.handoff_weeks
         self._handoff_energy = mc.handoff_energy
         self._handoff_frustration = mc.handoff_frustration
+        self._intake_weeks = mc.intake_weeks
+        self._permit_weeks, self._permit_reject = mc.permit_weeks, mc.permit_reject_prob
+        self._rounds = mc.max_decision_rounds
+        self._rework_frustration = mc.rework_frustration
+        self._rework_share = ic.rework_dialogue_share
+        self._realisation_weeks = ic.realisation_weeks
+        self._realisation_drain = ic.realisation_drain
 
     def travel(self, ini: Initiative) -> Generator[Any, Any, None]:
         """One initiative's way through the municipality."""
@@ -111,10 +118,10 @@ class Journey:
         """The first contact, at the front office; a regisseur may adopt the initiative."""
         ini.stage = "intake"
         mun = self.municipality
-        ini.first_contact(mun.role_fit(ini), self.sc.promise_weight)
+        ini.first_contact(mun.role_fit(ini), self._promise_weight)
         queued = ini.queue_weeks
         if not (yield from wait_in_queue(self.env, ini, self.front_office,
-                                         self.mc.intake_weeks * ini.rng.exp())):
+                                         self._intake_weeks * ini.rng.exp())):
             return False
         self._intake_wait(ini, ini.queue_weeks - queued)
         if self.logging:  # served after waiting this long in the front office's queue
@@ -183,30 +190,30 @@ class Journey:
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
                          ini.frustration)
-        mun, mc = self.municipality, self.mc
+        env, mun, rng, regisseurs = self.env, self.municipality, ini.rng, self.regisseurs
         if "autonomous" in ini.needs:  # the municipality's own rules: not negotiable (004)
-            if not (yield from wait_for(self.env, ini, mc.permit_weeks * ini.rng.exp())):
+            if not (yield from wait_for(env, ini, self._permit_weeks * rng.exp())):
                 return False
-            ini.refused = ini.rng.uniform() < mc.permit_reject_prob
+            ini.refused = rng.uniform() < self._permit_reject
             if ini.refused:  # a refused permit is the decision
-                ini.decided_at = self.env.now
+                ini.decided_at = env.now
                 return True
-        for _ in range(mc.max_decision_rounds):
-            layers = self.regisseurs.approval_layers(ini, mun.regime)
+        for _ in range(self._rounds):
+            layers = regisseurs.approval_layers(ini, mun.regime)
             if not (yield from self.managers.approve(ini, layers)):
                 return False
-            if (ini.rng.uniform() < self.regisseurs.escalation_prob(ini, mun.regime)
-                    and not (yield from self.college.decide(ini, self.regisseurs.bridges(ini)))):
+            if (rng.uniform() < regisseurs.escalation_prob(ini, mun.regime)
+                    and not (yield from self.college.decide(ini, regisseurs.bridges(ini)))):
                 return False
-            if ini.rng.uniform() >= mun.regime.rework_prob:
+            if rng.uniform() >= mun.regime.rework_prob:
                 break
-            ini.add_frustration(mc.rework_frustration)
+            ini.add_frustration(self._rework_frustration)
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "rework", ini.stage,
                              ini.frustration)
-            if not (yield from self._talk(ini, self.ic.rework_dialogue_share)):
+            if not (yield from self._talk(ini, self._rework_share)):
                 return False
-        ini.decided_at = self.env.now
+        ini.decided_at = env.now
         return True
 
     def _approved(self, ini: Initiative) -> bool:
@@ -227,8 +234,8 @@ class Journey:
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
                          ini.frustration)
-        weeks = self.ic.realisation_weeks * self.stretch(ini) * ini.rng.exp()
-        drain = self.ic.realisation_drain * (1.0 - self.municipality.support_fit(ini))
+        weeks = self._realisation_weeks * self.stretch(ini) * ini.rng.exp()
+        drain = self._realisation_drain * (1.0 - self.municipality.support_fit(ini))
         if drain > 0.0 and weeks * drain >= ini.energy:
             yield self.env.timeout(max(ini.energy, 0.0) / drain)
             ini.spend(ini.energy)

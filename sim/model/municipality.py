@@ -65,8 +65,8 @@ CONDITIONS: tuple[str, ...] = ("clear_frames", "clear_process", "dialogue", "fee
 
 ROLE_BIT: dict[str, int] = {role: 1 << b for b, role in enumerate(ROLES)}
 """Each role's bit in a role mask (a set of roles as an int, for the hot path)."""
-NO_SUPPORT = ~ROLE_BIT["support"]
-NO_PARTNER = ~ROLE_BIT["partner"]
+SUPPORT, PARTNER = ROLE_BIT["support"], ROLE_BIT["partner"]
+NO_SUPPORT, NO_PARTNER = ~SUPPORT, ~PARTNER
 
 
 def role_mask(roles: Iterable[str]) -> int:
@@ -170,6 +170,10 @@ class Municipality:
         self.logging = log.enabled  # no log calls when it is off
         self.signs = signs
         self.cfg = cfg
+        m = cfg.municipality  # the values read on the hot path, read once
+        self._reject_prob, self._reject_mismatch = m.reject_prob, m.reject_mismatch
+        self._misroute_prob = m.misroute_prob
+        self._trust_learning = m.trust_learning
         self.trust = cfg.municipality.initial_trust
         self.tension = 0.0
         self.episodes: list[dict[str, float]] = []
@@ -214,25 +218,30 @@ class Municipality:
         """Share of the roles the initiative needs that the municipality now takes (a
         partnership that derailed is not taken up again with that initiative)."""
         offered = self.regime.offered_mask
-        if self.env.now < self.support_back_at:
-            offered &= NO_SUPPORT
+        if self.support_back_at > 0.0 and self.env.now < self.support_back_at:
+            offered &= NO_SUPPORT  # (time is never negative: no cut, no look at the clock)
         if ini.derailed:
             offered &= NO_PARTNER
         return FIT[ini.needs_mask][offered]
 
     def derails(self, ini: Initiative) -> bool:
         """Does the initiative's partnership derail at this contact (weakest condition)?"""
-        return ("partner" in ini.needs and not ini.derailed
-                and "partner" in self.regime.offered
-                and ini.rng.uniform() < self.regime.derail_prob)
+        regime = self.regime
+        if not (ini.needs_mask & regime.offered_mask & PARTNER) or ini.derailed:
+            return False  # no partnership needed and offered, or it derailed before
+        return ini.rng.uniform() < regime.derail_prob
 
     def reject_prob(self, ini: Initiative) -> float:
-        m = self.cfg.municipality
-        return min(1.0, m.reject_prob + m.reject_mismatch * (1.0 - self.role_fit(ini)))
+        return min(1.0, self._reject_prob + self._reject_mismatch * (1.0 - self.role_fit(ini)))
 
     def support_fit(self, ini: Initiative) -> float:
         """1 when the initiative gets the support it needs during realisation, else 0."""
-        return 0.0 if "support" in ini.needs and "support" not in self.offered_roles() else 1.0
+        if not ini.needs_mask & SUPPORT:
+            return 1.0
+        offered = self.regime.offered_mask
+        if self.support_back_at > 0.0 and self.env.now < self.support_back_at:
+            offered &= NO_SUPPORT
+        return 1.0 if offered & SUPPORT else 0.0
 
     def handoffs_needed(self, ini: Initiative, connected: float) -> int:
         """Handoffs on the way to the departments the initiative needs.
@@ -242,18 +251,20 @@ class Municipality:
         them. With an unclear process the initiative is also sent on from pillar to post
         (a geometric number of extra handoffs), which a single point of contact prevents.
         """
-        m = self.cfg.municipality
         rng = ini.rng
         avoided = 1.0 - (1.0 - connected) * (1.0 - self.regime.allocation)
-        n = sum(1 for _ in range(ini.departments - 1) if rng.uniform() >= avoided)
-        p_misroute = m.misroute_prob * (1.0 - self.regime.clear_process) * (1.0 - connected)
+        n = 0
+        for _ in range(ini.departments - 1):
+            if rng.uniform() >= avoided:
+                n += 1
+        p_misroute = self._misroute_prob * (1.0 - self.regime.clear_process) * (1.0 - connected)
         while rng.uniform() < p_misroute:
             n += 1
         return n
 
     # -------------------------------------------------------- trust and tension
     def learn_trust(self, initiator_trust: float) -> None:
-        self.trust += self.cfg.municipality.trust_learning * (initiator_trust - self.trust)
+        self.trust += self._trust_learning * (initiator_trust - self.trust)
 
     def raise_trust(self, gain: float) -> None:
         self.trust += gain * (1.0 - self.trust)
