@@ -85,7 +85,8 @@ class MiddleManagers:
             if not (yield from wait_in_queue(env, ini, pool, per_work * rng.exp())):
                 return False
             # consultation: the initiative waits for it, the decision stays the same
-            if not (yield from wait_for(env, ini, consult * rng.exp())):
+            weeks = consult * rng.exp()
+            if weeks > 0.0 and not (yield from wait_for(env, ini, weeks)):
                 return False
         return True
 
