@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -226,3 +227,29 @@ def test_pool_is_first_come_first_served_and_keeps_utilisation() -> None:
     assert env.now == 12.0
     assert pool.utilisation() == 1.0
     assert pool.busy == 0 and not pool.queue
+
+
+def test_inverse_cdfs_are_scipy_stats_bit_for_bit() -> None:
+    """The model's quantile functions give scipy.stats' numbers exactly on every value
+    ``Generator.random()`` gives (multiples of 2**-53 in [0, 1)), the extremes included:
+    every candidate's attributes depend on it."""
+    from scipy import stats
+
+    from sim.model.random import beta_ppf, gamma_ppf, norm_ppf, poisson_ppf
+
+    rng = np.random.default_rng(3)
+    steps = np.concatenate([[0, 1, 2, 3, 2**52], 2**53 - np.arange(1, 4),
+                            rng.integers(0, 2**53, 20_000)])
+    q = steps.astype(float) * 2.0**-53
+
+    def same(ours: np.ndarray, theirs: np.ndarray) -> bool:
+        return ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
+
+    for a, b in ((2.0, 3.0), (5.6, 8.0 - 5.6), (0.01, 0.5), (0.5, 0.5), (1.0, 1.0),
+                 (99.0, 7.0), (0.01, 100.0)):
+        assert same(beta_ppf(q, a, b), stats.beta.ppf(q, a, b)), (a, b)
+    for shape in (4.0, 0.3, 1.0, 25.0):
+        assert same(gamma_ppf(q, shape), stats.gamma.ppf(q, shape)), shape
+    assert same(norm_ppf(q), stats.norm.ppf(q))
+    for mu in (0.0, 0.5, 7.0, 11.0, 999.0):
+        assert same(poisson_ppf(q, mu), stats.poisson.ppf(q, mu)), mu

@@ -15,12 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
-from scipy import stats
 
 from sim.model.initiative import Initiative
 from sim.model.ledger import Ledger
 from sim.model.municipality import role_mask
-from sim.model.random import ATTRIBUTE_COLUMNS, CandidateDraws, PrivateSupply, Streams
+from sim.model.random import (
+    ATTRIBUTE_COLUMNS,
+    CandidateDraws,
+    PrivateSupply,
+    Streams,
+    beta_ppf,
+    gamma_ppf,
+    norm_ppf,
+    poisson_ppf,
+)
 from sim.styles import ROLES
 
 if TYPE_CHECKING:
@@ -135,14 +143,14 @@ class Initiatives:
         (each with its probability in role_needs).
         """
         ic = self.cfg
-        complexity = stats.beta.ppf(u[:, 0], ic.complexity_alpha, ic.complexity_beta)
+        complexity = beta_ppf(u[:, 0], ic.complexity_alpha, ic.complexity_beta)
         a = ic.energy_mean * ic.energy_concentration
-        energy = stats.beta.ppf(u[:, 1], a, ic.energy_concentration - a)
-        trust_z = stats.norm.ppf(u[:, 2])
+        energy = beta_ppf(u[:, 1], a, ic.energy_concentration - a)
+        trust_z = norm_ppf(u[:, 2])
         shape = ic.patience_shape
         patience = (np.full(len(u), math.inf) if math.isinf(ic.patience_weeks)
-                    else stats.gamma.ppf(u[:, 3], shape) * ic.patience_weeks / shape)
-        members = 1 + stats.poisson.ppf(u[:, 4], ic.members_mean - 1.0).astype(int)
+                    else gamma_ppf(u[:, 3], shape) * ic.patience_weeks / shape)
+        members = 1 + poisson_ppf(u[:, 4], ic.members_mean - 1.0).astype(int)
         spread = ic.department_spread * complexity
         departments = 1 + (u[:, ATTRIBUTE_COLUMNS:] < spread[:, None]).sum(axis=1)
         probs = np.array([getattr(ic.role_needs, role) for role in ROLES])
