@@ -79,8 +79,9 @@ class Ledger:
     def contribute(self, summary: dict[str, float], still: list[Initiative], arrivals: int,
                    end: float) -> None:
         """The initiatives' outcomes; ``end`` is the end of the run (censoring time)."""
-        led = self.cols
-        n_exit = len(led["outcome"])
+        n_exit = len(self.rows)
+        everyone = self._with(still)  # the exits first, then those still under way
+        led = {k: v[:n_exit] for k, v in everyone.items()}
         outcome = np.asarray(led["outcome"], dtype=object)
         stage = np.asarray(led["stage"], dtype=object)
         frustration = np.asarray(led["frustration"], dtype=float)
@@ -100,7 +101,7 @@ class Ledger:
         self._time_to_decision(summary, led, still, end)
         summary["weeks_to_realisation"] = _nanmean(led["weeks_to_realisation"])
         summary["frustration"] = float(frustration.mean()) if n_exit else math.nan
-        self._survey(summary, still, end)
+        self._survey(summary, everyone, end)
         counts = np.histogram(frustration, bins=FRUSTRATION_BINS, range=(0.0, 1.0))[0]
         for k, count in enumerate(counts.tolist()):
             summary[f"frustration_bin_{k}"] = count
@@ -111,9 +112,9 @@ class Ledger:
         summary["intake_wait"] = (float(np.mean(self.intake_waits)) if self.intake_waits
                                   else math.nan)
 
-    def _survey(self, summary: dict[str, float], still: list[Initiative], end: float) -> None:
-        """The survey at the end: members of initiatives with contact, ongoing included."""
-        cols = self._with(still)
+    def _survey(self, summary: dict[str, float], cols: dict[str, list], end: float) -> None:
+        """The survey at the end: members of initiatives with contact, ongoing included
+        (``cols``: the columns of every counted initiative)."""
         sc = self._cfg.satisfaction
         exit_week = np.asarray(cols["exit_week"], dtype=float)
         recent = np.isnan(exit_week) | (exit_week >= end - self._offset

@@ -280,17 +280,21 @@ class Municipality:
         if self.logging:
             self.log.add(env.now, "municipality", -1, "budget_cut", "", tension)
 
-    def _backlog(self) -> int:
-        return (len(self.front_office.queue) + self.managers.queue_length()
-                + self.college.queue_length())
+    def _queues(self) -> tuple[int, int, int]:
+        """Items waiting at the front office, the managers and the college."""
+        return (len(self.front_office.queue), self.managers.queue_length(),
+                self.college.queue_length())
 
     def _weekly(self) -> Generator[Any, Any, None]:
         """Each week: pressure in, release out, fall back or recover, record the week."""
         env, cfg = self.env, self.cfg
         tc, fc, m = cfg.tension, cfg.fallback, cfg.municipality
         while True:
+            queues = self._queues()  # the backlog; nothing moves until the week is recorded
+            front, managers, college = queues
             pressure = (tc.base_pressure + self.college.election_pressure(env.now)
-                        + tc.backlog_weight * max(0.0, self._backlog() - tc.backlog_norm))
+                        + tc.backlog_weight * max(0.0, front + managers + college
+                                                  - tc.backlog_norm))
             self.tension = self.tension * (1.0 - self.regime.release_rate) + pressure
             self.trust += m.trust_recovery * (m.initial_trust - self.trust)
             if fc.enabled and not self.in_fallback and self.tension > fc.upper:
@@ -301,7 +305,7 @@ class Municipality:
                 episode = self.episodes[-1]
                 episode["peak_tension"] = max(episode["peak_tension"], self.tension)
             if env.now >= self.warmup:
-                self._record()
+                self._record(queues)
             yield env.timeout(1.0)
 
     def _fall_back(self) -> None:
@@ -333,7 +337,7 @@ class Municipality:
         if self.logging:
             self.log.add(self.env.now, "municipality", -1, "fallback_end", "", self.tension)
 
-    def _record(self) -> None:
+    def _record(self, queues: tuple[int, int, int]) -> None:
         s = self.series
         s["week"].append(self.env.now - self.warmup)
         s["trust"].append(self.trust)
@@ -341,9 +345,9 @@ class Municipality:
         s["fallback"].append(self.in_fallback)
         s["active"].append(len(self.initiatives.active))
         s["arrival_rate"].append(self.initiatives.arrival_rate(self.trust))
-        s["queue_front_office"].append(len(self.front_office.queue))
-        s["queue_managers"].append(self.managers.queue_length())
-        s["queue_college"].append(self.college.queue_length())
+        s["queue_front_office"].append(queues[0])
+        s["queue_managers"].append(queues[1])
+        s["queue_college"].append(queues[2])
 
     # -------------------------------------------------------- outcomes
     def episode_frame(self) -> pd.DataFrame:
