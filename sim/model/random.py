@@ -13,6 +13,7 @@ purpose added or retired later never shifts the streams of the others.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -113,7 +114,9 @@ class PrivateSupply:
 # the model does not import scipy.stats. The same numbers, bit for bit, on every value
 # ``Generator.random`` gives (tests/test_model.py). For beta, scipy.stats calls Boost's
 # beta quantile and this module Boost's inverse incomplete beta (``betaincinv``), the
-# same algorithm; they differ only on subnormal q, which ``random()`` never gives.
+# same algorithm; they differ only on subnormal q, which ``random()`` never gives. For
+# poisson, scipy.stats inverts the CDF and checks the answer against it, which gives the
+# smallest k whose CDF reaches q; this module finds that k in a table of the same CDF.
 
 
 def _continuous(q: np.ndarray, inside: np.ndarray, lower: float, upper: float) -> np.ndarray:
@@ -140,10 +143,15 @@ def norm_ppf(q: np.ndarray) -> np.ndarray:
 
 
 def poisson_ppf(q: np.ndarray, mu: float) -> np.ndarray:
-    """``scipy.stats.poisson.ppf(q, mu)`` (as floats)."""
+    """``scipy.stats.poisson.ppf(q, mu)`` (as floats): the smallest k whose CDF
+    (``pdtr(k, mu)``, the function scipy.stats checks its answer with) reaches q, looked up
+    in a table of the CDF rather than by inverting it per value (``pdtrik``) and checking."""
     if not mu >= 0:
         return np.full(q.shape, np.nan)
-    vals = np.ceil(special.pdtrik(q, mu))
-    below = np.maximum(vals - 1, 0)
-    inside = np.where(special.pdtr(below, mu) >= q, below, vals) + 0
+    size = int(mu + 50.0 * math.sqrt(mu)) + 100
+    cdf = special.pdtr(np.arange(size, dtype=float), mu)
+    while cdf[-1] < 1.0:  # the table ends where the CDF is 1 (the largest q is below it)
+        size *= 2
+        cdf = special.pdtr(np.arange(size, dtype=float), mu)
+    inside = np.searchsorted(cdf, q, side="left").astype(float)
     return np.where(q == 0.0, -1.0, np.where(q == 1.0, np.inf, inside))
