@@ -13,7 +13,7 @@ ended longer than ``run.survey_recall_weeks`` before are not asked.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -81,10 +81,14 @@ class Ledger:
         """The initiatives' outcomes; ``end`` is the end of the run (censoring time)."""
         n_exit = len(self.rows)
         everyone = self._with(still)  # the exits first, then those still under way
-        led = {k: v[:n_exit] for k, v in everyone.items()}
-        outcome = np.asarray(led["outcome"], dtype=object)
-        stage = np.asarray(led["stage"], dtype=object)
-        frustration = np.asarray(led["frustration"], dtype=float)
+
+        def exits(column: str) -> list:
+            """A column of the exits only (sliced when asked for: memory stays flat)."""
+            return everyone[column][:n_exit]
+
+        outcome = np.asarray(exits("outcome"), dtype=object)
+        stage = np.asarray(exits("stage"), dtype=object)
+        frustration = np.asarray(exits("frustration"), dtype=float)
         summary["arrivals"] = arrivals
         summary["finished"] = n_exit
         stages = [i.stage for i in still]
@@ -98,16 +102,16 @@ class Ledger:
         for s in STAGES:
             summary[f"dropouts_{s}"] = int(np.sum(dropped & (stage == s)))
         summary["success_rate"] = summary["successes"] / n_exit if n_exit else math.nan
-        self._time_to_decision(summary, led, still, end)
-        summary["weeks_to_realisation"] = _nanmean(led["weeks_to_realisation"])
+        self._time_to_decision(summary, exits, still, end)
+        summary["weeks_to_realisation"] = _nanmean(exits("weeks_to_realisation"))
         summary["frustration"] = float(frustration.mean()) if n_exit else math.nan
         self._survey(summary, everyone, end)
         counts = np.histogram(frustration, bins=FRUSTRATION_BINS, range=(0.0, 1.0))[0]
         for k, count in enumerate(counts.tolist()):
             summary[f"frustration_bin_{k}"] = count
-        summary["handoffs_per_initiative"] = (float(np.mean(led["handoffs"])) if n_exit
+        summary["handoffs_per_initiative"] = (float(np.mean(exits("handoffs"))) if n_exit
                                               else math.nan)
-        summary["share_with_regisseur"] = (float(np.mean(led["regisseur"])) if n_exit
+        summary["share_with_regisseur"] = (float(np.mean(exits("regisseur"))) if n_exit
                                            else math.nan)
         summary["intake_wait"] = (float(np.mean(self.intake_waits)) if self.intake_waits
                                   else math.nan)
@@ -134,17 +138,17 @@ class Ledger:
                            ("performance", perf)):
             summary[key] = float(np.average(value, weights=members)) if total else math.nan
 
-    def _time_to_decision(self, summary: dict[str, float], led: dict[str, list],
+    def _time_to_decision(self, summary: dict[str, float], exits: Callable[[str], list],
                           still: list[Initiative], end: float) -> None:
         """Kaplan–Meier median weeks from arrival to decision, and the share censored.
 
         An initiative that left before a decision (dropout) or was still waiting for one at
         the end is censored at that moment; averaging only those that were decided would
-        favour the fast ones (survivorship). ``led``: the ledger's columns.
+        favour the fast ones (survivorship). ``exits``: a column of the exits.
         """
-        to_decision = np.asarray(led["weeks_to_decision"], dtype=float)
-        exit_after = np.asarray(led["exit_week"], dtype=float) - np.asarray(
-            led["arrival_week"], dtype=float)
+        to_decision = np.asarray(exits("weeks_to_decision"), dtype=float)
+        exit_after = np.asarray(exits("exit_week"), dtype=float) - np.asarray(
+            exits("arrival_week"), dtype=float)
         decided = ~np.isnan(to_decision)
         times = [np.where(decided, to_decision, exit_after)]
         events = [decided]
