@@ -253,3 +253,38 @@ def test_inverse_cdfs_are_scipy_stats_bit_for_bit() -> None:
     assert same(norm_ppf(q), stats.norm.ppf(q))
     for mu in (0.0, 0.5, 7.0, 11.0, 999.0):
         assert same(poisson_ppf(q, mu), stats.poisson.ppf(q, mu)), mu
+
+
+def test_first_of_two_moves_on_where_any_of_would() -> None:
+    """A patient wait (FirstOf) lets processes move on in the order SimPy's ``a | b``
+    does, ties at the same moment included, and triggers once."""
+    import simpy
+
+    from sim.model.waiting import FirstOf
+
+    def trace(first_of) -> list[tuple[str, float, bool]]:
+        env = simpy.Environment()
+        gate = env.event()
+        order: list[tuple[str, float, bool]] = []
+
+        def waiter(name: str, limit: float):
+            yield first_of(gate, env.timeout(limit))
+            order.append((name, env.now, gate.triggered))
+
+        def at_two(name: str, open_gate: bool):
+            yield env.timeout(2.0)
+            if open_gate:
+                gate.succeed()
+            order.append((name, env.now, gate.triggered))
+
+        env.process(at_two("bystander", False))
+        for name, limit in (("patient", 5.0), ("impatient", 1.0), ("tied", 2.0)):
+            env.process(waiter(name, limit))
+        env.process(at_two("opener", True))
+        env.process(at_two("late bystander", False))
+        env.run()
+        return order
+
+    expected = trace(lambda a, b: a | b)
+    assert trace(FirstOf) == expected
+    assert [name for name, _, _ in expected].count("patient") == 1
