@@ -288,3 +288,19 @@ def test_first_of_two_moves_on_where_any_of_would() -> None:
     expected = trace(lambda a, b: a | b)
     assert trace(FirstOf) == expected
     assert [name for name, _, _ in expected].count("patient") == 1
+
+
+def test_role_fit_table_is_the_set_algebra() -> None:
+    """Role fit from masks (the hot path) equals the share of needed roles offered,
+    computed on sets, for every set of needs and of offered roles."""
+    from itertools import combinations
+
+    from sim.model.municipality import FIT, role_mask
+    from sim.styles import ROLES
+
+    subsets = [frozenset(c) for n in range(len(ROLES) + 1) for c in combinations(ROLES, n)]
+    for needs in subsets:
+        for offered in subsets:
+            expected = len(needs & offered) / len(needs) if needs else None
+            got = FIT[role_mask(needs)][role_mask(offered)]
+            assert (math.isnan(got) if expected is None else got == expected), (needs, offered)
