@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -226,3 +227,80 @@ def test_pool_is_first_come_first_served_and_keeps_utilisation() -> None:
     assert env.now == 12.0
     assert pool.utilisation() == 1.0
     assert pool.busy == 0 and not pool.queue
+
+
+def test_inverse_cdfs_are_scipy_stats_bit_for_bit() -> None:
+    """The model's quantile functions give scipy.stats' numbers exactly on every value
+    ``Generator.random()`` gives (multiples of 2**-53 in [0, 1)), the extremes included:
+    every candidate's attributes depend on it."""
+    from scipy import stats
+
+    from sim.model.random import beta_ppf, gamma_ppf, norm_ppf, poisson_ppf
+
+    rng = np.random.default_rng(3)
+    steps = np.concatenate([[0, 1, 2, 3, 2**52], 2**53 - np.arange(1, 4),
+                            rng.integers(0, 2**53, 20_000)])
+    q = steps.astype(float) * 2.0**-53
+
+    def same(ours: np.ndarray, theirs: np.ndarray) -> bool:
+        return ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
+
+    for a, b in ((2.0, 3.0), (5.6, 8.0 - 5.6), (0.01, 0.5), (0.5, 0.5), (1.0, 1.0),
+                 (99.0, 7.0), (0.01, 100.0)):
+        assert same(beta_ppf(q, a, b), stats.beta.ppf(q, a, b)), (a, b)
+    for shape in (4.0, 0.3, 1.0, 25.0):
+        assert same(gamma_ppf(q, shape), stats.gamma.ppf(q, shape)), shape
+    assert same(norm_ppf(q), stats.norm.ppf(q))
+    for mu in (0.0, 0.5, 7.0, 11.0, 999.0):
+        assert same(poisson_ppf(q, mu), stats.poisson.ppf(q, mu)), mu
+
+
+def test_first_of_two_moves_on_where_any_of_would() -> None:
+    """A patient wait (FirstOf) lets processes move on in the order SimPy's ``a | b``
+    does, ties at the same moment included, and triggers once."""
+    import simpy
+
+    from sim.model.waiting import FirstOf
+
+    def trace(first_of) -> list[tuple[str, float, bool]]:
+        env = simpy.Environment()
+        gate = env.event()
+        order: list[tuple[str, float, bool]] = []
+
+        def waiter(name: str, limit: float):
+            yield first_of(gate, env.timeout(limit))
+            order.append((name, env.now, gate.triggered))
+
+        def at_two(name: str, open_gate: bool):
+            yield env.timeout(2.0)
+            if open_gate:
+                gate.succeed()
+            order.append((name, env.now, gate.triggered))
+
+        env.process(at_two("bystander", False))
+        for name, limit in (("patient", 5.0), ("impatient", 1.0), ("tied", 2.0)):
+            env.process(waiter(name, limit))
+        env.process(at_two("opener", True))
+        env.process(at_two("late bystander", False))
+        env.run()
+        return order
+
+    expected = trace(lambda a, b: a | b)
+    assert trace(FirstOf) == expected
+    assert [name for name, _, _ in expected].count("patient") == 1
+
+
+def test_role_fit_table_is_the_set_algebra() -> None:
+    """Role fit from masks (the hot path) equals the share of needed roles offered,
+    computed on sets, for every set of needs and of offered roles."""
+    from itertools import combinations
+
+    from sim.model.municipality import FIT, role_mask
+    from sim.styles import ROLES
+
+    subsets = [frozenset(c) for n in range(len(ROLES) + 1) for c in combinations(ROLES, n)]
+    for needs in subsets:
+        for offered in subsets:
+            expected = len(needs & offered) / len(needs) if needs else None
+            got = FIT[role_mask(needs)][role_mask(offered)]
+            assert (math.isnan(got) if expected is None else got == expected), (needs, offered)

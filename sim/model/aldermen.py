@@ -56,6 +56,7 @@ class College:
         self.incident_stream = incidents
         self.agenda: deque[AgendaItem] = deque()
         self.capacity = self.cfg.college_size * self.cfg.agenda_per_alderman
+        self._runups = [(e - self.cfg.runup_weeks, e) for e in self.cfg.election_weeks]
         self.public_successes = 0
         self.empty_backings = 0
         self.incidents = 0
@@ -138,9 +139,9 @@ class College:
     def election_pressure(self, now: float) -> float:
         """Weekly tension from the run-up to an election (weeks counted from the warm-up)."""
         week = now - self.warmup
-        runup = self.cfg.runup_weeks
-        if any(e - runup <= week < e for e in self.cfg.election_weeks):
-            return self.cfg.election_pressure
+        for start, election in self._runups:
+            if start <= week < election:
+                return self.cfg.election_pressure
         return 0.0
 
     def contribute(self, summary: dict[str, float]) -> None:

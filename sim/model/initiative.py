@@ -25,9 +25,9 @@ class Initiative:
     __slots__ = ("arrival", "complexity", "contact", "contacts", "counted", "decided_at",
                  "departments", "derailed", "drain", "energy", "expectation", "fit_at_decision",
                  "fit_sum", "frustration", "handoffs", "ident", "kind_u", "link_u", "linked",
-                 "members", "needs", "patience_end", "promised", "queue_weeks", "quitting",
-                 "refused", "regie_kind", "regisseur", "rng", "stage", "tolerance", "trust",
-                 "wait_frustration", "worst_shortfall")
+                 "members", "needs", "needs_mask", "patience_end", "promised", "queue_weeks",
+                 "quitting", "refused", "regie_kind", "regisseur", "rng", "stage", "tolerance",
+                 "trust", "wait_frustration", "worst_shortfall")
 
     def __init__(self, ident: int, arrival: float, counted: bool, rng: PrivateSupply) -> None:
         self.ident = ident
@@ -62,17 +62,21 @@ class Initiative:
         if self.quitting:
             return 0.0
         lim = self.patience_end - now
-        if self.drain > 0.0:
-            lim = min(lim, self.energy / self.drain)
-        return max(lim, 0.0)
+        drain = self.drain
+        if drain > 0.0 and self.energy / drain < lim:
+            lim = self.energy / drain
+        return 0.0 if lim < 0.0 else lim  # max(lim, 0.0) without the call
 
     def waited(self, weeks: float) -> None:
+        """Waiting ``weeks`` drains energy and adds to the burden (frustration, 0..1)."""
         self.energy -= self.drain * weeks
-        self.add_frustration(self.wait_frustration * weeks)
+        frustration = self.frustration + self.wait_frustration * weeks
+        self.frustration = frustration if frustration < 1.0 else 1.0
 
     def add_frustration(self, amount: float) -> None:
         """Add to the burden (frustration, 0..1) of the journey."""
-        self.frustration = min(1.0, self.frustration + amount)
+        frustration = self.frustration + amount
+        self.frustration = frustration if frustration < 1.0 else 1.0
 
     def relieve(self, share: float) -> None:
         self.frustration *= 1.0 - share

@@ -15,11 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
-from scipy import stats
 
 from sim.model.initiative import Initiative
 from sim.model.ledger import Ledger
-from sim.model.random import ATTRIBUTE_COLUMNS, CandidateDraws, PrivateSupply, Streams
+from sim.model.municipality import role_mask
+from sim.model.random import (
+    ATTRIBUTE_COLUMNS,
+    CandidateDraws,
+    PrivateSupply,
+    Streams,
+    beta_ppf,
+    gamma_ppf,
+    norm_ppf,
+    poisson_ppf,
+)
 from sim.styles import ROLES
 
 if TYPE_CHECKING:
@@ -62,6 +71,7 @@ class Initiatives:
         # named still needs support
         self._needs = [frozenset(r for b, r in enumerate(ROLES) if mask >> b & 1)
                        or frozenset(("support",)) for mask in range(1 << len(ROLES))]
+        self._needs_mask = [role_mask(needs) for needs in self._needs]
 
     def route(self, journey: Journey) -> None:
         """The journey every new initiative travels."""
@@ -85,7 +95,8 @@ class Initiatives:
         env, mun, journey = self.env, self.municipality, self.journey
         assert journey is not None, "Initiatives.route(journey) wires the journey first"
         ic = self.cfg
-        rate_max = ic.arrival_rate * (1.0 + ic.trust_elasticity * (1.0 - self.initial_trust))
+        rate, elasticity, initial = ic.arrival_rate, ic.trust_elasticity, self.initial_trust
+        rate_max = rate * (1.0 + elasticity * (1.0 - initial))
         rng = self.arrival_stream
         k = 0
         while True:
@@ -93,7 +104,8 @@ class Initiatives:
             accepts = rng.random(512).tolist()
             for gap, u in zip(gaps, accepts, strict=True):
                 yield env.timeout(gap)
-                if u * rate_max < self.arrival_rate(mun.trust):
+                # the rate at the town's trust now (arrival_rate(), inlined)
+                if u * rate_max < rate * max(0.0, 1.0 + elasticity * (mun.trust - initial)):
                     env.process(journey.travel(self._new(k)))
                 k += 1
 
@@ -108,6 +120,7 @@ class Initiatives:
         ini.trust = min(1.0, max(0.0, self.municipality.trust + ic.trust_spread * trust_z))
         ini.patience_end = now + patience
         ini.needs = self._needs[needs]
+        ini.needs_mask = self._needs_mask[needs]
         ini.drain = ic.energy_drain
         ini.wait_frustration = ic.waiting_frustration
         self.active.add(ini)
@@ -130,14 +143,14 @@ class Initiatives:
         (each with its probability in role_needs).
         """
         ic = self.cfg
-        complexity = stats.beta.ppf(u[:, 0], ic.complexity_alpha, ic.complexity_beta)
+        complexity = beta_ppf(u[:, 0], ic.complexity_alpha, ic.complexity_beta)
         a = ic.energy_mean * ic.energy_concentration
-        energy = stats.beta.ppf(u[:, 1], a, ic.energy_concentration - a)
-        trust_z = stats.norm.ppf(u[:, 2])
+        energy = beta_ppf(u[:, 1], a, ic.energy_concentration - a)
+        trust_z = norm_ppf(u[:, 2])
         shape = ic.patience_shape
         patience = (np.full(len(u), math.inf) if math.isinf(ic.patience_weeks)
-                    else stats.gamma.ppf(u[:, 3], shape) * ic.patience_weeks / shape)
-        members = 1 + stats.poisson.ppf(u[:, 4], ic.members_mean - 1.0).astype(int)
+                    else gamma_ppf(u[:, 3], shape) * ic.patience_weeks / shape)
+        members = 1 + poisson_ppf(u[:, 4], ic.members_mean - 1.0).astype(int)
         spread = ic.department_spread * complexity
         departments = 1 + (u[:, ATTRIBUTE_COLUMNS:] < spread[:, None]).sum(axis=1)
         probs = np.array([getattr(ic.role_needs, role) for role in ROLES])

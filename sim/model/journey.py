@@ -51,7 +51,7 @@ class Journey:
                  intake_wait: Callable[[Initiative, float], None]) -> None:
         self.env, self.log = env, log
         self.logging = log.enabled  # no log calls when it is off
-        self.ic, self.mc, self.sc = cfg.initiatives, cfg.municipality, cfg.satisfaction
+        self.ic, self.mc, self.sc = ic, mc, sc = cfg.initiatives, cfg.municipality, cfg.satisfaction
         self.municipality = municipality
         self.front_office = front_office
         self.regisseurs = regisseurs
@@ -60,8 +60,28 @@ class Journey:
         self.network = network
         self._leave = leave
         self._intake_wait = intake_wait
-        w = cfg.initiatives.complexity_weight
+        w = ic.complexity_weight
         self._base, self._weight = 1.0 - 0.5 * w, w
+        # the scenario's values on the hot path, read once
+        self._feedback_relief = mc.feedback_relief
+        self._rebase = sc.rebase_expectations
+        self._promise_weight = sc.promise_weight
+        self._quit = ic.disappointment_quit
+        self._disappointment_trust = ic.disappointment_trust
+        self._disappointment_energy = ic.disappointment_energy
+        self._dialogue_weeks = ic.dialogue_weeks
+        self._round_energy = mc.dialogue_round_energy
+        self._dialogue_relief = mc.dialogue_relief
+        self._handoff_weeks = mc.handoff_weeks
+        self._handoff_energy = mc.handoff_energy
+        self._handoff_frustration = mc.handoff_frustration
+        self._intake_weeks = mc.intake_weeks
+        self._permit_weeks, self._permit_reject = mc.permit_weeks, mc.permit_reject_prob
+        self._rounds = mc.max_decision_rounds
+        self._rework_frustration = mc.rework_frustration
+        self._rework_share = ic.rework_dialogue_share
+        self._realisation_weeks = ic.realisation_weeks
+        self._realisation_drain = ic.realisation_drain
 
     def travel(self, ini: Initiative) -> Generator[Any, Any, None]:
         """One initiative's way through the municipality."""
@@ -98,10 +118,10 @@ class Journey:
         """The first contact, at the front office; a regisseur may adopt the initiative."""
         ini.stage = "intake"
         mun = self.municipality
-        ini.first_contact(mun.role_fit(ini), self.sc.promise_weight)
+        ini.first_contact(mun.role_fit(ini), self._promise_weight)
         queued = ini.queue_weeks
         if not (yield from wait_in_queue(self.env, ini, self.front_office,
-                                         self.mc.intake_weeks * ini.rng.exp())):
+                                         self._intake_weeks * ini.rng.exp())):
             return False
         self._intake_wait(ini, ini.queue_weeks - queued)
         if self.logging:  # served after waiting this long in the front office's queue
@@ -117,16 +137,16 @@ class Journey:
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
                          ini.frustration)
-        mc = self.mc
+        env = self.env
         connected = self.regisseurs.connected_share(ini)
         for _ in range(self.municipality.handoffs_needed(ini, connected)):
             ini.handoffs += 1
-            ini.add_frustration(mc.handoff_frustration)
-            ini.spend(mc.handoff_energy)
+            ini.add_frustration(self._handoff_frustration)
+            ini.spend(self._handoff_energy)
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "handoff", ini.stage,
                              ini.frustration)
-            if not (yield from wait_for(self.env, ini, mc.handoff_weeks * ini.rng.exp())):
+            if not (yield from wait_for(env, ini, self._handoff_weeks * ini.rng.exp())):
                 return False
         return True
 
@@ -144,18 +164,20 @@ class Journey:
         rounds of consensus-seeking follow, the likelier the stronger the habit, each
         costing time and energy again without relief (003: facilitating alone is not
         enough, "minder polderen")."""
-        mun, mc = self.municipality, self.mc
+        mun, env, rng = self.municipality, self.env, ini.rng
+        stretch = self.stretch(ini)
         rounds = 0
         while True:
-            weeks = (share * mun.regime.dialogue * self.ic.dialogue_weeks * self.stretch(ini)
-                     * ini.rng.exp())
+            # the regime in force may change while the initiative talks: read it each time
+            weeks = share * mun.regime.dialogue * self._dialogue_weeks * stretch * rng.exp()
             if weeks > 0.0:
-                yield self.env.timeout(weeks)
-            ini.spend(share * mun.regime.dialogue * mc.dialogue_round_energy)
+                yield env.timeout(weeks)
+            dialogue = mun.regime.dialogue
+            ini.spend(share * dialogue * self._round_energy)
             if rounds == 0:
-                ini.relieve(share * mc.dialogue_relief * mun.regime.dialogue)
+                ini.relieve(share * self._dialogue_relief * dialogue)
             rounds += 1
-            if not ini.going or ini.rng.uniform() >= mun.regime.polder_prob:
+            if not ini.going or rng.uniform() >= mun.regime.polder_prob:
                 break
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "dialogue_round", ini.stage,
@@ -168,30 +190,30 @@ class Journey:
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
                          ini.frustration)
-        mun, mc = self.municipality, self.mc
+        env, mun, rng, regisseurs = self.env, self.municipality, ini.rng, self.regisseurs
         if "autonomous" in ini.needs:  # the municipality's own rules: not negotiable (004)
-            if not (yield from wait_for(self.env, ini, mc.permit_weeks * ini.rng.exp())):
+            if not (yield from wait_for(env, ini, self._permit_weeks * rng.exp())):
                 return False
-            ini.refused = ini.rng.uniform() < mc.permit_reject_prob
+            ini.refused = rng.uniform() < self._permit_reject
             if ini.refused:  # a refused permit is the decision
-                ini.decided_at = self.env.now
+                ini.decided_at = env.now
                 return True
-        for _ in range(mc.max_decision_rounds):
-            layers = self.regisseurs.approval_layers(ini, mun.regime)
+        for _ in range(self._rounds):
+            layers = regisseurs.approval_layers(ini, mun.regime)
             if not (yield from self.managers.approve(ini, layers)):
                 return False
-            if (ini.rng.uniform() < self.regisseurs.escalation_prob(ini, mun.regime)
-                    and not (yield from self.college.decide(ini, self.regisseurs.bridges(ini)))):
+            if (rng.uniform() < regisseurs.escalation_prob(ini, mun.regime)
+                    and not (yield from self.college.decide(ini, regisseurs.bridges(ini)))):
                 return False
-            if ini.rng.uniform() >= mun.regime.rework_prob:
+            if rng.uniform() >= mun.regime.rework_prob:
                 break
-            ini.add_frustration(mc.rework_frustration)
+            ini.add_frustration(self._rework_frustration)
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "rework", ini.stage,
                              ini.frustration)
-            if not (yield from self._talk(ini, self.ic.rework_dialogue_share)):
+            if not (yield from self._talk(ini, self._rework_share)):
                 return False
-        ini.decided_at = self.env.now
+        ini.decided_at = env.now
         return True
 
     def _approved(self, ini: Initiative) -> bool:
@@ -212,8 +234,8 @@ class Journey:
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
                          ini.frustration)
-        weeks = self.ic.realisation_weeks * self.stretch(ini) * ini.rng.exp()
-        drain = self.ic.realisation_drain * (1.0 - self.municipality.support_fit(ini))
+        weeks = self._realisation_weeks * self.stretch(ini) * ini.rng.exp()
+        drain = self._realisation_drain * (1.0 - self.municipality.support_fit(ini))
         if drain > 0.0 and weeks * drain >= ini.energy:
             yield self.env.timeout(max(ini.energy, 0.0) / drain)
             ini.spend(ini.energy)
@@ -232,22 +254,22 @@ class Journey:
         and energy, and quits when the disappointment outweighs its tolerance. Returns
         whether the initiative goes on.
         """
-        mun, ic = self.municipality, self.ic
-        ini.relieve(self.mc.feedback_relief * mun.regime.feedback)
+        mun = self.municipality
+        ini.relieve(self._feedback_relief * mun.regime.feedback)
         if mun.derails(ini):
             ini.derailed = True
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "derailed", ini.stage)
         fit = mun.role_fit(ini)
-        if self.sc.rebase_expectations:
-            ini.rebase(fit, self.sc.promise_weight)
+        if self._rebase:
+            ini.rebase(fit, self._promise_weight)
         new = ini.experience(fit)
         if new > 0.0:
-            ini.lose_trust(ic.disappointment_trust * new)
-            ini.spend(ic.disappointment_energy * new)
+            ini.lose_trust(self._disappointment_trust * new)
+            ini.spend(self._disappointment_energy * new)
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "disappointed", ini.stage, new)
-        if ic.disappointment_quit * ini.worst_shortfall * (1.0 - ini.trust) > ini.tolerance:
+        if self._quit * ini.worst_shortfall * (1.0 - ini.trust) > ini.tolerance:
             ini.quit()
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "quits", ini.stage)

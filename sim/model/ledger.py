@@ -13,7 +13,7 @@ ended longer than ``run.survey_recall_weeks`` before are not asked.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -32,46 +32,38 @@ COLUMNS: tuple[str, ...] = (
 
 
 class Ledger:
-    """Rows of counted initiatives, as columns."""
+    """Rows of counted initiatives (one tuple each, in the order of ``COLUMNS``)."""
 
     def __init__(self, offset: float, cfg: Scenario) -> None:
         self._offset = offset
         self._cfg = cfg
-        self.cols: dict[str, list] = {k: [] for k in COLUMNS}
+        self.rows: list[tuple] = []
         self.intake_waits: list[float] = []
+
+    @property
+    def cols(self) -> dict[str, list]:
+        """The rows as columns."""
+        if not self.rows:
+            return {k: [] for k in COLUMNS}
+        return dict(zip(COLUMNS, map(list, zip(*self.rows, strict=True)), strict=True))
 
     def record(self, ini: Initiative, outcome: str, now: float, trust: float) -> None:
         """Add the row of ``ini``: it left with ``outcome`` at ``now`` (nan: still going)."""
-        c = self.cols
-        c["id"].append(ini.ident)
-        c["arrival_week"].append(ini.arrival - self._offset)
-        c["exit_week"].append(now - self._offset)
-        c["outcome"].append(outcome)
-        c["stage"].append(ini.stage)
-        c["complexity"].append(ini.complexity)
-        c["departments"].append(ini.departments)
-        c["needs"].append("+".join(r for r in ROLES if r in ini.needs))
-        c["members"].append(ini.members)
-        c["frustration"].append(ini.frustration)
-        c["energy"].append(max(ini.energy, 0.0))
-        c["trust"].append(trust)
-        c["handoffs"].append(ini.handoffs)
-        c["regisseur"].append(ini.regisseur)
-        c["linked"].append(ini.linked)
-        c["contact"].append(ini.contact)
-        c["expectation"].append(ini.expectation)
-        c["received"].append(ini.received)
-        c["weeks_to_decision"].append(ini.decided_at - ini.arrival)
-        c["weeks_to_realisation"].append(now - ini.decided_at if outcome == "success"
-                                         else math.nan)
-        c["queue_weeks"].append(ini.queue_weeks)
+        offset = self._offset
+        self.rows.append((
+            ini.ident, ini.arrival - offset, now - offset, outcome, ini.stage, ini.complexity,
+            ini.departments, _label(ini.needs), ini.members, ini.frustration,
+            max(ini.energy, 0.0), trust, ini.handoffs, ini.regisseur, ini.linked, ini.contact,
+            ini.expectation, ini.received, ini.decided_at - ini.arrival,
+            now - ini.decided_at if outcome == "success" else math.nan, ini.queue_weeks))
 
     def _with(self, still: Iterable[Initiative]) -> dict[str, list]:
         """The columns with rows for the initiatives still under way added."""
         going = Ledger(self._offset, self._cfg)
         for ini in still:
             going.record(ini, "in_progress", math.nan, ini.trust)
-        return {k: v + going.cols[k] for k, v in self.cols.items()}
+        going.rows[:0] = self.rows
+        return going.cols
 
     def frame(self, still: Iterable[Initiative]) -> pd.DataFrame:
         """Every row, the initiatives still under way included, sorted by id, with each
@@ -87,11 +79,16 @@ class Ledger:
     def contribute(self, summary: dict[str, float], still: list[Initiative], arrivals: int,
                    end: float) -> None:
         """The initiatives' outcomes; ``end`` is the end of the run (censoring time)."""
-        led = self.cols
-        n_exit = len(led["outcome"])
-        outcome = np.asarray(led["outcome"], dtype=object)
-        stage = np.asarray(led["stage"], dtype=object)
-        frustration = np.asarray(led["frustration"], dtype=float)
+        n_exit = len(self.rows)
+        everyone = self._with(still)  # the exits first, then those still under way
+
+        def exits(column: str) -> list:
+            """A column of the exits only (sliced when asked for: memory stays flat)."""
+            return everyone[column][:n_exit]
+
+        outcome = np.asarray(exits("outcome"), dtype=object)
+        stage = np.asarray(exits("stage"), dtype=object)
+        frustration = np.asarray(exits("frustration"), dtype=float)
         summary["arrivals"] = arrivals
         summary["finished"] = n_exit
         stages = [i.stage for i in still]
@@ -105,23 +102,23 @@ class Ledger:
         for s in STAGES:
             summary[f"dropouts_{s}"] = int(np.sum(dropped & (stage == s)))
         summary["success_rate"] = summary["successes"] / n_exit if n_exit else math.nan
-        self._time_to_decision(summary, still, end)
-        summary["weeks_to_realisation"] = _nanmean(led["weeks_to_realisation"])
+        self._time_to_decision(summary, exits, still, end)
+        summary["weeks_to_realisation"] = _nanmean(exits("weeks_to_realisation"))
         summary["frustration"] = float(frustration.mean()) if n_exit else math.nan
-        self._survey(summary, still, end)
+        self._survey(summary, everyone, end)
         counts = np.histogram(frustration, bins=FRUSTRATION_BINS, range=(0.0, 1.0))[0]
         for k, count in enumerate(counts.tolist()):
             summary[f"frustration_bin_{k}"] = count
-        summary["handoffs_per_initiative"] = (float(np.mean(led["handoffs"])) if n_exit
+        summary["handoffs_per_initiative"] = (float(np.mean(exits("handoffs"))) if n_exit
                                               else math.nan)
-        summary["share_with_regisseur"] = (float(np.mean(led["regisseur"])) if n_exit
+        summary["share_with_regisseur"] = (float(np.mean(exits("regisseur"))) if n_exit
                                            else math.nan)
         summary["intake_wait"] = (float(np.mean(self.intake_waits)) if self.intake_waits
                                   else math.nan)
 
-    def _survey(self, summary: dict[str, float], still: list[Initiative], end: float) -> None:
-        """The survey at the end: members of initiatives with contact, ongoing included."""
-        cols = self._with(still)
+    def _survey(self, summary: dict[str, float], cols: dict[str, list], end: float) -> None:
+        """The survey at the end: members of initiatives with contact, ongoing included
+        (``cols``: the columns of every counted initiative)."""
         sc = self._cfg.satisfaction
         exit_week = np.asarray(cols["exit_week"], dtype=float)
         recent = np.isnan(exit_week) | (exit_week >= end - self._offset
@@ -141,18 +138,17 @@ class Ledger:
                            ("performance", perf)):
             summary[key] = float(np.average(value, weights=members)) if total else math.nan
 
-    def _time_to_decision(self, summary: dict[str, float], still: list[Initiative],
-                          end: float) -> None:
+    def _time_to_decision(self, summary: dict[str, float], exits: Callable[[str], list],
+                          still: list[Initiative], end: float) -> None:
         """Kaplan–Meier median weeks from arrival to decision, and the share censored.
 
         An initiative that left before a decision (dropout) or was still waiting for one at
         the end is censored at that moment; averaging only those that were decided would
-        favour the fast ones (survivorship).
+        favour the fast ones (survivorship). ``exits``: a column of the exits.
         """
-        led = self.cols
-        to_decision = np.asarray(led["weeks_to_decision"], dtype=float)
-        exit_after = np.asarray(led["exit_week"], dtype=float) - np.asarray(
-            led["arrival_week"], dtype=float)
+        to_decision = np.asarray(exits("weeks_to_decision"), dtype=float)
+        exit_after = np.asarray(exits("exit_week"), dtype=float) - np.asarray(
+            exits("arrival_week"), dtype=float)
         decided = ~np.isnan(to_decision)
         times = [np.where(decided, to_decision, exit_after)]
         events = [decided]
@@ -181,6 +177,17 @@ def km_median(times: np.ndarray, events: np.ndarray) -> float:
     survival = np.cumprod(np.where(e, 1.0 - 1.0 / at_risk, 1.0))
     below = np.nonzero(e & (survival <= 0.5))[0]
     return float(t[below[0]]) if below.size else math.nan
+
+
+_LABELS: dict[frozenset[str], str] = {}
+
+
+def _label(needs: frozenset[str]) -> str:
+    """The needed roles as the ledger writes them ("support+partner"), in ROLES order."""
+    label = _LABELS.get(needs)
+    if label is None:
+        label = _LABELS[needs] = "+".join(r for r in ROLES if r in needs)
+    return label
 
 
 def _nanmean(values: list[float]) -> float:

@@ -41,6 +41,7 @@ class MiddleManagers:
         self.cfg = cfg.middle_managers
         self.pools = [Pool(env, self.cfg.per_department)
                       for _ in range(cfg.municipality.departments)]
+        self._approval_weeks, self._consult_weeks = self.cfg.approval_weeks, self.cfg.consult_weeks
         self.inward_share = self.cfg.inward_share
         self.regisseur_drain = self.cfg.regisseur_drain
         self._inward_area = 0.0
@@ -72,18 +73,20 @@ class MiddleManagers:
 
     def approve(self, ini: Initiative, layers: int) -> Generator[Any, Any, bool]:
         """Take the initiative's decision through ``layers`` approvals, department by department."""
-        per_work = self.cfg.approval_weeks / (1.0 - self.inward_share)
-        consult = self.cfg.consult_weeks
-        lead = ini.ident % len(self.pools)
+        env, rng, pools = self.env, ini.rng, self.pools
+        per_work = self._approval_weeks / (1.0 - self.inward_share)
+        consult = self._consult_weeks
+        lead = ini.ident % len(pools)
         for layer in range(layers):
-            pool = self.pools[(lead + layer) % len(self.pools)]
+            pool = pools[(lead + layer) % len(pools)]
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "approval", ini.stage,
                              float(layer))
-            if not (yield from wait_in_queue(self.env, ini, pool, per_work * ini.rng.exp())):
+            if not (yield from wait_in_queue(env, ini, pool, per_work * rng.exp())):
                 return False
             # consultation: the initiative waits for it, the decision stays the same
-            if not (yield from wait_for(self.env, ini, consult * ini.rng.exp())):
+            weeks = consult * rng.exp()
+            if weeks > 0.0 and not (yield from wait_for(env, ini, weeks)):
                 return False
         return True
 

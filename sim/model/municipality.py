@@ -34,8 +34,8 @@ weekly series then.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from dataclasses import dataclass
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,6 +43,7 @@ import pandas as pd
 import simpy
 
 from sim.scenario import WarningSigns
+from sim.styles import ROLES
 
 if TYPE_CHECKING:
     from sim.model.aldermen import College
@@ -61,6 +62,23 @@ SERIES_COLUMNS = ("week", "trust", "tension", "fallback", "active", "arrival_rat
 
 CONDITIONS: tuple[str, ...] = ("clear_frames", "clear_process", "dialogue", "feedback")
 """The four conditions of 004."""
+
+ROLE_BIT: dict[str, int] = {role: 1 << b for b, role in enumerate(ROLES)}
+"""Each role's bit in a role mask (a set of roles as an int, for the hot path)."""
+SUPPORT, PARTNER = ROLE_BIT["support"], ROLE_BIT["partner"]
+NO_SUPPORT, NO_PARTNER = ~SUPPORT, ~PARTNER
+
+
+def role_mask(roles: Iterable[str]) -> int:
+    """The mask of a set of roles."""
+    return sum(ROLE_BIT[role] for role in set(roles))
+
+
+FIT: tuple[tuple[float, ...], ...] = tuple(
+    tuple((needs & taken).bit_count() / needs.bit_count() if needs else math.nan
+          for taken in range(1 << len(ROLES)))
+    for needs in range(1 << len(ROLES)))
+"""``FIT[needs][offered]``: the share of the roles needed that are offered (role masks)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,11 @@ class Regime:
     derail_prob: float
     release_rate: float
     offered: frozenset[str]
+    offered_mask: int = field(init=False)
+    """``offered`` as a role mask."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "offered_mask", role_mask(self.offered))
 
     @classmethod
     def of(cls, cfg: Scenario, fallback: bool,
@@ -147,6 +170,10 @@ class Municipality:
         self.logging = log.enabled  # no log calls when it is off
         self.signs = signs
         self.cfg = cfg
+        m = cfg.municipality  # the values read on the hot path, read once
+        self._reject_prob, self._reject_mismatch = m.reject_prob, m.reject_mismatch
+        self._misroute_prob = m.misroute_prob
+        self._trust_learning = m.trust_learning
         self.trust = cfg.municipality.initial_trust
         self.tension = 0.0
         self.episodes: list[dict[str, float]] = []
@@ -190,24 +217,31 @@ class Municipality:
     def role_fit(self, ini: Initiative) -> float:
         """Share of the roles the initiative needs that the municipality now takes (a
         partnership that derailed is not taken up again with that initiative)."""
-        taken = ini.needs & self.offered_roles()
+        offered = self.regime.offered_mask
+        if self.support_back_at > 0.0 and self.env.now < self.support_back_at:
+            offered &= NO_SUPPORT  # (time is never negative: no cut, no look at the clock)
         if ini.derailed:
-            taken = taken - {"partner"}
-        return len(taken) / len(ini.needs)
+            offered &= NO_PARTNER
+        return FIT[ini.needs_mask][offered]
 
     def derails(self, ini: Initiative) -> bool:
         """Does the initiative's partnership derail at this contact (weakest condition)?"""
-        return ("partner" in ini.needs and not ini.derailed
-                and "partner" in self.regime.offered
-                and ini.rng.uniform() < self.regime.derail_prob)
+        regime = self.regime
+        if not (ini.needs_mask & regime.offered_mask & PARTNER) or ini.derailed:
+            return False  # no partnership needed and offered, or it derailed before
+        return ini.rng.uniform() < regime.derail_prob
 
     def reject_prob(self, ini: Initiative) -> float:
-        m = self.cfg.municipality
-        return min(1.0, m.reject_prob + m.reject_mismatch * (1.0 - self.role_fit(ini)))
+        return min(1.0, self._reject_prob + self._reject_mismatch * (1.0 - self.role_fit(ini)))
 
     def support_fit(self, ini: Initiative) -> float:
         """1 when the initiative gets the support it needs during realisation, else 0."""
-        return 0.0 if "support" in ini.needs and "support" not in self.offered_roles() else 1.0
+        if not ini.needs_mask & SUPPORT:
+            return 1.0
+        offered = self.regime.offered_mask
+        if self.support_back_at > 0.0 and self.env.now < self.support_back_at:
+            offered &= NO_SUPPORT
+        return 1.0 if offered & SUPPORT else 0.0
 
     def handoffs_needed(self, ini: Initiative, connected: float) -> int:
         """Handoffs on the way to the departments the initiative needs.
@@ -217,18 +251,20 @@ class Municipality:
         them. With an unclear process the initiative is also sent on from pillar to post
         (a geometric number of extra handoffs), which a single point of contact prevents.
         """
-        m = self.cfg.municipality
         rng = ini.rng
         avoided = 1.0 - (1.0 - connected) * (1.0 - self.regime.allocation)
-        n = sum(1 for _ in range(ini.departments - 1) if rng.uniform() >= avoided)
-        p_misroute = m.misroute_prob * (1.0 - self.regime.clear_process) * (1.0 - connected)
+        n = 0
+        for _ in range(ini.departments - 1):
+            if rng.uniform() >= avoided:
+                n += 1
+        p_misroute = self._misroute_prob * (1.0 - self.regime.clear_process) * (1.0 - connected)
         while rng.uniform() < p_misroute:
             n += 1
         return n
 
     # -------------------------------------------------------- trust and tension
     def learn_trust(self, initiator_trust: float) -> None:
-        self.trust += self.cfg.municipality.trust_learning * (initiator_trust - self.trust)
+        self.trust += self._trust_learning * (initiator_trust - self.trust)
 
     def raise_trust(self, gain: float) -> None:
         self.trust += gain * (1.0 - self.trust)
@@ -244,17 +280,21 @@ class Municipality:
         if self.logging:
             self.log.add(env.now, "municipality", -1, "budget_cut", "", tension)
 
-    def _backlog(self) -> int:
-        return (len(self.front_office.queue) + self.managers.queue_length()
-                + self.college.queue_length())
+    def _queues(self) -> tuple[int, int, int]:
+        """Items waiting at the front office, the managers and the college."""
+        return (len(self.front_office.queue), self.managers.queue_length(),
+                self.college.queue_length())
 
     def _weekly(self) -> Generator[Any, Any, None]:
         """Each week: pressure in, release out, fall back or recover, record the week."""
         env, cfg = self.env, self.cfg
         tc, fc, m = cfg.tension, cfg.fallback, cfg.municipality
         while True:
+            queues = self._queues()  # the backlog; nothing moves until the week is recorded
+            front, managers, college = queues
             pressure = (tc.base_pressure + self.college.election_pressure(env.now)
-                        + tc.backlog_weight * max(0.0, self._backlog() - tc.backlog_norm))
+                        + tc.backlog_weight * max(0.0, front + managers + college
+                                                  - tc.backlog_norm))
             self.tension = self.tension * (1.0 - self.regime.release_rate) + pressure
             self.trust += m.trust_recovery * (m.initial_trust - self.trust)
             if fc.enabled and not self.in_fallback and self.tension > fc.upper:
@@ -265,7 +305,7 @@ class Municipality:
                 episode = self.episodes[-1]
                 episode["peak_tension"] = max(episode["peak_tension"], self.tension)
             if env.now >= self.warmup:
-                self._record()
+                self._record(queues)
             yield env.timeout(1.0)
 
     def _fall_back(self) -> None:
@@ -297,7 +337,7 @@ class Municipality:
         if self.logging:
             self.log.add(self.env.now, "municipality", -1, "fallback_end", "", self.tension)
 
-    def _record(self) -> None:
+    def _record(self, queues: tuple[int, int, int]) -> None:
         s = self.series
         s["week"].append(self.env.now - self.warmup)
         s["trust"].append(self.trust)
@@ -305,9 +345,9 @@ class Municipality:
         s["fallback"].append(self.in_fallback)
         s["active"].append(len(self.initiatives.active))
         s["arrival_rate"].append(self.initiatives.arrival_rate(self.trust))
-        s["queue_front_office"].append(len(self.front_office.queue))
-        s["queue_managers"].append(self.managers.queue_length())
-        s["queue_college"].append(self.college.queue_length())
+        s["queue_front_office"].append(queues[0])
+        s["queue_managers"].append(queues[1])
+        s["queue_college"].append(queues[2])
 
     # -------------------------------------------------------- outcomes
     def episode_frame(self) -> pd.DataFrame:

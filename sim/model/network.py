@@ -10,6 +10,7 @@ the sizes of the connected groups.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -32,6 +33,7 @@ class Network:
         self.cfg = cfg.networks
         self.graph = nx.Graph()
         self._going: dict[int, Initiative] = {}
+        self._order: list[int] = []  # the idents in _going, sorted
         self.counted: set[int] = set()
 
     def start(self) -> None:
@@ -45,12 +47,14 @@ class Network:
         if ini.linked:
             return
         ini.linked = True
-        going = sorted(self._going)
+        going = self._order
         k = min(self.cfg.links, len(going))
-        others = [going[i] for i in self.rng.choice(len(going), k, replace=False)] if k else []
+        others = ([going[i] for i in self.rng.choice(len(going), k, replace=False).tolist()]
+                  if k else [])
         self.graph.add_node(ini.ident)
-        self.graph.add_edges_from((ini.ident, other) for other in others)
+        self.graph.add_edges_from([(ini.ident, other) for other in others])
         self._going[ini.ident] = ini
+        insort(going, ini.ident)
         if ini.counted:
             self.counted.add(ini.ident)
         if self.logging:
@@ -69,7 +73,9 @@ class Network:
                 neighbour.renew(self.cfg.success_energy)
 
     def left(self, ini: Initiative) -> None:
-        self._going.pop(ini.ident, None)
+        if self._going.pop(ini.ident, None) is not None:
+            going = self._order
+            del going[bisect_left(going, ini.ident)]
 
     def contribute(self, summary: dict[str, float], arrivals: int) -> None:
         """Share of counted initiatives connected; sizes of their connected groups."""

@@ -55,9 +55,12 @@ class Pool:
 
     def request(self) -> Turn | None:
         """A server now (``None``) or a turn in the queue."""
-        self._account()
-        if self.busy < self.capacity:
-            self.busy += 1
+        now = self.env.now  # _account(), inlined on the hot path
+        busy = self.busy
+        self._area += busy * (now - self._last)
+        self._last = now
+        if busy < self.capacity:
+            self.busy = busy + 1
             return None
         turn = Turn(self)
         self.queue.append(turn)
@@ -65,7 +68,9 @@ class Pool:
 
     def release(self) -> None:
         """Give a server back: to the first in line, if anyone waits."""
-        self._account()
+        now = self.env.now  # _account(), inlined on the hot path
+        self._area += self.busy * (now - self._last)
+        self._last = now
         if self.queue:
             self.queue.popleft().succeed()
         else:

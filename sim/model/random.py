@@ -13,9 +13,11 @@ purpose added or retired later never shifts the streams of the others.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
+from scipy import special
 
 PURPOSES: dict[str, int] = {"arrivals": 0, "attributes": 1, "journeys": 2, "incidents": 3,
                             "overflow": 5, "signs": 7, "network": 8}
@@ -102,3 +104,54 @@ class PrivateSupply:
         i = self._iu
         self._iu = i + 1
         return self._unis[i] if i < JOURNEY_DRAWS else float(self._overflow.random())
+
+
+# ---------------------------------------------------------------- inverse CDFs
+# The quantile functions of scipy.stats' beta, norm, gamma and poisson, computed as
+# scipy.stats computes them (the scipy.special function its ``_ppf`` calls, the bounds
+# of the support at q = 0 and q = 1, ``* scale + loc``) without its generic argument
+# handling, which costs more than the functions themselves on a block of candidates; and
+# the model does not import scipy.stats. The same numbers, bit for bit, on every value
+# ``Generator.random`` gives (tests/test_model.py). For beta, scipy.stats calls Boost's
+# beta quantile and this module Boost's inverse incomplete beta (``betaincinv``), the
+# same algorithm; they differ only on subnormal q, which ``random()`` never gives. For
+# poisson, scipy.stats inverts the CDF and checks the answer against it, which gives the
+# smallest k whose CDF reaches q; this module finds that k in a table of the same CDF.
+
+
+def _continuous(q: np.ndarray, inside: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    return np.where(q == 0.0, lower, np.where(q == 1.0, upper, inside * 1.0 + 0.0))
+
+
+def beta_ppf(q: np.ndarray, a: float, b: float) -> np.ndarray:
+    """``scipy.stats.beta.ppf(q, a, b)``."""
+    if not (a > 0 and b > 0):
+        return np.full(q.shape, np.nan)
+    return _continuous(q, special.betaincinv(a, b, q), 0.0, 1.0)
+
+
+def gamma_ppf(q: np.ndarray, a: float) -> np.ndarray:
+    """``scipy.stats.gamma.ppf(q, a)``."""
+    if not a > 0:
+        return np.full(q.shape, np.nan)
+    return _continuous(q, special.gammaincinv(a, q), 0.0, np.inf)
+
+
+def norm_ppf(q: np.ndarray) -> np.ndarray:
+    """``scipy.stats.norm.ppf(q)``."""
+    return _continuous(q, special.ndtri(q), -np.inf, np.inf)
+
+
+def poisson_ppf(q: np.ndarray, mu: float) -> np.ndarray:
+    """``scipy.stats.poisson.ppf(q, mu)`` (as floats): the smallest k whose CDF
+    (``pdtr(k, mu)``, the function scipy.stats checks its answer with) reaches q, looked up
+    in a table of the CDF rather than by inverting it per value (``pdtrik``) and checking."""
+    if not mu >= 0:
+        return np.full(q.shape, np.nan)
+    size = int(mu + 50.0 * math.sqrt(mu)) + 100
+    cdf = special.pdtr(np.arange(size, dtype=float), mu)
+    while cdf[-1] < 1.0:  # the table ends where the CDF is 1 (the largest q is below it)
+        size *= 2
+        cdf = special.pdtr(np.arange(size, dtype=float), mu)
+    inside = np.searchsorted(cdf, q, side="left").astype(float)
+    return np.where(q == 0.0, -1.0, np.where(q == 1.0, np.inf, inside))

@@ -41,6 +41,11 @@ class RegisseurCorps:
         self.logging = log.enabled  # no log calls when it is off
         self.cfg = rc = cfg.regisseurs
         self.signal_weeks = cfg.municipality.signal_weeks
+        # the values read on the hot path, read once
+        self._early_weeks = rc.early_signal_weeks
+        self._regie_share, self._off_skill = rc.regie_share, rc.off_skill
+        self._connect, self._bridge = rc.connect_effect, rc.bridge_effect
+        self._relief = rc.mandate_escalation_relief
         self.capacity = rc.corps_size * rc.caseload
         self.in_use = 0
         self._area = 0.0
@@ -70,8 +75,7 @@ class RegisseurCorps:
         """Spotted early? By an alderman? And the mean time until it is noticed."""
         u = ini.rng.uniform()
         spotted = u < self.p_spot
-        return spotted, u < self.p_alderman, (self.cfg.early_signal_weeks if spotted
-                                              else self.signal_weeks)
+        return spotted, u < self.p_alderman, self._early_weeks if spotted else self.signal_weeks
 
     def adopt(self, ini: Initiative, regime: Regime) -> bool:
         """Become the initiative's single point of contact, if someone has room for it.
@@ -84,7 +88,7 @@ class RegisseurCorps:
         self._account()
         self.in_use += 1
         ini.regisseur = True
-        ini.regie_kind = ini.kind_u < self.cfg.regie_share
+        ini.regie_kind = ini.kind_u < self._regie_share
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "regisseur", ini.stage,
                          float(ini.regie_kind))
@@ -95,16 +99,15 @@ class RegisseurCorps:
         self.in_use -= 1
 
     def _skill(self, ini: Initiative, regie: bool) -> float:
-        return 1.0 if ini.regie_kind == regie else self.cfg.off_skill
+        return 1.0 if ini.regie_kind == regie else self._off_skill
 
     def connected_share(self, ini: Initiative) -> float:
         """Share of the handoffs between departments that the initiative's regisseur avoids."""
-        return self.cfg.connect_effect * self._skill(ini, regie=True) if ini.regisseur else 0.0
+        return self._connect * self._skill(ini, regie=True) if ini.regisseur else 0.0
 
     def bridges(self, ini: Initiative) -> bool:
         """Does the initiative's regisseur bridge it to the network and the alderman?"""
-        return ini.regisseur and ini.link_u < self.cfg.bridge_effect * self._skill(
-            ini, regie=False)
+        return ini.regisseur and ini.link_u < self._bridge * self._skill(ini, regie=False)
 
     def approval_layers(self, ini: Initiative, regime: Regime) -> int:
         """Approvals a decision needs; a regisseur with a mandate takes it through in one."""
@@ -113,7 +116,7 @@ class RegisseurCorps:
     def escalation_prob(self, ini: Initiative, regime: Regime) -> float:
         """P(the decision goes up to the college); a mandate keeps some of them down."""
         if ini.regisseur and regime.mandate:
-            return regime.escalation_prob * (1.0 - self.cfg.mandate_escalation_relief)
+            return regime.escalation_prob * (1.0 - self._relief)
         return regime.escalation_prob
 
     def contribute(self, summary: dict[str, float]) -> None:

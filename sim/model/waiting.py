@@ -20,6 +20,23 @@ if TYPE_CHECKING:
 INF = float("inf")
 
 
+class FirstOf(simpy.Event):
+    """Triggers when the first of two events is processed: ``a | b`` (a SimPy ``AnyOf``)
+    without the condition's bookkeeping. Like ``AnyOf`` it is scheduled at the moment the
+    first event is processed, so processes move on in the same order; its value is None."""
+
+    __slots__ = ()
+
+    def __init__(self, a: simpy.Event, b: simpy.Event) -> None:
+        super().__init__(a.env)
+        a.callbacks.append(self._first)  # type: ignore[union-attr]
+        b.callbacks.append(self._first)  # type: ignore[union-attr]
+
+    def _first(self, _event: simpy.Event) -> None:
+        if not self.triggered:
+            self.succeed()
+
+
 def wait_for(env: simpy.Environment, ini: Initiative, weeks: float) -> Generator[Any, Any, bool]:
     """Wait ``weeks`` for the municipality (no queue: signal time, a handoff)."""
     if weeks <= 0.0:
@@ -47,7 +64,7 @@ def wait_patiently(env: simpy.Environment, ini: Initiative, event: simpy.Event,
         if limit == INF:
             yield event
         else:
-            yield event | env.timeout(limit)
+            yield FirstOf(event, env.timeout(limit))
             if not event.triggered:
                 withdraw()
                 ini.waited(env.now - start)
