@@ -16,7 +16,6 @@ adjustment is taken over the whole table (one family):
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 ADJUSTMENTS = ("holm", "bh", "none")
 
@@ -51,6 +50,8 @@ def adjust_pvalues(p: np.ndarray | list[float], adjust: str) -> np.ndarray:
         return out
     if ((p[ok] < 0) | (p[ok] > 1)).any():
         raise ValueError("p-values: must lie in [0, 1]")
+    from scipy import stats  # lazily: a worker process never needs it
+
     out[ok] = holm(p[ok]) if adjust == "holm" else stats.false_discovery_control(p[ok],
                                                                                  method="bh")
     return out

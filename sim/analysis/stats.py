@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.analysis.multiple import adjust_pvalues, check_adjust
 
@@ -51,6 +50,8 @@ def mean_ci(values: np.ndarray | pd.Series | list[float], level: float = 0.95) -
     if n == 1:
         return Interval(mean, math.nan, math.nan, 1, level)
     sem = float(arr.std(ddof=1)) / math.sqrt(n)
+    from scipy import stats  # lazily: a worker process never needs it
+
     half = float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * sem
     return Interval(mean, mean - half, mean + half, n, level)
 
@@ -78,6 +79,8 @@ def t_test_p(values: np.ndarray) -> float:
     if sd == 0.0:
         return 0.0 if mean != 0.0 else 1.0
     t = mean / (sd / math.sqrt(arr.size))
+    from scipy import stats
+
     return float(2.0 * stats.t.sf(abs(t), arr.size - 1))
 
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from sim.scenario import Scenario, ScenarioError, field_at
 from sim.scenario_files import read_scenario_file
@@ -127,11 +126,15 @@ def read_ranges(path: str | Path) -> Ranges:
 
 
 def latin_hypercube(ranges: Ranges, n: int, seed: int) -> pd.DataFrame:
+    from scipy.stats import qmc  # lazily: scipy.stats is slow to import, workers skip it
+
     return ranges.scale(qmc.LatinHypercube(d=len(ranges.bounds), seed=seed).random(n))
 
 
 def sobol_points(ranges: Ranges, n: int, seed: int) -> pd.DataFrame:
     """A scrambled Sobol sequence (``n`` rounded up to a power of two)."""
+    from scipy.stats import qmc
+
     m = max(0, math.ceil(math.log2(max(n, 1))))
     return ranges.scale(qmc.Sobol(d=len(ranges.bounds), scramble=True, seed=seed)
                         .random_base2(m))
