@@ -426,6 +426,43 @@ def test_the_frustration_ramp_darkens_and_regisseur_lines_are_dashed() -> None:
     assert re.search(r'rgba\(0,158,115,0\.45\)";\s*g\.setLineDash\(\[5, 4\]\)', script)
 
 
+def test_every_player_word_the_lesson_quotes_is_the_players() -> None:
+    """The lesson plan's "Watching the run" quotes the player's Dutch words in italics (a
+    question to the class is in italics too, and ends in "?") and its buttons in code."""
+    from sim.report.animate import WORDS, labels
+    from sim.report.dashboard import FILM_WORDS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "classroom.md").read_text(
+        encoding="utf-8")
+    section = text.split("### Watching the run", 1)[1].split("\n### ", 1)[0]
+    italic = re.findall(r"(?<![*\w])\*([^*]+?)\*(?![*\w])", section)
+    quoted = {" ".join(q.split()) for q in italic if not q.rstrip().endswith("?")}
+    quoted |= {q for q in re.findall(r"`([^`]+)`", section) if re.search("[▶‖↺▸]", q)}
+    words = [*labels("nl").values(), *(w["nl"] for w in FILM_WORDS.values())]
+    said = {v for w in words for v in (w, w.strip("▶‖↺▸ "), w.split(":")[0])}
+    for known in ("in de regierol", "sturende rol", "regisserend", "not"):  # about words
+        quoted.discard(known)
+    assert {"Besluitvorming", "Pauzeer bij terugval", "▶ Afspelen"} <= quoted
+    missing = sorted(q for q in quoted if q not in said)
+    assert not missing, f"not words of the player: {missing}"
+    assert WORDS["step"]["nl"] in quoted
+
+
+def test_the_lesson_counts_the_journeys_that_part() -> None:
+    """The numbers the lesson plan gives for seed 1 are what the player shows."""
+    from sim.report.animate import parted
+
+    sc = load_scenario(SCENARIOS / "direction.toml")
+    counts = parted(film(sc, 1, "nl", sc.with_changes({"fallback.enabled": False})))
+    text = " ".join((Path(__file__).resolve().parent.parent / "docs" / "classroom.md")
+                    .read_text(encoding="utf-8").split())
+    said = (f"of the {counts['both']} citizens who come forward in both municipalities, "
+            f"{counts['journey']} take another journey: another stage, pile or moment; "
+            f"{counts['states']} of them pass through other places, and {counts['outcome']} "
+            "end differently")
+    assert said in text, (counts, said)
+
+
 # --- on screen ----------------------------------------------------------------------
 
 
