@@ -490,6 +490,12 @@ def test_a_directive_panel_shows_no_fallback_banner(browser, tmp_path: Path) -> 
         return [...p.canvas.getContext('2d').getImageData(4 * r, p.canvas.height - 4 * r, 1, 1)
                 .data].slice(0, 3); })""")
     assert corner[1] == [255, 255, 255] and corner[0] != [255, 255, 255], corner
+    # the regisseurs' hub (a green dot and its line) only where there are regisseurs
+    hub = browser.execute_script("""return regiePlayer.panels.map(p => {
+        const r = window.devicePixelRatio || 1, x = (p.pad + 2.5 * p.colW) * r;
+        return [...p.canvas.getContext('2d').getImageData(x, (p.top - 12) * r, 1, 1)
+                .data].slice(0, 3); })""")
+    assert hub == [[0, 158, 115], [255, 255, 255]], hub
 
 
 def test_both_panels_fit_a_projector_and_stay_put(tmp_path: Path) -> None:
