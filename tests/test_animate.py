@@ -590,6 +590,17 @@ def test_following_two_columns_and_the_controls(browser, tmp_path: Path) -> None
     browser.execute_script(f"regiePlayer.seek({quiet})")
     time.sleep(0.3)
     assert browser.execute_script("return window._li.isConnected"), "rebuilt without a line"
+    # a story that began in the warm-up: "inloopperiode" stays clear of its sentence
+    early = next(i for i, w, st in zip(a["id"], a["arrive"], a["story"], strict=True)
+                 if w < 0 and len(st) > 1)
+    browser.execute_script(f"regiePlayer.select({early}, 0)")
+    time.sleep(0.3)
+    gaps = browser.execute_script("""return [...document.querySelectorAll('#follow li')]
+        .map(li => { const r = document.createRange(); r.selectNodeContents(li.children[0]);
+                     return li.children[1].getBoundingClientRect().left
+                            - r.getBoundingClientRect().right; })""")
+    assert gaps and min(gaps) > 0, gaps
+    assert "inloopperiode" in browser.find_element("id", "follow").text
     # an empty spot (the header of the canvas) stops following
     canvas = browser.find_element("id", "canvas-0")
     ActionChains(browser).move_to_element_with_offset(
