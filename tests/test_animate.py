@@ -606,7 +606,7 @@ def test_following_two_columns_and_the_controls(browser, tmp_path: Path) -> None
     ActionChains(browser).move_to_element_with_offset(
         canvas, -canvas.size["width"] / 2 + 5, -canvas.size["height"] / 2 + 5).click().perform()
     assert browser.execute_script("return regiePlayer.selected") is None
-    assert "Klik op een stip" in browser.find_element("id", "follow").text
+    _until(lambda: "Klik op een stip" in browser.find_element("id", "follow").text)
     # a speed chosen, then Space plays
     Select(browser.find_element("id", "speed")).select_by_value("4")
     ActionChains(browser).send_keys(Keys.SPACE).perform()
