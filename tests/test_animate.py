@@ -625,3 +625,21 @@ def test_a_shorter_run_ends_in_its_own_panel(browser, tmp_path: Path) -> None:
     shown = browser.execute_script("return regiePlayer.panels.map(p => p.shown.ended)")
     assert shown == [False, True]
     assert browser.execute_script("return regiePlayer.week") == 40
+
+
+def test_other_citizens_are_not_followed_across(browser, tmp_path: Path) -> None:
+    """Not the same citizens: a dot is followed in its own panel only, and the story box
+    says why."""
+    data = film(short("direction"), 2, "nl",
+                short("direction", initiatives={"arrival_rate": 4.5}))
+    assert not data["paired"]
+    a, b = data["panels"]
+    ident = next(i for i, w, e in zip(b["id"], b["arrive"], b["exit"], strict=True)
+                 if 5 <= w < 15 and (e is None or e > 22) and i in a["id"]
+                 and a["arrive"][a["id"].index(i)] <= 20)
+    _open(browser, tmp_path, data)
+    browser.execute_script(f"regiePlayer.seek(20); regiePlayer.select({ident}, 1)")
+    _until(lambda: "Andere burgers" in browser.find_element("id", "follow").text)
+    assert len(browser.find_elements("css selector", "#follow .col")) == 1
+    ringed = browser.execute_script("return regiePlayer.panels.map(p => p.shown.ringed)")
+    assert ringed == [None, ident]

@@ -356,7 +356,8 @@
       fitText(g, `${W.ended} (${W.week.toLowerCase()} ${Math.round(d.horizon)})`, this.w / 2,
               this.top + (this.h - this.top) / 2, this.w - 20, 30, true);
     }
-    this.shown = { fallen, above, ended: now > d.horizon };  // what the picture says
+    this.shown = { fallen, above, ended: now > d.horizon,  // what the picture says
+                   ringed: sel !== undefined && where.has(sel) ? d.id[sel] : null };
     this.text(t, week, above);
   };
 
