@@ -111,8 +111,7 @@ WORDS: dict[str, dict[str, str]] = {
     "followed": {"nl": "Gevolgd", "en": "Following"},
     "with_fallback": {"nl": "valt terug onder druk", "en": "falls back under pressure"},
     "without_fallback": {"nl": "valt niet terug", "en": "does not fall back"},
-    "same_role": {"nl": "stuurt al, ook onder druk", "en": "already directs, also under "
-                  "pressure"},
+    "same_role": {"nl": "terugvallen verandert niets", "en": "falling back changes nothing"},
     "style": {"nl": "stijl", "en": "style"},
     "seed": {"nl": "seed", "en": "seed"},
     "same_citizens": {"nl": "Dezelfde burgers (seed {seed}) bij twee gemeenten: wie zich bij "
