@@ -919,7 +919,9 @@ def animate(file: File, out: Annotated[Path, typer.Option(
     """Write the run as an animation for the classroom: every initiative a dot on its way.
 
     With --compare (or --compare-set) two municipalities meet the same citizens (common
-    random numbers): who comes forward in both does so at the same moment.
+    random numbers): who comes forward in both does so at the same moment. --set applies
+    to both panels. If the two differ in who arrives when (e.g. another arrival rate),
+    the player says they do not meet the same citizens and names the settings.
     """
     from sim.report.animate import write
 
@@ -931,7 +933,7 @@ def animate(file: File, out: Annotated[Path, typer.Option(
     other = None
     if compare is not None or compare_sets:
         other = load_scenario(compare if compare is not None else file,
-                              [*([] if compare is not None else sets), *compare_sets])
+                              [*sets, *compare_sets])
     write(out, scenario, seed, lang, other)
     console.print(f"{WRITTEN['animation'][lang]} {safe(out)}", highlight=False, soft_wrap=True)
 

@@ -7,6 +7,7 @@ fail on CI without them). Set REGIESIM_ANIMATE_SHOTS=docs to keep the two screen
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -218,11 +219,22 @@ def test_the_dashboard_has_the_player_in_a_tab() -> None:
         data = json.loads(re.search(r'id="regie-data">(.*?)</script>', text, re.S)
                           .group(1).replace("<\\/", "</"))
         assert [p["seed"] for p in data["panels"]] == [5, 5]
-        assert ": sturend, valt terug" in data["panels"][0]["title"]
-        assert ": regisserend, valt terug" in data["panels"][1]["title"]
+        # named for where they come from; a directive setting does not "fall back"
+        assert data["panels"][0]["title"] == "Instelling op de knoppen: sturend, terugvallen " \
+            "verandert niets"
+        assert data["panels"][1]["title"] == "Beginscenario: regisserend, valt terug onder druk"
         import dash
 
         assert film_page(*[{**values, "tabs": "numbers"}[i] for i in inputs]) is dash.no_update
+        # back to the tab: the page made before, without running the model again
+        made = dict(dash_app.player_pages)
+        assert len(made) == 1
+        from unittest import mock
+
+        with mock.patch("sim.report.animate.simulate", side_effect=AssertionError("ran")):
+            assert film_page(*[values[i] for i in inputs]) == text
+        english = film_page(*[{**values, "lang": "en"}[i] for i in inputs])
+        assert "Setting on the controls: directive" in english and len(dash_app.player_pages) == 2
     finally:
         runner.shutdown()
 
@@ -292,8 +304,8 @@ def test_a_click_on_a_dot_follows_its_story(browser, tmp_path: Path) -> None:
         spot["y"] - rect["y"] - rect["height"] / 2).click().perform()
     assert browser.execute_script("return regiePlayer.selected") == ident
     i = p["id"].index(ident)
+    _until(lambda: p["name"][i] in browser.find_element("id", "follow").text)  # next frame
     told = browser.find_element("id", "follow").text
-    assert p["name"][i] in told
     assert all(text in told.replace("\n", " ") for week, text in p["story"][i] if week <= 20)
     later = [text for week, text in p["story"][i] if week > 21]
     assert all(text not in told for text in later), "the story unfolds with the clock"
@@ -347,3 +359,287 @@ def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:
     if folder:
         for k, (_, png) in enumerate(shots, start=1):
             (Path(folder) / f"animate-{k}.png").write_bytes(png)
+
+
+# --- what the panels claim -----------------------------------------------------------
+
+
+def test_only_a_municipality_that_changes_is_shown_falling_back() -> None:
+    """A directive or consultative municipality already works in the directing role: its
+    panel is not titled or flagged as falling back (as narrate tells it)."""
+    data = film(short("direction"), 2, "nl", short("directive"))
+    direction, directive = data["panels"]
+    assert direction["changes"] and not directive["changes"]
+    assert "valt terug" in direction["title"]
+    assert directive["title"] == "Sturend, terugvallen verandert niets (unnamed)"
+    assert directive["title"].startswith("Sturend")
+    typical = panel(simulate(load_scenario(SCENARIOS / "typical.toml").with_changes(
+        {"run.event_log": True, "run.horizon_weeks": 10.0, "run.warmup_weeks": 2.0}), 1), "en")
+    assert not typical["changes"] and "falls back" not in typical["title"]
+
+
+def test_other_arrivals_are_not_called_the_same_citizens() -> None:
+    """Another arrival rate: no citizen arrives at the same moment in both, and the
+    player says so (naming the setting) and does not pair the dots."""
+    same = film(short("direction"), 2, "en", short("directive"))
+    assert same["paired"] and "The same citizens" in same["intro"]
+    other = film(short("direction"), 2, "nl",
+                 short("direction", initiatives={"arrival_rate": 4.5}))
+    assert not other["paired"]
+    assert "niet met dezelfde burgers" in other["intro"]
+    assert "initiatives.arrival_rate verschilt" in other["intro"]
+    assert "Dezelfde burgers" not in other["intro"]
+    # a shorter horizon: the same citizens up to its end
+    shorter = film(short("direction"), 2, "en", short("direction", run={"horizon_weeks": 30.0}))
+    assert shorter["paired"] and [p["horizon"] for p in shorter["panels"]] == [52.0, 30.0]
+
+
+def test_set_applies_to_both_panels(tmp_path: Path) -> None:
+    out, other = tmp_path / "film.html", tmp_path / "other.toml"
+    other.write_text('[scenario]\nstyle = "directive"\n', encoding="utf-8")
+    done = CliRunner().invoke(app, [
+        "animate", str(SCENARIOS / "direction.toml"), "--compare", str(other), "--seed", "3",
+        "--out", str(out), "--set", "run.horizon_weeks=20", "--set", "run.warmup_weeks=4"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(re.search(r'id="regie-data">(.*?)</script>', out.read_text(), re.S)
+                      .group(1).replace("<\\/", "</"))
+    assert [p["horizon"] for p in data["panels"]] == [20.0, 20.0]
+    assert data["paired"] and "Dezelfde burgers" in data["intro"]
+
+
+def test_the_frustration_ramp_darkens_and_regisseur_lines_are_dashed() -> None:
+    """Ordered by lightness (it reads in greyscale and for colour-blind eyes)."""
+    from importlib import resources
+
+    script = resources.files("sim.report").joinpath("animate.js").read_text(encoding="utf-8")
+    ramp = re.search(r"const RAMP = (\[.*?\]\]);", script, re.S).group(1)
+    stops = [tuple(map(int, c)) for c in re.findall(r"\[(\d+), (\d+), (\d+)\]", ramp)]
+    assert len(stops) == 5
+
+    def luminance(rgb):
+        lin = [(c / 255) / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4
+               for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    lum = [luminance(c) for c in stops]
+    assert all(a > b + 0.05 for a, b in itertools.pairwise(lum)), lum
+    assert re.search(r'rgba\(0,158,115,0\.45\)";\s*g\.setLineDash\(\[5, 4\]\)', script)
+
+
+def test_every_player_word_the_lesson_quotes_is_the_players() -> None:
+    """The lesson plan's "Watching the run" quotes the player's Dutch words in italics (a
+    question to the class is in italics too, and ends in "?") and its buttons in code."""
+    from sim.report.animate import WORDS, labels
+    from sim.report.dashboard import FILM_WORDS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "classroom.md").read_text(
+        encoding="utf-8")
+    section = text.split("### Watching the run", 1)[1].split("\n### ", 1)[0]
+    italic = re.findall(r"(?<![*\w])\*([^*]+?)\*(?![*\w])", section)
+    quoted = {" ".join(q.split()) for q in italic if not q.rstrip().endswith("?")}
+    quoted |= {q for q in re.findall(r"`([^`]+)`", section) if re.search("[▶‖↺▸]", q)}
+    words = [*labels("nl").values(), *(w["nl"] for w in FILM_WORDS.values())]
+    said = {v for w in words for v in (w, w.strip("▶‖↺▸ "), w.split(":")[0])}
+    for known in ("in de regierol", "sturende rol", "regisserend", "not"):  # about words
+        quoted.discard(known)
+    assert {"Besluitvorming", "Pauzeer bij terugval", "▶ Afspelen"} <= quoted
+    missing = sorted(q for q in quoted if q not in said)
+    assert not missing, f"not words of the player: {missing}"
+    assert WORDS["step"]["nl"] in quoted
+
+
+def test_the_lesson_counts_the_journeys_that_part() -> None:
+    """The numbers the lesson plan gives for seed 1 are what the player shows."""
+    from sim.report.animate import parted
+
+    sc = load_scenario(SCENARIOS / "direction.toml")
+    counts = parted(film(sc, 1, "nl", sc.with_changes({"fallback.enabled": False})))
+    text = " ".join((Path(__file__).resolve().parent.parent / "docs" / "classroom.md")
+                    .read_text(encoding="utf-8").split())
+    said = (f"of the {counts['both']} citizens who come forward in both municipalities, "
+            f"{counts['journey']} take another journey: another stage, pile or moment; "
+            f"{counts['states']} of them pass through other places, and {counts['outcome']} "
+            "end differently")
+    assert said in text, (counts, said)
+
+
+# --- on screen ----------------------------------------------------------------------
+
+
+def _directive_beside_direction() -> dict:
+    a = short("direction", tension={"cuts": [{"week": 10.0, "tension": 5.0}]},
+              aldermen={"incident_rate": 0.0})
+    b = short("directive", tension={"cuts": [{"week": 10.0, "tension": 5.0}]},
+              aldermen={"incident_rate": 0.0})
+    data = film(a, 2, "nl", b)
+    assert all(p["fallback"][12] == 1 for p in data["panels"]), "both above the threshold"
+    return data
+
+
+def test_a_directive_panel_shows_no_fallback_banner(browser, tmp_path: Path) -> None:
+    data = _directive_beside_direction()
+    _open(browser, tmp_path, data)
+    browser.execute_script("regiePlayer.seek(12.5)")
+    time.sleep(0.3)
+    shown = browser.execute_script("return regiePlayer.panels.map(p => p.shown)")
+    assert [s["above"] for s in shown] == [True, True]
+    assert [s["fallen"] for s in shown] == [True, False]
+    # the backdrop as the class sees it: tinted behind the direction panel only
+    corner = browser.execute_script("""return regiePlayer.panels.map(p => {
+        const r = window.devicePixelRatio || 1;
+        return [...p.canvas.getContext('2d').getImageData(4 * r, p.canvas.height - 4 * r, 1, 1)
+                .data].slice(0, 3); })""")
+    assert corner[1] == [255, 255, 255] and corner[0] != [255, 255, 255], corner
+    # the regisseurs' hub (a green dot and its line) only where there are regisseurs
+    hub = browser.execute_script("""return regiePlayer.panels.map(p => {
+        const r = window.devicePixelRatio || 1, x = (p.pad + 2.5 * p.colW) * r;
+        return [...p.canvas.getContext('2d').getImageData(x, (p.top - 12) * r, 1, 1)
+                .data].slice(0, 3); })""")
+    assert hub == [[0, 158, 115], [255, 255, 255]], hub
+
+
+def test_both_panels_fit_a_projector_and_stay_put(tmp_path: Path) -> None:
+    """At 1280 x 720 both canvases are fully on screen, nothing above them moves as the
+    clock goes from week 1 to week 60, and no text of the page overlaps another."""
+    from tests.browser import chromium, text_clashes
+
+    sc = load_scenario(SCENARIOS / "direction.toml")
+    data = film(sc, 1, "nl", load_scenario(SCENARIOS / "directive.toml"))
+    path = tmp_path / "film.html"
+    path.write_text(page(data), encoding="utf-8")
+    for width, height in ((1280, 720), (1400, 900)):
+        with chromium(width, height) as driver:
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+            driver.get(path.as_uri())
+            _until(lambda d=driver: d.execute_script(
+                "return (window.regiePlayer && regiePlayer.frames) || 0") > 2)
+            tops = []
+            for week in (1, 60):
+                driver.execute_script(f"regiePlayer.seek({week})")
+                time.sleep(0.4)
+                boxes = driver.execute_script(
+                    "return regiePlayer.panels.map(p => p.canvas.getBoundingClientRect())")
+                for b in boxes:
+                    assert b["top"] >= 0 and b["left"] >= 0, (width, week, b)
+                    assert b["bottom"] <= height and b["right"] <= width, (width, week, b)
+                news = driver.execute_script(
+                    "return [...document.querySelectorAll('.news')].map(n => "
+                    "n.getBoundingClientRect().bottom)")
+                tops.append([round(b["top"]) for b in boxes] + [round(n) for n in news])
+            assert tops[0] == tops[1], f"the page moved while it played: {tops}"
+            if width == 1280:  # the page at week 60, its news and signs shown
+                later = tmp_path / "later.html"
+                later.write_text(page(data).replace(
+                    "<body>\n", '<body>\n<script>history.replaceState(null, "", "#week=60")'
+                    "</script>\n", 1), encoding="utf-8")
+                clashes, _ = text_clashes(driver, later, tmp_path / "shot.png", width=1280)
+                assert not clashes, clashes
+                assert driver.execute_script("return regiePlayer.week") == 60
+                assert driver.execute_script(
+                    "return document.querySelectorAll('.news p').length") >= 8
+
+
+def test_it_pauses_at_a_fallback_and_rests_when_paused(browser, tmp_path: Path) -> None:
+    """With "Pauzeer bij terugval" ticked, playing stops in the week the municipality falls
+    back; paused, the player draws nothing until something changes."""
+    data = _directive_beside_direction()
+    start = data["panels"][0]["fallback"].index(1)
+    _open(browser, tmp_path, data)
+    box = browser.find_element("id", "pause-fallback")
+    assert box.find_element("xpath", "..").text.strip() == "Pauzeer bij terugval"
+    box.click()
+    browser.execute_script(f"regiePlayer.seek({start - 2})")
+    browser.find_element("id", "play").click()
+    _until(lambda: not browser.execute_script("return regiePlayer.playing"))
+    assert start <= _week(browser) < start + 1
+    shown = browser.execute_script("return regiePlayer.panels[0].shown")
+    assert shown["fallen"]
+    news = browser.find_element("id", "news-0").text
+    assert "valt terug in de sturende rol" in news, news
+    # paused and settled: no frames drawn
+    time.sleep(1.8)
+    frames = browser.execute_script("return regiePlayer.frames")
+    time.sleep(0.8)
+    assert browser.execute_script("return regiePlayer.frames") == frames
+    browser.find_element("id", "step").click()
+    _until(lambda: browser.execute_script("return regiePlayer.frames") > frames)
+
+
+def test_following_two_columns_and_the_controls(browser, tmp_path: Path) -> None:
+    """The followed initiative's stories stand in one column per panel and are rebuilt
+    only when a line appears; a click on an empty spot stops following; Space plays after
+    a speed was chosen; the slider follows the clock while it has the focus."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    data = film(short("direction"), 2, "nl", short("directive"))
+    _open(browser, tmp_path, data)
+    a, b = data["panels"]
+    ident = next(i for i, w in zip(a["id"], a["arrive"], strict=True)
+                 if 5 <= w < 10 and i in b["id"])
+    browser.execute_script(f"regiePlayer.seek(20); regiePlayer.select({ident}, 0)")
+    time.sleep(0.3)
+    cols = browser.find_elements("css selector", "#follow .col")
+    assert [c.find_element("tag name", "h4").text for c in cols] == [a["title"], b["title"]]
+    first = browser.execute_script("return window._li = document.querySelector('#follow li')")
+    assert first is not None
+    story = [w for w, _ in a["story"][a["id"].index(ident)]]
+    quiet = next(w for w in (20.05, 20.1, 20.2) if not any(20 < s <= w for s in story))
+    browser.execute_script(f"regiePlayer.seek({quiet})")
+    time.sleep(0.3)
+    assert browser.execute_script("return window._li.isConnected"), "rebuilt without a line"
+    # a story that began in the warm-up: "inloopperiode" stays clear of its sentence
+    early = next(i for i, w, st in zip(a["id"], a["arrive"], a["story"], strict=True)
+                 if w < 0 and len(st) > 1)
+    browser.execute_script(f"regiePlayer.select({early}, 0)")
+    time.sleep(0.3)
+    gaps = browser.execute_script("""return [...document.querySelectorAll('#follow li')]
+        .map(li => { const r = document.createRange(); r.selectNodeContents(li.children[0]);
+                     return li.children[1].getBoundingClientRect().left
+                            - r.getBoundingClientRect().right; })""")
+    assert gaps and min(gaps) > 0, gaps
+    assert "inloopperiode" in browser.find_element("id", "follow").text
+    # an empty spot (the header of the canvas) stops following
+    canvas = browser.find_element("id", "canvas-0")
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, -canvas.size["width"] / 2 + 5, -canvas.size["height"] / 2 + 5).click().perform()
+    assert browser.execute_script("return regiePlayer.selected") is None
+    _until(lambda: "Klik op een stip" in browser.find_element("id", "follow").text)
+    # a speed chosen, then Space plays
+    Select(browser.find_element("id", "speed")).select_by_value("4")
+    ActionChains(browser).send_keys(Keys.SPACE).perform()
+    _until(lambda: browser.execute_script("return regiePlayer.playing"))
+    # the slider follows the clock although it has the focus
+    browser.execute_script("document.getElementById('scrub').focus()")
+    before = int(browser.find_element("id", "scrub").get_attribute("value"))
+    _until(lambda: int(browser.find_element("id", "scrub").get_attribute("value")) > before + 2)
+
+
+def test_a_shorter_run_ends_in_its_own_panel(browser, tmp_path: Path) -> None:
+    data = film(short("direction"), 2, "en", short("direction", run={"horizon_weeks": 30.0}))
+    _open(browser, tmp_path, data)
+    browser.execute_script("regiePlayer.seek(40)")
+    time.sleep(0.3)
+    shown = browser.execute_script("return regiePlayer.panels.map(p => p.shown.ended)")
+    assert shown == [False, True]
+    assert browser.execute_script("return regiePlayer.week") == 40
+
+
+def test_other_citizens_are_not_followed_across(browser, tmp_path: Path) -> None:
+    """Not the same citizens: a dot is followed in its own panel only, and the story box
+    says why."""
+    data = film(short("direction"), 2, "nl",
+                short("direction", initiatives={"arrival_rate": 4.5}))
+    assert not data["paired"]
+    a, b = data["panels"]
+    ident = next(i for i, w, e in zip(b["id"], b["arrive"], b["exit"], strict=True)
+                 if 5 <= w < 15 and (e is None or e > 22) and i in a["id"]
+                 and a["arrive"][a["id"].index(i)] <= 20)
+    _open(browser, tmp_path, data)
+    browser.execute_script(f"regiePlayer.seek(20); regiePlayer.select({ident}, 1)")
+    _until(lambda: "Andere burgers" in browser.find_element("id", "follow").text)
+    assert len(browser.find_elements("css selector", "#follow .col")) == 1
+    ringed = browser.execute_script("return regiePlayer.panels.map(p => p.shown.ringed)")
+    assert ringed == [None, ident]

@@ -199,3 +199,44 @@ def test_a_municipality_without_regisseurs_loses_no_mandate() -> None:
     regie = [li.text for li in story(_forced(), 2, "nl", follow=2)
              if FALLBACK_WORDS["nl"] in li.text]
     assert "regisseurs zonder mandaat" in regie[0] and "partnerrol" in regie[0]
+
+
+def test_a_directive_municipality_is_not_said_to_fall_back_at_the_end() -> None:
+    """Where the directing role changes nothing, the closing counts the times tension
+    crossed the threshold, not fallbacks."""
+    sc = short("directive", tension={"cuts": [{"week": 10.0, "tension": 5.0}]})
+    nl, en = (story(sc, 2, lang, follow=0)[-1].text for lang in ("nl", "en"))
+    assert "boven de drempel" in nl and "viel" not in nl, nl
+    assert "crossed the threshold" in en and "fell back" not in en, en
+    regie = story(_forced(), 2, "nl", follow=0)[-1].text
+    assert "viel" in regie and "terug" in regie, regie
+
+
+def test_ordinals_are_words_up_to_twenty() -> None:
+    from sim.report.narrate import ordinal
+
+    assert [ordinal(n, "nl") for n in (10, 11, 12, 20, 21)] == [
+        "tiende", "elfde", "twaalfde", "twintigste", "21e"]
+    assert [ordinal(n, "en") for n in (11, 12, 13, 20, 21, 22)] == [
+        "eleventh", "twelfth", "thirteenth", "twentieth", "21st", "22nd"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_repeat_says_so_without_two_brackets_in_a_row(lang: str) -> None:
+    from sim.report.narrate import Line, _unrepeated
+
+    eased = {"nl": "De spanning is gezakt (0,38).", "en": "Tension has eased (0.38)."}[lang]
+    waits = {"nl": "Kees wacht op de eerste handtekening van een middenmanager.",
+             "en": "Kees waits for a middle manager's first signature."}[lang]
+    lines = [Line(float(k), "x", text) for k, text in enumerate([eased, eased, waits, waits,
+                                                                 waits])]
+    out = [line.text for line in _unrepeated(lines, lang)]
+    assert ")(" not in "".join(out) and ") (" not in "".join(out)
+    if lang == "nl":
+        assert out[1] == "De spanning is gezakt (0,38), voor de tweede keer."
+        assert out[3] == "Kees wacht opnieuw op de eerste handtekening van een middenmanager."
+        assert out[4].endswith("middenmanager, voor de derde keer.")
+    else:
+        assert out[1] == "Tension has eased (0.38), for the second time."
+        assert out[3] == "Kees waits again for a middle manager's first signature."
+    assert len(set(out)) == len(out)

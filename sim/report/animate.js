@@ -27,8 +27,10 @@
     return NL ? s.replace(".", ",") : s;
   };
   const weekText = (w) => w < 0 ? W.warmup : `${W.week.toLowerCase()} ${Math.floor(w)}`;
-  const RAMP = [[0, [0, 114, 178]], [0.15, [86, 180, 233]], [0.3, [240, 228, 66]],
-                [0.45, [230, 159, 0]], [0.6, [213, 94, 0]]];
+  // frustration: light yellow -> orange -> dark red (ColorBrewer YlOrRd): every step darker,
+  // so it reads in greyscale and for colour-blind eyes alike
+  const RAMP = [[0, [255, 255, 178]], [0.15, [254, 204, 92]], [0.3, [253, 141, 60]],
+                [0.45, [240, 59, 32]], [0.6, [189, 0, 38]]];
   const LUT = [];
   for (let k = 0; k <= 60; k++) {
     const f = k / 100;
@@ -39,6 +41,21 @@
     LUT.push(`rgb(${c0.map((c, i) => Math.round(c + u * (c1[i] - c))).join(",")})`);
   }
   const colour = (f) => LUT[Math.max(0, Math.min(60, Math.round(f * 100)))];
+  // a canvas text in at most maxW pixels: the font shrinks (never squashed sideways)
+  const fitText = (g, text, x, y, maxW, size, bold) => {
+    let px = size;
+    const font = (n) => `${bold ? "bold " : ""}${n}px system-ui, sans-serif`;
+    g.font = font(px);
+    const w = g.measureText(text).width;
+    if (w > maxW && maxW > 0) { px = Math.max(8, Math.floor(size * maxW / w)); g.font = font(px); }
+    g.fillText(text, x, y);
+  };
+  // one font size at which every text fits maxW (labels of a row alike)
+  const fitSize = (g, texts, maxW, size, bold) => {
+    g.font = `${bold ? "bold " : ""}${size}px system-ui, sans-serif`;
+    const widest = Math.max(1, ...texts.map((x) => g.measureText(x).width));
+    return Math.max(8, Math.min(size, Math.floor(size * maxW / widest)));
+  };
   const countUpTo = (sorted, t) => {  // how many values <= t
     let lo = 0, hi = sorted.length;
     while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m] <= t) lo = m + 1; else hi = m; }
@@ -59,26 +76,34 @@
   const clock = el("div", { id: "clock", "aria-live": "off" });
   const scrub = el("input", { id: "scrub", type: "range", min: "0", max: String(HORIZON),
                               step: "1", value: "0", "aria-label": W.week });
+  const stopAtFallback = el("input", { id: "pause-fallback", type: "checkbox" });
+  const TWO = D.panels.length > 1;
   const panelsBox = el("div", { class: "panels" });
-  const follow = el("div", { id: "follow", class: "follow" }, el("div", { text: W.follow_hint }));
+  const follow = el("div", { id: "follow", class: "follow" });
   const legend = el("div", { class: "legend" });
+  const main = el("div", { class: `main${TWO ? " two" : ""}` }, panelsBox,
+                  el("aside", {}, el("h3", { text: W.followed }), follow));
   document.body.append(
-    el("h1", { text: W.title }), el("div", { class: "intro", text: D.intro }),
+    el("h1", { text: W.title }), el("p", { class: "intro", text: D.intro }),
     el("div", { class: "controls" }, restart, play, pause, step,
-       el("label", { for: "speed", text: W.speed }), speed, clock, scrub),
-    el("div", { class: "main" }, panelsBox,
-       el("aside", {}, el("h3", { text: W.followed }), follow, legend)),
-    el("footer", { text: W.made }));
-  const ramp = el("div", { class: "ramp" });
+       el("label", { for: "speed", text: W.speed }), speed, clock),
+    el("div", { class: "controls second" }, scrub,
+       el("label", { class: "check", for: "pause-fallback" }, stopAtFallback,
+          ` ${W.pause_fallback}`)),
+    legend, main, el("footer", { text: W.made }));
+  const ramp = el("span", { class: "ramp" });
   ramp.style.background = `linear-gradient(to right, ${LUT[0]}, ${LUT[15]}, ${LUT[30]}, ` +
                           `${LUT[45]}, ${LUT[60]})`;
   legend.append(
-    el("div", {}, el("b", { text: W.frustration }), " 0 ", ramp, NL ? " 60%+" : " 60%+"),
-    (() => { const d = el("div", {}, el("span", { class: "line" }), W.regisseur_line);
+    el("span", { class: "item" }, el("b", { text: W.frustration }), ` ${W.from_to} `, ramp,
+       " 60%+"),
+    (() => { const d = el("span", { class: "item" }, el("span", { class: "line dashed" }),
+                          W.regisseur_line);
              d.firstChild.style.borderColor = COLOURS.green; return d; })(),
-    (() => { const d = el("div", {}, el("span", { class: "line" }), W.network_line);
+    (() => { const d = el("span", { class: "item" }, el("span", { class: "line" }),
+                          W.network_line);
              d.firstChild.style.borderColor = COLOURS.purple; return d; })());
-  if (D.panels.length > 1) legend.append(el("div", {}, el("span", { class: "ghost" }), W.absent));
+  if (TWO) legend.append(el("span", { class: "item" }, el("span", { class: "ghost" }), W.absent));
 
   // ------------------------------------------------------------ one panel
   function Panel(data, index) {
@@ -101,7 +126,9 @@
     this.signs = el("div", { class: "signs", id: `signs-${index}` });
     this.news = el("div", { class: "news", id: `news-${index}` });
     this.box = el("section", { class: "panel", id: `panel-${index}` },
-                  el("h2", { text: data.title }), this.canvas, this.signs, this.news);
+                  el("h2", { text: data.title, title: data.title }), this.canvas, this.signs,
+                  this.news);
+    this.index = index;
     this.lastNews = -1; this.lastSigns = "";
     this.newsWeeks = data.news.map((x) => x[0]);
     this.scale = Math.max(1.5 * (data.upper || 1), ...data.tension, 0.1);
@@ -137,8 +164,13 @@
     c.style.height = `${height}px`;
     c.width = Math.round(w * ratio); c.height = Math.round(height * ratio);
     this.w = w; this.h = height; this.ratio = ratio;
-    const top = 58, labels = 30, pad = 8;
-    const colW = (w - 2 * pad) / COLUMNS.length;
+    const pad = 8, colW = (w - 2 * pad) / COLUMNS.length;
+    // column names too wide for their column stand on two rows, every other one lower
+    const g = c.getContext("2d");
+    const heads = COLUMNS.map((x) => (x === "exit" ? "" : W[`state_${x}`]));
+    this.stagger = fitSize(g, heads, colW - 6, 18, true) < 16;
+    this.headSize = fitSize(g, heads, (this.stagger ? 2 : 1) * colW - 8, 18, true);
+    const top = 58, labels = this.stagger ? 48 : 30;
     const y0 = top + labels, y1 = height - pad;
     this.top = top; this.colW = colW; this.pad = pad;
     const col = (name) => pad + COLUMNS.indexOf(name) * colW;
@@ -158,7 +190,7 @@
     };
     const exitH = (y1 - y0) / 3;
     EXITS.forEach((o, k) => {
-      this.regions[o] = R(col("exit"), y0 + k * exitH + 30, colW, exitH - 34);
+      this.regions[o] = R(col("exit"), y0 + k * exitH + 44, colW, exitH - 48);
     });
   };
 
@@ -176,44 +208,58 @@
     return [x, y];
   };
 
-  Panel.prototype.draw = function (t, dt, jump, selected) {
+  Panel.prototype.draw = function (now, dt, jump, selected) {
     const d = this.d, g = this.canvas.getContext("2d");
+    const t = Math.min(now, d.horizon);  // a shorter run stops at its own end
     g.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     const week = Math.min(Math.max(Math.floor(t), 0), d.tension.length - 1);
-    const fallen = d.fallback.length > 0 && d.fallback[week] === 1;
+    const above = d.fallback.length > 0 && d.fallback[week] === 1;
+    const fallen = above && d.changes;  // a directive municipality has nothing to fall back from
     // the backdrop: white, or tinted while the municipality has fallen back
-    g.fillStyle = fallen ? "#F9DCCB" : "#FFFFFF";
+    g.fillStyle = fallen ? "#F6D9CF" : "#FFFFFF";
     g.fillRect(0, 0, this.w, this.h);
+    const headW = (this.stagger ? 2 : 1) * this.colW - 8;
     COLUMNS.forEach((c, k) => {
       if (k % 2 === 0) {
-        g.fillStyle = fallen ? "rgba(213,94,0,0.08)" : "#F1F1F1";
+        g.fillStyle = fallen ? "rgba(160,40,40,0.07)" : "#F1F1F1";
         g.fillRect(this.pad + k * this.colW, this.top, this.colW, this.h - this.top);
       }
-      g.fillStyle = "#000"; g.font = "bold 18px system-ui, sans-serif"; g.textAlign = "center";
-      const label = c === "exit" ? "" : W[`state_${c}`];
-      g.fillText(label, this.pad + (k + 0.5) * this.colW, this.top + 21, this.colW - 4);
+    });
+    COLUMNS.forEach((c, k) => {
+      if (c === "exit") return;
+      const label = W[`state_${c}`];
+      g.fillStyle = "#000"; g.textAlign = "center";
+      g.font = `bold ${this.headSize}px system-ui, sans-serif`;
+      const half = Math.min(headW, g.measureText(label).width) / 2 + 2;
+      const x = Math.min(Math.max(this.pad + (k + 0.5) * this.colW, this.pad + half),
+                         this.pad + (COLUMNS.length - 1) * this.colW - half);  // inside
+      const y = this.top + (this.stagger && k % 2 === 1 ? 42 : 21);
+      fitText(g, label, x, y, headW, this.headSize, true);
     });
     // pile and exit labels
-    g.font = "15px system-ui, sans-serif"; g.fillStyle = "#222";
+    g.fillStyle = "#222";
     const R = this.regions;
     for (const p of ["queue", "approval", "college"]) {
       const r = R[p];
-      g.textAlign = "center";
-      g.fillText(p === "queue" ? W.queue : W[`${p}_short`], r.x + r.w / 2, r.y - 6, r.w - 2);
+      g.textAlign = "center"; g.fillStyle = "#222";
+      fitText(g, p === "queue" ? W.queue : W[`${p}_short`], r.x + r.w / 2, r.y - 6, r.w - 4, 15);
       g.strokeStyle = "#777"; g.setLineDash([4, 3]); g.lineWidth = 1;
       g.strokeRect(r.x + 2, r.y, r.w - 4, r.h);
       g.setLineDash([]);
     }
-    g.textAlign = "center"; g.font = "bold 15px system-ui, sans-serif";
-    g.fillText(W.waiting_for, R.approval.x + R.approval.w, R.approval.y - 24);
-    for (const o of EXITS) {
+    g.textAlign = "center";
+    fitText(g, W.waiting_for, R.approval.x + R.approval.w, R.approval.y - 24, 2 * R.approval.w - 6,
+            15, true);
+    // the exits: the name, and below it how many have left that way
+    const exitSize = fitSize(g, EXITS.map((o) => W[`state_${o}`]), R.success.w - 8, 17, true);
+    EXITS.forEach((o) => {
       const r = R[o];
-      g.textAlign = "left"; g.fillStyle = "#000"; g.font = "bold 17px system-ui, sans-serif";
-      g.fillText(`${W[`state_${o}`]}: ${countUpTo(this.exits[o], t)}`, r.x + 6, r.y - 8,
-                 r.w - 8);
-    }
+      g.textAlign = "left"; g.fillStyle = "#000";
+      fitText(g, W[`state_${o}`], r.x + 6, r.y - 26, r.w - 8, exitSize, true);
+      fitText(g, String(countUpTo(this.exits[o], t)), r.x + 6, r.y - 6, r.w - 8, 19, true);
+    });
     // the header: the tension gauge and the fallback banner
-    this.header(g, t, week, fallen);
+    this.header(g, t, week, above, fallen);
     // where every dot belongs now
     const groups = {};
     const want = [];
@@ -245,7 +291,8 @@
     // lines: regisseurs to their initiatives, and the network of initiatives
     const hub = [this.pad + 2.5 * this.colW, this.top - 12];
     g.lineWidth = 1;
-    g.strokeStyle = "rgba(0,158,115,0.22)";
+    g.strokeStyle = "rgba(0,158,115,0.45)";
+    g.setLineDash([5, 4]);  // dashed: told apart from the network's lines without colour
     g.beginPath();
     let adopted = 0;
     for (const [i, x, y] of placed) {
@@ -254,6 +301,7 @@
       if (r !== null && r <= t && !exited) { g.moveTo(hub[0], hub[1]); g.lineTo(x, y); adopted++; }
     }
     g.stroke();
+    g.setLineDash([]);
     g.strokeStyle = "rgba(204,121,167,0.7)"; g.lineWidth = 1.5;
     g.beginPath();
     for (const [u, v, w] of d.links) {
@@ -262,9 +310,13 @@
       if (p && q) { g.moveTo(p[1], p[2]); g.lineTo(q[1], q[2]); }
     }
     g.stroke();
-    g.fillStyle = COLOURS.green; g.beginPath(); g.arc(hub[0], hub[1], 7, 0, 2 * Math.PI); g.fill();
-    g.fillStyle = "#000"; g.font = "bold 15px system-ui, sans-serif"; g.textAlign = "left";
-    g.fillText(W.regisseurs.replace("{n}", adopted), hub[0] + 11, hub[1] + 5);
+    if (d.regisseurs > 0) {  // a municipality without regisseurs has no hub
+      g.fillStyle = COLOURS.green; g.beginPath(); g.arc(hub[0], hub[1], 7, 0, 2 * Math.PI);
+      g.fill();
+      g.fillStyle = "#000"; g.textAlign = "left";
+      fitText(g, adopted === 1 ? W.regisseurs_1 : W.regisseurs.replace("{n}", adopted),
+              hub[0] + 11, hub[1] + 5, this.w - hub[0] - 20, 15, true);
+    }
     // the dots, coloured by frustration
     g.lineWidth = 1;
     for (const [i, x, y, r] of placed) {
@@ -286,8 +338,8 @@
     }
     g.setLineDash([]);
     if (this.ghosts.length) {
-      g.fillStyle = "#333"; g.font = "14px system-ui, sans-serif"; g.textAlign = "left";
-      g.fillText(`${W.absent_short}: ${total}`, gh.x + 6, gh.y + 28, gh.w - 8);
+      g.fillStyle = "#333"; g.textAlign = "left";
+      fitText(g, `${W.absent_short}: ${total}`, gh.x + 6, gh.y + 28, gh.w - 8, 14);
     }
     // the initiative followed
     const sel = selected === null ? undefined : this.byId.get(selected);
@@ -298,10 +350,18 @@
       g.lineWidth = 2; g.strokeStyle = "#fff";
       g.beginPath(); g.arc(x, y, r + 3, 0, 2 * Math.PI); g.stroke();
     }
-    this.text(t, week, fallen);
+    if (now > d.horizon) {  // the other run goes on; this one has ended
+      g.fillStyle = "rgba(255,255,255,0.75)"; g.fillRect(0, this.top, this.w, this.h - this.top);
+      g.fillStyle = "#000"; g.textAlign = "center";
+      fitText(g, `${W.ended} (${W.week.toLowerCase()} ${Math.round(d.horizon)})`, this.w / 2,
+              this.top + (this.h - this.top) / 2, this.w - 20, 30, true);
+    }
+    this.shown = { fallen, above, ended: now > d.horizon,  // what the picture says
+                   ringed: sel !== undefined && where.has(sel) ? d.id[sel] : null };
+    this.text(t, week, above);
   };
 
-  Panel.prototype.header = function (g, t, week, fallen) {
+  Panel.prototype.header = function (g, t, week, above, fallen) {
     const d = this.d;
     const tension = d.tension.length ? d.tension[week] : 0;
     const scale = this.scale;
@@ -309,7 +369,7 @@
     g.fillStyle = "#000"; g.font = "bold 17px system-ui, sans-serif"; g.textAlign = "left";
     g.fillText(`${W.tension} ${num(tension, 2)}`, x0, y0 + 40);
     g.strokeStyle = "#000"; g.lineWidth = 2; g.strokeRect(x0, y0, w, h);
-    g.fillStyle = fallen ? COLOURS.red : COLOURS.orange;
+    g.fillStyle = fallen ? COLOURS.red : COLOURS.orange;  // red only when it falls back
     g.fillRect(x0 + 1, y0 + 1, Math.max(0, Math.min(1, tension / scale)) * (w - 2), h - 2);
     if (d.upper !== null) {
       const xu = x0 + (d.upper / scale) * w, xl = x0 + (d.lower / scale) * w;
@@ -319,9 +379,13 @@
       g.beginPath(); g.moveTo(xl, y0 - 3); g.lineTo(xl, y0 + h + 3); g.stroke();
       g.setLineDash([]);
     }
+    const room = this.w - x0 - w - 30;
     if (fallen) {
-      g.fillStyle = COLOURS.red; g.font = "bold 22px system-ui, sans-serif"; g.textAlign = "right";
-      g.fillText(`⚠ ${W.fallback}`, this.w - 12, y0 + 20, this.w * 0.5);
+      g.fillStyle = COLOURS.red; g.textAlign = "right";
+      fitText(g, `⚠ ${W.fallback}`, this.w - 12, y0 + 20, room, 22, true);
+    } else if (above) {  // tension is high, and nothing changes in how it works
+      g.fillStyle = "#333"; g.textAlign = "right";
+      fitText(g, W.fallback_same, this.w - 12, y0 + 18, room, 17);
     }
   };
 
@@ -332,19 +396,27 @@
     if (fallen) {
       let start = week;
       while (start > 0 && d.fallback[start - 1] === 1) start--;
-      signs = d.signs.filter(([w]) => w <= t && w >= start - 1).map(([, s]) => s);
+      signs = d.signs.filter(([w]) => w <= t && w >= start - 1);
     }
-    const key = signs.join("|");
+    const key = signs.map(([, s]) => s).join("|");
     if (key !== this.lastSigns) {
-      this.signs.replaceChildren(...signs.map((s) => el("span", { class: "sign", text: `⚠ ${s}` })));
+      this.signs.replaceChildren(...signs.map(([, s, long]) => el(
+        "span", { class: "sign", text: `⚠ ${s}`, title: long })));
       this.lastSigns = key;
     }
     const upto = countUpTo(this.newsWeeks, t);
     if (upto !== this.lastNews) {
-      const lines = d.news.slice(Math.max(0, upto - 2), upto).reverse();
+      // all the news of the latest week in the order it happened, then earlier weeks'
+      // (latest first): at least four lines
+      const latest = upto ? Math.floor(d.news[upto - 1][0]) : null;
+      let start = upto;
+      while (start > 0 && Math.floor(d.news[start - 1][0]) === latest) start--;
+      const earlier = d.news.slice(Math.max(0, start - Math.max(1, 4 - (upto - start))), start);
+      const lines = [...d.news.slice(start, upto), ...earlier.reverse()];
       this.news.replaceChildren(...lines.map(([w, , text], k) => el(
-        "div", { class: k === 0 && t - w < 6 ? "fresh" : "" },
+        "p", { class: k < upto - start && t - w < 6 ? "fresh" : "" },
         el("span", { class: "wk", text: weekText(w) }), el("span", { text }))));
+      this.news.scrollTop = 0;
       this.lastNews = upto;
     }
   };
@@ -357,7 +429,7 @@
       const dd = (px - x) ** 2 + (py - y) ** 2;
       if (dd < dist) { dist = dd; best = i; }
     }
-    if (best !== null) player.select(this.d.id[best]);
+    player.select(best === null ? null : this.d.id[best], this.index);  // empty spot: stop
   };
 
   const panels = D.panels.map((p, k) => new Panel(p, k));
@@ -370,44 +442,79 @@
   }
 
   // ------------------------------------------------------------ the followed initiative
+  // One column per panel (side by side, so a class sees where two journeys part); the
+  // page changes only when a line appears or where the initiative is now changes.
+  let followed = null;  // {id, cols: [{p, i, now, list, shown, nowText}]}
   function renderFollow(t) {
     const id = player.selected;
-    if (id === null) return;
-    const home = panels.find((p) => p.byId.has(id));
-    const parts = [el("div", { class: "who", text: home.d.name[home.byId.get(id)] })];
-    panels.forEach((p) => {
-      const i = p.byId.get(id);
-      if (panels.length > 1) parts.push(el("h4", { text: p.d.title }));
-      if (i === undefined) { parts.push(el("div", { class: "now", text: W.not_here })); return; }
+    if (id === null) {
+      if (followed !== false) {
+        follow.replaceChildren(el("div", { class: "hint", text: W.follow_hint }));
+        followed = false;
+      }
+      return;
+    }
+    if (!followed || followed.id !== id || followed.home !== player.home) {
+      const home = panels[player.home] && panels[player.home].byId.has(id)
+        ? panels[player.home] : panels.find((p) => p.byId.has(id));
+      const shownPanels = D.paired ? panels : [home];
+      const cols = shownPanels.map((p) => {
+        const now = el("div", { class: "now" }), list = el("ol", {});
+        const box = el("div", { class: "col" });
+        if (TWO) box.appendChild(el("h4", { text: p.d.title }));
+        box.append(now, list);
+        return { p, i: p.byId.get(id), now, list, box, shown: -1, nowText: null };
+      });
+      const grid = el("div", { class: "cols", style: `--n: ${cols.length}` },
+                      ...cols.map((c) => c.box));
+      const parts = [el("div", { class: "who", text: home.d.name[home.byId.get(id)] }), grid];
+      if (TWO && !D.paired) parts.push(el("div", { class: "now", text: W.not_linked }));
+      follow.replaceChildren(...parts);
+      followed = { id, home: player.home, cols };
+    }
+    for (const c of followed.cols) {
+      const { p, i } = c;
+      if (i === undefined) {
+        if (c.nowText === null) { c.now.textContent = W.not_here; c.nowText = W.not_here; }
+        continue;
+      }
+      const tt = Math.min(t, p.d.horizon);
       let now = "";
-      if (p.d.arrive[i] <= t) {
-        const k = p.stateAt(i, t), state = STATES[p.d.path[i][k + 1]];
+      if (p.d.arrive[i] <= tt) {
+        const k = p.stateAt(i, tt), state = STATES[p.d.path[i][k + 1]];
         const stage = D.column[state] || state;
         now = `${W[`state_${stage}`] || ""}${PILES[state] ? ` (${W[state]})` : ""} · ` +
-              `${W.frustration.toLowerCase()} ${Math.round(100 * p.frustrationAt(i, t))}%`;
+              `${W.frustration.toLowerCase()} ${Math.round(100 * p.frustrationAt(i, tt))}%`;
       }
-      parts.push(el("div", { class: "now", text: now }));
-      const lines = p.d.story[i].filter(([w]) => w <= t);
-      parts.push(el("ol", {}, ...lines.map(([w, text], k) => el(
-        "li", { class: k === lines.length - 1 ? "last" : "" },
-        el("span", { class: "wk", text: weekText(w) }), el("span", { text })))));
-    });
-    follow.replaceChildren(...parts);
-    follow.scrollTop = follow.scrollHeight;
+      if (now !== c.nowText) { c.now.textContent = now; c.nowText = now; }
+      const story = p.d.story[i];
+      const count = countUpTo(story.map((x) => x[0]), tt);
+      if (count !== c.shown) {
+        c.list.replaceChildren(...story.slice(0, count).map(([w, text], k) => el(
+          "li", { class: k === count - 1 ? "last" : "" },
+          el("span", { class: "wk", text: weekText(w) }), el("span", { text }))));
+        if (count > c.shown) c.list.scrollTop = c.list.scrollHeight;  // only this column
+        c.shown = count;
+      }
+    }
   }
 
   // ------------------------------------------------------------ the player
   const player = {
-    week: 0, playing: false, frames: 0, selected: null, speed: 1, panels,
+    week: 0, playing: false, frames: 0, selected: null, home: 0, speed: 1, panels,
     play() { if (this.week >= HORIZON) this.seek(0); this.playing = true; buttons(); },
-    pause() { this.playing = false; buttons(); },
+    pause() { this.playing = false; buttons(); dirty = true; },
     step() {
       this.playing = false;
       this.week = Math.min(HORIZON, Math.floor(this.week + 1e-9) + 1);
       buttons(); dirty = true;
     },
     seek(w) { this.week = Math.max(0, Math.min(HORIZON, w)); jump = true; dirty = true; },
-    select(id) { this.selected = id; followKey = ""; dirty = true; },
+    select(id, panel) {
+      this.selected = id;
+      if (panel !== undefined) this.home = panel;
+      dirty = true;
+    },
     dot(panel, id) {  // where a dot is drawn (page coordinates), for tests and tours
       const p = panels[panel], i = p.byId.get(id);
       const hit = p.placed.find((q) => q[0] === i);
@@ -417,7 +524,7 @@
     },
   };
   window.regiePlayer = player;
-  let dirty = true, jump = true, last = null, followKey = "";
+  let dirty = true, jump = true, last = null, busyUntil = 0, dragging = false;
   const buttons = () => {
     play.classList.toggle("on", player.playing);
     pause.classList.toggle("on", !player.playing);
@@ -426,43 +533,77 @@
   pause.addEventListener("click", () => player.pause());
   step.addEventListener("click", () => player.step());
   restart.addEventListener("click", () => { player.seek(0); });
-  speed.addEventListener("change", () => { player.speed = Number(speed.value); });
+  speed.addEventListener("change", () => {
+    player.speed = Number(speed.value);
+    speed.blur();  // Space plays and pauses again
+  });
   scrub.addEventListener("input", () => { player.seek(Number(scrub.value)); });
+  scrub.addEventListener("pointerdown", () => { dragging = true; });
+  window.addEventListener("pointerup", () => { dragging = false; });
+  scrub.addEventListener("change", () => { dragging = false; });
+  stopAtFallback.addEventListener("change", () => stopAtFallback.blur());
   document.addEventListener("keydown", (ev) => {
     if (ev.target && ev.target.tagName === "SELECT") return;
     if (ev.code === "Space") { ev.preventDefault(); player.playing ? player.pause() : player.play(); }
     if (ev.code === "ArrowRight") { ev.preventDefault(); player.step(); }
   });
 
+  // Both panels fit the window: the canvases get the height the page above them and
+  // their own titles, signs and news leave (measured, not assumed); two panels stand
+  // side by side on a wide screen, one above the other on a narrow one.
   function layout() {
-    const avail = window.innerHeight - 260;
-    const height = panels.length > 1 ? Math.max(280, Math.min(440, avail / 2 - 90))
-                                     : Math.max(380, Math.min(640, avail - 60));
+    const wide = TWO && window.innerWidth >= 1000;
+    main.classList.toggle("side", wide);
+    const rows = TWO && !wide ? 2 : 1;
+    panels.forEach((p) => { p.canvas.style.height = "200px"; });
+    const top = panelsBox.getBoundingClientRect().top + window.scrollY;
+    const chrome = Math.max(...panels.map((p) => p.box.offsetHeight - p.canvas.offsetHeight));
+    const gap = 10;
+    const avail = window.innerHeight - top - rows * (chrome + gap);
+    const height = Math.floor(Math.max(200, Math.min(TWO ? 600 : 700, avail / rows)));
     panels.forEach((p) => p.resize(height));
     jump = true; dirty = true;
   }
   window.addEventListener("resize", layout);
   layout();
+  const at = /week=(\d+(?:\.\d+)?)/.exec(window.location.hash);  // film.html#week=54
+  if (at) player.seek(Number(at[1]));
+
+  // the week a fallback begins in some panel between two moments (null: none)
+  const fallbackBetween = (a, b) => {
+    for (const p of panels) {
+      if (!p.d.changes) continue;
+      const f = p.d.fallback;
+      for (let k = Math.max(1, Math.floor(a) + 1); k <= Math.floor(b) && k < f.length; k++) {
+        if (f[k] === 1 && f[k - 1] === 0) return k;
+      }
+    }
+    return null;
+  };
 
   function frame(now) {
     const dt = last === null ? 0 : Math.min(0.1, (now - last) / 1000);
     last = now;
     if (player.playing) {
+      const before = player.week;
       player.week += dt * player.speed * HORIZON / D.secondsPerTerm;
       if (player.week >= HORIZON) { player.week = HORIZON; player.pause(); }
+      const start = stopAtFallback.checked ? fallbackBetween(before, player.week) : null;
+      if (start !== null) { player.week = start + 0.999; player.pause(); }
     }
-    const t = player.week;
-    panels.forEach((p) => p.draw(t, dt, jump, player.selected));
-    jump = false;
-    player.frames++;
-    clock.textContent = `${W.week} ${Math.floor(t)} ${W.of} ${Math.round(HORIZON)}`;
-    clock.dataset.week = t.toFixed(3);
-    if (document.activeElement !== scrub) scrub.value = String(Math.floor(t));
-    const key = `${player.selected}|${Math.floor(t * 4)}`;
-    if (player.selected !== null && (key !== followKey || dirty)) {
-      renderFollow(t); followKey = key;
+    if (dirty) busyUntil = now + 1500;  // the dots travel to their places for a while
+    if (player.playing || dirty || now < busyUntil) {  // paused and settled: nothing to draw
+      const t = player.week;
+      panels.forEach((p) => p.draw(t, dt, jump,
+                                   D.paired || p.index === player.home ? player.selected : null));
+      jump = false;
+      player.frames++;
+      clock.textContent = `${W.week} ${Math.floor(t)} ${W.of} ${Math.round(HORIZON)}`;
+      clock.dataset.week = t.toFixed(3);
+      if (!dragging) scrub.value = String(Math.floor(t));
+      renderFollow(t);
+      dirty = false;
     }
-    dirty = false;
     requestAnimationFrame(frame);
   }
   buttons();

@@ -39,7 +39,13 @@ import pandas as pd
 
 from sim.outcomes import JOURNEY, OUTCOMES, STAGES
 from sim.report.labels import style_name
-from sim.report.narrate import SIGN_TEXT, initiative_names, journeys, tell
+from sim.report.narrate import (
+    SIGN_TEXT,
+    fallback_changes,
+    initiative_names,
+    journeys,
+    tell,
+)
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
 
@@ -61,7 +67,7 @@ WORDS: dict[str, dict[str, str]] = {
               "How the municipality works with initiatives"},
     "play": {"nl": "▶ Afspelen", "en": "▶ Play"},
     "pause": {"nl": "‖ Pauze", "en": "‖ Pause"},
-    "step": {"nl": "Week verder ▸", "en": "Next week ▸"},
+    "step": {"nl": "Een week verder ▸", "en": "Next week ▸"},
     "restart": {"nl": "↺ Opnieuw", "en": "↺ Restart"},
     "speed": {"nl": "Snelheid", "en": "Speed"},
     "week": {"nl": "Week", "en": "Week"},
@@ -73,27 +79,39 @@ WORDS: dict[str, dict[str, str]] = {
     "approval_short": {"nl": "handtekening", "en": "signature"},
     "college_short": {"nl": "college", "en": "college"},
     "frustration": {"nl": "Frustratie", "en": "Frustration"},
+    "from_to": {"nl": "0%", "en": "0%"},
     "tension": {"nl": "Spanning", "en": "Tension"},
     "threshold": {"nl": "drempel", "en": "threshold"},
     "fallback": {"nl": "Teruggevallen in de sturende rol",
                  "en": "Fallen back into the directing role"},
+    "fallback_same": {"nl": "Spanning boven de drempel – deze gemeente stuurt al",
+                      "en": "Tension above the threshold – this municipality already directs"},
+    "regisseurs_1": {"nl": "Regisseurs begeleiden 1 initiatief",
+                     "en": "Regisseurs guide 1 initiative"},
     "regisseurs": {"nl": "Regisseurs begeleiden {n} initiatieven",
                    "en": "Regisseurs guide {n} initiatives"},
     "regisseur_line": {"nl": "regisseur als vast aanspreekpunt",
                        "en": "regisseur as single point of contact"},
     "network_line": {"nl": "netwerk van initiatieven", "en": "network of initiatives"},
-    "absent": {"nl": "kwam hier niet (minder vertrouwen)",
-               "en": "did not come forward here (less trust)"},
-    "absent_short": {"nl": "kwam hier niet", "en": "not here"},
+    "absent": {"nl": "meldde zich bij de andere gemeente, hier niet",
+               "en": "came forward in the other municipality, not here"},
+    "absent_short": {"nl": "meldde zich hier niet", "en": "not here"},
     "follow_hint": {"nl": "Klik op een stip om dat initiatief te volgen.",
                     "en": "Click a dot to follow that initiative."},
     "not_here": {"nl": "Dit initiatief meldde zich bij deze gemeente niet.",
                  "en": "This initiative did not come forward in this municipality."},
-    "warmup": {"nl": "aanloop", "en": "run-up"},
+    "warmup": {"nl": "inloopperiode", "en": "warm-up"},
+    "ended": {"nl": "Einde van deze run", "en": "End of this run"},
+    "pause_fallback": {"nl": "Pauzeer bij terugval", "en": "Pause at a fallback"},
+    "not_linked": {"nl": "Andere burgers in deze gemeente: dit initiatief is hier niet te "
+                         "volgen.",
+                   "en": "Other citizens in this municipality: this initiative cannot be "
+                         "followed here."},
     "news": {"nl": "In de gemeente", "en": "In the municipality"},
     "followed": {"nl": "Gevolgd", "en": "Following"},
     "with_fallback": {"nl": "valt terug onder druk", "en": "falls back under pressure"},
     "without_fallback": {"nl": "valt niet terug", "en": "does not fall back"},
+    "same_role": {"nl": "terugvallen verandert niets", "en": "falling back changes nothing"},
     "style": {"nl": "stijl", "en": "style"},
     "seed": {"nl": "seed", "en": "seed"},
     "same_citizens": {"nl": "Dezelfde burgers (seed {seed}) bij twee gemeenten: wie zich bij "
@@ -101,10 +119,25 @@ WORDS: dict[str, dict[str, str]] = {
                       "en": "The same citizens (seed {seed}) meeting two municipalities: "
                             "whoever comes forward in both does so at the same moment with "
                             "the same plan."},
+    "other_citizens": {"nl": "Twee gemeenten op seed {seed}, maar niet met dezelfde burgers: "
+                             "{keys} verschil{t}, dus wie zich meldt en wanneer verschilt "
+                             "ook. Vergelijk de aantallen, niet de stippen.",
+                       "en": "Two municipalities on seed {seed}, but not with the same "
+                             "citizens: {keys} differ{s}, so who comes forward and when "
+                             "differs too. Compare the counts, not the dots."},
     "one_run": {"nl": "Eén run, seed {seed}.", "en": "One run, seed {seed}."},
     "made": {"nl": "Gemaakt met regiesim", "en": "Made by regiesim"},
 }
 """The player's own words (stage and outcome names come from :mod:`sim.outcomes`)."""
+SIGN_SHORT: dict[str, dict[str, str]] = {
+    "internal_information": {"nl": "Informatie blijft binnen", "en": "Information kept inside"},
+    "cuts_without_consultation": {"nl": "Bezuinigd zonder overleg",
+                                  "en": "Cuts without consultation"},
+    "blaming_partners": {"nl": "Schuld bij partners", "en": "Blaming partners"},
+    "figures_over_stories": {"nl": "Kengetallen boven verhalen", "en": "Figures over stories"},
+    "feedback_as_criticism": {"nl": "Feedback als kritiek", "en": "Feedback as criticism"},
+}
+"""The warning signs of 004 as the labels above a panel (the news tells them in full)."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +199,12 @@ the intake desk, when its wait was over)."""
 
 
 def panel(result: RunResult, lang: str, title: str | None = None) -> dict[str, Any]:
-    """One run prepared for the player (compact lists; weeks rounded to :data:`DIGITS`)."""
+    """One run prepared for the player (compact lists; weeks rounded to :data:`DIGITS`).
+
+    ``title`` names the panel before its style (default: the scenario's name, after it);
+    ``changes`` says whether falling back changes anything here (a directive or
+    consultative municipality already works in the directing role: its panel shows the
+    tension above the threshold, not a fallback)."""
     log = result.log
     if log is None:
         raise ValueError("the run has no event log: simulate with run.event_log = true")
@@ -188,7 +226,8 @@ def panel(result: RunResult, lang: str, title: str | None = None) -> dict[str, A
     signs = log[log["event"].str.startswith("sign_") & (log["week"] <= horizon)]
     series = result.series
     return {
-        "title": title or _title(sc, lang),
+        "title": _title(sc, lang, title),
+        "changes": fallback_changes(sc),
         "opening": lines[0].text if lines else "",
         "closing": lines[-1].text if lines else "",
         "seed": result.seed,
@@ -198,9 +237,11 @@ def panel(result: RunResult, lang: str, title: str | None = None) -> dict[str, A
         "tension": [_r(x) for x in series["tension"].tolist()],
         "fallback": [int(x) for x in series["fallback"].tolist()],
         "news": news,
-        "signs": [[_r(w), _sentence_start(SIGN_TEXT[e.removeprefix("sign_")][lang])]
+        "signs": [[_r(w), SIGN_SHORT[e.removeprefix("sign_")][lang],
+                   _sentence_start(SIGN_TEXT[e.removeprefix("sign_")][lang])]
                   for w, e in zip(signs["week"], signs["event"], strict=True)
                   if e.removeprefix("sign_") in SIGN_TEXT],
+        "regisseurs": sc.regisseurs.corps_size,
         "id": [j.ident for j in shown],
         "name": [names[j.ident] for j in shown],
         "arrive": [_r(j.arrival) for j in shown],
@@ -214,9 +255,15 @@ def panel(result: RunResult, lang: str, title: str | None = None) -> dict[str, A
     }
 
 
-def _title(sc: Scenario, lang: str) -> str:
-    fall = WORDS["with_fallback" if sc.fallback.enabled else "without_fallback"][lang]
-    return f"{sc.scenario.name}: {style_name(sc.scenario.style, lang)}, {fall}"
+def _title(sc: Scenario, lang: str, name: str | None = None) -> str:
+    """"Regisserend, valt terug onder druk (direction)", or with ``name`` "name:
+    regisserend, ..."."""
+    key = ("without_fallback" if not sc.fallback.enabled else
+           "with_fallback" if fallback_changes(sc) else "same_role")
+    what = f"{style_name(sc.scenario.style, lang)}, {WORDS[key][lang]}"
+    if name is not None:
+        return f"{name}: {what}"
+    return f"{_sentence_start(what)} ({sc.scenario.name})"
 
 
 def _sentence_start(text: str) -> str:
@@ -241,20 +288,79 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def film(scenario: Scenario, seed: int, lang: str = "nl",
-         compare: Scenario | None = None) -> dict[str, Any]:
-    """The player's data: ``scenario`` (and ``compare``) run on ``seed`` with the log on."""
+         compare: Scenario | None = None,
+         titles: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The player's data: ``scenario`` (and ``compare``) run on ``seed`` with the log on;
+    ``titles`` name the panels (default: their scenarios' names).
+
+    Two panels meet the same citizens only if every citizen who comes forward in both
+    does so at the same moment (``paired``). Settings that change who arrives when (the
+    arrival rate, the warm-up, ...) break that: the player then says so in its intro,
+    names the settings that differ, and does not link a followed dot across the panels.
+    """
     words = labels(lang)
     runs = [simulate(s.with_changes({"run.event_log": True}), seed)
             for s in (scenario, *(() if compare is None else (compare,)))]
-    panels = [panel(r, lang) for r in runs]
+    panels = [panel(r, lang, None if titles is None else titles[k])
+              for k, r in enumerate(runs)]
     if len(panels) == 2 and panels[0]["title"] == panels[1]["title"]:
         panels[1]["title"] += " (2)"
     horizon = max(p["horizon"] for p in panels)
-    intro = words["same_citizens" if compare is not None else "one_run"].format(seed=seed)
+    paired = compare is not None and same_arrivals(panels)
+    if compare is None:
+        intro = words["one_run"].format(seed=seed)
+    elif paired:
+        intro = words["same_citizens"].format(seed=seed)
+    else:
+        keys = arrival_settings_differing(scenario, compare)
+        many = len(keys) > 1
+        intro = words["other_citizens"].format(
+            seed=seed, keys=_and(keys or ["?"], lang),
+            t="len" if many else "t", s="" if many else "s")
     return {"lang": lang, "words": words, "states": list(STATES),
             "columns": [*STAGES, "exit"], "column": {s: COLUMN.get(s, s) for s in STATES},
             "horizon": horizon, "secondsPerTerm": SECONDS_PER_TERM, "intro": intro,
-            "panels": panels}
+            "paired": paired, "panels": panels}
+
+
+def same_arrivals(panels: list[dict[str, Any]]) -> bool:
+    """Whether every initiative shown in both panels arrives at the same week in both
+    (and there is at least one)."""
+    first, second = (dict(zip(p["id"], p["arrive"], strict=True)) for p in panels)
+    limit = min(p["horizon"] for p in panels)
+    common = [i for i in first.keys() & second.keys()
+              if 0 <= first[i] <= limit or 0 <= second[i] <= limit]
+    return bool(common) and all(first[i] == second[i] for i in common)
+
+
+def parted(data: dict[str, Any]) -> dict[str, int]:
+    """Of the citizens who come forward (in the window) in both panels of ``data``: how
+    many (``both``), how many take another journey (``journey``: another state, or the
+    same states at other moments), how many pass through other states (``states``) and
+    how many end differently (``outcome``: another exit, or one still under way)."""
+    first, second = ({i: p for i, p, w in zip(d["id"], d["path"], d["arrive"], strict=True)
+                      if w >= 0} for d in data["panels"])
+    both = first.keys() & second.keys()
+    return {"both": len(both),
+            "journey": sum(first[i] != second[i] for i in both),
+            "states": sum(first[i][1::2] != second[i][1::2] for i in both),
+            "outcome": sum(first[i][-1] != second[i][-1] for i in both)}
+
+
+def arrival_settings_differing(a: Scenario, b: Scenario) -> list[str]:
+    """The keys of ``run`` and ``initiatives`` (who comes forward and when) that differ
+    between ``a`` and ``b``, dotted, in the scenario's order."""
+    out = []
+    for group in ("run", "initiatives"):
+        left, right = getattr(a, group).model_dump(), getattr(b, group).model_dump()
+        out += [f"{group}.{k}" for k in left if k != "event_log" and left[k] != right.get(k)]
+    return out
+
+
+def _and(items: list[str], lang: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {'en' if lang == 'nl' else 'and'} {items[-1]}"
 
 
 def page(data: dict[str, Any]) -> str:
@@ -285,4 +391,5 @@ def write(path: Any, scenario: Scenario, seed: int, lang: str = "nl",
     tmp.replace(target)
 
 
-__all__ = ["COLUMN", "STATES", "Journey", "film", "labels", "page", "panel", "paths", "write"]
+__all__ = ["COLUMN", "STATES", "Journey", "film", "labels", "page", "panel", "parted", "paths",
+           "write"]

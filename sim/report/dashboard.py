@@ -48,7 +48,11 @@ FILM_WORDS: dict[str, dict[str, str]] = {
     "compare": {"nl": "naast de gemeente waarmee het dashboard begon (dezelfde burgers)",
                 "en": "beside the municipality the dashboard started with (the same "
                       "citizens)"},
+    "setting": {"nl": "Instelling op de knoppen", "en": "Setting on the controls"},
+    "start": {"nl": "Beginscenario", "en": "Starting scenario"},
 }
+FILM_CACHE = 16
+"""How many players (setting, language, comparison) the dashboard keeps made."""
 """The words of the animation tab (the player's own words are in sim/report/animate.py)."""
 
 
@@ -173,7 +177,8 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
     film = html.Div([
         dcc.Checklist(id="film-compare", options=[{"label": "", "value": "on"}], value=[],
                       style={"fontSize": "18px", "margin": "8px 0"}),
-        html.Iframe(id="film", style={"width": "100%", "height": "1050px", "border": "none"}),
+        # as high as the window, so that the player fits its panels to it
+        html.Iframe(id="film", style={"width": "100%", "height": "90vh", "border": "none"}),
     ])
     main = html.Div([
         html.H1(id="title", style={"marginBottom": "2px"}),
@@ -225,10 +230,25 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
         setting = _setting(base, style, fallback, threshold, *rest)
         if isinstance(setting, str):
             return dash.no_update
+        return player_page(setting, lang, "on" in (compare or []))
+
+    made: dict[tuple[str, str, bool], str] = {}
+    app.player_pages = made  # for the tests
+
+    def player_page(setting: Scenario, lang: str, beside: bool) -> str:
+        """The player's page, made once per setting, language and comparison (a tab
+        switch or a language back and forth does not run the model again; the seed is
+        the dashboard's). The oldest of more than FILM_CACHE is forgotten."""
         from sim.report.animate import film, page
 
-        other = base if "on" in (compare or []) else None
-        return page(film(setting, seed, lang, other))
+        key = (setting.digest(), lang, beside)
+        if key not in made:
+            titles = (FILM_WORDS["setting"][lang], FILM_WORDS["start"][lang])
+            made[key] = page(film(setting, seed, lang, base if beside else None,
+                                  titles=titles))
+            while len(made) > FILM_CACHE:
+                made.pop(next(iter(made)))
+        return made[key]
 
     @app.callback([Output("tab-numbers", "label"), Output("tab-film", "label"),
                    Output("film-compare", "options")], Input("lang", "value"))

@@ -145,8 +145,8 @@ T: dict[str, dict[str, str]] = {
                             "en": "Tension reaches {value:.2f}. This municipality already "
                                   "directs: falling back into the directing role changes "
                                   "nothing in how it works."},
-    "fallback_end_same": {"nl": "De spanning is gezakt ({value:.2f}).",
-                          "en": "Tension has eased ({value:.2f})."},
+    "fallback_end_same": {"nl": "De spanning is gezakt tot {value:.2f}.",
+                          "en": "Tension has eased to {value:.2f}."},
     "lose_mandate": {"nl": ", regisseurs zonder mandaat", "en": ", regisseurs without a mandate"},
     "withdrawn": {"nl": "; de gemeente stapt uit {roles}", "en": "; it gives up {roles}"},
     "sign": {"nl": "Waarschuwingssignaal: {sign} Dat ondermijnt {condition}.",
@@ -174,7 +174,14 @@ T: dict[str, dict[str, str]] = {
                "en": "the municipality fell back once ({weeks:.0f} weeks)"},
     "fell_n": {"nl": "de gemeente viel {n} keer terug ({weeks:.0f} weken)",
                "en": "the municipality fell back {n} times ({weeks:.0f} weeks)"},
+    "crossed_0": {"nl": "de spanning bleef onder de drempel",
+                  "en": "tension stayed below the threshold"},
+    "crossed_1": {"nl": "de spanning kwam één keer boven de drempel ({weeks:.0f} weken)",
+                  "en": "tension crossed the threshold once ({weeks:.0f} weeks)"},
+    "crossed_n": {"nl": "de spanning kwam {n} keer boven de drempel ({weeks:.0f} weken)",
+                  "en": "tension crossed the threshold {n} times ({weeks:.0f} weeks)"},
     "again": {"nl": " (voor de {nth} keer)", "en": " (for the {nth} time)"},
+    "again_comma": {"nl": ", voor de {nth} keer", "en": ", for the {nth} time"},
     "week": {"nl": "week", "en": "week"},
 }
 SIGN_TEXT: dict[str, dict[str, str]] = {
@@ -215,15 +222,20 @@ PHASES_NL: dict[str, str] = {
 """The stages as Dutch says "in the ... stage"."""
 ORDINALS: dict[str, list[str]] = {
     "nl": ["eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste",
-           "negende", "tiende"],
+           "negende", "tiende", "elfde", "twaalfde", "dertiende", "veertiende", "vijftiende",
+           "zestiende", "zeventiende", "achttiende", "negentiende", "twintigste"],
     "en": ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-           "ninth", "tenth"],
+           "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+           "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"],
 }
+AGAIN_VERB: dict[str, tuple[str, str]] = {
+    "nl": (" wacht op ", " wacht opnieuw op "), "en": (" waits for ", " waits again for ")}
+"""A repeated wait says "again" in the sentence rather than counting behind it."""
 MUNICIPAL = {"incident", "budget_cut", "fallback_start", "fallback_end"}
 
 
 def ordinal(n: int, lang: str) -> str:
-    """1 -> "eerste"/"first" ... 10; beyond that "11e"/"11th"."""
+    """1 -> "eerste"/"first" ... 20 in words; beyond that "21e"/"21st"."""
     if 1 <= n <= len(ORDINALS[lang]):
         return ORDINALS[lang][n - 1]
     if lang == "nl":
@@ -328,7 +340,8 @@ def tell(result: RunResult, lang: str = "nl", follow: int = 3) -> list[Line]:
     lines.sort(key=lambda line: (line.week, line.kind != "municipality"))
     s = result.summary
     episodes = int(s["fallback_episodes"])
-    fell = T[f"fell_{episodes if episodes < 2 else 'n'}"][lang].format(
+    what = "fell" if fallback_changes(sc) or not sc.fallback.enabled else "crossed"
+    fell = T[f"{what}_{episodes if episodes < 2 else 'n'}"][lang].format(
         n=episodes, weeks=_n(s["fallback_weeks"], lang))
     lines.append(Line(sc.run.horizon_weeks, "closing", T["closing"][lang].format(
         arrivals=_count(int(s["arrivals"]), lang), rate=_n(_num(s["success_rate"]), lang),
@@ -375,7 +388,7 @@ def _opening(sc: Scenario, lang: str) -> str:
         weeks=sc.run.horizon_weeks)
 
 
-def _fallback_changes(sc: Scenario) -> bool:
+def fallback_changes(sc: Scenario) -> bool:
     """Whether the directing role differs from how this municipality already works (a
     directive one has nothing to fall back from)."""
     return Regime.of(sc, fallback=True) != Regime.of(sc, fallback=False)
@@ -432,7 +445,7 @@ def _sentence(row, sc: Scenario, lang: str, names: list[str], reasons: dict[int,
         fields["count"] += 1
     if event == "incident":
         fields["nth"] = ordinal(incidents, lang)
-    if event in ("fallback_start", "fallback_end") and not _fallback_changes(sc):
+    if event in ("fallback_start", "fallback_end") and not fallback_changes(sc):
         event = f"{event}_same"
     if event == "fallback_start":
         fields["more"] = _fallback_more(sc, lang)
@@ -451,7 +464,15 @@ def _unrepeated(lines: list[Line], lang: str) -> list[Line]:
     for line in lines:
         n = seen[line.text] = seen.get(line.text, 0) + 1
         if n > 1:
-            text = line.text.rstrip(".!") + T["again"][lang].format(nth=ordinal(n, lang))
+            text = line.text.rstrip(".!")
+            plain, again = AGAIN_VERB[lang]
+            if plain in text:  # "waits again for ...", counted from the third time
+                text = text.replace(plain, again, 1)
+                if n > 2:
+                    text += T["again_comma"][lang].format(nth=ordinal(n, lang))
+            else:  # no two brackets in a row
+                key = "again_comma" if text.endswith(")") else "again"
+                text += T[key][lang].format(nth=ordinal(n, lang))
             line = Line(line.week, line.kind, text + ".")
         out.append(line)
     return out
@@ -507,4 +528,5 @@ def render(lines: list[Line], lang: str, console) -> None:
         console.print(f"[cyan]{stamp}[/]  {text}", highlight=False, soft_wrap=True)
 
 
-__all__ = ["Line", "choose_followed", "initiative_names", "journeys", "render", "story", "tell"]
+__all__ = ["Line", "choose_followed", "fallback_changes", "initiative_names", "journeys", "render",
+           "story", "tell"]
