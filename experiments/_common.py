@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console
 
 from sim.experiment import Batch, run_batch
-from sim.experiment.store import StoreError
+from sim.experiment.store import StoreError, StoreMismatch
 from sim.report.publish import publish_store
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
@@ -38,7 +39,17 @@ def options(doc: str, name: str, reps: int = 30,
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                         help="change every scenario, e.g. --set run.horizon_weeks=52 "
                              "(repeatable)")
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.out_given = any(a == "--out" or a.startswith("--out=") for a in sys.argv[1:])
+    return args
+
+
+def fresh_folder(taken: Path) -> Path:
+    """The first of ``taken``-2, ``taken``-3, ... that does not exist yet."""
+    k = 2
+    while taken.with_name(f"{taken.name}-{k}").exists():
+        k += 1
+    return taken.with_name(f"{taken.name}-{k}")
 
 
 def changes(args: argparse.Namespace) -> dict[str, Any]:
@@ -73,14 +84,31 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
         return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
                          backend=args.backend, workers=args.workers, progress=True,
                          posterior=args.posterior)
-    except StoreError as exc:  # another batch's folder: say what differs and what to do
-        console.print(f"[bold red]{'fout' if args.lang == 'nl' else 'error'}:[/] {exc}",
-                      highlight=False, soft_wrap=True)
-        console.print(
-            f"Kies een nieuwe map met --out, of verwijder {out} om opnieuw te beginnen."
-            if args.lang == "nl" else
-            f"Give a new folder with --out, or remove {out} to start again.", highlight=False)
-        raise SystemExit(2) from None
+    except StoreMismatch as exc:
+        if args.out_given or out != args.out:
+            _refuse(args, out, exc)
+        # the default folder holds an earlier run of other code or settings (after an
+        # update, say): keep it, and write this run beside it
+        args.out = fresh_folder(out)
+        console.print(f"{out}: {exc}", highlight=False, soft_wrap=True, style="yellow")
+        console.print(f"{out} blijft zoals het is; deze run schrijft naar {args.out}"
+                      if args.lang == "nl" else
+                      f"{out} is kept as it is; this run writes to {args.out}", highlight=False)
+        return run(args, scenarios, params=params)
+    except StoreError as exc:
+        _refuse(args, out, exc)
+
+
+def _refuse(args: argparse.Namespace, out: Path, exc: StoreError) -> NoReturn:
+    """Another batch's folder the user named, or one in use: say what differs and what
+    to do."""
+    console.print(f"[bold red]{'fout' if args.lang == 'nl' else 'error'}:[/] {exc}",
+                  highlight=False, soft_wrap=True)
+    console.print(
+        f"Kies een nieuwe map met --out, of verwijder {out} om opnieuw te beginnen."
+        if args.lang == "nl" else
+        f"Give a new folder with --out, or remove {out} to start again.", highlight=False)
+    raise SystemExit(2) from None
 
 
 def finish(args: argparse.Namespace, batch: Batch, reference: str,

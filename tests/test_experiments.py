@@ -254,3 +254,30 @@ def test_robustness_over_the_posterior_keeps_its_own_map_values(tmp_path: Path) 
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     read(page).section("Uncertainty shown")
     assert "parametric as well as stochastic" in page
+
+
+def test_the_default_folder_of_other_code_is_kept_and_the_run_goes_beside_it(
+        tmp_path: Path) -> None:
+    """`make demo` after an update: the default results folder holds a batch of other
+    code or settings. It is left as it is and the run writes to the next free folder; a
+    folder the user named with --out is refused instead (above)."""
+    import argparse
+
+    common = _module("_common")
+    base = common.scenario("direction.toml", **{"run.horizon_weeks": 26.0,
+                                                  "run.warmup_weeks": 4.0})
+    default = tmp_path / "fallback"
+    args = argparse.Namespace(reps=REPS, seed=3, out=default, lang="en", backend="serial",
+                              workers=None, posterior=None, sets=[], out_given=False)
+    common.run(args, {"direction": base})
+    kept = (default / "manifest.json").read_bytes()
+    (tmp_path / "fallback-2").mkdir()  # taken: the next free one is -3
+    other = base.with_changes({"run.horizon_weeks": 27.0})
+    batch = common.run(args, {"direction": other})
+    assert args.out == tmp_path / "fallback-3" and batch.out == args.out
+    assert (default / "manifest.json").read_bytes() == kept
+    assert len(pd.read_parquet(args.out / "runs.parquet")) == REPS
+    named = argparse.Namespace(**{**vars(args), "out": default, "out_given": True})
+    with pytest.raises(SystemExit) as stop:
+        common.run(named, {"direction": other})
+    assert stop.value.code == 2 and (default / "manifest.json").read_bytes() == kept
