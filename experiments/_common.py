@@ -90,7 +90,7 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
         # the default folder holds an earlier run of other code or settings (after an
         # update, say): keep it, and write this run beside it
         args.out = fresh_folder(out)
-        console.print(f"{out}: {exc}", highlight=False, soft_wrap=True, style="yellow")
+        console.print(str(exc), highlight=False, soft_wrap=True, style="yellow")
         console.print(f"{out} blijft zoals het is; deze run schrijft naar {args.out}"
                       if args.lang == "nl" else
                       f"{out} is kept as it is; this run writes to {args.out}", highlight=False)
