@@ -51,9 +51,9 @@ FILM_WORDS: dict[str, dict[str, str]] = {
     "setting": {"nl": "Instelling op de knoppen", "en": "Setting on the controls"},
     "start": {"nl": "Beginscenario", "en": "Starting scenario"},
 }
+"""The words of the animation tab (the player's own words are in sim/report/animate.py)."""
 FILM_CACHE = 16
 """How many players (setting, language, comparison) the dashboard keeps made."""
-"""The words of the animation tab (the player's own words are in sim/report/animate.py)."""
 
 
 @dataclass
