@@ -63,6 +63,17 @@ WRITTEN = {"report": {"en": "report written to", "nl": "rapport geschreven naar"
 """What the commands with ``--lang`` say when their file is written."""
 
 
+Replace = Annotated[bool, typer.Option(
+    "--replace", help="Write over the --out file if it exists (else it is refused).")]
+
+
+def writable(out: Path | None, replace: bool) -> None:
+    """An --out file the user named is never written over unless --replace says so."""
+    if out is not None and out.exists() and not out.is_dir() and not replace:
+        raise UserError(f"--out: {out} exists; give another file, or add --replace to "
+                        "write over it")
+
+
 def safe(value: object) -> str:
     """A user value ready for a rich print: markup escaped (``[/bold]``, ``[link=...]``
     shown as typed) and control characters shown as ``\\xNN`` (no terminal escapes)."""
@@ -802,7 +813,8 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
                     "experiment's, else the first).")] = None,
            title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
            replace: Annotated[bool, typer.Option(
-               "--replace", help="Write over FOLDER/report.html.")] = False,
+               "--replace", help="Write over FOLDER/report.html (or over the --out "
+               "file).")] = False,
            out: Annotated[Path | None, typer.Option(
                "--out", help="Write the report to this file instead.")] = None,
            ) -> None:
@@ -827,6 +839,7 @@ def report(folder: Annotated[Path, typer.Argument(help="A result folder of `batc
     names = list(dict.fromkeys(runs["scenario"]))
     if reference is not None and reference not in names:
         raise UserError(f"reference: must be one of {', '.join(names)}, got {reference!r}")
+    writable(out, replace)
     path = write_folder_report(folder, lang, replace=replace, out=out, title=title,
                                reference=reference)
     console.print(f"{WRITTEN['report'][lang]} {safe(path)}", highlight=False, soft_wrap=True)
@@ -864,10 +877,12 @@ def plot(folder: Annotated[Path, typer.Argument(
              "--out", help="Write to this .html file (default: "
              "FOLDER/plot-KIND-OUTCOME-LANG.html). HTML only: static images need kaleido, "
              "which is not installed.")] = None,
+         replace: Replace = False,
          ) -> None:
     """Draw one figure of a result folder as a self-contained HTML page (opens offline)."""
     from sim.report.folder import write_plot
 
+    writable(out, replace)
     path = write_plot(folder, kind, outcome, lang, out=out, parameter=parameter)
     console.print(f"{WRITTEN['plot'][lang]} {safe(path)}", highlight=False, soft_wrap=True)
 
@@ -915,7 +930,7 @@ def animate(file: File, out: Annotated[Path, typer.Option(
                 "without --compare it changes a copy of FILE: --compare-set "
                 "fallback.enabled=false.", show_default=False)] = [],  # noqa: B006
             seed: Seed = DEFAULT_SEED, lang: Lang = "nl",
-            sets: Sets = []) -> None:  # noqa: B006
+            sets: Sets = [], replace: Replace = False) -> None:  # noqa: B006
     """Write the run as an animation for the classroom: every initiative a dot on its way.
 
     With --compare (or --compare-set) two municipalities meet the same citizens (common
@@ -934,6 +949,7 @@ def animate(file: File, out: Annotated[Path, typer.Option(
     if compare is not None or compare_sets:
         other = load_scenario(compare if compare is not None else file,
                               [*sets, *compare_sets])
+    writable(out, replace)
     write(out, scenario, seed, lang, other)
     console.print(f"{WRITTEN['animation'][lang]} {safe(out)}", highlight=False, soft_wrap=True)
 

@@ -202,6 +202,11 @@ def test_the_command_writes_the_player(tmp_path: Path) -> None:
         wrong = CliRunner().invoke(app, ["animate", str(SCENARIOS / "direction.toml"),
                                          "--out", str(out), *bad])
         assert wrong.exit_code == 2 and message in wrong.output, wrong.output
+    # the file now exists: written over only when asked to
+    made = out.read_bytes()
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 2 and "--replace" in again.output and out.read_bytes() == made
+    assert CliRunner().invoke(app, [*args, "--replace"]).exit_code == 0
 
 
 def test_the_dashboard_has_the_player_in_a_tab() -> None:

@@ -272,3 +272,17 @@ def test_plot_says_what_the_folder_lacks(sweep, sensitivity, which, args, messag
     code, said = _plot(folder, *args)
     assert code == 2 and message in said, said
     assert "Traceback" not in said
+
+
+def test_a_file_named_with_out_is_not_written_over_unless_asked(sensitivity,
+                                                                 tmp_path) -> None:
+    mine = tmp_path / "mine.html"
+    mine.write_text("my own notes")
+    for command in (["plot", str(sensitivity), "--kind", "sobol"],
+                    ["report", str(sensitivity)]):
+        done = CliRunner().invoke(app, [*command, "--out", str(mine)], terminal_width=300)
+        assert done.exit_code == 2 and "add --replace" in " ".join(done.output.split())
+        assert mine.read_text() == "my own notes"
+    done = CliRunner().invoke(app, ["plot", str(sensitivity), "--kind", "sobol", "--out",
+                                    str(mine), "--replace"])
+    assert done.exit_code == 0 and "my own notes" not in mine.read_text()
