@@ -157,6 +157,13 @@ class Regime:
         )
 
 
+def fallback_changes(cfg: Scenario) -> bool:
+    """Whether the directing role differs from how this municipality already works: a
+    directive municipality (or a consultative one that never took the partner role) has
+    nothing to fall back from, so its episodes change no setting."""
+    return Regime.of(cfg, fallback=True) != Regime.of(cfg, fallback=False)
+
+
 class Municipality:
     """Municipal state (trust, tension, fallback) and the regime in force.
 

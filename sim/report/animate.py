@@ -37,15 +37,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.model.municipality import fallback_changes
 from sim.outcomes import JOURNEY, OUTCOMES, STAGES
 from sim.report.labels import style_name
-from sim.report.narrate import (
-    SIGN_TEXT,
-    fallback_changes,
-    initiative_names,
-    journeys,
-    tell,
-)
+from sim.report.narrate import SIGN_TEXT, initiative_names, journeys, tell
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
 

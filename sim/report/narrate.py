@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.markup import escape
 
-from sim.model.municipality import Regime
+from sim.model.municipality import fallback_changes
 from sim.outcomes import STAGES, stage_name
 from sim.report.labels import style_name
 from sim.run import RunResult, simulate
@@ -388,12 +388,6 @@ def _opening(sc: Scenario, lang: str) -> str:
         weeks=sc.run.horizon_weeks)
 
 
-def fallback_changes(sc: Scenario) -> bool:
-    """Whether the directing role differs from how this municipality already works (a
-    directive one has nothing to fall back from)."""
-    return Regime.of(sc, fallback=True) != Regime.of(sc, fallback=False)
-
-
 def _fallback_more(sc: Scenario, lang: str) -> str:
     """What else changes in a fallback, as far as this municipality had it to lose."""
     more = ""
@@ -528,5 +522,5 @@ def render(lines: list[Line], lang: str, console) -> None:
         console.print(f"[cyan]{stamp}[/]  {text}", highlight=False, soft_wrap=True)
 
 
-__all__ = ["Line", "choose_followed", "fallback_changes", "initiative_names", "journeys", "render",
-           "story", "tell"]
+__all__ = ["Line", "choose_followed", "initiative_names", "journeys", "render", "story",
+           "tell"]
