@@ -346,6 +346,10 @@ def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:
     sc = load_scenario(SCENARIOS / "large-city.toml")
     data = film(sc, 1, "nl", sc.with_changes({"fallback.enabled": False}))
     assert len(data["panels"][0]["id"]) > 1500
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "window.drawnTexts = []; const fill = CanvasRenderingContext2D.prototype.fillText;"
+        "CanvasRenderingContext2D.prototype.fillText = function (t, ...rest) {"
+        "window.drawnTexts.push(String(t)); return fill.call(this, t, ...rest); };")})
     _open(browser, tmp_path, data)
     shots = []
     for week, follow in ((55, 40), (150, None)):
@@ -360,6 +364,9 @@ def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:
                                         ".toDataURL()")
         shots.append((canvas, browser.get_screenshot_as_png()))
     assert shots[0][0] != shots[1][0], "the picture changes as the run goes on"
+    texts = browser.execute_script("return window.drawnTexts.slice(-400)")
+    assert any(re.fullmatch(r"\d\.\d{3}", t) for t in texts), "1.015 geslaagd, in Dutch"
+    assert not any(re.fullmatch(r"\d{4,}", t) for t in texts), "no 1015 in a Dutch picture"
     folder = os.environ.get("REGIESIM_ANIMATE_SHOTS")
     if folder:
         for k, (_, png) in enumerate(shots, start=1):

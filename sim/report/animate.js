@@ -26,6 +26,9 @@
     const s = x.toFixed(digits);
     return NL ? s.replace(".", ",") : s;
   };
+  // whole numbers: 1.015 in Dutch (thousands with a point), 1015 in English
+  const whole = (n) => NL && n >= 1000 ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".")
+    : String(n);
   const weekText = (w) => w < 0 ? W.warmup : `${W.week.toLowerCase()} ${Math.floor(w)}`;
   // frustration: light yellow -> orange -> dark red (ColorBrewer YlOrRd): every step darker,
   // so it reads in greyscale and for colour-blind eyes alike
@@ -256,7 +259,7 @@
       const r = R[o];
       g.textAlign = "left"; g.fillStyle = "#000";
       fitText(g, W[`state_${o}`], r.x + 6, r.y - 26, r.w - 8, exitSize, true);
-      fitText(g, String(countUpTo(this.exits[o], t)), r.x + 6, r.y - 6, r.w - 8, 19, true);
+      fitText(g, whole(countUpTo(this.exits[o], t)), r.x + 6, r.y - 6, r.w - 8, 19, true);
     });
     // the header: the tension gauge and the fallback banner
     this.header(g, t, week, above, fallen);
@@ -314,7 +317,7 @@
       g.fillStyle = COLOURS.green; g.beginPath(); g.arc(hub[0], hub[1], 7, 0, 2 * Math.PI);
       g.fill();
       g.fillStyle = "#000"; g.textAlign = "left";
-      fitText(g, adopted === 1 ? W.regisseurs_1 : W.regisseurs.replace("{n}", adopted),
+      fitText(g, adopted === 1 ? W.regisseurs_1 : W.regisseurs.replace("{n}", whole(adopted)),
               hub[0] + 11, hub[1] + 5, this.w - hub[0] - 20, 15, true);
     }
     // the dots, coloured by frustration
