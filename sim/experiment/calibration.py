@@ -175,7 +175,7 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     multivariate normal fitted to the whole population (pyabc's default), or ``local``,
     a normal per particle fitted to its nearest quarter of the population (pyabc's
     ``LocalTransition``), which follows a ridge-shaped posterior instead of spreading
-    proposals across it, so fewer accepted particles carry most of the weight.
+    proposals across it, so the weight does not end up on a few particles.
     """
     import pyabc
 
