@@ -97,6 +97,13 @@ class Journey:
         self.network.succeeded(ini)
         return self._leave(ini, "success")
 
+    def _enter(self, ini: Initiative, stage: str) -> None:
+        """The initiative enters ``stage`` (logged, for the classroom player)."""
+        ini.stage = stage
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, "stage", stage,
+                         ini.frustration)
+
     def stretch(self, ini: Initiative) -> float:
         """How much the initiative's complexity stretches dialogue and realisation."""
         return self._base + self._weight * ini.complexity
@@ -133,10 +140,7 @@ class Journey:
 
     def handoffs(self, ini: Initiative) -> Stage:
         """From one department to the next (and, with an unclear process, pillar to post)."""
-        ini.stage = "handoffs"
-        if self.logging:
-            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
-                         ini.frustration)
+        self._enter(ini, "handoffs")
         env = self.env
         connected = self.regisseurs.connected_share(ini)
         for _ in range(self.municipality.handoffs_needed(ini, connected)):
@@ -152,10 +156,7 @@ class Journey:
 
     def dialogue(self, ini: Initiative) -> Stage:
         """Talk frames and needs through with the municipality."""
-        ini.stage = "dialogue"
-        if self.logging:
-            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
-                         ini.frustration)
+        self._enter(ini, "dialogue")
         return (yield from self._talk(ini, 1.0))
 
     def _talk(self, ini: Initiative, share: float) -> Stage:
@@ -186,10 +187,7 @@ class Journey:
 
     def decision(self, ini: Initiative) -> Stage:
         """A permit if needed, approvals, maybe the college, maybe back for rework."""
-        ini.stage = "decision"
-        if self.logging:
-            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
-                         ini.frustration)
+        self._enter(ini, "decision")
         env, mun, rng, regisseurs = self.env, self.municipality, ini.rng, self.regisseurs
         if "autonomous" in ini.needs:  # the municipality's own rules: not negotiable (004)
             if not (yield from wait_for(env, ini, self._permit_weeks * rng.exp())):
@@ -230,10 +228,7 @@ class Journey:
 
     def realisation(self, ini: Initiative) -> Stage:
         """The citizens do the work; lacking the support they need drains their energy."""
-        ini.stage = "realisation"
-        if self.logging:
-            self.log.add(self.env.now, "initiative", ini.ident, "stage", ini.stage,
-                         ini.frustration)
+        self._enter(ini, "realisation")
         weeks = self._realisation_weeks * self.stretch(ini) * ini.rng.exp()
         drain = self._realisation_drain * (1.0 - self.municipality.support_fit(ini))
         if drain > 0.0 and weeks * drain >= ini.energy:
