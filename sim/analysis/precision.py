@@ -21,20 +21,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis.stats import t_quantile
+
 TARGETS_ON = ("levels", "differences", "both")
 
-
-def _t_ppf(q: float, df: Any) -> Any:
-    """Student's t quantile; scipy.stats is imported here, where it is needed, not by
-    the worker processes that import this module with the command line."""
-    from scipy import stats
-
-    return stats.t.ppf(q, df)
 
 
 def _clean(values: np.ndarray | pd.Series | list[float]) -> np.ndarray:
@@ -47,7 +41,7 @@ def half_width(values: np.ndarray | pd.Series | list[float], level: float = 0.95
     arr = _clean(values)
     if arr.size < 2:
         return math.inf
-    return float(_t_ppf(0.5 + level / 2, arr.size - 1)) * float(arr.std(ddof=1)) / (
+    return float(t_quantile(0.5 + level / 2, arr.size - 1)) * float(arr.std(ddof=1)) / (
         math.sqrt(arr.size))
 
 
@@ -99,7 +93,7 @@ def replications_needed(values: np.ndarray, precision: float | None, level: floa
     # n >= (t * sd / goal)^2; start at the normal approximation and step up
     n = max(2, math.ceil((1.959964 * sd / goal) ** 2))
     while n < cap:
-        if float(_t_ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n) <= goal:
+        if float(t_quantile(0.5 + level / 2, n - 1)) * sd / math.sqrt(n) <= goal:
             return n
         n = n + 1 if n < 1000 else int(n * 1.01) + 1
     return cap
@@ -140,7 +134,7 @@ def ci_trajectory(values: np.ndarray, precision: float | None, absolute: float |
     with np.errstate(invalid="ignore", divide="ignore"):
         var = (sq - dev ** 2 / n) / (n - 1)
         var = np.where(n > 1, np.maximum(var, 0.0), np.nan)
-        t = _t_ppf(0.5 + level / 2, np.maximum(n - 1, 1))
+        t = t_quantile(0.5 + level / 2, np.maximum(n - 1, 1))
         half = np.where(n > 1, t * np.sqrt(var / n), np.inf)
         goal = np.array([target_width(m, precision, absolute) for m in mean])
         deviation = np.where(np.abs(mean) > 0, half / np.abs(mean), np.inf)

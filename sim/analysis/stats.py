@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,14 @@ class Interval:
         return f"{self.mean:.4g} [{self.low:.4g}, {self.high:.4g}]"
 
 
+def t_quantile(q: Any, df: Any) -> Any:
+    """Student's t quantile (``scipy.stats.t.ppf``). scipy.stats is imported here, where
+    it is needed, not by the worker processes that import this package."""
+    from scipy import stats
+
+    return stats.t.ppf(q, df)
+
+
 def mean_ci(values: np.ndarray | pd.Series | list[float], level: float = 0.95) -> Interval:
     """Mean and t-interval of ``values`` (NaN ignored). Needs two values for an interval."""
     arr = np.asarray(values, dtype=float)
@@ -50,9 +59,7 @@ def mean_ci(values: np.ndarray | pd.Series | list[float], level: float = 0.95) -
     if n == 1:
         return Interval(mean, math.nan, math.nan, 1, level)
     sem = float(arr.std(ddof=1)) / math.sqrt(n)
-    from scipy import stats  # lazily: a worker process never needs it
-
-    half = float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * sem
+    half = float(t_quantile(0.5 + level / 2.0, n - 1)) * sem
     return Interval(mean, mean - half, mean + half, n, level)
 
 
