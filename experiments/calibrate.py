@@ -35,7 +35,7 @@ import pandas as pd
 from sim import simulate
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
-from sim.experiment.calibration import calibrate, posterior_summary, read_priors
+from sim.experiment.calibration import KERNELS, calibrate, posterior_summary, read_priors
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
 
@@ -98,7 +98,7 @@ def main() -> None:
     parser.add_argument("--populations", type=int, default=5, help="ABC populations")
     parser.add_argument("--particles", type=int, default=100, help="ABC particles")
     parser.add_argument("--draws", type=int, default=40, help="posterior predictive draws")
-    parser.add_argument("--kernel", choices=["normal", "local"], default="normal",
+    parser.add_argument("--kernel", choices=KERNELS, default="normal",
                         help="ABC proposal: one normal over the population, or local "
                              "normals per particle")
     parser.add_argument("--priors", type=Path, default=ROOT / "experiments" / "priors.toml")

@@ -25,7 +25,7 @@ WORKER_IMPORTS = [
 ]
 
 
-def plotting_modules(modules: list[str], watched: tuple[str, ...] = PLOTTING) -> list[str]:
+def loaded_modules(modules: list[str], watched: tuple[str, ...] = PLOTTING) -> list[str]:
     """The ``watched`` modules (plotting packages unless told) a fresh interpreter has
     loaded after importing ``modules``."""
     code = (f"import importlib, json, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
@@ -37,17 +37,17 @@ def plotting_modules(modules: list[str], watched: tuple[str, ...] = PLOTTING) ->
 
 def test_a_worker_does_not_import_plotting_or_dash() -> None:
     """All of a worker's modules in one interpreter: none of them imports plotting."""
-    assert plotting_modules(WORKER_IMPORTS) == [], (
+    assert loaded_modules(WORKER_IMPORTS) == [], (
         "a worker imports plotting; import it where the figure is made")
 
 
 def test_the_check_sees_plotting_when_it_is_imported() -> None:
     """The check itself can fail: the report's modules do import plotly."""
-    assert plotting_modules(["sim.run", "sim.report.figures"]) == ["plotly"]
+    assert loaded_modules(["sim.run", "sim.report.figures"]) == ["plotly"]
 
 
 def test_a_worker_does_not_import_scipy_stats() -> None:
     """scipy.stats (t quantiles, QMC designs, FDR) is imported where it is used."""
-    assert plotting_modules(WORKER_IMPORTS, SLOW) == []
-    assert plotting_modules(["sim.analysis", "sim.experiment.exploration"], SLOW) == []
+    assert loaded_modules(WORKER_IMPORTS, SLOW) == []
+    assert loaded_modules(["sim.analysis", "sim.experiment.exploration"], SLOW) == []
 

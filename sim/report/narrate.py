@@ -22,7 +22,7 @@ from rich.markup import escape
 
 from sim.model.municipality import fallback_changes
 from sim.outcomes import STAGES, stage_name
-from sim.report.labels import style_name
+from sim.report.labels import number, style_name
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
 
@@ -474,7 +474,7 @@ def _unrepeated(lines: list[Line], lang: str) -> list[Line]:
 
 def _count(n: int, lang: str) -> str:
     """A whole number as a sentence writes it: 1.604 in Dutch, 1604 in English."""
-    return f"{n:,}".replace(",", ".") if lang == "nl" else str(n)
+    return number(n, lang)
 
 
 def _new(n: int, lang: str) -> str:
