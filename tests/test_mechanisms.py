@@ -305,7 +305,7 @@ def test_a_success_renews_the_energy_of_linked_initiatives_under_way() -> None:
     first.ident, second.ident, loner.ident = 1, 2, 3
     net.link(first)
     net.link(second)
-    assert net.graph.has_edge(1, 2)
+    assert net.graph().has_edge(1, 2)
     net.succeeded(first)
     assert second.energy == pytest.approx(0.5) and loner.energy == pytest.approx(0.3)
     summary: dict[str, float] = {}

@@ -31,7 +31,7 @@ class Network:
         self.env, self.log, self.rng = env, log, rng
         self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.networks
-        self.graph = nx.Graph()
+        self.neighbours: dict[int, list[int]] = {}  # linked ident -> its links, in order made
         self._going: dict[int, Initiative] = {}
         self._order: list[int] = []  # the idents in _going, sorted
         self.counted: set[int] = set()
@@ -51,8 +51,10 @@ class Network:
         k = min(self.cfg.links, len(going))
         others = ([going[i] for i in self.rng.choice(len(going), k, replace=False).tolist()]
                   if k else [])
-        self.graph.add_node(ini.ident)
-        self.graph.add_edges_from([(ini.ident, other) for other in others])
+        neighbours = self.neighbours
+        neighbours[ini.ident] = list(others)
+        for other in others:
+            neighbours[other].append(ini.ident)
         self._going[ini.ident] = ini
         insort(going, ini.ident)
         if ini.counted:
@@ -67,7 +69,7 @@ class Network:
         """A success renews the energy of every linked initiative still under way."""
         if not ini.linked:
             return
-        for other in self.graph.neighbors(ini.ident):
+        for other in self.neighbours[ini.ident]:
             neighbour = self._going.get(other)
             if neighbour is not None:
                 neighbour.renew(self.cfg.success_energy)
@@ -77,10 +79,14 @@ class Network:
             going = self._order
             del going[bisect_left(going, ini.ident)]
 
+    def graph(self) -> nx.Graph:
+        """The network as a graph: every linked initiative, with its links."""
+        return nx.Graph(self.neighbours)
+
     def contribute(self, summary: dict[str, float], arrivals: int) -> None:
         """Share of counted initiatives connected; sizes of their connected groups."""
         summary["share_connected"] = len(self.counted) / arrivals if arrivals else float("nan")
-        sizes = [len(c) for c in nx.connected_components(self.graph)
+        sizes = [len(c) for c in nx.connected_components(self.graph())
                  if not self.counted.isdisjoint(c)]
         summary["network_groups"] = len(sizes)
         summary["largest_network_group"] = max(sizes, default=0)
