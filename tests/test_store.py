@@ -3,6 +3,7 @@ identity, streamed consolidation, the scale guard."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -118,6 +119,36 @@ def test_load_returns_runs_series_manifest(tmp_path: Path) -> None:
     assert stored.manifest["scenarios"].keys() == {"a", "b"} and stored.complete
     assert stored.failures.empty
 
+
+
+def _digest(config: dict) -> str:
+    """Scenario.digest of a resolved scenario given as a dict."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def test_the_manifest_holds_one_base_and_each_scenario_as_its_changes(tmp_path: Path) -> None:
+    base = _one()["a"]
+    scenarios = {
+        "a": base,
+        "directive": _two()["b"],  # another style: many values differ
+        "cut": base.with_changes({"tension.cuts": [{"week": 4.0, "tension": 0.5}],
+                                  "initiatives.arrival_rate": 2.75}),
+    }
+    store = ResultStore(tmp_path)
+    store.begin(plan(scenarios, 1, 0), seed=0, reps=1, backend="serial")
+    store.finish()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["base"] == base.model_dump(mode="json")
+    assert manifest["scenarios"]["a"]["changes"] == {}
+    assert manifest["scenarios"]["cut"]["changes"].keys() == {"tension.cuts",
+                                                              "initiatives.arrival_rate"}
+    for name, scenario in scenarios.items():
+        config = store_module.scenario_config(manifest, name)
+        assert config == scenario.model_dump(mode="json")
+        assert _digest(config) == manifest["scenarios"][name]["hash"] == scenario.digest()
+    # a manifest of an older store holds every scenario resolved in full
+    old = {"scenarios": {"x": {"hash": "h", "resolved": {"run": {"horizon_weeks": 5.0}}}}}
+    assert store_module.scenario_config(old, "x") == {"run": {"horizon_weeks": 5.0}}
 
 # ------------------------------------------------------------------ one writer
 

@@ -1,8 +1,11 @@
 """The result store of a batch: Parquet tables and a JSON manifest in one folder.
 
-    DIR/manifest.json     resolved scenarios and their hashes, seeds, package versions,
-                          code identity (version, source hash, git revision), backend,
-                          hardware, start and end; created exclusively by the first batch
+    DIR/manifest.json     the scenarios (the first one resolved in full as ``base``, each
+                          scenario as its hash, its variant parameters and the values in
+                          which it differs from the base: :func:`scenario_config`), seeds,
+                          package versions, code identity (version, source hash, git
+                          revision), backend, hardware, start and end; created exclusively
+                          by the first batch
     DIR/runs.parquet      one row per run: scenario, variant parameters, replication, seed,
                           every summary outcome
     DIR/series.parquet    the weekly series of every run
@@ -32,6 +35,7 @@ see :mod:`sim.provenance`); anything else is refused with both identities named.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import os
@@ -56,7 +60,7 @@ from sim.provenance import code_identity, describe, same_code
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
-FORMAT = "regiesim-store/2"
+FORMAT = "regiesim-store/3"
 KINDS = ("runs", "series", "failures")
 KEY = ["scenario", "replication"]
 LOCK_NAME = ".regiesim.lock"
@@ -502,13 +506,16 @@ class ResultStore:
     def _begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
                extra: dict[str, Any] | None) -> list[RunSpec]:
         self._refuse_foreign()  # again, now that we hold the lock
+        base = _leaves(specs[0].scenario.model_dump(mode="json")) if specs else {}
         scenarios: dict[str, dict[str, Any]] = {}
         for spec in specs:
-            scenarios.setdefault(spec.name, {
-                "hash": spec.scenario.digest(),
-                "params": spec.params,
-                "resolved": spec.scenario.model_dump(mode="json"),
-            })
+            if spec.name not in scenarios:
+                leaves = _leaves(spec.scenario.model_dump(mode="json"))
+                scenarios[spec.name] = {
+                    "hash": spec.scenario.digest(),
+                    "params": spec.params,
+                    "changes": {k: v for k, v in leaves.items() if base.get(k, _NONE) != v},
+                }
         code = code_identity()
         old = self.manifest()
         if old is not None:
@@ -528,6 +535,7 @@ class ResultStore:
             "packages": package_versions(),
             "hardware": hardware(),
             "failed_runs": 0,
+            "base": specs[0].scenario.model_dump(mode="json") if specs else (old or {}).get("base"),
             "scenarios": scenarios,
             **(extra or {}),
         }
@@ -681,6 +689,40 @@ class ResultStore:
             raise StoreLocked(f"{self.manifest_path} appeared while this batch started: "
                               "another batch writes into this folder; use another --out"
                               ) from None
+
+
+_NONE = object()
+
+
+def _leaves(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A resolved scenario as ``{"section.field": value}`` (lists are values)."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and value:
+            out.update(_leaves(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def scenario_config(manifest: dict[str, Any], name: str) -> dict[str, Any]:
+    """The resolved scenario ``name`` of a batch, as a nested dict (its digest's input).
+
+    The manifest holds the first scenario in full (``base``) and, for each scenario, the
+    values in which it differs from it, so a design of ten thousand scenarios stays small;
+    manifests of older stores hold every scenario in full (``resolved``).
+    """
+    info = manifest["scenarios"][name]
+    if "resolved" in info:
+        return info["resolved"]
+    config = copy.deepcopy(manifest.get("base") or {})
+    for key, value in info.get("changes", {}).items():
+        *sections, leaf = key.split(".")
+        node = config
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[leaf] = copy.deepcopy(value)
+    return config
 
 
 def _now() -> str:

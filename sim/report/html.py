@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from sim.analysis import paired_differences, summarise
+from sim.experiment.store import scenario_config
 from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
 from sim.report.labels import LANGS, interval, label, value
@@ -141,10 +142,10 @@ def page(title: str, parts: list[str], lang: str = "en") -> str:
 def _appendix(manifest: dict[str, Any]) -> str:
     blocks = []
     for name, info in manifest.get("scenarios", {}).items():
-        text = json.dumps(info.get("resolved", {}), indent=2)
+        text = json.dumps(scenario_config(manifest, name), indent=2)
         blocks.append(f"<details><summary>{html.escape(name)} ({info.get('hash', '')})"
                       f"</summary><pre>{html.escape(text)}</pre></details>")
-    rest = {k: v for k, v in manifest.items() if k not in ("scenarios", "seeds")}
+    rest = {k: v for k, v in manifest.items() if k not in ("scenarios", "seeds", "base")}
     blocks.append(f"<details><summary>manifest</summary><pre>"
                   f"{html.escape(json.dumps(rest, indent=2, default=str))}</pre></details>")
     return "".join(blocks)

@@ -13,6 +13,7 @@ import html
 from datetime import datetime
 from typing import Any
 
+from sim.experiment.store import scenario_config
 from sim.model.random import PURPOSES
 from sim.provenance import describe
 
@@ -70,9 +71,10 @@ def _decimal(x: float, lang: str, spec: str = "g") -> str:
 
 
 def _run_length(manifest: dict[str, Any], lang: str) -> str:
-    lengths = {name: (info.get("resolved", {}).get("run", {}).get("horizon_weeks"),
-                      info.get("resolved", {}).get("run", {}).get("warmup_weeks"))
-               for name, info in manifest.get("scenarios", {}).items()}
+    runs = {name: scenario_config(manifest, name).get("run", {})
+            for name in manifest.get("scenarios", {})}
+    lengths = {name: (run.get("horizon_weeks"), run.get("warmup_weeks"))
+               for name, run in runs.items()}
     distinct = sorted(set(lengths.values()), key=str)
     if not distinct or distinct == [(None, None)]:
         return _w("unknown", lang)
