@@ -241,3 +241,25 @@ def test_a_dask_calibration_task_evaluates_enough_particles_for_its_time() -> No
     n, per_particle = particles_per_task(small, 2), 2 * estimate(small).cpu_seconds
     assert n > 1 and (n - 1) * per_particle < TARGET_TASK_SECONDS <= n * per_particle
     assert particles_per_task(load_scenario(SCENARIOS / "large-city.toml"), 3) == 1
+
+
+def _frozen(spec: batch_module.RunSpec) -> RunOutput:
+    """A run that reports how many objects its process has taken out of the collector's
+    sight (gc.freeze)."""
+    import gc
+
+    return RunOutput(spec.key, {"frozen": gc.get_freeze_count()}, None)
+
+
+def test_pool_workers_settle_their_heap_and_a_serial_batch_leaves_the_interpreter_alone(
+        monkeypatch) -> None:
+    import gc
+
+    monkeypatch.setattr(batch_module, "execute", _frozen)
+    specs = plan(_two(), 2, 0)
+    before = gc.get_freeze_count()
+    pooled = run_specs(specs, backend="process", workers=2, chunk=1)
+    assert all(out.row["frozen"] > 10_000 for out in pooled)  # the inherited modules
+    serial = run_specs(specs, backend="serial")
+    assert [out.row["frozen"] for out in serial] == [before] * len(specs)
+    assert gc.get_freeze_count() == before

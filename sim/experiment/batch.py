@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import itertools
 import math
 import os
@@ -273,9 +274,26 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def settle_heap() -> None:
+    """Take what this process holds so far (imported modules, the batch's scenarios) out of
+    the cyclic garbage collector's sight (``gc.freeze``): its full passes then walk only
+    what the runs allocate. Measured in a process that has imported pandas: the collector
+    takes about 9 ms of a 104 ms large-city run, and about 5 ms once the heap is settled.
+    Only for processes this package owns (pool workers): frozen objects are never
+    collected."""
+    gc.collect()
+    gc.freeze()
+
+
+def _start_worker(parent: int) -> None:
+    """Pool worker initializer: die with the batch process, settle the inherited heap."""
+    _die_with_parent(parent)
+    settle_heap()
+
+
 def _process(specs: list[RunSpec], workers: int, run: Execute,
              chunk: int | None = None) -> Iterator[RunOutput]:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                initargs=(os.getpid(),))
     task = functools.partial(execute_chunk, run=run)
     chunker = Chunker(specs, chunk)
