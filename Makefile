@@ -6,9 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: demo test quick lint bench docs api install clean
+.PHONY: demo test quick lint bench docs api install compiled clean
 
-install: $(STAMP)
+install: $(STAMP) compiled
+
+# The model compiled with mypyc (build/model/, checked against its sources bit for bit);
+# where that fails (no C compiler) the model runs as pure Python, a little slower.
+compiled: $(STAMP)
+	-@$(BIN)/python -m sim.compile_model
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,19 +21,19 @@ $(STAMP): pyproject.toml uv.lock
 	$(BIN)/uv sync --frozen --quiet
 	@rm -f $(VENV)/.synced-* && touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) compiled
 	$(BIN)/python experiments/fallback.py
 
-test: $(STAMP)
+test: $(STAMP) compiled
 	$(BIN)/python -m pytest -n 2
 
-quick: $(STAMP)
+quick: $(STAMP) compiled
 	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests experiments benchmarks
 
-bench: $(STAMP)
+bench: $(STAMP) compiled
 	$(BIN)/python benchmarks/bench_core.py
 
 docs: $(STAMP)
@@ -38,4 +43,4 @@ api: $(STAMP)
 	$(BIN)/python -m sim.apidoc docs/api
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build/model

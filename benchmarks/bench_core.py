@@ -12,7 +12,8 @@ Prints
     no longer does, so the model does the same work in fewer events); the goal of 0.35
     is met when either ratio reaches it,
   * the model's own logic on top of the skeleton (goal: <= 30 %),
-  * the wall time of one council-term run of that scenario (goal: < 0.1 s),
+  * the wall time of one council-term run of that scenario (goal: < 0.1 s), and with the
+    compiled model (``sim.compile_model``) that of its sources,
   * peak memory (tracemalloc) per 1,000 initiatives of a one-term and a ten-term run, and
     what it holds when the simulation ends (its history: the ledger, the series, the
     network): memory follows the live initiatives when the peak above what is held does
@@ -22,7 +23,10 @@ Prints
     worker's ``sim.experiment.runner``, the CLI), each in a fresh interpreter less the
     interpreter's own start, and the time from launching ``regiesim run`` on the typical
     scenario to its first simulated week (default process backend, and serial).
-Machines here are noisy, so each figure is the best of several repetitions, and the
+Times are of the build of the model this process runs (its first line says which).
+Recording the skeleton and counting model v2's events patch the model, which compiled
+modules do not see: that part runs the sources, in a fresh interpreter. Machines here are
+noisy, so each figure is the best of several repetitions, and the
 ratio is what to compare between machines.
 
     python benchmarks/bench_core.py [--repeat 7]
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -43,7 +48,7 @@ from pathlib import Path
 
 import simpy
 
-from sim.model import pools, waiting
+from sim.model import build, pools, waiting
 from sim.model.waiting import FirstOf
 from sim.model.world import World
 from sim.scenario_files import load_scenario
@@ -271,10 +276,31 @@ def model_run(seed: int) -> tuple[float, int, int]:
     return elapsed, scheduled_events(world.env), int(summary["arrivals"])
 
 
+def pure_side(seed: int, repeat: int) -> dict:
+    """What needs the model's sources (patching, which compiled modules do not see): the
+    recorded scripts and events of run ``seed``, the events model v2 would have added, and
+    the best time of a council term of the sources. In this process when it runs the
+    sources, else in a fresh one with ``REGIESIM_PURE=1``."""
+    if build() != "compiled":
+        roots, events = record(seed)
+        return {"roots": roots, "events": events, "elided": elided_events(seed),
+                "seconds": min(model_run(s)[0] for s in range(repeat))}
+    done = subprocess.run([sys.executable, __file__, "--pure-side", str(seed), "--repeat",
+                           str(repeat)], capture_output=True, cwd=ROOT,
+                          env={**os.environ, "REGIESIM_PURE": "1"})
+    if done.returncode != 0:
+        raise RuntimeError(f"the run of the sources failed:\n{done.stderr.decode()}")
+    return pickle.loads(done.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--pure-side", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pure_side is not None:  # the child of pure_side()
+        sys.stdout.buffer.write(pickle.dumps(pure_side(args.pure_side, args.repeat)))
+        return
     model_run(0)  # warm imports and caches
     runs = [model_run(seed) for seed in range(args.repeat)]
     best = min(runs, key=lambda r: r[0] / r[1])
@@ -284,20 +310,22 @@ def main() -> None:
     bare_rate = bare_n / bare_t
     times = sorted(r[0] for r in runs)
     arrivals = sum(r[2] for r in runs) / len(runs)
-    roots, recorded = record(runs.index(best))
-    if recorded != best[1]:
-        raise RuntimeError(f"the recording run scheduled {recorded:,} events, the timed run "
-                           f"{best[1]:,}: the recorder changed the run")
+    pure = pure_side(runs.index(best), args.repeat)
+    if pure["events"] != best[1]:
+        raise RuntimeError(f"the recording run scheduled {pure['events']:,} events, the timed "
+                           f"run {best[1]:,}: the recorder changed the run")
     scenario = load_scenario(ROOT / "scenarios" / "large-city.toml")
     warmup = scenario.run.warmup_weeks
-    replays = [replay(roots, warmup, warmup + scenario.run.horizon_weeks)
+    replays = [replay(pure["roots"], warmup, warmup + scenario.run.horizon_weeks)
                for _ in range(args.repeat)]
     skel_t, skel_n = min(replays)
     if skel_n != best[1]:
         raise RuntimeError(f"the skeleton scheduled {skel_n:,} events, the model {best[1]:,}: "
                            "it does not replay the model's event mix")
     skel_rate = skel_n / skel_t
-    v2_events = best[1] + elided_events(runs.index(best))
+    v2_events = best[1] + pure["elided"]
+    print(f"model build         : {build()} (sim.model.build(); REGIESIM_PURE=1 for the "
+          f"sources)")
     print(f"bare SimPy timeouts : {bare_rate:>12,.0f} events/s ({bare_n:,} events)")
     print(f"model (large city)  : {model_rate:>12,.0f} events/s ({best[1]:,} events)")
     print(f"ratio model / bare  : {model_rate / bare_rate:.2f}   (goal >= 0.35 this round, "
@@ -311,6 +339,9 @@ def main() -> None:
           f"(goal <= 30 %)")
     print(f"one council term    : best {times[0]:.3f} s, median {times[len(times) // 2]:.3f} s "
           f"for {arrivals:,.0f} initiatives on average   (goal < 0.1 s)")
+    if build() == "compiled":
+        print(f"  the sources       : best {pure['seconds']:.3f} s (pure Python, REGIESIM_PURE=1): "
+              f"the compiled model is {pure['seconds'] / times[0]:.2f} times as fast")
     for terms in (1, 10):
         peak, held, summary_peak, n = memory(terms)
         print(f"memory, {terms:>2} term{'s' if terms > 1 else ' '}    : peak "

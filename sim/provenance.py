@@ -64,12 +64,16 @@ def package_version() -> str | None:
 
 @functools.cache
 def code_identity() -> dict[str, Any]:
-    """``{"version", "source_hash", "git_revision", "git_dirty"}`` of the running code.
+    """``{"version", "source_hash", "git_revision", "git_dirty", "model_build"}`` of the
+    running code (``model_build``: compiled or pure Python, :func:`sim.model.build`; both
+    give the same numbers, so it is recorded but not compared).
 
     Cached per process: the code a process runs does not change while it runs.
     """
+    from sim.model import build
+
     return {"version": package_version(), "source_hash": source_hash(),
-            "git_revision": git_revision(), "git_dirty": git_dirty()}
+            "git_revision": git_revision(), "git_dirty": git_dirty(), "model_build": build()}
 
 
 CODE_WORDS: dict[str, dict[str, str]] = {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -10,7 +14,7 @@ import pytest
 
 from sim import simulate
 from sim.outcomes import STAGES
-from tests.conftest import short
+from tests.conftest import ROOT, short
 
 
 def test_same_seed_same_numbers_bit_for_bit(tiny) -> None:
@@ -173,14 +177,31 @@ def test_episode_peak_is_the_highest_weekly_tension_of_the_episode() -> None:
         assert ep.peak_tension == pytest.approx(during["tension"].max())
 
 
-def test_logging_off_makes_no_log_calls(monkeypatch, tiny) -> None:
-    from sim.model.log import EventLog
+LOG_CALLS = """
+import json, sys
+from sim.model.log import EventLog
+from sim.run import simulate
+from sim.scenario import build_scenario
 
-    def refuse(*args, **kwargs) -> None:
-        raise AssertionError("a log call with the event log off")
+def refuse(*args, **kwargs):
+    raise AssertionError("a log call")
 
-    monkeypatch.setattr(EventLog, "add", refuse)
-    assert simulate(tiny, 0).log is None
+EventLog.add = refuse
+scenario = build_scenario(json.loads(sys.argv[1]))
+try:
+    simulate(scenario.with_changes({"run.event_log": True}), 0)
+except AssertionError:
+    print("the patch is seen")
+print("log off:", simulate(scenario, 0).log)
+"""
+
+
+def test_logging_off_makes_no_log_calls(tiny) -> None:
+    # in the sources: compiled modules do not see a patch (sim.model)
+    done = subprocess.run([sys.executable, "-c", LOG_CALLS, json.dumps(tiny.model_dump(
+        mode="json"))], capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "REGIESIM_PURE": "1"})
+    assert done.stdout.splitlines() == ["the patch is seen", "log off: None"], done.stderr
 
 
 def test_candidate_draws_follow_the_live_candidates() -> None:

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import sim.experiment.batch as batch_module
 import sim.experiment.store as store_module
+import sim.model
 from sim.cli import app
 from sim.experiment import ResultStore, run_batch
 from sim.experiment.batch import plan
@@ -56,8 +57,9 @@ def test_source_hash_is_stable_and_sees_every_change(tmp_path: Path) -> None:
     (src / "c.py").write_text("")  # a new, empty file counts too
     assert source_hash(src) != first
     ident = code_identity()
-    assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty"}
+    assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty", "model_build"}
     assert len(ident["source_hash"]) == 64
+    assert ident["model_build"] == sim.model.build()
 
 
 def test_resume_refuses_results_of_other_code(tmp_path: Path, monkeypatch) -> None:

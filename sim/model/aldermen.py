@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.model.initiative import Initiative  # at run time: mypyc's AgendaItem needs it
 from sim.model.waiting import wait_patiently
 
 if TYPE_CHECKING:
-    from sim.model.initiative import Initiative
     from sim.model.log import EventLog
     from sim.model.municipality import Municipality
     from sim.scenario import Scenario

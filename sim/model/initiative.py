@@ -28,6 +28,20 @@ class Initiative:
                  "members", "needs", "needs_mask", "patience_end", "promised", "queue_weeks",
                  "quitting", "refused", "regie_kind", "regisseur", "rng", "stage", "tolerance",
                  "trust", "wait_frustration", "worst_shortfall")
+    # set by Initiatives._new after construction (declared for mypyc)
+    complexity: float
+    departments: int
+    drain: float
+    energy: float
+    kind_u: float
+    link_u: float
+    members: int
+    needs: frozenset[str]
+    needs_mask: int
+    patience_end: float
+    tolerance: float
+    trust: float
+    wait_frustration: float
 
     def __init__(self, ident: int, arrival: float, counted: bool, rng: PrivateSupply) -> None:
         self.ident = ident

@@ -183,7 +183,7 @@ class Municipality:
         self._trust_learning = m.trust_learning
         self.trust = cfg.municipality.initial_trust
         self.tension = 0.0
-        self.episodes: list[dict[str, float]] = []
+        self.episodes: list[dict[str, Any]] = []
         self.support_back_at = -math.inf
         self.series: dict[str, list] = {k: [] for k in SERIES_COLUMNS}
         self.own_regime = Regime.of(cfg, fallback=False)
