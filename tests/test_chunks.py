@@ -137,6 +137,25 @@ def test_dask_gives_the_serial_numbers_whatever_the_chunk(serial, dask_scheduler
                         chunk=chunk, out=tmp_path / f"chunk-{chunk}"), serial)
 
 
+def test_each_dask_worker_is_named_when_its_first_results_arrive(dask_scheduler: str,
+                                                                 tmp_path: Path) -> None:
+    from dask.distributed import Client
+
+    from sim.provenance import code_identity
+
+    heard: list[dict] = []
+    with Client(dask_scheduler) as client:
+        pids = client.run(os.getpid)
+        outputs = run_specs(plan(_two(), 4, 0), backend="dask", client=client, chunk=1,
+                            on_worker=heard.append)
+    assert all(o.ok for o in outputs)
+    named = {address: identity for found in heard for address, identity in found.items()}
+    assert len(named) == len(heard) > 0  # each worker once
+    for address, identity in named.items():
+        assert identity["pid"] == pids[address]
+        assert identity["code"]["source_hash"] == code_identity()["source_hash"]
+
+
 # ------------------------------------------------------------------ failures, crashes, resume
 
 def _with_a_bad_run(reps: int, seed: int, bad: int) -> list:

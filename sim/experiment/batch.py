@@ -312,20 +312,34 @@ def _process(specs: list[RunSpec], workers: int, run: Execute,
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _dask(specs: list[RunSpec], client: Any, run: Execute,
-          chunk: int | None = None) -> Iterator[RunOutput]:
+def _on_worker(func: Callable[[Any], Any], arg: Any) -> tuple[str, dict[str, Any], Any]:
+    """``func(arg)`` on a Dask worker, with the worker's address and identity."""
+    from dask.distributed import get_worker
+
+    from sim.experiment.cluster import worker_identity
+
+    result = func(arg)
+    return get_worker().address, worker_identity(), result
+
+
+def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = None,
+          on_worker: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+          ) -> Iterator[RunOutput]:
     """Run on a Dask client whose workers were checked (:mod:`sim.experiment.cluster`).
 
     Every task (a chunk of runs) checks again that its worker runs the client's code. A
     task on a worker that dies is rescheduled on another worker by Dask itself; runs are
-    pure functions of their spec, so a rerun gives the same numbers.
+    pure functions of their spec, so a rerun gives the same numbers. ``on_worker`` hears
+    of each worker (address -> identity) when its first results arrive, so a worker that
+    joined during the batch is named even if it is gone by the end.
     """
     from dask.distributed import as_completed
 
     from sim.experiment.cluster import checked
 
-    task = functools.partial(checked, functools.partial(execute_chunk, run=run),
-                             code_identity()["source_hash"])
+    task = functools.partial(_on_worker, functools.partial(
+        checked, functools.partial(execute_chunk, run=run), code_identity()["source_hash"]))
+    heard: set[str] = set()
     chunker = Chunker(specs, chunk)
 
     def workers() -> int:  # workers may join (and leave) while the batch runs
@@ -336,8 +350,11 @@ def _dask(specs: list[RunSpec], client: Any, run: Execute,
     running = as_completed(client.map(task, first, pure=False))
     pending = len(first)
     for fut in running:
-        outputs = fut.result()
+        address, identity, outputs = fut.result()
         fut.release()
+        if on_worker is not None and address not in heard:
+            heard.add(address)
+            on_worker({address: identity})
         pending -= 1
         chunker.observe(outputs)
         yield from outputs
@@ -365,8 +382,9 @@ def check_backend(backend: str, scheduler: str | None = None,
 def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | None = None,
               progress: bool = False, on_result: Callable[[RunOutput], None] | None = None,
               scheduler: str | None = None, time_budget: float | None = None,
-              client: Any = None, security: Any = None,
-              chunk: int | None = None) -> list[RunOutput]:
+              client: Any = None, security: Any = None, chunk: int | None = None,
+              on_worker: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+              ) -> list[RunOutput]:
     """Run the specs on a backend.
 
     Backend dask runs on ``client`` if given (a checked client, see
@@ -375,6 +393,9 @@ def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | Non
 
     Backends process and dask run ``chunk`` runs per task (None: sized automatically, see
     :class:`Chunker`); serial runs one by one. The numbers do not depend on it.
+
+    With backend dask, ``on_worker`` hears of each worker (address -> its identity) when
+    its first results arrive.
 
     Without ``on_result`` the outputs come back in spec order. With it, each output goes
     to ``on_result`` as it arrives (a chunk's outputs one after the other) and is not kept
@@ -394,8 +415,9 @@ def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | Non
 
             with dask_client(scheduler, workers, security) as own:
                 return run_specs(specs, backend, workers, progress, on_result,
-                                 time_budget=time_budget, client=own, chunk=chunk)
-        stream = _dask(specs, client, run, chunk)
+                                 time_budget=time_budget, client=own, chunk=chunk,
+                                 on_worker=on_worker)
+        stream = _dask(specs, client, run, chunk, on_worker)
     elif backend == "serial" or workers == 1 or len(specs) == 1:
         stream = _serial(specs, run)
     else:

@@ -114,7 +114,8 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
             if client is not None:
                 store.record_workers(manifest_entries(client.regiesim_workers))
             run_specs(todo, backend, workers, progress, on_result=store.add,
-                      time_budget=time_budget, client=client, chunk=chunk)
+                      time_budget=time_budget, client=client, chunk=chunk,
+                      on_worker=lambda found: store.record_workers(manifest_entries(found)))
             if client is not None:  # and the workers that joined meanwhile
                 store.record_workers(manifest_entries(same_code_workers(client)))
             store.finish()
