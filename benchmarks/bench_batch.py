@@ -18,6 +18,8 @@ Each rate is the best of ``--repeat`` rounds; the rounds interleave the backends
 other load on a shared machine hits them alike. The Dask workers run a few runs first
 (importing the model), as they would at the start of any batch.
 
+The serial runs run in this process, its heap settled as the workers' heaps are
+(``sim.experiment.batch.settle_heap``), so that the efficiency compares like with like.
 With ``--scheduler`` the Dask rate is measured on that cluster (its workers are checked for
 the same code first, as every batch does) instead of a local cluster, and the efficiency
 is taken against the serial rate of this machine times the cluster's worker count.
@@ -83,7 +85,10 @@ def main() -> None:
     w = args.workers
     serial_specs = specs[: max(8, args.runs // w)]
 
+    from sim.experiment.batch import settle_heap
     from sim.experiment.cluster import dask_client
+
+    settle_heap()  # serial runs here: a heap settled as the pool's and Dask's workers' are
 
     start = time.perf_counter()
     best: dict[str, float] = {}

@@ -354,7 +354,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
           ] = None,
           chunk: Annotated[int | None, typer.Option(
               help="Runs per task on the process pool or Dask (default: sized "
-                   "automatically from the first runs, about 0.2 s of work per task). The "
+                   "automatically from the first runs, about 0.5 s of work per task). The "
                    "numbers do not depend on it.", min=1)] = None,
           ) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.

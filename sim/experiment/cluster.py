@@ -244,7 +244,9 @@ def disconnect(client: Client) -> None:
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int, security: Security | None = None,
                 ) -> Iterator[Client]:
-    """A checked Client of ``scheduler``, or of a LocalCluster of ``workers`` processes."""
+    """A checked Client of ``scheduler``, or of a LocalCluster of ``workers`` processes
+    (which this package owns, so their heaps are settled as a pool worker's are:
+    :func:`sim.experiment.batch.settle_heap`)."""
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -254,6 +256,10 @@ def dask_client(scheduler: str | None, workers: int, security: Security | None =
         client, _ = _connect(address, security if scheduler is not None else None,
                              WAIT_FOR_WORKERS)
         try:
+            if cluster is not None:
+                from sim.experiment.batch import settle_heap
+
+                client.run(settle_heap)
             yield client
         finally:
             disconnect(client)

@@ -78,7 +78,7 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
     and the store's manifest records each worker's identity under ``workers``.
 
     Backends process and dask run ``chunk`` runs per task; None sizes the chunks from the
-    runs measured so far (about 0.2 s per task, see :class:`sim.experiment.batch.Chunker`).
+    runs measured so far (about 0.5 s per task, see :class:`sim.experiment.batch.Chunker`).
     The numbers are the same whatever the chunk size and backend; the store takes each
     chunk's runs as they come, and a failed run is recorded without losing its chunk's
     other runs.
