@@ -23,7 +23,9 @@ Prints
     worker's ``sim.experiment.runner``, the CLI), each in a fresh interpreter less the
     interpreter's own start, and the time from launching ``regiesim run`` on the typical
     scenario to its first simulated week (default process backend, and serial).
-Times are of the build of the model this process runs (its first line says which).
+Times are of the build of the model this process runs (its first line says which), in a
+process whose heap is settled as a pool worker's is (``settle_heap``: the garbage
+collector's full passes skip what was imported).
 Recording the skeleton and counting model v2's events patch the model, which compiled
 modules do not see: that part runs the sources, in a fresh interpreter. Machines here are
 noisy, so each figure is the best of several repetitions, and the
@@ -48,6 +50,7 @@ from pathlib import Path
 
 import simpy
 
+from sim.experiment.batch import settle_heap
 from sim.model import build, pools, waiting
 from sim.model.waiting import FirstOf
 from sim.model.world import World
@@ -282,6 +285,7 @@ def pure_side(seed: int, repeat: int) -> dict:
     the best time of a council term of the sources. In this process when it runs the
     sources, else in a fresh one with ``REGIESIM_PURE=1``."""
     if build() != "compiled":
+        settle_heap()
         roots, events = record(seed)
         return {"roots": roots, "events": events, "elided": elided_events(seed),
                 "seconds": min(model_run(s)[0] for s in range(repeat))}
@@ -302,6 +306,7 @@ def main() -> None:
         sys.stdout.buffer.write(pickle.dumps(pure_side(args.pure_side, args.repeat)))
         return
     model_run(0)  # warm imports and caches
+    settle_heap()  # as a pool worker's heap is: the collector's passes skip the imports
     runs = [model_run(seed) for seed in range(args.repeat)]
     best = min(runs, key=lambda r: r[0] / r[1])
     model_rate = best[1] / best[0]
@@ -325,7 +330,7 @@ def main() -> None:
     skel_rate = skel_n / skel_t
     v2_events = best[1] + pure["elided"]
     print(f"model build         : {build()} (sim.model.build(); REGIESIM_PURE=1 for the "
-          f"sources)")
+          f"sources); heap settled as a pool worker's (sim.experiment.batch.settle_heap)")
     print(f"bare SimPy timeouts : {bare_rate:>12,.0f} events/s ({bare_n:,} events)")
     print(f"model (large city)  : {model_rate:>12,.0f} events/s ({best[1]:,} events)")
     print(f"ratio model / bare  : {model_rate / bare_rate:.2f}   (goal >= 0.35 this round, "

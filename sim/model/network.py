@@ -81,7 +81,11 @@ class Network:
 
     def graph(self) -> nx.Graph:
         """The network as a graph: every linked initiative, with its links."""
-        return nx.Graph(self.neighbours)
+        graph = nx.Graph()
+        graph.add_nodes_from(self.neighbours)
+        graph.add_edges_from((a, b) for a, links in self.neighbours.items() for b in links
+                             if a < b)  # each link is in both lists
+        return graph
 
     def contribute(self, summary: dict[str, float], arrivals: int) -> None:
         """Share of counted initiatives connected; sizes of their connected groups."""
