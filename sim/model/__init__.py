@@ -17,6 +17,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import platform
 import sys
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def sources_digest() -> str:
 
 def interpreter() -> str:
     """The interpreter a build is made for (its extension modules load only there)."""
-    return f"{sys.implementation.cache_tag} {sys.platform} {os.uname().machine}"
+    return f"{sys.implementation.cache_tag} {sys.platform} {platform.machine()}"
 
 
 def _usable() -> str | None:
