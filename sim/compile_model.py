@@ -14,7 +14,7 @@
 4. Only then the stamp says ``checked`` and :mod:`sim.model` imports the compiled modules.
 
 A failure at any step leaves the model in pure Python (the same numbers, slower), says
-why, and exits with status 1. Compiled modules run about 1.6 times as fast
+why, and exits with status 1. Compiled modules run about 1.7 times as fast
 (``benchmarks/bench_core.py``).
 """
 

@@ -57,6 +57,9 @@ def test_an_edited_source_runs_as_python_until_compiled_again(tmp_path: Path) ->
                                    "(python -m sim.compile_model))")
     journey.write_text(journey.read_text().removesuffix("\n# edited\n"))
     assert _build_in(tmp_path) == "compiled"
+    for so in (tmp_path / "build" / "model" / "sim" / "model").glob("journey.*"):
+        so.unlink()
+    assert _build_in(tmp_path).startswith("pure Python (the build in ")
     (tmp_path / "build" / "model" / "stamp.json").unlink()
     assert _build_in(tmp_path).startswith("pure Python (not compiled")
 
