@@ -1,10 +1,10 @@
 """Bit-identical results: the same runs by two builds of the model, table by table.
 
-Runs every shipped scenario (``scenarios/*.toml``) on several seeds, with the event log
-off and on, and stores or checks each run's summary, series, initiatives, episodes and
-event log. Used to check that a speed-up leaves every number as it was
-(``benchmarks/check_identical.py``) and that the compiled model gives the numbers of its
-sources (``sim.compile_model``):
+Runs every shipped scenario (``scenarios/*.toml``) and a few variants (:data:`VARIANTS`)
+on several seeds, with the event log off and on, and stores or checks each run's summary,
+series, initiatives, episodes and event log. Used to check that a speed-up leaves every
+number as it was (``benchmarks/check_identical.py``) and that the compiled model gives the
+numbers of its sources (``sim.compile_model``):
 
     python -m sim.identical save DIR     # one build: every run into DIR/runs.pkl
     python -m sim.identical check DIR    # the other: exit 1 on any difference
@@ -16,6 +16,7 @@ column with their dtypes.
 from __future__ import annotations
 
 import argparse
+import math
 import pickle
 import sys
 from pathlib import Path
@@ -32,15 +33,29 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = (0, 1, 2, 7, 123)
 
 
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "direction+rebased": ("direction", {"satisfaction.rebase_expectations": True}),
+    "direction+endless-patience": ("direction", {"initiatives.patience_weeks": math.inf}),
+    "typical+one-desk": ("typical", {"municipality.intake_staff": 1}),
+}
+"""Variants of shipped scenarios that take branches the shipped ones do not: expectations
+rebased at every contact, patience that never runs out, a front office that initiatives
+leave while queueing."""
+
+
 def runs(seeds: tuple[int, ...]) -> dict[str, dict[str, Any]]:
-    """Every shipped scenario x ``seeds`` x event log off/on: the tables of each run."""
+    """Every shipped scenario and :data:`VARIANTS` x ``seeds`` x event log off/on: the
+    tables of each run."""
+    shipped = {path.stem: path for path in sorted((ROOT / "scenarios").glob("*.toml"))}
+    plans = {stem: (path, {}) for stem, path in shipped.items()}
+    plans.update({name: (shipped[stem], changes) for name, (stem, changes) in VARIANTS.items()})
     out: dict[str, dict[str, Any]] = {}
-    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+    for name, (path, changes) in plans.items():
         for log in (False, True):
-            scenario = load_scenario(path, {"run.event_log": log})
+            scenario = load_scenario(path, {**changes, "run.event_log": log})
             for seed in seeds:
                 result = simulate(scenario, seed)
-                out[f"{path.stem} seed={seed} log={log}"] = {
+                out[f"{name} seed={seed} log={log}"] = {
                     "summary": result.summary, "series": result.series,
                     "initiatives": result.initiatives, "episodes": result.episodes,
                     "log": result.log}
@@ -112,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     if diffs:
         sys.exit(f"{len(diffs)} differences in {len(new)} runs")
     print(f"identical: {len(new)} runs ({len(SEEDS)} seeds x {len(new) // len(SEEDS) // 2} "
-          "scenarios x event log off/on)")
+          "scenarios and variants x event log off/on)")
 
 
 if __name__ == "__main__":

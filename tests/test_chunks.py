@@ -156,6 +156,24 @@ def test_each_dask_worker_is_named_when_its_first_results_arrive(dask_scheduler:
         assert identity["code"]["source_hash"] == code_identity()["source_hash"]
 
 
+def test_a_stored_dask_batch_names_each_worker_as_its_results_arrive(
+        dask_scheduler: str, tmp_path: Path, monkeypatch) -> None:
+    """With the surveys at the start and the end silenced, the manifest names the
+    workers only through their results."""
+    from dask.distributed import Client
+
+    import sim.experiment.cluster as cluster_module
+
+    monkeypatch.setattr(cluster_module, "check_workers", lambda client, scheduler="": {})
+    monkeypatch.setattr(cluster_module, "same_code_workers", lambda client: {})
+    run_batch(_two(), reps=4, seed=0, backend="dask", scheduler=dask_scheduler, chunk=1,
+              out=tmp_path)
+    with Client(dask_scheduler) as client:
+        pids = client.run(os.getpid)
+    named = {w["address"]: w["pid"] for w in ResultStore.load(tmp_path).manifest["workers"]}
+    assert named and all(pids[address] == pid for address, pid in named.items())
+
+
 # ------------------------------------------------------------------ failures, crashes, resume
 
 def _with_a_bad_run(reps: int, seed: int, bad: int) -> list:

@@ -180,7 +180,7 @@ def test_a_batch_on_a_real_cluster_is_bit_identical_and_survives_a_killed_worker
     address = cluster.scheduler()
     cluster.worker("w1")
     cluster.worker("w2")
-    reps = 24
+    reps = 48
     out = tmp_path / "cluster"
     log = open(tmp_path / "batch.log", "wb")  # noqa: SIM115
     # the batch starts while the workers start (it waits for them), as on a real cluster
@@ -191,12 +191,24 @@ def test_a_batch_on_a_real_cluster_is_bit_identical_and_survives_a_killed_worker
     cluster.procs["batch"] = batch
     with cluster.client() as watch:
         cluster.wait_for(watch, "w1", "w2")
-        # kill a worker process while it holds runs of the batch
-        busy = _poll(lambda: batch.poll() is not None or [
-            a for a, keys in watch.processing().items() if keys], "runs on a worker")
+        # kill a worker process while it holds runs of the batch, once the manifest names
+        # it (a worker is named when the batch starts or when its first results arrive)
+        def named_and_busy() -> object:
+            if batch.poll() is not None:
+                return True
+            try:
+                named = {w["pid"] for w in json.loads(
+                    (out / "manifest.json").read_text()).get("workers", [])}
+            except (OSError, ValueError):
+                return None
+            pids = watch.run(os.getpid)
+            return [pids[a] for a, keys in watch.processing().items()
+                    if keys and pids.get(a) in named]
+
+        busy = _poll(named_and_busy, "runs on a worker the manifest names")
         assert batch.poll() is None, "the batch ended before a worker could be killed"
         pids = watch.run(os.getpid)
-        victim = pids[busy[0]]  # type: ignore[index]
+        victim = busy[0]  # type: ignore[index]
         os.kill(victim, signal.SIGKILL)
         assert batch.poll() is None, "the batch ended before a worker was killed"
         assert batch.wait(timeout=DEADLINE) == 0, (tmp_path / "batch.log").read_text()

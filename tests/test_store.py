@@ -122,7 +122,6 @@ def test_load_returns_runs_series_manifest(tmp_path: Path) -> None:
     assert stored.failures.empty
 
 
-
 def _digest(config: dict) -> str:
     """Scenario.digest of a resolved scenario given as a dict."""
     return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]

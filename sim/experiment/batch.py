@@ -315,14 +315,21 @@ def _process(specs: list[RunSpec], workers: int, run: Execute,
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _on_worker(func: Callable[[Any], Any], arg: Any) -> tuple[str, dict[str, Any], Any]:
+_IDENTITY: dict[int, dict[str, Any]] = {}
+"""This worker process's identity (by pid), worked out once."""
+
+
+def _with_worker(func: Callable[[Any], Any], arg: Any) -> tuple[str, dict[str, Any], Any]:
     """``func(arg)`` on a Dask worker, with the worker's address and identity."""
     from dask.distributed import get_worker
 
     from sim.experiment.cluster import worker_identity
 
     result = func(arg)
-    return get_worker().address, worker_identity(), result
+    pid = os.getpid()
+    if pid not in _IDENTITY:
+        _IDENTITY[pid] = worker_identity()
+    return get_worker().address, _IDENTITY[pid], result
 
 
 def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = None,
@@ -340,9 +347,9 @@ def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = N
 
     from sim.experiment.cluster import checked
 
-    task = functools.partial(_on_worker, functools.partial(
+    task = functools.partial(_with_worker, functools.partial(
         checked, functools.partial(execute_chunk, run=run), code_identity()["source_hash"]))
-    heard: set[str] = set()
+    heard: set[tuple[str, int]] = set()
     chunker = Chunker(specs, chunk)
 
     def workers() -> int:  # workers may join (and leave) while the batch runs
@@ -355,8 +362,8 @@ def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = N
     for fut in running:
         address, identity, outputs = fut.result()
         fut.release()
-        if on_worker is not None and address not in heard:
-            heard.add(address)
+        if on_worker is not None and (address, identity["pid"]) not in heard:
+            heard.add((address, identity["pid"]))
             on_worker({address: identity})
         pending -= 1
         chunker.observe(outputs)

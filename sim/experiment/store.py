@@ -714,7 +714,7 @@ def scenario_config(manifest: dict[str, Any], name: str) -> dict[str, Any]:
     """
     info = manifest["scenarios"][name]
     if "resolved" in info:
-        return info["resolved"]
+        return copy.deepcopy(info["resolved"])
     config = copy.deepcopy(manifest.get("base") or {})
     for key, value in info.get("changes", {}).items():
         *sections, leaf = key.split(".")

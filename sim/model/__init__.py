@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import sys
+import sysconfig
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,14 +45,17 @@ def sources_digest() -> str:
 
 
 def interpreter() -> str:
-    """The interpreter a build is made for (its extension modules load only there)."""
-    return f"{sys.implementation.cache_tag} {sys.platform} {platform.machine()}"
+    """The interpreter a build is made for: its extension modules load only there."""
+    return f"{sys.implementation.cache_tag} {sys.platform} {platform.machine()} {SUFFIX}"
 
 
-def _usable() -> str | None:
-    """Why the compiled build cannot be used here (None: it can)."""
-    if os.environ.get("REGIESIM_PURE") == "1":
-        return "REGIESIM_PURE=1"
+SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+"""The file ending of this interpreter's extension modules (ABI, platform, C library)."""
+
+
+def build_problem() -> str | None:
+    """What keeps the compiled build from being used here (None: nothing), whatever
+    ``REGIESIM_PURE`` says."""
     try:
         stamp = json.loads(STAMP.read_text())
     except (OSError, ValueError):
@@ -62,31 +66,43 @@ def _usable() -> str | None:
         return f"compiled for {stamp.get('interpreter')}"
     if not stamp.get("checked") and os.environ.get("REGIESIM_CHECKING_BUILD") != "1":
         return "compiled but not checked against the sources"
-    if _shared_library() is None or any(
-            next((BUILD / "sim" / "model").glob(f"{path.stem}.*"), None) is None
-            for path in sources()):
+    needed = [BUILD / f"{GROUP}__mypyc{SUFFIX}",
+              *(BUILD / "sim" / "model" / f"{path.stem}{SUFFIX}" for path in sources())]
+    if not all(path.is_file() for path in needed):
         return f"the build in {BUILD} is incomplete (python -m sim.compile_model --force)"
     return None
-
-
-def _shared_library() -> Path | None:
-    return next(BUILD.glob(f"{GROUP}__mypyc.*"), None)
 
 
 def _activate() -> None:
     """Import the compiled modules ahead of the sources: their shared library first (under
     its own name, as the compiled modules import it), then this package's search path."""
-    spec = importlib.util.spec_from_file_location(f"{GROUP}__mypyc", _shared_library())
+    name = f"{GROUP}__mypyc"
+    spec = importlib.util.spec_from_file_location(name, BUILD / f"{name}{SUFFIX}")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
     __path__.insert(0, str(BUILD / "sim" / "model"))  # this package: compiled modules first
 
 
-_why_pure = _usable()
-if _why_pure is None:
-    _activate()
+def _choose() -> str | None:
+    """Use the compiled build if it can be used; why not, if not."""
+    if os.environ.get("REGIESIM_PURE") == "1":
+        return "REGIESIM_PURE=1"
+    problem = build_problem()
+    if problem is None:
+        try:
+            _activate()
+        except Exception as exc:  # a build that does not load: the sources run
+            return f"the build in {BUILD} does not load: {type(exc).__name__}: {exc}"
+    return problem
+
+
+_why_pure = _choose()
 
 
 def build() -> str:
