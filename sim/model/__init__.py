@@ -9,6 +9,12 @@ fast. Otherwise, for instance as soon as a source file is edited, the ``.py`` fi
 until the model is compiled again. ``REGIESIM_PURE=1`` always runs the ``.py`` files
 (needed to profile the model, or to patch it in a test: compiled code does not see
 patches). :func:`build` says which one this process runs.
+
+Writing for mypyc: every module here must type-check (``mypy --ignore-missing-imports``),
+attributes set outside ``__init__`` are declared on the class, and the types a dataclass's
+fields name are imported at run time, not only under ``TYPE_CHECKING`` (mypyc 2.4 builds
+such a class into a module that crashes on import). A build that fails or does not pass
+its check is not used.
 """
 
 from __future__ import annotations
