@@ -171,10 +171,10 @@ def execute_chunk(specs: list[RunSpec], run: Execute = execute) -> list[RunOutpu
 
 TARGET_TASK_SECONDS = 0.5
 """The wall time an automatically sized chunk aims at: well above the per-task overhead of
-a pool or of Dask (Dask's guidance: tasks of 0.1 s or more; measured here, a task on a
-local Dask cluster costs about 15 ms besides its runs, mostly returning their series),
-small enough that progress moves smoothly and a crash loses little. With 0.2 s Dask
-reached an efficiency of 0.85 on runs of the compiled model, with 0.5 s 0.93
+a pool or of Dask (Dask's guidance: tasks of 0.1 s or more; measured here with one run
+per task, a task on a local Dask cluster costs about 15 ms besides its run), small enough
+that progress moves smoothly and a crash loses little. With 0.2 s Dask reached an
+efficiency of 0.85 on runs of the compiled model, with 0.5 s 0.93
 (``benchmarks/bench_batch.py``)."""
 
 MAX_CHUNK = 1000
@@ -282,8 +282,8 @@ def settle_heap() -> None:
     the cyclic garbage collector's sight (``gc.freeze``): its full passes then walk only
     what the runs allocate. Measured in a process that has imported pandas: the collector
     takes about 9 ms of a 104 ms large-city run, and about 5 ms once the heap is settled.
-    Only for processes this package owns (pool workers): frozen objects are never
-    collected."""
+    Only for processes this package owns (pool workers, the workers of a LocalCluster it
+    starts): frozen objects are never collected."""
     gc.collect()
     gc.freeze()
 
