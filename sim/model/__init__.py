@@ -19,7 +19,6 @@ its check is not used.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -27,6 +26,8 @@ import platform
 import sys
 import sysconfig
 from pathlib import Path
+
+from sim.provenance import source_hash
 
 HERE = Path(__file__).resolve().parent
 BUILD = HERE.parent.parent / "build" / "model"
@@ -42,12 +43,9 @@ def sources() -> list[Path]:
 
 
 def sources_digest() -> str:
-    """SHA-256 over the names and contents of :func:`sources`."""
-    digest = hashlib.sha256()
-    for path in sources():
-        for part in (path.name.encode(), path.read_bytes()):
-            digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.hexdigest()
+    """SHA-256 of this package's sources (:func:`sim.provenance.source_hash`; this file
+    counts too, so editing it asks for a new build as well)."""
+    return source_hash(HERE)
 
 
 def interpreter() -> str:
