@@ -288,6 +288,26 @@ def test_play_pause_and_one_week_further(browser, tmp_path: Path) -> None:
     assert clock.text == f"Week {math.floor(paused) + 2} van 52"
 
 
+def _at(pairs: list[float], week: float) -> int:
+    """The index of the last [week, value] pair reached by ``week`` (0 if none)."""
+    reached = [k for k in range(0, len(pairs), 2) if pairs[k] <= week]
+    return reached[-1] if reached else 0
+
+
+def test_each_dot_is_where_and_as_frustrated_as_its_path_says(browser, tmp_path: Path) -> None:
+    data = film(short("direction"), 1, "en")
+    _open(browser, tmp_path, data)
+    p = data["panels"][0]
+    for week in (5.0, 30.5, 12.0, 51.0, 0.0):  # forward and back: the cursors follow
+        states, frustration = browser.execute_script(
+            f"const p = regiePlayer.panels[0]; return [p.d.id.map((_, i) => p.stateAt(i, "
+            f"{week})), p.d.id.map((_, i) => p.frustrationAt(i, {week}))]")
+        assert states == [_at(path, week) for path in p["path"]]
+        assert frustration == pytest.approx(
+            [f[_at(f, week) + 1] if f else 0 for f in p["frus"]])
+        assert len(set(states)) > 3  # dots in several states
+
+
 def test_a_click_on_a_dot_follows_its_story(browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
