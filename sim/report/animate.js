@@ -140,20 +140,21 @@
     this.canvas.addEventListener("click", (ev) => this.click(ev));
   }
 
+  // In a flat list of [week, value, week, value, ...], the index of the last pair reached
+  // by week t; cursor[i] remembers it, so playing forward costs a step per change.
+  function seek(list, cursor, i, t) {
+    let k = cursor[i];
+    if (k >= list.length || list[k] > t) k = 0;
+    while (k + 2 < list.length && list[k + 2] <= t) k += 2;
+    cursor[i] = k;
+    return k;
+  }
   Panel.prototype.stateAt = function (i, t) {
-    const p = this.d.path[i];
-    let k = this.ptr[i];
-    if (k >= p.length || p[k] > t) k = 0;
-    while (k + 2 < p.length && p[k + 2] <= t) k += 2;
-    this.ptr[i] = k;
-    return k;  // p[k] the week it entered, p[k + 1] the state
+    return seek(this.d.path[i], this.ptr, i, t);  // path[k] the week entered, [k + 1] the state
   };
   Panel.prototype.frustrationAt = function (i, t) {
     const f = this.d.frus[i];
-    let k = this.fptr[i];
-    if (k >= f.length || f[k] > t) k = 0;
-    while (k + 2 < f.length && f[k + 2] <= t) k += 2;
-    this.fptr[i] = k;
+    const k = seek(f, this.fptr, i, t);
     return f.length ? f[k + 1] : 0;
   };
   Panel.prototype.visible = function (i, t) {
