@@ -9,8 +9,11 @@
    tension 0.6 ... 2.0, each against the same municipality without fallback.
 3. Scenario discovery: a Latin hypercube over the threshold, incident rate, election
    pressure, dialogue and feedback; every point runs with and without fallback on the
-   same seed; PRIM finds the region where fallback costs most success (the worst
-   quarter of points).
+   same seed; PRIM finds the region where fallback costs most success (the quarter of
+   points with the lowest success with fallback minus without).
+
+Every cost is "with minus without": the municipality that does not fall back is the
+reference (``REFERENCE``) in the console, differences.csv and the report.
 
 Writes results/fallback/ (runs.parquet, series.parquet, manifest.json, summary.csv,
 differences.csv, decomposition.csv, threshold.csv, discovery.csv, prim_box.csv,
@@ -50,6 +53,9 @@ DISCOVERY = {"fallback.upper": [0.6, 2.0], "aldermen.incident_rate": [0.0, 0.2],
 
 
 DECOMPOSED = ["success_rate", "share_dissatisfied", "satisfaction"]
+REFERENCE = "direction-no-fallback"
+"""Every cost is "with minus without": the municipality that does not fall back is the
+reference of differences.csv, the report and the console."""
 
 
 def decomposition(runs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -114,13 +120,15 @@ def discovery(args, direction) -> tuple[pd.DataFrame, pd.DataFrame, str]:
                                      for k, v in params.items()}})
     means = batch.runs.groupby("scenario", sort=False)["success_rate"].mean()
     table = points.copy()
-    table["cost"] = (means[list(without)].to_numpy() - means[list(with_fb)].to_numpy())
-    hit = table["cost"] >= table["cost"].quantile(0.75)
+    # with minus without: a negative cost is success lost by falling back
+    table["cost"] = (means[list(with_fb)].to_numpy() - means[list(without)].to_numpy())
+    hit = table["cost"] <= table["cost"].quantile(0.25)
     box = prim_box(table[list(DISCOVERY)], hit.to_numpy(), threshold=0.8)
     text = box.round(3).to_html(index=False) if not box.empty else "<p>No box found.</p>"
     body = (f"<p>{len(points)} points, each run with and without fallback "
             f"({args.reps} replications, common random numbers). Cost = success rate "
-            f"without fallback minus with. PRIM box holding the worst quarter:</p>{text}")
+            f"with fallback minus without. PRIM box holding the costliest quarter (the "
+            f"lowest costs):</p>{text}")
     return table, box, body
 
 
@@ -158,7 +166,7 @@ def main() -> None:
     table, box, _disc_html = discovery(disc_args, direction)
     table.to_csv(args.out / "discovery.csv", index=False)
     box.to_csv(args.out / "prim_box.csv", index=False)
-    finish(args, batch, "direction",  # the report reads the tables above from the folder
+    finish(args, batch, REFERENCE,  # the report reads the tables above from the folder
            {"en": "Direction-based work with and without fallback, and directive work",
             "nl": "Regisserend werken met en zonder terugval, en sturend werken"}, OUTCOMES)
     nl = args.lang == "nl"

@@ -208,6 +208,11 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("performance", "Experienced performance", "Ervaren prestatie", "0..1", "level",
             "Members' mean experienced performance: the burden of the journey and the share "
             "of their needed roles the municipality took."),
+    Outcome("share_breached", "Share with a broken partnership",
+            "Aandeel met een verbroken partnerschap", "share 0..1", "share",
+            "The survey: the share of the same members whose partnership with the "
+            "municipality was broken, by a fallback or a derailment (a breach they "
+            "remember)."),
     Outcome("survey_members", "Members surveyed", "Ondervraagde leden", "persons", "count",
             "Members of the initiatives the survey asks."),
     # the municipality
@@ -221,6 +226,10 @@ _OUTCOMES: tuple[Outcome, ...] = (
             "Door terugval getroffen initiatieven", "initiatives", "count",
             "Active initiatives at the start of each fallback episode in the window, summed "
             "over episodes."),
+    Outcome("partnerships_broken_by_fallback", "Partnerships broken by fallback",
+            "Door terugval verbroken partnerschappen", "initiatives", "count",
+            "Partnerships under way that a fallback episode in the window broke at its "
+            "start, summed over episodes."),
     Outcome("mean_trust", "Mean trust", "Gemiddeld vertrouwen", "0..1", "level",
             "Citizens' trust in the municipality, averaged over the weeks of the window."),
     Outcome("final_trust", "Trust at the end", "Vertrouwen aan het eind", "0..1", "level",
@@ -351,6 +360,9 @@ DEFINITIONS_NL: dict[str, str] = {
                           "leden van burgerinitiatieven vroeg).",
     "share_satisfied": "De enquête: het aandeel van dezelfde leden met een tevredenheid boven "
                        "satisfaction.satisfied_above.",
+    "share_breached": "De enquête: het aandeel van dezelfde leden van wie het partnerschap "
+                      "met de gemeente werd verbroken, door een terugval of doordat het "
+                      "ontspoorde (een breuk die ze onthouden).",
     "satisfaction": "Gemiddelde tevredenheid van de ondervraagde leden (verwachting tegenover "
                     "ervaring: ervaren prestatie, verwachting en het verschil daartussen).",
     "expectation": "Gemiddelde verwachting van de leden bij het eerste contact, gevormd door "
@@ -364,6 +376,9 @@ DEFINITIONS_NL: dict[str, str] = {
                       "sturende rol.",
     "initiatives_hit_by_fallback": "Lopende initiatieven bij het begin van elke terugval in "
                                    "de meetperiode, opgeteld over de terugvallen.",
+    "partnerships_broken_by_fallback": "Lopende partnerschappen die een terugval in de "
+                                       "meetperiode bij haar begin verbrak, opgeteld over "
+                                       "de terugvallen.",
     "mean_trust": "Vertrouwen van burgers in de gemeente, gemiddeld over de weken van de "
                   "meetperiode.",
     "final_trust": "Vertrouwen van burgers in de gemeente aan het eind van de meetperiode.",

@@ -224,18 +224,18 @@ class SatisfactionSettings(_Group):
     loss_aversion: float = _f(1.0, "Extra weight of negative disconfirmation", "-",
                               "assumption (asymmetry of losses, prospect theory)", ge=0,
                               le=10)
-    dissatisfied_below: float = _f(0.663, "Satisfaction below which a member counts as "
+    dissatisfied_below: float = _f(0.451, "Satisfaction below which a member counts as "
                                    "(very) dissatisfied", "-", "fitted to the survey's 44% "
                                    "(Nationale ombudsman 2018) on scenarios/typical.toml by "
                                    "experiments/calibrate.py", ge=-5, le=5)
-    satisfied_above: float = _f(0.796, "Satisfaction above which a member counts as (very) "
+    satisfied_above: float = _f(0.645, "Satisfaction above which a member counts as (very) "
                                 "satisfied", "-", "fitted to the survey's 33% (Nationale "
                                 "ombudsman 2018) on scenarios/typical.toml by "
                                 "experiments/calibrate.py", ge=-5, le=5)
     rebase_expectations: bool = _f(
         False, "Counterfactual for decomposing fallback's cost: initiatives lower their "
-        "expectations to the roles taken now, so no promise is broken and only the regime "
-        "costs", source="-")
+        "expectations to the roles taken now and feel no breach when a partnership is "
+        "broken, so no promise is broken and only the regime costs", source="-")
 
     @model_validator(mode="after")
     def _ordered(self) -> SatisfactionSettings:
@@ -243,6 +243,30 @@ class SatisfactionSettings(_Group):
             raise ValueError(f"dissatisfied_below must not exceed satisfied_above, got "
                              f"{self.dissatisfied_below} > {self.satisfied_above}")
         return self
+
+
+class BreachSettings(_Group):
+    """A broken partnership: psychological-contract breach (004: "grote frustraties").
+
+    When the municipality falls back into the directing role it pulls the direction to
+    itself, in public: every initiative it was a partner of (promised the partner role,
+    under way, realisation included) experiences the breach at that moment, as does an
+    initiative whose partnership derails (004: a missing condition derails it). Following
+    Robinson & Rousseau (1994) and Morrison & Robinson (1997) a breach is remembered: it
+    enters satisfaction as its own term, ``satisfaction`` per breach, and lowers the
+    initiator's trust by ``trust``; a partnership, once broken, is not taken up again.
+    """
+
+    satisfaction: float = _f(
+        0.32, "Satisfaction lost per breach of a partnership (a remembered term, not "
+        "averaged over later contacts)", "-",
+        "prior: Zhao, Wayne, Glibkowski & Bravo 2007 (meta-analysis: breach relates "
+        "strongly to lower satisfaction, read as r about .5, d about 1.15) times the "
+        "spread of satisfaction among surveyed members (SD about 0.28)", ge=0, le=2)
+    trust: float = _f(
+        0.25, "Trust an initiator loses when its partnership is broken", "0..1",
+        "prior: Zhao et al. 2007 (breach relates strongly to mistrust); Robinson & "
+        "Rousseau 1994", ge=0, le=1)
 
 
 class MunicipalitySettings(_Group):
@@ -261,7 +285,7 @@ class MunicipalitySettings(_Group):
                                "(everything else the municipality does)", "per week", ge=0,
                                le=1)
     roles_offered: list[OfferedRole] = _f(
-        ["regie", "support", "symbol"], "Roles the municipality takes towards initiatives "
+        ["regie", "support"], "Roles the municipality takes towards initiatives "
         "(its autonomous role, its own tasks, is always in force)",
         source="004 (five roles)", min_length=1)
     permit_weeks: float = _f(4.0, "Mean time of a permit or public-order check (the "
@@ -272,11 +296,11 @@ class MunicipalitySettings(_Group):
                                    "reading of 004's autonomous role", ge=0, le=1)
     clear_frames: float = _f(0.5, "Condition 1: clarity of what is possible and on what terms",
                              "0..1", "004 (four conditions)", ge=0, le=1)
-    clear_process: float = _f(0.4, "Condition 2: clear process, one point of contact", "0..1",
+    clear_process: float = _f(0.3, "Condition 2: clear process, one point of contact", "0..1",
                               "004 (four conditions)", ge=0, le=1)
-    dialogue: float = _f(0.4, "Condition 3: dialogue as a habit", "0..1",
+    dialogue: float = _f(0.1, "Condition 3: dialogue as a habit", "0..1",
                          "004 (four conditions)", ge=0, le=1)
-    feedback: float = _f(0.3, "Condition 4: feedback culture", "0..1",
+    feedback: float = _f(0.1, "Condition 4: feedback culture", "0..1",
                          "004 (four conditions)", ge=0, le=1)
     handoff_weeks: float = _f(2.0, "Mean delay of one handoff between departments", "week", ge=0,
                               le=52)
@@ -355,11 +379,13 @@ class ManagerSettings(_Group):
 class RegisseurSettings(_Group):
     """The corps of regisseurs (process directors; 002, 003)."""
 
-    corps_size: int = _f(2, "Number of regisseurs", "persons", "003 (a select corps); size "
+    corps_size: int = _f(0, "Number of regisseurs", "persons", "003 (a select corps); size "
                          "assumed", ge=0, le=1000)
     caseload: int = _f(12, "Initiatives one regisseur guides at once, with no energy lost "
                        "inside", "cases", ge=1, le=200)
-    mandate: bool = _f(False, "Regisseurs may direct departments (skip approval layers)",
+    mandate: bool = _f(False, "Regisseurs may direct departments: the decision of an "
+                       "initiative they guide needs no approval layers, and fewer go up to "
+                       "the college",
                        source="003 (friction disappears with the power to direct at a high "
                        "level)")
     regie_share: float = _f(0.5, "Share of the corps whose strength is regie (making similar "
@@ -367,6 +393,12 @@ class RegisseurSettings(_Group):
                             "(bridging unlike actors: citizens and politics, other "
                             "initiatives)", "0..1", "002 (regie versus verbinden); share "
                             "assumed", ge=0, le=1)
+    system: bool = _f(
+        False, "The corps matches competence to the connection an initiative needs: regie "
+        "for one that must pass several departments (similar actors), verbinden for the "
+        "others (unlike actors: politics, citizens, other initiatives); without system it "
+        "takes whoever has room", source="002 (without system, connecting becomes "
+        "aimless networking)")
     off_skill: float = _f(0.3, "Effect of a regisseur on the kind of connection that is not "
                           "their strength, as a share of the full effect", "0..1",
                           "assumption, after 002 (which competence a connection needs)",
@@ -397,6 +429,11 @@ class NetworkSettings(_Group):
     success_energy: float = _f(0.05, "Energy an initiative gains when a linked initiative "
                                "succeeds", "0..1", "assumption (003: success comes through "
                                "networks, said of aldermen and policy)", ge=0, le=1)
+    success_relief: float = _f(
+        0.3, "Share of its burden a linked initiative loses when a linked initiative "
+        "succeeds (it learns the way through the rules from the other)", "0..1",
+        "003 (success comes through networks); Rekenkamer Amsterdam 2018 (complex rules "
+        "and poor information drive dissatisfaction); size assumed", ge=0, le=1)
 
 
 class AldermanSettings(_Group):
@@ -411,6 +448,12 @@ class AldermanSettings(_Group):
                               "network) per week, together with the regisseurs", "per week",
                               "003 (aldermen and regisseurs look out for initiatives); size "
                               "assumed", ge=0, le=100)
+    crucial_meetings: bool = _f(
+        True, "A regisseur who bridges gets the alderman to the initiative's crucial "
+        "meeting: its escalation goes first on the agenda and the alderman settles the "
+        "frames there, so the decision is not sent back for rework",
+        source="003 (the regisseur gets the alderman to the crucial meetings; aldermen "
+        "guard the goals); our reading")
     symbol_prob: float = _f(0.5, "P(an alderman publicly backs a success, if the symbol role is "
                             "offered)", "probability", ge=0, le=1)
     symbol_trust: float = _f(0.02, "Municipal trust gained by one public backing of an "
@@ -573,6 +616,7 @@ class Scenario(_Group):
     run: RunSettings = Field(default_factory=RunSettings)
     initiatives: InitiativeSettings = Field(default_factory=InitiativeSettings)
     satisfaction: SatisfactionSettings = Field(default_factory=SatisfactionSettings)
+    breach: BreachSettings = Field(default_factory=BreachSettings)
     municipality: MunicipalitySettings = Field(default_factory=MunicipalitySettings)
     middle_managers: ManagerSettings = Field(default_factory=ManagerSettings)
     regisseurs: RegisseurSettings = Field(default_factory=RegisseurSettings)

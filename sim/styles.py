@@ -7,8 +7,9 @@ leadership style picks one of them and the manager style fills in the manager va
 
 The values are assumptions grounded in the source articles (see docs/odd.md): a directive
 municipality controls and approves top-down through managers who spend most energy inward
-(000); a consultative one keeps that flow and consults on top (000: nothing changes); a
-direction-based ("regie") municipality has a corps of regisseurs with a mandate (003),
+(000); a consultative one is the same municipality whose managers consult on top of the
+same flow (000: nothing changes); a direction-based ("regie") municipality has a corps of
+regisseurs with a mandate (003) who match their competence to what an initiative needs (002),
 conversing managers (000) and dialogue as a habit, and takes the partner role (004); a
 partner municipality has the strongest four conditions (004).
 """
@@ -62,19 +63,22 @@ STYLES: dict[str, dict[str, Any]] = {
             "feedback": 0.1,
         },
         "middle_managers": {"style": "directive"},
-        "regisseurs": {"corps_size": 0, "mandate": False},
+        "regisseurs": {"corps_size": 0, "mandate": False, "system": False},
         "aldermen": {"scan_per_week": 0.0},
     },
+    # 000: the move to consultative behaviour changed nothing ("Verandert er dan iets?
+    # Nee."): the directive municipality's roles, conditions and corps, with managers who
+    # consult on top of the same top-down flow
     "consultative": {
         "municipality": {
-            "roles_offered": ["regie", "support", "symbol"],
+            "roles_offered": ["regie", "support"],
             "clear_frames": 0.5,
-            "clear_process": 0.4,
-            "dialogue": 0.4,
-            "feedback": 0.3,
+            "clear_process": 0.3,
+            "dialogue": 0.1,
+            "feedback": 0.1,
         },
         "middle_managers": {"style": "consultative"},
-        "regisseurs": {"corps_size": 2, "mandate": False},
+        "regisseurs": {"corps_size": 0, "mandate": False, "system": False},
         "aldermen": {"scan_per_week": 0.0},
     },
     "direction": {
@@ -86,7 +90,7 @@ STYLES: dict[str, dict[str, Any]] = {
             "feedback": 0.6,
         },
         "middle_managers": {"style": "conversing"},
-        "regisseurs": {"corps_size": 6, "mandate": True},
+        "regisseurs": {"corps_size": 6, "mandate": True, "system": True},
         "aldermen": {"scan_per_week": 0.1},
     },
     "partner": {
@@ -98,7 +102,7 @@ STYLES: dict[str, dict[str, Any]] = {
             "feedback": 0.8,
         },
         "middle_managers": {"style": "conversing"},
-        "regisseurs": {"corps_size": 6, "mandate": True},
+        "regisseurs": {"corps_size": 6, "mandate": True, "system": True},
         "aldermen": {"scan_per_week": 0.1},
     },
 }

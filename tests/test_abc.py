@@ -20,7 +20,7 @@ from sim.experiment.calibration import (
     read_priors,
 )
 
-PRIORS = {"satisfaction.dissatisfied_below": (0.4, 0.8), "tension.release_rate": (0.1, 0.3)}
+PRIORS = {"satisfaction.dissatisfied_below": (0.3, 0.6), "tension.release_rate": (0.1, 0.3)}
 SHORT = {"run": {"horizon_weeks": 26.0, "warmup_weeks": 8.0}}
 
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.experiment.store import scenario_config
 from sim.outcomes import SUMMARY
-from sim.report.labels import TEXT, label
+from sim.report.labels import TEXT, label, signed
 from tests.conftest import ROOT
 from tests.htmlcheck import load_results, read
 
@@ -37,6 +37,7 @@ SCRIPTS = {  # script: extra arguments
     "calibrate": ["--populations", "1", "--particles", "4", "--draws", "2",
                   "--backend", "serial"],
     "robustness": ["--points", "4"],
+    "claims": [],
 }
 
 
@@ -123,7 +124,7 @@ def test_comparison_script_publishes_its_batch(tmp_path: Path, name: str, refere
 def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> None:
     module = _module("fallback")
     stdout = _run("fallback", tmp_path)
-    _check_published(tmp_path, list(module.OUTCOMES), "direction", "en")
+    _check_published(tmp_path, list(module.OUTCOMES), module.REFERENCE, "en")
     sweep = pd.read_csv(tmp_path / "threshold.csv")
     assert set(sweep["scenario"]) == {f"upper {u}" for u in module.THRESHOLDS}
     assert sorted(sweep["upper"].unique()) == sorted(module.THRESHOLDS)
@@ -165,6 +166,18 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     report.section("Warm-up check (MSER-5)")
     report.section("Uncertainty shown")
     assert "Fallback's cost in share dissatisfied, broken expectations:" in said
+    # one sign everywhere: the console's total is differences.csv's "direction" against
+    # the no-fallback reference (with minus without), and the decomposition's total
+    diffs = pd.read_csv(tmp_path / "differences.csv").set_index(["scenario", "outcome"])
+    total = diffs.loc[("direction", "share_dissatisfied"), "difference"]
+    assert total == pytest.approx(parts.loc[("total", "share_dissatisfied"), "difference"])
+    printed = signed("share_dissatisfied", total, "en")
+    assert f"Fallback's cost in share dissatisfied, total: {printed}" in said
+    discovery = pd.read_csv(tmp_path / "discovery.csv")
+    runs, _, _ = load_results(tmp_path / "discovery")
+    means = runs.groupby("scenario")["success_rate"].mean()
+    assert discovery["cost"].iloc[0] == pytest.approx(means["with-00000"]
+                                                      - means["without-00000"])
 
 
 def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
@@ -193,6 +206,32 @@ def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
         values="difference").to_numpy().tolist()
     report.section("Uncertainty shown")
     assert "stochastic only" in stdout
+
+
+def test_claims_script_measures_every_lever_with_minus_without(tmp_path: Path) -> None:
+    module = _module("claims")
+    stdout = _run("claims", tmp_path)
+    claims = pd.read_csv(tmp_path / "claims.csv")
+    names = [*module.LEVERS, *module.CONTRASTS]
+    for base in ("direction", "partner"):
+        part = claims[claims["base"] == base]
+        assert sorted(set(part["claim"])) == sorted(names)
+        assert set(part["outcome"]) == set(module.OUTCOMES)
+    runs, _, _ = load_results(tmp_path)
+    wide = runs.pivot(index="replication", columns="scenario", values="weeks_to_decision")
+    mandate = claims.set_index(["base", "claim", "outcome"]).loc[
+        ("direction", "mandate", "weeks_to_decision")]
+    # the lever's effect is the default (with the mandate) minus the variant without it
+    assert mandate["difference"] == pytest.approx(
+        (wide["direction"] - wide["direction: no mandate"]).mean())
+    conditions = pd.read_csv(tmp_path / "conditions.csv")
+    none = conditions[conditions["scenario"] == "conditions: none"]
+    assert none["share_of_all_four"].dropna().eq(1.0).all()
+    assert len(conditions) == 5 * len(module.OUTCOMES)
+    breach = pd.read_csv(tmp_path / "breach.csv")
+    assert sorted(breach.groupby("base").size().items()) == [("direction", REPS),
+                                                             ("partner", REPS)]
+    assert "breach, direction" in stdout
 
 
 def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:

@@ -97,6 +97,7 @@ PHRASES = {
     "disappointed": ("is teleurgesteld", "is disappointed"),
     "quits": ("besluit te stoppen", "decides to stop"),
     "derailed": ("ontspoort", "derails"),
+    "breach": ("is verbroken", "is broken"),
     "linked": ("in contact gebracht met", "put in touch with"),
     "dialogue_round": ("overlegronde", "round of talks"),
 }

@@ -38,8 +38,8 @@ def test_parameter_space_follows_the_schema_and_the_rule() -> None:
         [0.064, 0.096])
     assert table.loc["municipality.misroute_prob", "high"] < 1.0  # lt=1
     # integer: whole numbers around the value
-    corps = table.loc["regisseurs.corps_size"]
-    assert corps["integer"] and (corps["low"], corps["high"]) == (0, 2)
+    departments = table.loc["municipality.departments"]  # 4
+    assert departments["integer"] and (departments["low"], departments["high"]) == (3, 5)
     # booleans, literals and lists are skipped, with the reason
     assert "not a number" in table.loc["fallback.enabled", "skipped"]
     # validators that order two keys: the ranges are cut at the midpoint

@@ -6,10 +6,13 @@ its energy or patience runs out, or when it has decided to quit: a quitter stops
 next moment of contact with the municipality, and nothing brings it back.
 
 At its first contact it forms an expectation from its trust and from the roles the
-municipality then promises to take (expectancy-disconfirmation; see
-:mod:`sim.model.satisfaction`). At every later contact it experiences the roles it gets;
-where the municipality now takes fewer of them than it promised, the initiator is
-disappointed: it loses trust and energy, and may quit.
+municipality promises to take: those of its declared way of working
+(expectancy-disconfirmation; see :mod:`sim.model.satisfaction`). At every later contact it
+experiences the roles it gets; where the municipality now takes fewer of them than it
+promised, the initiator is disappointed: it loses trust and energy, and may quit. An
+initiative promised the partner role is in a partnership (``partnered``) until the
+partnership is broken, by a fallback or a derailment: a breach it remembers
+(``breaches``) and that costs it trust.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from sim.model.random import PrivateSupply
 class Initiative:
     """One citizen initiative and its state along the journey."""
 
-    __slots__ = ("arrival", "complexity", "contact", "contacts", "counted", "decided_at",
-                 "departments", "derailed", "drain", "energy", "expectation", "fit_at_decision",
-                 "fit_sum", "frustration", "handoffs", "ident", "kind_u", "link_u", "linked",
-                 "members", "needs", "needs_mask", "patience_end", "promised", "queue_weeks",
-                 "quitting", "refused", "regie_kind", "regisseur", "rng", "stage", "tolerance",
-                 "trust", "wait_frustration", "worst_shortfall")
+    __slots__ = ("arrival", "breaches", "complexity", "contact", "contacts", "counted",
+                 "decided_at", "departments", "derailed", "drain", "energy", "expectation",
+                 "fit_at_decision", "fit_sum", "frustration", "handoffs", "ident", "kind_u",
+                 "link_u", "linked", "members", "needs", "needs_mask", "partnered",
+                 "patience_end", "promised", "queue_weeks", "quitting", "refused",
+                 "regie_kind", "regisseur", "rng", "stage", "tolerance", "trust",
+                 "wait_frustration", "worst_shortfall")
     # set by Initiatives._new after construction (declared for mypyc)
     complexity: float
     departments: int
@@ -56,6 +60,8 @@ class Initiative:
         self.quitting = False
         self.refused = False
         self.derailed = False
+        self.partnered = False
+        self.breaches = 0
         self.handoffs = 0
         self.frustration = 0.0
         self.queue_weeks = 0.0
@@ -116,9 +122,11 @@ class Initiative:
         self.quitting = True
 
     # ------------------------------------------------------------ expectations
-    def first_contact(self, promised: float, promise_weight: float) -> None:
-        """Form the expectation: from trust and the share of needed roles promised."""
+    def first_contact(self, promised: float, partnered: bool, promise_weight: float) -> None:
+        """Form the expectation: from trust and the share of needed roles promised
+        (``partnered``: the partner role is needed and promised)."""
         self.contact = True
+        self.partnered = partnered
         self.promised = promised
         self.expectation = (1.0 - promise_weight) * self.trust + promise_weight * promised
 
@@ -136,6 +144,12 @@ class Initiative:
             return 0.0
         self.worst_shortfall = shortfall
         return new
+
+    def suffer_breach(self, trust_lost: float) -> None:
+        """The partnership is broken: a breach remembered, trust lost, no partnership left."""
+        self.partnered = False
+        self.breaches += 1
+        self.lose_trust(trust_lost)
 
     def rebase(self, fit: float, promise_weight: float) -> None:
         """Re-form the expectation at a lower promise (the counterfactual of no betrayal)."""

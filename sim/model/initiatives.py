@@ -168,7 +168,7 @@ class Initiatives:
         if outcome == "dropout":
             ini.add_frustration(self.cfg.dropout_frustration)
         if ini.regisseur:
-            self.regisseurs.release()
+            self.regisseurs.release(ini)
         self.network.left(ini)
         exit_trust = ini.trust * (1.0 - self.cfg.exit_trust_frustration * ini.frustration)
         self.municipality.learn_trust(exit_trust)
@@ -176,6 +176,16 @@ class Initiatives:
             self.log.add(now, "initiative", ini.ident, outcome, ini.stage, ini.frustration)
         if ini.counted:
             self.ledger.record(ini, outcome, now, exit_trust)
+
+    def meet_fallback(self) -> int:
+        """The municipality falls back: every partnership under way is broken, in order of
+        arrival. Returns how many were broken (counted initiatives or not)."""
+        journey = self.journey
+        assert journey is not None
+        broken = 0
+        for ini in sorted(self.active, key=_ident):
+            broken += journey.break_partnership(ini)
+        return broken
 
     def intake_wait(self, ini: Initiative, weeks: float) -> None:
         if ini.counted:

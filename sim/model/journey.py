@@ -8,11 +8,14 @@ says no. Waiting drains energy and adds to the burden; each handoff between depa
 costs time and energy and adds to the burden; a permit (the municipality's autonomous
 role) takes time and may be refused; unclear frames send the decision back for rework
 and turn dialogue into rounds of consensus-seeking; dialogue takes time and energy and
-takes burden away, and a feedback culture does so after every stage.
+takes burden away, and a feedback culture does so after every stage; rounds of
+consensus-seeking after the first are waiting, not relief.
 
 The first contact (intake) forms the initiative's expectation; every later contact
 (:meth:`Journey.contact`) lets it experience the roles the municipality takes now, and a
-shortfall against what was promised disappoints it.
+shortfall against what was promised disappoints it. A partnership that derails at a
+contact, or that a fallback breaks at any moment (:meth:`Journey.break_partnership`), is a
+breach the initiative remembers (see :mod:`sim.model.satisfaction`).
 
 Each stage is a small generator that returns ``True`` while the initiative goes on; the
 journey ends at the first ``False``, as a dropout at the stage it was in.
@@ -67,6 +70,8 @@ class Journey:
         self._rebase = sc.rebase_expectations
         self._promise_weight = sc.promise_weight
         self._quit = ic.disappointment_quit
+        self._breach_trust = cfg.breach.trust
+        self._crucial = cfg.aldermen.crucial_meetings
         self._disappointment_trust = ic.disappointment_trust
         self._disappointment_energy = ic.disappointment_energy
         self._dialogue_weeks = ic.dialogue_weeks
@@ -125,7 +130,8 @@ class Journey:
         """The first contact, at the front office; a regisseur may adopt the initiative."""
         ini.stage = "intake"
         mun = self.municipality
-        ini.first_contact(mun.role_fit(ini), self._promise_weight)
+        ini.first_contact(mun.promised_fit(ini), mun.promises_partner(ini),
+                          self._promise_weight)
         queued = ini.queue_weeks
         if not (yield from wait_in_queue(self.env, ini, self.front_office,
                                          self._intake_weeks * ini.rng.exp())):
@@ -163,16 +169,19 @@ class Journey:
         """Dialogue (``share`` of a full round): it takes time and energy in proportion to
         the dialogue habit in force and relieves the burden; without clear frames further
         rounds of consensus-seeking follow, the likelier the stronger the habit, each
-        costing time and energy again without relief (003: facilitating alone is not
-        enough, "minder polderen")."""
+        costing time and energy again without relief: the initiative waits through them
+        (003: facilitating alone is not enough, "minder polderen")."""
         mun, env, rng = self.municipality, self.env, ini.rng
         stretch = self.stretch(ini)
         rounds = 0
         while True:
             # the regime in force may change while the initiative talks: read it each time
             weeks = share * mun.regime.dialogue * self._dialogue_weeks * stretch * rng.exp()
-            if weeks > 0.0:
-                yield env.timeout(weeks)
+            if rounds == 0:
+                if weeks > 0.0:
+                    yield env.timeout(weeks)
+            elif not (yield from wait_for(env, ini, weeks)):
+                return False
             dialogue = mun.regime.dialogue
             ini.spend(share * dialogue * self._round_energy)
             if rounds == 0:
@@ -195,14 +204,20 @@ class Journey:
             ini.refused = rng.uniform() < self._permit_reject
             if ini.refused:  # a refused permit is the decision
                 ini.decided_at = env.now
+                if self.logging:
+                    self.log.add(env.now, "initiative", ini.ident, "permit_refused", ini.stage)
                 return True
+        crucial = self._crucial and regisseurs.bridges(ini)
         for _ in range(self._rounds):
-            layers = regisseurs.approval_layers(ini, mun.regime)
+            regime = mun.regime_for(ini)
+            layers = regisseurs.approval_layers(ini, regime)
             if not (yield from self.managers.approve(ini, layers)):
                 return False
-            if (rng.uniform() < regisseurs.escalation_prob(ini, mun.regime)
-                    and not (yield from self.college.decide(ini, regisseurs.bridges(ini)))):
-                return False
+            if rng.uniform() < regisseurs.escalation_prob(ini, regime):
+                if not (yield from self.college.decide(ini, crucial)):
+                    return False
+                if crucial:  # the alderman at the crucial meeting settles the frames (003)
+                    break
             if rng.uniform() >= mun.regime.rework_prob:
                 break
             ini.add_frustration(self._rework_frustration)
@@ -252,9 +267,7 @@ class Journey:
         mun = self.municipality
         ini.relieve(self._feedback_relief * mun.regime.feedback)
         if mun.derails(ini):
-            ini.derailed = True
-            if self.logging:
-                self.log.add(self.env.now, "initiative", ini.ident, "derailed", ini.stage)
+            self._break(ini, "derailed")
         fit = mun.role_fit(ini)
         if self._rebase:
             ini.rebase(fit, self._promise_weight)
@@ -264,8 +277,37 @@ class Journey:
             ini.spend(self._disappointment_energy * new)
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "disappointed", ini.stage, new)
+        self._consider_quitting(ini)
+        return ini.going
+
+    def _consider_quitting(self, ini: Initiative) -> None:
+        """Quit when the disappointment outweighs the initiative's tolerance."""
         if self._quit * ini.worst_shortfall * (1.0 - ini.trust) > ini.tolerance:
             ini.quit()
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "quits", ini.stage)
-        return ini.going
+
+    def break_partnership(self, ini: Initiative) -> bool:
+        """The municipality falls back: a partnership under way is broken now, whatever
+        stage the initiative is in (realisation included). Returns whether one was."""
+        if not (ini.partnered and ini.going):
+            return False
+        self._break(ini, "breach")
+        shortfall = ini.promised - self.municipality.role_fit(ini)
+        if shortfall > ini.worst_shortfall:
+            ini.worst_shortfall = shortfall
+        self._consider_quitting(ini)
+        return True
+
+    def _break(self, ini: Initiative, why: str) -> None:
+        """The partnership ends (derailed or broken by a fallback) and is not taken up
+        again. The initiator feels it as a breach, except in the counterfactual of
+        re-formed expectations, where nothing was promised that could be broken."""
+        ini.derailed = True
+        if self._rebase or not ini.partnered:
+            ini.partnered = False
+        else:
+            ini.suffer_breach(self._breach_trust)
+        if self.logging:
+            self.log.add(self.env.now, "initiative", ini.ident, why, ini.stage,
+                         float(ini.breaches))

@@ -27,8 +27,8 @@ from sim.styles import ROLES
 COLUMNS: tuple[str, ...] = (
     "id", "arrival_week", "exit_week", "outcome", "stage", "complexity", "departments",
     "needs", "members", "frustration", "energy", "trust", "handoffs", "regisseur", "linked",
-    "contact", "expectation", "received", "weeks_to_decision", "weeks_to_realisation",
-    "queue_weeks")
+    "contact", "expectation", "received", "breaches", "weeks_to_decision",
+    "weeks_to_realisation", "queue_weeks")
 
 
 class Ledger:
@@ -54,7 +54,7 @@ class Ledger:
             ini.ident, ini.arrival - offset, now - offset, outcome, ini.stage, ini.complexity,
             ini.departments, _label(ini.needs), ini.members, ini.frustration,
             max(ini.energy, 0.0), trust, ini.handoffs, ini.regisseur, ini.linked, ini.contact,
-            ini.expectation, ini.received, ini.decided_at - ini.arrival,
+            ini.expectation, ini.received, ini.breaches, ini.decided_at - ini.arrival,
             now - ini.decided_at if outcome == "success" else math.nan, ini.queue_weeks))
 
     def _with(self, still: Iterable[Initiative]) -> dict[str, list]:
@@ -73,7 +73,8 @@ class Ledger:
                                         df["received"].to_numpy(float), self._cfg.satisfaction)
         df["satisfaction"] = satisfaction(df["performance"].to_numpy(float),
                                           df["expectation"].to_numpy(float),
-                                          self._cfg.satisfaction)
+                                          df["breaches"].to_numpy(float),
+                                          self._cfg.satisfaction, self._cfg.breach)
         return df.sort_values("id", ignore_index=True)
 
     def contribute(self, summary: dict[str, float], still: list[Initiative], arrivals: int,
@@ -128,9 +129,12 @@ class Ledger:
         perf = performance(np.asarray(cols["frustration"], dtype=float)[asked],
                            np.asarray(cols["received"], dtype=float)[asked], sc)
         expect = np.asarray(cols["expectation"], dtype=float)[asked]
-        score = satisfaction(perf, expect, sc)
+        breaches = np.asarray(cols["breaches"], dtype=float)[asked]
+        score = satisfaction(perf, expect, breaches, sc, self._cfg.breach)
         total = members.sum()
         summary["survey_members"] = float(total)
+        summary["share_breached"] = (float(members[breaches > 0].sum() / total) if total
+                                     else math.nan)
         for key, value in (("share_dissatisfied", members[score < sc.dissatisfied_below]),
                            ("share_satisfied", members[score > sc.satisfied_above])):
             summary[key] = float(value.sum() / total) if total else math.nan

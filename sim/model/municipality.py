@@ -19,10 +19,18 @@ regisseurs losing energy inside, no mandate, partner work turned into regie. Whe
 municipality was a partner,
 the warning signs of 004 may show (each with its probability per episode); each lowers
 one condition while the episode lasts, which slows the release of tension: a fallback in
-a weak municipality feeds on itself. Nothing is done to the initiatives at the moment of
-falling back: each meets the changed regime at its next contact (the roles it no longer
-gets, more layers and waits), and what that costs it follows from its own expectations.
-Every episode is recorded, with the warning signs that showed.
+a weak municipality feeds on itself. Falling back is a public act: at that moment every
+initiative in a partnership with the municipality, wherever it is on its journey, has its
+partnership broken (a breach, :meth:`Journey.break_partnership`; 004: those who felt they
+were walking together feel betrayed). Each initiative also meets the changed regime at
+its next contact (the roles it no longer gets, more layers and waits). Every episode is
+recorded, with the warning signs that showed and the partnerships it broke.
+
+**Promises** are the municipality's declared way of working: an initiative's first
+contact forms its expectation from the roles of the municipality's own regime, whatever
+regime is in force that week (:meth:`promised_fit`). **A derailed partnership** is not
+taken up again: the municipality takes that initiative's decisions in the directing role
+(:meth:`regime_for`).
 
 **Tension release is conjunctive** (004: each missing condition is an alarm signal): the
 weakest of the four conditions in force sets how fast tension is released.
@@ -187,6 +195,7 @@ class Municipality:
         self.support_back_at = -math.inf
         self.series: dict[str, list] = {k: [] for k in SERIES_COLUMNS}
         self.own_regime = Regime.of(cfg, fallback=False)
+        self.directing = Regime.of(cfg, fallback=True)
         self.regime = self.own_regime
         self.in_fallback = False
         # the warning signs show only where there was a partner relation to step out of
@@ -220,6 +229,22 @@ class Municipality:
         if self.env.now < self.support_back_at:
             roles = roles - {"support"}
         return roles
+
+    def promised_fit(self, ini: Initiative) -> float:
+        """Share of the roles the initiative needs that the municipality's declared way of
+        working takes: what it promises at first contact, in fallback or not."""
+        return FIT[ini.needs_mask][self.own_regime.offered_mask]
+
+    def promises_partner(self, ini: Initiative) -> bool:
+        """Does the initiative need the partner role, and does the municipality declare it?"""
+        return bool(ini.needs_mask & self.own_regime.offered_mask & PARTNER)
+
+    def regime_for(self, ini: Initiative) -> Regime:
+        """The regime an initiative's decision meets: the one in force, or the directing
+        role for one whose partnership derailed (the municipality's own rules dominate)."""
+        if ini.derailed and not self.in_fallback:
+            return self.directing
+        return self.regime
 
     def role_fit(self, ini: Initiative) -> float:
         """Share of the roles the initiative needs that the municipality now takes (a
@@ -332,9 +357,11 @@ class Municipality:
         for name in shown:
             if self.logging:
                 self.log.add(self.env.now, "municipality", -1, f"sign_{name}", "", self.tension)
+        broken = self.initiatives.meet_fallback()
         self.episodes.append({"start_week": self.env.now - self.warmup, "end_week": math.nan,
                               "peak_tension": self.tension,
                               "initiatives_hit": len(self.initiatives.active),
+                              "partnerships_broken": broken,
                               "warning_signs": "+".join(shown)})
 
     def _recover(self) -> None:
@@ -359,7 +386,8 @@ class Municipality:
     # -------------------------------------------------------- outcomes
     def episode_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.episodes, columns=["start_week", "end_week", "peak_tension",
-                                                    "initiatives_hit", "warning_signs"])
+                                                    "initiatives_hit", "partnerships_broken",
+                                                    "warning_signs"])
 
     def contribute(self, summary: dict[str, float]) -> None:
         """Fallback, trust and tension outcomes over the observation window.
@@ -378,6 +406,8 @@ class Municipality:
         summary["fallback_weeks"] = weeks
         summary["initiatives_hit_by_fallback"] = sum(
             ep["initiatives_hit"] for ep in self.episodes if ep["start_week"] >= 0)
+        summary["partnerships_broken_by_fallback"] = sum(
+            ep["partnerships_broken"] for ep in self.episodes if ep["start_week"] >= 0)
         series = self.series
         summary["mean_trust"] = (sum(series["trust"]) / len(series["trust"])
                                  if series["trust"] else math.nan)

@@ -2,8 +2,9 @@
 
 Initiatives succeed through networks. When an alderman spots an initiative early, or a
 regisseur strong in *verbinden* (bridging unlike actors, 002) adopts it, it is linked to
-a few linked initiatives still under way. A linked initiative draws energy from its
-network: each success of a neighbour still under way renews its energy. The network is a
+a few linked initiatives still under way. A linked initiative draws on its network: each
+success of a neighbour still under way renews its energy and takes away part of its
+burden (it learns the way through the rules from the one that made it). The network is a
 networkx graph over initiatives; its outcomes are the share of initiatives connected and
 the sizes of the connected groups.
 """
@@ -66,13 +67,16 @@ class Network:
                              float(other))
 
     def succeeded(self, ini: Initiative) -> None:
-        """A success renews the energy of every linked initiative still under way."""
+        """A success renews the energy, and relieves the burden, of every linked initiative
+        still under way."""
         if not ini.linked:
             return
+        energy, relief = self.cfg.success_energy, self.cfg.success_relief
         for other in self.neighbours[ini.ident]:
             neighbour = self._going.get(other)
-            if neighbour is not None:
-                neighbour.renew(self.cfg.success_energy)
+            if neighbour is not None and neighbour.going:
+                neighbour.renew(energy)
+                neighbour.relieve(relief)
 
     def left(self, ini: Initiative) -> None:
         if self._going.pop(ini.ident, None) is not None:

@@ -6,18 +6,22 @@ contact of the initiatives they adopt. Each guides ``caseload`` initiatives at o
 no energy is lost inside; the management in force decides how much is
 (``regisseur_drain``, 001), so the corps' capacity shrinks under directive management.
 
-Two competences (002): a regisseur strong in *regie* makes similar actors cooperate: it
-connects the departments an initiative needs, so that most handoffs disappear. One strong
-in *verbinden* bridges unlike actors: it links the initiative to the network of other
-initiatives and gets the alderman to its crucial meeting (its escalation goes first on
-the college's agenda, 003). Each does the other kind of work at ``off_skill`` of the
-effect. With a real mandate they direct departments: the extra approval layers are
-skipped and fewer decisions go up to the college (003). Whether they keep the mandate
-during a fallback is the fallback regime's to say.
+Two competences (002): ``regie_share`` of the corps is strong in *regie*, making similar
+actors cooperate: it connects the departments an initiative needs, so that most handoffs
+disappear. The rest is strong in *verbinden*, bridging unlike actors: it links the
+initiative to the network of other initiatives and gets the alderman to its crucial
+meeting (003). Each does the other kind of work at ``off_skill`` of the effect. A corps
+*with system* (``system``) matches competence to need: an initiative that must pass
+several departments gets a regie-strong regisseur, the others a verbinden-strong one,
+while that kind has room. Without system the initiative gets whoever it happens to meet
+(002: connecting without system is aimless networking). With a real mandate they direct
+departments: the decision of an initiative they guide needs no approval layers, and fewer
+go up to the college (003). Whether they keep the mandate during a fallback is the
+fallback regime's to say.
 
 An initiative never queues for a regisseur: when the corps is full it simply goes the
 ordinary way through the departments. The corps is therefore a count of case slots in
-use, not a SimPy resource.
+use per competence, not a SimPy resource.
 """
 
 from __future__ import annotations
@@ -46,8 +50,12 @@ class RegisseurCorps:
         self._regie_share, self._off_skill = rc.regie_share, rc.off_skill
         self._connect, self._bridge = rc.connect_effect, rc.bridge_effect
         self._relief = rc.mandate_escalation_relief
+        self._system = rc.system
+        regie = int(rc.corps_size * rc.regie_share + 0.5)  # regisseurs strong in regie
         self.capacity = rc.corps_size * rc.caseload
-        self.in_use = 0
+        self.capacity_regie = regie * rc.caseload
+        self.capacity_verbinden = self.capacity - self.capacity_regie
+        self.in_use = self.in_use_regie = 0
         self._area = 0.0
         self._since = self._last = 0.0
         demand = cfg.initiatives.arrival_rate
@@ -80,23 +88,35 @@ class RegisseurCorps:
     def adopt(self, ini: Initiative, regime: Regime) -> bool:
         """Become the initiative's single point of contact, if someone has room for it.
 
-        The room is the caseload the regisseurs have left after the energy they lose
-        inside their own organisation under the management in force.
+        The room of each competence is its caseload left after the energy regisseurs lose
+        inside their own organisation under the management in force. With system the
+        initiative gets the competence it needs (regie for several departments), without
+        it the one it happens to meet; the other competence takes it when that one is full.
         """
-        if self.in_use >= self.capacity * (1.0 - regime.regisseur_drain):
+        keep = 1.0 - regime.regisseur_drain
+        regie_room = self.in_use_regie < self.capacity_regie * keep
+        verbinden_room = self.in_use - self.in_use_regie < self.capacity_verbinden * keep
+        if not (regie_room or verbinden_room):
             return False
+        # with system: the competence needed; without: whoever it happens to meet
+        regie = ini.departments > 1 if self._system else ini.kind_u < self._regie_share
+        if not (regie_room if regie else verbinden_room):
+            regie = not regie
         self._account()
         self.in_use += 1
+        self.in_use_regie += regie
         ini.regisseur = True
-        ini.regie_kind = ini.kind_u < self._regie_share
+        ini.regie_kind = regie
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "regisseur", ini.stage,
                          float(ini.regie_kind))
         return True
 
-    def release(self) -> None:
+    def release(self, ini: Initiative) -> None:
+        """The initiative's journey ended: its regisseur has room again."""
         self._account()
         self.in_use -= 1
+        self.in_use_regie -= ini.regie_kind
 
     def _skill(self, ini: Initiative, regie: bool) -> float:
         return 1.0 if ini.regie_kind == regie else self._off_skill
@@ -110,8 +130,8 @@ class RegisseurCorps:
         return ini.regisseur and ini.link_u < self._bridge * self._skill(ini, regie=False)
 
     def approval_layers(self, ini: Initiative, regime: Regime) -> int:
-        """Approvals a decision needs; a regisseur with a mandate takes it through in one."""
-        return 1 if ini.regisseur and regime.mandate else regime.approval_layers
+        """Approvals a decision needs; a regisseur with a mandate takes it through itself."""
+        return 0 if ini.regisseur and regime.mandate else regime.approval_layers
 
     def escalation_prob(self, ini: Initiative, regime: Regime) -> float:
         """P(the decision goes up to the college); a mandate keeps some of them down."""

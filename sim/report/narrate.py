@@ -97,9 +97,13 @@ T: dict[str, dict[str, str]] = {
                         "en": "{name} is turned down: the plan does not fit the policy "
                               "(frustration {value:.0%})."},
     "derailed": {"nl": "Het partnerschap met {name} ontspoort: een van de vier voorwaarden "
-                       "schiet tekort.",
+                       "schiet tekort, en dat vergeten de initiatiefnemers niet.",
                  "en": "The partnership with {name} derails: one of the four conditions "
-                       "falls short."},
+                       "falls short, and the initiators will not forget it."},
+    "breach": {"nl": "De gemeente trekt de regie naar zich toe: het partnerschap met {name} "
+                     "is verbroken en de initiatiefnemers voelen zich verraden.",
+               "en": "The municipality pulls the direction to itself: the partnership with "
+                     "{name} is broken, and the initiators feel betrayed."},
     "disappointed": {"nl": "{name} is teleurgesteld: de gemeente doet minder dan ze bij het "
                            "eerste contact beloofde.",
                      "en": "{name} is disappointed: the municipality does less than it "
@@ -402,15 +406,14 @@ def _fallback_more(sc: Scenario, lang: str) -> str:
 
 
 def _rejection_reasons(result: RunResult) -> dict[int, str]:
-    """Why each rejected initiative was turned down: a permit refused (no approval was
-    asked: the permit comes first and every decision needs at least one), roles the
+    """Why each rejected initiative was turned down: a permit refused, roles the
     municipality did not take, or else the policy."""
     df, log = result.initiatives, result.log
     assert log is not None
-    approvals = set(log.loc[log["event"] == "approval", "id"])
+    refused = set(log.loc[log["event"] == "permit_refused", "id"])
     reasons = {}
     for r in df[df["outcome"] == "rejected"].itertuples(index=False):
-        if "autonomous" in str(r.needs).split("+") and r.id not in approvals:
+        if r.id in refused:
             reasons[int(r.id)] = "rejected_permit"
         elif r.received < 1.0:
             reasons[int(r.id)] = "rejected_roles"

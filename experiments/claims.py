@@ -1,0 +1,176 @@
+"""The claims table of docs/odd.md §11: each mechanism's effect at the shipped defaults.
+
+Every effect is a paired difference on common random numbers, "with minus without", with
+its 95% CI over replications:
+
+1. **Levers** (claims.csv): at the defaults of scenarios/direction.toml and partner.toml,
+   each mechanism the sources name switched off, one at a time; the effect is the default
+   (with the mechanism) minus the variant without it.
+2. **Fallback**: the same municipality with and without fallback, and typical against
+   directive (000: consultative changes nothing).
+3. **Conditions** (conditions.csv): the partner municipality with all four conditions,
+   one missing at a time, and all four missing; each cost against all four present, and
+   the share of the all-four cost that one missing condition already costs (004: each
+   missing condition is an alarm signal).
+4. **Breach** (breach.csv): the members whose partnership a fallback broke against the
+   same initiatives without fallback (:func:`sim.analysis.twins.breach_twins`), per
+   replication.
+5. **Polderen** (in claims.csv): more dialogue (0.1 to 0.9) without and with clear frames.
+
+    python experiments/claims.py [--reps 30] [--seed 2026] [--out results/claims]
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import pandas as pd
+from _common import console, options, run, scenario
+
+from sim import simulate
+from sim.analysis import mean_ci, paired_differences
+from sim.analysis.twins import breach_twins
+from sim.scenario import SIGN_CONDITIONS, Scenario
+
+OUTCOMES = ["success_rate", "share_dissatisfied", "weeks_to_decision", "satisfaction"]
+CONDITIONS = ("clear_frames", "clear_process", "dialogue", "feedback")
+NO_SIGNS = {f"fallback.warning_signs.{name}.prob": 0.0 for name in SIGN_CONDITIONS}
+LEVERS: dict[str, dict[str, Any]] = {
+    "fallback": {"fallback.enabled": False},
+    "mandate": {"regisseurs.mandate": False},
+    "crucial meetings": {"aldermen.crucial_meetings": False},
+    "networks": {"networks.links": 0},
+    "warning signs": NO_SIGNS,
+    "system": {"regisseurs.system": False},
+}
+"""Each lever: the changes that switch its mechanism off."""
+CONTRASTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    # (with, without) as changes to the base
+    "inward drain": ({"middle_managers.regisseur_drain": 0.5},
+                     {"middle_managers.regisseur_drain": 0.1}),
+    "all regie vs all verbinden": ({"regisseurs.regie_share": 1.0},
+                                   {"regisseurs.regie_share": 0.0}),
+    "more dialogue, no frames": ({"municipality.clear_frames": 0.0,
+                                  "municipality.dialogue": 0.9},
+                                 {"municipality.clear_frames": 0.0,
+                                  "municipality.dialogue": 0.1}),
+    "more dialogue, clear frames": ({"municipality.clear_frames": 0.9,
+                                     "municipality.dialogue": 0.9},
+                                    {"municipality.clear_frames": 0.9,
+                                     "municipality.dialogue": 0.1}),
+}
+"""Contrasts that are not on/off: (with, without), each a set of changes to the base."""
+
+
+def lever_scenarios(base: Scenario, prefix: str) -> dict[str, Scenario]:
+    """The base, each lever switched off, and each contrast's two arms."""
+    out = {prefix: base}
+    for name, off in LEVERS.items():
+        out[f"{prefix}: no {name}"] = base.with_changes(off)
+    for name, (with_, without) in CONTRASTS.items():
+        out[f"{prefix}: {name} (with)"] = base.with_changes(with_)
+        out[f"{prefix}: {name} (without)"] = base.with_changes(without)
+    return out
+
+
+def lever_effects(runs: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Each lever's effect (default minus switched off) and each contrast (with minus
+    without), paired over replications."""
+    rows = []
+    for name in LEVERS:
+        d = paired_differences(runs[runs["scenario"].isin([prefix, f"{prefix}: no {name}"])],
+                               OUTCOMES, reference=f"{prefix}: no {name}")
+        rows.append(d.assign(claim=name, base=prefix))
+    for name in CONTRASTS:
+        pair = [f"{prefix}: {name} (with)", f"{prefix}: {name} (without)"]
+        d = paired_differences(runs[runs["scenario"].isin(pair)], OUTCOMES,
+                               reference=pair[1])
+        rows.append(d.assign(claim=name, base=prefix))
+    return pd.concat(rows, ignore_index=True)
+
+
+def condition_effects(runs: pd.DataFrame) -> pd.DataFrame:
+    """Cost of each missing condition and of all four, against all four present; and the
+    share of the all-four cost that each single one costs, per replication pooled."""
+    d = paired_differences(runs[runs["scenario"].str.startswith("conditions")], OUTCOMES,
+                           reference="conditions: all four")
+    four = d[d["scenario"] == "conditions: none"].set_index("outcome")["difference"]
+    d["share_of_all_four"] = d["difference"] / d["outcome"].map(four)
+    return d
+
+
+def _twins(job: tuple[Scenario, int]) -> tuple[int, float, float, float]:
+    base, seed = job
+    with_fb = simulate(base.with_changes({"run.event_log": True}), seed)
+    without = simulate(base.with_changes({"fallback.enabled": False}), seed)
+    t = breach_twins(with_fb, without)
+    return seed, t.members, t.dissatisfied_with, t.dissatisfied_without
+
+
+def breach_table(bases: dict[str, Scenario], reps: int, seed: int,
+                 workers: int | None) -> pd.DataFrame:
+    """Per replication and base: members touched by a fallback's breach, dissatisfied
+    with and without fallback."""
+    rows = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for name, base in bases.items():
+            jobs = [(base, seed + k) for k in range(reps)]
+            for s, members, with_, without in pool.map(_twins, jobs):
+                rows.append({"base": name, "seed": s, "members": members,
+                             "dissatisfied_with": with_, "dissatisfied_without": without})
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    args = options(__doc__, "claims")
+    bases = {"direction": scenario("direction.toml"), "partner": scenario("partner.toml")}
+    scenarios: dict[str, Scenario] = {}
+    for name, base in bases.items():
+        scenarios.update(lever_scenarios(base, name))
+    scenarios["typical"] = scenario("typical.toml")
+    scenarios["directive"] = scenario("directive.toml")
+    partner = bases["partner"]
+    scenarios["conditions: all four"] = partner
+    for c in CONDITIONS:
+        scenarios[f"conditions: no {c}"] = partner.with_changes({f"municipality.{c}": 0.0})
+    scenarios["conditions: none"] = partner.with_changes(
+        {f"municipality.{c}": 0.0 for c in CONDITIONS})
+    batch = run(args, scenarios)
+    runs = batch.runs
+    levers = pd.concat([lever_effects(runs, name) for name in bases], ignore_index=True)
+    styles = paired_differences(runs[runs["scenario"].isin(["typical", "directive"])],
+                                OUTCOMES, reference="directive").assign(
+        claim="consultative = directive", base="typical")
+    claims = pd.concat([levers, styles], ignore_index=True)
+    claims.to_csv(args.out / "claims.csv", index=False)
+    conditions = condition_effects(runs)
+    conditions.to_csv(args.out / "conditions.csv", index=False)
+    twins = breach_table(bases, args.reps, args.seed, args.workers)
+    twins.to_csv(args.out / "breach.csv", index=False)
+
+    for r in claims.itertuples():
+        console.print(f"{r.base:9} {r.claim:28} {r.outcome:20} {r.difference:+.4f} "
+                      f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}]", highlight=False, soft_wrap=True)
+    for r in conditions.itertuples():
+        console.print(f"{r.scenario:28} {r.outcome:20} {r.difference:+.4f} "
+                      f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}] "
+                      f"share of all four {r.share_of_all_four:.2f}", highlight=False,
+                      soft_wrap=True)
+    for name, runs_of in twins.groupby("base"):
+        part = runs_of[runs_of["members"] > 0]  # runs in which a fallback broke something
+        if part.empty:
+            console.print(f"breach, {name}: no fallback broke a partnership in these "
+                          f"{len(runs_of)} runs", highlight=False, soft_wrap=True)
+            continue
+        ci = mean_ci(part["dissatisfied_with"] - part["dissatisfied_without"])
+        console.print(f"breach, {name}: in {len(part)} of {len(runs_of)} runs a fallback "
+                      f"broke partnerships; {part['members'].mean():.0f} members touched per "
+                      f"run; dissatisfied {part['dissatisfied_with'].mean():.3f} against "
+                      f"{part['dissatisfied_without'].mean():.3f} for their twins: "
+                      f"{ci.mean:+.4f} [{ci.low:+.4f}, {ci.high:+.4f}] (n={ci.n})",
+                      highlight=False, soft_wrap=True)
+
+
+if __name__ == "__main__":
+    main()
