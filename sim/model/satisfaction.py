@@ -22,8 +22,9 @@ relates strongly to lower satisfaction).
 five roles; the autonomous role is always taken). A direction-based municipality promises
 more (the partner role) and so raises E; falling back breaks the promise (received fit
 below promised, through D) and the partnership (the breach term). A directive
-municipality promises little and delivers little: low P, small D. The survey counts a member as (very) dissatisfied below
-``dissatisfied_below`` and (very) satisfied above ``satisfied_above``.
+municipality promises little and delivers little: low P, small D. The survey counts a
+member as (very) dissatisfied below ``dissatisfied_below`` and (very) satisfied above
+``satisfied_above``.
 """
 
 from __future__ import annotations
