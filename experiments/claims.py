@@ -6,8 +6,9 @@ its 95% CI over replications:
 1. **Levers** (claims.csv): at the defaults of scenarios/direction.toml and partner.toml,
    each mechanism the sources name switched off, one at a time; the effect is the default
    (with the mechanism) minus the variant without it.
-2. **Fallback**: the same municipality with and without fallback, and typical against
-   directive (000: consultative changes nothing).
+2. **Fallback**: the same municipality with and without fallback (also in the shipped
+   election-year and budget-cut scenarios), and typical against directive (000:
+   consultative changes nothing).
 3. **Conditions** (conditions.csv): the partner municipality with all four conditions,
    one missing at a time, and all four missing; each cost against all four present, and
    the share of the all-four cost that one missing condition already costs (004: each
@@ -61,6 +62,8 @@ CONTRASTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                                      "municipality.dialogue": 0.1}),
 }
 """Contrasts that are not on/off: (with, without), each a set of changes to the base."""
+SHOWCASES = ("election-year", "budget-cut")
+"""Shipped scenarios where fallbacks are longer or more frequent: fallback's cost there."""
 
 
 def lever_scenarios(base: Scenario, prefix: str) -> dict[str, Scenario]:
@@ -128,6 +131,9 @@ def main() -> None:
     scenarios: dict[str, Scenario] = {}
     for name, base in bases.items():
         scenarios.update(lever_scenarios(base, name))
+    for name in SHOWCASES:  # where fallbacks are longer or more frequent
+        scenarios[name] = scenario(f"{name}.toml")
+        scenarios[f"{name}: no fallback"] = scenarios[name].with_changes(LEVERS["fallback"])
     scenarios["typical"] = scenario("typical.toml")
     scenarios["directive"] = scenario("directive.toml")
     partner = bases["partner"]
@@ -139,10 +145,14 @@ def main() -> None:
     batch = run(args, scenarios)
     runs = batch.runs
     levers = pd.concat([lever_effects(runs, name) for name in bases], ignore_index=True)
+    showcases = pd.concat([paired_differences(
+        runs[runs["scenario"].isin([name, f"{name}: no fallback"])], OUTCOMES,
+        reference=f"{name}: no fallback").assign(claim="fallback", base=name)
+        for name in SHOWCASES], ignore_index=True)
     styles = paired_differences(runs[runs["scenario"].isin(["typical", "directive"])],
                                 OUTCOMES, reference="directive").assign(
         claim="consultative = directive", base="typical")
-    claims = pd.concat([levers, styles], ignore_index=True)
+    claims = pd.concat([levers, showcases, styles], ignore_index=True)
     claims.to_csv(args.out / "claims.csv", index=False)
     conditions = condition_effects(runs)
     conditions.to_csv(args.out / "conditions.csv", index=False)
