@@ -102,14 +102,16 @@ TEXT: dict[str, dict[str, str]] = {
              "nl": "Waar terugvallen het meest kost (scenario-ontdekking met PRIM)"},
     "prim_text": {
         "en": "{points} combinations of circumstances, each run with and without fallback "
-              "on the same seeds. Cost: the success rate without fallback minus with. PRIM "
-              "looks for the simplest box of circumstances that holds the costliest quarter. "
+              "on the same seeds. Cost: the success rate with fallback minus without (below "
+              "zero: success lost). PRIM looks for the simplest box of circumstances that "
+              "holds the costliest quarter (the lowest costs). "
               "Inside the box lie {coverage} of all costly points (coverage), and {density} "
               "of the points inside the box are costly (density).",
         "nl": "{points} combinaties van omstandigheden, elk doorgerekend met en zonder "
-              "terugval, met dezelfde toevalsgetallen. Kosten: het slagingspercentage zonder "
-              "terugval min dat met terugval. PRIM zoekt het eenvoudigste gebied van "
-              "omstandigheden waarin het duurste kwart valt. In dat gebied ligt {coverage} "
+              "terugval, met dezelfde toevalsgetallen. Kosten: het slagingspercentage met "
+              "terugval min dat zonder terugval (onder nul: verloren succes). PRIM zoekt het "
+              "eenvoudigste gebied van omstandigheden waarin het duurste kwart valt (de "
+              "laagste waarden). In dat gebied ligt {coverage} "
               "van alle dure punten (dekking), en {density} van de punten in het gebied is "
               "duur (dichtheid)."},
     "prim_none": {"en": "PRIM found no box.", "nl": "PRIM vond geen gebied."},
