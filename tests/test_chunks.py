@@ -141,6 +141,7 @@ def test_each_dask_worker_is_named_when_its_first_results_arrive(dask_scheduler:
                                                                  tmp_path: Path) -> None:
     from dask.distributed import Client
 
+    from sim.model import build
     from sim.provenance import code_identity
 
     heard: list[dict] = []
@@ -153,7 +154,7 @@ def test_each_dask_worker_is_named_when_its_first_results_arrive(dask_scheduler:
     assert len(named) == len(heard) > 0  # each worker once
     for address, identity in named.items():
         assert identity["pid"] == pids[address]
-        assert identity["code"]["source_hash"] == code_identity()["source_hash"]
+        assert identity["code"]["source_hash"] == code_identity(build())["source_hash"]
 
 
 def test_a_stored_dask_batch_names_each_worker_as_its_results_arrive(

@@ -38,6 +38,7 @@ from sim.experiment.cluster import (
     disconnect,
     worker_identity,
 )
+from sim.model import build
 from sim.provenance import code_identity
 from tests.conftest import ROOT, SCENARIOS
 
@@ -219,7 +220,7 @@ def test_a_batch_on_a_real_cluster_is_bit_identical_and_survives_a_killed_worker
     pd.testing.assert_frame_equal(stored.runs, _serial(tmp_path, reps), check_exact=True)
     workers = stored.manifest["workers"]
     assert {w["pid"] for w in workers} >= set(pids.values())
-    assert {w["code"]["source_hash"] for w in workers} == {code_identity()["source_hash"]}
+    assert {w["code"]["source_hash"] for w in workers} == {code_identity(build())["source_hash"]}
 
 
 def test_a_worker_with_other_code_is_refused_by_name(cluster: Cluster, tmp_path: Path,
@@ -298,7 +299,7 @@ def test_a_task_on_a_worker_with_other_code_refuses_to_compute(cluster: Cluster,
         spec = plan({"a": _short()}, 1, 0)[0]
         from sim.experiment.batch import execute
 
-        future = raw.submit(checked, execute, code_identity()["source_hash"], spec,
+        future = raw.submit(checked, execute, code_identity(build())["source_hash"], spec,
                             pure=False)
         assert other.wait(timeout=DEADLINE) is not None  # the worker shut itself down
         assert not future.done(), "the run must not be computed on other code"
@@ -367,7 +368,7 @@ def test_differences_name_code_python_and_packages() -> None:
 
 
 def test_checked_refuses_other_code_outside_a_worker() -> None:
-    assert checked(lambda x: x + 1, code_identity()["source_hash"], 1) == 2
+    assert checked(lambda x: x + 1, code_identity(build())["source_hash"], 1) == 2
     with pytest.raises(CodeMismatch):
         checked(lambda x: x + 1, "0" * 64, 1)
 

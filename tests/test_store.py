@@ -56,7 +56,7 @@ def test_source_hash_is_stable_and_sees_every_change(tmp_path: Path) -> None:
     assert source_hash(src) == first
     (src / "c.py").write_text("")  # a new, empty file counts too
     assert source_hash(src) != first
-    ident = code_identity()
+    ident = code_identity(sim.model.build())
     assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty", "model_build"}
     assert len(ident["source_hash"]) == 64
     assert ident["model_build"] == sim.model.build()
@@ -65,9 +65,9 @@ def test_source_hash_is_stable_and_sees_every_change(tmp_path: Path) -> None:
 def test_resume_refuses_results_of_other_code(tmp_path: Path, monkeypatch) -> None:
     run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
     stored = ResultStore(tmp_path).manifest()["code"]
-    assert stored == code_identity()
+    assert stored == code_identity(sim.model.build())
     other = {**stored, "source_hash": "f" * 64, "git_revision": "abc123"}
-    monkeypatch.setattr(store_module, "code_identity", lambda: other)
+    monkeypatch.setattr(store_module, "code_identity", lambda _build: other)
     with pytest.raises(StoreMismatch, match="other code") as info:
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
     assert stored["source_hash"][:16] in str(info.value) and "ffffffffffffffff" in str(info.value)

@@ -46,7 +46,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +55,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiment.batch import RunOutput, RunSpec
-from sim.provenance import code_identity, describe, same_code
+from sim.model import build
+from sim.provenance import code_identity, describe, package_versions, same_code
 
 logger = logging.getLogger(__name__)
-PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
 FORMAT = "regiesim-store/3"
 KINDS = ("runs", "series", "failures")
 KEY = ["scenario", "replication"]
@@ -117,16 +116,6 @@ def _atomic_table(table: pa.Table, path: Path) -> None:
 
 def _to_table(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-
-
-def package_versions() -> dict[str, str]:
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
 
 
 def hardware() -> dict[str, Any]:
@@ -516,7 +505,7 @@ class ResultStore:
                     "params": spec.params,
                     "changes": {k: v for k, v in leaves.items() if base.get(k, _NONE) != v},
                 }
-        code = code_identity()
+        code = code_identity(build())
         old = self.manifest()
         if old is not None:
             self._check_resume(old, scenarios, seed, code)

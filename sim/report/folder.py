@@ -156,13 +156,14 @@ def _uncertainty(runs: pd.DataFrame, lang: str) -> tuple[str, str]:
 
 def _warmup(table: pd.DataFrame, series: pd.DataFrame, lang: str) -> tuple[str, str]:
     from sim.experiment.warmup import WarmupCheck
+    from sim.report.warmup import warmup_figure
 
     reps = int(table["reps"].iloc[0]) if "reps" in table.columns else 0
     check = WarmupCheck(series, table, reps)
     text = label("warmup_text", lang).format(
         reps=reps, weeks=number(check.recommended_weeks, lang),
         warmup=number(float(table["warmup_weeks"].max()), lang))
-    return label("warmup", lang), f"<p>{text}</p>" + figure_html(check.figure(lang))
+    return label("warmup", lang), f"<p>{text}</p>" + figure_html(warmup_figure(check, lang))
 
 
 def _robustness(table: pd.DataFrame, lang: str) -> tuple[str, str]:
