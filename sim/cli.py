@@ -256,7 +256,8 @@ TimeBudget = Annotated[float | None, typer.Option(
     help="Seconds one run may take; a run that takes longer is recorded as failed "
          "(backend serial or process).")]
 BreakLock = Annotated[bool, typer.Option(
-    "--break-lock", help="Break a stale lock left by a batch that is no longer running.")]
+    "--break-lock", help="Kept for old scripts; breaks nothing: the OS releases the lock "
+    "of a batch that ended (even by kill -9), and a held lock is never broken.")]
 
 
 def _folder(out: str) -> Path:

@@ -24,10 +24,11 @@ from sim.cli import app
 from sim.experiment import ResultStore, run_batch
 from sim.experiment.batch import plan
 from sim.experiment.scale import MAX_INITIATIVES, TooBig, estimate
-from sim.experiment.store import StoreError, StoreLocked, StoreMismatch
+from sim.experiment.store import LOCK_NAME, StoreError, StoreLocked, StoreMismatch
+from sim.lock import HeldLock, holder_path
 from sim.provenance import code_identity, source_hash
 from sim.run import simulate
-from tests.conftest import SCENARIOS, short
+from tests.conftest import ROOT, SCENARIOS, short
 
 runner = CliRunner()
 SHORT = ["--set", "run.horizon_weeks=12", "--set", "run.warmup_weeks=2"]
@@ -168,31 +169,61 @@ def test_begin_never_overwrites_a_manifest_that_appeared(tmp_path: Path, monkeyp
     with pytest.raises(StoreLocked, match="another batch"):
         run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
     assert (tmp_path / "manifest.json").read_text() == '{"theirs": true}'
-    assert not (tmp_path / ".regiesim.lock").exists()
+    assert _released(tmp_path)
+
+
+def _released(folder: Path) -> bool:
+    """The folder's lock is let go: its holder's note is gone and the lock can be taken
+    (the empty lock file itself stays, as an OS lock's file must)."""
+    if holder_path(folder / LOCK_NAME).exists():
+        return False
+    lock = HeldLock(folder / LOCK_NAME)
+    lock.acquire()
+    lock.release()
+    return True
 
 
 def test_a_second_batch_is_refused_while_the_first_holds_the_folder(tmp_path: Path) -> None:
     first = ResultStore(tmp_path)
     first.begin(plan(_one(), 2, 1), 1, 2, "serial")
-    with pytest.raises(StoreLocked, match=f"in use by another batch \\(pid {os.getpid()}"):
+    here = f"pid {os.getpid()} on host {socket.gethostname()}"
+    with pytest.raises(StoreLocked, match=f"in use by another batch \\({here}"):
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
-    with pytest.raises(StoreLocked, match="still running"):  # a live lock is not broken
+    with pytest.raises(StoreLocked, match="still running"):  # a held lock is not broken
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path, break_lock=True)
     first.close()
     assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path).runs) == 2
+    assert _released(tmp_path)
 
 
-def test_a_stale_lock_is_broken_only_on_request(tmp_path: Path) -> None:
+HOLD = """
+import sys, time
+from pathlib import Path
+from sim.experiment.store import FolderLock
+lock = FolderLock(Path(sys.argv[1]))  # kept: a lock that is collected is let go
+lock.acquire()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_the_lock_of_a_killed_batch_ends_with_it(tmp_path: Path) -> None:
+    """kill -9 leaves the holder's note behind, but the OS let go of its lock: the same
+    command goes on without --break-lock (there is no stale lock any more)."""
     run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    (tmp_path / ".regiesim.lock").write_text(json.dumps(
-        {"pid": dead.pid, "host": socket.gethostname(), "started": "then"}))
-    with pytest.raises(StoreLocked, match=f"stale lock: pid {dead.pid}"):
-        run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
-    assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path,
-                         break_lock=True).runs) == 2
-    assert not (tmp_path / ".regiesim.lock").exists()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLocked, match=f"in use by another batch \\(pid {holder.pid} "
+                                              f"on host {socket.gethostname()}"):
+            run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert json.loads(holder_path(tmp_path / LOCK_NAME).read_text())["pid"] == holder.pid
+    assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path).runs) == 2
+    assert _released(tmp_path)
 
 
 def test_part_names_are_unique_across_writers(tmp_path: Path) -> None:

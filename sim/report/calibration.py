@@ -14,6 +14,7 @@ from sim.experiment.calibration import (
     load_calibration,
     posterior_summary,
 )
+from sim.files import atomic_write
 from sim.report.html import figure_html, page
 
 PPC = "ppc.parquet"
@@ -51,6 +52,4 @@ def write_calibration_report(calibration: Calibration | str | Path) -> Path:
              checks.drop(columns="source").round(4).to_html(index=False), figure_html(fig),
              "<h2>Populations</h2>",
              populations.round({"epsilon": 4, "wall_time": 2}).to_html(index=False)]
-    path = cal.folder / REPORT
-    path.write_text(page("ABC-SMC calibration", parts), encoding="utf-8")
-    return path
+    return atomic_write(cal.folder / REPORT, page("ABC-SMC calibration", parts))

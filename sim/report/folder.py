@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis import summarise
+from sim.files import atomic_write
 from sim.outcomes import HEADLINE, SUMMARY
 from sim.report import figures
 from sim.report.html import build_report, figure_html
@@ -478,10 +479,7 @@ def write_plot(folder: str | Path, what: str, outcome: str, lang: str = "en",
     text = page(title, [figure_html(fig)], lang)
     path = Path(out) if out is not None else (
         Path(folder) / f"plot-{what}-{outcome}-{lang}.html")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, text)
 
 
 def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = False,
@@ -490,10 +488,7 @@ def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = Fa
     folder = Path(folder)
     text = build_folder_report(folder, lang, **kwargs)
     path = Path(out) if out is not None else report_path(folder, lang, replace)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, text)
 
 
 __all__ = ["PLOTS", "Meta", "build_folder_report", "failures_section", "kind",

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiment.sensitivity import Design
+from sim.files import atomic_write
 from sim.report.html import figure_html, page
 
 
@@ -60,6 +61,4 @@ def write_sensitivity_page(out: Path, method: str, indices: pd.DataFrame, design
              "point mean over the variance of the point means across the design.</p>",
              noise.round(4).to_html(index=False), "<h2>Indices</h2>",
              shown.round(4).to_html(index=False)]
-    path = out / f"{method}.html"
-    path.write_text(page(title, parts), encoding="utf-8")
-    return path
+    return atomic_write(out / f"{method}.html", page(title, parts))
