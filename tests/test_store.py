@@ -26,7 +26,7 @@ from sim.experiment.batch import plan
 from sim.experiment.scale import MAX_INITIATIVES, TooBig, estimate
 from sim.experiment.store import LOCK_NAME, StoreError, StoreLocked, StoreMismatch
 from sim.lock import HeldLock, holder_path
-from sim.provenance import code_identity, source_hash
+from sim.provenance import code_identity, same_code, source_hash
 from sim.run import simulate
 from tests.conftest import ROOT, SCENARIOS, short
 
@@ -63,11 +63,25 @@ def test_source_hash_is_stable_and_sees_every_change(tmp_path: Path) -> None:
     assert ident["model_build"] == sim.model.build()
 
 
+def test_code_is_the_same_by_its_source_hash_not_by_its_revision() -> None:
+    """Uncommitted edits keep the git revision but change the sources: other code. A new
+    commit of the same sources (or a dirty flag) is the same code."""
+    ident = {"version": "0.1.0", "source_hash": "a" * 64, "git_revision": "r1",
+             "git_dirty": False, "model_build": "compiled"}
+    assert same_code(ident, dict(ident))
+    assert not same_code(ident, {**ident, "source_hash": "b" * 64})
+    assert not same_code(ident, {**ident, "source_hash": "b" * 64, "git_dirty": True})
+    assert same_code(ident, {**ident, "git_revision": "r2", "git_dirty": True,
+                             "version": "0.2.0", "model_build": "pure Python"})
+    assert not same_code(None, ident) and not same_code({}, {}) and not same_code(
+        {"git_revision": "r1"}, {"git_revision": "r1"})
+
+
 def test_resume_refuses_results_of_other_code(tmp_path: Path, monkeypatch) -> None:
     run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
     stored = ResultStore(tmp_path).manifest()["code"]
     assert stored == code_identity(sim.model.build())
-    other = {**stored, "source_hash": "f" * 64, "git_revision": "abc123"}
+    other = {**stored, "source_hash": "f" * 64}  # edited sources, the same git revision
     monkeypatch.setattr(store_module, "code_identity", lambda _build: other)
     with pytest.raises(StoreMismatch, match="other code") as info:
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
@@ -280,6 +294,50 @@ def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path: Path, monkeyp
     assert not (tmp_path / "failures.parquet").exists()
     fresh = run_batch(_named(), reps=3, seed=2, backend="serial")
     pd.testing.assert_frame_equal(again.runs, fresh.runs, check_exact=True)
+
+
+def _counting(monkeypatch) -> list[tuple[str, int]]:
+    """The keys of the runs this process executes from now on (serial backend)."""
+    ran: list[tuple[str, int]] = []
+    real = batch_module.execute
+
+    def execute(spec, time_budget=None):
+        ran.append(spec.key)
+        return real(spec, time_budget)
+
+    monkeypatch.setattr(batch_module, "execute", execute)
+    return ran
+
+
+def test_a_resume_executes_only_the_missing_runs(tmp_path: Path, monkeypatch) -> None:
+    """Stopped after three of six runs, the same batch runs the other three and no more;
+    run again when complete it runs nothing; with more replications, only the new ones."""
+    ran = _counting(monkeypatch)
+    real_add = ResultStore.add
+
+    def add(self, output):
+        real_add(self, output)
+        if len(ran) == 3:
+            raise KeyboardInterrupt  # Ctrl+C after the third run
+
+    monkeypatch.setattr(ResultStore, "add", add)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(_two(), reps=3, seed=4, backend="serial", out=tmp_path)
+    monkeypatch.setattr(ResultStore, "add", real_add)
+    every = [spec.key for spec in plan(_two(), 3, 4)]
+    first = list(ran)
+    assert len(first) == 3 and len(ResultStore(tmp_path).runs()) == 3
+    ran.clear()
+    resumed = run_batch(_two(), reps=3, seed=4, backend="serial", out=tmp_path)
+    assert sorted(ran) == sorted(set(every) - set(first))
+    assert len(resumed.runs) == 6
+    ran.clear()
+    assert len(run_batch(_two(), reps=3, seed=4, backend="serial", out=tmp_path).runs) == 6
+    assert ran == []
+    more = run_batch(_two(), reps=4, seed=4, backend="serial", out=tmp_path)
+    assert sorted(ran) == [("a", 3), ("b", 3)] and len(more.runs) == 8
+    fresh = run_batch(_two(), reps=4, seed=4, backend="serial")
+    pd.testing.assert_frame_equal(more.runs, fresh.runs, check_exact=True)
 
 
 def test_time_budget_ends_a_run_that_hangs(tmp_path: Path, monkeypatch) -> None:
