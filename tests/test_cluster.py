@@ -223,6 +223,7 @@ def test_a_batch_on_a_real_cluster_is_bit_identical_and_survives_a_killed_worker
     assert {w["code"]["source_hash"] for w in workers} == {code_identity(build())["source_hash"]}
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_worker_with_other_code_is_refused_by_name(cluster: Cluster, tmp_path: Path,
                                                      ) -> None:
     address = cluster.scheduler()
@@ -255,6 +256,7 @@ def _sensitivity_args(tmp: Path, out: str, backend: str, *extra: str) -> list[st
             str(tmp / out), "--backend", backend, *extra]
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_worker_that_joins_later_with_other_code_shuts_down(cluster: Cluster,
                                                                tmp_path: Path) -> None:
     cluster.scheduler()
@@ -286,6 +288,7 @@ def test_a_worker_that_joins_later_with_other_code_shuts_down(cluster: Cluster,
     assert late.poll() is None
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_task_on_a_worker_with_other_code_refuses_to_compute(cluster: Cluster,
                                                                tmp_path: Path) -> None:
     """The task-level guard: without the plugin (a client that did not connect through
@@ -306,6 +309,7 @@ def test_a_task_on_a_worker_with_other_code_refuses_to_compute(cluster: Cluster,
     assert "runs other code than the client" in cluster.log("other")
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_tls_cluster_with_certificate_options(cluster: Cluster, tmp_path: Path) -> None:
     if shutil.which("openssl") is None:
         message = "needs the openssl command to make a certificate authority"
@@ -392,6 +396,7 @@ def test_tls_options_are_checked_before_anything_runs(tmp_path: Path, extra: lis
     assert not out.exists()
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_dask_batch_ends_without_tracebacks(tmp_path: Path) -> None:
     """The local Dask cluster of a batch shuts down quietly: no traceback on stderr."""
     from tests.conftest import ROOT
