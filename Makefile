@@ -43,4 +43,4 @@ api: $(STAMP)
 	$(BIN)/python -m sim.apidoc docs/api
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build/model build/model-failed.json build/.model.lock
+	rm -rf $(VENV) .pytest_cache .ruff_cache build/model build/model-failed.json build/.model.lock build/.model.lock.holder.json

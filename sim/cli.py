@@ -256,7 +256,8 @@ TimeBudget = Annotated[float | None, typer.Option(
     help="Seconds one run may take; a run that takes longer is recorded as failed "
          "(backend serial or process).")]
 BreakLock = Annotated[bool, typer.Option(
-    "--break-lock", help="Break a stale lock left by a batch that is no longer running.")]
+    "--break-lock", help="Kept for old scripts; breaks nothing: the OS releases the lock "
+    "of a batch that ended (even by kill -9), and a held lock is never broken.")]
 
 
 def _folder(out: str) -> Path:
@@ -492,6 +493,7 @@ def calibrate(file: File, priors: Annotated[Path, typer.Option(
     """
     from sim.experiment.calibration import calibrate as run_abc
     from sim.experiment.calibration import read_priors
+    from sim.report.calibration import write_calibration_report
 
     folder = _folder(out)
     base = load_scenario(file, sets)
@@ -506,6 +508,7 @@ def calibrate(file: File, priors: Annotated[Path, typer.Option(
                          log=lambda line: err.print(safe(line), highlight=False))
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    write_calibration_report(result)
     err.print(f"done: posterior in {safe(folder / 'posterior.parquet')}, report in "
               f"{safe(folder / 'report.html')} ({result.manifest['simulations']} "
               "simulations)", highlight=False, soft_wrap=True)
@@ -651,6 +654,7 @@ def replications(
                           f"{r['warmup_weeks']:g} {verdict}", highlight=False)
     if folder is not None:
         from sim.report.html import figure_html, page
+        from sim.report.warmup import warmup_figure
 
         choice.table.to_csv(folder / "replications.csv", index=False)
         choice.trajectory.to_csv(folder / "trajectory.csv", index=False)
@@ -660,7 +664,7 @@ def replications(
             warm.table.to_csv(folder / "warmup.csv", index=False)
             warm.series.to_csv(folder / "warmup_series.csv", index=False)
             parts += ["<h2>Warm-up (MSER-5)</h2>", warm.table.to_html(index=False),
-                      figure_html(warm.figure())]
+                      figure_html(warmup_figure(warm))]
         (folder / "replications.html").write_text(page("Replications and warm-up", parts),
                                                   encoding="utf-8")
         err.print(f"written {safe(folder)}/replications.csv, trajectory.csv, "
@@ -709,8 +713,8 @@ def sensitivity(file: File, out: Out, samples: Annotated[int, typer.Option(
         run_morris,
         run_sensitivity,
         run_sobol,
-        write_sensitivity_page,
     )
+    from sim.report.sensitivity import write_sensitivity_page
 
     methods = ("morris", "sobol", "lhs", "qmc")
     if method not in methods:

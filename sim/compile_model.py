@@ -16,14 +16,14 @@
 A failure at any step leaves the model in pure Python (the same numbers, slower), says
 why, and exits with status 1; a build already in place stays unless the new one is
 complete. A failed build of the same sources is not tried again without ``--force``.
-One build at a time (a lock in ``build/``). Compiled modules run about 1.7 times as fast
+One build at a time (:mod:`sim.lock` in ``build/``: a second build is refused, naming the
+first one's pid and host). Compiled modules run about 1.7 times as fast
 (``benchmarks/bench_core.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
 import shutil
@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sim.files import atomic_write
+from sim.lock import HeldLock, LockBusy, who
 from sim.model import BUILD, GROUP, STAMP, build_problem, interpreter, sources, sources_digest
 
 ROOT = BUILD.parent.parent
@@ -71,20 +73,23 @@ def _run(args: list[str], what: str, env: dict[str, str]) -> None:
 
 
 def _stamp(checked: bool, digest: str) -> None:
-    STAMP.write_text(json.dumps({"sources": digest, "interpreter": interpreter(),
-                                 "group": GROUP, "checked": checked}, indent=2))
+    atomic_write(STAMP, json.dumps({"sources": digest, "interpreter": interpreter(),
+                                    "group": GROUP, "checked": checked}, indent=2))
 
 
 @contextmanager
 def _only_builder() -> Iterator[None]:
     """Hold the build lock (released when this process ends, however it ends)."""
-    LOCK.parent.mkdir(parents=True, exist_ok=True)
-    with open(LOCK, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CompileError("another build of the model is running") from None
+    lock = HeldLock(LOCK)
+    try:
+        lock.acquire()
+    except LockBusy as busy:
+        raise CompileError(f"another build of the model is running ({who(busy.holder)})"
+                           ) from None
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def compile_model(force: bool = False, say: Callable[[str], None] = print) -> None:
@@ -109,8 +114,8 @@ def _compile(force: bool, say: Callable[[str], None]) -> None:
     try:
         _build_and_check(digest, say)
     except CompileError as exc:
-        FAILED.write_text(json.dumps({"sources": digest, "interpreter": interpreter(),
-                                      "reason": str(exc)}, indent=2))
+        atomic_write(FAILED, json.dumps({"sources": digest, "interpreter": interpreter(),
+                                         "reason": str(exc)}, indent=2))
         raise
     FAILED.unlink(missing_ok=True)
 

@@ -6,6 +6,10 @@ under ``sim/`` (sorted relative paths and their bytes, so it is the same on ever
 machine), and, when the package sits in a git work tree, the revision and whether the
 work tree had uncommitted changes. Only the source hash decides whether two pieces of
 code are the same; version and revision are there for people to read.
+
+This module sits below the model (``sim.model`` hashes its own sources with
+:func:`source_hash`), so it does not import the model: the caller that knows which model
+build runs (:func:`sim.model.build`) passes it to :func:`code_identity`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 
 SOURCE_ROOT = Path(__file__).resolve().parent
 SOURCE_SUFFIXES = (".py",)
+PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
+"""The packages whose versions a result store and a cluster check record."""
 
 
 def source_hash(root: Path = SOURCE_ROOT) -> str:
@@ -62,18 +68,28 @@ def package_version() -> str | None:
         return None
 
 
+def package_versions() -> dict[str, str]:
+    """The installed versions of :data:`PACKAGES` (those not installed are left out)."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
 @functools.cache
-def code_identity() -> dict[str, Any]:
+def code_identity(model_build: str) -> dict[str, Any]:
     """``{"version", "source_hash", "git_revision", "git_dirty", "model_build"}`` of the
-    running code (``model_build``: compiled or pure Python, :func:`sim.model.build`; both
-    give the same numbers, so it is recorded but not compared).
+    running code. ``model_build`` is the caller's :func:`sim.model.build` (compiled or pure
+    Python; both give the same numbers, so it is recorded but not compared).
 
     Cached per process: the code a process runs does not change while it runs.
     """
-    from sim.model import build
-
     return {"version": package_version(), "source_hash": source_hash(),
-            "git_revision": git_revision(), "git_dirty": git_dirty(), "model_build": build()}
+            "git_revision": git_revision(), "git_dirty": git_dirty(),
+            "model_build": model_build}
 
 
 CODE_WORDS: dict[str, dict[str, str]] = {

@@ -19,6 +19,7 @@ from sim.experiment.calibration import (
     effective_sample_size,
     read_priors,
 )
+from sim.report.calibration import write_calibration_report
 
 PRIORS = {"satisfaction.dissatisfied_below": (0.3, 0.6), "tension.release_rate": (0.1, 0.3)}
 SHORT = {"run": {"horizon_weeks": 26.0, "warmup_weeks": 8.0}}
@@ -59,8 +60,11 @@ def test_the_pattern_distance_standardises_each_gap() -> None:
 @pytest.fixture(scope="module")
 def calibrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("abc") / "cal"
-    calibrate(build_scenario(SHORT), PRIORS, out, populations=2, particles=6, reps=1,
-              backend="serial", ppc_draws=3, ppc_reps=1, log=lambda _line: None)
+    result = calibrate(build_scenario(SHORT), PRIORS, out, populations=2, particles=6,
+                       reps=1, backend="serial", ppc_draws=3, ppc_reps=1,
+                       log=lambda _line: None)
+    assert not (out / "report.html").exists()  # the library computes, the report writes
+    assert write_calibration_report(result) == out / "report.html"
     return out
 
 

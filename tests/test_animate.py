@@ -75,6 +75,27 @@ def test_every_path_is_the_stages_the_log_says_and_ends_in_its_outcome(style: st
                 assert j.exit is None and _column(j.path[-1][1]) == row["stage"]
 
 
+@pytest.mark.parametrize("style", ["direction", "directive"])
+def test_a_handoff_raises_the_dots_frustration_as_the_log_says(style: str) -> None:
+    """Every handoff in the log is a point of its dot's frustration path, at the log's
+    week and value, and the path rises there (from pillar to post is a burden)."""
+    result = _run(style)
+    log = result.log
+    handoffs = log[(log["event"] == "handoff") & (log["id"] >= 0)]
+    assert len(handoffs) > 10  # enough to mean something
+    journeys = paths(log)
+    rises = 0
+    for row in handoffs.itertuples():
+        path = journeys[int(row.id)].frustration
+        at = [i for i, (week, value) in enumerate(path)
+              if week == row.week and value == row.value]
+        assert at, (row.id, row.week, row.value, path)
+        before = path[at[0] - 1][1]
+        assert row.value >= before, (row.id, path)
+        rises += row.value > before
+    assert rises > len(handoffs) / 2
+
+
 def test_piles_are_the_waits_the_log_records(direction) -> None:
     log = direction.log
     journeys = paths(log)

@@ -137,10 +137,12 @@ def test_dask_gives_the_serial_numbers_whatever_the_chunk(serial, dask_scheduler
                         chunk=chunk, out=tmp_path / f"chunk-{chunk}"), serial)
 
 
+@pytest.mark.slow  # starts a Dask scheduler and workers
 def test_each_dask_worker_is_named_when_its_first_results_arrive(dask_scheduler: str,
                                                                  tmp_path: Path) -> None:
     from dask.distributed import Client
 
+    from sim.model import build
     from sim.provenance import code_identity
 
     heard: list[dict] = []
@@ -153,9 +155,10 @@ def test_each_dask_worker_is_named_when_its_first_results_arrive(dask_scheduler:
     assert len(named) == len(heard) > 0  # each worker once
     for address, identity in named.items():
         assert identity["pid"] == pids[address]
-        assert identity["code"]["source_hash"] == code_identity()["source_hash"]
+        assert identity["code"]["source_hash"] == code_identity(build())["source_hash"]
 
 
+@pytest.mark.slow  # starts a Dask scheduler and workers
 def test_a_stored_dask_batch_names_each_worker_as_its_results_arrive(
         dask_scheduler: str, tmp_path: Path, monkeypatch) -> None:
     """With the surveys at the start and the end silenced, the manifest names the

@@ -130,6 +130,35 @@ def test_batch_then_compare(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "must be one of" in bad.output
 
 
+def test_compare_takes_the_differences_against_the_reference_given(tmp_path: Path) -> None:
+    """The reference is not the first scenario of the folder: every difference is
+    scenario minus that reference, replication by replication."""
+    import pandas as pd
+
+    from sim.experiment import run_batch
+    from tests.conftest import short
+
+    run = {"horizon_weeks": 26.0, "warmup_weeks": 4.0}
+    scenarios = {"first": short("direction", run=run), "middle": short("directive", run=run),
+                 "last": short("consultative", run=run)}
+    out = tmp_path / "three"
+    runs = run_batch(scenarios, reps=4, seed=3, backend="serial", out=out).runs
+    csv = tmp_path / "diff.csv"
+    result = runner.invoke(app, ["compare", str(out), "--reference", "middle",
+                                 "--outcome", "success_rate", "--outcome",
+                                 "share_dissatisfied", "--csv", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert "against middle" in result.output
+    table = pd.read_csv(csv)
+    assert (table["reference"] == "middle").all()
+    assert sorted(table["scenario"]) == ["first", "first", "last", "last"]
+    by = runs.set_index(["scenario", "replication"])
+    for row in table.itertuples():
+        paired = by.loc[row.scenario, row.outcome] - by.loc["middle", row.outcome]
+        assert row.difference == pytest.approx(paired.mean(), abs=1e-12), row
+        assert row.n == 4
+
+
 def test_batch_precision_mode(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(SCENARIOS / "direction.toml"), "--reps", "3",
                                  "--precision", "0.5", "--out", str(tmp_path / "p"),

@@ -38,6 +38,7 @@ from sim.experiment.cluster import (
     disconnect,
     worker_identity,
 )
+from sim.model import build
 from sim.provenance import code_identity
 from tests.conftest import ROOT, SCENARIOS
 
@@ -219,9 +220,10 @@ def test_a_batch_on_a_real_cluster_is_bit_identical_and_survives_a_killed_worker
     pd.testing.assert_frame_equal(stored.runs, _serial(tmp_path, reps), check_exact=True)
     workers = stored.manifest["workers"]
     assert {w["pid"] for w in workers} >= set(pids.values())
-    assert {w["code"]["source_hash"] for w in workers} == {code_identity()["source_hash"]}
+    assert {w["code"]["source_hash"] for w in workers} == {code_identity(build())["source_hash"]}
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_worker_with_other_code_is_refused_by_name(cluster: Cluster, tmp_path: Path,
                                                      ) -> None:
     address = cluster.scheduler()
@@ -254,6 +256,7 @@ def _sensitivity_args(tmp: Path, out: str, backend: str, *extra: str) -> list[st
             str(tmp / out), "--backend", backend, *extra]
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_worker_that_joins_later_with_other_code_shuts_down(cluster: Cluster,
                                                                tmp_path: Path) -> None:
     cluster.scheduler()
@@ -285,6 +288,7 @@ def test_a_worker_that_joins_later_with_other_code_shuts_down(cluster: Cluster,
     assert late.poll() is None
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_task_on_a_worker_with_other_code_refuses_to_compute(cluster: Cluster,
                                                                tmp_path: Path) -> None:
     """The task-level guard: without the plugin (a client that did not connect through
@@ -298,13 +302,14 @@ def test_a_task_on_a_worker_with_other_code_refuses_to_compute(cluster: Cluster,
         spec = plan({"a": _short()}, 1, 0)[0]
         from sim.experiment.batch import execute
 
-        future = raw.submit(checked, execute, code_identity()["source_hash"], spec,
+        future = raw.submit(checked, execute, code_identity(build())["source_hash"], spec,
                             pure=False)
         assert other.wait(timeout=DEADLINE) is not None  # the worker shut itself down
         assert not future.done(), "the run must not be computed on other code"
     assert "runs other code than the client" in cluster.log("other")
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_tls_cluster_with_certificate_options(cluster: Cluster, tmp_path: Path) -> None:
     if shutil.which("openssl") is None:
         message = "needs the openssl command to make a certificate authority"
@@ -367,7 +372,7 @@ def test_differences_name_code_python_and_packages() -> None:
 
 
 def test_checked_refuses_other_code_outside_a_worker() -> None:
-    assert checked(lambda x: x + 1, code_identity()["source_hash"], 1) == 2
+    assert checked(lambda x: x + 1, code_identity(build())["source_hash"], 1) == 2
     with pytest.raises(CodeMismatch):
         checked(lambda x: x + 1, "0" * 64, 1)
 
@@ -391,6 +396,7 @@ def test_tls_options_are_checked_before_anything_runs(tmp_path: Path, extra: lis
     assert not out.exists()
 
 
+@pytest.mark.slow  # starts Dask workers
 def test_a_dask_batch_ends_without_tracebacks(tmp_path: Path) -> None:
     """The local Dask cluster of a batch shuts down quietly: no traceback on stderr."""
     from tests.conftest import ROOT

@@ -145,6 +145,7 @@ def test_a_build_that_cannot_be_used_leaves_the_sources_running(tmp_path: Path) 
     assert done.stdout.strip() == str(tree / "sim" / "model" / "journey.py"), done.stderr
 
 
+@pytest.mark.slow  # a mypyc run that fails: ~50-95 s
 def test_a_failed_build_keeps_the_build_in_place_and_is_not_retried(tmp_path: Path) -> None:
     """Without a working C compiler: the build in place (here a fake one) and its stamp
     stay, the failure is recorded, and the next call says so at once."""

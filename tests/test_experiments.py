@@ -25,6 +25,8 @@ from sim.report.labels import TEXT, label, signed
 from tests.conftest import ROOT
 from tests.htmlcheck import load_results, read
 
+pytestmark = pytest.mark.slow
+
 EXPERIMENTS = ROOT / "experiments"
 TINY = ["--set", "run.horizon_weeks=26", "--set", "run.warmup_weeks=4"]
 REPS = 2

@@ -93,6 +93,7 @@ def test_strip_removes_what_a_run_leaves(tmp_path: Path) -> None:
     assert "execution" not in code.metadata and "widgets" not in stripped.metadata
 
 
+@pytest.mark.slow  # a Jupyter kernel runs the whole notebook
 def test_researcher_notebook_runs_and_compares(tmp_path: Path) -> None:
     nb = execute("researcher", tmp_path)
     table = tagged(nb, "compare")
@@ -103,6 +104,7 @@ def test_researcher_notebook_runs_and_compares(tmp_path: Path) -> None:
         assert table.count(f"<td>{scenario}</td>") == 4  # one row per outcome
 
 
+@pytest.mark.slow  # a Jupyter kernel runs the whole notebook
 def test_trainer_notebook_runs_in_dutch(tmp_path: Path) -> None:
     nb = execute("trainer", tmp_path)
     table = tagged(nb, "compare")

@@ -10,6 +10,7 @@ import sim.experiment.batch as batch_module
 from sim.experiment.replications import choose_replications
 from sim.experiment.sequential import describe_miss, run_to_precision
 from sim.experiment.warmup import warmup_check
+from sim.report.warmup import warmup_figure
 from tests.conftest import short
 
 
@@ -91,6 +92,6 @@ def test_warmup_check_finds_the_transient(toy) -> None:
     assert table.loc["active", "truncation_weeks"] <= 30
     assert check.recommended_weeks == table["truncation_weeks"].max()
     assert set(check.series["outcome"]) == {"tension", "active"}
-    check.figure()
+    warmup_figure(check)
     with pytest.raises(ValueError, match="not a weekly series: tensoin"):
         warmup_check(sc, reps=2, outcomes=["tensoin"], backend="serial")

@@ -24,10 +24,11 @@ from sim.cli import app
 from sim.experiment import ResultStore, run_batch
 from sim.experiment.batch import plan
 from sim.experiment.scale import MAX_INITIATIVES, TooBig, estimate
-from sim.experiment.store import StoreError, StoreLocked, StoreMismatch
-from sim.provenance import code_identity, source_hash
+from sim.experiment.store import LOCK_NAME, StoreError, StoreLocked, StoreMismatch
+from sim.lock import HeldLock, holder_path
+from sim.provenance import code_identity, same_code, source_hash
 from sim.run import simulate
-from tests.conftest import SCENARIOS, short
+from tests.conftest import ROOT, SCENARIOS, short
 
 runner = CliRunner()
 SHORT = ["--set", "run.horizon_weeks=12", "--set", "run.warmup_weeks=2"]
@@ -56,18 +57,32 @@ def test_source_hash_is_stable_and_sees_every_change(tmp_path: Path) -> None:
     assert source_hash(src) == first
     (src / "c.py").write_text("")  # a new, empty file counts too
     assert source_hash(src) != first
-    ident = code_identity()
+    ident = code_identity(sim.model.build())
     assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty", "model_build"}
     assert len(ident["source_hash"]) == 64
     assert ident["model_build"] == sim.model.build()
 
 
+def test_code_is_the_same_by_its_source_hash_not_by_its_revision() -> None:
+    """Uncommitted edits keep the git revision but change the sources: other code. A new
+    commit of the same sources (or a dirty flag) is the same code."""
+    ident = {"version": "0.1.0", "source_hash": "a" * 64, "git_revision": "r1",
+             "git_dirty": False, "model_build": "compiled"}
+    assert same_code(ident, dict(ident))
+    assert not same_code(ident, {**ident, "source_hash": "b" * 64})
+    assert not same_code(ident, {**ident, "source_hash": "b" * 64, "git_dirty": True})
+    assert same_code(ident, {**ident, "git_revision": "r2", "git_dirty": True,
+                             "version": "0.2.0", "model_build": "pure Python"})
+    assert not same_code(None, ident) and not same_code({}, {}) and not same_code(
+        {"git_revision": "r1"}, {"git_revision": "r1"})
+
+
 def test_resume_refuses_results_of_other_code(tmp_path: Path, monkeypatch) -> None:
     run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
     stored = ResultStore(tmp_path).manifest()["code"]
-    assert stored == code_identity()
-    other = {**stored, "source_hash": "f" * 64, "git_revision": "abc123"}
-    monkeypatch.setattr(store_module, "code_identity", lambda: other)
+    assert stored == code_identity(sim.model.build())
+    other = {**stored, "source_hash": "f" * 64}  # edited sources, the same git revision
+    monkeypatch.setattr(store_module, "code_identity", lambda _build: other)
     with pytest.raises(StoreMismatch, match="other code") as info:
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
     assert stored["source_hash"][:16] in str(info.value) and "ffffffffffffffff" in str(info.value)
@@ -168,31 +183,61 @@ def test_begin_never_overwrites_a_manifest_that_appeared(tmp_path: Path, monkeyp
     with pytest.raises(StoreLocked, match="another batch"):
         run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
     assert (tmp_path / "manifest.json").read_text() == '{"theirs": true}'
-    assert not (tmp_path / ".regiesim.lock").exists()
+    assert _released(tmp_path)
+
+
+def _released(folder: Path) -> bool:
+    """The folder's lock is let go: its holder's note is gone and the lock can be taken
+    (the empty lock file itself stays, as an OS lock's file must)."""
+    if holder_path(folder / LOCK_NAME).exists():
+        return False
+    lock = HeldLock(folder / LOCK_NAME)
+    lock.acquire()
+    lock.release()
+    return True
 
 
 def test_a_second_batch_is_refused_while_the_first_holds_the_folder(tmp_path: Path) -> None:
     first = ResultStore(tmp_path)
     first.begin(plan(_one(), 2, 1), 1, 2, "serial")
-    with pytest.raises(StoreLocked, match=f"in use by another batch \\(pid {os.getpid()}"):
+    here = f"pid {os.getpid()} on host {socket.gethostname()}"
+    with pytest.raises(StoreLocked, match=f"in use by another batch \\({here}"):
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
-    with pytest.raises(StoreLocked, match="still running"):  # a live lock is not broken
+    with pytest.raises(StoreLocked, match="still running"):  # a held lock is not broken
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path, break_lock=True)
     first.close()
     assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path).runs) == 2
+    assert _released(tmp_path)
 
 
-def test_a_stale_lock_is_broken_only_on_request(tmp_path: Path) -> None:
+HOLD = """
+import sys, time
+from pathlib import Path
+from sim.experiment.store import FolderLock
+lock = FolderLock(Path(sys.argv[1]))  # kept: a lock that is collected is let go
+lock.acquire()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_the_lock_of_a_killed_batch_ends_with_it(tmp_path: Path) -> None:
+    """kill -9 leaves the holder's note behind, but the OS let go of its lock: the same
+    command goes on without --break-lock (there is no stale lock any more)."""
     run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    (tmp_path / ".regiesim.lock").write_text(json.dumps(
-        {"pid": dead.pid, "host": socket.gethostname(), "started": "then"}))
-    with pytest.raises(StoreLocked, match=f"stale lock: pid {dead.pid}"):
-        run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
-    assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path,
-                         break_lock=True).runs) == 2
-    assert not (tmp_path / ".regiesim.lock").exists()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLocked, match=f"in use by another batch \\(pid {holder.pid} "
+                                              f"on host {socket.gethostname()}"):
+            run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert json.loads(holder_path(tmp_path / LOCK_NAME).read_text())["pid"] == holder.pid
+    assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path).runs) == 2
+    assert _released(tmp_path)
 
 
 def test_part_names_are_unique_across_writers(tmp_path: Path) -> None:
@@ -249,6 +294,50 @@ def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path: Path, monkeyp
     assert not (tmp_path / "failures.parquet").exists()
     fresh = run_batch(_named(), reps=3, seed=2, backend="serial")
     pd.testing.assert_frame_equal(again.runs, fresh.runs, check_exact=True)
+
+
+def _counting(monkeypatch) -> list[tuple[str, int]]:
+    """The keys of the runs this process executes from now on (serial backend)."""
+    ran: list[tuple[str, int]] = []
+    real = batch_module.execute
+
+    def execute(spec, time_budget=None):
+        ran.append(spec.key)
+        return real(spec, time_budget)
+
+    monkeypatch.setattr(batch_module, "execute", execute)
+    return ran
+
+
+def test_a_resume_executes_only_the_missing_runs(tmp_path: Path, monkeypatch) -> None:
+    """Stopped after three of six runs, the same batch runs the other three and no more;
+    run again when complete it runs nothing; with more replications, only the new ones."""
+    ran = _counting(monkeypatch)
+    real_add = ResultStore.add
+
+    def add(self, output):
+        real_add(self, output)
+        if len(ran) == 3:
+            raise KeyboardInterrupt  # Ctrl+C after the third run
+
+    monkeypatch.setattr(ResultStore, "add", add)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(_two(), reps=3, seed=4, backend="serial", out=tmp_path)
+    monkeypatch.setattr(ResultStore, "add", real_add)
+    every = [spec.key for spec in plan(_two(), 3, 4)]
+    first = list(ran)
+    assert len(first) == 3 and len(ResultStore(tmp_path).runs()) == 3
+    ran.clear()
+    resumed = run_batch(_two(), reps=3, seed=4, backend="serial", out=tmp_path)
+    assert sorted(ran) == sorted(set(every) - set(first))
+    assert len(resumed.runs) == 6
+    ran.clear()
+    assert len(run_batch(_two(), reps=3, seed=4, backend="serial", out=tmp_path).runs) == 6
+    assert ran == []
+    more = run_batch(_two(), reps=4, seed=4, backend="serial", out=tmp_path)
+    assert sorted(ran) == [("a", 3), ("b", 3)] and len(more.runs) == 8
+    fresh = run_batch(_two(), reps=4, seed=4, backend="serial")
+    pd.testing.assert_frame_equal(more.runs, fresh.runs, check_exact=True)
 
 
 def test_time_budget_ends_a_run_that_hangs(tmp_path: Path, monkeypatch) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import itertools
 import math
 import os
@@ -33,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.experiment.heap import settle_heap
 from sim.experiment.progress import BatchProgress
+from sim.model import build
 from sim.provenance import code_identity
 from sim.run import simulate
 from sim.scenario import Scenario
@@ -277,17 +278,6 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def settle_heap() -> None:
-    """Take what this process holds so far (imported modules, the batch's scenarios) out of
-    the cyclic garbage collector's sight (``gc.freeze``): its full passes then walk only
-    what the runs allocate. Measured in a process that has imported pandas: the collector
-    takes about 9 ms of a 104 ms large-city run, and about 5 ms once the heap is settled.
-    Only for processes this package owns (pool workers, the workers of a LocalCluster it
-    starts): frozen objects are never collected."""
-    gc.collect()
-    gc.freeze()
-
-
 def _start_worker(parent: int) -> None:
     """Pool worker initializer: die with the batch process, settle the inherited heap."""
     _die_with_parent(parent)
@@ -348,7 +338,7 @@ def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = N
     from sim.experiment.cluster import checked
 
     task = functools.partial(_with_worker, functools.partial(
-        checked, functools.partial(execute_chunk, run=run), code_identity()["source_hash"]))
+        checked, functools.partial(execute_chunk, run=run), code_identity(build())["source_hash"]))
     heard: set[tuple[str, int]] = set()
     chunker = Chunker(specs, chunk)
 

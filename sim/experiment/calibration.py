@@ -14,8 +14,8 @@ population is committed, so a stopped calibration resumes from the last one),
 ``posterior.parquet`` (the last population: parameters and weights),
 ``populations.csv`` (epsilon, particles, simulations per population), ``ppc.parquet``
 (posterior predictive runs of every pattern, held-back ones included), ``checks.csv``,
-``calibration.json`` (base scenario, priors, settings, code identity) and
-``report.html``.
+``calibration.json`` (base scenario, priors, settings, code identity);
+:func:`sim.report.calibration.write_calibration_report` adds ``report.html``.
 
 Experiments use a stored posterior through :class:`Posterior`: each replication draws
 one parameter set, the same for every scenario of the batch (common random numbers
@@ -38,6 +38,7 @@ import pandas as pd
 
 from sim.analysis.patterns import PATTERNS, Pattern, calibrating
 from sim.experiment.exploration import parse_ranges
+from sim.model import build
 from sim.provenance import code_identity
 from sim.run import simulate
 from sim.scenario import Scenario, ScenarioError, field_at
@@ -191,7 +192,7 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     settings = {"base": base.model_dump(mode="json"), "base_hash": base.digest(),
                 "priors": {k: list(v) for k, v in priors.items()},
                 "patterns": [p.key for p in patterns], "particles": particles,
-                "reps": reps, "seed": seed, "kernel": kernel, "code": code_identity()}
+                "reps": reps, "seed": seed, "kernel": kernel, "code": code_identity(build())}
     manifest_path = out / MANIFEST
     if manifest_path.exists():
         old = json.loads(manifest_path.read_text())
@@ -265,7 +266,6 @@ def _summarise(out: Path, history: Any, base: Scenario, draws: int, reps: int, s
     manifest["effective_sample_size"] = effective_sample_size(posterior)
     manifest["simulations"] = int(history.total_nr_simulations)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    _report(out, posterior, populations, ppc, checks)
     log(f"posterior: {len(posterior)} particles, effective sample size "
         f"{manifest['effective_sample_size']:.1f}")
     for row in checks.itertuples():
@@ -273,38 +273,6 @@ def _summarise(out: Path, history: Any, base: Scenario, draws: int, reps: int, s
             f"[90%: {row.q05:.3f}, {row.q95:.3f}], target {row.target:g}, "
             f"{row.share_matching:.0%} of draws match")
     return Calibration(out, posterior, populations, checks, manifest)
-
-
-def _report(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
-            ppc: pd.DataFrame, checks: pd.DataFrame) -> None:
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    from sim.report.html import figure_html, page
-
-    keys = [c for c in posterior.columns if c != "weight"]
-    fig = make_subplots(rows=1, cols=len(checks), subplot_titles=list(checks["pattern"]))
-    for j, row in enumerate(checks.itertuples(), start=1):
-        fig.add_trace(go.Box(y=ppc[row.outcome], name=row.outcome, boxpoints="all",
-                             showlegend=False), row=1, col=j)
-        fig.add_hline(y=row.target, line_dash="dash", row=1, col=j)
-    fig.update_layout(template="plotly_white", height=420, font={"size": 14})
-    post = make_subplots(rows=1, cols=len(keys), subplot_titles=keys)
-    for j, key in enumerate(keys, start=1):
-        post.add_trace(go.Histogram(x=posterior[key], histfunc="sum", y=posterior["weight"],
-                                    showlegend=False), row=1, col=j)
-    post.update_layout(template="plotly_white", height=360, font={"size": 13})
-    summary = posterior_summary(posterior)
-    ess = effective_sample_size(posterior)
-    parts = ["<h2>Posterior (last population, weighted)</h2>",
-             f"<p>{len(posterior)} particles; effective sample size {ess:.1f} (Kish). "
-             "The quantiles rest on about that many distinct parameter sets.</p>",
-             summary.round(4).to_html(index=False), figure_html(post),
-             "<h2>Posterior predictive checks</h2>",
-             checks.drop(columns="source").round(4).to_html(index=False), figure_html(fig),
-             "<h2>Populations</h2>",
-             populations.round({"epsilon": 4, "wall_time": 2}).to_html(index=False)]
-    (out / "report.html").write_text(page("ABC-SMC calibration", parts), encoding="utf-8")
 
 
 def effective_sample_size(posterior: pd.DataFrame) -> float:

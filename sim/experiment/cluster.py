@@ -28,7 +28,9 @@ from distributed import Client, LocalCluster, Reschedule, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.security import Security
 
-from sim.provenance import code_identity, describe
+from sim.experiment.heap import settle_heap
+from sim.model import build
+from sim.provenance import code_identity, describe, package_versions
 
 if TYPE_CHECKING:
     from distributed import Worker
@@ -51,9 +53,7 @@ class ClusterMismatch(ClusterError):
 def worker_identity() -> dict[str, Any]:
     """What decides the numbers a process computes: its code identity, Python version and
     package versions, plus where it runs (host, pid) for people to read."""
-    from sim.experiment.store import package_versions
-
-    return {"code": code_identity(), "python": platform.python_version(),
+    return {"code": code_identity(build()), "python": platform.python_version(),
             "packages": package_versions(), "host": socket.gethostname(), "pid": os.getpid()}
 
 
@@ -113,12 +113,12 @@ def checked(func: Callable[[T], R], source_hash: str, arg: T) -> R:
     The task-level guard behind :class:`SameCode`: on a worker with other code the task
     is handed back to the scheduler (``Reschedule``) and the worker is shut down.
     """
-    if code_identity()["source_hash"] == source_hash:
+    if code_identity(build())["source_hash"] == source_hash:
         return func(arg)
     try:
         worker = get_worker()
     except ValueError:
-        raise CodeMismatch(f"this process runs {describe(code_identity())}, not the "
+        raise CodeMismatch(f"this process runs {describe(code_identity(build()))}, not the "
                            f"client's source {source_hash[:16]}") from None
     logger.error("regiesim: worker %s runs other code than the client; shutting it down",
                  worker.address)
@@ -246,7 +246,7 @@ def dask_client(scheduler: str | None, workers: int, security: Security | None =
                 ) -> Iterator[Client]:
     """A checked Client of ``scheduler``, or of a LocalCluster of ``workers`` processes
     (which this package owns, so their heaps are settled as a pool worker's are:
-    :func:`sim.experiment.batch.settle_heap`)."""
+    :func:`sim.experiment.heap.settle_heap`)."""
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -257,8 +257,6 @@ def dask_client(scheduler: str | None, workers: int, security: Security | None =
                              WAIT_FOR_WORKERS)
         try:
             if cluster is not None:
-                from sim.experiment.batch import settle_heap
-
                 client.run(settle_heap)
             yield client
         finally:

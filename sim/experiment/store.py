@@ -11,12 +11,14 @@
     DIR/series.parquet    the weekly series of every run
     DIR/failures.parquet  runs that raised or ran out of time: scenario, replication,
                           seed, error, traceback (only when there are any)
-    DIR/.regiesim.lock    while a batch writes: pid, host and start of its process
+    DIR/.regiesim.lock    the folder's lock (empty; it stays when the lock is let go)
+    DIR/.regiesim.lock.holder.json   while a batch writes: pid, host and start of its
+                          process
 
-**One writer.** A batch takes the folder's lock (created with ``O_CREAT | O_EXCL``) for as
-long as it writes. A second batch into the same folder is refused, naming the holder. A
-lock whose process is gone is reported as stale and broken only on request
-(``--break-lock``).
+**One writer.** A batch takes the folder's lock (:mod:`sim.lock`: an OS file lock) for as
+long as it writes. A second batch into the same folder is refused, naming the holder. The
+OS releases the lock when its batch ends, however it ends (``kill -9`` included), so the
+same command resumes at once: no lock is ever stale.
 
 **Nothing of the user's is touched.** A folder that is not empty and holds no regiesim
 manifest is refused. The store deletes only the part files it wrote.
@@ -46,7 +48,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +57,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiment.batch import RunOutput, RunSpec
-from sim.provenance import code_identity, describe, same_code
+from sim.files import atomic_path, atomic_write, is_temporary
+from sim.lock import HeldLock, LockBusy, holder_path, who
+from sim.model import build
+from sim.provenance import code_identity, describe, package_versions, same_code
 
 logger = logging.getLogger(__name__)
-PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
 FORMAT = "regiesim-store/3"
 KINDS = ("runs", "series", "failures")
 KEY = ["scenario", "replication"]
@@ -78,55 +81,18 @@ class StoreMismatch(StoreError):
 
 
 class StoreLocked(StoreError):
-    """Another batch holds the folder's lock (or a stale lock was left behind)."""
+    """Another batch holds the folder's lock."""
 
 
 # ------------------------------------------------------------------ files
 
-def _fsync_replace(tmp: Path, path: Path) -> None:
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-
-
-def _atomic_write_bytes(path: Path, data: bytes, exclusive: bool = False) -> None:
-    """Write ``data`` whole or not at all; ``exclusive`` fails if ``path`` exists."""
-    tmp = _tmp(path)
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if exclusive:
-        try:
-            os.link(tmp, path)  # fails if path exists: exclusive creation, atomically
-        finally:
-            tmp.unlink()
-    else:
-        os.replace(tmp, path)
-
-
 def _atomic_table(table: pa.Table, path: Path) -> None:
-    tmp = _tmp(path)
-    pq.write_table(table, tmp, row_group_size=max(len(table), 1))
-    _fsync_replace(tmp, path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, row_group_size=max(len(table), 1))
 
 
 def _to_table(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-
-
-def package_versions() -> dict[str, str]:
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
 
 
 def hardware() -> dict[str, Any]:
@@ -145,90 +111,36 @@ def hardware() -> dict[str, Any]:
 
 # ------------------------------------------------------------------ lock
 
-def _process_start(pid: int) -> str | None:
-    """The start time of a process (Linux /proc), to tell a reused pid from the holder."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class FolderLock:
-    """An exclusive lock on a store folder: a file created with O_CREAT | O_EXCL."""
+    """The one-writer lock of a store folder (:class:`sim.lock.HeldLock`: the OS releases
+    it when the batch ends, however it ends)."""
 
     def __init__(self, directory: Path) -> None:
-        self.path = directory / LOCK_NAME
-        self.info = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now(),
-                     "process_start": _process_start(os.getpid()),
-                     "token": uuid.uuid4().hex}
-        self.held = False
-
-    def holder(self) -> dict[str, Any] | None:
-        try:
-            return json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return {}  # half written or unreadable: treated as a lock of unknown holder
-
-    def stale(self, info: dict[str, Any]) -> bool:
-        """A lock is stale when its holder ran on this host and that process is gone."""
-        if info.get("host") != socket.gethostname() or not isinstance(info.get("pid"), int):
-            return False
-        pid = info["pid"]
-        return not _alive(pid) or (info.get("process_start") is not None
-                                   and _process_start(pid) != info["process_start"])
+        self.directory = directory
+        self.lock = HeldLock(directory / LOCK_NAME)
 
     def acquire(self, break_lock: bool = False) -> None:
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                info = self.holder()
-                if info is None:
-                    continue  # released meanwhile: try again
-                who = (f"pid {info.get('pid')} on {info.get('host')} since "
-                       f"{info.get('started')}") if info else "an unknown process"
-                if self.stale(info):
-                    if not break_lock:
-                        raise StoreLocked(
-                            f"{self.path} is a stale lock: {who} is no longer running. If no "
-                            "other batch writes into this folder, run again with "
-                            "--break-lock") from None
-                elif break_lock and info and info.get("host") == socket.gethostname():
-                    raise StoreLocked(f"{self.path.parent} is in use by {who}, which is still "
-                                      "running; --break-lock breaks only a stale lock") from None
-                elif not break_lock:
-                    raise StoreLocked(
-                        f"{self.path.parent} is in use by another batch ({who}); wait for it "
-                        "or use another --out folder (if that batch is gone, e.g. on another "
-                        "host, --break-lock breaks the lock)") from None
-                with contextlib.suppress(FileNotFoundError):
-                    self.path.unlink()
-                continue
-            with os.fdopen(fd, "w") as fh:
-                json.dump(self.info, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            self.held = True
-            return
-        raise StoreLocked(f"{self.path}: could not take the lock; try again")
+        """Take the folder or refuse, naming the batch that holds it. ``break_lock`` is
+        accepted for scripts written for the older lock: a lock left by a batch that
+        ended is released by the OS and needs no breaking, and a held one is never
+        broken."""
+        try:
+            left = self.lock.acquire()
+        except LockBusy as busy:
+            if break_lock:
+                raise StoreLocked(
+                    f"{self.directory} is in use by {who(busy.holder)}, which is still "
+                    "running (the OS holds its lock until it ends); --break-lock breaks no "
+                    "lock that is held") from None
+            raise StoreLocked(
+                f"{self.directory} is in use by another batch ({who(busy.holder)}); wait "
+                "for it or use another --out folder") from None
+        if left and left.get("token") != self.lock.info["token"]:
+            logger.info("%s: the batch that held it (%s) ended without letting go; its "
+                        "lock ended with it", self.directory, who(left))
 
     def release(self) -> None:
-        if self.held and (self.holder() or {}).get("token") == self.info["token"]:
-            self.path.unlink()
-        self.held = False
+        self.lock.release()
 
 
 # ------------------------------------------------------------------ reading
@@ -495,7 +407,8 @@ class ResultStore:
         if self.dir.exists() and not self.dir.is_dir():
             raise StoreError(f"{self.dir} is a file, not a folder; choose another --out")
         if self.dir.is_dir() and not self.manifest_path.exists():
-            others = [p.name for p in self.dir.iterdir() if p.name != LOCK_NAME]
+            mine = {LOCK_NAME, holder_path(self.dir / LOCK_NAME).name}
+            others = [p.name for p in self.dir.iterdir() if p.name not in mine]
             if others:
                 shown = ", ".join(sorted(others)[:3]) + (", ..." if len(others) > 3 else "")
                 raise StoreError(
@@ -516,7 +429,7 @@ class ResultStore:
                     "params": spec.params,
                     "changes": {k: v for k, v in leaves.items() if base.get(k, _NONE) != v},
                 }
-        code = code_identity()
+        code = code_identity(build())
         old = self.manifest()
         if old is not None:
             self._check_resume(old, scenarios, seed, code)
@@ -656,10 +569,9 @@ class ResultStore:
         if schema is None:
             return
         target = self.dir / f"{kind}.parquet"
-        tmp = _tmp(target)
         buffer: list[pa.Table] = []
         rows = 0
-        with pq.ParquetWriter(tmp, schema) as writer:
+        with atomic_path(target) as tmp, pq.ParquetWriter(tmp, schema) as writer:
             for table in tables:
                 buffer.append(table)
                 rows += len(table)
@@ -668,7 +580,6 @@ class ResultStore:
                     buffer, rows = [], 0
             if buffer:
                 writer.write_table(pa.concat_tables(buffer), row_group_size=rows)
-        _fsync_replace(tmp, target)
 
     def _drop_uncommitted(self) -> None:
         """Parts of a flush that was killed before its runs part: written by a store, gone."""
@@ -679,12 +590,13 @@ class ResultStore:
                 if not (self.parts / f"runs-{p.name.removeprefix(f'{kind}-')}").exists():
                     p.unlink()
         for p in self.parts.glob(".*.parquet.tmp-*"):  # a write killed before its rename
-            p.unlink()
+            if is_temporary(p):
+                p.unlink()
 
     def _write_manifest(self, manifest: dict[str, Any], exclusive: bool = False) -> None:
         data = json.dumps(manifest, indent=2, default=str).encode()
         try:
-            _atomic_write_bytes(self.manifest_path, data, exclusive=exclusive)
+            atomic_write(self.manifest_path, data, exclusive=exclusive)
         except FileExistsError:
             raise StoreLocked(f"{self.manifest_path} appeared while this batch started: "
                               "another batch writes into this folder; use another --out"

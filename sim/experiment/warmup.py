@@ -3,8 +3,9 @@
 Runs ``reps`` replications with no warm-up and the scenario's warm-up plus horizon as the
 observation window, averages each series (e.g. ``tension``, ``active``) over the
 replications week by week, and applies MSER-5 and Welch's moving average
-(:mod:`sim.analysis.warmup`). The result holds the tidy data and a plotly figure for a
-report, and says whether the scenario's ``run.warmup_weeks`` covers the transient.
+(:mod:`sim.analysis.warmup`). The result holds the tidy data for a report (its figure:
+:func:`sim.report.warmup.warmup_figure`), and says whether the scenario's
+``run.warmup_weeks`` covers the transient.
 """
 
 from __future__ import annotations
@@ -35,44 +36,6 @@ class WarmupCheck:
     def recommended_weeks(self) -> float:
         """The longest MSER-5 truncation over the series checked."""
         return float(self.table["truncation_weeks"].max())
-
-    def figure(self, lang: str = "en") -> Any:
-        """Each series' weekly mean, its moving average and the truncation points, with
-        its words in ``lang`` ("en" or "nl")."""
-        import plotly.graph_objects as go
-        from plotly.subplots import make_subplots
-
-        from sim.report.labels import label
-
-        def weeks(x: float) -> str:
-            return f"{x:g}" if lang == "en" else f"{x:g}".replace(".", ",")
-
-        names = list(self.table["outcome"])
-        fig = make_subplots(rows=len(names), cols=1, shared_xaxes=True,
-                            subplot_titles=names if lang == "en" else
-                            [label(n, lang) for n in names], vertical_spacing=0.08)
-        for i, row in enumerate(self.table.itertuples(), start=1):
-            part = self.series[self.series["outcome"] == row.outcome]
-            fig.add_trace(go.Scatter(x=part["week"], y=part["mean"],
-                                     name=label("warmup_mean", lang), line={"color": "#bbbbbb"},
-                                     showlegend=i == 1), row=i, col=1)
-            smooth = part.dropna(subset=["moving_average"])  # undefined near the end
-            fig.add_trace(go.Scatter(x=smooth["week"], y=smooth["moving_average"],
-                                     name=label("warmup_moving", lang), line={"color": "#332288"},
-                                     showlegend=i == 1), row=i, col=1)
-            fig.add_vline(x=row.truncation_weeks, line={"color": "#CC6677", "dash": "dash"},
-                          annotation_text=f"MSER-5: {weeks(row.truncation_weeks)}", row=i, col=1)
-            fig.add_vline(x=row.warmup_weeks, line={"color": "#117733", "dash": "dot"},
-                          annotation_text=label("warmup_line", lang).format(
-                              weeks=weeks(row.warmup_weeks)),
-                          annotation_position="bottom right", row=i, col=1)
-        fig.update_layout(template="plotly_white", height=320 * len(names),
-                          title=label("warmup_title", lang).format(reps=self.reps))
-        fig.update_xaxes(title_text="week" if lang == "en" else label("week", lang),
-                         row=len(names), col=1)
-        if lang == "nl":
-            fig.update_layout(separators=",.")  # decimal commas on the axes
-        return fig
 
 
 def warmup_check(scenario: Scenario, reps: int = 10, seed: int = 0,

@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.files import atomic_write
 from sim.model.municipality import fallback_changes
 from sim.outcomes import JOURNEY, OUTCOMES, STAGES
 from sim.report.labels import style_name
@@ -377,13 +378,7 @@ def page(data: dict[str, Any]) -> str:
 def write(path: Any, scenario: Scenario, seed: int, lang: str = "nl",
           compare: Scenario | None = None) -> None:
     """Write the player of ``scenario`` (beside ``compare``) on ``seed`` to ``path``."""
-    from pathlib import Path
-
-    text = page(film(scenario, seed, lang, compare))
-    target = Path(path)
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    atomic_write(path, page(film(scenario, seed, lang, compare)))
 
 
 __all__ = ["COLUMN", "STATES", "Journey", "film", "labels", "page", "panel", "parted", "paths",

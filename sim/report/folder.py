@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis import summarise
+from sim.files import atomic_write
 from sim.outcomes import HEADLINE, SUMMARY
 from sim.report import figures
 from sim.report.html import build_report, figure_html
@@ -156,13 +157,14 @@ def _uncertainty(runs: pd.DataFrame, lang: str) -> tuple[str, str]:
 
 def _warmup(table: pd.DataFrame, series: pd.DataFrame, lang: str) -> tuple[str, str]:
     from sim.experiment.warmup import WarmupCheck
+    from sim.report.warmup import warmup_figure
 
     reps = int(table["reps"].iloc[0]) if "reps" in table.columns else 0
     check = WarmupCheck(series, table, reps)
     text = label("warmup_text", lang).format(
         reps=reps, weeks=number(check.recommended_weeks, lang),
         warmup=number(float(table["warmup_weeks"].max()), lang))
-    return label("warmup", lang), f"<p>{text}</p>" + figure_html(check.figure(lang))
+    return label("warmup", lang), f"<p>{text}</p>" + figure_html(warmup_figure(check, lang))
 
 
 def _robustness(table: pd.DataFrame, lang: str) -> tuple[str, str]:
@@ -477,10 +479,7 @@ def write_plot(folder: str | Path, what: str, outcome: str, lang: str = "en",
     text = page(title, [figure_html(fig)], lang)
     path = Path(out) if out is not None else (
         Path(folder) / f"plot-{what}-{outcome}-{lang}.html")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, text)
 
 
 def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = False,
@@ -489,10 +488,7 @@ def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = Fa
     folder = Path(folder)
     text = build_folder_report(folder, lang, **kwargs)
     path = Path(out) if out is not None else report_path(folder, lang, replace)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, text)
 
 
 __all__ = ["PLOTS", "Meta", "build_folder_report", "failures_section", "kind",

@@ -13,6 +13,7 @@ from plotly.offline import get_plotlyjs
 
 from sim.analysis import paired_differences, summarise
 from sim.experiment.store import scenario_config
+from sim.files import atomic_write
 from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
 from sim.report.labels import LANGS, interval, label, value
@@ -154,9 +155,4 @@ def _appendix(manifest: dict[str, Any]) -> str:
 def write_report(path: str | Path, runs: pd.DataFrame, series: pd.DataFrame,
                  **kwargs: Any) -> Path:
     """Write the report to ``path`` (atomically) and return the path."""
-    path = Path(path)
-    text = build_report(runs, series, **kwargs)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, build_report(runs, series, **kwargs))
