@@ -36,6 +36,7 @@ from sim import simulate
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
 from sim.experiment.calibration import KERNELS, calibrate, posterior_summary, read_priors
+from sim.report.calibration import write_calibration_report
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
 
@@ -121,6 +122,7 @@ def main() -> None:
                        populations=args.populations, particles=args.particles,
                        reps=args.reps or 2, seed=args.seed, backend=args.backend,
                        workers=args.workers, ppc_draws=args.draws, kernel=args.kernel)
+    write_calibration_report(result)
     print(posterior_summary(result.posterior).round(4).to_string(index=False))
     print(f"ABC-SMC: {result.manifest['simulations']} simulations in "
           f"{time.perf_counter() - started:.0f} s; posterior in {args.out}")

@@ -393,7 +393,7 @@ def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:
         "window.drawnTexts.push(String(t)); return fill.call(this, t, ...rest); };")})
     _open(browser, tmp_path, data)
     shots = []
-    for week, follow in ((55, 40), (150, None)):
+    for week, follow in ((55, 40), (200, None)):
         browser.execute_script(f"regiePlayer.seek({week})")
         if follow is not None:
             p = data["panels"][0]

@@ -259,6 +259,9 @@ def test_calibration_script_runs_abc_into_a_posterior(tmp_path: Path) -> None:
     for key, (low, high) in priors.items():
         assert posterior[key].between(low, high).all(), key
     assert "ABC-SMC:" in stdout and "simulations in" in stdout
+    page = read((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert page.section("Posterior (last population, weighted)").rows[1:]
+    page.section("Posterior predictive checks")
 
 
 def test_calibration_script_fits_both_thresholds_and_checks_them(tmp_path: Path) -> None:
