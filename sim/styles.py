@@ -21,25 +21,19 @@ from typing import Any
 ROLES: tuple[str, ...] = ("autonomous", "regie", "support", "symbol", "partner")
 """The five roles of the municipality towards an initiative."""
 
+_DIRECTIVE_MANAGERS: dict[str, Any] = {
+    "consult_weeks": 0.0,
+    "inward_share": 0.60,
+    "approval_layers": 2,
+    "escalation_prob": 0.40,
+    "allocation": 0.0,
+    "regisseur_drain": 0.5,
+}
 MANAGER_STYLES: dict[str, dict[str, Any]] = {
     # 000: directive management was the norm; the flow is top-down and the manager controls
-    "directive": {
-        "consult_weeks": 0.0,
-        "inward_share": 0.60,
-        "approval_layers": 2,
-        "escalation_prob": 0.40,
-        "allocation": 0.0,
-        "regisseur_drain": 0.5,
-    },
+    "directive": _DIRECTIVE_MANAGERS,
     # 000: consultative behaviour changed nothing: the same flow, consultation costs time
-    "consultative": {
-        "consult_weeks": 0.5,
-        "inward_share": 0.60,
-        "approval_layers": 2,
-        "escalation_prob": 0.40,
-        "allocation": 0.0,
-        "regisseur_drain": 0.5,
-    },
+    "consultative": {**_DIRECTIVE_MANAGERS, "consult_weeks": 0.5},
     # 000, 001: after "samen converseren" managers handle ambiguity (fewer escalations),
     # allocate across the organisation (fewer handoffs) and create the conditions in which
     # regisseurs work outward (less energy lost inside)
@@ -53,61 +47,6 @@ MANAGER_STYLES: dict[str, dict[str, Any]] = {
     },
 }
 
-STYLES: dict[str, dict[str, Any]] = {
-    "directive": {
-        "municipality": {
-            "roles_offered": ["regie", "support"],
-            "clear_frames": 0.5,
-            "clear_process": 0.3,
-            "dialogue": 0.1,
-            "feedback": 0.1,
-        },
-        "middle_managers": {"style": "directive"},
-        "regisseurs": {"corps_size": 0, "mandate": False, "system": False},
-        "aldermen": {"scan_per_week": 0.0},
-    },
-    # 000: the move to consultative behaviour changed nothing ("Verandert er dan iets?
-    # Nee."): the directive municipality's roles, conditions and corps, with managers who
-    # consult on top of the same top-down flow
-    "consultative": {
-        "municipality": {
-            "roles_offered": ["regie", "support"],
-            "clear_frames": 0.5,
-            "clear_process": 0.3,
-            "dialogue": 0.1,
-            "feedback": 0.1,
-        },
-        "middle_managers": {"style": "consultative"},
-        "regisseurs": {"corps_size": 0, "mandate": False, "system": False},
-        "aldermen": {"scan_per_week": 0.0},
-    },
-    "direction": {
-        "municipality": {
-            "roles_offered": ["regie", "support", "symbol", "partner"],
-            "clear_frames": 0.7,
-            "clear_process": 0.7,
-            "dialogue": 0.7,
-            "feedback": 0.6,
-        },
-        "middle_managers": {"style": "conversing"},
-        "regisseurs": {"corps_size": 6, "mandate": True, "system": True},
-        "aldermen": {"scan_per_week": 0.1},
-    },
-    "partner": {
-        "municipality": {
-            "roles_offered": ["regie", "support", "symbol", "partner"],
-            "clear_frames": 0.8,
-            "clear_process": 0.8,
-            "dialogue": 0.9,
-            "feedback": 0.8,
-        },
-        "middle_managers": {"style": "conversing"},
-        "regisseurs": {"corps_size": 6, "mandate": True, "system": True},
-        "aldermen": {"scan_per_week": 0.1},
-    },
-}
-"""Leadership style presets, by name."""
-
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of ``base`` with ``override`` merged in, recursing into sub-tables."""
@@ -118,6 +57,45 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
         else:
             merged[key] = value
     return merged
+
+
+_DIRECTIVE: dict[str, Any] = {
+    "municipality": {
+        "roles_offered": ["regie", "support"],
+        "clear_frames": 0.5,
+        "clear_process": 0.3,
+        "dialogue": 0.1,
+        "feedback": 0.1,
+    },
+    "middle_managers": {"style": "directive"},
+    "regisseurs": {"corps_size": 0, "mandate": False, "system": False},
+    "aldermen": {"scan_per_week": 0.0},
+}
+_DIRECTION: dict[str, Any] = {
+    "municipality": {
+        "roles_offered": ["regie", "support", "symbol", "partner"],
+        "clear_frames": 0.7,
+        "clear_process": 0.7,
+        "dialogue": 0.7,
+        "feedback": 0.6,
+    },
+    "middle_managers": {"style": "conversing"},
+    "regisseurs": {"corps_size": 6, "mandate": True, "system": True},
+    "aldermen": {"scan_per_week": 0.1},
+}
+STYLES: dict[str, dict[str, Any]] = {
+    "directive": _DIRECTIVE,
+    # 000: the move to consultative behaviour changed nothing ("Verandert er dan iets?
+    # Nee."): the directive municipality, with managers who consult on top of the same
+    # top-down flow
+    "consultative": deep_merge(_DIRECTIVE, {"middle_managers": {"style": "consultative"}}),
+    "direction": _DIRECTION,
+    # 004: the partner municipality is the direction-based one with the strongest four
+    # conditions
+    "partner": deep_merge(_DIRECTION, {"municipality": {
+        "clear_frames": 0.8, "clear_process": 0.8, "dialogue": 0.9, "feedback": 0.8}}),
+}
+"""Leadership style presets, by name."""
 
 
 def style_settings(style: str) -> dict[str, Any]:
