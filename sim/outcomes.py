@@ -312,7 +312,7 @@ HEADLINE: tuple[str, ...] = (
 TERMINAL: tuple[str, ...] = ("arrivals", *HEADLINE)
 """The headline printed by ``regiesim run``."""
 DASHBOARD: tuple[str, ...] = ("success_rate", "share_dissatisfied", "share_satisfied",
-                              "weeks_to_decision", "fallback_weeks")
+                              "share_breached", "weeks_to_decision", "fallback_weeks")
 """The cards on the live dashboard."""
 
 
