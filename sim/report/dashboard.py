@@ -2,14 +2,15 @@
 
 Controls set the style, fallback on/off and its threshold, the four conditions, the
 regisseur corps size and the managers' inward share (each maps onto a scenario key:
-:data:`CONTROL_KEYS`). Every change starts a new set of replications on a process pool in
-the background; the page polls twice a second and the headline (mean and 95% CI: success,
-share dissatisfied and share satisfied of the survey, the share whose partnership was
-broken, weeks to decision, weeks in fallback) and the pictures grow as replications
-arrive, so the page never freezes. The weekly picture keeps the previous setting as a
-faint grey trace, so a change is seen against what it changed. Choosing a style puts that style's values on the sliders, which
-can then be moved. Style names are shown in the page's language; the scenario's name
-stands under the title. A second tab plays one run of the setting on the controls as an animation
+:data:`CONTROL_KEYS`). Every change starts a new set of replications on a process pool
+in the background; the page polls twice a second and the headline (mean and 95% CI:
+success, share dissatisfied and share satisfied of the survey, the share whose
+partnership was broken, weeks to decision, weeks in fallback) and the pictures grow as
+replications arrive, so the page never freezes. The weekly picture keeps the previous
+setting as a faint grey trace, so a change is seen against what it changed. Choosing a
+style puts that style's values on the sliders, which can then be moved. Style names are
+shown in the page's language; the scenario's name stands under the title. A second tab
+plays one run of the setting on the controls as an animation
 (:mod:`sim.report.animate`), on its own or beside the scenario the dashboard started
 from. Served quietly (no development-server banner or request lines on the trainer's
 screen); works without internet: Dash serves its own scripts.
