@@ -3,9 +3,9 @@
 Every effect is a paired difference on common random numbers, "with minus without", with
 its 95% CI over replications:
 
-1. **Levers** (claims.csv): at the defaults of scenarios/direction.toml and partner.toml,
-   each mechanism the sources name switched off, one at a time; the effect is the default
-   (with the mechanism) minus the variant without it.
+1. **Levers** (claims.csv): at the defaults of scenarios/direction.toml, partner.toml and
+   becoming-regie.toml, each mechanism the sources name switched off, one at a time; the
+   effect is the default (with the mechanism) minus the variant without it.
 2. **Fallback**: the same municipality with and without fallback (also in the shipped
    election-year and budget-cut scenarios), and typical against directive (000:
    consultative changes nothing).
@@ -62,6 +62,9 @@ CONTRASTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
                                      "municipality.dialogue": 0.1}),
 }
 """Contrasts that are not on/off: (with, without), each a set of changes to the base."""
+BASES = ("direction", "partner", "becoming-regie")
+"""The shipped scenarios whose levers are measured: the two defaults, and the municipality
+on its way to regie where the levers the defaults hardly use come into play."""
 SHOWCASES = ("election-year", "budget-cut")
 """Shipped scenarios where fallbacks are longer or more frequent: fallback's cost there."""
 
@@ -127,7 +130,7 @@ def breach_table(bases: dict[str, Scenario], reps: int, seed: int,
 
 def main() -> None:
     args = options(__doc__, "claims")
-    bases = {"direction": scenario("direction.toml"), "partner": scenario("partner.toml")}
+    bases = {name: scenario(f"{name}.toml") for name in BASES}
     scenarios: dict[str, Scenario] = {}
     for name, base in bases.items():
         scenarios.update(lever_scenarios(base, name))

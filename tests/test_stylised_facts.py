@@ -202,3 +202,19 @@ def test_the_mandate_and_the_inward_drain_each_move_decisions_by_a_quarter_week(
                    _style("direction", middle_managers={"regisseur_drain": 0.5}),
                    ["weeks_to_decision"])
     assert drain["weeks_to_decision"][1] > 0.25
+
+
+@pytest.mark.slow
+def test_on_the_way_to_regie_the_alderman_and_networks_matter() -> None:
+    """003: where regisseurs have no mandate yet and frames are unclear, the alderman at
+    the crucial meeting saves rework rounds, and networks relieve a heavy burden
+    (scenarios/becoming-regie.toml; measured: -0.19 weeks and -1.0 pp)."""
+    becoming = _style("direction", middle_managers={"style": "directive"},
+                      regisseurs={"mandate": False},
+                      municipality={"clear_frames": 0.3, "feedback": 0.3})
+    crucial = _diffs({**becoming, "aldermen": {"crucial_meetings": False}}, becoming,
+                     ["weeks_to_decision"])
+    assert crucial["weeks_to_decision"][2] < 0
+    networks = _diffs({**becoming, "networks": {"links": 0}}, becoming,
+                      ["share_dissatisfied"])
+    assert networks["share_dissatisfied"][2] < 0
