@@ -23,15 +23,13 @@ its 95% CI over replications:
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pandas as pd
 from _common import console, options, run, scenario
+from _twins import breach_sentence, breach_table
 
-from sim import simulate
-from sim.analysis import mean_ci, paired_differences
-from sim.analysis.twins import breach_twins
+from sim.analysis import paired_differences
 from sim.scenario import SIGN_CONDITIONS, Scenario
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "weeks_to_decision", "satisfaction"]
@@ -106,28 +104,6 @@ def condition_effects(runs: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
-def _twins(job: tuple[Scenario, int]) -> tuple[int, float, float, float]:
-    base, seed = job
-    with_fb = simulate(base.with_changes({"run.event_log": True}), seed)
-    without = simulate(base.with_changes({"fallback.enabled": False}), seed)
-    t = breach_twins(with_fb, without)
-    return seed, t.members, t.dissatisfied_with, t.dissatisfied_without
-
-
-def breach_table(bases: dict[str, Scenario], reps: int, seed: int,
-                 workers: int | None) -> pd.DataFrame:
-    """Per replication and base: members touched by a fallback's breach, dissatisfied
-    with and without fallback."""
-    rows = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for name, base in bases.items():
-            jobs = [(base, seed + k) for k in range(reps)]
-            for s, members, with_, without in pool.map(_twins, jobs):
-                rows.append({"base": name, "seed": s, "members": members,
-                             "dissatisfied_with": with_, "dissatisfied_without": without})
-    return pd.DataFrame(rows)
-
-
 def main() -> None:
     args = options(__doc__, "claims")
     bases = {name: scenario(f"{name}.toml") for name in BASES}
@@ -171,18 +147,8 @@ def main() -> None:
                       f"share of all four {r.share_of_all_four:.2f}", highlight=False,
                       soft_wrap=True)
     for name, runs_of in twins.groupby("base"):
-        part = runs_of[runs_of["members"] > 0]  # runs in which a fallback broke something
-        if part.empty:
-            console.print(f"breach, {name}: no fallback broke a partnership in these "
-                          f"{len(runs_of)} runs", highlight=False, soft_wrap=True)
-            continue
-        ci = mean_ci(part["dissatisfied_with"] - part["dissatisfied_without"])
-        console.print(f"breach, {name}: in {len(part)} of {len(runs_of)} runs a fallback "
-                      f"broke partnerships; {part['members'].mean():.0f} members touched per "
-                      f"run; dissatisfied {part['dissatisfied_with'].mean():.3f} against "
-                      f"{part['dissatisfied_without'].mean():.3f} for their twins: "
-                      f"{ci.mean:+.4f} [{ci.low:+.4f}, {ci.high:+.4f}] (n={ci.n})",
-                      highlight=False, soft_wrap=True)
+        console.print(f"breach, {breach_sentence(name, runs_of)}", highlight=False,
+                      soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,12 @@
 Every cost is "with minus without": the municipality that does not fall back is the
 reference (``REFERENCE``) in the console, differences.csv and the report.
 
+4. The breach against its twins: the members whose partnership a fallback broke, against
+   the same initiatives without fallback (fixed parameters, breach.csv).
+
 Writes results/fallback/ (runs.parquet, series.parquet, manifest.json, summary.csv,
 differences.csv, decomposition.csv, threshold.csv, discovery.csv, prim_box.csv,
-report.html) and prints the headline with 95% CIs.
+breach.csv, report.html) and prints the headline with 95% CIs.
 
     python experiments/fallback.py [--reps 30] [--seed 2026] [--lang nl] [--points 120]
                                    [--posterior DIR | none]
@@ -32,6 +35,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 from _common import ROOT, console, finish, options, run, scenario
+from _twins import breach_sentence, breach_table
 
 from sim.analysis import mean_ci, paired_differences
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
@@ -162,6 +166,8 @@ def main() -> None:
     fixed = type(args)(**{**vars(args), "posterior": None})  # the sweeps set these keys
     diffs, _sweep_html = threshold_sweep(fixed, direction)
     diffs.to_csv(args.out / "threshold.csv", index=False)
+    twins = breach_table({"direction": direction}, args.reps, args.seed, args.workers)
+    twins.to_csv(args.out / "breach.csv", index=False)
     disc_args = type(args)(**{**vars(fixed), "reps": max(2, args.reps // 10)})
     table, box, _disc_html = discovery(disc_args, direction)
     table.to_csv(args.out / "discovery.csv", index=False)
@@ -180,6 +186,10 @@ def main() -> None:
              f"Fallback's cost in share dissatisfied, {part}: ")
             + f"{signed(row.outcome, row.difference, args.lang)} "
             + interval_of(row.outcome, row.ci_low, row.ci_high, args.lang))
+    console.print(("De leden van wie een terugval het partnerschap verbrak (vaste "
+                   "parameters), " if nl else
+                   "The members whose partnership a fallback broke (fixed parameters), ")
+                  + breach_sentence("direction", twins, args.lang), highlight=False)
     worst = diffs[diffs["outcome"] == "success_rate"].sort_values("difference").iloc[0]
     console.print(
         (f"De drempel die het meeste succes kost: {worst['upper']:g}".replace(".", ",") if nl

@@ -168,6 +168,9 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     report.section("Warm-up check (MSER-5)")
     report.section("Uncertainty shown")
     assert "Fallback's cost in share dissatisfied, broken expectations:" in said
+    breach = pd.read_csv(tmp_path / "breach.csv")
+    assert list(breach["seed"]) == [2026 + k for k in range(REPS)]
+    assert "The members whose partnership a fallback broke (fixed parameters), direction:" in said
     # one sign everywhere: the console's total is differences.csv's "direction" against
     # the no-fallback reference (with minus without), and the decomposition's total
     diffs = pd.read_csv(tmp_path / "differences.csv").set_index(["scenario", "outcome"])

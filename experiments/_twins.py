@@ -1,0 +1,59 @@
+"""The breach against its twins, for the experiment scripts: run each replication with
+fallback (event log on) and without, on the same seed, and compare the members whose
+partnership a fallback broke with the same initiatives without fallback
+(:func:`sim.analysis.twins.breach_twins`)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
+
+from sim import simulate
+from sim.analysis import mean_ci
+from sim.analysis.twins import breach_twins
+from sim.scenario import Scenario
+
+
+def _twins(job: tuple[Scenario, int]) -> tuple[int, float, float, float]:
+    base, seed = job
+    with_fb = simulate(base.with_changes({"run.event_log": True}), seed)
+    without = simulate(base.with_changes({"fallback.enabled": False}), seed)
+    t = breach_twins(with_fb, without)
+    return seed, t.members, t.dissatisfied_with, t.dissatisfied_without
+
+
+def breach_table(bases: dict[str, Scenario], reps: int, seed: int,
+                 workers: int | None) -> pd.DataFrame:
+    """Per replication (seeds ``seed`` .. ``seed + reps - 1``) and base: the members a
+    fallback's breach touched, and the shares of them dissatisfied with and without."""
+    rows = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for name, base in bases.items():
+            jobs = [(base, seed + k) for k in range(reps)]
+            for s, members, with_, without in pool.map(_twins, jobs):
+                rows.append({"base": name, "seed": s, "members": members,
+                             "dissatisfied_with": with_, "dissatisfied_without": without})
+    return pd.DataFrame(rows)
+
+
+def breach_sentence(name: str, runs_of: pd.DataFrame, lang: str = "en") -> str:
+    """One base's breach against its twins, as the console says it (with its 95% CI)."""
+    part = runs_of[runs_of["members"] > 0]  # runs in which a fallback broke something
+    if part.empty:
+        return (f"{name}: in geen van de {len(runs_of)} runs verbrak een terugval een "
+                "partnerschap" if lang == "nl" else
+                f"{name}: no fallback broke a partnership in these {len(runs_of)} runs")
+    ci = mean_ci(100 * (part["dissatisfied_with"] - part["dissatisfied_without"]))
+    with_, without = 100 * part["dissatisfied_with"].mean(), 100 * part[
+        "dissatisfied_without"].mean()
+    if lang == "nl":
+        text = (f"{name}: in {len(part)} van de {len(runs_of)} runs verbrak een terugval "
+                f"partnerschappen ({part['members'].mean():.0f} leden per run); van hen is "
+                f"{with_:.1f}% ontevreden, tegen {without:.1f}% van dezelfde initiatieven "
+                f"zonder terugval: {ci.mean:+.1f} procentpunt [{ci.low:+.1f}; {ci.high:+.1f}]")
+        return text.replace(".", ",")
+    return (f"{name}: in {len(part)} of {len(runs_of)} runs a fallback broke partnerships "
+            f"({part['members'].mean():.0f} members per run); {with_:.1f}% of them "
+            f"dissatisfied against {without:.1f}% of the same initiatives without fallback: "
+            f"{ci.mean:+.1f} pp [{ci.low:+.1f}, {ci.high:+.1f}]")
