@@ -501,3 +501,20 @@ def test_rounds_of_consensus_seeking_are_waiting() -> None:
         return float(df.loc[df["outcome"] != "in_progress", "frustration"].mean())
 
     assert burden(0.9) > burden(0.0) + 0.05
+
+
+def test_in_the_counterfactual_of_reformed_expectations_a_breach_makes_nobody_quit() -> None:
+    """Rebased expectations follow what is taken now, also at the moment of falling back:
+    the partnership ends, but no promise is broken, so no one quits over it."""
+    sc = _forced_fallback("direction", municipality={"derail_prob": 0.0},
+                          initiatives={"disappointment_quit": 1.0, "disappointment_trust": 1.0,
+                                       "role_needs": NEEDS_PARTNER})
+
+    def quits_at_the_fallback(rebase: bool) -> int:
+        r = simulate(sc.with_changes({"satisfaction.rebase_expectations": rebase}), 3)
+        start = r.episodes["start_week"].iloc[0]
+        quits = r.log[(r.log["event"] == "quits") & (r.log["week"] == start)]
+        return len(quits)
+
+    assert quits_at_the_fallback(rebase=False) > 5
+    assert quits_at_the_fallback(rebase=True) == 0

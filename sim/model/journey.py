@@ -293,7 +293,10 @@ class Journey:
         if not (ini.partnered and ini.going):
             return False
         self._break(ini, "breach")
-        shortfall = ini.promised - self.municipality.role_fit(ini)
+        fit = self.municipality.role_fit(ini)
+        if self._rebase:  # the counterfactual: the promise follows what is taken now
+            ini.rebase(fit, self._promise_weight)
+        shortfall = ini.promised - fit
         if shortfall > ini.worst_shortfall:
             ini.worst_shortfall = shortfall
         self._consider_quitting(ini)
