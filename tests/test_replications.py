@@ -95,3 +95,20 @@ def test_warmup_check_finds_the_transient(toy) -> None:
     warmup_figure(check)
     with pytest.raises(ValueError, match="not a weekly series: tensoin"):
         warmup_check(sc, reps=2, outcomes=["tensoin"], backend="serial")
+
+
+def test_the_replications_page_holds_both_checks(toy, tmp_path) -> None:
+    from sim.report.replications import write_replications
+
+    scenarios = {"a": short("direction", run={"warmup_weeks": 40, "horizon_weeks": 60})}
+    choice = choose_replications(scenarios, ["y"], 0.2, start=5, max_reps=20, seed=3,
+                                 backend="serial")
+    warm = warmup_check(scenarios["a"], reps=3, seed=3, backend="serial")
+    page = write_replications(tmp_path, choice, warm).read_text(encoding="utf-8")
+    assert "<h2>Replications</h2>" in page and "<h2>Warm-up (MSER-5)</h2>" in page
+    for name in ("replications.csv", "trajectory.csv", "warmup.csv", "warmup_series.csv"):
+        assert (tmp_path / name).exists()
+    assert pd.read_csv(tmp_path / "replications.csv")["outcome"].tolist() == ["y"]
+    (tmp_path / "alone").mkdir()
+    alone = write_replications(tmp_path / "alone", choice).read_text(encoding="utf-8")
+    assert "Warm-up" not in alone and not (tmp_path / "alone" / "warmup.csv").exists()

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 BACKENDS = ("serial", "process", "dask")
 
+RUN_KEYS = ("scenario", "replication", "seed", "scenario_hash")
+"""The columns that name a run in the run table (runs.parquet); the rest are its swept
+values, posterior draws and outcomes."""
+
 
 def replication_seeds(base_seed: int, reps: int) -> list[int]:
     """The seed of each replication, derived from ``base_seed`` by SeedSequence spawning."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from sim.experiment.batch import RUN_KEYS
 from sim.experiment.exploration import (
     METHODS,
     Ranges,
@@ -34,8 +36,6 @@ from sim.experiment.exploration import (
 )
 from sim.experiment.runner import run_batch
 from sim.scenario import Scenario
-
-KEYS = ("scenario", "replication", "seed", "scenario_hash")
 
 
 @dataclass
@@ -71,7 +71,7 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
     if not batch.failures.empty:
         raise ValueError(f"{len(batch.failures)} sample run(s) failed (see "
                            f"{Path(out) / 'failures.parquet'}); Sobol indices need every point")
-    outcomes = outcomes or [c for c in runs.columns if c not in KEYS
+    outcomes = outcomes or [c for c in runs.columns if c not in RUN_KEYS
                             and c not in ranges.names and pd.api.types.is_numeric_dtype(runs[c])]
     means = runs.groupby("scenario", sort=False)[outcomes].mean()
     table = pd.concat([points.reset_index(drop=True), means.reset_index(drop=True)], axis=1)
@@ -299,7 +299,7 @@ def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str
         raise ValueError(f"{len(batch.failures)} design run(s) failed (see "
                          f"{Path(out) / 'failures.parquet'}); the indices need every point")
     runs = batch.runs
-    outcomes = outcomes or [c for c in runs.columns if c not in KEYS and c not in space.names
+    outcomes = outcomes or [c for c in runs.columns if c not in RUN_KEYS and c not in space.names
                             and pd.api.types.is_numeric_dtype(runs[c])]
     grouped = runs.groupby("scenario", sort=False)[outcomes]
     means = grouped.mean().reindex(list(scenarios))
@@ -424,3 +424,92 @@ def _write(out: Path, name: str, indices: pd.DataFrame, design: Design,
     indices.to_parquet(out / f"{name}.parquet", index=False)
     design.points.to_parquet(out / "points.parquet", index=False)
     design.noise.to_csv(out / "noise.csv", index=False)
+
+
+STUDIES = ("morris", "sobol", "lhs", "qmc")
+"""What :func:`run_study` runs: a Morris screening; Sobol indices (on the top parameters of
+a screening, or over given ranges); or a Latin hypercube or scrambled Sobol sample."""
+
+
+@dataclass(frozen=True)
+class StudyDesign:
+    """How a sensitivity study samples: the method and its sizes (see :func:`run_study`)."""
+
+    method: str = "sobol"
+    samples: int = 64
+    reps: int = 1
+    seed: int = 0
+    top: int | None = None
+    trajectories: int = 10
+    levels: int = 4
+    relative: float = RELATIVE
+
+    def __post_init__(self) -> None:
+        if self.method not in STUDIES:
+            raise ValueError(f"method: must be one of {', '.join(STUDIES)}, got "
+                             f"{self.method!r}")
+        if self.top is not None and self.method != "sobol":
+            raise ValueError("top: only with method sobol")
+
+    @property
+    def screened(self) -> bool:
+        """Whether the study screens every parameter by Morris (else it samples ranges)."""
+        return self.method == "morris" or self.top is not None
+
+
+@dataclass
+class Study:
+    """What :func:`run_study` ran: the screening, the Sobol analysis on its top parameters,
+    or the sample over the given ranges."""
+
+    screening: Screening | None = None
+    sobol: SobolResult | None = None
+    sampled: Sensitivity | None = None
+
+
+Stage = Callable[[str, Path, Any], None]
+"""Hears of each finished stage: ("morris", its folder, the Screening), then ("sobol", its
+folder, the SobolResult)."""
+
+
+def run_study(base: Scenario, design: StudyDesign, out: str | Path,
+              ranges: Ranges | None = None, rank_by: list[str] | None = None,
+              on_stage: Stage | None = None, log: Callable[[str], None] | None = None,
+              **batch_kwargs: Any) -> Study:
+    """A sensitivity study of ``base`` into ``out``.
+
+    Screened (method morris, or sobol with ``top``): Morris screening of every numeric
+    parameter (``ranges`` override the derived ones); for sobol, into ``out/morris``, then
+    Sobol on the ``top`` parameters by μ* over ``rank_by`` into ``out/sobol``. Otherwise
+    (sobol without top, lhs, qmc): a sample over ``ranges`` (:func:`run_sensitivity`).
+    ``on_stage`` hears of each finished stage, ``log`` gets a line as each starts.
+    """
+    say = log or (lambda _line: None)
+    if not design.screened:
+        if ranges is None:
+            raise ValueError("ranges: needed for method sobol without top, lhs or qmc")
+        return Study(sampled=run_sensitivity(
+            base, ranges, design.samples, out, method=design.method, reps=design.reps,
+            seed=design.seed, **batch_kwargs))
+    out = Path(out)
+    space = parameter_space(base, design.relative, ranges)
+    if not space.parameters:
+        raise ValueError("no parameter to vary")
+    where = out / "morris" if design.method == "sobol" else out
+    where.mkdir(parents=True, exist_ok=True)
+    say(f"Morris: {len(space.parameters)} parameters x {design.trajectories} trajectories x "
+        f"{design.reps} replications ({len(space.skipped)} skipped: see parameters.csv)")
+    screening = run_morris(base, where, design.trajectories, design.levels, design.reps,
+                           design.seed, space=space, **batch_kwargs)
+    if on_stage is not None:
+        on_stage("morris", where, screening)
+    if design.method == "morris":
+        return Study(screening=screening)
+    chosen = screening.top(design.top, rank_by)  # type: ignore[arg-type]
+    say(f"Sobol on the top {len(chosen)}: {', '.join(chosen)}")
+    (out / "sobol").mkdir(parents=True, exist_ok=True)
+    result = run_sobol(base, space.subset(chosen), design.samples, out / "sobol", design.reps,
+                       design.seed, **batch_kwargs)
+    if on_stage is not None:
+        on_stage("sobol", out / "sobol", result)
+    return Study(screening=screening, sobol=result)
