@@ -52,8 +52,8 @@ def test_the_choices_of_the_command_line_are_the_library_s() -> None:
     from sim.analysis.multiple import ADJUSTMENTS
     from sim.analysis.precision import TARGETS_ON
     from sim.cli import common
-    from sim.experiment.batch import BACKENDS
     from sim.experiment.calibration import KERNELS
+    from sim.experiment.options import BACKENDS
     from sim.experiment.sensitivity import STUDIES
     from sim.outcomes import LANGS
     from sim.report.folder import PLOTS

@@ -38,7 +38,7 @@ def choices(name: str, values: tuple[str, ...], doc: str) -> type[enum.StrEnum]:
 
 Backend = choices(
     "Backend", ("serial", "process", "dask"),
-    "Where the runs go (sim.experiment.batch.BACKENDS).")
+    "Where the runs go (sim.experiment.options.BACKENDS).")
 Lang = choices(
     "Lang", ("en", "nl"),
     "The languages of the reports, stories and animations (sim.outcomes.LANGS).")
@@ -247,6 +247,22 @@ def warn_incomplete(stored: Any, folder: Path) -> None:
               "shows what is there; run the same `regiesim batch ... --out "
               f"{escape(str(folder))}` command again to resume.", highlight=False,
               soft_wrap=True)
+
+
+def executor_of(backend: str, workers: int | None, scheduler: str | None = None,
+                tls: tuple[Path | None, Path | None, Path | None] = (None, None, None),
+                chunk: int | None = None, store: Any = None) -> Any:
+    """The :class:`~sim.experiment.options.Executor` of a command's options (progress
+    shown), checked against its store options, with the Dask security of --scheduler and
+    the --tls-* files."""
+    import dataclasses
+
+    from sim.experiment.options import Executor, run_options
+
+    executor, _ = run_options(Executor(str(backend), workers, chunk, scheduler,
+                                       progress=True), store)
+    security = security_of(scheduler, *tls)
+    return executor if security is None else dataclasses.replace(executor, security=security)
 
 
 def security_of(scheduler: str | None, ca: Path | None, cert: Path | None,

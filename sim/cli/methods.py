@@ -28,6 +28,7 @@ from sim.cli.common import (
     clean_errors,
     console,
     err,
+    executor_of,
     folder_of,
     print_wide,
     safe,
@@ -77,8 +78,8 @@ def calibrate(file: File, priors: Priors, out: Out, populations: Populations = 5
         f"of {particles} particles, {reps} replication(s) each -> {safe(folder)}")
     try:
         result = run_abc(base, table, folder, populations=populations, particles=particles,
-                         reps=reps, seed=seed, backend=backend, workers=workers,
-                         scheduler=scheduler, ppc_draws=draws, kernel=kernel,
+                         reps=reps, seed=seed, executor=executor_of(backend, workers, scheduler),
+                         ppc_draws=draws, kernel=kernel,
                          log=lambda line: err.print(safe(line), highlight=False))
     except ValueError as exc:
         raise UserError(str(exc)) from None
@@ -126,7 +127,10 @@ def replications(files: Files, precision: TargetPrecision = None,
     target stays within the target width over a look-ahead. Warm-up: MSER-5 on the
     weekly series averaged over replications run from empty, against run.warmup_weeks.
     """
+    import dataclasses
+
     from sim.analysis.precision import check_target
+    from sim.experiment.options import StoreOptions
     from sim.experiment.replications import choose_replications
     from sim.experiment.warmup import warmup_check
 
@@ -139,16 +143,17 @@ def replications(files: Files, precision: TargetPrecision = None,
     scenarios, _ = variants(files, sets)
     check_reference(reference, scenarios)
     folder = folder_of(out) if out is not None else None
-    common = {"backend": backend, "workers": workers, "force": force}
+    executor, store = executor_of(backend, workers), StoreOptions(force=force)
     choice = choose_replications(scenarios, outcome or ["success_rate", "share_dissatisfied"],
                                  precision, absolute, precision_on, reference, k_limit, start,
                                  max_reps, seed, out=folder / "runs" if folder else None,
-                                 progress=True, **common)
+                                 executor=executor, store=store)
     _print_choice(choice, k_limit, max_reps)
     warm = None
     if warmup_reps:
         first = next(iter(scenarios.values()))
-        warm = warmup_check(first, reps=warmup_reps, seed=seed, progress=False, **common)
+        warm = warmup_check(first, reps=warmup_reps, seed=seed, store=store,
+                            executor=dataclasses.replace(executor, progress=False))
         _print_warmup(warm)
     if folder is not None:
         from sim.report.replications import write_replications

@@ -36,13 +36,13 @@ from sim.cli.common import (
     clean_errors,
     console,
     err,
+    executor_of,
     folder_of,
     plain,
     posterior_of,
     report_failures,
     safe,
     say,
-    security_of,
     variants,
 )
 from sim.outcomes import TERMINAL
@@ -56,13 +56,15 @@ def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],
         json_out: Json = False, backend: BackendOption = Backend.process,
         workers: Workers = None) -> None:
     """Run a scenario (every sweep variant) and print the headline with 95% CIs."""
+    import dataclasses
+
     from sim.analysis import summarise
     from sim.experiment import run_batch
     from sim.experiment.batch import RUN_KEYS
 
     scenarios, params = variants([file], sets)
-    batch = run_batch(scenarios, reps=reps, seed=seed, backend=backend, workers=workers,
-                      progress=not json_out, params=params)
+    executor = dataclasses.replace(executor_of(backend, workers), progress=not json_out)
+    batch = run_batch(scenarios, reps=reps, seed=seed, params=params, executor=executor)
     if not batch.failures.empty:  # `run` keeps nothing: show the first traceback
         err.print(safe(batch.failures["traceback"].iloc[0]), highlight=False)
         err.print(f"[bold red]error:[/] {len(batch.failures)} of {len(scenarios) * reps} "
@@ -146,13 +148,14 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
     with status 1. The folder is locked while the batch writes.
     """
     from sim.experiment import run_batch
-    from sim.experiment.batch import check_backend
+    from sim.experiment.options import StoreOptions
     from sim.experiment.scale import check_scale
 
     folder = folder_of(out)
     _check_precision(precision, absolute)
-    check_backend(backend, scheduler, time_budget)
-    security = security_of(scheduler, tls_ca_file, tls_cert, tls_key)
+    store = StoreOptions(force, break_lock, time_budget)
+    executor = executor_of(backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key),
+                           chunk, store)
     scenarios, params = variants(files, sets)
     check_reference(reference, scenarios)
     for warning in check_scale(scenarios, force):
@@ -160,10 +163,8 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
     total = len(scenarios) * reps
     err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
               f"{safe(folder)} ({safe(backend)})", highlight=False)
-    common = {"backend": backend, "workers": workers, "progress": True, "params": params,
-              "scheduler": scheduler, "security": security, "time_budget": time_budget,
-              "force": force, "break_lock": break_lock, "posterior": posterior_of(posterior),
-              "chunk": chunk}
+    common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
+              "store": store}
     if precision is None and absolute is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
     else:

@@ -30,10 +30,10 @@ from sim.cli.common import (
     app,
     clean_errors,
     err,
+    executor_of,
     folder_of,
     print_wide,
     safe,
-    security_of,
 )
 from sim.scenario_files import load_scenario
 
@@ -75,8 +75,8 @@ def sensitivity(file: File, out: Out, samples: Samples = 64,
                 force: Force = False, break_lock: BreakLock = False) -> None:
     """Global sensitivity: Morris screening of every parameter, Sobol on the top ones (or
     on the file's [ranges]), with replication noise separated and 95% bootstrap CIs."""
-    from sim.experiment.batch import check_backend
     from sim.experiment.exploration import read_ranges
+    from sim.experiment.options import StoreOptions
     from sim.experiment.sensitivity import StudyDesign, run_study
     from sim.scenario_files import read_scenario_file
 
@@ -84,18 +84,17 @@ def sensitivity(file: File, out: Out, samples: Samples = 64,
         raise UserError("--top: only with --method sobol")
     design = StudyDesign(method, samples, reps, seed, top, trajectories, levels, relative)
     folder = folder_of(out)
-    check_backend(backend, scheduler)
-    security = security_of(scheduler, tls_ca_file, tls_cert, tls_key)
+    store = StoreOptions(force, break_lock)
+    executor = executor_of(backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key),
+                           store=store)
     base = load_scenario(file, sets)
     shown = outcome or ["success_rate", "share_dissatisfied"]
     given = (read_ranges(file) if not design.screened or "ranges" in read_scenario_file(file)
              else None)
-    common = {"backend": backend, "workers": workers, "scheduler": scheduler,
-              "security": security, "progress": True, "force": force,
-              "break_lock": break_lock}
     study = run_study(base, design, folder, given, shown,
                       on_stage=_stage_printer(design, shown),
-                      log=lambda line: err.print(safe(line), highlight=False), **common)
+                      log=lambda line: err.print(safe(line), highlight=False),
+                      executor=executor, store=store)
     if study.sampled is not None:
         _print_sampled(study.sampled, folder)
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.precision import check_target, hoad_replications, target_values
+from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
 from sim.scenario import Scenario
 
@@ -78,8 +79,10 @@ def choose_replications(scenarios: dict[str, Scenario], outcomes: list[str],
                         on: str = "levels", reference: str | None = None, k_limit: int = 5,
                         start: int = 10, max_reps: int = 1000, seed: int = 0,
                         out: str | Path | None = None, level: float = 0.95,
-                        **batch_kwargs: Any) -> ReplicationsChoice:
+                        executor: Executor | None = None, store: StoreOptions | None = None,
+                        **keywords: Any) -> ReplicationsChoice:
     """Run until Hoad et al.'s algorithm settles every target, or ``max_reps``."""
+    executor, store = run_options(executor, store, **keywords)
     check_target(precision, absolute)
     if not 3 <= start <= max_reps:
         raise ValueError(f"need 3 <= start <= max_reps, got {start} and {max_reps}")
@@ -87,7 +90,8 @@ def choose_replications(scenarios: dict[str, Scenario], outcomes: list[str],
         folder = Path(out) if out is not None else Path(tmp)
         reps = start
         while True:
-            runs = run_batch(scenarios, reps=reps, seed=seed, out=folder, **batch_kwargs).runs
+            runs = run_batch(scenarios, reps=reps, seed=seed, out=folder,
+                             executor=executor, store=store).runs
             rows, paths = [], []
             for (what, outcome), values in target_values(runs, outcomes, on,
                                                          reference).items():

@@ -34,6 +34,7 @@ from sim.experiment.exploration import (
     sobol_indices,
     sobol_points,
 )
+from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
 from sim.scenario import Scenario
 
@@ -49,7 +50,9 @@ class Sensitivity:
 
 def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Path,
                     method: str = "sobol", reps: int = 1, seed: int = 0,
-                    outcomes: list[str] | None = None, **batch_kwargs: Any) -> Sensitivity:
+                    outcomes: list[str] | None = None,
+                    executor: Executor | None = None, store: StoreOptions | None = None,
+                    **keywords: Any) -> Sensitivity:
     """Sample ``ranges`` around ``base``, run every point ``reps`` times (common random
     numbers), and estimate Sobol indices of each outcome. Writes samples.csv (and
     sobol.csv) to out. (Reading a file's ``[ranges]`` is the caller's job:
@@ -59,6 +62,7 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
     up to a power of two), the number of points for ``lhs``, and for ``qmc`` (a scrambled
     Sobol sequence) rounded up to a power of two.
     """
+    executor, store = run_options(executor, store, **keywords)
     if method not in METHODS:
         raise ValueError(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
     if samples < 2:
@@ -66,7 +70,8 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
     sampler = {"sobol": saltelli_points, "lhs": latin_hypercube, "qmc": sobol_points}[method]
     points = sampler(ranges, samples, seed)
     scenarios, params = points_to_scenarios(base, points)
-    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params, **batch_kwargs)
+    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params,
+                      executor=executor, store=store)
     runs = batch.runs
     if not batch.failures.empty:
         raise ValueError(f"{len(batch.failures)} sample run(s) failed (see "
@@ -285,7 +290,8 @@ class Design:
 
 def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str | Path,
                reps: int, seed: int, outcomes: list[str] | None = None,
-               **batch_kwargs: Any) -> Design:
+               executor: Executor | None = None, store: StoreOptions | None = None,
+               ) -> Design:
     """Run every point ``reps`` times on common random numbers; average per point.
 
     Noise share of an outcome: the replication variance of a point mean (the mean
@@ -294,7 +300,8 @@ def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str
     """
     values = space.values(unit)
     scenarios, params = points_to_scenarios(base, values)
-    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params, **batch_kwargs)
+    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params,
+                      executor=executor, store=store)
     if not batch.failures.empty:
         raise ValueError(f"{len(batch.failures)} design run(s) failed (see "
                          f"{Path(out) / 'failures.parquet'}); the indices need every point")
@@ -343,7 +350,9 @@ class Screening:
 def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: int = 4,
                reps: int = 2, seed: int = 0, relative: float = RELATIVE,
                ranges: Ranges | None = None, outcomes: list[str] | None = None,
-               space: ParameterSpace | None = None, **batch_kwargs: Any) -> Screening:
+               space: ParameterSpace | None = None,
+               executor: Executor | None = None, store: StoreOptions | None = None,
+               **keywords: Any) -> Screening:
     """Morris screening (SALib) of every numeric parameter (:func:`parameter_space`).
 
     ``trajectories`` x (D + 1) points, each run ``reps`` times on common random numbers.
@@ -351,6 +360,7 @@ def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: 
     the unit cube), so μ* compares across parameters. Writes parameters.csv,
     morris.csv/.parquet, points.parquet, noise.csv and morris.html to ``out``.
     """
+    executor, store = run_options(executor, store, **keywords)
     from SALib.analyze import morris as morris_analyze
     from SALib.sample import morris as morris_sample
 
@@ -362,7 +372,8 @@ def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: 
     problem = space.unit_problem().problem()
     unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     out = Path(out)
-    design = run_design(base, space, unit, out, reps, seed, outcomes, **batch_kwargs)
+    design = run_design(base, space, unit, out, reps, seed, outcomes,
+                        executor=executor, store=store)
     frames = []
     for o in design.outcomes:
         y = design.points[o].to_numpy(float)
@@ -393,11 +404,13 @@ class SobolResult:
 
 def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Path,
               reps: int = 2, seed: int = 0, outcomes: list[str] | None = None,
-              **batch_kwargs: Any) -> SobolResult:
+              executor: Executor | None = None, store: StoreOptions | None = None,
+              **keywords: Any) -> SobolResult:
     """Sobol indices of ``space``'s parameters: Saltelli design of base size ``samples``
     (rounded up to a power of two; N * (D + 2) points), ``reps`` replications per point
     on common random numbers, indices of the per-point means. Writes sobol.csv/.parquet,
     points.parquet, noise.csv and sobol.html to ``out``."""
+    executor, store = run_options(executor, store, **keywords)
     from SALib.sample import sobol as sobol_sample
 
     if samples < 2:
@@ -406,7 +419,8 @@ def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Pa
     n = 2 ** max(1, math.ceil(math.log2(samples)))
     unit = sobol_sample.sample(unit_ranges.problem(), n, calc_second_order=False, seed=seed)
     out = Path(out)
-    design = run_design(base, space, unit, out, reps, seed, outcomes, **batch_kwargs)
+    design = run_design(base, space, unit, out, reps, seed, outcomes,
+                        executor=executor, store=store)
     frames = [sobol_indices(unit_ranges, design.points[o].to_numpy(float), seed)
               .assign(outcome=o) for o in design.outcomes
               if _analysable(design.points[o].to_numpy(float))]
@@ -475,7 +489,8 @@ folder, the SobolResult)."""
 def run_study(base: Scenario, design: StudyDesign, out: str | Path,
               ranges: Ranges | None = None, rank_by: list[str] | None = None,
               on_stage: Stage | None = None, log: Callable[[str], None] | None = None,
-              **batch_kwargs: Any) -> Study:
+              executor: Executor | None = None, store: StoreOptions | None = None,
+              **keywords: Any) -> Study:
     """A sensitivity study of ``base`` into ``out``.
 
     Screened (method morris, or sobol with ``top``): Morris screening of every numeric
@@ -484,13 +499,14 @@ def run_study(base: Scenario, design: StudyDesign, out: str | Path,
     (sobol without top, lhs, qmc): a sample over ``ranges`` (:func:`run_sensitivity`).
     ``on_stage`` hears of each finished stage, ``log`` gets a line as each starts.
     """
+    executor, store = run_options(executor, store, **keywords)
     say = log or (lambda _line: None)
     if not design.screened:
         if ranges is None:
             raise ValueError("ranges: needed for method sobol without top, lhs or qmc")
         return Study(sampled=run_sensitivity(
             base, ranges, design.samples, out, method=design.method, reps=design.reps,
-            seed=design.seed, **batch_kwargs))
+            seed=design.seed, executor=executor, store=store))
     out = Path(out)
     space = parameter_space(base, design.relative, ranges)
     if not space.parameters:
@@ -500,7 +516,7 @@ def run_study(base: Scenario, design: StudyDesign, out: str | Path,
     say(f"Morris: {len(space.parameters)} parameters x {design.trajectories} trajectories x "
         f"{design.reps} replications ({len(space.skipped)} skipped: see parameters.csv)")
     screening = run_morris(base, where, design.trajectories, design.levels, design.reps,
-                           design.seed, space=space, **batch_kwargs)
+                           design.seed, space=space, executor=executor, store=store)
     if on_stage is not None:
         on_stage("morris", where, screening)
     if design.method == "morris":
@@ -509,7 +525,7 @@ def run_study(base: Scenario, design: StudyDesign, out: str | Path,
     say(f"Sobol on the top {len(chosen)}: {', '.join(chosen)}")
     (out / "sobol").mkdir(parents=True, exist_ok=True)
     result = run_sobol(base, space.subset(chosen), design.samples, out / "sobol", design.reps,
-                       design.seed, **batch_kwargs)
+                       design.seed, executor=executor, store=store)
     if on_stage is not None:
         on_stage("sobol", out / "sobol", result)
     return Study(screening=screening, sobol=result)
