@@ -54,7 +54,8 @@ KernelOption = Annotated[Kernel, typer.Option(
 
 @app.command()
 @clean_errors
-def calibrate(file: File, priors: Priors, out: Out, populations: Populations = 5,
+# PLR0913: typer reads each command-line option from a parameter
+def calibrate(file: File, priors: Priors, out: Out, populations: Populations = 5,  # noqa: PLR0913
               particles: Particles = 100, reps: ParticleReps = 2, seed: Seed = 0,
               sets: Sets = [], backend: BackendOption = Backend.process,  # noqa: B006
               workers: Workers = None, scheduler: Scheduler = None, draws: Draws = 40,
@@ -114,7 +115,8 @@ TablesOut = Annotated[str | None, typer.Option(
 
 @app.command()
 @clean_errors
-def replications(files: Files, precision: TargetPrecision = None,
+# PLR0913: typer reads each command-line option from a parameter
+def replications(files: Files, precision: TargetPrecision = None,  # noqa: PLR0913
                  absolute: TargetAbsolute = None, outcome: TargetOutcomes = [],  # noqa: B006
                  precision_on: On = PrecisionOn.levels, reference: Reference = None,
                  k_limit: KLimit = 5, start: Start = 10, max_reps: Limit = 1000,
@@ -129,13 +131,14 @@ def replications(files: Files, precision: TargetPrecision = None,
     """
     import dataclasses
 
-    from sim.analysis.precision import check_target
+    from sim.analysis.precision import Target
     from sim.experiment.options import StoreOptions
     from sim.experiment.replications import choose_replications
     from sim.experiment.warmup import warmup_check
 
     try:
-        check_target(precision, absolute)
+        target = Target(tuple(outcome or ("success_rate", "share_dissatisfied")), precision,
+                        absolute, precision_on, reference)
     except ValueError as exc:
         raise UserError(f"--{exc}; e.g. --precision 0.05") from None
     if start > max_reps:
@@ -144,10 +147,9 @@ def replications(files: Files, precision: TargetPrecision = None,
     check_reference(reference, scenarios)
     folder = folder_of(out) if out is not None else None
     executor, store = executor_of(backend, workers), StoreOptions(force=force)
-    choice = choose_replications(scenarios, outcome or ["success_rate", "share_dissatisfied"],
-                                 precision, absolute, precision_on, reference, k_limit, start,
-                                 max_reps, seed, out=folder / "runs" if folder else None,
-                                 executor=executor, store=store)
+    choice = choose_replications(scenarios, target, k_limit, start, max_reps, seed,
+                                 out=folder / "runs" if folder else None, executor=executor,
+                                 store=store)
     _print_choice(choice, k_limit, max_reps)
     warm = None
     if warmup_reps:

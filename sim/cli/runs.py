@@ -131,7 +131,8 @@ def _check_precision(precision: float | None, absolute: float | None) -> None:
 
 @app.command()
 @clean_errors
-def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
+# PLR0913: typer reads each command-line option from a parameter
+def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  # noqa: PLR0913
           sets: Sets = [], backend: BackendOption = Backend.process,  # noqa: B006
           workers: Workers = None, scheduler: Scheduler = None,
           tls_ca_file: TlsCa = None, tls_cert: TlsCert = None, tls_key: TlsKey = None,
@@ -168,13 +169,14 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,
     if precision is None and absolute is None:
         result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
     else:
+        from sim.analysis.precision import Target
         from sim.experiment.sequential import run_to_precision
 
-        result = run_to_precision(scenarios, ["success_rate", "share_dissatisfied"],
-                                  precision, seed=seed, min_reps=max(reps, 2),
+        target = Target(("success_rate", "share_dissatisfied"), precision, absolute,
+                        precision_on, reference)
+        result = run_to_precision(scenarios, target, seed=seed, min_reps=max(reps, 2),
                                   max_reps=max_reps, out=folder,
-                                  report=_progress_of_precision(max_reps), absolute=absolute,
-                                  on=precision_on, reference=reference, **common)
+                                  report=_progress_of_precision(max_reps), **common)
         result.status.to_csv(folder / "precision.csv", index=False)
     say(f"done: {len(result.runs)} runs in {safe(folder / 'runs.parquet')}, weekly series "
         f"in {safe(folder / 'series.parquet')}, provenance in "

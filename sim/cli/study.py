@@ -64,7 +64,8 @@ Shown = Annotated[list[str], typer.Option(
 
 @app.command()
 @clean_errors
-def sensitivity(file: File, out: Out, samples: Samples = 64,
+# PLR0913: typer reads each command-line option from a parameter
+def sensitivity(file: File, out: Out, samples: Samples = 64,  # noqa: PLR0913
                 method: MethodOption = Method.sobol, reps: PointReps = 1, top: Top = None,
                 trajectories: Trajectories = 10, levels: Levels = 4,
                 relative: Relative = 0.2, outcome: Shown = [],  # noqa: B006

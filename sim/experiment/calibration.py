@@ -164,7 +164,8 @@ KERNELS = ("normal", "local")
 """Proposal kernels between populations (see :func:`calibrate`)."""
 
 
-def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str | Path,
+# PLR0913: public API: experiments/calibrate.py, the tests and users pass these by keyword
+def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str | Path,  # noqa: PLR0913
               populations: int = 5, particles: int = 100, reps: int = 3, seed: int = 0,
               executor: Executor | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
               kernel: str = "normal", log: Callable[[str], None] = print,

@@ -348,27 +348,27 @@ class Screening:
 
 
 def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: int = 4,
-               reps: int = 2, seed: int = 0, relative: float = RELATIVE,
-               ranges: Ranges | None = None, outcomes: list[str] | None = None,
-               space: ParameterSpace | None = None,
-               executor: Executor | None = None, store: StoreOptions | None = None,
-               **keywords: Any) -> Screening:
-    """Morris screening (SALib) of every numeric parameter (:func:`parameter_space`).
+               reps: int = 2, seed: int = 0, space: ParameterSpace | None = None,
+               outcomes: list[str] | None = None, executor: Executor | None = None,
+               store: StoreOptions | None = None, **keywords: Any) -> Screening:
+    """Morris screening (SALib) of every numeric parameter of ``space`` (default:
+    :func:`parameter_space` of ``base``, whose ``relative`` and ``ranges`` set other
+    ranges).
 
     ``trajectories`` x (D + 1) points, each run ``reps`` times on common random numbers.
     Elementary effects are taken per unit of each parameter's range (the design lives in
     the unit cube), so μ* compares across parameters. Writes parameters.csv,
     morris.csv/.parquet, points.parquet, noise.csv and morris.html to ``out``.
     """
-    executor, store = run_options(executor, store, **keywords)
     from SALib.analyze import morris as morris_analyze
     from SALib.sample import morris as morris_sample
 
+    executor, store = run_options(executor, store, **keywords)
     if trajectories < 2:
         raise ValueError(f"trajectories: must be >= 2, got {trajectories}")
     if levels < 2 or levels % 2:
         raise ValueError(f"levels: must be an even number >= 2, got {levels}")
-    space = space or parameter_space(base, relative, ranges)
+    space = space or parameter_space(base)
     problem = space.unit_problem().problem()
     unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     out = Path(out)
