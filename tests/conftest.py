@@ -34,3 +34,9 @@ def browser():
     with chromium() as driver:
         yield driver
 
+
+
+def plain_output(output: str) -> str:
+    """A command's output as one line of words: the borders of an error panel and its line
+    breaks removed (a usage error's message wraps inside the panel)."""
+    return " ".join(output.translate(str.maketrans("", "", "│╭╮╰╯─")).split())

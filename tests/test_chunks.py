@@ -28,6 +28,7 @@ from sim.experiment.batch import (
     plan,
     run_specs,
 )
+from sim.experiment.options import Executor
 from tests.conftest import SCENARIOS, short
 
 CHUNKS = (1, 3, 7)
@@ -148,7 +149,7 @@ def test_each_dask_worker_is_named_when_its_first_results_arrive(dask_scheduler:
     heard: list[dict] = []
     with Client(dask_scheduler) as client:
         pids = client.run(os.getpid)
-        outputs = run_specs(plan(_two(), 4, 0), backend="dask", client=client, chunk=1,
+        outputs = run_specs(plan(_two(), 4, 0), Executor("dask", chunk=1), client=client,
                             on_worker=heard.append)
     assert all(o.ok for o in outputs)
     named = {address: identity for found in heard for address, identity in found.items()}
@@ -202,10 +203,10 @@ def test_a_failed_run_in_a_chunk_is_recorded_and_the_rest_stored(
     specs = _with_a_bad_run(7, 21, bad=4)  # the middle of the second chunk of 3
     store = ResultStore(tmp_path)
     todo = store.begin(specs, 21, 7, backend)
-    extra = ({"client": None, "scheduler": request.getfixturevalue("dask_scheduler")}
-             if backend == "dask" else {"workers": 2})
+    executor = (Executor("dask", chunk=3, scheduler=request.getfixturevalue("dask_scheduler"))
+                if backend == "dask" else Executor("process", workers=2, chunk=3))
     try:
-        run_specs(todo, backend, on_result=store.add, chunk=3, **extra)
+        run_specs(todo, executor, on_result=store.add)
         store.finish()
     finally:
         store.close()
@@ -298,8 +299,8 @@ def test_pool_workers_settle_their_heap_and_a_serial_batch_leaves_the_interprete
     monkeypatch.setattr(batch_module, "execute", _frozen)
     specs = plan(_two(), 2, 0)
     before = gc.get_freeze_count()
-    pooled = run_specs(specs, backend="process", workers=2, chunk=1)
+    pooled = run_specs(specs, Executor("process", workers=2, chunk=1))
     assert all(out.row["frozen"] > 10_000 for out in pooled)  # the inherited modules
-    serial = run_specs(specs, backend="serial")
+    serial = run_specs(specs, Executor("serial"))
     assert [out.row["frozen"] for out in serial] == [before] * len(specs)
     assert gc.get_freeze_count() == before

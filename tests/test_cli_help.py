@@ -45,3 +45,21 @@ def test_every_command_has_the_same_default_seed() -> None:
     defaults = {name: inspect.signature(getattr(cli, name)).parameters["seed"].default
                 for name in ("run", "batch", "sensitivity", "narrate", "dashboard")}
     assert set(defaults.values()) == {cli.DEFAULT_SEED}, defaults
+
+
+def test_the_choices_of_the_command_line_are_the_library_s() -> None:
+    """Each Enum of the command line offers what the library it calls accepts."""
+    from sim.analysis.multiple import ADJUSTMENTS
+    from sim.analysis.precision import TARGETS_ON
+    from sim.cli import common
+    from sim.experiment.calibration import KERNELS
+    from sim.experiment.options import BACKENDS
+    from sim.experiment.sensitivity import STUDIES
+    from sim.outcomes import LANGS
+    from sim.report.folder import PLOTS
+
+    for choice, allowed in ((common.Backend, BACKENDS), (common.Lang, LANGS),
+                            (common.Adjust, ADJUSTMENTS), (common.PrecisionOn, TARGETS_ON),
+                            (common.PlotKind, PLOTS), (common.Kernel, KERNELS),
+                            (common.Method, STUDIES)):
+        assert tuple(c.value for c in choice) == tuple(allowed), choice

@@ -15,7 +15,7 @@ import pytest
 
 import sim.experiment.batch as batch_module
 from sim.analysis import mean_ci, paired_differences
-from sim.analysis.precision import relative_half_width, replications_needed
+from sim.analysis.precision import Target, relative_half_width, replications_needed
 from sim.experiment import ResultStore, replication_seeds, run_batch
 from sim.experiment.exploration import (
     latin_hypercube,
@@ -170,7 +170,7 @@ class _Toy:
 def test_sequential_mode_extends_until_precise(monkeypatch) -> None:
     monkeypatch.setattr(batch_module, "simulate", _Toy)
     rounds: list[tuple[int, int]] = []
-    batch = run_to_precision({"a": short("direction")}, ["y"], 0.05, seed=2,
+    batch = run_to_precision({"a": short("direction")}, Target(["y"], 0.05), seed=2,
                              min_reps=5, max_reps=500, backend="serial",
                              report=lambda done, status: rounds.append(
                                  (done, int(status["needed"].max()))))

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import sim.experiment.batch as batch_module
+from sim.analysis.precision import Target
 from sim.experiment.replications import choose_replications
 from sim.experiment.sequential import describe_miss, run_to_precision
 from sim.experiment.warmup import warmup_check
@@ -42,7 +43,7 @@ def _pair() -> dict:
 
 def test_out_of_reach_stops_early_and_names_the_outcome(toy) -> None:
     rounds: list[int] = []
-    batch = run_to_precision({"a": short("direction")}, ["y"], 0.005, min_reps=5,
+    batch = run_to_precision({"a": short("direction")}, Target(["y"], 0.005), min_reps=5,
                              max_reps=200, confirm_reps=30, backend="serial",
                              report=lambda done, status: rounds.append(done))
     # about (1.96 * 2 / 0.05)^2 = 6150 > 200: confirmed on 30, then it stops
@@ -56,12 +57,12 @@ def test_out_of_reach_stops_early_and_names_the_outcome(toy) -> None:
 
 
 def test_differences_near_zero_need_an_absolute_target(toy) -> None:
-    relative = run_to_precision(_pair(), ["z"], 0.05, min_reps=5, max_reps=100,
-                                on="differences", backend="serial")
+    relative = run_to_precision(_pair(), Target(["z"], 0.05, on="differences"), min_reps=5,
+                                max_reps=100, backend="serial")
     assert relative.missed["out_of_reach"].all()  # a mean near 0 has no relative precision
     assert set(relative.status["target"]) == {"b - a"}
-    absolute = run_to_precision(_pair(), ["z"], None, absolute=0.1, min_reps=5,
-                                max_reps=300, on="differences", backend="serial")
+    absolute = run_to_precision(_pair(), Target(["z"], absolute=0.1, on="differences"),
+                                min_reps=5, max_reps=300, backend="serial")
     assert absolute.reached
     n = int(absolute.status["n"].iloc[0])
     assert 30 < n < 120  # the difference has sd 0.4: about (1.96 * 0.4 / 0.1)^2 = 61
@@ -69,7 +70,7 @@ def test_differences_near_zero_need_an_absolute_target(toy) -> None:
 
 
 def test_choose_replications_follows_hoad(toy) -> None:
-    choice = choose_replications({"a": short("direction")}, ["y"], 0.05, start=10,
+    choice = choose_replications({"a": short("direction")}, Target(["y"], 0.05), start=10,
                                  max_reps=400, backend="serial")
     row = choice.table.iloc[0]
     assert row["reached"] and 30 < row["n"] < 120 and choice.replications == row["n"]
@@ -77,7 +78,7 @@ def test_choose_replications_follows_hoad(toy) -> None:
     assert choice.reps_run < 400
     assert not choice.trajectory.empty
     choice.figure()
-    capped = choose_replications({"a": short("direction")}, ["y"], 0.005, start=10,
+    capped = choose_replications({"a": short("direction")}, Target(["y"], 0.005), start=10,
                                  max_reps=40, backend="serial")
     assert not capped.table["reached"].any() and capped.replications is None
 
@@ -95,3 +96,20 @@ def test_warmup_check_finds_the_transient(toy) -> None:
     warmup_figure(check)
     with pytest.raises(ValueError, match="not a weekly series: tensoin"):
         warmup_check(sc, reps=2, outcomes=["tensoin"], backend="serial")
+
+
+def test_the_replications_page_holds_both_checks(toy, tmp_path) -> None:
+    from sim.report.replications import write_replications
+
+    scenarios = {"a": short("direction", run={"warmup_weeks": 40, "horizon_weeks": 60})}
+    choice = choose_replications(scenarios, Target(["y"], 0.2), start=5, max_reps=20, seed=3,
+                                 backend="serial")
+    warm = warmup_check(scenarios["a"], reps=3, seed=3, backend="serial")
+    page = write_replications(tmp_path, choice, warm).read_text(encoding="utf-8")
+    assert "<h2>Replications</h2>" in page and "<h2>Warm-up (MSER-5)</h2>" in page
+    for name in ("replications.csv", "trajectory.csv", "warmup.csv", "warmup_series.csv"):
+        assert (tmp_path / name).exists()
+    assert pd.read_csv(tmp_path / "replications.csv")["outcome"].tolist() == ["y"]
+    (tmp_path / "alone").mkdir()
+    alone = write_replications(tmp_path / "alone", choice).read_text(encoding="utf-8")
+    assert "Warm-up" not in alone and not (tmp_path / "alone" / "warmup.csv").exists()

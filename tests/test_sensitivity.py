@@ -127,3 +127,34 @@ def test_noise_share_measures_replication_noise(tmp_path: Path, monkeypatch) -> 
     assert row["noise_share"] == pytest.approx(row["noise_variance"] / row["total_variance"])
     one = run_sobol(base, space, 8, tmp_path / "one", reps=1, seed=2, backend="serial")
     assert np.isnan(one.design.noise["noise_share"]).all()  # one replication: no estimate
+
+
+def test_a_study_screens_then_runs_sobol_on_the_top_parameters(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """run_study: Morris into OUT/morris, then Sobol on the top K by μ* of the ranked
+    outcome into OUT/sobol; each stage is heard as it finishes."""
+    from sim.experiment.sensitivity import StudyDesign, run_study
+
+    monkeypatch.setattr(batch_module, "simulate", _Toy)
+    base = short("direction")
+    given = parse_ranges({"municipality.dialogue": [0.2, 0.8],
+                          "municipality.feedback": [0.2, 0.8]})
+    heard: list[tuple[str, Path]] = []
+    study = run_study(base, StudyDesign("sobol", samples=8, reps=1, seed=1, top=2,
+                                        trajectories=4, relative=0.01),
+                      tmp_path, given, ["dialogue_driven"],
+                      on_stage=lambda name, where, _result: heard.append((name, where)),
+                      backend="serial")
+    assert heard == [("morris", tmp_path / "morris"), ("sobol", tmp_path / "sobol")]
+    assert study.sobol is not None and study.sampled is None
+    assert study.sobol.space.names == ["municipality.dialogue", "municipality.feedback"]
+    assert (tmp_path / "sobol" / "sobol.csv").exists()
+    assert (tmp_path / "morris" / "morris.csv").exists()
+    only = run_study(base, StudyDesign("morris", reps=1, seed=1, trajectories=4,
+                                       relative=0.01), tmp_path / "m", given,
+                     backend="serial")
+    assert only.sobol is None and (tmp_path / "m" / "morris.csv").exists()
+    with pytest.raises(ValueError, match="top: only with method sobol"):
+        StudyDesign("morris", top=2)
+    with pytest.raises(ValueError, match="method: must be one of morris, sobol, lhs, qmc"):
+        StudyDesign("pie")

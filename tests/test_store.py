@@ -23,6 +23,7 @@ import sim.model
 from sim.cli import app
 from sim.experiment import ResultStore, run_batch
 from sim.experiment.batch import plan
+from sim.experiment.options import Executor
 from sim.experiment.scale import MAX_INITIATIVES, TooBig, estimate
 from sim.experiment.store import LOCK_NAME, StoreError, StoreLocked, StoreMismatch
 from sim.lock import HeldLock, holder_path
@@ -469,7 +470,7 @@ def test_the_pool_keeps_few_tasks_in_flight(monkeypatch, chunk: int | None) -> N
     monkeypatch.setattr(ProcessPoolExecutor, "submit", lambda self, fn, specs, *a, **k:
                         sizes.append(len(specs)) or submit(self, fn, specs, *a, **k))
     ahead: list[int] = []  # runs submitted and not yet seen, as each output arrives
-    batch_module.run_specs(plan(_one(), 40, 1), "process", workers=2, chunk=chunk,
+    batch_module.run_specs(plan(_one(), 40, 1), Executor("process", workers=2, chunk=chunk),
                            on_result=lambda out: ahead.append(sum(sizes) - len(ahead)))
     window = batch_module.IN_FLIGHT_PER_WORKER * 2
     assert len(ahead) == 40 and sum(sizes) == 40
@@ -518,6 +519,7 @@ def test_corrupt_consolidated_tables_are_quarantined_and_rerun(tmp_path: Path) -
 ORPHAN_SCRIPT = """
 import multiprocessing, os, signal, sys
 from sim.experiment.batch import plan, run_specs
+from sim.experiment.options import Executor
 from tests.conftest import short
 
 def first(_output):
@@ -526,7 +528,8 @@ def first(_output):
         fh.write(" ".join(map(str, pids)))
     os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
 
-run_specs(plan({"a": short("direction")}, 40, 1), "process", workers=2, on_result=first)
+run_specs(plan({"a": short("direction")}, 40, 1), Executor("process", workers=2),
+          on_result=first)
 """
 
 

@@ -13,6 +13,8 @@ the two (whichever is easier to meet).
   order, accepting a solution only when the precision *stays* within the target over a
   look-ahead of further replications (``kLimit``), which guards against stopping on an
   early, accidentally narrow interval.
+- :class:`Target`: what a sequential batch aims at (outcomes, half-width, levels or
+  differences).
 - :func:`precision_status`: every target of a batch (levels per scenario, paired
   differences against a reference) with its half-width, target and projected need.
 """
@@ -64,6 +66,25 @@ def check_target(precision: float | None, absolute: float | None) -> None:
         raise ValueError(f"precision: must be > 0, got {precision}")
     if absolute is not None and not (absolute > 0 and math.isfinite(absolute)):
         raise ValueError(f"absolute: must be a half-width > 0, got {absolute}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a sequential batch aims at: a CI half-width (``precision`` relative to the
+    mean, ``absolute``, or the easier of both) for each of ``outcomes``, at confidence
+    ``level``, ``on`` each scenario's level, on paired differences against ``reference``
+    (default: the first scenario), or both. A missing or non-positive target is refused.
+    """
+
+    outcomes: tuple[str, ...] | list[str]
+    precision: float | None = None
+    absolute: float | None = None
+    on: str = "levels"
+    reference: str | None = None
+    level: float = 0.95
+
+    def __post_init__(self) -> None:
+        check_target(self.precision, self.absolute)
 
 
 def target_width(mean: float, precision: float | None, absolute: float | None) -> float:

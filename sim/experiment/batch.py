@@ -33,6 +33,12 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.heap import settle_heap
+from sim.experiment.options import (
+    Executor,
+    StoreOptions,
+    check_chunk,
+    run_options,
+)
 from sim.experiment.progress import BatchProgress
 from sim.model import build
 from sim.provenance import code_identity
@@ -42,7 +48,10 @@ from sim.scenario import Scenario
 if TYPE_CHECKING:
     from sim.experiment.calibration import Posterior
 
-BACKENDS = ("serial", "process", "dask")
+
+RUN_KEYS = ("scenario", "replication", "seed", "scenario_hash")
+"""The columns that name a run in the run table (runs.parquet); the rest are its swept
+values, posterior draws and outcomes."""
 
 
 def replication_seeds(base_seed: int, reps: int) -> list[int]:
@@ -188,14 +197,6 @@ TASKS_PER_WORKER_LEFT = 2
 """Near the end of a batch, automatic chunks shrink so that every worker still gets about
 this many tasks of what is left (no worker idles while another finishes a big chunk)."""
 
-
-def check_chunk(chunk: int | None) -> None:
-    """Refuse a chunk size that is not a whole number of runs >= 1 (None: automatic)."""
-    if chunk is None:
-        return
-    if isinstance(chunk, bool) or not isinstance(chunk, int | np.integer) or chunk < 1:
-        raise ValueError(f"chunk: must be a whole number of runs per task >= 1, or None "
-                         f"for automatic sizing, got {chunk!r}")
 
 
 class Chunker:
@@ -365,34 +366,21 @@ def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = N
             pending += 1
 
 
-def check_backend(backend: str, scheduler: str | None = None,
-                  time_budget: float | None = None) -> None:
-    """Refuse an unknown backend, a scheduler without dask, or a bad time budget."""
-    if backend not in BACKENDS:
-        raise ValueError(f"backend: must be one of {', '.join(BACKENDS)}, got {backend!r}")
-    if scheduler is not None and backend != "dask":
-        raise ValueError("scheduler: only with backend dask")
-    if time_budget is not None:
-        if not time_budget > 0 or time_budget == float("inf"):
-            raise ValueError(f"time budget: must be a number of seconds > 0, got {time_budget}")
-        if backend == "dask":
-            raise ValueError("time budget: works with backend serial or process, not dask")
-
-
-def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | None = None,
-              progress: bool = False, on_result: Callable[[RunOutput], None] | None = None,
-              scheduler: str | None = None, time_budget: float | None = None,
-              client: Any = None, security: Any = None, chunk: int | None = None,
+def run_specs(specs: list[RunSpec], executor: Executor | None = None,
+              store: StoreOptions | None = None,
+              on_result: Callable[[RunOutput], None] | None = None, client: Any = None,
               on_worker: Callable[[dict[str, dict[str, Any]]], None] | None = None,
               ) -> list[RunOutput]:
     """Run the specs on a backend.
 
     Backend dask runs on ``client`` if given (a checked client, see
-    :func:`sim.experiment.cluster.connect`), else on a client of ``scheduler`` (with
-    ``security`` for tls://) or of a LocalCluster of ``workers`` processes.
+    :func:`sim.experiment.cluster.connect`), else on a client of the executor's
+    ``scheduler`` (with its ``security`` for tls://) or of a LocalCluster of its
+    ``workers`` processes. Of ``store``, only the time budget of a run counts here.
 
-    Backends process and dask run ``chunk`` runs per task (None: sized automatically, see
-    :class:`Chunker`); serial runs one by one. The numbers do not depend on it.
+    Backends process and dask run the executor's ``chunk`` runs per task (None: sized
+    automatically, see :class:`Chunker`); serial runs one by one. The numbers do not
+    depend on it.
 
     With backend dask, ``on_worker`` hears of each worker (address -> its identity) when
     its first results arrive.
@@ -401,29 +389,26 @@ def run_specs(specs: list[RunSpec], backend: str = "process", workers: int | Non
     to ``on_result`` as it arrives (a chunk's outputs one after the other) and is not kept
     (memory stays flat), and the list is empty.
     """
-    check_backend(backend, scheduler, time_budget)
-    check_chunk(chunk)
-    workers = workers or os.cpu_count() or 1
-    run: Execute = (execute if time_budget is None
-                    else functools.partial(execute, time_budget=time_budget))
+    executor, store = run_options(executor, store)
+    workers = executor.processes
+    run: Execute = (execute if store.time_budget is None
+                    else functools.partial(execute, time_budget=store.time_budget))
     stream: Iterable[RunOutput]
     if not specs:
         stream = iter(())
-    elif backend == "dask":
+    elif executor.backend == "dask":
         if client is None:
             from sim.experiment.cluster import dask_client
 
-            with dask_client(scheduler, workers, security) as own:
-                return run_specs(specs, backend, workers, progress, on_result,
-                                 time_budget=time_budget, client=own, chunk=chunk,
-                                 on_worker=on_worker)
-        stream = _dask(specs, client, run, chunk, on_worker)
-    elif backend == "serial" or workers == 1 or len(specs) == 1:
+            with dask_client(executor.scheduler, workers, executor.security) as own:
+                return run_specs(specs, executor, store, on_result, own, on_worker)
+        stream = _dask(specs, client, run, executor.chunk, on_worker)
+    elif executor.backend == "serial" or workers == 1 or len(specs) == 1:
         stream = _serial(specs, run)
     else:
-        stream = _process(specs, workers, run, chunk)
+        stream = _process(specs, workers, run, executor.chunk)
     done: dict[tuple[str, int], RunOutput] = {}
-    with BatchProgress(len(specs), enabled=progress) as bar:
+    with BatchProgress(len(specs), enabled=executor.progress) as bar:
         for out in stream:
             if on_result is not None:
                 on_result(out)

@@ -38,6 +38,7 @@ import pandas as pd
 
 from sim.analysis.patterns import PATTERNS, Pattern, calibrating
 from sim.experiment.exploration import parse_ranges
+from sim.experiment.options import Executor, run_options
 from sim.model import build
 from sim.provenance import code_identity
 from sim.run import simulate
@@ -128,28 +129,26 @@ def particles_per_task(base: Scenario, reps: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(TARGET_TASK_SECONDS / seconds)))
 
 
-def _sampler(backend: str, workers: int | None, scheduler: str | None,
-             batch_size: int = 1) -> Any:
+def _sampler(executor: Executor, batch_size: int = 1) -> Any:
     """pyabc's sampler for a backend. A process evaluates one particle at a time (a
     particle's ``reps`` runs are one task); a Dask task evaluates ``batch_size`` particles.
     """
     import pyabc
 
+    backend, workers, scheduler = executor.backend, executor.workers, executor.scheduler
     if backend == "serial":
         return pyabc.sampler.SingleCoreSampler()
     if backend == "process":
         return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
-    if backend == "dask":
-        from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster
 
-        from sim.experiment.cluster import connect
+    from sim.experiment.cluster import connect
 
-        # on a cluster, every worker must run this code (checked now and when it joins)
-        client = connect(scheduler) if scheduler else Client(LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True))
-        return pyabc.sampler.DaskDistributedSampler(dask_client=client,
-                                                    batch_size=batch_size)
-    raise ValueError(f"backend: must be one of serial, process, dask, got {backend!r}")
+    # backend dask: on a cluster, every worker must run this code (checked now and when it
+    # joins)
+    client = connect(scheduler) if scheduler else Client(LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True))
+    return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=batch_size)
 
 
 def _own_folder(out: Path) -> None:
@@ -165,11 +164,12 @@ KERNELS = ("normal", "local")
 """Proposal kernels between populations (see :func:`calibrate`)."""
 
 
-def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str | Path,
+# PLR0913: public API: experiments/calibrate.py, the tests and users pass these by keyword
+def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str | Path,  # noqa: PLR0913
               populations: int = 5, particles: int = 100, reps: int = 3, seed: int = 0,
-              backend: str = "process", workers: int | None = None,
-              scheduler: str | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
-              kernel: str = "normal", log: Callable[[str], None] = print) -> Calibration:
+              executor: Executor | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
+              kernel: str = "normal", log: Callable[[str], None] = print,
+              **keywords: Any) -> Calibration:
     """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``.
 
     ``kernel`` is how a population proposes the next one's particles: ``normal``, one
@@ -177,7 +177,11 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     a normal per particle fitted to its nearest quarter of the population (pyabc's
     ``LocalTransition``), which follows a ridge-shaped posterior instead of spreading
     proposals across it, so the weight does not end up on a few particles.
+
+    ``executor`` says where particles are evaluated (its backend, workers and scheduler;
+    the old keywords ``backend=``, ``workers=``, ``scheduler=`` still work).
     """
+    executor, _ = run_options(executor, None, **keywords)
     import pyabc
 
     if populations < 1 or particles < 2 or reps < 1:
@@ -215,7 +219,7 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
                   else pyabc.MultivariateNormalTransition())
     abc = pyabc.ABCSMC(model, prior, pattern_distance(patterns), population_size=particles,
                        transitions=transition,
-                       sampler=_sampler(backend, workers, scheduler,
+                       sampler=_sampler(executor,
                                         particles_per_task(base, reps)))
     db = "sqlite:///" + str((out / DB).resolve())
     observed = {p.outcome: p.target for p in patterns}

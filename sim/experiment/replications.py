@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.precision import check_target, hoad_replications, target_values
+from sim.analysis.precision import Target, hoad_replications, target_values
+from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
 from sim.scenario import Scenario
 
@@ -73,25 +74,26 @@ class ReplicationsChoice:
         return fig
 
 
-def choose_replications(scenarios: dict[str, Scenario], outcomes: list[str],
-                        precision: float | None, absolute: float | None = None,
-                        on: str = "levels", reference: str | None = None, k_limit: int = 5,
+def choose_replications(scenarios: dict[str, Scenario], target: Target, k_limit: int = 5,
                         start: int = 10, max_reps: int = 1000, seed: int = 0,
-                        out: str | Path | None = None, level: float = 0.95,
-                        **batch_kwargs: Any) -> ReplicationsChoice:
+                        out: str | Path | None = None, executor: Executor | None = None,
+                        store: StoreOptions | None = None,
+                        **keywords: Any) -> ReplicationsChoice:
     """Run until Hoad et al.'s algorithm settles every target, or ``max_reps``."""
-    check_target(precision, absolute)
+    executor, store = run_options(executor, store, **keywords)
     if not 3 <= start <= max_reps:
         raise ValueError(f"need 3 <= start <= max_reps, got {start} and {max_reps}")
     with tempfile.TemporaryDirectory(prefix="regiesim-reps-") as tmp:
         folder = Path(out) if out is not None else Path(tmp)
         reps = start
         while True:
-            runs = run_batch(scenarios, reps=reps, seed=seed, out=folder, **batch_kwargs).runs
+            runs = run_batch(scenarios, reps=reps, seed=seed, out=folder,
+                             executor=executor, store=store).runs
             rows, paths = [], []
-            for (what, outcome), values in target_values(runs, outcomes, on,
-                                                         reference).items():
-                choice = hoad_replications(values, precision, absolute, k_limit, 3, level)
+            for (what, outcome), values in target_values(runs, list(target.outcomes),
+                                                         target.on, target.reference).items():
+                choice = hoad_replications(values, target.precision, target.absolute,
+                                           k_limit, 3, target.level)
                 at = (choice.trajectory[choice.trajectory["n"] == choice.n].iloc[0]
                       if choice.n is not None else choice.trajectory.iloc[-1])
                 rows.append({"target": what, "outcome": outcome,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from sim.experiment.batch import RUN_KEYS
 from sim.experiment.exploration import (
     METHODS,
     Ranges,
@@ -32,10 +34,9 @@ from sim.experiment.exploration import (
     sobol_indices,
     sobol_points,
 )
+from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
 from sim.scenario import Scenario
-
-KEYS = ("scenario", "replication", "seed", "scenario_hash")
 
 
 @dataclass
@@ -49,7 +50,9 @@ class Sensitivity:
 
 def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Path,
                     method: str = "sobol", reps: int = 1, seed: int = 0,
-                    outcomes: list[str] | None = None, **batch_kwargs: Any) -> Sensitivity:
+                    outcomes: list[str] | None = None,
+                    executor: Executor | None = None, store: StoreOptions | None = None,
+                    **keywords: Any) -> Sensitivity:
     """Sample ``ranges`` around ``base``, run every point ``reps`` times (common random
     numbers), and estimate Sobol indices of each outcome. Writes samples.csv (and
     sobol.csv) to out. (Reading a file's ``[ranges]`` is the caller's job:
@@ -59,6 +62,7 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
     up to a power of two), the number of points for ``lhs``, and for ``qmc`` (a scrambled
     Sobol sequence) rounded up to a power of two.
     """
+    executor, store = run_options(executor, store, **keywords)
     if method not in METHODS:
         raise ValueError(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
     if samples < 2:
@@ -66,12 +70,13 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
     sampler = {"sobol": saltelli_points, "lhs": latin_hypercube, "qmc": sobol_points}[method]
     points = sampler(ranges, samples, seed)
     scenarios, params = points_to_scenarios(base, points)
-    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params, **batch_kwargs)
+    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params,
+                      executor=executor, store=store)
     runs = batch.runs
     if not batch.failures.empty:
         raise ValueError(f"{len(batch.failures)} sample run(s) failed (see "
                            f"{Path(out) / 'failures.parquet'}); Sobol indices need every point")
-    outcomes = outcomes or [c for c in runs.columns if c not in KEYS
+    outcomes = outcomes or [c for c in runs.columns if c not in RUN_KEYS
                             and c not in ranges.names and pd.api.types.is_numeric_dtype(runs[c])]
     means = runs.groupby("scenario", sort=False)[outcomes].mean()
     table = pd.concat([points.reset_index(drop=True), means.reset_index(drop=True)], axis=1)
@@ -285,7 +290,8 @@ class Design:
 
 def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str | Path,
                reps: int, seed: int, outcomes: list[str] | None = None,
-               **batch_kwargs: Any) -> Design:
+               executor: Executor | None = None, store: StoreOptions | None = None,
+               ) -> Design:
     """Run every point ``reps`` times on common random numbers; average per point.
 
     Noise share of an outcome: the replication variance of a point mean (the mean
@@ -294,12 +300,13 @@ def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str
     """
     values = space.values(unit)
     scenarios, params = points_to_scenarios(base, values)
-    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params, **batch_kwargs)
+    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params,
+                      executor=executor, store=store)
     if not batch.failures.empty:
         raise ValueError(f"{len(batch.failures)} design run(s) failed (see "
                          f"{Path(out) / 'failures.parquet'}); the indices need every point")
     runs = batch.runs
-    outcomes = outcomes or [c for c in runs.columns if c not in KEYS and c not in space.names
+    outcomes = outcomes or [c for c in runs.columns if c not in RUN_KEYS and c not in space.names
                             and pd.api.types.is_numeric_dtype(runs[c])]
     grouped = runs.groupby("scenario", sort=False)[outcomes]
     means = grouped.mean().reindex(list(scenarios))
@@ -341,10 +348,12 @@ class Screening:
 
 
 def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: int = 4,
-               reps: int = 2, seed: int = 0, relative: float = RELATIVE,
-               ranges: Ranges | None = None, outcomes: list[str] | None = None,
-               space: ParameterSpace | None = None, **batch_kwargs: Any) -> Screening:
-    """Morris screening (SALib) of every numeric parameter (:func:`parameter_space`).
+               reps: int = 2, seed: int = 0, space: ParameterSpace | None = None,
+               outcomes: list[str] | None = None, executor: Executor | None = None,
+               store: StoreOptions | None = None, **keywords: Any) -> Screening:
+    """Morris screening (SALib) of every numeric parameter of ``space`` (default:
+    :func:`parameter_space` of ``base``, whose ``relative`` and ``ranges`` set other
+    ranges).
 
     ``trajectories`` x (D + 1) points, each run ``reps`` times on common random numbers.
     Elementary effects are taken per unit of each parameter's range (the design lives in
@@ -354,15 +363,17 @@ def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: 
     from SALib.analyze import morris as morris_analyze
     from SALib.sample import morris as morris_sample
 
+    executor, store = run_options(executor, store, **keywords)
     if trajectories < 2:
         raise ValueError(f"trajectories: must be >= 2, got {trajectories}")
     if levels < 2 or levels % 2:
         raise ValueError(f"levels: must be an even number >= 2, got {levels}")
-    space = space or parameter_space(base, relative, ranges)
+    space = space or parameter_space(base)
     problem = space.unit_problem().problem()
     unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     out = Path(out)
-    design = run_design(base, space, unit, out, reps, seed, outcomes, **batch_kwargs)
+    design = run_design(base, space, unit, out, reps, seed, outcomes,
+                        executor=executor, store=store)
     frames = []
     for o in design.outcomes:
         y = design.points[o].to_numpy(float)
@@ -393,11 +404,13 @@ class SobolResult:
 
 def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Path,
               reps: int = 2, seed: int = 0, outcomes: list[str] | None = None,
-              **batch_kwargs: Any) -> SobolResult:
+              executor: Executor | None = None, store: StoreOptions | None = None,
+              **keywords: Any) -> SobolResult:
     """Sobol indices of ``space``'s parameters: Saltelli design of base size ``samples``
     (rounded up to a power of two; N * (D + 2) points), ``reps`` replications per point
     on common random numbers, indices of the per-point means. Writes sobol.csv/.parquet,
     points.parquet, noise.csv and sobol.html to ``out``."""
+    executor, store = run_options(executor, store, **keywords)
     from SALib.sample import sobol as sobol_sample
 
     if samples < 2:
@@ -406,7 +419,8 @@ def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Pa
     n = 2 ** max(1, math.ceil(math.log2(samples)))
     unit = sobol_sample.sample(unit_ranges.problem(), n, calc_second_order=False, seed=seed)
     out = Path(out)
-    design = run_design(base, space, unit, out, reps, seed, outcomes, **batch_kwargs)
+    design = run_design(base, space, unit, out, reps, seed, outcomes,
+                        executor=executor, store=store)
     frames = [sobol_indices(unit_ranges, design.points[o].to_numpy(float), seed)
               .assign(outcome=o) for o in design.outcomes
               if _analysable(design.points[o].to_numpy(float))]
@@ -424,3 +438,94 @@ def _write(out: Path, name: str, indices: pd.DataFrame, design: Design,
     indices.to_parquet(out / f"{name}.parquet", index=False)
     design.points.to_parquet(out / "points.parquet", index=False)
     design.noise.to_csv(out / "noise.csv", index=False)
+
+
+STUDIES = ("morris", "sobol", "lhs", "qmc")
+"""What :func:`run_study` runs: a Morris screening; Sobol indices (on the top parameters of
+a screening, or over given ranges); or a Latin hypercube or scrambled Sobol sample."""
+
+
+@dataclass(frozen=True)
+class StudyDesign:
+    """How a sensitivity study samples: the method and its sizes (see :func:`run_study`)."""
+
+    method: str = "sobol"
+    samples: int = 64
+    reps: int = 1
+    seed: int = 0
+    top: int | None = None
+    trajectories: int = 10
+    levels: int = 4
+    relative: float = RELATIVE
+
+    def __post_init__(self) -> None:
+        if self.method not in STUDIES:
+            raise ValueError(f"method: must be one of {', '.join(STUDIES)}, got "
+                             f"{self.method!r}")
+        if self.top is not None and self.method != "sobol":
+            raise ValueError("top: only with method sobol")
+
+    @property
+    def screened(self) -> bool:
+        """Whether the study screens every parameter by Morris (else it samples ranges)."""
+        return self.method == "morris" or self.top is not None
+
+
+@dataclass
+class Study:
+    """What :func:`run_study` ran: the screening, the Sobol analysis on its top parameters,
+    or the sample over the given ranges."""
+
+    screening: Screening | None = None
+    sobol: SobolResult | None = None
+    sampled: Sensitivity | None = None
+
+
+Stage = Callable[[str, Path, Any], None]
+"""Hears of each finished stage: ("morris", its folder, the Screening), then ("sobol", its
+folder, the SobolResult)."""
+
+
+def run_study(base: Scenario, design: StudyDesign, out: str | Path,
+              ranges: Ranges | None = None, rank_by: list[str] | None = None,
+              on_stage: Stage | None = None, log: Callable[[str], None] | None = None,
+              executor: Executor | None = None, store: StoreOptions | None = None,
+              **keywords: Any) -> Study:
+    """A sensitivity study of ``base`` into ``out``.
+
+    Screened (method morris, or sobol with ``top``): Morris screening of every numeric
+    parameter (``ranges`` override the derived ones); for sobol, into ``out/morris``, then
+    Sobol on the ``top`` parameters by μ* over ``rank_by`` into ``out/sobol``. Otherwise
+    (sobol without top, lhs, qmc): a sample over ``ranges`` (:func:`run_sensitivity`).
+    ``on_stage`` hears of each finished stage, ``log`` gets a line as each starts.
+    """
+    executor, store = run_options(executor, store, **keywords)
+    say = log or (lambda _line: None)
+    if not design.screened:
+        if ranges is None:
+            raise ValueError("ranges: needed for method sobol without top, lhs or qmc")
+        return Study(sampled=run_sensitivity(
+            base, ranges, design.samples, out, method=design.method, reps=design.reps,
+            seed=design.seed, executor=executor, store=store))
+    out = Path(out)
+    space = parameter_space(base, design.relative, ranges)
+    if not space.parameters:
+        raise ValueError("no parameter to vary")
+    where = out / "morris" if design.method == "sobol" else out
+    where.mkdir(parents=True, exist_ok=True)
+    say(f"Morris: {len(space.parameters)} parameters x {design.trajectories} trajectories x "
+        f"{design.reps} replications ({len(space.skipped)} skipped: see parameters.csv)")
+    screening = run_morris(base, where, design.trajectories, design.levels, design.reps,
+                           design.seed, space=space, executor=executor, store=store)
+    if on_stage is not None:
+        on_stage("morris", where, screening)
+    if design.method == "morris":
+        return Study(screening=screening)
+    chosen = screening.top(design.top, rank_by)  # type: ignore[arg-type]
+    say(f"Sobol on the top {len(chosen)}: {', '.join(chosen)}")
+    (out / "sobol").mkdir(parents=True, exist_ok=True)
+    result = run_sobol(base, space.subset(chosen), design.samples, out / "sobol", design.reps,
+                       design.seed, executor=executor, store=store)
+    if on_stage is not None:
+        on_stage("sobol", out / "sobol", result)
+    return Study(screening=screening, sobol=result)

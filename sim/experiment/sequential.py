@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.analysis.precision import check_target, precision_status
+from sim.analysis.precision import Target, precision_status
+from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import Batch, run_batch
 from sim.scenario import Scenario
 
@@ -54,32 +55,35 @@ def describe_miss(row: Mapping[str, Any], max_reps: int) -> str:
             f"{reach}")
 
 
-def run_to_precision(scenarios: dict[str, Scenario], outcomes: list[str],
-                     precision: float | None, seed: int = 0, min_reps: int = 10,
-                     max_reps: int = 1000, out: str | Path | None = None,
+# PLR0913: public API: the CLI, the tests and users pass these by keyword
+def run_to_precision(scenarios: dict[str, Scenario], target: Target, seed: int = 0,  # noqa: PLR0913
+                     min_reps: int = 10, max_reps: int = 1000, out: str | Path | None = None,
                      report: Callable[[int, pd.DataFrame], None] | None = None,
-                     absolute: float | None = None, on: str = "levels",
-                     reference: str | None = None, confirm_reps: int = 30,
-                     level: float = 0.95, **batch_kwargs: Any) -> PreciseBatch:
-    """Run until every target (``on``: levels, differences against ``reference`` or both,
-    of every outcome) meets its half-width target.
+                     confirm_reps: int = 30, params: dict[str, dict[str, Any]] | None = None,
+                     posterior: Any = None, executor: Executor | None = None,
+                     store: StoreOptions | None = None, **keywords: Any) -> PreciseBatch:
+    """Run until every target (``target.on``: levels, differences against its reference or
+    both, of each of its outcomes) meets its half-width.
 
     Starts with ``min_reps``, projects the replications each target needs, extends the
     batch to the largest (the store resumes, so nothing is rerun), and repeats. Stops
     when all are met, at ``max_reps``, or as soon as a projection above ``max_reps`` holds
     on at least ``confirm_reps`` replications (out of reach). ``report(reps, status)`` is
-    called after each round, if given.
+    called after each round, if given. ``params`` and ``posterior`` are those of
+    :func:`sim.experiment.run_batch`.
     """
+    executor, store = run_options(executor, store, **keywords)
     if not 2 <= min_reps <= max_reps:
         raise ValueError(f"need 2 <= min_reps <= max_reps, got {min_reps} and {max_reps}")
-    check_target(precision, absolute)
     with tempfile.TemporaryDirectory(prefix="regiesim-seq-") as tmp:
         folder = Path(out) if out is not None else Path(tmp)
         reps = min_reps
         while True:
-            batch = run_batch(scenarios, reps=reps, seed=seed, out=folder, **batch_kwargs)
-            status = precision_status(batch.runs, outcomes, precision, absolute, on,
-                                      reference, level, cap=100 * max_reps)
+            batch = run_batch(scenarios, reps=reps, seed=seed, out=folder, params=params,
+                              posterior=posterior, executor=executor, store=store)
+            status = precision_status(batch.runs, list(target.outcomes), target.precision,
+                                      target.absolute, target.on, target.reference,
+                                      target.level, cap=100 * max_reps)
             status["out_of_reach"] = ~status["met"] & (status["needed"] > max_reps)
             if report is not None:
                 report(reps, status)

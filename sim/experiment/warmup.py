@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.warmup import mser, welch_moving_average
+from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
 from sim.scenario import Scenario
 
@@ -40,14 +41,17 @@ class WarmupCheck:
 
 def warmup_check(scenario: Scenario, reps: int = 10, seed: int = 0,
                  outcomes: tuple[str, ...] | list[str] = WARMUP_SERIES, window: int = 5,
-                 batch: int = 5, **batch_kwargs: Any) -> WarmupCheck:
+                 batch: int = 5,
+                 executor: Executor | None = None, store: StoreOptions | None = None,
+                 **keywords: Any) -> WarmupCheck:
     """Check ``scenario``'s warm-up by MSER-``batch`` on its weekly series (see module)."""
+    executor, store = run_options(executor, store, **keywords)
     if reps < 1:
         raise ValueError(f"reps: must be >= 1, got {reps}")
     current = scenario.run.warmup_weeks
     length = min(5200.0, current + scenario.run.horizon_weeks)
     cold = scenario.with_changes({"run.warmup_weeks": 0.0, "run.horizon_weeks": length})
-    runs = run_batch({"warmup": cold}, reps=reps, seed=seed, **batch_kwargs)
+    runs = run_batch({"warmup": cold}, reps=reps, seed=seed, executor=executor, store=store)
     series = runs.series
     unknown = [o for o in outcomes if o not in series.columns]
     if unknown:

@@ -139,6 +139,16 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
     """The Dash app and its background runner, starting from ``base``."""
     runner = Runner(reps, seed, workers)
     app = dash.Dash(__name__, title="regiesim", serve_locally=True)
+    app.layout = _layout(base)
+    _control_callbacks(app, base, runner)
+    _film_callbacks(app, base, seed)
+    _label_callbacks(app)
+    _refresh_callback(app, runner)
+    return app, runner
+
+
+def _layout(base: Scenario) -> html.Div:
+    """The controls (set from ``base``), the numbers and the film, side by side."""
     m = base.municipality
     control = {"style": base.scenario.style, "fallback": base.fallback.enabled,
                "threshold": base.fallback.upper, "corps": base.regisseurs.corps_size,
@@ -190,13 +200,16 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
             dcc.Tab(film, id="tab-film", value="film")],
             style={"fontSize": "19px"}),
     ], style={"flex": "1", "padding": "10px 20px"})
-    app.layout = html.Div([
+    return html.Div([
         html.Div([controls, main], style={"display": "flex", "fontFamily": "system-ui",
                                           "fontSize": "17px"}),
         dcc.Store(id="job", data=0),
         dcc.Interval(id="tick", interval=500),
     ])
 
+
+def _control_callbacks(app: dash.Dash, base: Scenario, runner: Runner) -> None:
+    """A style sets its values on the controls; the controls start a job on the runner."""
     @app.callback([Output(c, "value") for c in CONDITIONS]
                   + [Output("corps", "value"),
                      Output("inward", "value")],
@@ -216,6 +229,9 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
             return dash.no_update, setting
         return runner.start(setting), ""
 
+
+def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
+    """The film tab: the classroom player of the setting on the controls."""
     @app.callback(Output("film", "srcDoc"),
                   [Input("tabs", "value"), Input("lang", "value"),
                    Input("film-compare", "value"), Input("style", "value"),
@@ -257,6 +273,9 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
         return (FILM_WORDS["numbers"][lang], FILM_WORDS["film"][lang],
                 [{"label": " " + FILM_WORDS["compare"][lang], "value": "on"}])
 
+
+def _label_callbacks(app: dash.Dash) -> None:
+    """Every word of the page in the language chosen."""
     @app.callback([Output("title", "children")]
                   + [Output(f"label-{k}", "children") for k in
                      ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
@@ -269,6 +288,9 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
                                            "corps", "inward")]
                 + [label(o, lang) for o in DASHBOARD] + [_style_options(lang)])
 
+
+def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
+    """The numbers, the weekly series and the journeys of the runs finished so far."""
     @app.callback([Output("progress", "children")]
                   + [Output(f"value-{o}", "children") for o in DASHBOARD]
                   + [Output(f"ci-{o}", "children") for o in DASHBOARD]
@@ -293,8 +315,6 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
             _faint(picture, runner.previous, PREVIOUS[lang])
         picture.update_yaxes(range=[0, 1], row=1, col=1)
         return [progress, *values, *cis, picture, figures.journey_sankey(runs, "live", lang)]
-
-    return app, runner
 
 
 def _setting(base: Scenario, style: Any, fallback: Any, threshold: Any,

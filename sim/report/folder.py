@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis import summarise
+from sim.experiment.batch import RUN_KEYS
 from sim.files import atomic_write
 from sim.outcomes import HEADLINE, SUMMARY
 from sim.report import figures
@@ -43,7 +44,6 @@ from sim.report.html import build_report, figure_html
 from sim.report.labels import LANGS, TEXT, clip, interval, label, number, signed, value
 
 META = "report.json"
-KEYS = ("scenario", "replication", "seed", "scenario_hash")
 
 
 @dataclass
@@ -299,7 +299,7 @@ def sample_parameters(folder: Path, samples: pd.DataFrame,
         table = pd.read_csv(folder / "parameters.csv")
         names = list(table.loc[table["skipped"].fillna("") == "", "parameter"])
     return [p for p in names if p in samples.columns] or [
-        c for c in samples.columns if c not in SUMMARY and c not in KEYS]
+        c for c in samples.columns if c not in SUMMARY and c not in RUN_KEYS]
 
 
 def ranked_parameters(folder: Path, params: list[str], outcome: str) -> list[str]:

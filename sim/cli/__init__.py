@@ -1,0 +1,49 @@
+"""The ``regiesim`` command line (typer).
+
+Every command takes scenario files; errors in them are shown as one line per problem,
+naming the file and the field, without a traceback, and the command exits with status 2.
+One module per group of commands, each thin over the library:
+
+- :mod:`sim.cli.files`: validate, show, styles, outcomes;
+- :mod:`sim.cli.runs`: run, batch;
+- :mod:`sim.cli.results`: report, plot, compare;
+- :mod:`sim.cli.methods`: replications, calibrate; :mod:`sim.cli.study`: sensitivity;
+- :mod:`sim.cli.classroom`: narrate, animate, dashboard;
+- :mod:`sim.cli.common`: the app, option types, choices and error handling they share.
+"""
+
+from __future__ import annotations
+
+import signal
+
+from sim.cli import classroom, files, methods, results, runs, study
+from sim.cli.classroom import animate, dashboard, narrate
+from sim.cli.common import DEFAULT_SEED, UserError, app, clean_errors, safe, scenario_paths
+from sim.cli.files import outcomes, show, styles, validate
+from sim.cli.methods import calibrate, replications
+from sim.cli.results import compare, plot, report
+from sim.cli.runs import batch, run
+from sim.cli.study import sensitivity
+
+ORDER = ("validate", "show", "run", "batch", "calibrate", "compare", "replications",
+         "sensitivity", "report", "plot", "outcomes", "narrate", "animate", "dashboard",
+         "styles")
+"""The order `regiesim --help` lists the commands in."""
+
+app.registered_commands.sort(key=lambda c: ORDER.index(c.callback.__name__))
+
+__all__ = ["DEFAULT_SEED", "UserError", "animate", "app", "batch", "calibrate", "classroom",
+           "clean_errors", "compare", "dashboard", "files", "main", "methods", "narrate",
+           "outcomes", "plot", "replications", "report", "results", "run", "runs", "safe",
+           "scenario_paths", "sensitivity", "show", "study", "styles", "validate"]
+
+
+def main() -> None:
+    """The ``regiesim`` entry point."""
+    # a scheduler's SIGTERM unwinds like Ctrl+C: finished runs are flushed to the store
+    # and worker processes are shut down
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    app()

@@ -1,0 +1,241 @@
+"""Commands that run scenarios: run (headline on the terminal) and batch (into a result
+folder, resumable, optionally to a precision)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sim.cli.common import (
+    DEFAULT_SEED,
+    Backend,
+    BackendOption,
+    BreakLock,
+    File,
+    Files,
+    Force,
+    Out,
+    PrecisionOn,
+    Reps,
+    Scheduler,
+    Seed,
+    Sets,
+    TimeBudget,
+    TlsCa,
+    TlsCert,
+    TlsKey,
+    UserError,
+    Workers,
+    app,
+    check_reference,
+    clean_errors,
+    console,
+    err,
+    executor_of,
+    folder_of,
+    plain,
+    posterior_of,
+    report_failures,
+    safe,
+    say,
+    variants,
+)
+from sim.outcomes import TERMINAL
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@app.command()
+@clean_errors
+def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],  # noqa: B006
+        json_out: Json = False, backend: BackendOption = Backend.process,
+        workers: Workers = None) -> None:
+    """Run a scenario (every sweep variant) and print the headline with 95% CIs."""
+    import dataclasses
+
+    from sim.analysis import summarise
+    from sim.experiment import run_batch
+    from sim.experiment.batch import RUN_KEYS
+
+    scenarios, params = variants([file], sets)
+    executor = dataclasses.replace(executor_of(backend, workers), progress=not json_out)
+    batch = run_batch(scenarios, reps=reps, seed=seed, params=params, executor=executor)
+    if not batch.failures.empty:  # `run` keeps nothing: show the first traceback
+        err.print(safe(batch.failures["traceback"].iloc[0]), highlight=False)
+        err.print(f"[bold red]error:[/] {len(batch.failures)} of {len(scenarios) * reps} "
+                  "run(s) failed; the first traceback is above", highlight=False)
+        raise typer.Exit(1)
+    outcomes = [c for c in batch.runs.columns
+                if c not in (*RUN_KEYS, *next(iter(params.values())))]
+    summary = summarise(batch.runs, outcomes)
+    if json_out:
+        doc = {"file": str(file), "seed": seed, "reps": reps,
+               "scenarios": _json_scenarios(summary, scenarios, params)}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    import pandas as pd
+
+    from sim.report.publish import print_headline
+
+    shown = summary[summary["outcome"].isin(TERMINAL)]
+    print_headline(shown.assign(scenario=shown["scenario"].map(safe)), pd.DataFrame(),
+                   f"{safe(file)}: {reps} replications, seed {seed} (mean [95% CI])", "en",
+                   console)
+
+
+def _json_scenarios(summary: Any, scenarios: dict[str, Any],
+                    params: dict[str, Any]) -> dict[str, Any]:
+    return {name: {"hash": scenarios[name].digest(), "params": params[name],
+                   "outcomes": {r.outcome: {"mean": plain(r.mean), "ci_low": plain(r.ci_low),
+                                            "ci_high": plain(r.ci_high), "n": int(r.n)}
+                                for r in part.itertuples()}}
+            for name, part in summary.groupby("scenario", sort=False)}
+
+
+Precision = Annotated[float | None, typer.Option(
+    help="Keep adding replications until the CIs of success rate and share dissatisfied "
+         "have half-widths of at most this share of their means (e.g. 0.02); --reps is the "
+         "start.")]
+MaxReps = Annotated[int, typer.Option(help="Upper limit with --precision.", min=2)]
+PosteriorFolder = Annotated[Path | None, typer.Option(
+    help="A calibration folder (regiesim calibrate): each replication draws one parameter "
+         "set from its posterior, the same in every scenario.")]
+Csv = Annotated[bool, typer.Option(
+    "--csv", help="Also write runs.csv (one row per run) beside runs.parquet.")]
+Absolute = Annotated[float | None, typer.Option(
+    help="With or instead of --precision: an absolute CI half-width to reach (for "
+         "outcomes near zero, e.g. 0.01 = 1 pp); with both, the easier target counts.")]
+On = Annotated[PrecisionOn, typer.Option(
+    help="What --precision/--absolute is about: levels (each scenario), differences "
+         "(paired, against --reference) or both.")]
+Reference = Annotated[str | None, typer.Option(
+    help="Scenario the differences are taken against (default: the first).")]
+Chunk = Annotated[int | None, typer.Option(
+    help="Runs per task on the process pool or Dask (default: sized automatically from "
+         "the first runs, about 0.5 s of work per task). The numbers do not depend on it.",
+    min=1)]
+
+
+def _check_precision(precision: float | None, absolute: float | None) -> None:
+    if precision is not None and not 0 < precision < 1:
+        raise UserError(f"--precision: must be a share between 0 and 1 (e.g. 0.02), got "
+                        f"{'not a number' if math.isnan(precision) else precision}")
+    if absolute is not None and not (absolute > 0 and math.isfinite(absolute)):
+        raise UserError(f"--absolute: must be a half-width > 0 (e.g. 0.01), got {absolute}")
+
+
+@app.command()
+@clean_errors
+# PLR0913: typer reads each command-line option from a parameter
+def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  # noqa: PLR0913
+          sets: Sets = [], backend: BackendOption = Backend.process,  # noqa: B006
+          workers: Workers = None, scheduler: Scheduler = None,
+          tls_ca_file: TlsCa = None, tls_cert: TlsCert = None, tls_key: TlsKey = None,
+          time_budget: TimeBudget = None, force: Force = False, break_lock: BreakLock = False,
+          precision: Precision = None, max_reps: MaxReps = 1000,
+          posterior: PosteriorFolder = None, csv: Csv = False, absolute: Absolute = None,
+          precision_on: On = PrecisionOn.levels, reference: Reference = None,
+          chunk: Chunk = None) -> None:
+    """Run scenario files (and their sweeps) x replications into a result folder.
+
+    Runs are stored as they finish; running the same command again resumes where a
+    stopped batch left off. Every scenario's replication i uses the same seed. A run that
+    fails is recorded (with its traceback) and the batch goes on; the command then exits
+    with status 1. The folder is locked while the batch writes.
+    """
+    from sim.experiment import run_batch
+    from sim.experiment.options import StoreOptions
+    from sim.experiment.scale import check_scale
+
+    folder = folder_of(out)
+    _check_precision(precision, absolute)
+    store = StoreOptions(force, break_lock, time_budget)
+    executor = executor_of(backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key),
+                           chunk, store)
+    scenarios, params = variants(files, sets)
+    check_reference(reference, scenarios)
+    for warning in check_scale(scenarios, force):
+        say(f"[yellow]warning[/] large: {safe(warning)}")
+    total = len(scenarios) * reps
+    err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
+              f"{safe(folder)} ({safe(backend)})", highlight=False)
+    common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
+              "store": store}
+    if precision is None and absolute is None:
+        result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
+    else:
+        from sim.analysis.precision import Target
+        from sim.experiment.sequential import run_to_precision
+
+        target = Target(("success_rate", "share_dissatisfied"), precision, absolute,
+                        precision_on, reference)
+        result = run_to_precision(scenarios, target, seed=seed, min_reps=max(reps, 2),
+                                  max_reps=max_reps, out=folder,
+                                  report=_progress_of_precision(max_reps), **common)
+        result.status.to_csv(folder / "precision.csv", index=False)
+    say(f"done: {len(result.runs)} runs in {safe(folder / 'runs.parquet')}, weekly series "
+        f"in {safe(folder / 'series.parquet')}, provenance in "
+        f"{safe(folder / 'manifest.json')}")
+    if precision is not None or absolute is not None:
+        _report_precision(result.missed, folder, max_reps)
+    _write_tables(result.runs, folder, csv)
+    if not result.failures.empty:
+        report_failures(result.failures, folder)
+        raise typer.Exit(1)
+
+
+def _progress_of_precision(max_reps: int) -> Any:
+    """What a batch to a precision says after each round."""
+    from sim.experiment.sequential import describe_miss
+
+    def report(done: int, status: Any) -> None:
+        missing = status[~status["met"]]
+        if missing.empty:
+            err.print(f"{done} replications done; every target is met")
+            return
+        worst = describe_miss(missing.sort_values("needed").iloc[-1].to_dict(), max_reps)
+        say(f"{done} replications done; {len(missing)} of {len(status)} target(s) not met, "
+            f"the hardest: {safe(worst)}")
+
+    return report
+
+
+def _report_precision(missed: Any, folder: Path, max_reps: int) -> None:
+    """Whether every precision target was reached, and which were not."""
+    from sim.experiment.sequential import describe_miss
+
+    if missed.empty:
+        err.print(f"precision reached for every target ({safe(folder / 'precision.csv')})",
+                  highlight=False)
+        return
+    err.print(f"[bold yellow]precision not reached[/] for {len(missed)} target(s) "
+              f"(all in {safe(folder / 'precision.csv')}):", highlight=False)
+    for row in missed.to_dict("records"):
+        say(f"  {safe(describe_miss(row, max_reps))}")
+    if (missed["mean"].abs() < missed["half_width"]).any():
+        say("  a mean near zero has no relative precision: give an absolute half-width with "
+            "--absolute")
+
+
+def _write_tables(runs: Any, folder: Path, csv: bool) -> None:
+    """summary.csv (mean and 95% CI per scenario and outcome), runs.csv on request, and
+    the commands to run next."""
+    from sim.analysis import summarise
+    from sim.outcomes import SUMMARY
+
+    if runs.empty:
+        return
+    outcomes = [c for c in runs.columns if c in SUMMARY]
+    summarise(runs, outcomes).to_csv(folder / "summary.csv", index=False)
+    written = ["summary.csv"]
+    if csv:
+        runs.to_csv(folder / "runs.csv", index=False)
+        written.append("runs.csv")
+    first = str(runs["scenario"].iloc[0])
+    say(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
+        f"{safe(folder)} --reference {safe(first)}  |  regiesim report {safe(folder)}")
