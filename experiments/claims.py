@@ -95,8 +95,9 @@ def lever_effects(runs: pd.DataFrame, prefix: str) -> pd.DataFrame:
 
 
 def condition_effects(runs: pd.DataFrame) -> pd.DataFrame:
-    """Cost of each missing condition and of all four, against all four present; and the
-    share of the all-four cost that each single one costs, per replication pooled."""
+    """Cost of each missing condition and of all four, against all four present (paired
+    over replications); and the share of the all-four cost that each single one costs,
+    as the ratio of the two mean costs."""
     d = paired_differences(runs[runs["scenario"].str.startswith("conditions")], OUTCOMES,
                            reference="conditions: all four")
     four = d[d["scenario"] == "conditions: none"].set_index("outcome")["difference"]
