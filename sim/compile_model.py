@@ -15,7 +15,9 @@
 
 A failure at any step leaves the model in pure Python (the same numbers, slower), says
 why, and exits with status 1; a build already in place stays unless the new one is
-complete. A failed build of the same sources is not tried again without ``--force``.
+complete. A failed build of the same sources, for the same interpreter and with the same C
+compiler, is not tried again without ``--force``; installing or changing the compiler
+(``CC``, else the one Python was built with) makes the next call try again.
 One build at a time (:mod:`sim.lock` in ``build/``: a second build is refused, naming the
 first one's pid and host). Compiled modules run about 1.7 times as fast
 (``benchmarks/bench_core.py``).
@@ -29,6 +31,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -92,6 +95,18 @@ def _only_builder() -> Iterator[None]:
         lock.release()
 
 
+def c_compiler() -> str:
+    """The C compiler a build would use (``CC``, else the one Python was built with): its
+    path, size and modification time, or that it is not found. A failed build is tried
+    again when this changes (a compiler installed or updated)."""
+    cc = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
+    path = shutil.which(cc)
+    if path is None:
+        return f"{cc}: not found"
+    info = os.stat(path)
+    return f"{os.path.realpath(path)} {info.st_size} {info.st_mtime_ns}"
+
+
 def compile_model(force: bool = False, say: Callable[[str], None] = print) -> None:
     """Build, check and stamp the compiled model (see the module's docstring)."""
     with _only_builder():
@@ -107,15 +122,19 @@ def _compile(force: bool, say: Callable[[str], None]) -> None:
         failed = json.loads(FAILED.read_text())
     except (OSError, ValueError):
         failed = {}
+    compiler = c_compiler()
     if (not force and failed.get("sources") == digest
-            and failed.get("interpreter") == interpreter()):
-        raise CompileError(f"the last build of these sources failed; not tried again "
-                           f"(--force tries):\n{failed.get('reason')}")
+            and failed.get("interpreter") == interpreter()
+            and failed.get("compiler") == compiler):
+        raise CompileError(f"the last build of these sources failed with this C compiler; "
+                           f"not tried again (--force tries, and so does installing or "
+                           f"changing the compiler):\n{failed.get('reason')}")
     try:
         _build_and_check(digest, say)
     except CompileError as exc:
         atomic_write(FAILED, json.dumps({"sources": digest, "interpreter": interpreter(),
-                                         "reason": str(exc)}, indent=2))
+                                         "compiler": compiler, "reason": str(exc)},
+                                        indent=2))
         raise
     FAILED.unlink(missing_ok=True)
 

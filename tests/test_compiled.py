@@ -148,7 +148,8 @@ def test_a_build_that_cannot_be_used_leaves_the_sources_running(tmp_path: Path) 
 @pytest.mark.slow  # a mypyc run that fails: ~50-95 s
 def test_a_failed_build_keeps_the_build_in_place_and_is_not_retried(tmp_path: Path) -> None:
     """Without a working C compiler: the build in place (here a fake one) and its stamp
-    stay, the failure is recorded, and the next call says so at once."""
+    stay, the failure is recorded, and the next call says so at once; with another C
+    compiler the next call tries again."""
     tree = _tree(tmp_path)
     build = _fake_build(tree, interpreter="elsewhere")  # not usable here: a rebuild starts
     stamp = (build / "stamp.json").read_text()
@@ -163,3 +164,8 @@ def test_a_failed_build_keeps_the_build_in_place_and_is_not_retried(tmp_path: Pa
                            text=True, cwd=tree, env=env)
     assert again.returncode == 1 and "the last build of these sources failed" in again.stderr
     assert time.monotonic() - start < 10
+    # a C compiler installed (here: another one named by CC) is tried at once
+    other = subprocess.run([sys.executable, "-m", "sim.compile_model"], capture_output=True,
+                           text=True, cwd=tree, env={**env, "CC": "/bin/true"})
+    assert other.returncode == 1 and "not tried again" not in other.stderr, other.stderr
+    assert "failed" in other.stderr
