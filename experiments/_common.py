@@ -11,6 +11,7 @@ from rich.console import Console
 
 from sim.experiment import Batch, run_batch
 from sim.experiment.store import StoreError, StoreMismatch
+from sim.model import build
 from sim.report.publish import publish_store
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
@@ -68,14 +69,17 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
     scenarios = {name: sc.with_changes(changes(args)) if args.sets else sc
                  for name, sc in scenarios.items()}
     n = len(scenarios)
+    model = build()  # which model runs: compiled, or the sources and why
     if args.lang == "nl":
         names = "scenario" if n == 1 else "scenario's"
         reps = "replicatie" if args.reps == 1 else "replicaties"
         console.print(f"{n} {names} × {args.reps} {reps} met gemeenschappelijke "
-                      f"toevalsgetallen (seed {args.seed}) → {out}")
+                      f"toevalsgetallen (seed {args.seed}) → {out} (model: {model})",
+                      highlight=False)
     else:
         console.print(f"{n} scenario{'' if n == 1 else 's'} × {args.reps} replications on "
-                      f"common random numbers (seed {args.seed}) → {out}")
+                      f"common random numbers (seed {args.seed}) → {out} (model: {model})",
+                      highlight=False)
     if args.posterior is not None:
         console.print(f"posterior: {args.posterior} "
                       + ("(toeval en parameteronzekerheid)" if args.lang == "nl" else

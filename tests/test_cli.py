@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.model import build
 from sim.scenario_files import load_scenario
 from tests.conftest import SCENARIOS, plain_output
 
@@ -69,6 +73,16 @@ def test_run_prints_headline() -> None:
                     "--backend", "serial", *SHORT)
     assert result.exit_code == 0
     assert "Success rate" in result.output
+    assert f"(serial; model: {build()})" in result.output  # the start line names the build
+
+
+def test_the_start_line_says_when_the_sources_run_and_why() -> None:
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "run",
+                           str(SCENARIOS / "typical.toml"), "--reps", "1", "--backend",
+                           "serial", *SHORT], capture_output=True, text=True,
+                          env={**os.environ, "REGIESIM_PURE": "1"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "model: pure Python (REGIESIM_PURE=1)" in done.stderr
 
 
 @pytest.mark.parametrize("args", [

@@ -61,8 +61,12 @@ def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],
     from sim.analysis import summarise
     from sim.experiment import run_batch
     from sim.experiment.batch import RUN_KEYS
+    from sim.model import build
 
     scenarios, params = variants([file], sets)
+    if not json_out:  # the start line names the model that runs
+        err.print(f"{len(scenarios)} scenario(s) x {reps} replications ({safe(backend)}; "
+                  f"model: {build()})", highlight=False)
     executor = dataclasses.replace(executor_of(backend, workers), progress=not json_out)
     batch = run_batch(scenarios, reps=reps, seed=seed, params=params, executor=executor)
     if not batch.failures.empty:  # `run` keeps nothing: show the first traceback
@@ -151,6 +155,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     from sim.experiment import run_batch
     from sim.experiment.options import StoreOptions
     from sim.experiment.scale import check_scale
+    from sim.model import build
 
     folder = folder_of(out)
     _check_precision(precision, absolute)
@@ -163,7 +168,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
         say(f"[yellow]warning[/] large: {safe(warning)}")
     total = len(scenarios) * reps
     err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
-              f"{safe(folder)} ({safe(backend)})", highlight=False)
+              f"{safe(folder)} ({safe(backend)}; model: {build()})", highlight=False)
     common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
               "store": store}
     if precision is None and absolute is None:
