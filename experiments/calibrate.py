@@ -36,6 +36,7 @@ from sim import simulate
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
 from sim.experiment.calibration import KERNELS, calibrate, posterior_summary, read_priors
+from sim.model.ledger import recall_start, survey_asked
 from sim.report.calibration import write_calibration_report
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
@@ -47,10 +48,11 @@ TARGETS = {"share_dissatisfied": 0.44, "share_satisfied": 0.33}
 def surveyed(scenario: Scenario, reps: int, seed: int) -> pd.DataFrame:
     """Satisfaction and members of everyone the survey asks, pooled over replications."""
     frames = []
-    window = scenario.run.horizon_weeks - scenario.run.survey_recall_weeks
+    since = recall_start(scenario)
     for k in range(reps):
         df = simulate(scenario, seed + k).initiatives
-        asked = df["contact"] & (df["exit_week"].isna() | (df["exit_week"] >= window))
+        asked = survey_asked(df["exit_week"].to_numpy(float), df["contact"].to_numpy(bool),
+                             since)
         frames.append(df.loc[asked, ["satisfaction", "members"]])
     return pd.concat(frames, ignore_index=True)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.model.ledger import recall_start, survey_asked
 from sim.run import RunResult
 
 
@@ -36,9 +37,8 @@ def surveyed(result: RunResult) -> pd.DataFrame:
     """The initiatives the survey asks (contact, ended within the recall window or still
     under way), with their members and whether they count as (very) dissatisfied."""
     df, sc = result.initiatives, result.scenario
-    recent = df["exit_week"].isna() | (
-        df["exit_week"] >= sc.run.horizon_weeks - sc.run.survey_recall_weeks)
-    asked = df[df["contact"] & recent]
+    asked = df[survey_asked(df["exit_week"].to_numpy(float), df["contact"].to_numpy(bool),
+                            recall_start(sc))]
     return pd.DataFrame({"id": asked["id"], "members": asked["members"].astype(float),
                          "dissatisfied": asked["satisfaction"]
                          < sc.satisfaction.dissatisfied_below})

@@ -121,10 +121,9 @@ class Ledger:
         """The survey at the end: members of initiatives with contact, ongoing included
         (``cols``: the columns of every counted initiative)."""
         sc = self._cfg.satisfaction
-        exit_week = np.asarray(cols["exit_week"], dtype=float)
-        recent = np.isnan(exit_week) | (exit_week >= end - self._offset
-                                        - self._cfg.run.survey_recall_weeks)
-        asked = np.asarray(cols["contact"], dtype=bool) & recent
+        asked = survey_asked(np.asarray(cols["exit_week"], dtype=float),
+                             np.asarray(cols["contact"], dtype=bool),
+                             end - self._offset - self._cfg.run.survey_recall_weeks)
         members = np.asarray(cols["members"], dtype=float)[asked]
         perf = performance(np.asarray(cols["frustration"], dtype=float)[asked],
                            np.asarray(cols["received"], dtype=float)[asked], sc)
@@ -165,6 +164,17 @@ class Ledger:
         t, e = np.concatenate(times), np.concatenate(events)
         summary["weeks_to_decision"] = km_median(t, e)
         summary["share_censored_before_decision"] = float(1.0 - e.mean()) if e.size else math.nan
+
+
+def survey_asked(exit_week: np.ndarray, contact: np.ndarray, since: float) -> np.ndarray:
+    """Who the survey asks: initiatives that had contact and are still under way (no exit
+    week) or ended at ``since`` or later (weeks after the warm-up)."""
+    return contact & (np.isnan(exit_week) | (exit_week >= since))
+
+
+def recall_start(cfg: Scenario) -> float:
+    """The first week (after the warm-up) whose leavers the end-of-run survey still asks."""
+    return cfg.run.horizon_weeks - cfg.run.survey_recall_weeks
 
 
 def km_median(times: np.ndarray, events: np.ndarray) -> float:
