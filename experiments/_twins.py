@@ -1,17 +1,24 @@
-"""The breach against its twins, for the experiment scripts: run each replication with
-fallback (event log on) and without, on the same seed, and compare the members whose
-partnership a fallback broke with the same initiatives without fallback
-(:func:`sim.analysis.twins.breach_twins`)."""
+"""Per-initiative comparisons for the experiment scripts.
+
+* The breach against its twins: run each replication with fallback (event log on) and
+  without, on the same seed, and compare the members whose partnership a fallback broke
+  with the same initiatives without fallback (:func:`sim.analysis.twins.breach_twins`).
+* The initiatives promised a partnership (the ones 004 speaks of) against everyone, per
+  scenario and replication (:mod:`sim.analysis.partnerships`).
+"""
 
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
 import pandas as pd
 
 from sim import simulate
 from sim.analysis import mean_ci
+from sim.analysis.partnerships import group_outcomes, promised_partnership
 from sim.analysis.twins import breach_twins
+from sim.experiment.batch import replication_seeds
 from sim.scenario import Scenario
 
 
@@ -34,6 +41,37 @@ def breach_table(bases: dict[str, Scenario], reps: int, seed: int,
             for s, members, with_, without in pool.map(_twins, jobs):
                 rows.append({"base": name, "seed": s, "members": members,
                              "dissatisfied_with": with_, "dissatisfied_without": without})
+    return pd.DataFrame(rows)
+
+
+GROUPS = ("promised a partnership", "all")
+"""The groups of :func:`group_table`, in its order."""
+
+
+def _groups(job: tuple[str, Scenario, int, int]) -> list[dict[str, object]]:
+    name, scenario, replication, seed = job
+    result = simulate(scenario, seed)
+    promised = promised_partnership(result)
+    rows = []
+    for group, members in zip(GROUPS, (promised, np.ones_like(promised)), strict=True):
+        g = group_outcomes(result, members)
+        rows.append({"scenario": name, "replication": replication, "group": group,
+                     "initiatives": g.initiatives, "success_rate": g.success_rate,
+                     "share_dissatisfied": g.share_dissatisfied,
+                     "weeks_to_decision": g.weeks_to_decision})
+    return rows
+
+
+def group_table(scenarios: dict[str, Scenario], reps: int, seed: int,
+                workers: int | None) -> pd.DataFrame:
+    """Per scenario, replication and group (:data:`GROUPS`): success rate, share
+    dissatisfied and weeks to decision, as each run's summary computes them. Replication
+    k runs on the seed a batch with ``seed`` gives it, so the group "all" is the batch's
+    own run table (common random numbers across scenarios)."""
+    seeds = replication_seeds(seed, reps)
+    jobs = [(name, sc, k, seeds[k]) for name, sc in scenarios.items() for k in range(reps)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        rows = [row for rows in pool.map(_groups, jobs) for row in rows]
     return pd.DataFrame(rows)
 
 

@@ -7,12 +7,15 @@ its 95% CI over replications:
    becoming-regie.toml, each mechanism the sources name switched off, one at a time; the
    effect is the default (with the mechanism) minus the variant without it.
 2. **Fallback**: the same municipality with and without fallback (also in the shipped
-   election-year and budget-cut scenarios), and typical against directive (000:
+   election-year and budget-cut scenarios, with the warning signs there too), and typical
+   against directive (000:
    consultative changes nothing).
 3. **Conditions** (conditions.csv): the partner municipality with all four conditions,
    one missing at a time, and all four missing; each cost against all four present, and
    the share of the all-four cost that one missing condition already costs (004: each
-   missing condition is an alarm signal).
+   missing condition is an alarm signal). conditions_partnered.csv gives the same for
+   the initiatives promised a partnership, the ones 004 speaks of, beside all of them
+   (:mod:`sim.analysis.partnerships`).
 4. **Breach** (breach.csv): the members whose partnership a fallback broke against the
    same initiatives without fallback (:func:`sim.analysis.twins.breach_twins`), per
    replication.
@@ -26,13 +29,14 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from _common import console, options, run, scenario
-from _twins import breach_sentence, breach_table
+from _common import changes, console, options, run, scenario
+from _twins import GROUPS, breach_sentence, breach_table, group_table
 
 from sim.analysis import paired_differences
 from sim.scenario import SIGN_CONDITIONS, Scenario
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "weeks_to_decision", "satisfaction"]
+GROUP_OUTCOMES = ["success_rate", "share_dissatisfied", "weeks_to_decision"]
 CONDITIONS = ("clear_frames", "clear_process", "dialogue", "feedback")
 NO_SIGNS = {f"fallback.warning_signs.{name}.prob": 0.0 for name in SIGN_CONDITIONS}
 LEVERS: dict[str, dict[str, Any]] = {
@@ -65,6 +69,9 @@ BASES = ("direction", "partner", "becoming-regie")
 on its way to regie where the levers the defaults hardly use come into play."""
 SHOWCASES = ("election-year", "budget-cut")
 """Shipped scenarios where fallbacks are longer or more frequent: fallback's cost there."""
+SHOWCASE_LEVERS = ("fallback", "warning signs")
+"""The levers measured in the showcases: falling back, and the warning signs that make an
+episode feed on itself (at the defaults episodes are too short for the signs to show)."""
 
 
 def lever_scenarios(base: Scenario, prefix: str) -> dict[str, Scenario]:
@@ -94,11 +101,11 @@ def lever_effects(runs: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def condition_effects(runs: pd.DataFrame) -> pd.DataFrame:
+def condition_effects(runs: pd.DataFrame, outcomes: list[str] = OUTCOMES) -> pd.DataFrame:
     """Cost of each missing condition and of all four, against all four present (paired
     over replications); and the share of the all-four cost that each single one costs,
     as the ratio of the two mean costs."""
-    d = paired_differences(runs[runs["scenario"].str.startswith("conditions")], OUTCOMES,
+    d = paired_differences(runs[runs["scenario"].str.startswith("conditions")], outcomes,
                            reference="conditions: all four")
     four = d[d["scenario"] == "conditions: none"].set_index("outcome")["difference"]
     d["share_of_all_four"] = d["difference"] / d["outcome"].map(four)
@@ -113,7 +120,8 @@ def main() -> None:
         scenarios.update(lever_scenarios(base, name))
     for name in SHOWCASES:  # where fallbacks are longer or more frequent
         scenarios[name] = scenario(f"{name}.toml")
-        scenarios[f"{name}: no fallback"] = scenarios[name].with_changes(LEVERS["fallback"])
+        for lever in SHOWCASE_LEVERS:
+            scenarios[f"{name}: no {lever}"] = scenarios[name].with_changes(LEVERS[lever])
     scenarios["typical"] = scenario("typical.toml")
     scenarios["directive"] = scenario("directive.toml")
     partner = bases["partner"]
@@ -126,9 +134,9 @@ def main() -> None:
     runs = batch.runs
     levers = pd.concat([lever_effects(runs, name) for name in bases], ignore_index=True)
     showcases = pd.concat([paired_differences(
-        runs[runs["scenario"].isin([name, f"{name}: no fallback"])], OUTCOMES,
-        reference=f"{name}: no fallback").assign(claim="fallback", base=name)
-        for name in SHOWCASES], ignore_index=True)
+        runs[runs["scenario"].isin([name, f"{name}: no {lever}"])], OUTCOMES,
+        reference=f"{name}: no {lever}").assign(claim=lever, base=name)
+        for name in SHOWCASES for lever in SHOWCASE_LEVERS], ignore_index=True)
     styles = paired_differences(runs[runs["scenario"].isin(["typical", "directive"])],
                                 OUTCOMES, reference="directive").assign(
         claim="consultative = directive", base="typical")
@@ -136,7 +144,14 @@ def main() -> None:
     claims.to_csv(args.out / "claims.csv", index=False)
     conditions = condition_effects(runs)
     conditions.to_csv(args.out / "conditions.csv", index=False)
-    twins = breach_table(bases, args.reps, args.seed, args.workers)
+    groups = group_table({k: v.with_changes(changes(args)) for k, v in scenarios.items()
+                          if k.startswith("conditions")}, args.reps, args.seed, args.workers)
+    partnered = pd.concat([condition_effects(groups[groups["group"] == g],
+                                             GROUP_OUTCOMES).assign(group=g)
+                           for g in GROUPS], ignore_index=True)
+    partnered.to_csv(args.out / "conditions_partnered.csv", index=False)
+    twins = breach_table({k: v.with_changes(changes(args)) for k, v in bases.items()},
+                         args.reps, args.seed, args.workers)
     twins.to_csv(args.out / "breach.csv", index=False)
 
     for r in claims.itertuples():
@@ -144,6 +159,11 @@ def main() -> None:
                       f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}]", highlight=False, soft_wrap=True)
     for r in conditions.itertuples():
         console.print(f"{r.scenario:28} {r.outcome:20} {r.difference:+.4f} "
+                      f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}] "
+                      f"share of all four {r.share_of_all_four:.2f}", highlight=False,
+                      soft_wrap=True)
+    for r in partnered.itertuples():
+        console.print(f"{r.group:22} {r.scenario:28} {r.outcome:20} {r.difference:+.4f} "
                       f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}] "
                       f"share of all four {r.share_of_all_four:.2f}", highlight=False,
                       soft_wrap=True)

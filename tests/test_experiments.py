@@ -40,6 +40,7 @@ SCRIPTS = {  # script: extra arguments
                   "--backend", "serial"],
     "robustness": ["--points", "4"],
     "claims": [],
+    "national": ["--draws", "20"],
 }
 
 
@@ -245,6 +246,37 @@ def test_claims_script_measures_every_lever_with_minus_without(tmp_path: Path) -
     breach = pd.read_csv(tmp_path / "breach.csv")
     assert dict(breach.groupby("base").size()) == dict.fromkeys(module.BASES, REPS)
     assert "breach, direction" in stdout
+    showcases = claims[claims["base"].isin(module.SHOWCASES)]
+    assert set(showcases["claim"]) == set(module.SHOWCASE_LEVERS)
+    partnered = pd.read_csv(tmp_path / "conditions_partnered.csv")
+    assert dict(partnered.groupby("group").size()) == dict.fromkeys(
+        ["promised a partnership", "all"], 5 * len(module.GROUP_OUTCOMES))
+    # the group "all" is every initiative: its costs are those of the run table
+    every = partnered[partnered["group"] == "all"].set_index(["scenario", "outcome"])
+    assert every["difference"].to_numpy() == pytest.approx(conditions.set_index(
+        ["scenario", "outcome"]).loc[every.index, "difference"].to_numpy())
+
+
+def test_national_script_weighs_the_kinds_and_pairs_fallback(tmp_path: Path) -> None:
+    from sim.analysis.national import NO_FALLBACK, national
+    from sim.population import load_population
+
+    stdout = _run("national", tmp_path)
+    population, kinds = load_population(ROOT / "scenarios" / "national" / "netherlands.toml")
+    runs, _, _ = load_results(tmp_path)
+    assert set(runs["scenario"]) == {*kinds, *(k + NO_FALLBACK for k in kinds)}
+    headline = pd.read_csv(tmp_path / "headline.csv").set_index(["claim", "interval"])
+    at_mean = "95% CI over replications, prior mean mix"
+    shares = population.prior_mean_shares()
+    cost = (national(runs, shares) - national(runs, shares, suffix=NO_FALLBACK)).mean()
+    row = headline.loc[("falling back's cost (with minus without)", at_mean)]
+    assert row["estimate"] == pytest.approx(cost) and row["low"] <= cost <= row["high"]
+    prior = pd.read_csv(tmp_path / "prior.csv")
+    assert len(prior) == 20 and np.allclose(prior[list(kinds)].sum(axis=1), 1.0)
+    kinds_table = pd.read_csv(tmp_path / "kinds.csv").set_index(["scenario", "outcome"])
+    # a directive municipality falls back into the role it plays: nothing changes
+    assert kinds_table.loc[("directive", "share_dissatisfied"), "difference"] == 0.0
+    assert "falling back's part of the national dissatisfied" in stdout
 
 
 def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:

@@ -1,0 +1,71 @@
+"""The national survey over a population of municipalities, and fallback's part in it.
+
+The survey asked initiators across the country: the national share dissatisfied is the
+share of all surveyed members, so each kind of municipality counts by its share of the
+municipalities times the members its survey reaches (the initiatives it produces that
+had contact), not by its share alone:
+
+    national = sum_k share_k * members_k * dissatisfied_k / sum_k share_k * members_k
+
+Falling back's part is a counterfactual on the same population: every kind run again
+with fallback off, on the same seeds (common random numbers), so
+
+    cost  = national(with) - national(without)         (percentage points)
+    part  = cost / national(with)                       (share of the national dissatisfied)
+
+``runs`` is a run table (one row per scenario and replication) holding, for every kind,
+its scenario and its twin without fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+NO_FALLBACK = ": no fallback"
+"""Appended to a kind's name: the scenario name of its twin with fallback off."""
+
+
+def national(runs: pd.DataFrame, shares: Mapping[str, float],
+             outcome: str = "share_dissatisfied", suffix: str = "") -> pd.Series:
+    """Per replication: the survey's ``outcome`` over the population with these shares
+    of municipalities, weighted by the members each kind's survey reaches. ``suffix``
+    picks the twins (:data:`NO_FALLBACK`)."""
+    num = den = None
+    for kind, share in shares.items():
+        rows = runs[runs["scenario"] == kind + suffix].set_index("replication")
+        if rows.empty:
+            raise ValueError(f"no runs of {kind + suffix!r}; have "
+                             f"{sorted(runs['scenario'].unique())}")
+        w = share * rows["survey_members"]
+        num = w * rows[outcome] if num is None else num + w * rows[outcome]
+        den = w if den is None else den + w
+    assert num is not None and den is not None
+    return (num / den).rename(outcome)
+
+
+def fallback_part(runs: pd.DataFrame, shares: Mapping[str, float]) -> tuple[float, float, float]:
+    """National share dissatisfied with fallback, without it, and the part of the first
+    that falling back causes, as ratios of means over the replications."""
+    with_ = float(national(runs, shares).mean())
+    without = float(national(runs, shares, suffix=NO_FALLBACK).mean())
+    return with_, without, (with_ - without) / with_
+
+
+def over_prior(runs: pd.DataFrame, draws: list[dict[str, float]]) -> pd.DataFrame:
+    """:func:`fallback_part` for each draw of the shares from their prior (one row each)."""
+    rows = [dict(zip(("with", "without", "part"), fallback_part(runs, shares), strict=True))
+            for shares in draws]
+    frame = pd.DataFrame(rows)
+    frame["cost"] = frame["with"] - frame["without"]
+    return frame
+
+
+def percentile_interval(values: pd.Series | np.ndarray, level: float = 0.9) -> tuple[float,
+                                                                                     float]:
+    """The central ``level`` interval of ``values`` (percentiles)."""
+    tail = 50.0 * (1.0 - level)
+    low, high = np.percentile(np.asarray(values, dtype=float), [tail, 100.0 - tail])
+    return float(low), float(high)

@@ -1,0 +1,125 @@
+"""The national population: its file, the prior of the mix, and the survey over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import ScenarioError
+from sim.analysis.national import NO_FALLBACK, fallback_part, national
+from sim.experiment import run_batch
+from sim.population import load_population
+
+ROOT = Path(__file__).resolve().parent.parent
+NETHERLANDS = ROOT / "scenarios" / "national" / "netherlands.toml"
+GOOD = """
+[population]
+name = "test"
+
+[groups.partner-like]
+share = [0.2, 0.35]
+source = "a figure"
+
+[groups.rest]
+source = "what is left"
+
+[kinds.directive]
+scenario = "{directive}"
+group = "rest"
+
+[kinds.partner]
+scenario = "{partner}"
+group = "partner-like"
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "population.toml"
+    path.write_text(text.format(directive=ROOT / "scenarios" / "directive.toml",
+                                partner=ROOT / "scenarios" / "partner.toml"))
+    return path
+
+
+def test_the_shipped_population_loads_with_a_scenario_per_kind() -> None:
+    population, scenarios = load_population(NETHERLANDS)
+    assert set(scenarios) == {"directive", "consultative", "direction-based", "partner"}
+    assert scenarios["direction-based"].scenario.name == "direction"
+    means = population.prior_mean_shares()
+    assert sum(means.values()) == pytest.approx(1.0)
+    # the partner-like group (Right to Challenge, about 20-35 %) at its mid-range
+    assert means["direction-based"] + means["partner"] == pytest.approx(0.275)
+
+
+@pytest.mark.parametrize(("change", "names"), [
+    (("group = \"rest\"\n\n[kinds.partner]", "group = \"nowhere\"\n\n[kinds.partner]"),
+     "kinds.directive.group"),
+    (("share = [0.2, 0.35]", "share = [0.5, 0.35]"), "share"),
+    (("share = [0.2, 0.35]", "share = [0.2, 1.5]"), "groups.partner-like.share[1]: must be <= 1"),
+    (("[groups.rest]\n", "[groups.rest]\nshare = [0.1, 0.2]\n"), "exactly one group"),
+    (("group = \"partner-like\"", "group = \"rest\""), "have no kind"),
+    (("name = \"test\"", "name = \"test\"\ncolour = \"red\""), "colour"),
+])
+def test_a_bad_population_file_is_refused_naming_the_file_and_field(
+        tmp_path: Path, change: tuple[str, str], names: str) -> None:
+    path = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ScenarioError, match=str(path)) as info:
+        load_population(path)
+    assert names in str(info.value)
+
+
+def test_a_kind_without_its_scenario_file_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD.replace("{partner}", "missing.toml"))
+    with pytest.raises(ScenarioError, match=r"kinds\.partner\.scenario: no file"):
+        load_population(path)
+
+
+def test_draws_of_the_mix_sum_to_one_and_keep_each_group_in_its_range() -> None:
+    population, _ = load_population(NETHERLANDS)
+    rng = np.random.default_rng(5)
+    draws = [population.draw_shares(rng) for _ in range(2000)]
+    partner_like = np.array([d["direction-based"] + d["partner"] for d in draws])
+    assert np.allclose([sum(d.values()) for d in draws], 1.0)
+    assert partner_like.min() >= 0.2 and partner_like.max() <= 0.35
+    # uniform on the range, and an even split on average within the group
+    assert partner_like.mean() == pytest.approx(0.275, abs=0.005)
+    split = np.array([d["partner"] for d in draws]) / partner_like
+    assert split.mean() == pytest.approx(0.5, abs=0.02)
+    again = np.random.default_rng(5)
+    assert population.draw_shares(again) == draws[0]
+
+
+def test_the_national_survey_weighs_each_kind_by_share_and_members_reached() -> None:
+    """Two kinds, one replication: 30 % of municipalities reach 100 members of whom 50 %
+    are dissatisfied, 70 % reach 300 members of whom 10 % are: the national share is
+    (0.3·100·0.5 + 0.7·300·0.1) / (0.3·100 + 0.7·300) = 36 / 240 = 0.15, not the share-
+    weighted 0.22."""
+    runs = pd.DataFrame({"scenario": ["a", "b"], "replication": [0, 0],
+                         "survey_members": [100.0, 300.0],
+                         "share_dissatisfied": [0.5, 0.1]})
+    got = national(runs, {"a": 0.3, "b": 0.7})
+    assert got.loc[0] == pytest.approx(0.15)
+    with pytest.raises(ValueError, match="no runs of 'c'"):
+        national(runs, {"a": 0.5, "c": 0.5})
+
+
+@pytest.mark.slow
+def test_falling_back_causes_part_of_the_national_dissatisfied_only_where_it_changes_something(
+        ) -> None:
+    """A directive municipality falls back into the role it plays: in a population of
+    directive ones, falling back causes none of the dissatisfied; with direction-based
+    municipalities in the mix it causes some (paired, with minus without)."""
+    _, kinds = load_population(NETHERLANDS)
+    scenarios = {}
+    for kind in ("directive", "direction-based"):
+        scenarios[kind] = kinds[kind]
+        scenarios[kind + NO_FALLBACK] = kinds[kind].with_changes({"fallback.enabled": False})
+    runs = run_batch(scenarios, reps=12, seed=11).runs
+    with_, without, part = fallback_part(runs, {"directive": 1.0})
+    assert with_ == without and part == 0.0
+    with_, without, part = fallback_part(runs, {"directive": 0.5, "direction-based": 0.5})
+    assert with_ > without and 0.0 < part < 1.0
+    direction_only = fallback_part(runs, {"direction-based": 1.0})[2]
+    assert part < direction_only, "mixing in directive municipalities dilutes the part"
