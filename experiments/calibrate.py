@@ -20,6 +20,14 @@ thresholds: the defaults in sim/scenario.py come from this, and it is not a test
 
     python experiments/calibrate.py [--populations 5] [--particles 100] [--reps 2]
     python experiments/calibrate.py --first-fit [--reps 40] [--check 30]
+    python experiments/calibrate.py --population scenarios/national/netherlands.toml
+
+**The national calibration (``--population``)** fits a population of municipalities
+(:mod:`sim.population`) to the same survey, read as the survey was taken: every kind
+runs on the same seeds, and the survey's shares weigh each kind by its share of the
+municipalities times the members its survey reaches. The mix's shares are calibrated
+with the priors of ``experiments/priors-national.toml``; the survey's cutpoints are the
+population file's, fixed by the scale's construction.
 """
 
 from __future__ import annotations
@@ -35,8 +43,10 @@ import pandas as pd
 from sim import simulate
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
-from sim.experiment.calibration import KERNELS, calibrate, posterior_summary, read_priors
+from sim.experiment.calibration import KERNELS, PARAMETERS, calibrate, read_priors
+from sim.experiment.national import PopulationTarget
 from sim.model.ledger import recall_start, survey_asked
+from sim.population import load_population
 from sim.report.calibration import write_calibration_report
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
@@ -104,7 +114,13 @@ def main() -> None:
     parser.add_argument("--kernel", choices=KERNELS, default="normal",
                         help="ABC proposal: one normal over the population, or local "
                              "normals per particle")
-    parser.add_argument("--priors", type=Path, default=ROOT / "experiments" / "priors.toml")
+    parser.add_argument("--priors", type=Path, default=None,
+                        help="uniform priors (default experiments/priors.toml, or "
+                             "experiments/priors-national.toml with --population)")
+    parser.add_argument("--population", type=Path, default=None,
+                        help="calibrate a population of municipalities against the "
+                             "national survey (e.g. scenarios/national/netherlands.toml): "
+                             "its mix is calibrated too")
     parser.add_argument("--backend", choices=["serial", "process", "dask"],
                         default="process")
     parser.add_argument("--workers", type=int, default=None)
@@ -114,18 +130,30 @@ def main() -> None:
                         help="change the scenario, e.g. --set run.horizon_weeks=52")
     args = parser.parse_args()
     changes = dict(parse_assignment(text) for text in args.sets)
-    scenario = load_scenario(ROOT / "scenarios" / "typical.toml", changes)
+    if args.population is not None:
+        if args.first_fit:
+            parser.error("--first-fit fits the typical municipality's thresholds; a "
+                         "population's cutpoints are fixed by its file")
+        population, kinds = load_population(args.population)
+        target: Scenario | PopulationTarget = PopulationTarget(
+            population, {k: sc.with_changes(changes) for k, sc in kinds.items()})
+        priors_file = args.priors or ROOT / "experiments" / "priors-national.toml"
+    else:
+        target = load_scenario(ROOT / "scenarios" / "typical.toml", changes)
+        priors_file = args.priors or ROOT / "experiments" / "priors.toml"
     if args.first_fit:
+        assert isinstance(target, Scenario)
+        scenario = target
         args.reps = args.reps or 40
         first_fit(args, scenario)
         return
     started = time.perf_counter()
-    result = calibrate(scenario, read_priors(args.priors), args.out,
+    result = calibrate(target, read_priors(priors_file), args.out,
                        populations=args.populations, particles=args.particles,
                        reps=args.reps or 2, seed=args.seed, backend=args.backend,
                        workers=args.workers, ppc_draws=args.draws, kernel=args.kernel)
     write_calibration_report(result)
-    print(posterior_summary(result.posterior).round(4).to_string(index=False))
+    print(pd.read_csv(args.out / PARAMETERS).round(4).to_string(index=False))
     print(f"ABC-SMC: {result.manifest['simulations']} simulations in "
           f"{time.perf_counter() - started:.0f} s; posterior in {args.out}")
 

@@ -75,6 +75,9 @@ class PopulationInfo(BaseModel):
     description: str = ""
 
 
+Value = float | int | bool | str
+
+
 class Population(BaseModel):
     """The kinds of municipality, their groups and the prior of their shares."""
 
@@ -82,6 +85,11 @@ class Population(BaseModel):
     population: PopulationInfo
     groups: dict[str, Group] = Field(min_length=1)
     kinds: dict[str, Kind] = Field(min_length=1)
+    changes: dict[str, Value] = Field(
+        default_factory=dict, description="Scenario changes applied to every kind (what "
+                                          "the national survey shares, e.g. its cutpoints)")
+    sources: dict[str, str] = Field(default_factory=dict,
+                                    description="Where each change comes from")
 
     @model_validator(mode="after")
     def _consistent(self) -> Population:
@@ -108,11 +116,47 @@ class Population(BaseModel):
         group_share[rest] = 1.0 - sum(group_share.values())
         shares: dict[str, float] = {}
         for g in self.groups:  # in file order, so a seed gives the same draw
-            members = [k for k, kind in self.kinds.items() if kind.group == g]
+            members = self.members(g)
             split = rng.dirichlet(np.ones(len(members)))
             shares.update({k: group_share[g] * float(s) for k, s in zip(members, split,
                                                                         strict=True)})
         return shares
+
+    def members(self, group: str) -> list[str]:
+        """The kinds of ``group``, in file order."""
+        return [k for k, kind in self.kinds.items() if kind.group == group]
+
+    def mix_priors(self) -> dict[str, tuple[str, float, float]]:
+        """The mix as calibrated parameters, each with its prior (scipy name, two
+        parameters): ``mix.<group>`` uniform on the group's range for every group with
+        one, and ``mix.<group>.<kind>`` the share of what is left of the group that a kind
+        takes (stick-breaking, all kinds but the last): Beta(1, m - 1 - j) for the j-th
+        of m kinds, which makes the split a flat Dirichlet, as :meth:`draw_shares`."""
+        priors: dict[str, tuple[str, float, float]] = {}
+        for g, group in self.groups.items():
+            if group.share is not None:
+                priors[f"mix.{g}"] = ("uniform", group.share[0],
+                                      group.share[1] - group.share[0])
+            members = self.members(g)
+            for j, kind in enumerate(members[:-1]):
+                priors[f"mix.{g}.{kind}"] = ("beta", 1.0, float(len(members) - 1 - j))
+        return priors
+
+    def shares_from(self, mix: dict[str, float]) -> dict[str, float]:
+        """Every kind's share from the values of :meth:`mix_priors`' parameters."""
+        group_share = {g: float(mix[f"mix.{g}"]) for g, group in self.groups.items()
+                       if group.share is not None}
+        rest = next(g for g, group in self.groups.items() if group.share is None)
+        group_share[rest] = 1.0 - sum(group_share.values())
+        shares: dict[str, float] = {}
+        for g in self.groups:
+            left = group_share[g]
+            members = self.members(g)
+            for kind in members[:-1]:
+                shares[kind] = left * float(mix[f"mix.{g}.{kind}"])
+                left -= shares[kind]
+            shares[members[-1]] = left
+        return {k: shares[k] for k in self.kinds}
 
     def prior_mean_shares(self) -> dict[str, float]:
         """Every kind's prior mean share (mid-range groups, even splits)."""
@@ -126,7 +170,8 @@ class Population(BaseModel):
 
 
 def load_population(path: str | Path) -> tuple[Population, dict[str, Scenario]]:
-    """The population file and the scenario of each kind (errors name file and field)."""
+    """The population file and the scenario of each kind, with the population's
+    ``changes`` applied (errors name the file and the field)."""
     path = Path(path)
     data = read_toml_file(path)
     try:
@@ -138,5 +183,9 @@ def load_population(path: str | Path) -> tuple[Population, dict[str, Scenario]]:
         file = path.parent / kind.scenario
         if not file.is_file():
             raise PopulationError([f"kinds.{name}.scenario: no file {file}"], str(path))
-        scenarios[name] = load_scenario(file)
+        try:
+            scenarios[name] = load_scenario(file, population.changes)
+        except ScenarioError as e:
+            raise PopulationError([f"changes, applied to kinds.{name} ({file}): {problem}"
+                                   for problem in e.problems], str(path)) from None
     return population, scenarios

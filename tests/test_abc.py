@@ -17,6 +17,7 @@ from sim.experiment.calibration import (
     Posterior,
     calibrate,
     effective_sample_size,
+    parameter_table,
     read_priors,
 )
 from sim.report.calibration import write_calibration_report
@@ -86,6 +87,32 @@ def test_a_calibration_writes_its_posterior_and_checks(calibrated: Path) -> None
     assert checks["share_matching"].between(0, 1).all()
     assert (calibrated / "abc.db").exists() and "Posterior predictive" in (
         calibrated / "report.html").read_text()
+    table = pd.read_csv(calibrated / "parameters.csv").set_index("parameter")
+    assert list(table.index) == list(PRIORS)
+    assert table["identified"].dtype == bool
+
+
+def test_identified_means_the_posterior_left_its_prior_by_more_than_its_ess_explains() -> None:
+    """The rule: KS distance to the prior above 1.36 / sqrt(ESS). Prior draws stay below
+    it; a narrowed posterior passes it; prior draws carried by a few heavy particles stay
+    below it too, though as many particles drawn evenly would pass it."""
+    rng = np.random.default_rng(3)
+    priors = {"a": [0.0, 1.0], "b": ["beta", 1.0, 1.0]}
+    prior_like = pd.DataFrame({"a": rng.uniform(size=400), "b": rng.uniform(size=400),
+                               "weight": 1.0})
+    table = parameter_table(prior_like, priors).set_index("parameter")
+    assert not table["identified"].any()
+    assert table.loc["a", "width_ratio"] == pytest.approx(1.0, abs=0.1)
+    narrow = prior_like.assign(a=0.5 + 0.05 * rng.standard_normal(400))
+    table = parameter_table(narrow, priors).set_index("parameter")
+    assert table.loc["a", "identified"] and not table.loc["b", "identified"]
+    assert table.loc["a", "width_ratio"] < 0.25
+    assert table.loc["a", "median"] == pytest.approx(0.5, abs=0.02)
+    # 8 particles carry nearly all the weight: ESS about 8, critical value about 0.48
+    heavy = prior_like.assign(weight=np.where(np.arange(400) < 8, 1000.0, 1e-3))
+    table = parameter_table(heavy, priors)
+    assert table["ks"].max() > 1.36 / math.sqrt(400), "as many even particles would pass"
+    assert not table["identified"].any()
 
 
 def test_a_calibration_resumes_and_refuses_other_settings(calibrated: Path,

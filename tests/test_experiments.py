@@ -307,6 +307,28 @@ def test_calibration_script_runs_abc_into_a_posterior(tmp_path: Path) -> None:
     page.section("Posterior predictive checks")
 
 
+def test_calibration_script_fits_a_population_and_its_mix(tmp_path: Path) -> None:
+    """--population: the mix is calibrated with the uncertain parameters, the survey is
+    read over the population, and parameters.csv says which the data identified."""
+    stdout = _run("calibrate", tmp_path, "--population",
+                  str(ROOT / "scenarios" / "national" / "netherlands.toml"))
+    posterior = pd.read_parquet(tmp_path / "posterior.parquet")
+    priors = _module("calibrate").read_priors(EXPERIMENTS / "priors-national.toml")
+    mix = {"mix.partner-like", "mix.partner-like.direction-based", "mix.rest.directive"}
+    assert set(posterior.columns) == {*priors, *mix, "weight"}
+    assert posterior["mix.partner-like"].between(0.2, 0.35).all()
+    assert not {"satisfaction.dissatisfied_below", "satisfaction.satisfied_above"} & set(
+        posterior.columns), "the cutpoints are the population file's, not fitted"
+    table = pd.read_csv(tmp_path / "parameters.csv")
+    assert set(table["parameter"]) == {*priors, *mix}
+    manifest = json.loads((tmp_path / "calibration.json").read_text())
+    assert set(manifest["kinds"]) == {"directive", "consultative", "direction-based",
+                                      "partner"}
+    checks = pd.read_csv(tmp_path / "checks.csv").set_index("pattern")
+    assert checks.loc["fallback_often", "outcome"] == "fallback_episodes"
+    assert "identified" in stdout
+
+
 def test_calibration_script_fits_both_thresholds_and_checks_them(tmp_path: Path) -> None:
     args = [sys.executable, str(EXPERIMENTS / "calibrate.py"), "--first-fit", "--reps", "2",
             "--check", "3", "--out", str(tmp_path), "--set", "run.horizon_weeks=52"]

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import ScenarioError
+from sim import ScenarioError, simulate
 from sim.analysis.national import NO_FALLBACK, fallback_part, national
 from sim.experiment import run_batch
-from sim.population import load_population
+from sim.population import Population, load_population
 
 ROOT = Path(__file__).resolve().parent.parent
 NETHERLANDS = ROOT / "scenarios" / "national" / "netherlands.toml"
@@ -123,3 +123,61 @@ def test_falling_back_causes_part_of_the_national_dissatisfied_only_where_it_cha
     assert with_ > without and 0.0 < part < 1.0
     direction_only = fallback_part(runs, {"direction-based": 1.0})[2]
     assert part < direction_only, "mixing in directive municipalities dilutes the part"
+
+
+def test_the_mix_as_parameters_gives_the_shares_of_its_prior() -> None:
+    """Stick-breaking fractions with Beta(1, m - 1 - j) priors: the shares sum to 1, keep
+    each group in its range and split a group as a flat Dirichlet (three kinds: a third
+    each on average), as draw_shares does."""
+    from scipy import stats
+
+    population = Population.model_validate({
+        "population": {"name": "three"},
+        "groups": {"few": {"share": [0.2, 0.4], "source": "x"}, "rest": {"source": "y"}},
+        "kinds": {"a": {"scenario": "a.toml", "group": "rest"},
+                  "b": {"scenario": "b.toml", "group": "rest"},
+                  "c": {"scenario": "c.toml", "group": "rest"},
+                  "d": {"scenario": "d.toml", "group": "few"}}})
+    priors = population.mix_priors()
+    assert priors == {"mix.few": ("uniform", 0.2, 0.2), "mix.rest.a": ("beta", 1.0, 2.0),
+                      "mix.rest.b": ("beta", 1.0, 1.0)}
+    rng = np.random.default_rng(2)
+    draws = [population.shares_from({k: getattr(stats, name)(a, b).rvs(random_state=rng)
+                                     for k, (name, a, b) in priors.items()})
+             for _ in range(3000)]
+    shares = pd.DataFrame(draws)
+    assert np.allclose(shares.sum(axis=1), 1.0)
+    assert shares["d"].between(0.2, 0.4).all()
+    rest = shares[["a", "b", "c"]].div(1.0 - shares["d"], axis=0)
+    assert rest.mean().to_numpy() == pytest.approx([1 / 3] * 3, abs=0.02)
+
+
+def test_a_population_target_reads_the_survey_over_the_mix_and_a_kind_where_observed(
+        ) -> None:
+    """The national shares are the members-weighted mix of the kinds' runs on the same
+    seeds; 004's 'often' is read in the direction-based municipality alone."""
+    from sim.experiment.national import PopulationTarget
+
+    population, kinds = load_population(NETHERLANDS)
+    short = {"run.horizon_weeks": 52.0, "run.warmup_weeks": 26.0}
+    kinds = {k: sc.with_changes(short) for k, sc in kinds.items()}
+    assert kinds["consultative"].satisfaction.dissatisfied_below == 0.375  # the file's cut
+    target = PopulationTarget(population, kinds)
+    mix = {"mix.partner-like": 0.3, "mix.partner-like.direction-based": 0.5,
+           "mix.rest.directive": 0.25}
+    particle = {**mix, "satisfaction.loss_aversion": 1.5}
+    got = target.predict(particle, [5, 6])
+    shares = population.shares_from(mix)
+    assert shares == pytest.approx({"directive": 0.175, "consultative": 0.525,
+                                    "direction-based": 0.15, "partner": 0.15})
+    runs = {k: [simulate(sc.with_changes({"satisfaction.loss_aversion": 1.5}), s).summary
+                for s in (5, 6)] for k, sc in kinds.items()}
+    weight = {k: [shares[k] * r["survey_members"] for r in rs] for k, rs in runs.items()}
+    total = sum(sum(w) for w in weight.values())
+    expected = sum(w * r["share_dissatisfied"] for k in kinds
+                   for w, r in zip(weight[k], runs[k], strict=True)) / total
+    assert got["share_dissatisfied"] == pytest.approx(expected)
+    assert got["fallback_episodes"] == pytest.approx(
+        np.mean([r["fallback_episodes"] for r in runs["direction-based"]]))
+    assert target.settings()["base_hash"] != PopulationTarget(
+        population, {**kinds, "partner": kinds["direction-based"]}).settings()["base_hash"]

@@ -68,8 +68,8 @@ PATTERNS: tuple[Pattern, ...] = (
 """Every pattern; ``role`` says which calibrate and which are held back."""
 
 
-def calibrating() -> tuple[Pattern, ...]:
-    return tuple(p for p in PATTERNS if p.role == "calibrate")
+def calibrating(patterns: tuple[Pattern, ...] = PATTERNS) -> tuple[Pattern, ...]:
+    return tuple(p for p in patterns if p.role == "calibrate")
 
 
 def distance(summary: dict[str, float], patterns: tuple[Pattern, ...]) -> float:

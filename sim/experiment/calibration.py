@@ -14,7 +14,9 @@ population is committed, so a stopped calibration resumes from the last one),
 ``posterior.parquet`` (the last population: parameters and weights),
 ``populations.csv`` (epsilon, particles, simulations per population), ``ppc.parquet``
 (posterior predictive runs of every pattern, held-back ones included), ``checks.csv``,
-``calibration.json`` (base scenario, priors, settings, code identity);
+``calibration.json`` (base scenario, priors, settings, code identity), ``parameters.csv``
+(each parameter's prior and posterior, and whether the data identified it:
+:func:`parameter_table`);
 :func:`sim.report.calibration.write_calibration_report` adds ``report.html``.
 
 Experiments use a stored posterior through :class:`Posterior`: each replication draws
@@ -48,6 +50,7 @@ from sim.scenario_files import read_toml_file
 DB = "abc.db"
 MANIFEST = "calibration.json"
 POSTERIOR = "posterior.parquet"
+PARAMETERS = "parameters.csv"
 
 
 # ---------------------------------------------------------------------------- priors
@@ -64,26 +67,57 @@ def read_priors(path: str | Path) -> dict[str, tuple[float, float]]:
 
 # ---------------------------------------------------------------------------- the model
 
-class PatternModel:
-    """pyabc's model: a particle's values on the base scenario -> pattern outcomes.
+class ScenarioTarget:
+    """What is calibrated: one scenario, read against :data:`PATTERNS`.
 
-    The seeds of a particle's replications come from numpy's global generator, which
-    pyabc seeds in every sampler process. A particle the scenario refuses (e.g.
+    A particle's values are scenario changes; its outcomes are the means over its
+    replications of every pattern's outcome. A particle the scenario refuses (e.g.
     ``dissatisfied_below`` above ``satisfied_above``) gets nan outcomes: infinite
     distance, never accepted.
     """
 
-    def __init__(self, base: Scenario, reps: int, outcomes: list[str]) -> None:
-        self.base, self.reps, self.outcomes = base, reps, outcomes
+    def __init__(self, base: Scenario) -> None:
+        self.base = base
+        self.patterns: tuple[Pattern, ...] = PATTERNS
 
-    def __call__(self, particle: dict[str, float]) -> dict[str, float]:
-        seeds = np.random.randint(0, 2**31 - 1, size=self.reps).tolist()
+    def settings(self) -> dict[str, Any]:
+        """What identifies the target in a calibration folder (a resume must match)."""
+        return {"base": self.base.model_dump(mode="json"), "base_hash": self.base.digest()}
+
+    def run_seconds(self) -> float:
+        """The estimated CPU seconds of one replication of a particle."""
+        from sim.experiment.scale import estimate
+
+        return estimate(self.base).cpu_seconds
+
+    def extra_priors(self) -> dict[str, Any]:
+        """Priors the target adds to the file's (pyabc random variables)."""
+        return {}
+
+    def predict(self, particle: dict[str, float], seeds: list[int]) -> dict[str, float]:
+        """Every pattern's outcome for a particle, as means over runs on ``seeds``."""
+        outcomes = sorted({p.outcome for p in self.patterns})
         try:
             scenario = self.base.with_changes(as_changes(particle))
         except ScenarioError:
-            return dict.fromkeys(self.outcomes, math.nan)
+            return dict.fromkeys(outcomes, math.nan)
         runs = [simulate(scenario, seed).summary for seed in seeds]
-        return {o: float(np.mean([r[o] for r in runs])) for o in self.outcomes}
+        return {o: float(np.mean([r[o] for r in runs])) for o in outcomes}
+
+
+class PatternModel:
+    """pyabc's model: a particle -> the target's pattern outcomes over ``reps`` runs.
+
+    The seeds of a particle's replications come from numpy's global generator, which
+    pyabc seeds in every sampler process.
+    """
+
+    def __init__(self, target: ScenarioTarget, reps: int) -> None:
+        self.target, self.reps = target, reps
+
+    def __call__(self, particle: dict[str, float]) -> dict[str, float]:
+        seeds = np.random.randint(0, 2**31 - 1, size=self.reps).tolist()
+        return self.target.predict(dict(particle), seeds)
 
 
 def as_changes(particle: dict[str, float]) -> dict[str, Any]:
@@ -116,14 +150,14 @@ class Calibration:
     manifest: dict[str, Any]
 
 
-def particles_per_task(base: Scenario, reps: int) -> int:
+def particles_per_task(base: Scenario | ScenarioTarget, reps: int) -> int:
     """Particles one Dask task evaluates (pyabc's ``batch_size``): enough that a task runs
     about :data:`~sim.experiment.batch.TARGET_TASK_SECONDS`, from the scale estimate of a
     run of ``base`` (a particle runs ``reps`` replications)."""
     from sim.experiment.batch import MAX_CHUNK, TARGET_TASK_SECONDS
-    from sim.experiment.scale import estimate
 
-    seconds = reps * estimate(base).cpu_seconds
+    target = ScenarioTarget(base) if isinstance(base, Scenario) else base
+    seconds = reps * target.run_seconds()
     if not seconds > 0:
         return MAX_CHUNK
     return max(1, min(MAX_CHUNK, math.ceil(TARGET_TASK_SECONDS / seconds)))
@@ -165,12 +199,17 @@ KERNELS = ("normal", "local")
 
 
 # PLR0913: public API: experiments/calibrate.py, the tests and users pass these by keyword
-def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str | Path,  # noqa: PLR0913
+def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
+              priors: dict[str, tuple[float, float]], out: str | Path,
               populations: int = 5, particles: int = 100, reps: int = 3, seed: int = 0,
               executor: Executor | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
               kernel: str = "normal", log: Callable[[str], None] = print,
               **keywords: Any) -> Calibration:
     """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``.
+
+    ``base`` is a scenario, or a target that says what a particle predicts (a population
+    of municipalities: :class:`sim.experiment.national.PopulationTarget`). ``priors`` are
+    uniform, ``{key: (low, high)}``; a target may add priors of its own.
 
     ``kernel`` is how a population proposes the next one's particles: ``normal``, one
     multivariate normal fitted to the whole population (pyabc's default), or ``local``,
@@ -192,9 +231,12 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     out = Path(out)
     _own_folder(out)
     out.mkdir(parents=True, exist_ok=True)
-    patterns = calibrating()
-    settings = {"base": base.model_dump(mode="json"), "base_hash": base.digest(),
-                "priors": {k: list(v) for k, v in priors.items()},
+    target = ScenarioTarget(base) if isinstance(base, Scenario) else base
+    patterns = calibrating(target.patterns)
+    extra = target.extra_priors()
+    settings = {**target.settings(),
+                "priors": {**{k: list(v) for k, v in priors.items()},
+                           **{k: list(v) for k, v in extra.items()}},
                 "patterns": [p.key for p in patterns], "particles": particles,
                 "reps": reps, "seed": seed, "kernel": kernel, "code": code_identity(build())}
     manifest_path = out / MANIFEST
@@ -210,17 +252,17 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
                              f"({old['code']['source_hash'][:12]}); use a new folder")
     manifest_path.write_text(json.dumps(settings, indent=2))
 
-    outcomes = sorted({p.outcome for p in PATTERNS})
-    model = PatternModel(base, reps, outcomes)
+    model = PatternModel(target, reps)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo)
-                                  for k, (lo, hi) in priors.items()})
+                                  for k, (lo, hi) in priors.items()},
+                               **{k: pyabc.RV(*spec) for k, spec in extra.items()})
     np.random.seed(seed)
     transition = (pyabc.LocalTransition() if kernel == "local"
                   else pyabc.MultivariateNormalTransition())
     abc = pyabc.ABCSMC(model, prior, pattern_distance(patterns), population_size=particles,
                        transitions=transition,
                        sampler=_sampler(executor,
-                                        particles_per_task(base, reps)))
+                                        particles_per_task(target, reps)))
     db = "sqlite:///" + str((out / DB).resolve())
     observed = {p.outcome: p.target for p in patterns}
     if (out / DB).exists():
@@ -233,11 +275,11 @@ def calibrate(base: Scenario, priors: dict[str, tuple[float, float]], out: str |
     logging.getLogger("ABC").setLevel(logging.INFO)
     if done < populations:
         history = abc.run(max_nr_populations=populations - done)
-    return _summarise(out, history, base, ppc_draws, ppc_reps, seed, log)
+    return _summarise(out, history, target, ppc_draws, ppc_reps, seed, log)
 
 
-def _summarise(out: Path, history: Any, base: Scenario, draws: int, reps: int, seed: int,
-               log: Callable[[str], None]) -> Calibration:
+def _summarise(out: Path, history: Any, target: ScenarioTarget, draws: int, reps: int,
+               seed: int, log: Callable[[str], None]) -> Calibration:
     """Write the posterior, the populations and the posterior predictive checks."""
     params, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = params.reset_index(drop=True).assign(weight=np.asarray(weights))
@@ -250,11 +292,10 @@ def _summarise(out: Path, history: Any, base: Scenario, draws: int, reps: int, s
         "weight"].sum())
     rows = []
     for k, i in enumerate(picks.tolist()):
-        scenario = base.with_changes(as_changes(dict(posterior.loc[i, keys])))
-        runs = [simulate(scenario, seed * 1_000 + k * reps + r).summary for r in range(reps)]
-        rows.append({"draw": k, **dict(posterior.loc[i, keys]),
-                     **{p.outcome: float(np.mean([r[p.outcome] for r in runs]))
-                        for p in PATTERNS}})
+        particle = dict(posterior.loc[i, keys])
+        predicted = target.predict(particle, [seed * 1_000 + k * reps + r
+                                              for r in range(reps)])
+        rows.append({"draw": k, **particle, **predicted})
     ppc = pd.DataFrame(rows)
     ppc.to_parquet(out / "ppc.parquet")
     checks = pd.DataFrame([{
@@ -263,13 +304,14 @@ def _summarise(out: Path, history: Any, base: Scenario, draws: int, reps: int, s
         "q05": float(ppc[p.outcome].quantile(0.05)),
         "q95": float(ppc[p.outcome].quantile(0.95)),
         "share_matching": float(np.mean([p.matches(v) for v in ppc[p.outcome]])),
-        "source": p.source} for p in PATTERNS])
+        "source": p.source} for p in target.patterns])
     checks.to_csv(out / "checks.csv", index=False)
     manifest = json.loads((out / MANIFEST).read_text())
     manifest["populations_done"] = int(history.max_t + 1)
     manifest["effective_sample_size"] = effective_sample_size(posterior)
     manifest["simulations"] = int(history.total_nr_simulations)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    parameter_table(posterior, manifest["priors"]).to_csv(out / PARAMETERS, index=False)
     log(f"posterior: {len(posterior)} particles, effective sample size "
         f"{manifest['effective_sample_size']:.1f}")
     for row in checks.itertuples():
@@ -285,6 +327,53 @@ def effective_sample_size(posterior: pd.DataFrame) -> float:
     w = posterior["weight"].to_numpy(float)
     w = w / w.sum()
     return float(1.0 / np.sum(w * w))
+
+
+def _weighted_cdf(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(x, kind="stable")
+    return x[order], np.cumsum(w[order]) / w.sum()
+
+
+def parameter_table(posterior: pd.DataFrame, priors: dict[str, list[Any]],
+                    level: float = 0.9) -> pd.DataFrame:
+    """One row per parameter: its prior, the posterior median and central ``level``
+    interval, the width ratio (posterior interval over the prior's), the Kolmogorov–
+    Smirnov distance between the weighted posterior and the prior, and ``identified``.
+
+    ``priors`` as a calibration's manifest stores them: ``[low, high]`` (uniform) or
+    ``[name, a, b]`` (a scipy.stats distribution with two parameters).
+
+    **The rule**: a parameter is identified when its posterior differs from its prior by
+    more than a sample of the prior of the same effective size would by chance: the KS
+    distance exceeds the one-sample 5% critical value 1.36 / sqrt(ESS), with ESS the
+    posterior's Kish effective sample size. A posterior that is its prior, reweighted
+    by noise, stays below it however many particles carry it.
+    """
+    from scipy import stats
+
+    w = posterior["weight"].to_numpy(float)
+    ess = effective_sample_size(posterior)
+    critical = 1.36 / math.sqrt(ess)
+    tail = (1.0 - level) / 2.0
+    rows = []
+    for key, spec in priors.items():
+        dist = (stats.uniform(spec[0], spec[1] - spec[0]) if len(spec) == 2
+                else getattr(stats, spec[0])(*spec[1:]))
+        x, cdf = _weighted_cdf(posterior[key].to_numpy(float), w)
+        q = {p: float(x[min(np.searchsorted(cdf, p), len(x) - 1)])
+             for p in (tail, 0.5, 1.0 - tail)}
+        prior_cdf = dist.cdf(x)
+        ks = float(max(np.max(np.abs(cdf - prior_cdf)),
+                       np.max(np.abs(np.concatenate(([0.0], cdf[:-1])) - prior_cdf))))
+        prior_width = float(dist.ppf(1.0 - tail) - dist.ppf(tail))
+        prior = (f"uniform {spec[0]:g}–{spec[1]:g}" if len(spec) == 2 else
+                 f"uniform {spec[1]:g}–{spec[1] + spec[2]:g}" if spec[0] == "uniform" else
+                 f"{spec[0]}({spec[1]:g}, {spec[2]:g})")
+        rows.append({"parameter": key, "prior": prior,
+                     "median": q[0.5], "low": q[tail], "high": q[1.0 - tail],
+                     "width_ratio": (q[1.0 - tail] - q[tail]) / prior_width,
+                     "ks": ks, "ks_critical": critical, "identified": ks > critical})
+    return pd.DataFrame(rows)
 
 
 def posterior_summary(posterior: pd.DataFrame) -> pd.DataFrame:
