@@ -7,11 +7,15 @@ kind by its share of the municipalities times the members its survey reaches
 (:mod:`sim.analysis.national`). The shares are a prior, not a fit: the headline is given
 at the prior's mean mix with a 95% CI over replications, and with a 90% interval over
 draws of the mix from its prior (``--draws``), which carries the uncertainty about the mix
-(the model's other parameters stay at their defaults).
+(the model's other parameters stay at their defaults). With ``--posterior`` a national
+calibration's folder (experiments/calibrate.py --population), each replication draws
+its parameters and its mix from that posterior instead, the same draw in every kind and
+twin, and the intervals are over replications (stochastic and parametric).
 
 Writes headline.csv (claim, estimate, low, high, interval, unit), kinds.csv (each kind's
 survey share and fallback's cost in it, paired) and prior.csv (one row per draw of the
-mix), beside the batch's run table.
+mix) or, over a posterior, mix.csv (each replication's mix), beside the batch's run
+table.
 
     python experiments/national.py [--reps 30] [--draws 400] [--seed 2026]
                                    [--population scenarios/national/netherlands.toml]
@@ -27,19 +31,22 @@ from _common import ROOT, console, options, run
 
 from sim.analysis import mean_ci, paired_differences
 from sim.analysis.national import NO_FALLBACK, national, over_prior, percentile_interval
+from sim.experiment.calibration import Posterior
 from sim.population import load_population
 
 OUTCOMES = ["share_dissatisfied", "share_satisfied", "success_rate", "survey_members"]
 
 
-def headline(runs: pd.DataFrame, mean_shares: dict[str, float],
-             prior: pd.DataFrame) -> pd.DataFrame:
-    """The national figures at the prior's mean mix (95% CI over replications) and over
-    the prior of the mix (90% percentile interval of the draws)."""
-    with_ = national(runs, mean_shares)
-    without = national(runs, mean_shares, suffix=NO_FALLBACK)
+def headline(runs: pd.DataFrame, mix: dict[str, float] | pd.DataFrame,
+             prior: pd.DataFrame | None) -> pd.DataFrame:
+    """The national figures with ``mix`` (the prior's mean, or a posterior draw per
+    replication) with 95% CIs over replications, and over the prior of the mix (90%
+    percentile interval of its draws) when ``prior`` is given."""
+    with_ = national(runs, mix)
+    without = national(runs, mix, suffix=NO_FALLBACK)
     rows = []
-    at_mean = "95% CI over replications, prior mean mix"
+    at_mean = ("95% CI over replications, prior mean mix" if prior is not None else
+               "95% CI over replications, each with a posterior draw (mix included)")
     over = "90% interval over the prior of the mix"
     for claim, values, unit in (
             ("national share dissatisfied", with_, "share"),
@@ -50,6 +57,8 @@ def headline(runs: pd.DataFrame, mean_shares: dict[str, float],
         ci = mean_ci(values.to_numpy(float))
         rows.append({"claim": claim, "estimate": ci.mean, "low": ci.low, "high": ci.high,
                      "interval": at_mean, "unit": unit})
+    if prior is None:
+        return pd.DataFrame(rows)
     for claim, column, unit in (
             ("national share dissatisfied", "with", "share"),
             ("falling back's cost (with minus without)", "cost", "share"),
@@ -71,22 +80,37 @@ def main() -> None:
     for kind, sc in kinds.items():
         scenarios[kind] = sc
         scenarios[kind + NO_FALLBACK] = sc.with_changes({"fallback.enabled": False})
+    mix: dict[str, float] | pd.DataFrame = population.prior_mean_shares()
+    if args.posterior is not None:  # a national calibration: its mix is drawn with the rest
+        posterior = Posterior(args.posterior)
+        keys = [k for k in posterior.keys if k.startswith("mix.")]
+        if not keys:
+            raise SystemExit(f"--posterior {args.posterior}: holds no mix (mix.*); give "
+                             "a national calibration (calibrate.py --population)")
+        mix = pd.DataFrame([population.shares_from({k: d[k] for k in keys})
+                            for d in posterior.draws(args.seed, args.reps)])
+        mix.index.name = "replication"
+        args.posterior = posterior.without(keys)  # the rest changes the scenarios
     batch = run(args, scenarios)
     runs = batch.runs
-    rng = np.random.default_rng(args.seed)
-    draws = [population.draw_shares(rng) for _ in range(args.draws)]
-    prior = over_prior(runs, draws)
-    prior = pd.concat([pd.DataFrame(draws), prior], axis=1)
-    prior.to_csv(args.out / "prior.csv", index=False)
-    table = headline(runs, population.prior_mean_shares(), prior)
+    prior = None
+    if isinstance(mix, dict):
+        rng = np.random.default_rng(args.seed)
+        draws = [population.draw_shares(rng) for _ in range(args.draws)]
+        prior = pd.concat([pd.DataFrame(draws), over_prior(runs, draws)], axis=1)
+        prior.to_csv(args.out / "prior.csv", index=False)
+    else:
+        mix.to_csv(args.out / "mix.csv")
+    table = headline(runs, mix, prior)
     table.to_csv(args.out / "headline.csv", index=False)
     per_kind = pd.concat([paired_differences(
         runs[runs["scenario"].isin([kind, kind + NO_FALLBACK])], OUTCOMES,
         reference=kind + NO_FALLBACK) for kind in kinds], ignore_index=True)
     per_kind.to_csv(args.out / "kinds.csv", index=False)
-    shares = population.prior_mean_shares()
-    console.print("prior mean mix: " + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()),
-                  highlight=False, soft_wrap=True)
+    shares = mix if isinstance(mix, dict) else mix.mean().to_dict()
+    console.print(("prior mean mix: " if isinstance(mix, dict) else "posterior mean mix: ")
+                  + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()), highlight=False,
+                  soft_wrap=True)
     for r in table.itertuples():
         console.print(f"{r.claim}: {r.estimate:.4f} [{r.low:.4f}, {r.high:.4f}] "
                       f"({r.interval})", highlight=False, soft_wrap=True)

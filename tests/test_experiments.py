@@ -327,6 +327,15 @@ def test_calibration_script_fits_a_population_and_its_mix(tmp_path: Path) -> Non
     checks = pd.read_csv(tmp_path / "checks.csv").set_index("pattern")
     assert checks.loc["fallback_often", "outcome"] == "fallback_episodes"
     assert "identified" in stdout
+    # the national headline over that posterior: each replication draws its mix too
+    _run("national", tmp_path / "national", "--posterior", str(tmp_path))
+    mix = pd.read_csv(tmp_path / "national" / "mix.csv", index_col="replication")
+    assert len(mix) == REPS and np.allclose(mix.sum(axis=1), 1.0)
+    partner_like = mix["direction-based"] + mix["partner"]
+    drawn = posterior["mix.partner-like"].to_numpy()
+    assert all(np.isclose(drawn, v).any() for v in partner_like), "a particle's mix"
+    headline = pd.read_csv(tmp_path / "national" / "headline.csv")
+    assert headline["interval"].str.contains("posterior draw").all()
 
 
 def test_calibration_script_fits_both_thresholds_and_checks_them(tmp_path: Path) -> None:

@@ -28,13 +28,17 @@ NO_FALLBACK = ": no fallback"
 """Appended to a kind's name: the scenario name of its twin with fallback off."""
 
 
-def national(runs: pd.DataFrame, shares: Mapping[str, float],
+def national(runs: pd.DataFrame, shares: Mapping[str, float] | pd.DataFrame,
              outcome: str = "share_dissatisfied", suffix: str = "") -> pd.Series:
     """Per replication: the survey's ``outcome`` over the population with these shares
-    of municipalities, weighted by the members each kind's survey reaches. ``suffix``
-    picks the twins (:data:`NO_FALLBACK`)."""
+    of municipalities, weighted by the members each kind's survey reaches. ``shares``
+    is one mix ({kind: share}) or a mix per replication (a frame indexed by replication,
+    a column per kind: draws from a posterior). ``suffix`` picks the twins
+    (:data:`NO_FALLBACK`)."""
     num = den = None
-    for kind, share in shares.items():
+    kinds = shares.columns if isinstance(shares, pd.DataFrame) else list(shares)
+    for kind in kinds:
+        share = shares[kind]
         rows = runs[runs["scenario"] == kind + suffix].set_index("replication")
         if rows.empty:
             raise ValueError(f"no runs of {kind + suffix!r}; have "
