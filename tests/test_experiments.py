@@ -41,6 +41,7 @@ SCRIPTS = {  # script: extra arguments
     "robustness": ["--points", "4"],
     "claims": [],
     "national": ["--draws", "20"],
+    "voi": ["--simulations", "50"],
 }
 
 
@@ -72,7 +73,7 @@ def test_every_script_is_tested() -> None:
     assert scripts == set(SCRIPTS)
 
 
-@pytest.mark.parametrize("name", [n for n in SCRIPTS if n != "calibrate"])
+@pytest.mark.parametrize("name", [n for n in SCRIPTS if n not in ("calibrate", "voi")])
 def test_outcomes_a_script_reports_are_in_the_vocabulary(name: str) -> None:
     assert set(_module(name).OUTCOMES) <= set(SUMMARY)
 
@@ -336,6 +337,17 @@ def test_calibration_script_fits_a_population_and_its_mix(tmp_path: Path) -> Non
     assert all(np.isclose(drawn, v).any() for v in partner_like), "a particle's mix"
     headline = pd.read_csv(tmp_path / "national" / "headline.csv")
     assert headline["interval"].str.contains("posterior draw").all()
+    # which measurement would narrow the answer most, over the same posterior
+    stdout = _run("voi", tmp_path / "voi", "--posterior", str(tmp_path))
+    particles = pd.read_csv(tmp_path / "voi" / "particles.csv")
+    assert len(particles) == len(posterior)
+    assert particles["partner_like"].to_numpy() == pytest.approx(
+        posterior["mix.partner-like"].to_numpy())
+    table = pd.read_csv(tmp_path / "voi" / "voi.csv")
+    assert set(table["measurement"]) == {
+        "dissatisfied_direction", "dissatisfied_broken", "weeks_to_decision",
+        "three_departments", "partner_like"}
+    assert table["reduction"].is_monotonic_decreasing and "particles" in stdout
 
 
 def test_calibration_script_fits_both_thresholds_and_checks_them(tmp_path: Path) -> None:
