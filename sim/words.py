@@ -59,7 +59,7 @@ def say(table: Words, key: str, lang: str, **fields: object) -> str:
 
 def _exact(x: float) -> Decimal:
     """The float's exact value, so that Babel rounds as Python's own formatting does."""
-    return Decimal(x) if isinstance(x, float) else Decimal(int(x))
+    return Decimal(x) if isinstance(x, int) else Decimal(float(x))
 
 
 def decimal(x: float, lang: str, digits: int = 1) -> str:
@@ -77,7 +77,7 @@ def percent(x: float, lang: str, digits: int = 1) -> str:
 def significant(x: float, lang: str, digits: int = 6) -> str:
     """``x`` to at most ``digits`` significant digits, trailing zeros dropped, as
     Python's ``g`` writes it but never in exponent form: 12.3 / 12,3; 1000."""
-    pattern = "@" + "#" * (digits - 1)
+    pattern = "@" + "#" * (digits - 1) if x else "0"  # Babel writes a zero as 0.0 with "@"
     return format_decimal(_exact(x), format=pattern, locale=LOCALES[check_lang(lang)])
 
 
