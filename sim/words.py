@@ -427,7 +427,7 @@ CONTROLS: Words = {
     "on": {"en": "on", "nl": "aan"},
 }
 """The dashboard's controls and progress."""
-DASHBOARD: Words = {
+LIVE: Words = {
     "numbers": {"nl": "Cijfers", "en": "Numbers"},
     "film": {"nl": "Animatie", "en": "Animation"},
     "compare": {"nl": "naast de gemeente waarmee het dashboard begon (dezelfde burgers)",
@@ -778,14 +778,14 @@ def listed(name: str, lang: str) -> tuple[str, ...]:
 CATALOGUE: dict[str, Words] = {
     "report": REPORT, "styles": STYLES, "manager_styles": MANAGER_STYLES, "stress": STRESS,
     "status": STATUS, "publish": PUBLISH, "code": CODE, "controls": CONTROLS,
-    "dashboard": DASHBOARD, "story": STORY, "signs": SIGNS, "conditions": CONDITIONS,
+    "live": LIVE, "story": STORY, "signs": SIGNS, "conditions": CONDITIONS,
     "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
     "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
-__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "DASHBOARD", "GRAMMAR",
-           "LANGS", "LISTS", "LOCALES", "MANAGER_STYLES", "OPENING", "PHASES", "PLACES",
+__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "GRAMMAR", "LANGS",
+           "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES", "OPENING", "PHASES", "PLACES",
            "PLAYER", "PUBLISH", "REPORT", "ROLES", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY",
            "STRESS", "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted",
            "join", "listed", "local", "percent", "plotly_separators", "say", "significant",

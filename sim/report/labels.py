@@ -23,6 +23,10 @@ from sim.words import (
 )
 from sim.words import decimal as decimal_text
 
+TEXT = REPORT
+"""The report's words under their old name, for :mod:`sim.report.folder` (which reads
+them as ``TEXT[key][lang]``) until it imports :data:`sim.words.REPORT` itself."""
+
 
 def style_name(style: str, lang: str, managers: bool = False) -> str:
     """A leadership style (or, with ``managers``, a managers' style) in words."""
@@ -101,5 +105,5 @@ def interval(key: str, low: float, high: float, lang: str) -> str:
     return f"[{value(key, clip(key, low), lang)}{sep}{value(key, clip(key, high), lang)}]"
 
 
-__all__ = ["LANGS", "dashboard_word", "interval", "label", "number",
+__all__ = ["LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
            "signed", "style_name", "value"]
