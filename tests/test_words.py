@@ -37,9 +37,11 @@ def test_every_word_list_is_as_long_in_every_language() -> None:
 
 
 def test_every_table_is_in_the_catalogue() -> None:
-    tables = {id(v) for k, v in vars(words).items() if k.isupper() and isinstance(v, dict)
-              and k not in ("CATALOGUE", "LISTS", "LOCALES")}
-    assert tables == {id(t) for t in CATALOGUE.values()}
+    """The checks above walk :data:`CATALOGUE`: a table left out of it is not checked."""
+    listed = {id(t) for t in CATALOGUE.values()}
+    left_out = [name for name, v in vars(words).items() if name.isupper() and isinstance(v, dict)
+                and name not in ("CATALOGUE", "LISTS", "LOCALES") and id(v) not in listed]
+    assert left_out == []
 
 
 @pytest.mark.parametrize(("x", "lang", "digits", "expected"), [
