@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-LANGS: tuple[str, ...] = ("en", "nl")
+from sim.words import LANGS, check_lang, local
 
 Kind = Literal["count", "rate", "share", "weeks", "mean", "level"]
 KINDS: dict[str, str] = {
@@ -40,9 +40,7 @@ class Term:
 
     def label(self, lang: str) -> str:
         """The display name in ``lang`` ("en" or "nl")."""
-        if lang not in LANGS:
-            raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
-        return self.en if lang == "en" else self.nl
+        return self.en if check_lang(lang) == "en" else self.nl
 
 
 @dataclass(frozen=True)
@@ -127,8 +125,7 @@ def _lower(terms: tuple[Term, ...]) -> tuple[Term, ...]:
 
 def _bins(n: int) -> tuple[Term, ...]:
     def edge(x: float, lang: str) -> str:
-        text = f"{x:g}"
-        return text.replace(".", ",") if lang == "nl" else text
+        return f"{local(x, lang)}"
 
     return tuple(Term(str(k), f"{edge(k / n, 'en')}–{edge((k + 1) / n, 'en')}",
                       f"{edge(k / n, 'nl')}–{edge((k + 1) / n, 'nl')}") for k in range(n))

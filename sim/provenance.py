@@ -21,6 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sim.words import CODE, word
+
 SOURCE_ROOT = Path(__file__).resolve().parent
 SOURCE_SUFFIXES = (".py",)
 PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
@@ -92,19 +94,9 @@ def code_identity(model_build: str) -> dict[str, Any]:
             "model_build": model_build}
 
 
-CODE_WORDS: dict[str, dict[str, str]] = {
-    "unknown": {"en": "unknown code (written before regiesim recorded its code identity)",
-                "nl": "onbekende code (geschreven voordat regiesim de identiteit van zijn "
-                      "code vastlegde)"},
-    "no_git": {"en": "no git revision", "nl": "geen git-revisie"},
-    "dirty": {"en": " with uncommitted changes", "nl": " met nog niet vastgelegde wijzigingen"},
-    "source": {"en": "source", "nl": "broncode"},
-}
-
-
 def describe(identity: dict[str, Any] | None, lang: str = "en") -> str:
     """One line a person can compare: version, source hash, revision (dirty or clean)."""
-    words = {key: text[lang] for key, text in CODE_WORDS.items()}
+    words = {key: word(CODE, key, lang) for key in CODE}
     if not identity:
         return words["unknown"]
     rev = identity.get("git_revision")

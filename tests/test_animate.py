@@ -380,6 +380,31 @@ def test_side_by_side_panels_show_the_same_arrivals(browser, tmp_path: Path) -> 
     assert fresh and fresh <= set(drawn[0]) and fresh <= set(drawn[1])
 
 
+def _drawn_texts(browser) -> None:
+    """Keep every text the canvases draw in ``window.drawnTexts``."""
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "window.drawnTexts = []; const fill = CanvasRenderingContext2D.prototype.fillText;"
+        "CanvasRenderingContext2D.prototype.fillText = function (t, ...rest) {"
+        "window.drawnTexts.push(String(t)); return fill.call(this, t, ...rest); };")})
+
+
+def test_the_player_writes_words_and_numbers_from_its_data(browser, tmp_path: Path) -> None:
+    """The script holds no words or number conventions of its own: with other words and
+    another decimal mark in the data (sim.words.PLAYER, sim.words.symbols), it draws
+    those."""
+    data = film(short("direction"), 1, "en")
+    assert data["numbers"] == {"decimal": ".", "group": ","}
+    data["words"]["tension"] = "Strain"
+    data["numbers"] = {"decimal": "#", "group": "_"}
+    _drawn_texts(browser)
+    _open(browser, tmp_path, data)
+    browser.execute_script("regiePlayer.seek(20)")
+    time.sleep(0.5)
+    texts = browser.execute_script("return window.drawnTexts.slice(-400)")
+    assert any(re.fullmatch(r"Strain \d#\d\d", t) for t in texts), "tension 0#53"
+    assert not any(re.fullmatch(r"(Tension|Strain) \d\.\d\d", t) for t in texts)
+
+
 def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:
     """The large city (about 1,500 initiatives) with and without fallback plays, and two
     moments look different; kept as docs/animate-*.png with REGIESIM_ANIMATE_SHOTS."""
@@ -387,10 +412,7 @@ def test_two_moments_of_the_large_city(browser, tmp_path: Path) -> None:
     sc = load_scenario(SCENARIOS / "large-city.toml")
     data = film(sc, 1, "nl", sc.with_changes({"fallback.enabled": False}))
     assert len(data["panels"][0]["id"]) > 1500
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
-        "window.drawnTexts = []; const fill = CanvasRenderingContext2D.prototype.fillText;"
-        "CanvasRenderingContext2D.prototype.fillText = function (t, ...rest) {"
-        "window.drawnTexts.push(String(t)); return fill.call(this, t, ...rest); };")})
+    _drawn_texts(browser)
     _open(browser, tmp_path, data)
     shots = []
     for week, follow in ((55, 40), (200, None)):
@@ -482,8 +504,8 @@ def test_the_frustration_ramp_darkens_and_regisseur_lines_are_dashed() -> None:
 def test_every_player_word_the_lesson_quotes_is_the_players() -> None:
     """The lesson plan's "Watching the run" quotes the player's Dutch words in italics (a
     question to the class is in italics too, and ends in "?") and its buttons in code."""
-    from sim.report.animate import WORDS, labels
-    from sim.report.dashboard import FILM_WORDS
+    from sim.report.animate import labels
+    from sim.words import LIVE, PLAYER
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "classroom.md").read_text(
         encoding="utf-8")
@@ -491,14 +513,14 @@ def test_every_player_word_the_lesson_quotes_is_the_players() -> None:
     italic = re.findall(r"(?<![*\w])\*([^*]+?)\*(?![*\w])", section)
     quoted = {" ".join(q.split()) for q in italic if not q.rstrip().endswith("?")}
     quoted |= {q for q in re.findall(r"`([^`]+)`", section) if re.search("[▶‖↺▸]", q)}
-    words = [*labels("nl").values(), *(w["nl"] for w in FILM_WORDS.values())]
+    words = [*labels("nl").values(), *(w["nl"] for w in LIVE.values())]
     said = {v for w in words for v in (w, w.strip("▶‖↺▸ "), w.split(":")[0])}
     for known in ("in de regierol", "sturende rol", "regisserend", "not"):  # about words
         quoted.discard(known)
     assert {"Besluitvorming", "Pauzeer bij terugval", "▶ Afspelen"} <= quoted
     missing = sorted(q for q in quoted if q not in said)
     assert not missing, f"not words of the player: {missing}"
-    assert WORDS["step"]["nl"] in quoted
+    assert PLAYER["step"]["nl"] in quoted
 
 
 def test_the_lesson_counts_the_journeys_that_part() -> None:

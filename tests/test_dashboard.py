@@ -283,7 +283,7 @@ def test_the_cards_show_share_satisfied_and_dissatisfied() -> None:
 
 
 def test_the_previous_setting_stays_as_a_faint_trace(app) -> None:
-    from sim.report.dashboard import PREVIOUS
+    from sim.words import LIVE
 
     dash_app, runner = app
     start_job, inputs = _callback(dash_app, "job.data")
@@ -299,7 +299,7 @@ def test_the_previous_setting_stays_as_a_faint_trace(app) -> None:
     assert runner.previous is not None and runner.previous is not first
     _finish(runner)
     picture = refresh(1, "nl", job)[-2]
-    faint = [t for t in picture.data if t.name == PREVIOUS["nl"]]
+    faint = [t for t in picture.data if t.name == LIVE["previous"]["nl"]]
     assert len(faint) == 2, "trust and tension of the previous setting"
     weekly = runner.previous.groupby("week")["trust"].mean()
     assert list(faint[0].y) == pytest.approx(list(weekly))

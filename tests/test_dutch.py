@@ -84,15 +84,8 @@ def test_the_dutch_glossary_has_no_english_words() -> None:
 
 
 def test_every_dutch_word_table_is_free_of_english_words() -> None:
-    from sim.report import labels, narrate, publish, stress
+    from sim.words import CATALOGUE
 
-    tables = {"labels.TEXT": TEXT, "labels.CONTROLS": labels.CONTROLS,
-              "labels.STYLE_NAMES": labels.STYLE_NAMES,
-              "labels.MANAGER_STYLE_NAMES": labels.MANAGER_STYLE_NAMES,
-              "narrate.T": narrate.T, "narrate.SIGN_TEXT": narrate.SIGN_TEXT,
-              "narrate.CONDITION_TEXT": narrate.CONDITION_TEXT,
-              "narrate.ROLE_TEXT": narrate.ROLE_TEXT, "stress.WORDS": stress.WORDS,
-              "stress.STATUS": stress.STATUS, "publish.WORDS": publish.WORDS}
     shown = {f"{name}[{key!r}]": re.sub(r"\{[^}]*\}", "", words["nl"])  # no placeholders
-             for name, table in tables.items() for key, words in table.items()}
+             for name, table in CATALOGUE.items() for key, words in table.items()}
     assert {where: english(text) for where, text in shown.items() if english(text)} == {}

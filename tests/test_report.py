@@ -133,7 +133,7 @@ def test_journey_accounts_for_every_initiative(results, scenario: str) -> None:
 def test_dutch_figures_use_decimal_commas(results) -> None:
     series = results[1]
     assert figures.series_plot(series, "nl").layout.separators == ",."
-    assert figures.series_plot(series, "en").layout.separators is None
+    assert figures.series_plot(series, "en").layout.separators == ".,"  # plotly's default
 
 
 def test_one_scenario_report_has_no_differences(results) -> None:
@@ -194,10 +194,12 @@ def test_differences_of_shares_are_in_percentage_points_and_signed() -> None:
     assert signed("frustration", 0.3, "en") == "+0.30"
 
 
-def test_dutch_numbers_group_thousands_with_a_point() -> None:
+def test_numbers_group_thousands_as_each_language_does() -> None:
+    """A point between thousands in Dutch, a comma in English (Babel's conventions)."""
     from sim.report.labels import number
 
-    assert number(1604, "nl") == "1.604" and number(1604, "en") == "1604"
+    assert number(1604, "nl") == "1.604" and number(1604, "en") == "1,604"
+    assert number(1234.56, "en", "weeks") == "1,234.6"
     assert number(1234.56, "nl", "weeks") == "1.234,6"
     assert number(123.4, "nl") == "123"
 

@@ -10,7 +10,6 @@ import typer
 
 from sim.cli.common import (
     DEFAULT_SEED,
-    WRITTEN,
     File,
     Lang,
     LangOption,
@@ -28,6 +27,7 @@ from sim.cli.common import (
     writable,
 )
 from sim.scenario_files import load_scenario, parse_assignment
+from sim.words import CLI, word
 
 Follow = Annotated[int, typer.Option(help="Initiatives whose journeys are told in depth.",
                                      min=0)]
@@ -78,7 +78,7 @@ def animate(file: File, out: AnimationOut, compare: Compare = None,
                               [*sets, *compare_sets])
     writable(out, replace)
     write(out, scenario, seed, lang, other)
-    console.print(f"{WRITTEN['animation'][lang]} {safe(out)}", highlight=False, soft_wrap=True)
+    console.print(f"{word(CLI, 'animation', lang)} {safe(out)}", highlight=False, soft_wrap=True)
 
 
 Start = Annotated[Path | None, typer.Argument(

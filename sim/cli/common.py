@@ -18,6 +18,7 @@ from rich.table import Table
 
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario_files import load_variants
+from sim.words import LANGS
 
 app = typer.Typer(
     help="regiesim: directive versus direction-based governance of citizen initiatives.",
@@ -40,8 +41,8 @@ Backend = choices(
     "Backend", ("serial", "process", "dask"),
     "Where the runs go (sim.experiment.options.BACKENDS).")
 Lang = choices(
-    "Lang", ("en", "nl"),
-    "The languages of the reports, stories and animations (sim.outcomes.LANGS).")
+    "Lang", LANGS,
+    "The languages of the reports, stories and animations (sim.words.LANGS).")
 PrecisionOn = choices(
     "PrecisionOn", ("levels", "differences", "both"),
     "What a precision target is about (sim.analysis.precision.TARGETS_ON).")
@@ -102,11 +103,6 @@ TlsCert = Annotated[Path | None, typer.Option(
 TlsKey = Annotated[Path | None, typer.Option(
     "--tls-key", help="TLS: this client's private key (PEM), if not in --tls-cert.",
     show_default=False)]
-
-WRITTEN = {"report": {"en": "report written to", "nl": "rapport geschreven naar"},
-           "plot": {"en": "plot written to", "nl": "figuur geschreven naar"},
-           "animation": {"en": "animation written to", "nl": "animatie geschreven naar"}}
-"""What the commands with ``--lang`` say when their file is written."""
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 

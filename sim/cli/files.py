@@ -101,10 +101,9 @@ def _toml_ready(value: Any) -> Any:
 def outcomes(lang: LangOption = Lang.en) -> None:
     """List every outcome: key, name, unit and definition (sim/outcomes.py)."""
     from sim.outcomes import SERIES, SUMMARY, definition, unit
+    from sim.words import CLI, word
 
-    console.print("[bold]" + ("Outcomes of a run (columns of runs.parquet) and weekly series"
-                              if lang == "en" else "Uitkomsten van een run (kolommen van "
-                              "runs.parquet) en weekreeksen") + "[/]\n", highlight=False)
+    console.print(f"[bold]{word(CLI, 'outcomes', lang)}[/]\n", highlight=False)
     for key, o in [*SUMMARY.items(), *SERIES.items()]:
         console.print(f"[bold]{key}[/]  {escape(o.label(lang))} ({escape(unit(key, lang))})",
                       highlight=False, soft_wrap=True)

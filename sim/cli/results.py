@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import (
-    WRITTEN,
     Adjust,
     Lang,
     LangOption,
@@ -27,6 +26,7 @@ from sim.cli.common import (
     writable,
 )
 from sim.outcomes import TERMINAL
+from sim.words import CLI, word
 
 ReportFolder = Annotated[Path, typer.Argument(
     help="A result folder of `batch`, `sensitivity` or an experiment.")]
@@ -59,7 +59,7 @@ def report(folder: ReportFolder, lang: LangOption = Lang.en,
     writable(out, replace)
     path = write_folder_report(folder, lang, replace=replace, out=out, title=title,
                                reference=reference)
-    console.print(f"{WRITTEN['report'][lang]} {safe(path)}", highlight=False, soft_wrap=True)
+    console.print(f"{word(CLI, 'report', lang)} {safe(path)}", highlight=False, soft_wrap=True)
 
 
 PlotFolder = Annotated[Path, typer.Argument(
@@ -87,7 +87,7 @@ def plot(folder: PlotFolder, kind: Kind, outcome: Outcome = "success_rate",
 
     writable(out, replace)
     path = write_plot(folder, kind, outcome, lang, out=out, parameter=parameter)
-    console.print(f"{WRITTEN['plot'][lang]} {safe(path)}", highlight=False, soft_wrap=True)
+    console.print(f"{word(CLI, 'plot', lang)} {safe(path)}", highlight=False, soft_wrap=True)
 
 
 CompareFolder = Annotated[Path, typer.Argument(help="A result folder of `batch`.")]

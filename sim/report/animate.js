@@ -4,7 +4,6 @@
 (function () {
   const D = JSON.parse(document.getElementById("regie-data").textContent);
   const W = D.words, STATES = D.states, COLUMNS = D.columns, HORIZON = D.horizon;
-  const NL = D.lang === "nl";
   const LINGER = 4;            // weeks an exited dot stays in its exit box
   const MOVE = 9;              // how fast a dot travels to its new place (per second)
   const COLOURS = { blue: "#0072B2", sky: "#56B4E9", green: "#009E73", yellow: "#F0E442",
@@ -22,13 +21,14 @@
     kids.forEach((k) => e.appendChild(typeof k === "string" ? document.createTextNode(k) : k));
     return e;
   };
+  // numbers as the language writes them (sim.words.symbols, from Babel): 1.015 and 0,53 in
+  // Dutch, 1,015 and 0.53 in English
+  const grouped = (digits) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, D.numbers.group);
   const num = (x, digits) => {
-    const s = x.toFixed(digits);
-    return NL ? s.replace(".", ",") : s;
+    const [units, part] = x.toFixed(digits).split(".");
+    return grouped(units) + (part ? D.numbers.decimal + part : "");
   };
-  // whole numbers: 1.015 in Dutch (thousands with a point), 1015 in English
-  const whole = (n) => NL && n >= 1000 ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".")
-    : String(n);
+  const whole = (n) => grouped(String(n));
   const weekText = (w) => w < 0 ? W.warmup : `${W.week.toLowerCase()} ${Math.floor(w)}`;
   // frustration: light yellow -> orange -> dark red (ColorBrewer YlOrRd): every step darker,
   // so it reads in greyscale and for colour-blind eyes alike

@@ -41,9 +41,10 @@ from sim.files import atomic_write
 from sim.model.municipality import fallback_changes
 from sim.outcomes import JOURNEY, OUTCOMES, STAGES
 from sim.report.labels import style_name
-from sim.report.narrate import SIGN_TEXT, initiative_names, journeys, tell
+from sim.report.narrate import initiative_names, journeys, tell
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
+from sim.words import PLAYER, SIGNS, SIGNS_SHORT, check_lang, join, symbols, word
 
 STATES: tuple[str, ...] = ("signal", "queue", "intake", "handoffs", "dialogue", "decision",
                            "approval", "college", "realisation", *OUTCOMES)
@@ -57,84 +58,6 @@ SECONDS_PER_TERM = 60.0
 """A council term (the horizon) plays in about a minute at normal speed."""
 DIGITS = 3
 """Weeks in the data are rounded to this many decimals."""
-
-WORDS: dict[str, dict[str, str]] = {
-    "title": {"nl": "Hoe de gemeente met initiatieven werkt", "en":
-              "How the municipality works with initiatives"},
-    "play": {"nl": "▶ Afspelen", "en": "▶ Play"},
-    "pause": {"nl": "‖ Pauze", "en": "‖ Pause"},
-    "step": {"nl": "Een week verder ▸", "en": "Next week ▸"},
-    "restart": {"nl": "↺ Opnieuw", "en": "↺ Restart"},
-    "speed": {"nl": "Snelheid", "en": "Speed"},
-    "week": {"nl": "Week", "en": "Week"},
-    "of": {"nl": "van", "en": "of"},
-    "queue": {"nl": "in de rij", "en": "in the queue"},
-    "approval": {"nl": "wacht op handtekening", "en": "waiting for a signature"},
-    "college": {"nl": "wacht op het college", "en": "waiting for the college"},
-    "waiting_for": {"nl": "wacht op:", "en": "waiting for:"},
-    "approval_short": {"nl": "handtekening", "en": "signature"},
-    "college_short": {"nl": "college", "en": "college"},
-    "frustration": {"nl": "Frustratie", "en": "Frustration"},
-    "from_to": {"nl": "0%", "en": "0%"},
-    "tension": {"nl": "Spanning", "en": "Tension"},
-    "threshold": {"nl": "drempel", "en": "threshold"},
-    "fallback": {"nl": "Teruggevallen in de sturende rol",
-                 "en": "Fallen back into the directing role"},
-    "fallback_same": {"nl": "Spanning boven de drempel – deze gemeente stuurt al",
-                      "en": "Tension above the threshold – this municipality already directs"},
-    "regisseurs_1": {"nl": "Regisseurs begeleiden 1 initiatief",
-                     "en": "Regisseurs guide 1 initiative"},
-    "regisseurs": {"nl": "Regisseurs begeleiden {n} initiatieven",
-                   "en": "Regisseurs guide {n} initiatives"},
-    "regisseur_line": {"nl": "regisseur als vast aanspreekpunt",
-                       "en": "regisseur as single point of contact"},
-    "network_line": {"nl": "netwerk van initiatieven", "en": "network of initiatives"},
-    "absent": {"nl": "meldde zich bij de andere gemeente, hier niet",
-               "en": "came forward in the other municipality, not here"},
-    "absent_short": {"nl": "meldde zich hier niet", "en": "not here"},
-    "follow_hint": {"nl": "Klik op een stip om dat initiatief te volgen.",
-                    "en": "Click a dot to follow that initiative."},
-    "not_here": {"nl": "Dit initiatief meldde zich bij deze gemeente niet.",
-                 "en": "This initiative did not come forward in this municipality."},
-    "warmup": {"nl": "inloopperiode", "en": "warm-up"},
-    "ended": {"nl": "Einde van deze run", "en": "End of this run"},
-    "pause_fallback": {"nl": "Pauzeer bij terugval", "en": "Pause at a fallback"},
-    "not_linked": {"nl": "Andere burgers in deze gemeente: dit initiatief is hier niet te "
-                         "volgen.",
-                   "en": "Other citizens in this municipality: this initiative cannot be "
-                         "followed here."},
-    "news": {"nl": "In de gemeente", "en": "In the municipality"},
-    "followed": {"nl": "Gevolgd", "en": "Following"},
-    "with_fallback": {"nl": "valt terug onder druk", "en": "falls back under pressure"},
-    "without_fallback": {"nl": "valt niet terug", "en": "does not fall back"},
-    "same_role": {"nl": "terugvallen verandert niets", "en": "falling back changes nothing"},
-    "style": {"nl": "stijl", "en": "style"},
-    "seed": {"nl": "seed", "en": "seed"},
-    "same_citizens": {"nl": "Dezelfde burgers (seed {seed}) bij twee gemeenten: wie zich bij "
-                            "beide meldt, doet dat op hetzelfde moment met hetzelfde plan.",
-                      "en": "The same citizens (seed {seed}) meeting two municipalities: "
-                            "whoever comes forward in both does so at the same moment with "
-                            "the same plan."},
-    "other_citizens": {"nl": "Twee gemeenten op seed {seed}, maar niet met dezelfde burgers: "
-                             "{keys} verschil{t}, dus wie zich meldt en wanneer verschilt "
-                             "ook. Vergelijk de aantallen, niet de stippen.",
-                       "en": "Two municipalities on seed {seed}, but not with the same "
-                             "citizens: {keys} differ{s}, so who comes forward and when "
-                             "differs too. Compare the counts, not the dots."},
-    "one_run": {"nl": "Eén run, seed {seed}.", "en": "One run, seed {seed}."},
-    "made": {"nl": "Gemaakt met regiesim", "en": "Made by regiesim"},
-}
-"""The player's own words (stage and outcome names come from :mod:`sim.outcomes`)."""
-SIGN_SHORT: dict[str, dict[str, str]] = {
-    "internal_information": {"nl": "Informatie blijft binnen", "en": "Information kept inside"},
-    "cuts_without_consultation": {"nl": "Bezuinigd zonder overleg",
-                                  "en": "Cuts without consultation"},
-    "blaming_partners": {"nl": "Schuld bij partners", "en": "Blaming partners"},
-    "figures_over_stories": {"nl": "Kengetallen boven verhalen", "en": "Figures over stories"},
-    "feedback_as_criticism": {"nl": "Feedback als kritiek", "en": "Feedback as criticism"},
-}
-"""The warning signs of 004 as the labels above a panel (the news tells them in full)."""
-
 
 @dataclass(frozen=True)
 class Journey:
@@ -233,10 +156,10 @@ def panel(result: RunResult, lang: str, title: str | None = None) -> dict[str, A
         "tension": [_r(x) for x in series["tension"].tolist()],
         "fallback": [int(x) for x in series["fallback"].tolist()],
         "news": news,
-        "signs": [[_r(w), SIGN_SHORT[e.removeprefix("sign_")][lang],
-                   _sentence_start(SIGN_TEXT[e.removeprefix("sign_")][lang])]
+        "signs": [[_r(w), word(SIGNS_SHORT, e.removeprefix("sign_"), lang),
+                   _sentence_start(word(SIGNS, e.removeprefix("sign_"), lang))]
                   for w, e in zip(signs["week"], signs["event"], strict=True)
-                  if e.removeprefix("sign_") in SIGN_TEXT],
+                  if e.removeprefix("sign_") in SIGNS],
         "regisseurs": sc.regisseurs.corps_size,
         "id": [j.ident for j in shown],
         "name": [names[j.ident] for j in shown],
@@ -256,7 +179,7 @@ def _title(sc: Scenario, lang: str, name: str | None = None) -> str:
     regisserend, ..."."""
     key = ("without_fallback" if not sc.fallback.enabled else
            "with_fallback" if fallback_changes(sc) else "same_role")
-    what = f"{style_name(sc.scenario.style, lang)}, {WORDS[key][lang]}"
+    what = f"{style_name(sc.scenario.style, lang)}, {word(PLAYER, key, lang)}"
     if name is not None:
         return f"{name}: {what}"
     return f"{_sentence_start(what)} ({sc.scenario.name})"
@@ -275,10 +198,9 @@ def _flat(pairs: list[tuple[float, float]]) -> list[float]:
 
 
 def labels(lang: str) -> dict[str, str]:
-    """Every word the player shows, in ``lang``."""
-    if lang not in ("nl", "en"):
-        raise ValueError(f"lang: must be one of en, nl, got {lang!r}")
-    words = {k: v[lang] for k, v in WORDS.items()}
+    """Every word the player shows, in ``lang``: :data:`sim.words.PLAYER` and the names
+    of the stages and exits."""
+    words = {key: texts[check_lang(lang)] for key, texts in PLAYER.items()}
     words.update({f"state_{s}": JOURNEY[s].label(lang) for s in (*STAGES, *OUTCOMES)})
     return words
 
@@ -309,11 +231,9 @@ def film(scenario: Scenario, seed: int, lang: str = "nl",
         intro = words["same_citizens"].format(seed=seed)
     else:
         keys = arrival_settings_differing(scenario, compare)
-        many = len(keys) > 1
-        intro = words["other_citizens"].format(
-            seed=seed, keys=_and(keys or ["?"], lang),
-            t="len" if many else "t", s="" if many else "s")
-    return {"lang": lang, "words": words, "states": list(STATES),
+        intro = words["other_citizens_n" if len(keys) > 1 else "other_citizens_1"].format(
+            seed=seed, keys=join(keys or ["?"], lang))
+    return {"lang": lang, "words": words, "numbers": symbols(lang), "states": list(STATES),
             "columns": [*STAGES, "exit"], "column": {s: COLUMN.get(s, s) for s in STATES},
             "horizon": horizon, "secondsPerTerm": SECONDS_PER_TERM, "intro": intro,
             "paired": paired, "panels": panels}
@@ -351,12 +271,6 @@ def arrival_settings_differing(a: Scenario, b: Scenario) -> list[str]:
         left, right = getattr(a, group).model_dump(), getattr(b, group).model_dump()
         out += [f"{group}.{k}" for k in left if k != "event_log" and left[k] != right.get(k)]
     return out
-
-
-def _and(items: list[str], lang: str) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {'en' if lang == 'nl' else 'and'} {items[-1]}"
 
 
 def page(data: dict[str, Any]) -> str:

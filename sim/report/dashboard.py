@@ -35,6 +35,7 @@ from sim.report import figures
 from sim.report.labels import dashboard_word, interval, label, style_name, value
 from sim.scenario import Scenario
 from sim.styles import STYLES, style_settings
+from sim.words import LIVE, word
 
 CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
 CONTROL_KEYS: dict[str, str] = {
@@ -42,17 +43,6 @@ CONTROL_KEYS: dict[str, str] = {
     "corps": "regisseurs.corps_size", "inward": "middle_managers.inward_share",
     **{c: f"municipality.{c}" for c in CONDITIONS}}
 """Each control and the scenario key it sets (``fallback.lower`` follows the threshold)."""
-PREVIOUS = {"nl": "vorige instelling", "en": "previous setting"}
-FILM_WORDS: dict[str, dict[str, str]] = {
-    "numbers": {"nl": "Cijfers", "en": "Numbers"},
-    "film": {"nl": "Animatie", "en": "Animation"},
-    "compare": {"nl": "naast de gemeente waarmee het dashboard begon (dezelfde burgers)",
-                "en": "beside the municipality the dashboard started with (the same "
-                      "citizens)"},
-    "setting": {"nl": "Instelling op de knoppen", "en": "Setting on the controls"},
-    "start": {"nl": "Beginscenario", "en": "Starting scenario"},
-}
-"""The words of the animation tab (the player's own words are in sim/report/animate.py)."""
 FILM_CACHE = 16
 """How many players (setting, language, comparison) the dashboard keeps made."""
 
@@ -260,7 +250,7 @@ def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
 
         key = (setting.digest(), lang, beside)
         if key not in made:
-            titles = (FILM_WORDS["setting"][lang], FILM_WORDS["start"][lang])
+            titles = (word(LIVE, "setting", lang), word(LIVE, "start", lang))
             made[key] = page(film(setting, seed, lang, base if beside else None,
                                   titles=titles))
             while len(made) > FILM_CACHE:
@@ -270,8 +260,8 @@ def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
     @app.callback([Output("tab-numbers", "label"), Output("tab-film", "label"),
                    Output("film-compare", "options")], Input("lang", "value"))
     def relabel_tabs(lang: str):
-        return (FILM_WORDS["numbers"][lang], FILM_WORDS["film"][lang],
-                [{"label": " " + FILM_WORDS["compare"][lang], "value": "on"}])
+        return (word(LIVE, "numbers", lang), word(LIVE, "film", lang),
+                [{"label": " " + word(LIVE, "compare", lang), "value": "on"}])
 
 
 def _label_callbacks(app: dash.Dash) -> None:
@@ -312,7 +302,7 @@ def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
         progress = dashboard_word("progress", lang).format(done=len(outputs), total=total)
         picture = figures.series_plot(series, lang)
         if runner.previous is not None:
-            _faint(picture, runner.previous, PREVIOUS[lang])
+            _faint(picture, runner.previous, word(LIVE, "previous", lang))
         picture.update_yaxes(range=[0, 1], row=1, col=1)
         return [progress, *values, *cis, picture, figures.journey_sankey(runs, "live", lang)]
 

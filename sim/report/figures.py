@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 
 from sim.outcomes import OUTCOMES, STAGES, family
 from sim.report.labels import label, number
+from sim.words import plotly_separators
 
 PALETTE = qualitative.Safe
 MANY = 8
@@ -38,9 +39,9 @@ def _colour(i: int, n: int = len(PALETTE)) -> str:
 
 
 def _numbers(fig: go.Figure, lang: str) -> go.Figure:
-    """Decimal commas on a Dutch figure's axes and hover labels."""
-    if lang == "nl":
-        fig.update_layout(separators=",.")
+    """The language's decimal mark and thousands separator on a figure's axes and hover
+    labels (decimal commas in Dutch)."""
+    fig.update_layout(separators=plotly_separators(lang))
     return fig
 
 

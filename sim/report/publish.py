@@ -12,16 +12,7 @@ from sim.analysis import paired_differences, summarise
 from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
 from sim.report.labels import interval, label, signed, value
-
-WORDS: dict[str, dict[str, str]] = {
-    "differences": {"en": "Paired differences against {ref} (95% CI; * the interval excludes "
-                          "0: not luck):",
-                    "nl": "Gepaarde verschillen ten opzichte van {ref} (95%-BI; * 0 valt "
-                          "buiten het interval: geen toeval):"},
-    "scenario": {"en": "scenario", "nl": "scenario"},
-    "outcome": {"en": "outcome", "nl": "uitkomst"},
-    "mean": {"en": "mean [95% CI]", "nl": "gemiddelde [95%-BI]"},
-}
+from sim.words import GRAMMAR, PUBLISH, say, word
 
 
 def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference: str,
@@ -95,7 +86,7 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
                                                        for n in scenarios])
     else:
         for col in ("scenario", "outcome", "mean"):
-            table.add_column(WORDS[col][lang], overflow="fold",
+            table.add_column(word(PUBLISH, col, lang), overflow="fold",
                              justify="right" if col == "mean" else "left",
                              no_wrap=col == "mean")
         for name in scenarios:
@@ -106,11 +97,11 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
     console.print(table)
     if not diffs.empty:
         ref = diffs["reference"].iloc[0]
-        console.print(WORDS["differences"][lang].format(ref=f"[bold]{ref}[/]"))
+        console.print(say(PUBLISH, "differences", lang, ref=f"[bold]{ref}[/]"))
         for _, r in diffs.iterrows():
             star = "*" if r["significant"] else " "
             o = r["outcome"]
-            sep = "; " if lang == "nl" else ", "
+            sep = word(GRAMMAR, "interval_sep", lang)
             console.print(f"  {star} {r['scenario']}: {label(o, lang)} "
                           f"{signed(o, r['difference'], lang)} "
                           f"[{signed(o, r['ci_low'], lang)}{sep}"

@@ -16,58 +16,11 @@ from typing import Any
 from sim.experiment.store import scenario_config
 from sim.model.random import PURPOSES
 from sim.provenance import describe
-
-WORDS: dict[str, dict[str, str]] = {
-    "length": {"en": "Run length", "nl": "Looptijd per run"},
-    "length_value": {"en": "{horizon} weeks observed after a warm-up of {warmup} weeks",
-                     "nl": "{horizon} weken waargenomen na een inloopperiode van {warmup} "
-                           "weken"},
-    "varies": {"en": "differs per scenario: {values}", "nl": "verschilt per scenario: {values}"},
-    "reps": {"en": "Replications", "nl": "Replicaties"},
-    "reps_value": {"en": "{reps} per scenario, base seed {seed}; replication i of every "
-                         "scenario runs on the same seed (common random numbers)",
-                   "nl": "{reps} per scenario, basisseed {seed}; replicatie i van elk "
-                         "scenario gebruikt dezelfde seed (gemeenschappelijke "
-                         "toevalsgetallen)"},
-    "rng": {"en": "Random numbers", "nl": "Toevalsgetallen"},
-    "rng_value": {"en": "numpy PCG64; one SeedSequence per replication, spawned from the base "
-                        "seed; from it one stream per purpose with a fixed child index ({streams}; "
-                        "sim/model/random.py)",
-                  "nl": "numpy PCG64; één SeedSequence per replicatie, afgeleid van de "
-                        "basisseed; daaruit één stroom per doel met een vaste index "
-                        "({streams}; sim/model/random.py)"},
-    "code": {"en": "Code", "nl": "Code"},
-    "software": {"en": "Software", "nl": "Software"},
-    "hardware": {"en": "Hardware", "nl": "Hardware"},
-    "hardware_value": {"en": "{cpus} CPUs ({machine}), {memory} GB memory, {system}, "
-                             "host {host}",
-                       "nl": "{cpus} processorkernen ({machine}), {memory} GB geheugen, "
-                             "{system}, computer {host}"},
-    "unknown": {"en": "not recorded", "nl": "niet vastgelegd"},
-    "backend": {"en": "Backend", "nl": "Rekenomgeving"},
-    "time": {"en": "Run time", "nl": "Rekentijd"},
-    "time_value": {"en": "{start} to {end} ({minutes} minutes)",
-                   "nl": "van {start} tot {end} ({minutes} minuten)"},
-    "running": {"en": "started {start}, not finished", "nl": "begonnen op {start}, niet afgerond"},
-    "status": {"en": "Status", "nl": "Status"},
-    "status_value": {"en": "{status}; failed runs: {failed}",
-                     "nl": "{status}; mislukte runs: {failed}"},
-}
-STATUS: dict[str, dict[str, str]] = {
-    "complete": {"en": "complete", "nl": "compleet"},
-    "complete with failures": {"en": "complete with failures",
-                               "nl": "compleet, met mislukte runs"},
-    "running": {"en": "running or interrupted", "nl": "bezig of onderbroken"},
-}
+from sim.words import STATUS, STRESS, decimal, local, say, word
 
 
 def _w(key: str, lang: str) -> str:
-    return WORDS[key][lang]
-
-
-def _decimal(x: float, lang: str, spec: str = "g") -> str:
-    text = format(x, spec)
-    return text.replace(".", ",") if lang == "nl" else text
+    return word(STRESS, key, lang)
 
 
 def _run_length(manifest: dict[str, Any], lang: str) -> str:
@@ -81,8 +34,8 @@ def _run_length(manifest: dict[str, Any], lang: str) -> str:
 
     def one(pair: tuple[Any, Any]) -> str:
         horizon, warmup = pair
-        return _w("length_value", lang).format(horizon=_decimal(horizon, lang),
-                                               warmup=_decimal(warmup, lang))
+        return say(STRESS, "length_value", lang, horizon=float(horizon),
+                   warmup=float(warmup))
 
     if len(distinct) == 1:
         return one(distinct[0])
@@ -105,8 +58,8 @@ def _run_time(manifest: dict[str, Any], lang: str) -> str:
     if end is None:
         return _w("running", lang).format(start=start.strftime(fmt))
     minutes = (end - start).total_seconds() / 60
-    return _w("time_value", lang).format(start=start.strftime(fmt), end=end.strftime(fmt),
-                                         minutes=_decimal(minutes, lang, ".1f"))
+    return say(STRESS, "time_value", lang, start=start.strftime(fmt), end=end.strftime(fmt),
+               minutes=decimal(minutes, lang, 1))
 
 
 def _hardware(manifest: dict[str, Any], lang: str) -> str:
@@ -116,7 +69,7 @@ def _hardware(manifest: dict[str, Any], lang: str) -> str:
     memory = hw.get("memory_gb")
     return _w("hardware_value", lang).format(
         cpus=hw.get("cpus", "?"), machine=hw.get("machine", "?"),
-        memory=_decimal(memory, lang) if memory is not None else "?",
+        memory=f"{local(memory, lang)}" if memory is not None else "?",
         system=hw.get("system", "?"), host=hw.get("host", "?"))
 
 
@@ -136,7 +89,7 @@ def stress_rows(manifest: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (_w("backend", lang), str(manifest.get("backend", _w("unknown", lang)))),
         (_w("time", lang), _run_time(manifest, lang)),
         (_w("status", lang), _w("status_value", lang).format(
-            status=STATUS.get(status, {}).get(lang, status),
+            status=word(STATUS, status, lang) if status in STATUS else status,
             failed=manifest.get("failed_runs", 0))),
     ]
 

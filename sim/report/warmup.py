@@ -6,6 +6,7 @@ from typing import Any
 
 from sim.experiment.warmup import WarmupCheck
 from sim.report.labels import label
+from sim.words import local, plotly_separators
 
 
 def warmup_figure(check: WarmupCheck, lang: str = "en") -> Any:
@@ -15,7 +16,7 @@ def warmup_figure(check: WarmupCheck, lang: str = "en") -> Any:
     from plotly.subplots import make_subplots
 
     def weeks(x: float) -> str:
-        return f"{x:g}" if lang == "en" else f"{x:g}".replace(".", ",")
+        return f"{local(x, lang)}"
 
     names = list(check.table["outcome"])
     fig = make_subplots(rows=len(names), cols=1, shared_xaxes=True,
@@ -40,6 +41,5 @@ def warmup_figure(check: WarmupCheck, lang: str = "en") -> Any:
                       title=label("warmup_title", lang).format(reps=check.reps))
     fig.update_xaxes(title_text="week" if lang == "en" else label("week", lang),
                      row=len(names), col=1)
-    if lang == "nl":
-        fig.update_layout(separators=",.")  # decimal commas on the axes
+    fig.update_layout(separators=plotly_separators(lang))  # decimal commas in Dutch
     return fig

@@ -1,0 +1,792 @@
+"""Every word regiesim shows people, in English and Dutch, and how it writes numbers.
+
+One catalogue: the report's headings, the dashboard, the story of a run, the classroom
+player (``animate.py`` hands :data:`PLAYER` to ``animate.js`` with the film's data), the
+reproducibility block, the terminal's headline and the command line all read their words
+here. A table maps each key to its text in every language of :data:`LANGS`;
+``tests/test_words.py`` fails for a key that misses a language or whose placeholders
+differ between the languages. Outcome, series and stage names stay with their
+definitions in :mod:`sim.outcomes` (the outcome vocabulary), which uses the same
+languages and the same number formatting.
+
+Numbers go through Babel (CLDR) in the conventions of each language: ``1,234.5`` and
+``44.3%`` in English, ``1.234,5`` and ``44,3%`` in Dutch. :func:`local` wraps a number so
+that a template's own format spec (``{value:.0%}``, ``{tension:.2f}``) comes out that way.
+
+This module imports nothing of regiesim, so every layer can use it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Literal
+
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
+
+Lang = Literal["en", "nl"]
+LANGS: tuple[Lang, ...] = ("en", "nl")
+"""The languages of everything regiesim shows people."""
+LOCALES: dict[str, str] = {"en": "en_GB", "nl": "nl_NL"}
+"""The Babel locale of each language (its numbers: decimal mark, thousands, percent)."""
+
+Words = dict[str, dict[str, str]]
+"""A table of the catalogue: key -> language -> text (``str.format`` placeholders)."""
+
+
+def check_lang(lang: str) -> Lang:
+    """``lang`` if it is one of :data:`LANGS`; ValueError naming them if not."""
+    if lang not in LANGS:
+        raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang  # type: ignore[return-value]
+
+
+def word(table: Words, key: str, lang: str) -> str:
+    """The text of ``key`` in ``table`` in ``lang`` (KeyError for an unknown key)."""
+    return table[key][check_lang(lang)]
+
+
+def say(table: Words, key: str, lang: str, **fields: object) -> str:
+    """``word(table, key, lang)`` with its placeholders filled; float fields are written
+    in the language's conventions (see :func:`local`), ints and strings as they are."""
+    return word(table, key, lang).format(
+        **{k: local(v, lang) if isinstance(v, float) else v for k, v in fields.items()})
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+
+def _exact(x: float) -> Decimal:
+    """The float's exact value, so that Babel rounds as Python's own formatting does."""
+    return Decimal(x) if isinstance(x, int) else Decimal(float(x))
+
+
+def decimal(x: float, lang: str, digits: int = 1) -> str:
+    """``x`` with ``digits`` decimals and thousands grouped: 1,234.5 / 1.234,5."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(_exact(x), format=pattern, locale=LOCALES[check_lang(lang)])
+
+
+def percent(x: float, lang: str, digits: int = 1) -> str:
+    """The share ``x`` (0..1) as a percentage with ``digits`` decimals: 44.3% / 44,3%."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    return format_percent(_exact(x), format=pattern, locale=LOCALES[check_lang(lang)])
+
+
+def significant(x: float, lang: str, digits: int = 6) -> str:
+    """``x`` to at most ``digits`` significant digits, trailing zeros dropped, as
+    Python's ``g`` writes it but never in exponent form: 12.3 / 12,3; 1000."""
+    pattern = "@" + "#" * (digits - 1) if x else "0"  # Babel writes a zero as 0.0 with "@"
+    return format_decimal(_exact(x), format=pattern, locale=LOCALES[check_lang(lang)])
+
+
+_SPEC = re.compile(r"(?P<width>\d+)?,?(?:\.(?P<digits>\d+))?(?P<kind>[fg%])?")
+
+
+def formatted(x: float, spec: str, lang: str) -> str:
+    """``format(x, spec)`` in the conventions of ``lang``, for the specs the catalogue's
+    templates use: ``[width][.digits]`` and ``f``, ``%`` or ``g`` (default ``g``).
+    Thousands are always grouped for ``f`` and ``%`` (Babel's conventions); ``g`` is
+    never grouped. nan and infinities are written as Python writes them."""
+    found = _SPEC.fullmatch(spec)
+    if found is None:
+        raise ValueError(f"number format {spec!r}: the catalogue's numbers take "
+                         "[width][.digits] and f, % or g")
+    if not math.isfinite(x):
+        return format(x, spec)
+    digits = found["digits"]
+    kind = found["kind"] or "g"
+    if kind == "%":
+        text = percent(x, lang, 6 if digits is None else int(digits))
+    elif kind == "f":
+        text = decimal(x, lang, 6 if digits is None else int(digits))
+    else:
+        text = significant(x, lang, 6 if digits is None else max(int(digits), 1))
+    return text.rjust(int(found["width"] or 0))
+
+
+class Local(float):
+    """A number that formats itself in the conventions of its language: ``f"{x:.1%}"``
+    gives 44.3% or 44,3% (see :func:`formatted`)."""
+
+    lang: str
+
+    def __new__(cls, x: float, lang: str) -> Local:
+        made = super().__new__(cls, x)
+        made.lang = check_lang(lang)
+        return made
+
+    def __format__(self, spec: str) -> str:
+        return formatted(float(self), spec, self.lang)
+
+
+def local(x: float, lang: str) -> Local:
+    """``x`` for a template in ``lang``: its format spec is honoured with the language's
+    decimal mark and thousands separator."""
+    return Local(x, lang)
+
+
+def symbols(lang: str) -> dict[str, str]:
+    """The decimal mark and thousands separator of ``lang``, for code outside Python (the
+    player's JavaScript)."""
+    locale = LOCALES[check_lang(lang)]
+    return {"decimal": get_decimal_symbol(locale), "group": get_group_symbol(locale)}
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators`` for ``lang``: the decimal mark, then the thousands
+    separator (".," in English, ",." in Dutch)."""
+    found = symbols(lang)
+    return found["decimal"] + found["group"]
+
+
+def join(items: list[str], lang: str) -> str:
+    """"a, b and c" / "a, b en c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word(GRAMMAR, 'and', lang)} {items[-1]}"
+
+
+# --- small words of every table ----------------------------------------------------------
+
+GRAMMAR: Words = {
+    "and": {"en": "and", "nl": "en"},
+    "points": {"en": " pp", "nl": "%-punt"},
+    "interval_sep": {"en": ", ", "nl": "; "},
+}
+"""Words between other words: "a, b and c"; a difference of two percentages is in
+percentage points ("+2.1 pp", "+2,1%-punt"); the bounds of an interval ("[a, b]", in Dutch
+"[a; b]", since the comma is the decimal mark)."""
+
+# --- reports (sim.report.html, folder, figures) -------------------------------------
+
+REPORT: Words = {
+    "title": {"en": "regiesim report", "nl": "regiesim-rapport"},
+    "headline": {"en": "Headline (mean and 95% confidence interval over replications)",
+                 "nl": "Kerncijfers (gemiddelde en 95%-betrouwbaarheidsinterval over "
+                       "replicaties)"},
+    "scenario": {"en": "Scenario", "nl": "Scenario"},
+    "outcomes": {"en": "Outcomes per scenario", "nl": "Uitkomsten per scenario"},
+    "differences": {"en": "Paired differences against",
+                    "nl": "Gepaarde verschillen ten opzichte van"},
+    "series": {"en": "Trust and tension week by week (mean over replications; shaded: share "
+                     "of runs in fallback)",
+               "nl": "Vertrouwen en spanning per week (gemiddelde over replicaties; gearceerd: "
+                     "aandeel runs in terugval)"},
+    "week": {"en": "Week", "nl": "Week"},
+    "difference": {"en": "Difference", "nl": "Verschil"},
+    "appendix": {"en": "Appendix: resolved scenarios and provenance",
+                 "nl": "Bijlage: volledige scenario's en herkomst"},
+    "replications": {"en": "replications", "nl": "replicaties"},
+    "made": {"en": "Made by regiesim", "nl": "Gemaakt met regiesim"},
+    "journeys": {"en": "Journeys of initiatives (mean per run)",
+                 "nl": "Hoe initiatieven door de gemeente gaan (gemiddeld per run)"},
+    "frustration_dist": {"en": "Frustration at exit (all runs)",
+                         "nl": "Frustratie bij afloop (alle runs)"},
+    "fallback_share": {"en": "Share of runs in fallback", "nl": "Aandeel runs in terugval"},
+    "runs_of": {"en": "{n} scenarios × {reps} replications.",
+                "nl": "{n} scenario's × {reps} replicaties."},
+    "run_of": {"en": "1 scenario × {reps} replications.",
+               "nl": "1 scenario × {reps} replicaties."},
+    "ci_method": {"en": "Intervals are 95% t-intervals over replications, held inside the "
+                        "range an outcome can take (no count below zero, no share above "
+                        "100%).",
+                  "nl": "De intervallen zijn 95%-t-intervallen over de replicaties, begrensd "
+                        "tot wat een uitkomst kan aannemen (geen aantal onder nul, geen "
+                        "aandeel boven 100%)."},
+    "glossary": {"en": "Glossary: what the outcomes mean",
+                 "nl": "Begrippenlijst: wat de uitkomsten betekenen"},
+    "outcome": {"en": "Outcome", "nl": "Uitkomst"},
+    "unit": {"en": "Unit", "nl": "Eenheid"},
+    "definition": {"en": "Definition", "nl": "Definitie"},
+    "stress": {"en": "How these results were made (STRESS)",
+               "nl": "Hoe deze resultaten zijn gemaakt (STRESS)"},
+    "sweep": {"en": "Outcomes against the swept parameter {p} (mean, band: 95% CI)",
+              "nl": "Uitkomsten bij verschillende waarden van {p} (gemiddelde; band: "
+                    "95%-betrouwbaarheidsinterval)"},
+    "sobol": {"en": "Sensitivity: Sobol indices with 95% intervals",
+              "nl": "Gevoeligheid: Sobol-indices met 95%-intervallen"},
+    "sobol_text": {"en": "S1 (first order) is the share of an outcome's variance a parameter "
+                         "explains on its own; ST (total) adds everything it does together "
+                         "with the others. A parameter with ST near zero hardly matters.",
+                   "nl": "S1 (eerste orde) is het deel van de variantie van een uitkomst dat "
+                         "een parameter in zijn eentje verklaart; ST (totaal) telt ook mee "
+                         "wat hij samen met de andere parameters doet. Een parameter met ST "
+                         "rond nul doet er nauwelijks toe."},
+    "S1": {"en": "S1 (on its own)", "nl": "S1 (op zichzelf)"},
+    "ST": {"en": "ST (in total)", "nl": "ST (in totaal)"},
+    "parameter": {"en": "Parameter", "nl": "Parameter"},
+    "samples": {"en": "Sample points: each parameter against the outcome",
+                "nl": "Steekproefpunten: de uitkomst bij elke parameter"},
+    "samples_text": {"en": "{n} points of the parameter space, each the mean of its "
+                           "replications.",
+                     "nl": "{n} punten in de parameterruimte, elk het gemiddelde van zijn "
+                           "replicaties."},
+    "end_states": {"en": "Where initiatives end (mean per run)",
+                   "nl": "Waar initiatieven eindigen (gemiddeld per run)"},
+    "decomposition": {"en": "Fallback's cost: the regime and broken expectations (paired, "
+                            "95% CI)",
+                      "nl": "Wat terugvallen kost: het regime en geschonden verwachtingen "
+                            "(gepaard, 95%-betrouwbaarheidsinterval)"},
+    "decomposition_text": {
+        "en": "Total: with fallback minus without. Regime: the same difference when "
+              "initiatives adjust their expectations to what they get, so that no promise "
+              "can break (roles withdrawn, more layers, waits). Broken expectations: the "
+              "rest, the disappointment of a broken promise.",
+        "nl": "Totaal: met terugval min zonder. Regime: hetzelfde verschil als initiatieven "
+              "hun verwachting bijstellen naar wat ze krijgen, zodat geen belofte kan "
+              "breken (rollen ingetrokken, meer lagen, wachten). Geschonden verwachtingen: "
+              "de rest, de teleurstelling over een gebroken belofte."},
+    "part_total": {"en": "Total", "nl": "Totaal"},
+    "part_regime": {"en": "Regime", "nl": "Regime"},
+    "part_expectations": {"en": "Broken expectations", "nl": "Geschonden verwachtingen"},
+    "threshold": {"en": "Fallback threshold swept (difference against no fallback)",
+                  "nl": "Verschillende terugvaldrempels (verschil met een gemeente die niet "
+                        "terugvalt)"},
+    "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
+                    "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
+    "threshold_y": {"en": "Difference against no fallback (95% CI)",
+                    "nl": "Verschil met de variant zonder terugval (95%-BI)"},
+    "prim": {"en": "Where fallback costs most (PRIM scenario discovery)",
+             "nl": "Waar terugvallen het meest kost (scenario-ontdekking met PRIM)"},
+    "prim_text": {
+        "en": "{points} combinations of circumstances, each run with and without fallback "
+              "on the same seeds. Cost: the success rate with fallback minus without (below "
+              "zero: success lost). PRIM looks for the simplest box of circumstances that "
+              "holds the costliest quarter (the lowest costs). "
+              "Inside the box lie {coverage} of all costly points (coverage), and {density} "
+              "of the points inside the box are costly (density).",
+        "nl": "{points} combinaties van omstandigheden, elk doorgerekend met en zonder "
+              "terugval, met dezelfde toevalsgetallen. Kosten: het slagingspercentage met "
+              "terugval min dat zonder terugval (onder nul: verloren succes). PRIM zoekt het "
+              "eenvoudigste gebied van omstandigheden waarin het duurste kwart valt (de "
+              "laagste waarden). In dat gebied ligt {coverage} "
+              "van alle dure punten (dekking), en {density} van de punten in het gebied is "
+              "duur (dichtheid)."},
+    "prim_none": {"en": "PRIM found no box.", "nl": "PRIM vond geen gebied."},
+    "low": {"en": "From", "nl": "Van"},
+    "high": {"en": "To", "nl": "Tot"},
+    "calibration": {"en": "Calibration against the national survey",
+                    "nl": "Kalibratie op de landelijke enquête"},
+    "fitted": {"en": "Fitted values", "nl": "Gekalibreerde waarden"},
+    "target": {"en": "Target", "nl": "Streefwaarde"},
+    "check": {"en": "Check on fresh seeds (mean [95% CI])",
+              "nl": "Controle met nieuwe seeds (gemiddelde [95%-BI])"},
+    "part": {"en": "Part", "nl": "Deel"},
+    "failed": {"en": "Failed runs ({n})", "nl": "Mislukte runs ({n})"},
+    "failed_text": {"en": "These runs raised an error and are not in the tables above; "
+                          "their tracebacks are in failures.parquet.",
+                    "nl": "Deze runs liepen op een fout en staan niet in de tabellen "
+                          "hierboven; de foutmeldingen staan in failures.parquet."},
+    "uncertainty": {"en": "Uncertainty shown", "nl": "Welke onzekerheid de intervallen tonen"},
+    "uncertainty_posterior": {
+        "en": "95% confidence intervals over replications. Each replication drew its "
+              "uncertain parameters from a calibrated posterior (ABC-SMC, digest {digest}), "
+              "the same draw in every scenario: the intervals carry parametric as well as "
+              "stochastic uncertainty.",
+        "nl": "95%-betrouwbaarheidsintervallen over replicaties. Elke replicatie trok haar "
+              "onzekere parameters uit een gekalibreerde posterior (ABC-SMC, kenmerk "
+              "{digest}), in elk scenario dezelfde trekking: de intervallen bevatten dus "
+              "zowel toeval als onzekerheid over de parameters."},
+    "uncertainty_fixed": {
+        "en": "95% confidence intervals over replications with the parameters fixed at "
+              "the scenarios' values: they show stochastic uncertainty only, not the "
+              "uncertainty of the parameters.",
+        "nl": "95%-betrouwbaarheidsintervallen over replicaties, met de parameters vast op "
+              "de waarden van de scenario's: ze tonen alleen het toeval, niet de "
+              "onzekerheid over de parameters."},
+    "warmup": {"en": "Warm-up check (MSER-5)", "nl": "Controle van de inloopperiode (MSER-5)"},
+    "warmup_title": {"en": "Warm-up check ({reps} replications from empty)",
+                     "nl": "Controle van de inloopperiode ({reps} replicaties die leeg "
+                           "beginnen)"},
+    "warmup_mean": {"en": "mean", "nl": "gemiddelde"},
+    "warmup_moving": {"en": "Welch moving average", "nl": "voortschrijdend gemiddelde (Welch)"},
+    "warmup_line": {"en": "warm-up: {weeks}", "nl": "inloopperiode: {weeks}"},
+    "warmup_text": {
+        "en": "Runs started empty, {reps} replications: MSER-5 truncates the weekly series "
+              "at up to {weeks} weeks; the scenario warms up for {warmup} weeks.",
+        "nl": "Runs die leeg beginnen (zonder lopende initiatieven), {reps} replicaties: "
+              "MSER-5 kapt de weekreeksen af na hoogstens {weeks} weken; het scenario heeft "
+              "een inloopperiode van {warmup} weken."},
+    "robustness": {"en": "Fallback's cost across threshold and incidents (paired, 95% CI)",
+                   "nl": "Wat terugvallen kost bij elke drempel en elk aantal incidenten "
+                         "(gepaard, 95%-BI)"},
+    "replication": {"en": "Replication", "nl": "Replicatie"},
+    "seed": {"en": "Seed", "nl": "Seed"},
+    "error": {"en": "Error", "nl": "Fout"},
+    "pairs": {"en": "Parameter space: every sample point coloured by {outcome}",
+              "nl": "Parameterruimte: elk steekproefpunt gekleurd naar {outcome}"},
+    "pairs_text": {"en": "Each panel sets two parameters against each other; a point's colour "
+                         "is its {outcome} (mean over its replications). Where colours "
+                         "gather in a corner, that combination of values drives the "
+                         "outcome.",
+                   "nl": "Elk paneel zet twee parameters tegen elkaar uit; de kleur van een "
+                         "punt is zijn {outcome} (gemiddeld over de replicaties). Waar één "
+                         "kleur zich in een hoek ophoopt, bepaalt die combinatie van waarden "
+                         "de uitkomst."},
+    "pairs_top": {"en": "Shown: the {k} of {n} parameters with the largest effect.",
+                  "nl": "Getoond: de {k} van de {n} parameters met het grootste effect."},
+}
+"""The report's headings and explanations (outcome names come from :mod:`sim.outcomes`)."""
+STYLES: Words = {
+    "directive": {"en": "directive", "nl": "sturend"},
+    "consultative": {"en": "consultative", "nl": "consultatief"},
+    "direction": {"en": "direction-based", "nl": "regisserend"},
+    "partner": {"en": "partner", "nl": "partnerschap"},
+}
+"""Leadership styles (``scenario.style``) as people call them."""
+MANAGER_STYLES: Words = {
+    "directive": {"en": "directive", "nl": "sturend"},
+    "consultative": {"en": "consultative", "nl": "consultatief"},
+    "conversing": {"en": "conversing", "nl": "samen converserend"},
+}
+"""Middle managers' styles (``middle_managers.style``) as people call them."""
+STRESS: Words = {
+    "length": {"en": "Run length", "nl": "Looptijd per run"},
+    "length_value": {"en": "{horizon} weeks observed after a warm-up of {warmup} weeks",
+                     "nl": "{horizon} weken waargenomen na een inloopperiode van {warmup} "
+                           "weken"},
+    "varies": {"en": "differs per scenario: {values}", "nl": "verschilt per scenario: {values}"},
+    "reps": {"en": "Replications", "nl": "Replicaties"},
+    "reps_value": {"en": "{reps} per scenario, base seed {seed}; replication i of every "
+                         "scenario runs on the same seed (common random numbers)",
+                   "nl": "{reps} per scenario, basisseed {seed}; replicatie i van elk "
+                         "scenario gebruikt dezelfde seed (gemeenschappelijke "
+                         "toevalsgetallen)"},
+    "rng": {"en": "Random numbers", "nl": "Toevalsgetallen"},
+    "rng_value": {"en": "numpy PCG64; one SeedSequence per replication, spawned from the base "
+                        "seed; from it one stream per purpose with a fixed child index ({streams}; "
+                        "sim/model/random.py)",
+                  "nl": "numpy PCG64; één SeedSequence per replicatie, afgeleid van de "
+                        "basisseed; daaruit één stroom per doel met een vaste index "
+                        "({streams}; sim/model/random.py)"},
+    "code": {"en": "Code", "nl": "Code"},
+    "software": {"en": "Software", "nl": "Software"},
+    "hardware": {"en": "Hardware", "nl": "Hardware"},
+    "hardware_value": {"en": "{cpus} CPUs ({machine}), {memory} GB memory, {system}, "
+                             "host {host}",
+                       "nl": "{cpus} processorkernen ({machine}), {memory} GB geheugen, "
+                             "{system}, computer {host}"},
+    "unknown": {"en": "not recorded", "nl": "niet vastgelegd"},
+    "backend": {"en": "Backend", "nl": "Rekenomgeving"},
+    "time": {"en": "Run time", "nl": "Rekentijd"},
+    "time_value": {"en": "{start} to {end} ({minutes} minutes)",
+                   "nl": "van {start} tot {end} ({minutes} minuten)"},
+    "running": {"en": "started {start}, not finished", "nl": "begonnen op {start}, niet afgerond"},
+    "status": {"en": "Status", "nl": "Status"},
+    "status_value": {"en": "{status}; failed runs: {failed}",
+                     "nl": "{status}; mislukte runs: {failed}"},
+}
+"""The reproducibility block of a report (STRESS)."""
+STATUS: Words = {
+    "complete": {"en": "complete", "nl": "compleet"},
+    "complete with failures": {"en": "complete with failures",
+                               "nl": "compleet, met mislukte runs"},
+    "running": {"en": "running or interrupted", "nl": "bezig of onderbroken"},
+}
+"""An experiment's status in the manifest, in words."""
+PUBLISH: Words = {
+    "differences": {"en": "Paired differences against {ref} (95% CI; * the interval excludes "
+                          "0: not luck):",
+                    "nl": "Gepaarde verschillen ten opzichte van {ref} (95%-BI; * 0 valt "
+                          "buiten het interval: geen toeval):"},
+    "scenario": {"en": "scenario", "nl": "scenario"},
+    "outcome": {"en": "outcome", "nl": "uitkomst"},
+    "mean": {"en": "mean [95% CI]", "nl": "gemiddelde [95%-BI]"},
+}
+"""The headline an experiment prints on the terminal."""
+CODE: Words = {
+    "unknown": {"en": "unknown code (written before regiesim recorded its code identity)",
+                "nl": "onbekende code (geschreven voordat regiesim de identiteit van zijn "
+                      "code vastlegde)"},
+    "no_git": {"en": "no git revision", "nl": "geen git-revisie"},
+    "dirty": {"en": " with uncommitted changes", "nl": " met nog niet vastgelegde wijzigingen"},
+    "source": {"en": "source", "nl": "broncode"},
+}
+"""The code identity of a run, in words (:func:`sim.provenance.describe`)."""
+
+# --- the live dashboard --------------------------------------------------------------
+
+CONTROLS: Words = {
+    "title": {"en": "regiesim — live", "nl": "regiesim — live"},
+    "style": {"en": "Leadership style", "nl": "Stijl van leidinggeven"},
+    "fallback": {"en": "Fall back into the directing role under tension",
+                 "nl": "Terugvallen in de sturende rol bij spanning"},
+    "threshold": {"en": "Tension threshold for fallback", "nl": "Spanningsdrempel voor terugval"},
+    "clear_frames": {"en": "Clear frames", "nl": "Heldere kaders"},
+    "clear_process": {"en": "Clear process", "nl": "Helder proces"},
+    "dialogue": {"en": "Dialogue", "nl": "Dialoog"},
+    "feedback": {"en": "Feedback culture", "nl": "Feedbackcultuur"},
+    "corps": {"en": "Regisseurs in the corps", "nl": "Regisseurs in het korps"},
+    "inward": {"en": "Managers' time spent inward",
+               "nl": "Tijd die middenmanagers intern besteden"},
+    "progress": {"en": "{done} of {total} replications", "nl": "{done} van {total} replicaties"},
+    "waiting": {"en": "Running the first replications …",
+                "nl": "De eerste replicaties worden berekend …"},
+    "on": {"en": "on", "nl": "aan"},
+}
+"""The dashboard's controls and progress."""
+LIVE: Words = {
+    "numbers": {"nl": "Cijfers", "en": "Numbers"},
+    "film": {"nl": "Animatie", "en": "Animation"},
+    "compare": {"nl": "naast de gemeente waarmee het dashboard begon (dezelfde burgers)",
+                "en": "beside the municipality the dashboard started with (the same "
+                      "citizens)"},
+    "setting": {"nl": "Instelling op de knoppen", "en": "Setting on the controls"},
+    "start": {"nl": "Beginscenario", "en": "Starting scenario"},
+    "previous": {"nl": "vorige instelling", "en": "previous setting"},
+}
+"""The dashboard's tabs and the animation tab (the player's words are :data:`PLAYER`)."""
+
+# --- the story of a run (sim.report.narrate) ----------------------------------------
+
+STORY: Words = {
+    "opening": {
+        "nl": "{style}: {regisseurs}, {managers} per afdeling ({mstyle}), {aldermen}. "
+              "We volgen {weeks:.0f} weken.",
+        "en": "{style}: {regisseurs}, {managers} per department ({mstyle}), {aldermen}. "
+              "We follow {weeks:.0f} weeks."},
+    "managers_1": {"nl": "één middenmanager", "en": "one middle manager"},
+    "managers_n": {"nl": "{n} middenmanagers", "en": "{n} middle managers"},
+    "aldermen_1": {"nl": "één wethouder", "en": "one alderman"},
+    "aldermen_n": {"nl": "{n} wethouders", "en": "{n} aldermen"},
+    "regisseurs_0": {"nl": "geen regisseurs", "en": "no regisseurs"},
+    "regisseurs_1": {"nl": "één regisseur", "en": "one regisseur"},
+    "regisseurs_n": {"nl": "{n} regisseurs", "en": "{n} regisseurs"},
+    "mandate": {"nl": " met mandaat", "en": " with a mandate"},
+    "arrive": {"nl": "{name} meldt zich (energie {value:.0%}).",
+               "en": "{name} comes forward (energy {value:.0%})."},
+    "signalled_1": {"nl": "Een regisseur heeft {name} al vroeg in beeld.",
+                    "en": "A regisseur notices {name} early."},
+    "signalled_0": {"nl": "De gemeente heeft {name} eindelijk in beeld.",
+                    "en": "The municipality has finally noticed {name}."},
+    "regisseur": {"nl": "{name} krijgt een regisseur als vast aanspreekpunt.",
+                  "en": "{name} gets a regisseur as single point of contact."},
+    "handoff": {"nl": "{name} wordt doorverwezen naar een andere afdeling "
+                      "(frustratie {value:.0%}).",
+                "en": "{name} is sent on to another department (frustration {value:.0%})."},
+    "approval": {"nl": "{name} wacht op de {nth} handtekening van een middenmanager.",
+                 "en": "{name} waits for a middle manager's {nth} signature."},
+    "escalated": {"nl": "Het besluit over {name} gaat naar het college; nu is het wachten "
+                        "op de wekelijkse collegevergadering.",
+                  "en": "The decision on {name} goes up to the college; waiting for the "
+                        "weekly meeting."},
+    "college_decided": {"nl": "Het college bespreekt {name}.",
+                        "en": "The college discusses {name}."},
+    "dialogue_round": {"nl": "Weer een overlegronde met {name} (ronde {count}): eindeloos "
+                             "polderen kost tijd en energie.",
+                       "en": "Another round of talks with {name} (round {count}): endless "
+                             "consensus-seeking costs time and energy."},
+    "rework": {"nl": "De kaders waren niet helder: {name} moet het plan overdoen "
+                     "(frustratie {value:.0%}).",
+               "en": "The frames were unclear: {name} has to rework the plan "
+                     "(frustration {value:.0%})."},
+    "approved": {"nl": "{name} krijgt groen licht.", "en": "{name} gets the green light."},
+    "rejected_permit": {"nl": "{name} krijgt geen vergunning en wordt afgewezen: de regels "
+                              "van de gemeente zijn hier niet onderhandelbaar "
+                              "(frustratie {value:.0%}).",
+                        "en": "{name} is refused a permit and turned down: here the "
+                              "municipality's rules are not negotiable "
+                              "(frustration {value:.0%})."},
+    "rejected_roles": {"nl": "{name} wordt afgewezen: de gemeente neemt niet de rollen op "
+                             "zich die het initiatief nodig heeft (frustratie {value:.0%}).",
+                       "en": "{name} is turned down: the municipality does not take the roles "
+                             "the initiative needs (frustration {value:.0%})."},
+    "rejected_policy": {"nl": "{name} wordt afgewezen: het plan past niet in het beleid "
+                              "(frustratie {value:.0%}).",
+                        "en": "{name} is turned down: the plan does not fit the policy "
+                              "(frustration {value:.0%})."},
+    "derailed": {"nl": "Het partnerschap met {name} ontspoort: een van de vier voorwaarden "
+                       "schiet tekort, en dat vergeten de initiatiefnemers niet.",
+                 "en": "The partnership with {name} derails: one of the four conditions "
+                       "falls short, and the initiators will not forget it."},
+    "breach": {"nl": "De gemeente trekt de regie naar zich toe: het partnerschap met {name} "
+                     "is verbroken en de initiatiefnemers voelen zich verraden.",
+               "en": "The municipality pulls the direction to itself: the partnership with "
+                     "{name} is broken, and the initiators feel betrayed."},
+    "disappointed": {"nl": "{name} is teleurgesteld: de gemeente doet minder dan ze bij het "
+                           "eerste contact beloofde.",
+                     "en": "{name} is disappointed: the municipality does less than it "
+                           "promised at first contact."},
+    "quits": {"nl": "{name} is de gebroken belofte zat en besluit te stoppen.",
+              "en": "{name} has had enough of the broken promise and decides to stop."},
+    "linked_0": {"nl": "{name} komt in het netwerk van initiatieven, maar er is nog niemand "
+                       "om mee samen te werken.",
+                 "en": "{name} joins the network of initiatives, but there is nobody to work "
+                       "with yet."},
+    "linked_1": {"nl": "{name} wordt in contact gebracht met een ander initiatief.",
+                 "en": "{name} is put in touch with another initiative."},
+    "linked_n": {"nl": "{name} wordt in contact gebracht met {count} andere initiatieven.",
+                 "en": "{name} is put in touch with {count} other initiatives."},
+    "dropout": {"nl": "{name} haakt af in de {stage} (frustratie {value:.0%}).",
+                "en": "{name} gives up at the {stage} stage (frustration {value:.0%})."},
+    "success": {"nl": "{name} is gerealiseerd!", "en": "{name} is up and running!"},
+    "public_backing_1": {"nl": "Een wethouder zet {name} publiekelijk in het zonnetje, en de "
+                               "gemeente heeft ook echt geleverd wat nodig was.",
+                         "en": "An alderman praises {name} in public, and the municipality "
+                               "really did deliver what was needed."},
+    "public_backing_0": {"nl": "Een wethouder zet {name} publiekelijk in het zonnetje, maar "
+                               "de gemeente leverde niet wat nodig was: symboliek zonder "
+                               "inhoud.",
+                         "en": "An alderman praises {name} in public, but the municipality "
+                               "did not deliver what was needed: symbolism without "
+                               "substance."},
+    "incident": {"nl": "Het {nth} incident: de politieke druk neemt toe "
+                       "(spanning +{value:.2f}).",
+                 "en": "The {nth} incident: political pressure rises "
+                       "(tension +{value:.2f})."},
+    "budget_cut": {"nl": "Bezuiniging zonder overleg: de spanning stijgt (+{value:.2f}) en "
+                         "subsidies worden tijdelijk stopgezet.",
+                   "en": "A budget cut without consultation: tension rises (+{value:.2f}) "
+                         "and support is withdrawn for a while."},
+    "fallback_start": {"nl": "De spanning loopt op tot {value:.2f}: de gemeente valt terug "
+                             "in de sturende rol. Meer handtekeningen, minder dialoog{more}.",
+                       "en": "Tension reaches {value:.2f}: the municipality falls back into "
+                             "the directing role. More signatures, less dialogue{more}."},
+    "fallback_start_same": {"nl": "De spanning loopt op tot {value:.2f}. Deze gemeente stuurt "
+                                  "al: terugvallen in de sturende rol verandert niets aan haar "
+                                  "werkwijze.",
+                            "en": "Tension reaches {value:.2f}. This municipality already "
+                                  "directs: falling back into the directing role changes "
+                                  "nothing in how it works."},
+    "fallback_end_same": {"nl": "De spanning is gezakt tot {value:.2f}.",
+                          "en": "Tension has eased to {value:.2f}."},
+    "lose_mandate": {"nl": ", regisseurs zonder mandaat", "en": ", regisseurs without a mandate"},
+    "withdrawn": {"nl": "; de gemeente stapt uit {roles}", "en": "; it gives up {roles}"},
+    "sign": {"nl": "Waarschuwingssignaal: {sign} Dat ondermijnt {condition}.",
+             "en": "Warning sign: {sign} That undermines {condition}."},
+    "fallback_end": {"nl": "De spanning is gezakt ({value:.2f}): de gemeente pakt haar eigen "
+                           "rol weer op.",
+                     "en": "Tension has eased ({value:.2f}): the municipality takes up its own "
+                           "role again."},
+    "election": {"nl": "Gemeenteraadsverkiezingen.", "en": "Elections."},
+    "quarter": {"nl": "Kwartaal {q}: {arrived}, {success} geslaagd, "
+                      "{dropout} afgehaakt, {rejected} afgewezen; vertrouwen {trust:.0%}, "
+                      "spanning {tension:.2f}.",
+                "en": "Quarter {q}: {arrived}, {success} succeeded, "
+                      "{dropout} gave up, {rejected} turned down; trust {trust:.0%}, "
+                      "tension {tension:.2f}."},
+    "new_1": {"nl": "1 nieuw initiatief", "en": "1 new initiative"},
+    "new_n": {"nl": "{n} nieuwe initiatieven", "en": "{n} new initiatives"},
+    "closing": {"nl": "Einde: {arrivals} initiatieven, {rate:.0%} geslaagd, {dis:.0%} "
+                      "ontevreden en {sat:.0%} tevreden; {fell}.",
+                "en": "The end: {arrivals} initiatives, {rate:.0%} succeeded, {dis:.0%} "
+                      "dissatisfied and {sat:.0%} satisfied; {fell}."},
+    "fell_0": {"nl": "de gemeente is niet teruggevallen",
+               "en": "the municipality never fell back"},
+    "fell_1": {"nl": "de gemeente viel één keer terug ({weeks:.0f} weken)",
+               "en": "the municipality fell back once ({weeks:.0f} weeks)"},
+    "fell_n": {"nl": "de gemeente viel {n} keer terug ({weeks:.0f} weken)",
+               "en": "the municipality fell back {n} times ({weeks:.0f} weeks)"},
+    "crossed_0": {"nl": "de spanning bleef onder de drempel",
+                  "en": "tension stayed below the threshold"},
+    "crossed_1": {"nl": "de spanning kwam één keer boven de drempel ({weeks:.0f} weken)",
+                  "en": "tension crossed the threshold once ({weeks:.0f} weeks)"},
+    "crossed_n": {"nl": "de spanning kwam {n} keer boven de drempel ({weeks:.0f} weken)",
+                  "en": "tension crossed the threshold {n} times ({weeks:.0f} weeks)"},
+    "again": {"nl": " (voor de {nth} keer)", "en": " (for the {nth} time)"},
+    "again_comma": {"nl": ", voor de {nth} keer", "en": ", for the {nth} time"},
+    "week": {"nl": "week", "en": "week"},
+    "waits": {"nl": " wacht op ", "en": " waits for "},
+    "waits_again": {"nl": " wacht opnieuw op ", "en": " waits again for "},
+}
+"""The sentences of the story, one per kind of event."""
+SIGNS: Words = {
+    "internal_information": {"nl": "managementinformatie blijft binnen het gemeentehuis.",
+                             "en": "management information stays inside the town hall."},
+    "cuts_without_consultation": {"nl": "er wordt bezuinigd zonder de partners te "
+                                        "raadplegen.",
+                                  "en": "cuts are made without consulting the partners."},
+    "blaming_partners": {"nl": "de gemeente legt de schuld bij partners en betrokkenen.",
+                         "en": "the municipality blames its partners and those involved."},
+    "figures_over_stories": {"nl": "kengetallen gaan voor de verhalen van betrokkenen.",
+                             "en": "key figures come before the stories of those involved."},
+    "feedback_as_criticism": {"nl": "feedback wordt gezien als kritiek die je moet pareren.",
+                              "en": "feedback is seen as criticism to be parried."},
+}
+"""The warning signs of 004 (``sign_<name>`` events), as a sentence's end."""
+CONDITIONS: Words = {
+    "clear_frames": {"nl": "de heldere kaders", "en": "clear frames"},
+    "clear_process": {"nl": "het heldere proces", "en": "the clear process"},
+    "dialogue": {"nl": "de dialoog", "en": "dialogue"},
+    "feedback": {"nl": "de feedbackcultuur", "en": "the feedback culture"},
+}
+"""The four conditions of 004 inside a sentence."""
+ROLES: Words = {
+    "autonomous": {"nl": "de autonome rol", "en": "the autonomous role"},
+    "regie": {"nl": "de regierol", "en": "the regie role"},
+    "support": {"nl": "de supportrol", "en": "the supporting role"},
+    "symbol": {"nl": "de symboolrol", "en": "the symbolic role"},
+    "partner": {"nl": "de partnerrol", "en": "the partner role"},
+}
+"""The five roles of 004 inside a sentence."""
+
+# --- the classroom player (sim.report.animate, animate.js) --------------------------
+
+PLAYER: Words = {
+    "title": {"nl": "Hoe de gemeente met initiatieven werkt", "en":
+              "How the municipality works with initiatives"},
+    "play": {"nl": "▶ Afspelen", "en": "▶ Play"},
+    "pause": {"nl": "‖ Pauze", "en": "‖ Pause"},
+    "step": {"nl": "Een week verder ▸", "en": "Next week ▸"},
+    "restart": {"nl": "↺ Opnieuw", "en": "↺ Restart"},
+    "speed": {"nl": "Snelheid", "en": "Speed"},
+    "week": {"nl": "Week", "en": "Week"},
+    "of": {"nl": "van", "en": "of"},
+    "queue": {"nl": "in de rij", "en": "in the queue"},
+    "approval": {"nl": "wacht op handtekening", "en": "waiting for a signature"},
+    "college": {"nl": "wacht op het college", "en": "waiting for the college"},
+    "waiting_for": {"nl": "wacht op:", "en": "waiting for:"},
+    "approval_short": {"nl": "handtekening", "en": "signature"},
+    "college_short": {"nl": "college", "en": "college"},
+    "frustration": {"nl": "Frustratie", "en": "Frustration"},
+    "from_to": {"nl": "0%", "en": "0%"},
+    "tension": {"nl": "Spanning", "en": "Tension"},
+    "threshold": {"nl": "drempel", "en": "threshold"},
+    "fallback": {"nl": "Teruggevallen in de sturende rol",
+                 "en": "Fallen back into the directing role"},
+    "fallback_same": {"nl": "Spanning boven de drempel – deze gemeente stuurt al",
+                      "en": "Tension above the threshold – this municipality already directs"},
+    "regisseurs_1": {"nl": "Regisseurs begeleiden 1 initiatief",
+                     "en": "Regisseurs guide 1 initiative"},
+    "regisseurs": {"nl": "Regisseurs begeleiden {n} initiatieven",
+                   "en": "Regisseurs guide {n} initiatives"},
+    "regisseur_line": {"nl": "regisseur als vast aanspreekpunt",
+                       "en": "regisseur as single point of contact"},
+    "network_line": {"nl": "netwerk van initiatieven", "en": "network of initiatives"},
+    "absent": {"nl": "meldde zich bij de andere gemeente, hier niet",
+               "en": "came forward in the other municipality, not here"},
+    "absent_short": {"nl": "meldde zich hier niet", "en": "not here"},
+    "follow_hint": {"nl": "Klik op een stip om dat initiatief te volgen.",
+                    "en": "Click a dot to follow that initiative."},
+    "not_here": {"nl": "Dit initiatief meldde zich bij deze gemeente niet.",
+                 "en": "This initiative did not come forward in this municipality."},
+    "warmup": {"nl": "inloopperiode", "en": "warm-up"},
+    "ended": {"nl": "Einde van deze run", "en": "End of this run"},
+    "pause_fallback": {"nl": "Pauzeer bij terugval", "en": "Pause at a fallback"},
+    "not_linked": {"nl": "Andere burgers in deze gemeente: dit initiatief is hier niet te "
+                         "volgen.",
+                   "en": "Other citizens in this municipality: this initiative cannot be "
+                         "followed here."},
+    "news": {"nl": "In de gemeente", "en": "In the municipality"},
+    "followed": {"nl": "Gevolgd", "en": "Following"},
+    "with_fallback": {"nl": "valt terug onder druk", "en": "falls back under pressure"},
+    "without_fallback": {"nl": "valt niet terug", "en": "does not fall back"},
+    "same_role": {"nl": "terugvallen verandert niets", "en": "falling back changes nothing"},
+    "style": {"nl": "stijl", "en": "style"},
+    "seed": {"nl": "seed", "en": "seed"},
+    "same_citizens": {"nl": "Dezelfde burgers (seed {seed}) bij twee gemeenten: wie zich bij "
+                            "beide meldt, doet dat op hetzelfde moment met hetzelfde plan.",
+                      "en": "The same citizens (seed {seed}) meeting two municipalities: "
+                            "whoever comes forward in both does so at the same moment with "
+                            "the same plan."},
+    "other_citizens_1": {"nl": "Twee gemeenten op seed {seed}, maar niet met dezelfde "
+                               "burgers: {keys} verschilt, dus wie zich meldt en wanneer "
+                               "verschilt ook. Vergelijk de aantallen, niet de stippen.",
+                         "en": "Two municipalities on seed {seed}, but not with the same "
+                               "citizens: {keys} differs, so who comes forward and when "
+                               "differs too. Compare the counts, not the dots."},
+    "other_citizens_n": {"nl": "Twee gemeenten op seed {seed}, maar niet met dezelfde "
+                               "burgers: {keys} verschillen, dus wie zich meldt en wanneer "
+                               "verschilt ook. Vergelijk de aantallen, niet de stippen.",
+                         "en": "Two municipalities on seed {seed}, but not with the same "
+                               "citizens: {keys} differ, so who comes forward and when "
+                               "differs too. Compare the counts, not the dots."},
+    "one_run": {"nl": "Eén run, seed {seed}.", "en": "One run, seed {seed}."},
+    "made": {"nl": "Gemaakt met regiesim", "en": "Made by regiesim"},
+}
+"""The player's own words (stage and outcome names come from :mod:`sim.outcomes`)."""
+SIGNS_SHORT: Words = {
+    "internal_information": {"nl": "Informatie blijft binnen", "en": "Information kept inside"},
+    "cuts_without_consultation": {"nl": "Bezuinigd zonder overleg",
+                                  "en": "Cuts without consultation"},
+    "blaming_partners": {"nl": "Schuld bij partners", "en": "Blaming partners"},
+    "figures_over_stories": {"nl": "Kengetallen boven verhalen", "en": "Figures over stories"},
+    "feedback_as_criticism": {"nl": "Feedback als kritiek", "en": "Feedback as criticism"},
+}
+"""The warning signs of 004 as the labels above a panel (the news tells them in full)."""
+CLI: Words = {
+    "report": {"en": "report written to", "nl": "rapport geschreven naar"},
+    "plot": {"en": "plot written to", "nl": "figuur geschreven naar"},
+    "animation": {"en": "animation written to", "nl": "animatie geschreven naar"},
+    "outcomes": {"en": "Outcomes of a run (columns of runs.parquet) and weekly series",
+                 "nl": "Uitkomsten van een run (kolommen van runs.parquet) en weekreeksen"},
+}
+"""What the commands with ``--lang`` say on the terminal: a file written, the heading of
+``regiesim outcomes``."""
+OPENING: Words = {
+    "directive": {"en": "A municipality in the 'directive' style",
+                  "nl": "Een sturende gemeente"},
+    "consultative": {"en": "A municipality in the 'consultative' style",
+                     "nl": "Een consultatieve gemeente"},
+    "direction": {"en": "A municipality in the 'direction-based' style",
+                  "nl": "Een regisserende gemeente"},
+    "partner": {"en": "A municipality in the 'partner' style",
+                "nl": "Een gemeente die als partner werkt"},
+    "other": {"en": "A municipality in the '{style}' style",
+              "nl": "Een gemeente in de stijl {style}"},
+}
+"""How the story's opening names the municipality's style (``other``: a style without
+a name of its own)."""
+PHASES: Words = {
+    "signal": {"en": "signal", "nl": "signaleringsfase"},
+    "intake": {"en": "intake", "nl": "intakefase"},
+    "handoffs": {"en": "handoffs", "nl": "doorverwijsfase"},
+    "dialogue": {"en": "dialogue", "nl": "dialoogfase"},
+    "decision": {"en": "decision", "nl": "besluitfase"},
+    "realisation": {"en": "realisation", "nl": "uitvoeringsfase"},
+}
+"""The stages inside a sentence: "at the {stage} stage", "in de {stage}"."""
+
+LISTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "initiative_kinds": {
+        "nl": ("Buurtmoestuin", "Repaircafé", "Speeltuin", "Energiecoöperatie", "Taalcafé",
+               "Buurthuis", "Voedselbank", "Zorgcoöperatie", "Boomplantactie", "Wijkfeest",
+               "Jongerenpodium", "Buurtbus", "Ontmoetingsbankje", "Kunstroute",
+               "Klussendienst"),
+        "en": ("Community garden", "Repair café", "Playground", "Energy cooperative",
+               "Language café", "Community centre", "Food bank", "Care cooperative",
+               "Tree planting", "Street party", "Youth stage", "Neighbourhood bus",
+               "Meeting bench", "Art trail", "Odd-job service"),
+    },
+    "ordinals": {
+        "nl": ("eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste",
+               "negende", "tiende", "elfde", "twaalfde", "dertiende", "veertiende",
+               "vijftiende", "zestiende", "zeventiende", "achttiende", "negentiende",
+               "twintigste"),
+        "en": ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+               "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+               "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+               "twentieth"),
+    },
+}
+"""Word lists, the same length in every language: the kinds of initiative that name
+them (the same index in either language) and the ordinals 1 to 20."""
+PLACES: tuple[str, ...] = (
+    "De Linde", "Het Anker", "De Eik", "Oosterpark", "De Vlinder", "Zonnehoek", "De Molen",
+    "Het Baken", "Westwijk", "De Hoven", "Lindenhof", "De Esch", "Het Veld", "Kerkbuurt",
+    "De Brink", "Rivierwijk", "Het Hofje", "De Akker", "Noorderlicht", "De Kade")
+"""The places that name initiatives ("Buurtmoestuin De Linde"), in either language."""
+
+
+def listed(name: str, lang: str) -> tuple[str, ...]:
+    """The word list ``name`` of :data:`LISTS` in ``lang``."""
+    return LISTS[name][check_lang(lang)]
+
+
+CATALOGUE: dict[str, Words] = {
+    "report": REPORT, "styles": STYLES, "manager_styles": MANAGER_STYLES, "stress": STRESS,
+    "status": STATUS, "publish": PUBLISH, "code": CODE, "controls": CONTROLS,
+    "live": LIVE, "story": STORY, "signs": SIGNS, "conditions": CONDITIONS,
+    "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
+    "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR}
+"""Every table of the catalogue by name (tests walk it; code uses the tables)."""
+
+
+__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "GRAMMAR", "LANGS",
+           "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES", "OPENING", "PHASES", "PLACES",
+           "PLAYER", "PUBLISH", "REPORT", "ROLES", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY",
+           "STRESS", "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted",
+           "join", "listed", "local", "percent", "plotly_separators", "say", "significant",
+           "symbols", "word"]
