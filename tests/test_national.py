@@ -181,3 +181,70 @@ def test_a_population_target_reads_the_survey_over_the_mix_and_a_kind_where_obse
         np.mean([r["fallback_episodes"] for r in runs["direction-based"]]))
     assert target.settings()["base_hash"] != PopulationTarget(
         population, {**kinds, "partner": kinds["direction-based"]}).settings()["base_hash"]
+
+
+VARIANTS = {  # two mechanisms of satisfaction that the old two-number fit cannot tell apart
+    "burden only": {"satisfaction.burden_weight": 1.0, "satisfaction.performance": 1.0,
+                    "satisfaction.expectation": 0.0, "satisfaction.disconfirmation": 0.0},
+    "disconfirmation only": {"satisfaction.performance": 0.0,
+                             "satisfaction.expectation": 0.0,
+                             "satisfaction.disconfirmation": 1.0},
+}
+
+
+def _old_fit_distances(changes: dict, seeds: range) -> list[float]:
+    """The old calibration: the two thresholds set on the typical municipality as the
+    survey's quantiles of its pooled satisfaction (fitting seeds 100..109), then the
+    survey distance on fresh ``seeds``."""
+    from sim.analysis.patterns import calibrating, distance
+    from sim.model.ledger import recall_start, survey_asked
+
+    typical = load_population(NETHERLANDS)[1]["consultative"].with_changes(changes)
+    values, weights = [], []
+    for seed in range(100, 110):
+        df = simulate(typical, seed).initiatives
+        asked = survey_asked(df["exit_week"].to_numpy(float), df["contact"].to_numpy(bool),
+                             recall_start(typical))
+        values.append(df["satisfaction"].to_numpy(float)[asked])
+        weights.append(df["members"].to_numpy(float)[asked])
+    x, w = np.concatenate(values), np.concatenate(weights)
+    order = np.argsort(x, kind="stable")
+    cdf = np.cumsum(w[order]) / w.sum()
+    low, high = (float(x[order][np.searchsorted(cdf, q)]) for q in (0.44, 0.67))
+    fitted = typical.with_changes({"satisfaction.dissatisfied_below": low,
+                                   "satisfaction.satisfied_above": high})
+    return [distance(simulate(fitted, s).summary, calibrating()) for s in seeds]
+
+
+def _national_distances(changes: dict, seeds: range) -> list[float]:
+    """The national calibration's reading: the population with its fixed cutpoints at the
+    prior's mean mix, the survey over the mix, per seed."""
+    from sim.analysis.patterns import distance
+    from sim.experiment.national import PopulationTarget
+
+    population, kinds = load_population(NETHERLANDS)
+    target = PopulationTarget(population, kinds)
+    mix = {"mix.partner-like": 0.275, "mix.partner-like.direction-based": 0.5,
+           "mix.rest.directive": 0.5}
+    calibrate_on = tuple(p for p in target.patterns if p.role == "calibrate")
+    return [distance(target.predict({**mix, **changes}, [s]), calibrate_on) for s in seeds]
+
+
+@pytest.mark.slow
+def test_the_national_patterns_tell_apart_what_two_free_thresholds_could_not() -> None:
+    """Burden-only and disconfirmation-only satisfaction both fit the survey's split
+    once two thresholds are free (the old calibration): their distances differ by no
+    more than noise. With the cutpoints fixed by the scale and the survey read over the
+    population, they no longer fit alike."""
+    from sim.analysis import mean_ci
+
+    seeds = range(8)
+    old = {name: _old_fit_distances(ch, seeds) for name, ch in VARIANTS.items()}
+    new = {name: _national_distances(ch, seeds) for name, ch in VARIANTS.items()}
+
+    def apart(d: dict[str, list[float]]) -> bool:
+        a, b = (mean_ci(v) for v in d.values())
+        return a.high < b.low or b.high < a.low
+
+    assert not apart(old), f"the old fit told them apart: {old}"
+    assert apart(new), f"the national reading did not: {new}"
