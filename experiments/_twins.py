@@ -20,6 +20,7 @@ from sim.analysis.partnerships import group_outcomes, promised_partnership
 from sim.analysis.twins import breach_twins
 from sim.experiment.batch import replication_seeds
 from sim.scenario import Scenario
+from sim.words import decimal
 
 
 def _twins(job: tuple[Scenario, int]) -> tuple[int, float, float, float]:
@@ -86,11 +87,13 @@ def breach_sentence(name: str, runs_of: pd.DataFrame, lang: str = "en") -> str:
     with_, without = 100 * part["dissatisfied_with"].mean(), 100 * part[
         "dissatisfied_without"].mean()
     if lang == "nl":
-        text = (f"{name}: in {len(part)} van de {len(runs_of)} runs verbrak een terugval "
+        def nl(x: float, sign: str = "") -> str:
+            return ("+" if sign and x >= 0 else "") + decimal(x, "nl", 1)
+        return (f"{name}: in {len(part)} van de {len(runs_of)} runs verbrak een terugval "
                 f"partnerschappen ({part['members'].mean():.0f} leden per run); van hen is "
-                f"{with_:.1f}% ontevreden, tegen {without:.1f}% van dezelfde initiatieven "
-                f"zonder terugval: {ci.mean:+.1f} procentpunt [{ci.low:+.1f}; {ci.high:+.1f}]")
-        return text.replace(".", ",")
+                f"{nl(with_)}% ontevreden, tegen {nl(without)}% van dezelfde initiatieven "
+                f"zonder terugval: {nl(ci.mean, '+')} procentpunt [{nl(ci.low, '+')}; "
+                f"{nl(ci.high, '+')}]")
     return (f"{name}: in {len(part)} of {len(runs_of)} runs a fallback broke partnerships "
             f"({part['members'].mean():.0f} members per run); {with_:.1f}% of them "
             f"dissatisfied against {without:.1f}% of the same initiatives without fallback: "

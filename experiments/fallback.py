@@ -42,6 +42,7 @@ from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_
 from sim.experiment.warmup import warmup_check
 from sim.report.html import figure_html
 from sim.report.labels import label, number, signed, value
+from sim.words import formatted
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfaction",
             "frustration", "dropouts",
@@ -192,7 +193,8 @@ def main() -> None:
                   + breach_sentence("direction", twins, args.lang), highlight=False)
     worst = diffs[diffs["outcome"] == "success_rate"].sort_values("difference").iloc[0]
     console.print(
-        (f"De drempel die het meeste succes kost: {worst['upper']:g}".replace(".", ",") if nl
+        (f"De drempel die het meeste succes kost: {formatted(worst['upper'], 'g', 'nl')}"
+         if nl
          else f"The threshold that costs most success: {worst['upper']:g}")
         + f" ({label('success_rate', args.lang).lower()} "
         + f"{signed('success_rate', worst['difference'], args.lang)} "
