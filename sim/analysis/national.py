@@ -47,7 +47,9 @@ def national(runs: pd.DataFrame, shares: Mapping[str, float] | pd.DataFrame,
         num = w * rows[outcome] if num is None else num + w * rows[outcome]
         den = w if den is None else den + w
     assert num is not None and den is not None
-    return (num / den).rename(outcome)
+    result = num / den
+    result.name = outcome
+    return result
 
 
 def fallback_part(runs: pd.DataFrame, shares: Mapping[str, float]) -> tuple[float, float, float]:
