@@ -1,25 +1,35 @@
 """One report builder for every result folder: it reads what the folder holds.
 
 ``regiesim report DIR`` and every experiment script end here, so a report rebuilt from a
-folder, in either language, is the report the experiment wrote. What an experiment adds
-to its folder is read back by file name:
+folder, in either language, is the report the experiment wrote. The folder's manifest
+lists its artefacts, each with its kind (:mod:`sim.experiment.store.artefacts`; a folder
+written before the list existed is read by its files' names), and :data:`SECTIONS`, a
+registry keyed by artefact kind in report order, says which section shows which kind:
 
-    report.json        title (per language), reference scenario and outcomes of the report
-    decomposition.csv  fallback's cost split into the regime and broken expectations
-    threshold.csv      paired differences against no fallback per threshold (a sweep)
-    discovery.csv      the points of a scenario discovery, with their cost
-    prim_box.csv       the PRIM box around the costliest points
-    samples.csv        a sensitivity design's points and their outcome means (Morris
-                       and Sobol over the parameter space: points.parquet)
-    sobol.csv          Sobol indices with their intervals
-    calibration.json   fitted values and their check against the targets
+    runs               which uncertainty the intervals carry; outcomes against each
+                       swept parameter (not for a sensitivity design)
+    decomposition      fallback's cost split into the regime and broken expectations
+    threshold_sweep    paired differences against no fallback per threshold
+    robustness         heat maps of fallback's cost over threshold and incident rate
+    warmup             the warm-up check (with warmup_series)
+    prim_box           the PRIM box around the costliest points (with discovery)
+    sobol              Sobol indices with their intervals
+    design             a sensitivity design's points and their outcome means (Morris and
+                       Sobol over the parameter space: points.parquet), ranked by sobol
+                       or morris
+    first_fit          fitted values and their check against the targets (first_fit.json)
 
-A folder is one of three kinds: a sensitivity design (``samples.csv`` or
-``points.parquet``: no per-scenario tables of hundreds of sample points, but the Sobol
-indices, a scatter of the points and EMA Workbench's pairs plot),
-a sweep (the scenarios' variant parameters vary: outcomes against the swept parameter) or
-a batch. A report goes to a new file unless asked to replace: ``report.html`` first, then
-``report-<lang>.html``, then ``report-<lang>-2.html`` and so on.
+report.json (kind ``report_settings``) holds the report's title (per language), reference
+scenario and outcomes. Kinds in :data:`UNSHOWN` have no section of their own; an
+artefact of a kind this version does not know is listed in a last section, by name and
+kind, so that nothing the folder holds is passed over in silence.
+
+A folder is one of three kinds: a sensitivity design (an artefact of kind ``design``: no
+per-scenario tables of hundreds of sample points, but the Sobol indices, a scatter of the
+points and EMA Workbench's pairs plot), a sweep (the scenarios' variant parameters vary:
+outcomes against the swept parameter) or a batch. A report goes to a new file unless
+asked to replace: ``report.html`` first, then ``report-<lang>.html``, then
+``report-<lang>-2.html`` and so on.
 
 :func:`write_plot` draws one of these figures on its own page (``regiesim plot``).
 """
@@ -29,6 +39,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +48,14 @@ import pandas as pd
 
 from sim.analysis import summarise
 from sim.experiment.batch import RUN_KEYS
+from sim.experiment.store.artefacts import (
+    Artefact,
+    artefacts,
+    of_kind,
+    read_table,
+    write_artefact,
+)
+from sim.experiment.store.manifest import read_manifest
 from sim.files import atomic_write
 from sim.outcomes import HEADLINE, SUMMARY
 from sim.report import figures
@@ -44,6 +63,17 @@ from sim.report.html import build_report, figure_html
 from sim.report.labels import LANGS, TEXT, clip, interval, label, number, signed, value
 
 META = "report.json"
+WORDS: dict[str, dict[str, str]] = {
+    "unknown": {"en": "Other artefacts in this folder",
+                "nl": "Andere bestanden in deze map"},
+    "unknown_text": {"en": "The manifest lists these files with a kind this version of "
+                           "regiesim has no section for; they are shown here by name only.",
+                     "nl": "Het manifest noemt deze bestanden met een soort waarvoor deze "
+                           "versie van regiesim geen onderdeel heeft; ze staan hier alleen "
+                           "met hun naam."},
+    "file": {"en": "file", "nl": "bestand"},
+    "kind": {"en": "kind", "nl": "soort"},
+}
 
 
 @dataclass
@@ -55,24 +85,25 @@ class Meta:
     outcomes: list[str] | None = None
 
     @classmethod
-    def read(cls, folder: Path) -> Meta:
-        path = folder / META
-        if not path.exists():
+    def read(cls, folder: Path, found: list[Artefact] | None = None) -> Meta:
+        settings = of_kind(artefacts(folder) if found is None else found, "report_settings")
+        if settings is None:
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(settings.path.read_text(encoding="utf-8"))
         title = data.get("title") or {}
         return cls(title if isinstance(title, dict) else {"en": title, "nl": title},
                    data.get("reference"), data.get("outcomes"))
 
     def write(self, folder: Path) -> None:
-        (folder / META).write_text(json.dumps(
+        """report.json, listed in the folder's manifest (kind ``report_settings``)."""
+        write_artefact(folder, META, json.dumps(
             {"title": self.title, "reference": self.reference, "outcomes": self.outcomes},
-            indent=2, ensure_ascii=False), encoding="utf-8")
+            indent=2, ensure_ascii=False), "report_settings")
 
 
 def kind(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> str:
     """"sensitivity", "sweep" or "batch"."""
-    if _design(folder):
+    if of_kind(artefacts(folder, manifest), "design"):
         return "sensitivity"
     return "sweep" if swept(runs, manifest) else "batch"
 
@@ -96,35 +127,103 @@ def report_path(folder: Path, lang: str, replace: bool = False) -> Path:
     return candidate
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a section is built from: the folder's runs, manifest and artefacts."""
+
+    folder: Path
+    runs: pd.DataFrame
+    manifest: dict[str, Any]
+    found: list[Artefact]
+    lang: str
+    outcomes: list[str]
+
+    def table(self, kind: str) -> pd.DataFrame:
+        """The first artefact of ``kind``, as a table."""
+        artefact = of_kind(self.found, kind)
+        if artefact is None:
+            raise KeyError(f"{self.folder} holds no artefact of kind {kind!r}")
+        return read_table(artefact)
+
+
+Built = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section: shown when the folder holds an artefact of ``kind`` and of each
+    of ``needs``, and none of ``unless``."""
+
+    kind: str
+    build: Callable[[Shown], Built]
+    needs: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+
+def _sweeps(shown: Shown) -> Built:
+    return [_sweep(shown.runs, shown.manifest, name, shown.outcomes, shown.lang)
+            for name in swept(shown.runs, shown.manifest)]
+
+
+def _sobol_of(shown: Shown) -> Built:
+    indices = shown.table("sobol")
+    return [] if indices.empty else [_sobol(indices, shown.lang)]
+
+
+def _first_fit(shown: Shown) -> Built:
+    artefact = of_kind(shown.found, "first_fit")
+    assert artefact is not None
+    return [_calibration(json.loads(artefact.path.read_text()), shown.lang)]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("runs", lambda s: [_uncertainty(s.runs, s.lang)], unless=("design",)),
+    Section("decomposition", lambda s: [_decomposition(s.table("decomposition"), s.lang)]),
+    Section("threshold_sweep", lambda s: [_threshold(s.table("threshold_sweep"), s.lang)]),
+    Section("robustness", lambda s: [_robustness(s.table("robustness"), s.lang)]),
+    Section("warmup", lambda s: [_warmup(s.table("warmup"), s.table("warmup_series"),
+                                         s.lang)], needs=("warmup_series",)),
+    Section("prim_box", lambda s: [_prim(s.table("prim_box"), s.table("discovery"),
+                                         s.lang)], needs=("discovery",)),
+    Section("runs", _sweeps, unless=("design",)),
+    Section("sobol", _sobol_of),
+    Section("design", lambda s: [_samples(s, s.table("design"))]),
+    Section("first_fit", _first_fit),
+)
+"""The report's sections by the kind of artefact they show, in report order."""
+
+UNSHOWN: frozenset[str] = frozenset({
+    "series", "failures", "runs_csv", "summary", "differences", "report_settings",
+    "report", "warmup_series", "discovery", "breach", "claims", "conditions",
+    "conditions_partnered",
+    "parameters", "morris", "noise", "precision", "replications", "trajectory",
+    "posterior", "populations", "posterior_predictive", "checks", "calibration_settings",
+    "abc_history"})
+"""Kinds with no section of their own: the report's own tables and figures (series,
+summary, differences, failures), what another section reads alongside (warmup_series,
+discovery, parameters, morris), and the files of experiments and commands that report
+them themselves."""
+
+
 def sections(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any], lang: str,
-             outcomes: list[str]) -> list[tuple[str, str]]:
-    """The sections an experiment's files add, in a fixed order."""
-    found: list[tuple[str, str]] = []
-    design = _design(folder)
-    if not design:
-        found.append(_uncertainty(runs, lang))
-    if (folder / "decomposition.csv").exists():
-        found.append(_decomposition(pd.read_csv(folder / "decomposition.csv"), lang))
-    if (folder / "threshold.csv").exists():
-        found.append(_threshold(pd.read_csv(folder / "threshold.csv"), lang))
-    if (folder / "robustness.csv").exists():
-        found.append(_robustness(pd.read_csv(folder / "robustness.csv"), lang))
-    if (folder / "warmup.csv").exists() and (folder / "warmup_series.csv").exists():
-        found.append(_warmup(pd.read_csv(folder / "warmup.csv"),
-                             pd.read_csv(folder / "warmup_series.csv"), lang))
-    if (folder / "prim_box.csv").exists() and (folder / "discovery.csv").exists():
-        found.append(_prim(pd.read_csv(folder / "prim_box.csv"),
-                           pd.read_csv(folder / "discovery.csv"), lang))
-    for name in swept(runs, manifest) if not design else []:
-        found.append(_sweep(runs, manifest, name, outcomes, lang))
-    if (folder / "sobol.csv").exists() and (folder / "sobol.csv").stat().st_size > 1:
-        found.append(_sobol(pd.read_csv(folder / "sobol.csv"), lang))
-    if design:
-        found.append(_samples(folder, sample_points(folder), manifest, outcomes, lang))
-    if (folder / "first_fit.json").exists():
-        found.append(_calibration(json.loads((folder / "first_fit.json").read_text()),
-                                  lang))
-    return found
+             outcomes: list[str], found: list[Artefact] | None = None) -> Built:
+    """The sections the folder's artefacts call for (:data:`SECTIONS`, in their order),
+    then a list of the artefacts of a kind this version does not know."""
+    found = artefacts(folder, manifest) if found is None else found
+    held = {a.kind for a in found} | {"runs"}  # runs: the table, or a running batch's parts
+    shown = Shown(folder, runs, manifest, found, lang, outcomes)
+    built: Built = []
+    for section in SECTIONS:
+        if (section.kind in held and held.issuperset(section.needs)
+                and held.isdisjoint(section.unless)):
+            built += section.build(shown)
+    known = {s.kind for s in SECTIONS} | UNSHOWN
+    unknown = [a for a in found if a.kind not in known]
+    if unknown:
+        rows = [[html.escape(a.name), html.escape(a.kind)] for a in unknown]
+        built.append((WORDS["unknown"][lang], f"<p>{WORDS['unknown_text'][lang]}</p>"
+                      + _table([WORDS["file"][lang], WORDS["kind"][lang]], rows)))
+    return built
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -254,16 +353,16 @@ def _sobol(indices: pd.DataFrame, lang: str) -> tuple[str, str]:
                                             "S1", "ST"], rows))
 
 
-def _samples(folder: Path, samples: pd.DataFrame, manifest: dict[str, Any],
-             outcomes: list[str], lang: str) -> tuple[str, str]:
-    params = sample_parameters(folder, samples, manifest)
-    shown = [o for o in outcomes if o in samples.columns][:1] or [
+def _samples(shown: Shown, samples: pd.DataFrame) -> tuple[str, str]:
+    lang, outcomes = shown.lang, shown.outcomes
+    params = sample_parameters(shown.folder, samples, shown.manifest, shown.found)
+    shown_outcomes = [o for o in outcomes if o in samples.columns][:1] or [
         c for c in samples.columns if c in SUMMARY][:1]
     parts = [f"<p>{label('samples_text', lang).format(n=len(samples))}</p>"]
-    for outcome in shown:
+    for outcome in shown_outcomes:
         parts.append(figure_html(figures.parameter_scatter(samples, params, outcome, lang)))
         if len(params) > 1:
-            ranked = ranked_parameters(folder, params, outcome)
+            ranked = ranked_parameters(shown.folder, params, outcome, shown.found)
             parts.append(f"<p>{_pairs_text(ranked, outcome, lang)}</p>"
                          + figure_html(figures.pairs_plot(samples, ranked, outcome, lang)))
     return label("samples", lang), "".join(parts)
@@ -276,39 +375,43 @@ def _pairs_text(params: list[str], outcome: str, lang: str) -> str:
     return text
 
 
-def _design(folder: Path) -> bool:
-    """Whether the folder holds a sensitivity design's points (run_sensitivity writes
+def _design(folder: Path, found: list[Artefact] | None = None) -> Artefact | None:
+    """The sensitivity design's points the folder holds (run_sensitivity writes
     samples.csv; Morris and Sobol over the parameter space write points.parquet)."""
-    return (folder / "samples.csv").exists() or (folder / "points.parquet").exists()
+    return of_kind(artefacts(folder) if found is None else found, "design")
 
 
-def sample_points(folder: Path) -> pd.DataFrame:
+def sample_points(folder: Path, found: list[Artefact] | None = None) -> pd.DataFrame:
     """A sensitivity design's points: a column per parameter and per outcome (mean over
     the point's replications)."""
-    if (folder / "samples.csv").exists():
-        return pd.read_csv(folder / "samples.csv")
-    return pd.read_parquet(folder / "points.parquet")
+    design = _design(folder, found)
+    if design is None:
+        raise ValueError(f"{folder} holds no sensitivity design's points")
+    return read_table(design)
 
 
-def sample_parameters(folder: Path, samples: pd.DataFrame,
-                      manifest: dict[str, Any]) -> list[str]:
+def sample_parameters(folder: Path, samples: pd.DataFrame, manifest: dict[str, Any],
+                      found: list[Artefact] | None = None) -> list[str]:
     """The varied parameters among the columns of ``samples``."""
     names = list(dict.fromkeys(k for info in manifest.get("scenarios", {}).values()
                                for k in (info.get("params") or {})))
-    if not names and (folder / "parameters.csv").exists():
-        table = pd.read_csv(folder / "parameters.csv")
+    space = of_kind(artefacts(folder, manifest) if found is None else found, "parameters")
+    if not names and space is not None:
+        table = read_table(space)
         names = list(table.loc[table["skipped"].fillna("") == "", "parameter"])
     return [p for p in names if p in samples.columns] or [
         c for c in samples.columns if c not in SUMMARY and c not in RUN_KEYS]
 
 
-def ranked_parameters(folder: Path, params: list[str], outcome: str) -> list[str]:
-    """``params`` most important first for ``outcome``: by Sobol's ST (sobol.csv) or
-    Morris' μ* (morris.csv) where the folder holds them, else in their own order."""
-    for name, column in (("sobol.csv", "ST"), ("morris.csv", "mu_star")):
-        path = folder / name
-        if path.exists() and path.stat().st_size > 1:
-            table = pd.read_csv(path)
+def ranked_parameters(folder: Path, params: list[str], outcome: str,
+                      found: list[Artefact] | None = None) -> list[str]:
+    """``params`` most important first for ``outcome``: by Sobol's ST (kind sobol) or
+    Morris' μ* (kind morris) where the folder holds them, else in their own order."""
+    found = artefacts(folder) if found is None else found
+    for what, column in (("sobol", "ST"), ("morris", "mu_star")):
+        artefact = of_kind(found, what)
+        table = read_table(artefact) if artefact is not None else pd.DataFrame()
+        if not table.empty:
             part = table[table["outcome"] == outcome].set_index("parameter")[column]
             if not part.empty:
                 score = {p: float(part.get(p, math.nan)) for p in params}
@@ -349,16 +452,16 @@ def build_folder_report(folder: str | Path, lang: str = "en", title: str | None 
     stored = ResultStore.load(folder)
     if stored.runs.empty:
         raise ValueError(f"{stored.folder} holds no successful runs to report on")
-    meta = Meta.read(stored.folder)
+    found = artefacts(stored.folder, stored.manifest)
+    meta = Meta.read(stored.folder, found)
     shown = [o for o in (outcomes or meta.outcomes or HEADLINE) if o in stored.runs.columns]
-    what = kind(stored.folder, stored.runs, stored.manifest)
-    extra = sections(stored.folder, stored.runs, stored.manifest, lang, shown)
+    extra = sections(stored.folder, stored.runs, stored.manifest, lang, shown, found)
     return build_report(
         stored.runs, stored.series, reference=reference or meta.reference,
         manifest=stored.manifest, lang=lang,
         title=title or meta.title.get(lang) or meta.title.get("en"), outcomes=shown,
         extra=[*extra, *failures_section(stored.failures, lang)],
-        per_scenario=what != "sensitivity")
+        per_scenario=_design(stored.folder, found) is None)
 
 
 PLOTS: tuple[str, ...] = ("sweep", "sobol", "pairs")
@@ -367,16 +470,17 @@ PLOTS: tuple[str, ...] = ("sweep", "sobol", "pairs")
 
 def plots_of(folder: Path) -> list[str]:
     """The kinds of plot the folder holds what it takes for."""
-    found = []
-    if (folder / "manifest.json").exists() and not _design(folder):
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if swept(pd.DataFrame(), manifest):
-            found.append("sweep")
-    if (folder / "sobol.csv").exists() and (folder / "sobol.csv").stat().st_size > 1:
-        found.append("sobol")
-    if _design(folder):
-        found.append("pairs")
-    return found
+    manifest = read_manifest(folder / "manifest.json")
+    held = artefacts(folder, manifest or {})
+    offered = []
+    if manifest is not None and not _design(folder, held) and swept(pd.DataFrame(), manifest):
+        offered.append("sweep")
+    sobol = of_kind(held, "sobol")
+    if sobol is not None and not read_table(sobol).empty:
+        offered.append("sobol")
+    if _design(folder, held):
+        offered.append("pairs")
+    return offered
 
 
 def plot_figure(folder: str | Path, what: str, outcome: str, lang: str = "en",
@@ -443,8 +547,10 @@ def _plot_sweep(folder: Path, outcome: str, lang: str,
 
 def _plot_sobol(folder: Path, outcome: str, lang: str,
                 parameter: str | None) -> tuple[str, Any]:
-    indices = pd.read_csv(folder / "sobol.csv")
-    _have(outcome, list(dict.fromkeys(indices["outcome"])), folder / "sobol.csv")
+    sobol = of_kind(artefacts(folder), "sobol")
+    assert sobol is not None  # plots_of offered it
+    indices = read_table(sobol)
+    _have(outcome, list(dict.fromkeys(indices["outcome"])), sobol.path)
     part = indices[indices["outcome"] == outcome].sort_values("ST", ascending=False)
     fig = figures.sobol_plot(part, lang, {"S1": label("S1", lang), "ST": label("ST", lang)})
     return label("sobol", lang), fig
@@ -452,12 +558,14 @@ def _plot_sobol(folder: Path, outcome: str, lang: str,
 
 def _plot_pairs(folder: Path, outcome: str, lang: str,
                 parameter: str | None) -> tuple[str, Any]:
-    samples = sample_points(folder)
-    manifest = (json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-                if (folder / "manifest.json").exists() else {})
-    _have(outcome, list(samples.columns), folder / (
-        "samples.csv" if (folder / "samples.csv").exists() else "points.parquet"))
-    params = ranked_parameters(folder, sample_parameters(folder, samples, manifest), outcome)
+    manifest = read_manifest(folder / "manifest.json") or {}
+    found = artefacts(folder, manifest)
+    design = _design(folder, found)
+    assert design is not None  # plots_of offered it
+    samples = read_table(design)
+    _have(outcome, list(samples.columns), design.path)
+    params = ranked_parameters(folder, sample_parameters(folder, samples, manifest, found),
+                               outcome, found)
     if len(params) < 2:
         raise ValueError(f"{folder}: a pairs plot needs two varied parameters or more, the "
                          f"design varies {', '.join(params) or 'none'}")
@@ -491,7 +599,7 @@ def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = Fa
     return atomic_write(path, text)
 
 
-__all__ = ["PLOTS", "Meta", "build_folder_report", "failures_section", "kind",
-           "plot_figure", "plots_of", "ranked_parameters", "report_path",
-           "sample_parameters", "sample_points", "sections", "sweep_figure", "swept",
-           "write_folder_report", "write_plot"]
+__all__ = ["PLOTS", "SECTIONS", "UNSHOWN", "Meta", "Section", "build_folder_report",
+           "failures_section", "kind", "plot_figure", "plots_of", "ranked_parameters",
+           "report_path", "sample_parameters", "sample_points", "sections", "sweep_figure",
+           "swept", "write_folder_report", "write_plot"]

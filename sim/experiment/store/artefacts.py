@@ -57,6 +57,8 @@ KINDS: dict[str, str] = {
     "breach": "the members whose partnership a fallback broke, against their twins",
     "claims": "the claims' paired effects, with minus without",
     "conditions": "the four conditions' effects against all four",
+    "conditions_partnered": "the four conditions' effects among the initiatives promised "
+                            "a partnership, and among the rest",
     "design": "a sensitivity design's points and their outcome means",
     "parameters": "the parameter space of a sensitivity design",
     "sobol": "Sobol indices with their intervals",
@@ -84,6 +86,7 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("warmup.csv", "warmup"), ("warmup_series.csv", "warmup_series"),
     ("discovery.csv", "discovery"), ("prim_box.csv", "prim_box"), ("breach.csv", "breach"),
     ("claims.csv", "claims"), ("conditions.csv", "conditions"),
+    ("conditions_partnered.csv", "conditions_partnered"),
     ("samples.csv", "design"), ("points.parquet", "design"),
     ("parameters.csv", "parameters"), ("sobol.csv", "sobol"), ("sobol.parquet", "sobol"),
     ("morris.csv", "morris"), ("morris.parquet", "morris"), ("noise.csv", "noise"),
