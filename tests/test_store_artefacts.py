@@ -85,8 +85,13 @@ def test_an_unknown_kind_or_a_name_outside_the_folder_is_refused(tmp_path: Path)
 def test_write_artefact_is_refused_while_a_batch_holds_the_folder(
         tmp_path: Path) -> None:
     _batch(tmp_path, reps=1)
-    with FolderLock(tmp_path), pytest.raises(StoreLocked, match="in use by another batch"):
-        write_artefact(tmp_path, "cost.csv", TABLE, "decomposition")
+    lock = FolderLock(tmp_path)
+    lock.acquire()
+    try:
+        with pytest.raises(StoreLocked, match="in use by another batch"):
+            write_artefact(tmp_path, "cost.csv", TABLE, "decomposition")
+    finally:
+        lock.release()
     assert not (tmp_path / "cost.csv").exists()
     assert "cost.csv" not in _listed(tmp_path)
 

@@ -206,7 +206,9 @@ def _record(folder: Path, name: str, kind: str,
             folder.mkdir(parents=True, exist_ok=True)
             _write(path, data)
         return path
-    with FolderLock(folder):
+    lock = FolderLock(folder)
+    lock.acquire()
+    try:
         if data is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write(path, data)
@@ -216,6 +218,8 @@ def _record(folder: Path, name: str, kind: str,
         manifest.setdefault("artefacts", {})[PurePosixPath(name).as_posix()] = table_entry(
             kind, path)
         write_manifest(folder / MANIFEST, manifest)
+    finally:
+        lock.release()
     return path
 
 

@@ -54,10 +54,3 @@ class FolderLock:
 
     def release(self) -> None:
         self.lock.release()
-
-    def __enter__(self) -> FolderLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
