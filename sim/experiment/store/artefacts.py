@@ -127,12 +127,13 @@ def artefacts(folder: str | Path, manifest: dict[str, Any] | None = None) -> lis
         manifest = read_manifest(folder / MANIFEST) or {}
     found: list[Artefact] = []
     for name, entry in (manifest.get("artefacts") or {}).items():
+        kind = str(entry.get("kind") if isinstance(entry, dict) else entry)
         path = folder / name
         if path.is_file():
-            found.append(Artefact(name, str(entry.get("kind")), path, True))
+            found.append(Artefact(name, kind, path, True))
         else:
             logger.warning("%s: the manifest lists %s (%s), which is not there", folder,
-                           name, entry.get("kind"))
+                           name, kind)
     listed = {a.name for a in found} | set(manifest.get("artefacts") or {})
     for pattern, kind in NAMES:
         for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
