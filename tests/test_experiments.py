@@ -250,6 +250,7 @@ def test_claims_script_measures_every_lever_with_minus_without(tmp_path: Path) -
     stdout = _run("claims", tmp_path)
     _listed(tmp_path, {"runs.parquet": "runs", "series.parquet": "series",
                        "claims.csv": "claims", "conditions.csv": "conditions",
+                       "conditions_partnered.csv": "conditions_partnered",
                        "breach.csv": "breach"})
     claims = pd.read_csv(tmp_path / "claims.csv")
     names = [*module.LEVERS, *module.CONTRASTS]
@@ -287,6 +288,9 @@ def test_national_script_weighs_the_kinds_and_pairs_fallback(tmp_path: Path) -> 
     from sim.population import load_population
 
     stdout = _run("national", tmp_path)
+    _listed(tmp_path, {"runs.parquet": "runs", "series.parquet": "series",
+                       "prior.csv": "mix_prior", "headline.csv": "national",
+                       "kinds.csv": "national_kinds"})
     population, kinds = load_population(ROOT / "scenarios" / "national" / "netherlands.toml")
     runs, _, _ = load_results(tmp_path)
     assert set(runs["scenario"]) == {*kinds, *(k + NO_FALLBACK for k in kinds)}
@@ -356,6 +360,9 @@ def test_calibration_script_fits_a_population_and_its_mix(tmp_path: Path) -> Non
     assert "identified" in stdout
     # the national headline over that posterior: each replication draws its mix too
     _run("national", tmp_path / "national", "--posterior", str(tmp_path))
+    _listed(tmp_path / "national", {"runs.parquet": "runs", "series.parquet": "series",
+                                    "mix.csv": "mix_posterior", "headline.csv": "national",
+                                    "kinds.csv": "national_kinds"})
     mix = pd.read_csv(tmp_path / "national" / "mix.csv", index_col="replication")
     assert len(mix) == REPS and np.allclose(mix.sum(axis=1), 1.0)
     partner_like = mix["direction-based"] + mix["partner"]
