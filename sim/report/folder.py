@@ -210,6 +210,7 @@ UNSHOWN: frozenset[str] = frozenset({
     "series", "failures", "runs_csv", "summary", "differences", "report_settings",
     "report", "warmup_series", "discovery", "breach", "claims", "conditions",
     "conditions_partnered", "national", "national_kinds", "mix_prior", "mix_posterior",
+    "voi_particles", "voi",
     "parameters", "morris", "noise", "precision", "replications", "trajectory",
     "posterior", "populations", "posterior_predictive", "checks", "calibration_settings",
     "abc_history"})
