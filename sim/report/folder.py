@@ -78,9 +78,10 @@ from sim.report.sections import (
     uncertainty_section,
     warmup_section,
 )
+from sim.words import Words, word
 
 META = "report.json"
-WORDS: dict[str, dict[str, str]] = {
+WORDS: Words = {
     "unknown": {"en": "Other artefacts in this folder",
                 "nl": "Andere bestanden in deze map"},
     "unknown_text": {"en": "The manifest lists these files with a kind this version of "
@@ -236,8 +237,10 @@ def sections(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any], lang: s
     unknown = [a for a in found if a.kind not in known]
     if unknown:
         rows = [[html.escape(a.name), html.escape(a.kind)] for a in unknown]
-        built.append((WORDS["unknown"][lang], f"<p>{WORDS['unknown_text'][lang]}</p>"
-                      + html_table([WORDS["file"][lang], WORDS["kind"][lang]], rows)))
+        built.append((word(WORDS, "unknown", lang),
+                      f"<p>{word(WORDS, 'unknown_text', lang)}</p>"
+                      + html_table([word(WORDS, "file", lang), word(WORDS, "kind", lang)],
+                                   rows)))
     return built
 
 
