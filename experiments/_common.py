@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 
 from sim.experiment import Batch, run_batch
-from sim.experiment.store import StoreError, StoreMismatch
+from sim.experiment.store import StoreError, StoreMismatch, declare_artefact
 from sim.model import build
 from sim.report.publish import publish_store
 from sim.scenario import Scenario
@@ -122,6 +122,8 @@ def finish(args: argparse.Namespace, batch: Batch, reference: str,
     out = batch.out or args.out
     paths = publish_store(out, reference=reference, title=title, outcomes=outcomes,
                           lang=args.lang, console=console)
+    for kind in ("summary", "differences"):  # written by publish_store
+        declare_artefact(out, paths[kind].name, kind)
     if args.lang == "nl":
         console.print(f"\nResultaten in [bold]{out}[/]: runs.parquet, series.parquet, "
                       "manifest.json, summary.csv, differences.csv")

@@ -45,6 +45,7 @@ from sim.analysis import mean_ci
 from sim.experiment import run_batch
 from sim.experiment.calibration import KERNELS, PARAMETERS, calibrate, read_priors
 from sim.experiment.national import PopulationTarget
+from sim.experiment.store import write_artefact
 from sim.model.ledger import recall_start, survey_asked
 from sim.population import load_population
 from sim.report.calibration import write_calibration_report
@@ -93,8 +94,7 @@ def first_fit(args: argparse.Namespace, scenario: Scenario) -> None:
         result["check"][outcome] = {"target": target, "mean": ci.mean, "ci_low": ci.low,
                                     "ci_high": ci.high}
         print(f"{outcome}: {ci} on fresh seeds (target {target})")
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "first_fit.json").write_text(json.dumps(result, indent=2))
+    write_artefact(args.out, "first_fit.json", json.dumps(result, indent=2), "first_fit")
     print("fitted " + ", ".join(f"{k} = {v}" for k, v in fitted.items())
           + f" (written to {args.out / 'first_fit.json'})")
 

@@ -33,6 +33,7 @@ from _common import changes, console, options, run, scenario
 from _twins import GROUPS, breach_sentence, breach_table, group_table
 
 from sim.analysis import paired_differences
+from sim.experiment.store import write_artefact
 from sim.scenario import SIGN_CONDITIONS, Scenario
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "weeks_to_decision", "satisfaction"]
@@ -141,18 +142,18 @@ def main() -> None:
                                 OUTCOMES, reference="directive").assign(
         claim="consultative = directive", base="typical")
     claims = pd.concat([levers, showcases, styles], ignore_index=True)
-    claims.to_csv(args.out / "claims.csv", index=False)
+    write_artefact(args.out, "claims.csv", claims, "claims")
     conditions = condition_effects(runs)
-    conditions.to_csv(args.out / "conditions.csv", index=False)
+    write_artefact(args.out, "conditions.csv", conditions, "conditions")
     groups = group_table({k: v.with_changes(changes(args)) for k, v in scenarios.items()
                           if k.startswith("conditions")}, args.reps, args.seed, args.workers)
     partnered = pd.concat([condition_effects(groups[groups["group"] == g],
                                              GROUP_OUTCOMES).assign(group=g)
                            for g in GROUPS], ignore_index=True)
-    partnered.to_csv(args.out / "conditions_partnered.csv", index=False)
+    write_artefact(args.out, "conditions_partnered.csv", partnered, "conditions_partnered")
     twins = breach_table({k: v.with_changes(changes(args)) for k, v in bases.items()},
                          args.reps, args.seed, args.workers)
-    twins.to_csv(args.out / "breach.csv", index=False)
+    write_artefact(args.out, "breach.csv", twins, "breach")
 
     for r in claims.itertuples():
         console.print(f"{r.base:9} {r.claim:28} {r.outcome:20} {r.difference:+.4f} "

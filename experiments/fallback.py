@@ -39,6 +39,7 @@ from _twins import breach_sentence, breach_table
 
 from sim.analysis import mean_ci, paired_differences
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
+from sim.experiment.store import write_artefact
 from sim.experiment.warmup import warmup_check
 from sim.report.html import figure_html
 from sim.report.labels import label, number, signed, value
@@ -159,20 +160,20 @@ def main() -> None:
     }
     batch = run(args, scenarios)
     parts, _parts_html = decomposition(batch.runs)
-    parts.to_csv(args.out / "decomposition.csv", index=False)
+    write_artefact(args.out, "decomposition.csv", parts, "decomposition")
     warm = warmup_check(direction, reps=min(args.reps, 10), seed=args.seed,
                         backend=args.backend, workers=args.workers)
-    warm.table.assign(reps=warm.reps).to_csv(args.out / "warmup.csv", index=False)
-    warm.series.to_csv(args.out / "warmup_series.csv", index=False)
+    write_artefact(args.out, "warmup.csv", warm.table.assign(reps=warm.reps), "warmup")
+    write_artefact(args.out, "warmup_series.csv", warm.series, "warmup_series")
     fixed = type(args)(**{**vars(args), "posterior": None})  # the sweeps set these keys
     diffs, _sweep_html = threshold_sweep(fixed, direction)
-    diffs.to_csv(args.out / "threshold.csv", index=False)
+    write_artefact(args.out, "threshold.csv", diffs, "threshold_sweep")
     twins = breach_table({"direction": direction}, args.reps, args.seed, args.workers)
-    twins.to_csv(args.out / "breach.csv", index=False)
+    write_artefact(args.out, "breach.csv", twins, "breach")
     disc_args = type(args)(**{**vars(fixed), "reps": max(2, args.reps // 10)})
     table, box, _disc_html = discovery(disc_args, direction)
-    table.to_csv(args.out / "discovery.csv", index=False)
-    box.to_csv(args.out / "prim_box.csv", index=False)
+    write_artefact(args.out, "discovery.csv", table, "discovery")
+    write_artefact(args.out, "prim_box.csv", box, "prim_box")
     finish(args, batch, REFERENCE,  # the report reads the tables above from the folder
            {"en": "Direction-based work with and without fallback, and directive work",
             "nl": "Regisserend werken met en zonder terugval, en sturend werken"}, OUTCOMES)

@@ -32,6 +32,7 @@ from _common import ROOT, console, options, run
 from sim.analysis import mean_ci, paired_differences
 from sim.analysis.national import NO_FALLBACK, national, over_prior, percentile_interval
 from sim.experiment.calibration import Posterior
+from sim.experiment.store import write_artefact
 from sim.population import load_population
 
 OUTCOMES = ["share_dissatisfied", "share_satisfied", "success_rate", "survey_members"]
@@ -98,15 +99,15 @@ def main() -> None:
         rng = np.random.default_rng(args.seed)
         draws = [population.draw_shares(rng) for _ in range(args.draws)]
         prior = pd.concat([pd.DataFrame(draws), over_prior(runs, draws)], axis=1)
-        prior.to_csv(args.out / "prior.csv", index=False)
-    else:
-        mix.to_csv(args.out / "mix.csv")
+        write_artefact(args.out, "prior.csv", prior, "mix_prior")
+    else:  # a column per kind, the replication first
+        write_artefact(args.out, "mix.csv", mix.reset_index(), "mix_posterior")
     table = headline(runs, mix, prior)
-    table.to_csv(args.out / "headline.csv", index=False)
+    write_artefact(args.out, "headline.csv", table, "national")
     per_kind = pd.concat([paired_differences(
         runs[runs["scenario"].isin([kind, kind + NO_FALLBACK])], OUTCOMES,
         reference=kind + NO_FALLBACK) for kind in kinds], ignore_index=True)
-    per_kind.to_csv(args.out / "kinds.csv", index=False)
+    write_artefact(args.out, "kinds.csv", per_kind, "national_kinds")
     shares = mix if isinstance(mix, dict) else mix.mean().to_dict()
     console.print(("prior mean mix: " if isinstance(mix, dict) else "posterior mean mix: ")
                   + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()), highlight=False,

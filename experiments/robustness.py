@@ -26,6 +26,7 @@ from _common import console, finish, options, run, scenario
 from sim.analysis import paired_differences
 from sim.experiment.calibration import Posterior
 from sim.experiment.exploration import latin_hypercube, parse_ranges, prim_box
+from sim.experiment.store import write_artefact
 from sim.report.labels import label, signed
 
 OUTCOMES = ["success_rate", "share_dissatisfied"]
@@ -70,7 +71,7 @@ def main() -> None:
             for u in UPPERS for r in INCIDENTS}
     batch = run(args, _pairs(base, grid))
     table = cost(batch.runs, grid)
-    table.to_csv(args.out / "robustness.csv", index=False)
+    write_artefact(args.out, "robustness.csv", table, "robustness")
 
     points = latin_hypercube(parse_ranges(DISCOVERY), args.points, seed=args.seed)
     cells = {f"point {i}": dict(p) for i, p in enumerate(points.to_dict("records"))}
@@ -79,10 +80,11 @@ def main() -> None:
     success = spread[spread["outcome"] == "success_rate"].set_index("cell")["difference"]
     success = success.reindex(list(cells))
     # with minus without: the costliest quarter has the lowest success differences
-    points.assign(cost=success.to_numpy()).to_csv(args.out / "discovery.csv", index=False)
+    write_artefact(args.out, "discovery.csv", points.assign(cost=success.to_numpy()),
+                   "discovery")
     worst = (success <= success.quantile(0.25)).to_numpy()
     box = prim_box(points[list(DISCOVERY)], worst, threshold=0.8)
-    box.to_csv(args.out / "prim_box.csv", index=False)
+    write_artefact(args.out, "prim_box.csv", box, "prim_box")
 
     kind = ("stochastic and parametric (posterior of " + str(args.posterior) + ")"
             if args.posterior else "stochastic only (fixed parameters)")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.experiment.store import write_artefact
 from sim.experiment.voi import MEASUREMENTS, particle_table, voi_table
-from sim.files import atomic_write
 from sim.population import load_population
 from sim.scenario_files import parse_assignment
 
@@ -74,10 +74,10 @@ def main() -> None:
     particles = particle_table(args.posterior, population, kinds, reps=args.reps,
                                seed=args.seed, workers=args.workers, progress=progress,
                                serial=args.backend == "serial")
-    atomic_write(args.out / "particles.csv", particles.to_csv(index=False))
+    write_artefact(args.out, "particles.csv", particles, "voi_particles")
     table = voi_table(particles, measurements, seed=args.seed,
                       simulations=args.simulations)
-    atomic_write(args.out / "voi.csv", table.to_csv(index=False))
+    write_artefact(args.out, "voi.csv", table, "voi")
     with pd.option_context("display.width", 120, "display.max_colwidth", 60):
         print(table[["measurement", "sample_size", "unit", "width_now", "width_after",
                      "reduction"]].round(4).to_string(index=False))

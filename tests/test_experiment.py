@@ -84,10 +84,11 @@ def test_store_refuses_another_batch(tmp_path: Path) -> None:
 KILL_SCRIPT = """
 import os, signal, sys
 from sim.experiment import run_batch, store
+from sim.experiment.store import parts
 from tests.conftest import short
 
 out, reps, commits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-write = store._atomic_table
+write = parts.write_table
 written = [0]
 
 
@@ -106,7 +107,7 @@ def atomic_table(table, path):
 
 
 store.ResultStore.add = add
-store._atomic_table = atomic_table
+parts.write_table = atomic_table
 scenarios = {"consultative": short("consultative"), "direction": short("direction")}
 run_batch(scenarios, reps=reps, seed=11, backend="serial", out=out)
 """

@@ -78,6 +78,20 @@ def test_outcomes_a_script_reports_are_in_the_vocabulary(name: str) -> None:
     assert set(_module(name).OUTCOMES) <= set(SUMMARY)
 
 
+PUBLISHED = {"runs.parquet": "runs", "series.parquet": "series", "summary.csv": "summary",
+             "differences.csv": "differences", "report.json": "report_settings"}
+
+
+def _listed(out: Path, kinds: dict[str, str]) -> None:
+    """The manifest lists every table the script wrote into ``out``, with its kind (and
+    nothing else: a report is a view of them)."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {name: entry["kind"] for name, entry in manifest["artefacts"].items()} == kinds
+    tables = {p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")
+              and p.suffix != ".html" and p.name != "manifest.json"}
+    assert tables == set(kinds)
+
+
 def _check_published(out: Path, outcomes: list[str], reference: str, lang: str) -> None:
     """runs/series/manifest, summary.csv and differences.csv agree; the report shows them."""
     runs, series, manifest = load_results(out)
@@ -112,6 +126,7 @@ def test_comparison_script_publishes_its_batch(tmp_path: Path, name: str, refere
                                                lang: str) -> None:
     said = " ".join(_run(name, tmp_path).split())
     _check_published(tmp_path, list(_module(name).OUTCOMES), reference, lang)
+    _listed(tmp_path, PUBLISHED)
     if lang == "nl":  # the console speaks Dutch too
         assert "replicaties met gemeenschappelijke toevalsgetallen" in said
         assert "Rapport:" in said and "Paired" not in said
@@ -129,6 +144,10 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     module = _module("fallback")
     stdout = _run("fallback", tmp_path)
     _check_published(tmp_path, list(module.OUTCOMES), module.REFERENCE, "en")
+    _listed(tmp_path, {**PUBLISHED, "decomposition.csv": "decomposition", "warmup.csv": "warmup",
+                       "warmup_series.csv": "warmup_series", "threshold.csv": "threshold_sweep",
+                       "breach.csv": "breach", "discovery.csv": "discovery",
+                       "prim_box.csv": "prim_box"})
     sweep = pd.read_csv(tmp_path / "threshold.csv")
     assert set(sweep["scenario"]) == {f"upper {u}" for u in module.THRESHOLDS}
     assert sorted(sweep["upper"].unique()) == sorted(module.THRESHOLDS)
@@ -193,6 +212,8 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
 def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
     module = _module("robustness")
     stdout = _run("robustness", tmp_path)
+    _listed(tmp_path, {**PUBLISHED, "robustness.csv": "robustness",
+                       "discovery.csv": "discovery", "prim_box.csv": "prim_box"})
     table = pd.read_csv(tmp_path / "robustness.csv")
     assert len(table) == len(module.UPPERS) * len(module.INCIDENTS) * len(module.OUTCOMES)
     assert sorted(table["fallback.upper"].unique()) == sorted(module.UPPERS)
@@ -227,6 +248,10 @@ def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
 def test_claims_script_measures_every_lever_with_minus_without(tmp_path: Path) -> None:
     module = _module("claims")
     stdout = _run("claims", tmp_path)
+    _listed(tmp_path, {"runs.parquet": "runs", "series.parquet": "series",
+                       "claims.csv": "claims", "conditions.csv": "conditions",
+                       "conditions_partnered.csv": "conditions_partnered",
+                       "breach.csv": "breach"})
     claims = pd.read_csv(tmp_path / "claims.csv")
     names = [*module.LEVERS, *module.CONTRASTS]
     for base in module.BASES:
@@ -263,6 +288,9 @@ def test_national_script_weighs_the_kinds_and_pairs_fallback(tmp_path: Path) -> 
     from sim.population import load_population
 
     stdout = _run("national", tmp_path)
+    _listed(tmp_path, {"runs.parquet": "runs", "series.parquet": "series",
+                       "prior.csv": "mix_prior", "headline.csv": "national",
+                       "kinds.csv": "national_kinds"})
     population, kinds = load_population(ROOT / "scenarios" / "national" / "netherlands.toml")
     runs, _, _ = load_results(tmp_path)
     assert set(runs["scenario"]) == {*kinds, *(k + NO_FALLBACK for k in kinds)}
@@ -283,6 +311,8 @@ def test_national_script_weighs_the_kinds_and_pairs_fallback(tmp_path: Path) -> 
 def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:
     module = _module("conditions")
     _run("conditions", tmp_path)
+    _listed(tmp_path, {"runs.parquet": "runs", "series.parquet": "series",
+                       "samples.csv": "design", "sobol.csv": "sobol"})
     samples = pd.read_csv(tmp_path / "samples.csv")
     sobol = pd.read_csv(tmp_path / "sobol.csv")
     parameters = list(module.RANGES)
@@ -330,6 +360,9 @@ def test_calibration_script_fits_a_population_and_its_mix(tmp_path: Path) -> Non
     assert "identified" in stdout
     # the national headline over that posterior: each replication draws its mix too
     _run("national", tmp_path / "national", "--posterior", str(tmp_path))
+    _listed(tmp_path / "national", {"runs.parquet": "runs", "series.parquet": "series",
+                                    "mix.csv": "mix_posterior", "headline.csv": "national",
+                                    "kinds.csv": "national_kinds"})
     mix = pd.read_csv(tmp_path / "national" / "mix.csv", index_col="replication")
     assert len(mix) == REPS and np.allclose(mix.sum(axis=1), 1.0)
     partner_like = mix["direction-based"] + mix["partner"]

@@ -77,7 +77,7 @@ def _renames(path: Path) -> list[str]:
 
 ALLOWED = {
     # moving a corrupt part aside (its bytes are not rewritten)
-    ("sim/experiment/store.py", "os.replace"),
+    ("sim/experiment/store/parts.py", "os.replace"),
     # a complete build folder takes the place of the old one
     ("sim/compile_model.py", "Path.rename"),
 }

@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 
 import sim.experiment.batch as batch_module
 import sim.experiment.store as store_module
+import sim.experiment.store.parts as parts_module
+import sim.experiment.store.writer as writer_module
 import sim.model
 from sim.cli import app
 from sim.experiment import ResultStore, run_batch
@@ -83,7 +85,7 @@ def test_resume_refuses_results_of_other_code(tmp_path: Path, monkeypatch) -> No
     stored = ResultStore(tmp_path).manifest()["code"]
     assert stored == code_identity(sim.model.build())
     other = {**stored, "source_hash": "f" * 64}  # edited sources, the same git revision
-    monkeypatch.setattr(store_module, "code_identity", lambda _build: other)
+    monkeypatch.setattr(writer_module, "code_identity", lambda _build: other)
     with pytest.raises(StoreMismatch, match="other code") as info:
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
     assert stored["source_hash"][:16] in str(info.value) and "ffffffffffffffff" in str(info.value)
@@ -373,8 +375,8 @@ def test_cli_batch_reports_failures_and_exits_1_then_compare_and_report_show_the
 
 def test_consolidation_streams_whole_runs_across_row_groups(tmp_path: Path,
                                                             monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "ROW_GROUP_ROWS", 20)  # 12 weeks a run
-    monkeypatch.setattr(store_module, "FLUSH_RUNS", 1)  # a part per run
+    monkeypatch.setattr(parts_module, "ROW_GROUP_ROWS", 20)  # 12 weeks a run
+    monkeypatch.setattr(writer_module, "FLUSH_RUNS", 1)  # a part per run
     run_batch(_two(), reps=3, seed=5, backend="serial", out=tmp_path)
     assert pq.ParquetFile(tmp_path / "series.parquet").num_row_groups >= 3  # 2 runs each
     more = run_batch(_two(), reps=5, seed=5, backend="serial", out=tmp_path)
