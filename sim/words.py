@@ -436,6 +436,39 @@ LIVE: Words = {
     "setting": {"nl": "Instelling op de knoppen", "en": "Setting on the controls"},
     "start": {"nl": "Beginscenario", "en": "Starting scenario"},
     "previous": {"nl": "vorige instelling", "en": "previous setting"},
+    "reference": {"nl": "Vergelijk met", "en": "Compare with"},
+    "switch": {"nl": " dezelfde instelling met en zonder terugval",
+               "en": " the same setting with and without fallback"},
+    "pinned": {"nl": " de vastgezette instelling", "en": " the pinned setting"},
+    "pin": {"nl": "Zet deze instelling vast", "en": "Pin this setting"},
+    "nothing_pinned": {"nl": "Nog niets vastgezet: vergeleken wordt met en zonder terugval.",
+                       "en": "Nothing pinned yet: comparing with and without fallback."},
+    "pinned_as": {"nl": "Vastgezet: {style}, terugval {fallback}, drempel {threshold}.",
+                  "en": "Pinned: {style}, fallback {fallback}, threshold {threshold}."},
+    "on": {"nl": "aan", "en": "on"},
+    "off": {"nl": "uit", "en": "off"},
+    "cost_more": {"nl": "Terugvallen kost {size} meer ontevreden leden {ci}.",
+                  "en": "Falling back costs {size} more dissatisfied members {ci}."},
+    "cost_fewer": {"nl": "Met terugvallen zijn {size} minder leden ontevreden {ci}.",
+                   "en": "With falling back, {size} fewer members are dissatisfied {ci}."},
+    "pinned_more": {"nl": "Deze instelling heeft {size} meer ontevreden leden dan de "
+                          "vastgezette {ci}.",
+                    "en": "This setting has {size} more dissatisfied members than the "
+                          "pinned one {ci}."},
+    "pinned_fewer": {"nl": "Deze instelling heeft {size} minder ontevreden leden dan de "
+                           "vastgezette {ci}.",
+                     "en": "This setting has {size} fewer dissatisfied members than the "
+                           "pinned one {ci}."},
+    "no_change": {"nl": "Terugvallen verandert hier niets: deze gemeente werkt al in de "
+                        "sturende rol.",
+                  "en": "Falling back changes nothing here: this municipality already "
+                        "works in the directing role."},
+    "same": {"nl": "Deze instelling geeft dezelfde uitkomsten als de vastgezette.",
+             "en": "This setting gives the same outcomes as the pinned one."},
+    "pairs": {"nl": "Gepaard: {n} replicaties van dezelfde burgers in beide instellingen. "
+                    "Sluit het interval 0 uit, dan is het verschil geen toeval.",
+              "en": "Paired: {n} replications of the same citizens in both settings. If "
+                    "the interval excludes 0, the difference is not luck."},
 }
 """The dashboard's tabs and the animation tab (the player's words are :data:`PLAYER`)."""
 

@@ -23,11 +23,19 @@ import dash
 import pytest
 
 import tests.browser
-from sim.analysis import mean_ci
+from sim.analysis import mean_ci, paired_differences
 from sim.experiment import run_batch
 from sim.outcomes import DASHBOARD
-from sim.report.dashboard import CONDITIONS, build_app
-from sim.report.labels import dashboard_word, interval, label, value
+from sim.report.dashboard import CONDITIONS, DIFFERENCES, build_app
+from sim.report.labels import (
+    dashboard_word,
+    interval,
+    label,
+    signed,
+    signed_interval,
+    style_name,
+    value,
+)
 from sim.styles import style_settings
 from tests.browser import require_browser
 from tests.conftest import ROOT, short
@@ -112,6 +120,8 @@ def test_moving_a_control_changes_the_numbers(server, browser) -> None:
     browser.get(server)
     _wait(lambda: "6 van 6" in _text(browser, "progress"))
     _wait(lambda: "%" in _text(browser, "value-success_rate"))
+    # the paired cost of falling back, in a sentence the class can read
+    _wait(lambda: "erugvallen" in _text(browser, "difference"))
     before = _text(browser, "value-success_rate"), _text(browser, "value-weeks_to_decision")
     assert "%" in before[0]
     # choose the directive style: sliders jump to its values and replications rerun
@@ -125,6 +135,7 @@ def test_moving_a_control_changes_the_numbers(server, browser) -> None:
     browser.find_element("css selector", "#lang input[value='en']").click()
     _wait(lambda: _text(browser, "label-style") == "Leadership style")
     _wait(lambda: "of 6 replications" in _text(browser, "progress"))
+    _wait(lambda: "alling back" in _text(browser, "difference"))
     shot = os.environ.get("REGIESIM_SCREENSHOT")
     png = Path(shot) if shot else None
     data = browser.get_screenshot_as_png()
@@ -148,6 +159,9 @@ def test_missing_browser_fails_on_ci_and_skips_elsewhere(monkeypatch) -> None:
 
 BASE = short("direction")
 REPS = 2
+NO_PIN = {"reference": "switch", "pinned": None}
+"""The comparison controls at their start: with and without fallback, nothing pinned."""
+CONTROL_ORDER = ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +218,8 @@ def test_labels_follow_the_language(app, lang: str) -> None:
     relabel, _ = _callback(app[0], "title.children")
     words = relabel(lang)
     assert words[1] == {"nl": "Stijl van leidinggeven", "en": "Leadership style"}[lang]
-    assert words[-1 - len(DASHBOARD):-1] == [label(o, lang) for o in DASHBOARD]
+    assert words[-4 - len(DASHBOARD):-4] == [label(o, lang) for o in DASHBOARD]
+    assert words[-3] == {"nl": "Vergelijk met", "en": "Compare with"}[lang]
 
 
 def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(app) -> None:
@@ -215,15 +230,15 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
     controls = {"style": "directive", "fallback": ["on"], "threshold": 0.5,
                 **{c: preset["municipality"][c] for c in CONDITIONS},
                 "corps": 3, "inward": 0.3}
-    job, problem = start_job(*[controls[i] for i in inputs])
+    job, problem = start_job(*[{**NO_PIN, **controls}[i] for i in inputs])
     assert problem == ""
     assert refresh(0, "nl", job - 1)[0] == dashboard_word("waiting", "nl")  # an older job
     _finish(runner)
     shown = refresh(1, "nl", job)
     n = len(DASHBOARD)
-    progress, values, cis, (series_fig, sankey_fig) = (shown[0], shown[1:1 + n],
-                                                       shown[1 + n:1 + 2 * n], shown[1 + 2 * n:])
-    assert progress == f"{REPS} van {REPS} replicaties"
+    progress, values, cis, (series_fig, sankey_fig) = (shown[0], shown[2:2 + n],
+                                                       shown[2 + n:2 + 2 * n], shown[2 + 2 * n:])
+    assert progress == f"{REPS} van {REPS} replicaties"  # each run with its twin
     expected = BASE.with_changes({
         "scenario.style": "directive", "fallback.enabled": True, "fallback.upper": 0.5,
         "fallback.lower": min(BASE.fallback.lower, 0.25), "regisseurs.corps_size": 3,
@@ -239,6 +254,87 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
     assert sum(sankey_fig.data[0].link.value) > 0
 
 
+def _shown_difference(dash_app, runner, controls: dict, reference: str = "switch",
+                      pinned: list | None = None) -> list[str]:
+    """Start a job for ``controls``, let it finish, and read the difference block."""
+    start_job, inputs = _callback(dash_app, "job.data")
+    refresh, _ = _callback(dash_app, "progress.children")
+    job, problem = start_job(*[{**controls, "reference": reference, "pinned": pinned}[i]
+                               for i in inputs])
+    assert problem == ""
+    _finish(runner)
+    block = refresh(1, "nl", job, reference, pinned)[1]
+    return [line.children for line in block]
+
+
+def _expected(with_: dict, without: dict) -> dict[str, tuple[float, float, float]]:
+    runs = run_batch({"a": _scenario(with_), "b": _scenario(without)}, reps=REPS, seed=1,
+                     backend="serial").runs
+    table = paired_differences(runs, list(DIFFERENCES), reference="b")
+    return {r.outcome: (r.difference, r.ci_low, r.ci_high) for r in table.itertuples()}
+
+
+def _scenario(controls: dict):
+    from sim.report.dashboard import _setting
+
+    return _setting(BASE, *[controls[k] for k in CONTROL_ORDER])
+
+
+DIRECTION = {"style": "direction", "fallback": ["on"], "threshold": 0.6, "corps": 6,
+             "inward": 0.3, **{c: style_settings("direction")["municipality"][c]
+                               for c in CONDITIONS}}
+
+
+def test_the_dashboard_says_what_falling_back_costs_paired_on_the_same_citizens(app) -> None:
+    """The sentence is with minus without on the same seeds, with its 95% CI, and it
+    says the same whether the setting on the controls has fallback on or off."""
+    dash_app, runner = app
+    on = _shown_difference(dash_app, runner, DIRECTION)
+    expected = _expected(DIRECTION, {**DIRECTION, "fallback": []})
+    mean, low, high = expected["share_dissatisfied"]
+    assert mean != 0, "the threshold matters in this setting"
+    size = signed("share_dissatisfied", abs(mean), "nl").lstrip("+")
+    ci = signed_interval("share_dissatisfied", low, high, "nl")
+    more = "meer" if mean > 0 else "minder"
+    assert on[0].startswith("Terugvallen kost" if mean > 0 else "Met terugvallen")
+    assert size in on[0] and ci in on[0] and more in on[0]
+    mean, low, high = expected["success_rate"]
+    assert on[1] == (f"{label('success_rate', 'nl')}: {signed('success_rate', mean, 'nl')} "
+                     f"{signed_interval('success_rate', low, high, 'nl')}")
+    assert f"{REPS} replicaties van dezelfde burgers" in on[-1]
+    off = _shown_difference(dash_app, runner, {**DIRECTION, "fallback": []})
+    assert off == on  # still with minus without
+
+
+def test_where_falling_back_changes_nothing_the_dashboard_says_so(app) -> None:
+    dash_app, runner = app
+    preset = style_settings("directive")
+    directive = {**DIRECTION, "style": "directive",
+                 "corps": preset["regisseurs"]["corps_size"],
+                 "inward": preset["middle_managers"]["inward_share"],
+                 **{c: preset["municipality"][c] for c in CONDITIONS}}
+    assert _shown_difference(dash_app, runner, directive) == [
+        "Terugvallen verandert hier niets: deze gemeente werkt al in de sturende rol."]
+
+
+def test_a_pinned_setting_is_the_reference_of_the_next(app) -> None:
+    dash_app, runner = app
+    pin, _ = _callback(dash_app, "pinned.data")
+    pinned = pin(1, *[DIRECTION[k] for k in CONTROL_ORDER])
+    assert pinned == [DIRECTION[k] for k in CONTROL_ORDER]
+    assert pin(1, *[{**DIRECTION, "threshold": 99}[k] for k in CONTROL_ORDER]) is dash.no_update
+    note, _ = _callback(dash_app, "pinned-note.children")
+    assert note(pinned, "nl") == ("Vastgezet: Regiegemeente, terugval aan, drempel 0,6."
+                                  .replace("Regiegemeente", style_name("direction", "nl")))
+    more_frames = {**DIRECTION, "clear_frames": 0.2}
+    shown = _shown_difference(dash_app, runner, more_frames, "pinned", pinned)
+    _mean, low, high = _expected(more_frames, DIRECTION)["share_dissatisfied"]
+    assert shown[0].startswith("Deze instelling heeft")
+    assert signed_interval("share_dissatisfied", low, high, "nl") in shown[0]
+    assert _shown_difference(dash_app, runner, DIRECTION, "pinned", pinned) == [
+        "Deze instelling geeft dezelfde uitkomsten als de vastgezette."]
+
+
 def test_values_outside_the_controls_are_refused_with_a_message(app) -> None:
     """A hand-made request cannot start a job with values the sliders cannot give."""
     dash_app, runner = app
@@ -248,7 +344,7 @@ def test_values_outside_the_controls_are_refused_with_a_message(app) -> None:
     before = runner.job
     for bad in ({"threshold": 9.0}, {"corps": -1}, {"clear_frames": "x"},
                 {"style": "anarchy"}, {"inward": None}):
-        job, problem = start_job(*[{**good, **bad}[i] for i in inputs])
+        job, problem = start_job(*[{**NO_PIN, **good, **bad}[i] for i in inputs])
         assert job is dash.no_update
         assert next(iter(bad)) in problem and "must be" in problem
     assert runner.job is before  # no job was started
@@ -271,7 +367,7 @@ def test_style_names_follow_the_language(app, lang: str) -> None:
     from sim.styles import STYLES
 
     relabel, _ = _callback(app[0], "title.children")
-    options = relabel(lang)[-1]
+    options = relabel(lang)[-4]
     assert [o["value"] for o in options] == list(STYLES)
     assert [o["label"].strip() for o in options] == [style_name(s, lang) for s in STYLES]
     if lang == "nl":
@@ -292,10 +388,10 @@ def test_the_previous_setting_stays_as_a_faint_trace(app) -> None:
     controls = {"style": "direction", "fallback": [], "threshold": 1.0,
                 **{c: preset["municipality"][c] for c in CONDITIONS}, "corps": 2,
                 "inward": 0.3}
-    start_job(*[controls[i] for i in inputs])
+    start_job(*[{**NO_PIN, **controls}[i] for i in inputs])
     _finish(runner)
     first = runner.previous
-    job, _ = start_job(*[{**controls, "corps": 0}[i] for i in inputs])
+    job, _ = start_job(*[{**NO_PIN, **controls, "corps": 0}[i] for i in inputs])
     assert runner.previous is not None and runner.previous is not first
     _finish(runner)
     picture = refresh(1, "nl", job)[-2]

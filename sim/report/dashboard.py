@@ -7,7 +7,11 @@ in the background; the page polls twice a second and the headline (mean and 95% 
 success, share dissatisfied and share satisfied of the survey, the share whose
 partnership was broken, weeks to decision, weeks in fallback) and the pictures grow as
 replications arrive, so the page never freezes. The weekly picture keeps the previous
-setting as a faint grey trace, so a change is seen against what it changed. Choosing a
+setting as a faint grey trace, so a change is seen against what it changed. Above the
+levels stands the **paired difference** with its 95% CI and a sentence a class can read:
+every setting runs together with a reference on the same seeds (the same citizens), by
+default the same setting with fallback switched (so the sentence says what falling back
+costs, with minus without), or a setting the trainer pinned. Choosing a
 style puts that style's values on the sliders, which can then be moved. Style names are
 shown in the page's language; the scenario's name stands under the title. A second tab
 plays one run of the setting on the controls as an animation
@@ -32,10 +36,18 @@ from sim.analysis import mean_ci
 from sim.experiment.batch import RunOutput, execute, plan
 from sim.outcomes import DASHBOARD
 from sim.report import figures
-from sim.report.labels import dashboard_word, interval, label, style_name, value
+from sim.report.labels import (
+    dashboard_word,
+    interval,
+    label,
+    signed,
+    signed_interval,
+    style_name,
+    value,
+)
 from sim.scenario import Scenario
 from sim.styles import STYLES, style_settings
-from sim.words import LIVE, word
+from sim.words import LIVE, decimal, say, word
 
 CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
 CONTROL_KEYS: dict[str, str] = {
@@ -43,6 +55,10 @@ CONTROL_KEYS: dict[str, str] = {
     "corps": "regisseurs.corps_size", "inward": "middle_managers.inward_share",
     **{c: f"municipality.{c}" for c in CONDITIONS}}
 """Each control and the scenario key it sets (``fallback.lower`` follows the threshold)."""
+LIVE_RUN, REFERENCE_RUN = "live", "reference"
+"""The names of a job's two scenarios: the setting on the controls and its reference."""
+DIFFERENCES: tuple[str, ...] = ("share_dissatisfied", "success_rate", "weeks_to_decision")
+"""The outcomes whose paired difference the page shows (the first one in a sentence)."""
 FILM_CACHE = 16
 """How many players (setting, language, comparison) the dashboard keeps made."""
 
@@ -55,6 +71,8 @@ class Job:
     futures: list[Future]
     total: int
     outputs: list[RunOutput] = field(default_factory=list)
+    swap: bool = False
+    """The difference is reference minus setting (the reference is the arm with fallback)."""
 
 
 class Runner:
@@ -69,20 +87,28 @@ class Runner:
         self.previous: pd.DataFrame | None = None
         """The weekly series of the last setting that had finished replications."""
 
-    def start(self, scenario: Scenario) -> int:
-        specs = plan({"live": scenario}, self.reps, self.seed)
+    def start(self, scenario: Scenario, reference: Scenario, swap: bool = False) -> int:
+        """Run ``scenario`` and ``reference`` on the same seeds (a new job); ``swap``: the
+        difference shown is reference minus scenario."""
+        specs = plan({LIVE_RUN: scenario, REFERENCE_RUN: reference}, self.reps, self.seed)
         with self.lock:
             if self.job is not None:
-                done = [f.result() for f in self.job.futures if f.done() and not f.cancelled()
-                        and f.exception() is None]
+                done = [o for o in (f.result() for f in self.job.futures if f.done()
+                                    and not f.cancelled() and f.exception() is None)
+                        if o.spec_key[0] == LIVE_RUN]
                 if done:
                     self.previous = pd.concat([o.series for o in done], ignore_index=True)
                 for fut in self.job.futures:
                     fut.cancel()
             self.counter += 1
             self.job = Job(self.counter, [self.pool.submit(execute, s) for s in specs],
-                           len(specs))
+                           len(specs), swap=swap)
             return self.counter
+
+    def swapped(self) -> bool:
+        """Whether the current job's difference is reference minus setting."""
+        with self.lock:
+            return self.job is not None and self.job.swap
 
     def results(self) -> tuple[int, list[RunOutput], int]:
         """(job id, finished outputs in replication order, total) of the current job."""
@@ -120,7 +146,9 @@ def control_problems(values: dict[str, Any]) -> list[str]:
 def _slider(ident: str, low: float, high: float, step: float, value: float) -> dcc.Slider:
     marks = {low: f"{low:g}", high: f"{high:g}"}
     return dcc.Slider(id=ident, min=low, max=high, step=step, value=value, marks=marks,
-                      tooltip={"placement": "top", "always_visible": True},
+                      # the box beside the slider shows the value; a tooltip always
+                      # shown would cover the label above it
+                      tooltip={"placement": "bottom", "always_visible": False},
                       updatemode="mouseup")
 
 
@@ -160,6 +188,16 @@ def _layout(base: Scenario) -> html.Div:
             {"label": " ", "value": "on"}], value=["on"] if control["fallback"] else [])),
         *[labelled(k, _slider(k, *RANGES[k], control[k]))
           for k in ("threshold", *CONDITIONS, "corps", "inward")],
+        html.Div([
+            html.Label(word(LIVE, "reference", "nl"), id="label-reference",
+                       style={"fontWeight": "bold"}),
+            dcc.RadioItems(id="reference", value="switch", options=_reference_options("nl")),
+            html.Button(word(LIVE, "pin", "nl"), id="pin", n_clicks=0,
+                        style={"fontSize": "17px", "margin": "8px 0", "padding": "6px 12px"}),
+            html.Div(word(LIVE, "nothing_pinned", "nl"), id="pinned-note",
+                     style={"color": "#555"}),
+        ], style={"marginBottom": "18px"}),
+        dcc.Store(id="pinned", data=None),
     ], style={"width": "30%", "minWidth": "300px", "padding": "10px 20px"})
     cards = html.Div([html.Div([html.Div(id=f"name-{o}", style={"fontSize": "16px"}),
                                 html.Div(id=f"value-{o}", style={"fontSize": "30px",
@@ -171,7 +209,11 @@ def _layout(base: Scenario) -> html.Div:
                                                   "flexWrap": "wrap"})
     numbers = html.Div([
         html.Div(id="progress", style={"fontSize": "18px"}),
-        html.Div(id="control-error", style={"color": "#CC3311", "fontSize": "16px"}), cards,
+        html.Div(id="control-error", style={"color": "#CC3311", "fontSize": "16px"}),
+        html.Div(id="difference", style={"fontSize": "20px", "margin": "10px 0 14px",
+                                         "padding": "10px 16px", "borderLeft":
+                                         "5px solid #4477AA", "background": "#f4f7fb"}),
+        cards,
         dcc.Graph(id="series", config={"displaylogo": False}),
         dcc.Graph(id="sankey", config={"displaylogo": False}),
     ])
@@ -212,12 +254,35 @@ def _control_callbacks(app: dash.Dash, base: Scenario, runner: Runner) -> None:
     @app.callback([Output("job", "data"), Output("control-error", "children")],
                   [Input("style", "value"), Input("fallback", "value"),
                    Input("threshold", "value"), *[Input(c, "value") for c in CONDITIONS],
-                   Input("corps", "value"), Input("inward", "value")])
+                   Input("corps", "value"), Input("inward", "value"),
+                   Input("reference", "value"), Input("pinned", "data")])
     def start_job(style, fallback, threshold, *rest):
-        setting = _setting(base, style, fallback, threshold, *rest)
+        *controls, reference, pinned = rest
+        setting = _setting(base, style, fallback, threshold, *controls)
         if isinstance(setting, str):  # a hand-made request: say so, keep the last results
             return dash.no_update, setting
-        return runner.start(setting), ""
+        return runner.start(setting, *_reference(base, setting, reference, pinned)), ""
+
+    @app.callback(Output("pinned", "data"), Input("pin", "n_clicks"),
+                  [State("style", "value"), State("fallback", "value"),
+                   State("threshold", "value"), *[State(c, "value") for c in CONDITIONS],
+                   State("corps", "value"), State("inward", "value")],
+                  prevent_initial_call=True)
+    def pin(_clicks, *values):
+        """Pin the setting on the controls as the reference (a valid one only)."""
+        if isinstance(_setting(base, *values), str):
+            return dash.no_update
+        return list(values)
+
+    @app.callback(Output("pinned-note", "children"),
+                  [Input("pinned", "data"), Input("lang", "value")])
+    def pinned_note(pinned, lang: str) -> str:
+        if not pinned:
+            return word(LIVE, "nothing_pinned", lang)
+        style, fallback, threshold = pinned[0], pinned[1], pinned[2]
+        return say(LIVE, "pinned_as", lang, style=style_name(style, lang),
+                   fallback=word(LIVE, "on" if "on" in (fallback or []) else "off", lang),
+                   threshold=decimal(float(threshold), lang, 1))
 
 
 def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
@@ -270,41 +335,55 @@ def _label_callbacks(app: dash.Dash) -> None:
                   + [Output(f"label-{k}", "children") for k in
                      ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
                   + [Output(f"name-{o}", "children") for o in DASHBOARD]
-                  + [Output("style", "options")],
+                  + [Output("style", "options"), Output("label-reference", "children"),
+                     Output("reference", "options"), Output("pin", "children")],
                   Input("lang", "value"))
     def relabel(lang: str):
         return ([dashboard_word("title", lang)]
                 + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
                                            "corps", "inward")]
-                + [label(o, lang) for o in DASHBOARD] + [_style_options(lang)])
+                + [label(o, lang) for o in DASHBOARD] + [_style_options(lang)]
+                + [word(LIVE, "reference", lang), _reference_options(lang),
+                   word(LIVE, "pin", lang)])
 
 
 def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
     """The numbers, the weekly series and the journeys of the runs finished so far."""
-    @app.callback([Output("progress", "children")]
+    @app.callback([Output("progress", "children"), Output("difference", "children")]
                   + [Output(f"value-{o}", "children") for o in DASHBOARD]
                   + [Output(f"ci-{o}", "children") for o in DASHBOARD]
                   + [Output("series", "figure"), Output("sankey", "figure")],
                   [Input("tick", "n_intervals"), Input("lang", "value")],
-                  State("job", "data"))
-    def refresh(_tick, lang: str, job_id: int):
+                  [State("job", "data"), State("reference", "value"),
+                   State("pinned", "data")])
+    def refresh(_tick, lang: str, job_id: int, reference: str = "switch",
+                pinned: Any = None):
+        swap = runner.swapped()
         ident, outputs, total = runner.results()
-        if not outputs or ident != job_id:
-            return ([dashboard_word("waiting", lang)] + ["…"] * len(DASHBOARD)
+        live = [o for o in outputs if o.spec_key[0] == LIVE_RUN]
+        if not live or ident != job_id:
+            return ([dashboard_word("waiting", lang), ""] + ["…"] * len(DASHBOARD)
                     + [""] * len(DASHBOARD) + [dash.no_update, dash.no_update])
-        runs = pd.DataFrame([o.row for o in outputs])
-        series = pd.concat([o.series for o in outputs], ignore_index=True)
+        every = pd.DataFrame([o.row for o in outputs])
+        runs = every[every["scenario"] == LIVE_RUN]
+        series = pd.concat([o.series for o in live], ignore_index=True)
+        difference = difference_lines(every, "pinned" if reference == "pinned" and pinned
+                                      else "switch", swap, lang)
         values, cis = [], []
         for o in DASHBOARD:
             ci = mean_ci(runs[o])
             values.append(value(o, ci.mean, lang))
             cis.append(interval(o, ci.low, ci.high, lang) if ci.n > 1 else "")
-        progress = dashboard_word("progress", lang).format(done=len(outputs), total=total)
+        # a replication is done when the setting and its reference both ran it
+        pairs = len({o.spec_key[1] for o in live} & {o.spec_key[1] for o in outputs
+                                                     if o.spec_key[0] == REFERENCE_RUN})
+        progress = dashboard_word("progress", lang).format(done=pairs, total=total // 2)
         picture = figures.series_plot(series, lang)
         if runner.previous is not None:
             _faint(picture, runner.previous, word(LIVE, "previous", lang))
         picture.update_yaxes(range=[0, 1], row=1, col=1)
-        return [progress, *values, *cis, picture, figures.journey_sankey(runs, "live", lang)]
+        return [progress, difference, *values, *cis, picture,
+                figures.journey_sankey(runs, LIVE_RUN, lang)]
 
 
 def _setting(base: Scenario, style: Any, fallback: Any, threshold: Any,
@@ -321,6 +400,62 @@ def _setting(base: Scenario, style: Any, fallback: Any, threshold: Any,
     changes = {CONTROL_KEYS[k]: v for k, v in values.items()}
     changes["fallback.lower"] = min(base.fallback.lower, float(threshold) * 0.5)
     return base.with_changes(changes)
+
+
+def _reference(base: Scenario, setting: Scenario, reference: Any,
+               pinned: Any) -> tuple[Scenario, bool]:
+    """The reference a setting runs beside, and whether the difference is reference minus
+    setting: the pinned setting when asked for and valid (setting minus pinned), else the
+    same setting with fallback switched (with minus without, whichever the setting is)."""
+    if reference == "pinned" and pinned:
+        found = _setting(base, *pinned)
+        if not isinstance(found, str):
+            return found, False
+    switched = setting.with_changes({"fallback.enabled": not setting.fallback.enabled})
+    return switched, not setting.fallback.enabled
+
+
+def paired(runs: pd.DataFrame, swap: bool) -> pd.DataFrame:
+    """Per replication that both runs finished: the difference in every outcome of
+    :data:`DIFFERENCES`, setting minus reference (reference minus setting with ``swap``).
+    """
+    live = runs[runs["scenario"] == LIVE_RUN].set_index("replication")
+    ref = runs[runs["scenario"] == REFERENCE_RUN].set_index("replication")
+    common = live.index.intersection(ref.index).sort_values()
+    first, second = (ref, live) if swap else (live, ref)
+    return first.loc[common, list(DIFFERENCES)] - second.loc[common, list(DIFFERENCES)]
+
+
+def difference_lines(runs: pd.DataFrame, mode: str, swap: bool, lang: str) -> list[Any]:
+    """The paired difference as a class reads it: a sentence about the share dissatisfied
+    with its 95% CI, a line per other outcome, and how to read the interval. ``mode``:
+    "switch" (what falling back costs) or "pinned" (against the pinned setting)."""
+    diffs = paired(runs, swap)
+    if len(diffs) < 2:
+        return [html.Div(dashboard_word("waiting", lang))]
+    if mode == "switch" and (diffs == 0.0).all().all():
+        return [html.Div(word(LIVE, "no_change", lang), id="difference-sentence")]
+    if mode != "switch" and (diffs == 0.0).all().all():
+        return [html.Div(word(LIVE, "same", lang), id="difference-sentence")]
+    head = DIFFERENCES[0]
+    ci = mean_ci(diffs[head])
+    size = signed(head, abs(ci.mean), lang).lstrip("+")
+    key = ("cost" if mode == "switch" else "pinned") + ("_more" if ci.mean >= 0 else "_fewer")
+    lines = [html.Div(say(LIVE, key, lang, size=size,
+                          ci=signed_interval(head, ci.low, ci.high, lang)),
+                      id="difference-sentence", style={"fontWeight": "bold"})]
+    for outcome in DIFFERENCES[1:]:
+        c = mean_ci(diffs[outcome])
+        lines.append(html.Div(f"{label(outcome, lang)}: {signed(outcome, c.mean, lang)} "
+                              f"{signed_interval(outcome, c.low, c.high, lang)}"))
+    lines.append(html.Div(say(LIVE, "pairs", lang, n=len(diffs)),
+                          style={"fontSize": "15px", "color": "#555"}))
+    return lines
+
+
+def _reference_options(lang: str) -> list[dict[str, str]]:
+    return [{"label": word(LIVE, "switch", lang), "value": "switch"},
+            {"label": word(LIVE, "pinned", lang), "value": "pinned"}]
 
 
 def _style_options(lang: str) -> list[dict[str, str]]:

@@ -105,5 +105,12 @@ def interval(key: str, low: float, high: float, lang: str) -> str:
     return f"[{value(key, clip(key, low), lang)}{sep}{value(key, clip(key, high), lang)}]"
 
 
+def signed_interval(key: str, low: float, high: float, lang: str) -> str:
+    """A confidence interval of a difference in outcome ``key``, each bound with its sign
+    and unclipped (a difference may be negative): "[−1.8 pp, −0.5 pp]", in Dutch with ";"."""
+    sep = word(GRAMMAR, "interval_sep", lang)
+    return f"[{signed(key, low, lang)}{sep}{signed(key, high, lang)}]"
+
+
 __all__ = ["LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
-           "signed", "style_name", "value"]
+           "signed", "signed_interval", "style_name", "value"]
