@@ -1,6 +1,8 @@
 """Scenario files: TOML with ``extends``, ``--set`` overrides and ``[sweep]`` grids.
 
     extends = "direction.toml"          # a base file, relative to this one; this file wins
+                                        # (scenario.name, when the file does not set it, is
+                                        # the file's name: "my-variant" for my-variant.toml)
 
     [fallback]
     upper = 1.2
@@ -112,6 +114,20 @@ def _read_layers(path: Path, chain: tuple[Path, ...] = ()) -> Layers:
     except (OSError, ValueError):
         pass  # reported when reading it
     return [(str(path), data), *_read_layers(target, (*chain, resolved))]
+
+
+def _named(layers: Layers) -> Layers:
+    """A file that does not set ``scenario.name`` itself is named after the file (its stem,
+    "election-year" for election-year.toml), not after the base it extends, so every file
+    of a folder gets its own name."""
+    where, data = layers[0]
+    table = data.get("scenario")
+    if isinstance(table, dict) and "name" in table:
+        return layers
+    if table is not None and not isinstance(table, dict):
+        return layers  # reported by the schema, naming the file
+    own = {**data, "scenario": {**(table or {}), "name": Path(where).stem}}
+    return [(where, own), *layers[1:]]
 
 
 def read_toml_file(path: str | Path) -> dict[str, Any]:
@@ -300,7 +316,7 @@ def _blame(error: Any, owner: str | None) -> str:
 
 def load_scenario(path: str | Path, overrides: Iterable[str] | dict[str, Any] = ()) -> Scenario:
     """Read, merge, override and validate a scenario file (``[sweep]``, ``[ranges]`` aside)."""
-    layers = _read_layers(Path(path))
+    layers = _named(_read_layers(Path(path)))
     return _resolve(_merge(layers), _changes(overrides, str(path)), str(path), layers)
 
 
@@ -376,7 +392,7 @@ def load_variants(path: str | Path, overrides: Iterable[str] | dict[str, Any] = 
     named ``<scenario.name>[key=value,...]``.
     """
     source = str(path)
-    layers = _read_layers(Path(path))
+    layers = _named(_read_layers(Path(path)))
     data = _merge(layers)
     changes = _changes(overrides, source)
     sweep = data.get("sweep")

@@ -8,6 +8,7 @@ import functools
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -81,6 +82,11 @@ Replace = Annotated[bool, typer.Option(
     "--replace", help="Write over the --out file if it exists (else it is refused).")]
 Force = Annotated[bool, typer.Option(
     "--force", help="Accept scenarios above the scale ceiling (see `validate`).")]
+SkipInvalid = Annotated[bool, typer.Option(
+    "--skip-invalid", help="Run the good files when some are bad (each skipped file and "
+    "why is listed at the end and in the manifest; exit status 3).")]
+SKIPPED_EXIT = 3
+"""The exit status of a batch that ran but skipped invalid files."""
 Out = Annotated[str, typer.Option(
     "--out", help="Result folder: new or empty, or a regiesim result folder to resume.")]
 TimeBudget = Annotated[float | None, typer.Option(
@@ -172,19 +178,69 @@ def scenario_paths(files: list[Path]) -> list[Path]:
     return list(dict.fromkeys(paths))
 
 
-def variants(files: list[Path], sets: list[str]) -> tuple[dict[str, Scenario], dict]:
-    """Every scenario of the files (sweeps expanded) by name, and each one's swept values."""
-    scenarios: dict[str, Scenario] = {}
-    params: dict[str, dict[str, Any]] = {}
+@dataclass
+class Loaded:
+    """What the scenario files of a command hold: every scenario (sweeps expanded) by
+    name, each one's swept values and file, and every file that could not be used, with
+    its problems."""
+
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    invalid: dict[Path, list[str]] = field(default_factory=dict)
+
+
+def clash(name: str, first: Path, second: Path) -> str:
+    """The message for two files whose scenarios share a name (batch and validate)."""
+    return (f"two scenarios are named {name!r} ({first} and {second}); give each file its "
+            "own scenario.name (a file that sets none is named after the file)")
+
+
+def load_files(files: list[Path], sets: list[str]) -> Loaded:
+    """Read every file, keeping going past a bad one: its problems are collected, not
+    raised (a file whose scenario's name another file already took is bad too)."""
+    loaded = Loaded()
     for path in scenario_paths(files):
-        found, found_params = load_variants(path, sets)
+        try:
+            found, found_params = load_variants(path, sets)
+        except ScenarioError as exc:
+            loaded.invalid[path] = list(exc.problems)
+            continue
+        taken = [name for name in found if name in loaded.scenarios]
+        if taken:
+            loaded.invalid[path] = [clash(taken[0], loaded.files[taken[0]], path)]
+            continue
         for name, scenario in found.items():
-            if name in scenarios:
-                raise UserError(f"two scenarios are named {name!r} ({path}); give each file "
-                                "its own scenario.name")
-            scenarios[name] = scenario
-            params[name] = found_params[name]
-    return scenarios, params
+            loaded.scenarios[name] = scenario
+            loaded.params[name] = found_params[name]
+            loaded.files[name] = path
+    return loaded
+
+
+def variants(files: list[Path], sets: list[str]) -> tuple[dict[str, Scenario], dict]:
+    """Every scenario of the files (sweeps expanded) by name, and each one's swept values
+    (every bad file is listed first, see :func:`checked`)."""
+    loaded = checked(files, sets)
+    return loaded.scenarios, loaded.params
+
+
+def checked(files: list[Path], sets: list[str], skip_invalid: bool = False) -> Loaded:
+    """Every file, checked before anything runs: if any is bad, all bad ones are listed
+    with their problems and nothing runs, unless ``skip_invalid`` (then the good ones run
+    and ``invalid`` says which were skipped, and why)."""
+    loaded = load_files(files, sets)
+    if loaded.invalid and not skip_invalid:
+        lines = [f"{len(loaded.invalid)} of {len(loaded.invalid) + len(set(loaded.files.values()))}"
+                 " scenario file(s) cannot be used; nothing was run:"]
+        for path, problems in loaded.invalid.items():
+            lines += [f"  {path}:", *(f"    {p}" for p in problems)]
+        lines.append("Fix them (`regiesim validate FILES` checks files without running), or "
+                     "pass --skip-invalid to run the others.")
+        raise UserError("\n".join(lines))
+    if not loaded.scenarios:
+        raise UserError("no scenario file can be used: " + ", ".join(
+            str(p) for p in loaded.invalid))
+    return loaded
 
 
 def check_reference(reference: str | None, names: Any, option: str = "--reference") -> None:

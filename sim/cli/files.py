@@ -18,6 +18,7 @@ from sim.cli.common import (
     LangOption,
     Sets,
     app,
+    clash,
     clean_errors,
     console,
     print_wide,
@@ -30,19 +31,26 @@ from sim.scenario_files import load_scenario, load_variants
 from sim.styles import STYLES, style_settings
 
 
-def _check_file(path: Any, sets: list[str], force: bool) -> bool:
-    """Check one file and print what was found; whether it is fine."""
+def _check_file(path: Any, sets: list[str], force: bool, names: dict[str, Any]) -> str:
+    """Check one file and print what was found: "ok", "warning" or "invalid". ``names``:
+    the scenario names of the files checked so far (a name twice is refused, as
+    ``batch`` refuses it)."""
     from sim.experiment.plausibility import warnings_for
     from sim.experiment.scale import MAX_INITIATIVES, estimate
 
     try:
         found, _ = load_variants(path, sets)
     except ScenarioError as exc:
-        say(f"[red]invalid[/] {safe(exc)}")
-        return False
+        say(f"[red]invalid:[/] {safe(exc).removeprefix('invalid scenario in ')}")
+        return "invalid"
     except Exception as exc:  # a bug: name the file and check the others
         say(f"[red]error[/] {safe(path)}: {type(exc).__name__}: {safe(exc)}")
-        return False
+        return "invalid"
+    taken = [name for name in found if name in names]
+    if taken:
+        say(f"[red]invalid:[/] {safe(path)}: {safe(clash(taken[0], names[taken[0]], path))}")
+        return "invalid"
+    names.update(dict.fromkeys(found, path))
     first = next(iter(found.values()))
     extra = f", {len(found)} sweep variants" if len(found) > 1 else ""
     biggest = max((estimate(sc) for sc in found.values()),
@@ -51,15 +59,16 @@ def _check_file(path: Any, sets: list[str], force: bool) -> bool:
         say(f"[red]too big[/] {safe(path)}: {biggest.describe()}, above the ceiling of "
             f"{MAX_INITIATIVES:,} initiatives; shorten the horizon or lower the arrival "
             "rate, or pass --force")
-        return False
+        return "invalid"
     console.print(f"[green]ok[/] {safe(path)}: {safe(first.scenario.name)} (style "
-                  f"{first.scenario.style}, hash {first.digest()}{extra})",
-                  highlight=False, soft_wrap=True)
-    for line in dict.fromkeys(w for sc in found.values() for w in warnings_for(sc)):
+                  f"{first.scenario.style}, hash {first.digest()}{extra}): "
+                  f"{biggest.describe()}", highlight=False, soft_wrap=True)
+    warnings = list(dict.fromkeys(w for sc in found.values() for w in warnings_for(sc)))
+    for line in warnings:
         say(f"[yellow]warning[/] {safe(path)}: {safe(line)}")
     if biggest.large:
         say(f"[yellow]warning[/] {safe(path)}: large: {biggest.describe()}")
-    return True
+    return "warning" if warnings or biggest.large else "ok"
 
 
 @app.command()
@@ -70,7 +79,14 @@ def validate(files: Files, sets: Sets = [], force: Force = False) -> None:  # no
     Also estimates the size of one replication (initiatives, events, memory, CPU time):
     warns above 200,000 expected initiatives and refuses above 2,000,000 unless --force.
     """
-    bad = sum(not _check_file(path, sets, force) for path in scenario_paths(files))
+    paths = scenario_paths(files)
+    names: dict[str, Any] = {}
+    verdicts = [_check_file(path, sets, force, names) for path in paths]
+    ok = sum(v == "ok" for v in verdicts)
+    warned = sum(v == "warning" for v in verdicts)
+    bad = len(paths) - ok - warned
+    console.print(f"{len(paths)} file(s): {ok} ok, {warned} with warnings, {bad} invalid",
+                  highlight=False)
     if bad:
         raise typer.Exit(2)
 

@@ -13,6 +13,7 @@ import typer
 
 from sim.cli.common import (
     DEFAULT_SEED,
+    SKIPPED_EXIT,
     Backend,
     BackendOption,
     BreakLock,
@@ -25,6 +26,7 @@ from sim.cli.common import (
     Scheduler,
     Seed,
     Sets,
+    SkipInvalid,
     TimeBudget,
     TlsCa,
     TlsCert,
@@ -33,6 +35,7 @@ from sim.cli.common import (
     Workers,
     app,
     check_reference,
+    checked,
     clean_errors,
     console,
     err,
@@ -144,13 +147,15 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
           precision: Precision = None, max_reps: MaxReps = 1000,
           posterior: PosteriorFolder = None, csv: Csv = False, absolute: Absolute = None,
           precision_on: On = PrecisionOn.levels, reference: Reference = None,
-          chunk: Chunk = None) -> None:
+          chunk: Chunk = None, skip_invalid: SkipInvalid = False) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
     Runs are stored as they finish; running the same command again resumes where a
     stopped batch left off. Every scenario's replication i uses the same seed. A run that
     fails is recorded (with its traceback) and the batch goes on; the command then exits
-    with status 1. The folder is locked while the batch writes.
+    with status 1. The folder is locked while the batch writes. Every file is checked
+    before anything runs: every bad one is listed with its problems, and nothing runs
+    unless --skip-invalid (then the others run, and the exit status is 3).
     """
     from sim.experiment import run_batch
     from sim.experiment.options import StoreOptions
@@ -162,7 +167,8 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     store = StoreOptions(force, break_lock, time_budget)
     executor = executor_of(backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key),
                            chunk, store)
-    scenarios, params = variants(files, sets)
+    loaded = checked(files, sets, skip_invalid)
+    scenarios, params = loaded.scenarios, loaded.params
     check_reference(reference, scenarios)
     for warning in check_scale(scenarios, force):
         say(f"[yellow]warning[/] large: {safe(warning)}")
@@ -189,9 +195,20 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     if precision is not None or absolute is not None:
         _report_precision(result.missed, folder, max_reps)
     _write_tables(result.runs, folder, csv)
+    if loaded.invalid:
+        from sim.experiment.store.artefacts import record_in_manifest
+
+        record_in_manifest(folder, "skipped_files",
+                           {str(p): problems for p, problems in loaded.invalid.items()})
+        say(f"[yellow]skipped {len(loaded.invalid)} invalid file(s)[/] (listed in "
+            f"{safe(folder / 'manifest.json')} under skipped_files):")
+        for path, problems in loaded.invalid.items():
+            say(f"  {safe(path)}: {safe('; '.join(problems))}")
     if not result.failures.empty:
         report_failures(result.failures, folder)
         raise typer.Exit(1)
+    if loaded.invalid:
+        raise typer.Exit(SKIPPED_EXIT)
 
 
 def _progress_of_precision(max_reps: int) -> Any:

@@ -42,16 +42,22 @@ def typical_journey(sc: Scenario) -> float:
             + ic.role_needs.autonomous * m.permit_weeks + ic.realisation_weeks)
 
 
+WHO = {"front office": "the front office", "middle managers": "each of the middle managers",
+       "college": "the college"}
+"""Each queueing stage as the subject of a sentence (one server's load)."""
+
+
 def warnings_for(sc: Scenario) -> list[str]:
     """One readable line per reason the scenario's results may mean little."""
     out = []
     for stage, rho in loads(sc).items():
+        stage = WHO[stage]
         if rho >= 1.0:
-            out.append(f"overload: the {stage} get more work than they can do (utilisation "
+            out.append(f"overload: {stage} gets more work than it can do (utilisation "
                        f"{rho:.2f} >= 1); its queue grows without bound and every outcome "
                        "depends on the horizon")
         elif rho >= NEAR:
-            out.append(f"near overload: the {stage} are busy {rho:.0%} of the time; waits "
+            out.append(f"near overload: {stage} is busy {rho:.0%} of the time; waits "
                        "will be long and very variable")
     journey = typical_journey(sc)
     if sc.run.horizon_weeks < 2 * journey:

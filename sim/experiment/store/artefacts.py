@@ -239,3 +239,19 @@ def _write(path: Path, data: pd.DataFrame | str | bytes) -> None:
             return
         data = data.to_csv(index=False)
     atomic_write(path, data)
+
+
+def record_in_manifest(folder: str | Path, key: str, value: Any) -> None:
+    """Set ``key`` of a result folder's manifest to ``value``, under the folder's lock
+    (what a command adds about a batch, e.g. the files it skipped)."""
+    folder = Path(folder)
+    lock = FolderLock(folder)
+    lock.acquire()
+    try:
+        manifest = read_manifest(folder / MANIFEST)
+        if manifest is None:
+            raise FileNotFoundError(f"{folder}: no {MANIFEST} to record {key!r} in")
+        manifest[key] = value
+        write_manifest(folder / MANIFEST, manifest)
+    finally:
+        lock.release()
