@@ -113,7 +113,10 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=40, help="posterior predictive draws")
     parser.add_argument("--kernel", choices=KERNELS, default="normal",
                         help="ABC proposal: one normal over the population, or local "
-                             "normals per particle")
+                             "normals per particle; or rejection ABC")
+    parser.add_argument("--accept", type=float, default=0.05,
+                        help="--kernel rejection: share of the draws from the prior kept "
+                             "(--particles of --particles / --accept draws)")
     parser.add_argument("--priors", type=Path, default=None,
                         help="uniform priors (default experiments/priors.toml, or "
                              "experiments/priors-national.toml with --population)")
@@ -151,7 +154,8 @@ def main() -> None:
     result = calibrate(target, read_priors(priors_file), args.out,
                        populations=args.populations, particles=args.particles,
                        reps=args.reps or 2, seed=args.seed, backend=args.backend,
-                       workers=args.workers, ppc_draws=args.draws, kernel=args.kernel)
+                       workers=args.workers, ppc_draws=args.draws, kernel=args.kernel,
+                       accept=args.accept)
     write_calibration_report(result)
     print(pd.read_csv(args.out / PARAMETERS).round(4).to_string(index=False))
     print(f"ABC-SMC: {result.manifest['simulations']} simulations in "

@@ -200,3 +200,43 @@ def test_the_local_kernel_proposes_around_each_particle(tmp_path: Path,
     assert [type(t).__name__ for t in made] == ["LocalTransition"]
     assert json.loads((out / "calibration.json").read_text())["kernel"] == "local"
     assert len(pd.read_parquet(out / "posterior.parquet")) == 6
+
+
+def test_rejection_abc_keeps_the_closest_draws_and_resumes_to_the_same_posterior(
+        tmp_path: Path) -> None:
+    """Rejection ABC: particles / accept draws from the prior, the closest kept with equal
+    weights (ESS = particles); a stopped run resumes from its saved draws and ends where an
+    unbroken one ends."""
+    from sim.experiment.calibration import DRAWS
+
+    lines: list[str] = []
+
+    def run(out: Path) -> pd.DataFrame:
+        result = calibrate(build_scenario(SHORT), PRIORS, out, particles=4, reps=1,
+                           backend="serial", ppc_draws=2, ppc_reps=1, kernel="rejection",
+                           accept=0.5, log=lines.append)
+        return result.posterior
+
+    whole = run(tmp_path / "whole")
+    draws = pd.read_parquet(tmp_path / "whole" / DRAWS)
+    assert len(draws) == 8 and list(draws["draw"]) == list(range(8))
+    closest = draws.nsmallest(4, "distance")[list(PRIORS)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(whole[list(PRIORS)], closest)
+    assert whole["weight"].eq(1.0).all() and effective_sample_size(whole) == 4
+    for key, (low, high) in PRIORS.items():
+        assert draws[key].between(low, high).all()
+    manifest = json.loads((tmp_path / "whole" / "calibration.json").read_text())
+    assert manifest["accept"] == 0.5 and manifest["simulations"] == 8
+    # a stop after five draws: the resume simulates the other three, the same ones
+    stopped = tmp_path / "stopped"
+    run(stopped)
+    (stopped / DRAWS).write_bytes(draws.head(5).to_parquet(index=False))
+    lines.clear()
+    resumed = run(stopped)
+    assert "resuming: 5 of 8 draws from the prior done" in lines
+    assert "rejection ABC: 8 of 8 draws from the prior" in lines
+    pd.testing.assert_frame_equal(resumed, whole)
+    pd.testing.assert_frame_equal(pd.read_parquet(stopped / DRAWS), draws)
+    with pytest.raises(ValueError, match="other accept"):
+        calibrate(build_scenario(SHORT), PRIORS, stopped, particles=4, reps=1,
+                  backend="serial", kernel="rejection", accept=0.25)

@@ -54,8 +54,9 @@ PlotKind = choices(
     "PlotKind", ("sweep", "sobol", "pairs"),
     "The figures of a result folder (sim.report.folder.PLOTS).")
 Kernel = choices(
-    "Kernel", ("normal", "local"),
-    "How ABC-SMC proposes the next population (sim.experiment.calibration.KERNELS).")
+    "Kernel", ("normal", "local", "rejection"),
+    "How ABC-SMC proposes the next population, or plain rejection ABC "
+    "(sim.experiment.calibration.KERNELS).")
 Method = choices(
     "Method", ("morris", "sobol", "lhs", "qmc"),
     "Sensitivity studies (sim.experiment.sensitivity.STUDIES).")

@@ -49,7 +49,11 @@ Draws = Annotated[int, typer.Option(help="Posterior predictive draws.", min=1)]
 KernelOption = Annotated[Kernel, typer.Option(
     help="normal or local: how a population proposes the next, one normal over the whole "
          "population or a normal per particle around its neighbours (for a ridge-shaped "
-         "posterior).")]
+         "posterior); rejection: plain rejection ABC, the --particles closest of "
+         "--particles / --accept draws from the prior, all of equal weight.")]
+Accept = Annotated[float, typer.Option(
+    help="--kernel rejection: the share of the draws from the prior that is kept.",
+    min=0.0001, max=1.0)]
 
 
 @app.command()
@@ -59,7 +63,7 @@ def calibrate(file: File, priors: Priors, out: Out, populations: Populations = 5
               particles: Particles = 100, reps: ParticleReps = 2, seed: Seed = 0,
               sets: Sets = [], backend: BackendOption = Backend.process,  # noqa: B006
               workers: Workers = None, scheduler: Scheduler = None, draws: Draws = 40,
-              kernel: KernelOption = Kernel.normal) -> None:
+              kernel: KernelOption = Kernel.normal, accept: Accept = 0.05) -> None:
     """Calibrate FILE by ABC-SMC against the survey patterns; posterior into --out.
 
     The calibrating patterns are the Nationale ombudsman's 44% dissatisfied and 33%
@@ -80,7 +84,7 @@ def calibrate(file: File, priors: Priors, out: Out, populations: Populations = 5
     try:
         result = run_abc(base, table, folder, populations=populations, particles=particles,
                          reps=reps, seed=seed, executor=executor_of(backend, workers, scheduler),
-                         ppc_draws=draws, kernel=kernel,
+                         ppc_draws=draws, kernel=kernel, accept=accept,
                          log=lambda line: err.print(safe(line), highlight=False))
     except ValueError as exc:
         raise UserError(str(exc)) from None

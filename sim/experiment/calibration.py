@@ -41,6 +41,7 @@ import pandas as pd
 from sim.analysis.patterns import PATTERNS, Pattern, calibrating
 from sim.experiment.exploration import parse_ranges
 from sim.experiment.options import Executor, run_options
+from sim.files import atomic_write
 from sim.model import build
 from sim.provenance import code_identity
 from sim.run import simulate
@@ -194,8 +195,13 @@ def _own_folder(out: Path) -> None:
                          "calibrate into a new or empty folder (nothing of yours is touched)")
 
 
-KERNELS = ("normal", "local")
-"""Proposal kernels between populations (see :func:`calibrate`)."""
+KERNELS = ("normal", "local", "rejection")
+"""Proposal kernels between populations (see :func:`calibrate`), or ``rejection``: no
+populations, draws from the prior kept when they are among the closest."""
+DRAWS = "prior_draws.parquet"
+"""Rejection ABC's draws from the prior with their outcomes and distances (resumable)."""
+CHUNK = 100
+"""Rejection ABC: draws simulated between two saves."""
 
 
 # PLR0913: public API: experiments/calibrate.py, the tests and users pass these by keyword
@@ -204,7 +210,7 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
               populations: int = 5, particles: int = 100, reps: int = 3, seed: int = 0,
               executor: Executor | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
               kernel: str = "normal", log: Callable[[str], None] = print,
-              **keywords: Any) -> Calibration:
+              accept: float = 0.05, **keywords: Any) -> Calibration:
     """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``.
 
     ``base`` is a scenario, or a target that says what a particle predicts (a population
@@ -216,6 +222,12 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
     a normal per particle fitted to its nearest quarter of the population (pyabc's
     ``LocalTransition``), which follows a ridge-shaped posterior instead of spreading
     proposals across it, so the weight does not end up on a few particles.
+
+    ``rejection`` is plain rejection ABC (Pritchard et al. 1999): ``particles`` /
+    ``accept`` draws from the prior, of which the ``particles`` closest are kept, all
+    with the same weight, so the effective sample size is the number kept; the price is
+    a wider tolerance than SMC reaches. Its draws are saved every :data:`CHUNK`, so a
+    stopped calibration resumes; ``populations`` does not apply.
 
     ``executor`` says where particles are evaluated (its backend, workers and scheduler;
     the old keywords ``backend=``, ``workers=``, ``scheduler=`` still work).
@@ -239,11 +251,16 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
                            **{k: list(v) for k, v in extra.items()}},
                 "patterns": [p.key for p in patterns], "particles": particles,
                 "reps": reps, "seed": seed, "kernel": kernel, "code": code_identity(build())}
+    if kernel == "rejection":
+        if not 0.0 < accept <= 1.0:
+            raise ValueError(f"accept: must be a share in (0, 1], got {accept}")
+        settings["accept"] = accept
     manifest_path = out / MANIFEST
     if manifest_path.exists():
         old = json.loads(manifest_path.read_text())
         old.setdefault("kernel", "normal")  # calibrations made before the choice
-        for key in ("base_hash", "priors", "patterns", "particles", "reps", "seed", "kernel"):
+        for key in ("base_hash", "priors", "patterns", "particles", "reps", "seed", "kernel",
+                    "accept"):
             if old.get(key) != settings[key]:
                 raise ValueError(f"{out}: holds a calibration with other {key} "
                                  f"({old.get(key)!r}); use a new folder to change it")
@@ -251,6 +268,9 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
             raise ValueError(f"{out}: was calibrated with other code "
                              f"({old['code']['source_hash'][:12]}); use a new folder")
     manifest_path.write_text(json.dumps(settings, indent=2))
+    if kernel == "rejection":
+        return _rejection(out, target, settings["priors"], patterns, particles, accept, reps,
+                          seed, executor, ppc_draws, ppc_reps, log)
 
     model = PatternModel(target, reps)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo)
@@ -283,8 +303,16 @@ def _summarise(out: Path, history: Any, target: ScenarioTarget, draws: int, reps
     """Write the posterior, the populations and the posterior predictive checks."""
     params, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = params.reset_index(drop=True).assign(weight=np.asarray(weights))
+    return _finish(out, posterior, history.get_all_populations(), int(history.max_t + 1),
+                   int(history.total_nr_simulations), target, draws, reps, seed, log)
+
+
+def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
+            done: int, simulations: int, target: ScenarioTarget, draws: int, reps: int,
+            seed: int, log: Callable[[str], None]) -> Calibration:
+    """Write a posterior (either method's), its populations, the posterior predictive
+    checks and the parameter table."""
     posterior.to_parquet(out / POSTERIOR)
-    populations = history.get_all_populations()
     populations.to_csv(out / "populations.csv", index=False)
     rng = np.random.default_rng(seed)
     keys = [c for c in posterior.columns if c != "weight"]
@@ -307,9 +335,9 @@ def _summarise(out: Path, history: Any, target: ScenarioTarget, draws: int, reps
         "source": p.source} for p in target.patterns])
     checks.to_csv(out / "checks.csv", index=False)
     manifest = json.loads((out / MANIFEST).read_text())
-    manifest["populations_done"] = int(history.max_t + 1)
+    manifest["populations_done"] = done
     manifest["effective_sample_size"] = effective_sample_size(posterior)
-    manifest["simulations"] = int(history.total_nr_simulations)
+    manifest["simulations"] = simulations
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
     parameter_table(posterior, manifest["priors"]).to_csv(out / PARAMETERS, index=False)
     log(f"posterior: {len(posterior)} particles, effective sample size "
@@ -319,6 +347,70 @@ def _summarise(out: Path, history: Any, target: ScenarioTarget, draws: int, reps
             f"[90%: {row.q05:.3f}, {row.q95:.3f}], target {row.target:g}, "
             f"{row.share_matching:.0%} of draws match")
     return Calibration(out, posterior, populations, checks, manifest)
+
+
+def prior_draw(priors: dict[str, list[Any]], seed: int, index: int) -> dict[str, float]:
+    """Draw ``index`` from the priors (as a manifest stores them), the same whenever and
+    wherever it is made: its own generator, from the calibration's seed and the index."""
+    from scipy import stats
+
+    rng = np.random.default_rng(np.random.SeedSequence([seed, index, 0xD2A]))
+    out = {}
+    for key, spec in priors.items():
+        dist = (stats.uniform(spec[0], spec[1] - spec[0]) if len(spec) == 2
+                else getattr(stats, spec[0])(*spec[1:]))
+        out[key] = float(dist.rvs(random_state=rng))
+    return out
+
+
+def _simulate_draw(job: tuple[ScenarioTarget, dict[str, float], list[int]]
+                   ) -> dict[str, float]:
+    target, particle, seeds = job
+    return target.predict(particle, seeds)
+
+
+def _rejection(out: Path, target: ScenarioTarget, priors: dict[str, list[Any]],  # noqa: PLR0913
+               patterns: tuple[Pattern, ...], particles: int, accept: float, reps: int,
+               seed: int, executor: Executor, ppc_draws: int, ppc_reps: int,
+               log: Callable[[str], None]) -> Calibration:
+    """Rejection ABC: simulate draws from the prior (resuming from the saved ones), keep
+    the ``particles`` closest."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    if executor.backend == "dask":
+        raise ValueError("kernel rejection runs on the serial or the process backend")
+    total = math.ceil(particles / accept)
+    path = out / DRAWS
+    done = pd.read_parquet(path) if path.exists() else pd.DataFrame()
+    if len(done):
+        log(f"resuming: {len(done)} of {total} draws from the prior done")
+    distance = pattern_distance(patterns)
+    pool = (ProcessPoolExecutor(max_workers=executor.workers)
+            if executor.backend == "process" else None)
+    try:
+        while len(done) < total:
+            start = len(done)
+            indices = range(start, min(total, start + CHUNK))
+            jobs = [(target, prior_draw(priors, seed, i),
+                     [int(x) >> 1 for x in np.random.SeedSequence([seed, i]).generate_state(
+                         reps, np.uint64)]) for i in indices]
+            found = pool.map(_simulate_draw, jobs) if pool else map(_simulate_draw, jobs)
+            rows = [{"draw": i, **job[1], **outcome, "distance": distance(outcome, {})}
+                    for i, job, outcome in zip(indices, jobs, found, strict=True)]
+            done = pd.concat([done, pd.DataFrame(rows)], ignore_index=True)
+            atomic_write(path, done.to_parquet(index=False))
+            log(f"rejection ABC: {len(done)} of {total} draws from the prior")
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    kept = done.nsmallest(particles, "distance", keep="first")
+    posterior = kept[list(priors)].reset_index(drop=True).assign(weight=1.0)
+    epsilon = float(kept["distance"].max())
+    populations = pd.DataFrame([{"t": 0, "epsilon": epsilon, "samples": total,
+                                 "particles": particles}])
+    log(f"kept the {particles} closest of {total} draws (tolerance {epsilon:.2f})")
+    return _finish(out, posterior, populations, 1, total, target, ppc_draws, ppc_reps, seed,
+                   log)
 
 
 def effective_sample_size(posterior: pd.DataFrame) -> float:
