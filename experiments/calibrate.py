@@ -158,7 +158,8 @@ def main() -> None:
                        accept=args.accept)
     write_calibration_report(result)
     print(pd.read_csv(args.out / PARAMETERS).round(4).to_string(index=False))
-    print(f"ABC-SMC: {result.manifest['simulations']} simulations in "
+    method = "rejection ABC" if args.kernel == "rejection" else "ABC-SMC"
+    print(f"{method}: {result.manifest['simulations']} simulations in "
           f"{time.perf_counter() - started:.0f} s; posterior in {args.out}")
 
 

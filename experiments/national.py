@@ -58,6 +58,11 @@ def headline(runs: pd.DataFrame, mix: dict[str, float] | pd.DataFrame,
         ci = mean_ci(values.to_numpy(float))
         rows.append({"claim": claim, "estimate": ci.mean, "low": ci.low, "high": ci.high,
                      "interval": at_mean, "unit": unit})
+        if prior is None:  # the spread of the answer over the posterior (and the runs)
+            low, high = percentile_interval(values, 0.9)
+            rows.append({"claim": claim, "estimate": float(values.median()), "low": low,
+                         "high": high, "interval": "90% interval over the replications' "
+                         "posterior draws (median)", "unit": unit})
     if prior is None:
         return pd.DataFrame(rows)
     for claim, column, unit in (

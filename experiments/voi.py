@@ -80,7 +80,7 @@ def main() -> None:
     write_artefact(args.out, "voi.csv", table, "voi")
     with pd.option_context("display.width", 120, "display.max_colwidth", 60):
         print(table[["measurement", "sample_size", "unit", "width_now", "width_after",
-                     "reduction"]].round(4).to_string(index=False))
+                     "reduction", "reduction_se"]].round(4).to_string(index=False))
     print(f"answer: falling back's part of the national dissatisfied; {len(particles)} "
           f"particles x {args.reps} runs in {time.perf_counter() - started:.0f} s; "
           f"written to {args.out}")

@@ -93,9 +93,10 @@ def test_a_calibration_writes_its_posterior_and_checks(calibrated: Path) -> None
 
 
 def test_identified_means_the_posterior_left_its_prior_by_more_than_its_ess_explains() -> None:
-    """The rule: KS distance to the prior above 1.36 / sqrt(ESS). Prior draws stay below
-    it; a narrowed posterior passes it; prior draws carried by a few heavy particles stay
-    below it too, though as many particles drawn evenly would pass it."""
+    """The rule: KS distance to the prior above c / sqrt(ESS), c the Kolmogorov quantile
+    at 5% over the parameters (two here: c = 1.48). Prior draws stay below it; a narrowed
+    posterior passes it; prior draws carried by a few heavy particles stay below it too,
+    though as many particles drawn evenly would pass it."""
     rng = np.random.default_rng(3)
     priors = {"a": [0.0, 1.0], "b": ["beta", 1.0, 1.0]}
     prior_like = pd.DataFrame({"a": rng.uniform(size=400), "b": rng.uniform(size=400),
@@ -111,7 +112,8 @@ def test_identified_means_the_posterior_left_its_prior_by_more_than_its_ess_expl
     # 8 particles carry nearly all the weight: ESS about 8, critical value about 0.48
     heavy = prior_like.assign(weight=np.where(np.arange(400) < 8, 1000.0, 1e-3))
     table = parameter_table(heavy, priors)
-    assert table["ks"].max() > 1.36 / math.sqrt(400), "as many even particles would pass"
+    assert table["ks_critical"].iloc[0] == pytest.approx(1.480 / math.sqrt(8.0), rel=0.02)
+    assert table["ks"].max() > 1.48 / math.sqrt(400), "as many even particles would pass"
     assert not table["identified"].any()
 
 

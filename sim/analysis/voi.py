@@ -59,9 +59,10 @@ def observation_sd(mean: np.ndarray, spread: np.ndarray, run_sd: np.ndarray, sca
 
 def expected_width(answer: np.ndarray, weights: np.ndarray, predicted: np.ndarray,
                    sd: np.ndarray, rng: np.random.Generator, simulations: int = 2000,
-                   level: float = 0.9) -> float:
+                   level: float = 0.9) -> tuple[float, float]:
     """The expected width of the answer's ``level`` interval after the measurement whose
-    mean under each particle is ``predicted`` and whose sd is ``sd``."""
+    mean under each particle is ``predicted`` and whose sd is ``sd``, and the Monte Carlo
+    standard error of that expectation."""
     w = weights / weights.sum()
     truths = rng.choice(len(w), size=simulations, p=w)
     observed = predicted[truths] + sd[truths] * rng.standard_normal(simulations)
@@ -74,16 +75,18 @@ def expected_width(answer: np.ndarray, weights: np.ndarray, predicted: np.ndarra
             post = w
         low, high = weighted_interval(answer, post, level)
         widths[s] = high - low
-    return float(widths.mean())
+    return float(widths.mean()), float(widths.std(ddof=1) / math.sqrt(simulations))
 
 
 def value_of_information(answer: np.ndarray, weights: np.ndarray, predicted: np.ndarray,
                          sd: np.ndarray, rng: np.random.Generator, simulations: int = 2000,
                          level: float = 0.9) -> dict[str, float]:
     """Today's interval width of the answer, the expected width after the measurement,
-    and the expected reduction (share of today's width)."""
+    the expected reduction (share of today's width) and its Monte Carlo standard error
+    (a reduction within about two of them of 0 is no reduction)."""
     low, high = weighted_interval(answer, weights, level)
     now = high - low
-    after = expected_width(answer, weights, predicted, sd, rng, simulations, level)
+    after, se = expected_width(answer, weights, predicted, sd, rng, simulations, level)
     return {"width_now": now, "width_after": after,
-            "reduction": 1.0 - after / now if now > 0 else math.nan}
+            "reduction": 1.0 - after / now if now > 0 else math.nan,
+            "reduction_se": se / now if now > 0 else math.nan}

@@ -437,15 +437,19 @@ def parameter_table(posterior: pd.DataFrame, priors: dict[str, list[Any]],
 
     **The rule**: a parameter is identified when its posterior differs from its prior by
     more than a sample of the prior of the same effective size would by chance: the KS
-    distance exceeds the one-sample 5% critical value 1.36 / sqrt(ESS), with ESS the
-    posterior's Kish effective sample size. A posterior that is its prior, reweighted
-    by noise, stays below it however many particles carry it.
+    distance exceeds the one-sample critical value c(a) / sqrt(ESS), with ESS the
+    posterior's Kish effective sample size and c(a) = sqrt(-ln(a / 2) / 2) the
+    asymptotic Kolmogorov quantile at a = 5% shared over the parameters (Bonferroni:
+    a = 0.05 / their number), so that among many prior-only parameters none passes by
+    chance but once in twenty calibrations. A posterior that is its prior, reweighted by
+    noise, stays below it however many particles carry it.
     """
     from scipy import stats
 
     w = posterior["weight"].to_numpy(float)
     ess = effective_sample_size(posterior)
-    critical = 1.36 / math.sqrt(ess)
+    alpha = 0.05 / max(len(priors), 1)
+    critical = math.sqrt(-math.log(alpha / 2.0) / 2.0) / math.sqrt(ess)
     tail = (1.0 - level) / 2.0
     rows = []
     for key, spec in priors.items():
