@@ -261,7 +261,7 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
         old.setdefault("kernel", "normal")  # calibrations made before the choice
         for key in ("base_hash", "priors", "patterns", "particles", "reps", "seed", "kernel",
                     "accept"):
-            if old.get(key) != settings[key]:
+            if old.get(key) != settings.get(key):
                 raise ValueError(f"{out}: holds a calibration with other {key} "
                                  f"({old.get(key)!r}); use a new folder to change it")
         if old["code"]["source_hash"] != settings["code"]["source_hash"]:
