@@ -17,10 +17,18 @@ reference (``REFERENCE``) in the console, differences.csv and the report.
 
 4. The breach against its twins: the members whose partnership a fallback broke, against
    the same initiatives without fallback (fixed parameters, breach.csv).
+5. The headline (headline.csv, the report's first section): over the national
+   calibration's posterior (calibration/national, when present and a posterior is used)
+   every kind of municipality of scenarios/national/netherlands.toml with and without
+   fallback (into national/, the same runs as experiments/national.py --posterior
+   calibration/national gives): the national share dissatisfied, what falling back
+   costs nationally and its part of the nation's dissatisfied, each style against the
+   directive municipality; and what a breach costs the members it touches (4).
 
 Writes results/fallback/ (runs.parquet, series.parquet, manifest.json, summary.csv,
 differences.csv, decomposition.csv, threshold.csv, discovery.csv, prim_box.csv,
-breach.csv, report.html) and prints the headline with 95% CIs.
+breach.csv, headline.csv, national/, report.html) and prints the headline with its
+intervals.
 
     python experiments/fallback.py [--reps 30] [--seed 2026] [--lang nl] [--points 120]
                                    [--posterior DIR | none]
@@ -32,17 +40,22 @@ uncertainty; the report says which kind it shows.
 
 from __future__ import annotations
 
+import argparse
+
 import pandas as pd
 import plotly.graph_objects as go
 from _common import ROOT, console, finish, options, run, scenario
 from _twins import breach_sentence, breach_table
+from national import run_population
 
 from sim.analysis import mean_ci, paired_differences
+from sim.analysis.national import answers
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
 from sim.experiment.store import write_artefact
 from sim.experiment.warmup import warmup_check
 from sim.report.html import figure_html
 from sim.report.labels import label, number, signed, value
+from sim.report.sections import headline_cells
 from sim.words import formatted
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfaction",
@@ -52,6 +65,9 @@ OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfacti
 SHIPPED_POSTERIOR = ROOT / "calibration" / "typical"
 """The posterior shipped with the project (experiments/calibrate.py); used when present
 unless ``--posterior none``."""
+NATIONAL_POSTERIOR = ROOT / "calibration" / "national"
+"""The national calibration (calibrate.py --population): the headline's posterior."""
+POPULATION = ROOT / "scenarios" / "national" / "netherlands.toml"
 THRESHOLDS = (0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
 DISCOVERY = {"fallback.upper": [0.6, 2.0], "aldermen.incident_rate": [0.0, 0.2],
              "aldermen.election_pressure": [0.0, 0.15], "municipality.dialogue": [0.2, 1.0],
@@ -170,6 +186,8 @@ def main() -> None:
     write_artefact(args.out, "threshold.csv", diffs, "threshold_sweep")
     twins = breach_table({"direction": direction}, args.reps, args.seed, args.workers)
     write_artefact(args.out, "breach.csv", twins, "breach")
+    headline = answers_table(args, twins)
+    write_artefact(args.out, "headline.csv", headline, "headline")
     disc_args = type(args)(**{**vars(fixed), "reps": max(2, args.reps // 10)})
     table, box, _disc_html = discovery(disc_args, direction)
     write_artefact(args.out, "discovery.csv", table, "discovery")
@@ -178,6 +196,11 @@ def main() -> None:
            {"en": "Direction-based work with and without fallback, and directive work",
             "nl": "Regisserend werken met en zonder terugval, en sturend werken"}, OUTCOMES)
     nl = args.lang == "nl"
+    for r in headline.itertuples():
+        claim, estimate, span, kind = headline_cells(r.claim, r.estimate, r.low, r.high,
+                                                     r.interval, args.lang)
+        console.print(f"{claim}: {estimate} {span} ({kind})", highlight=False,
+                      soft_wrap=True)
     console.print(("Intervallen: " + (
         f"toeval en parameteronzekerheid (posterior in {args.posterior})" if args.posterior
         else "alleen toeval (vaste parameters)")) if nl else f"Intervals: {kind}")
@@ -216,6 +239,27 @@ def main() -> None:
             if nl else
             f"Fallback costs most where {limits}: that box holds {cover} of the costliest "
             f"quarter of points, and {dense} of the points inside it belong to that quarter.")
+
+
+def answers_table(args: argparse.Namespace, twins: pd.DataFrame) -> pd.DataFrame:
+    """The headline: the national answers over the national calibration's posterior
+    (when it is there and the run uses a posterior), and what a breach costs the members
+    it touches (from the twins, fixed parameters; 95% CI over the runs where a fallback
+    broke something)."""
+    tables = []
+    if args.posterior is not None and NATIONAL_POSTERIOR.exists():
+        nat = argparse.Namespace(**{**vars(args), "posterior": NATIONAL_POSTERIOR,
+                                    "out": args.out / "national", "out_given": False})
+        _population, _kinds, runs, mix = run_population(nat, POPULATION)
+        tables.append(answers(runs, mix))
+    touched = twins[twins["members"] > 0]
+    if len(touched) > 1:
+        ci = mean_ci(touched["dissatisfied_with"] - touched["dissatisfied_without"])
+        tables.append(pd.DataFrame([{"claim": "breach_members", "estimate": ci.mean,
+                                     "low": ci.low, "high": ci.high, "interval": "ci95",
+                                     "unit": "share"}]))
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
+        columns=["claim", "estimate", "low", "high", "interval", "unit"])
 
 
 def interval_of(outcome: str, low: float, high: float, lang: str) -> str:

@@ -23,65 +23,53 @@ table.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from _common import ROOT, console, options, run
 
-from sim.analysis import mean_ci, paired_differences
-from sim.analysis.national import NO_FALLBACK, national, over_prior, percentile_interval
+from sim.analysis import paired_differences
+from sim.analysis.national import NO_FALLBACK, answers, over_prior, percentile_interval
 from sim.experiment.calibration import Posterior
 from sim.experiment.store import write_artefact
-from sim.population import load_population
+from sim.population import Population, load_population
+from sim.scenario import Scenario
+from sim.words import HEADLINE, say, word
 
 OUTCOMES = ["share_dissatisfied", "share_satisfied", "success_rate", "survey_members"]
 
 
 def headline(runs: pd.DataFrame, mix: dict[str, float] | pd.DataFrame,
              prior: pd.DataFrame | None) -> pd.DataFrame:
-    """The national figures with ``mix`` (the prior's mean, or a posterior draw per
-    replication) with 95% CIs over replications, and over the prior of the mix (90%
-    percentile interval of its draws) when ``prior`` is given."""
-    with_ = national(runs, mix)
-    without = national(runs, mix, suffix=NO_FALLBACK)
-    rows = []
-    at_mean = ("95% CI over replications, prior mean mix" if prior is not None else
-               "95% CI over replications, each with a posterior draw (mix included)")
-    over = "90% interval over the prior of the mix"
-    for claim, values, unit in (
-            ("national share dissatisfied", with_, "share"),
-            ("national share dissatisfied without fallback", without, "share"),
-            ("falling back's cost (with minus without)", with_ - without, "share"),
-            ("falling back's part of the national dissatisfied",
-             (with_ - without) / with_, "share of the dissatisfied")):
-        ci = mean_ci(values.to_numpy(float))
-        rows.append({"claim": claim, "estimate": ci.mean, "low": ci.low, "high": ci.high,
-                     "interval": at_mean, "unit": unit})
-        if prior is None:  # the spread of the answer over the posterior (and the runs)
-            low, high = percentile_interval(values, 0.9)
-            rows.append({"claim": claim, "estimate": float(values.median()), "low": low,
-                         "high": high, "interval": "90% interval over the replications' "
-                         "posterior draws (median)", "unit": unit})
+    """The national answers (:func:`sim.analysis.national.answers`: 95% CIs of the mean
+    and the 90% spread over replications) and, at the prior's mean mix, the 90% interval
+    over the prior of the mix (``prior90``)."""
+    table = answers(runs, mix)
     if prior is None:
-        return pd.DataFrame(rows)
-    for claim, column, unit in (
-            ("national share dissatisfied", "with", "share"),
-            ("falling back's cost (with minus without)", "cost", "share"),
-            ("falling back's part of the national dissatisfied", "part",
-             "share of the dissatisfied")):
+        return table
+    rows = []
+    for claim, column, unit in (("national_dissatisfied", "with", "share"),
+                                ("fallback_cost_national", "cost", "share"),
+                                ("fallback_part_national", "part",
+                                 "share of the dissatisfied")):
         low, high = percentile_interval(prior[column], 0.9)
         rows.append({"claim": claim, "estimate": float(prior[column].median()), "low": low,
-                     "high": high, "interval": over, "unit": unit})
-    return pd.DataFrame(rows)
+                     "high": high, "interval": "prior90", "unit": unit})
+    return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
 
 
-def main() -> None:
-    args = options(__doc__, "national", extra={
-        "--draws": (int, 400, "draws of the mix from its prior"),
-        "--population": (Path, ROOT / "scenarios" / "national" / "netherlands.toml",
-                         "the population file")})
-    population, kinds = load_population(args.population)
+def run_population(args: argparse.Namespace, population_file: Path,
+                   out: Path | None = None) -> tuple[Population, dict[str, Scenario],
+                                                     pd.DataFrame,
+                                                     dict[str, float] | pd.DataFrame]:
+    """Every kind of the population with and without fallback, on common random numbers
+    (into ``out``, default ``args.out``), and the mix: the prior's mean, or one drawn per
+    replication from ``args.posterior`` (a national calibration) with the rest of the
+    draw applied to the scenarios (``args.posterior`` becomes that rest; ``args.out`` the
+    folder written, as :func:`_common.run` may choose one beside the default)."""
+    population, kinds = load_population(population_file)
     scenarios = {}
     for kind, sc in kinds.items():
         scenarios[kind] = sc
@@ -97,8 +85,16 @@ def main() -> None:
                             for d in posterior.draws(args.seed, args.reps)])
         mix.index.name = "replication"
         args.posterior = posterior.without(keys)  # the rest changes the scenarios
-    batch = run(args, scenarios)
-    runs = batch.runs
+    batch = run(args, scenarios, out=out)
+    return population, kinds, batch.runs, mix
+
+
+def main() -> None:
+    args = options(__doc__, "national", extra={
+        "--draws": (int, 400, "draws of the mix from its prior"),
+        "--population": (Path, ROOT / "scenarios" / "national" / "netherlands.toml",
+                         "the population file")})
+    population, kinds, runs, mix = run_population(args, args.population)
     prior = None
     if isinstance(mix, dict):
         rng = np.random.default_rng(args.seed)
@@ -118,8 +114,10 @@ def main() -> None:
                   + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()), highlight=False,
                   soft_wrap=True)
     for r in table.itertuples():
-        console.print(f"{r.claim}: {r.estimate:.4f} [{r.low:.4f}, {r.high:.4f}] "
-                      f"({r.interval})", highlight=False, soft_wrap=True)
+        console.print(say(HEADLINE, "sentence", "en", claim=word(HEADLINE, r.claim, "en"),
+                          estimate=f"{r.estimate:.4f}", interval=f"[{r.low:.4f}, "
+                          f"{r.high:.4f}]", kind=word(HEADLINE, r.interval, "en")),
+                      highlight=False, soft_wrap=True)
     for r in per_kind[per_kind["outcome"] == "share_dissatisfied"].itertuples():
         console.print(f"{r.scenario}: fallback's cost {100 * r.difference:+.1f} pp "
                       f"[{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}]", highlight=False)

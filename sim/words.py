@@ -808,16 +808,59 @@ def listed(name: str, lang: str) -> tuple[str, ...]:
     return LISTS[name][check_lang(lang)]
 
 
+# --- the flagship's answers (experiments/fallback.py, headline.csv) -------------------
+
+HEADLINE: Words = {
+    "title": {"en": "The answer", "nl": "Het antwoord"},
+    "intro": {"en": "What falling back costs, over the national calibration's posterior "
+                    "(calibration/national): each replication draws its parameters and "
+                    "its mix of municipalities, the same in every kind and its twin without "
+                    "fallback.",
+              "nl": "Wat terugvallen kost, over de posterior van de landelijke kalibratie "
+                    "(calibration/national): elke replicatie trekt haar parameters en haar "
+                    "mix van gemeenten, dezelfde in elke soort gemeente en in haar tweeling "
+                    "zonder terugval."},
+    "claim": {"en": "Claim", "nl": "Uitspraak"},
+    "estimate": {"en": "Estimate", "nl": "Schatting"},
+    "interval": {"en": "Interval", "nl": "Interval"},
+    "national_dissatisfied": {"en": "Share dissatisfied, nationally",
+                              "nl": "Aandeel ontevreden, landelijk"},
+    "fallback_cost_national": {"en": "What falling back costs nationally (with minus "
+                                     "without)",
+                               "nl": "Wat terugvallen landelijk kost (met min zonder)"},
+    "fallback_part_national": {"en": "Falling back's part of the nation's dissatisfied",
+                               "nl": "Deel van de landelijk ontevredenen door terugvallen"},
+    "breach_members": {"en": "Members whose partnership a fallback broke: dissatisfied, "
+                             "with minus without (direction-based, fixed parameters)",
+                       "nl": "Leden van wie een terugval het partnerschap verbrak: "
+                             "ontevreden, met min zonder (regisserend, vaste parameters)"},
+    "style_consultative": {"en": "Consultative minus directive, share dissatisfied",
+                           "nl": "Consultatief min sturend, aandeel ontevreden"},
+    "style_direction-based": {"en": "Direction-based minus directive, share dissatisfied",
+                              "nl": "Regisserend min sturend, aandeel ontevreden"},
+    "style_partner": {"en": "Partner minus directive, share dissatisfied",
+                      "nl": "Partnerschap min sturend, aandeel ontevreden"},
+    "ci95": {"en": "95% CI of the mean", "nl": "95%-BI van het gemiddelde"},
+    "pi90": {"en": "90% of the replications' values (over a posterior: of its draws)",
+             "nl": "90% van de waarden van de replicaties (over een posterior: van de "
+                   "trekkingen)"},
+    "prior90": {"en": "90% over the prior of the mix, at the defaults' parameters",
+                "nl": "90% over de prior van de mix, bij de standaardparameters"},
+    "sentence": {"en": "{claim}: {estimate} {interval} ({kind})",
+                 "nl": "{claim}: {estimate} {interval} ({kind})"},
+}
+"""The claims of the flagship's headline.csv, and its report section."""
+
 CATALOGUE: dict[str, Words] = {
     "report": REPORT, "styles": STYLES, "manager_styles": MANAGER_STYLES, "stress": STRESS,
     "status": STATUS, "publish": PUBLISH, "code": CODE, "controls": CONTROLS,
     "live": LIVE, "story": STORY, "signs": SIGNS, "conditions": CONDITIONS,
     "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
-    "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR}
+    "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
-__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "GRAMMAR", "LANGS",
+__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "GRAMMAR", "HEADLINE", "LANGS",
            "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES", "OPENING", "PHASES", "PLACES",
            "PLAYER", "PUBLISH", "REPORT", "ROLES", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY",
            "STRESS", "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted",

@@ -147,7 +147,21 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     _listed(tmp_path, {**PUBLISHED, "decomposition.csv": "decomposition", "warmup.csv": "warmup",
                        "warmup_series.csv": "warmup_series", "threshold.csv": "threshold_sweep",
                        "breach.csv": "breach", "discovery.csv": "discovery",
-                       "prim_box.csv": "prim_box"})
+                       "prim_box.csv": "prim_box", "headline.csv": "headline"})
+    # the headline: the national answers over the national calibration's posterior (its
+    # own batch in national/) and the breach; the report opens with it
+    headline = pd.read_csv(tmp_path / "headline.csv")
+    national = {"national_dissatisfied", "fallback_cost_national", "fallback_part_national",
+                "style_consultative", "style_direction-based", "style_partner"}
+    assert national <= set(headline["claim"]) <= national | {"breach_members"}
+    assert (headline["low"] <= headline["estimate"]).all()
+    assert (headline["estimate"] <= headline["high"]).all()
+    nat_runs, _, _ = load_results(tmp_path / "national")
+    assert len(nat_runs) == 8 * REPS and nat_runs["posterior"].notna().all()
+    style = headline.set_index(["claim", "interval"]).loc[("style_partner", "ci95")]
+    wide = nat_runs.pivot(index="replication", columns="scenario",
+                          values="share_dissatisfied")
+    assert style["estimate"] == pytest.approx((wide["partner"] - wide["directive"]).mean())
     sweep = pd.read_csv(tmp_path / "threshold.csv")
     assert set(sweep["scenario"]) == {f"upper {u}" for u in module.THRESHOLDS}
     assert sorted(sweep["upper"].unique()) == sorted(module.THRESHOLDS)
@@ -161,6 +175,8 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     lines = [t for t in fig if t.get("mode") == "lines+markers"]
     assert [t["x"] for t in lines] == [sorted(module.THRESHOLDS)] * 2
     report.section("Where fallback costs most")
+    assert next(s.heading for s in report.sections if s.heading) == "The answer"
+    assert len(report.section("The answer").rows) == len(headline) + 1
     parts = pd.read_csv(tmp_path / "decomposition.csv")
     rows = report.section("Fallback's cost").rows[1:]
     assert len(rows) == len(parts) == 9
@@ -295,17 +311,17 @@ def test_national_script_weighs_the_kinds_and_pairs_fallback(tmp_path: Path) -> 
     runs, _, _ = load_results(tmp_path)
     assert set(runs["scenario"]) == {*kinds, *(k + NO_FALLBACK for k in kinds)}
     headline = pd.read_csv(tmp_path / "headline.csv").set_index(["claim", "interval"])
-    at_mean = "95% CI over replications, prior mean mix"
     shares = population.prior_mean_shares()
     cost = (national(runs, shares) - national(runs, shares, suffix=NO_FALLBACK)).mean()
-    row = headline.loc[("falling back's cost (with minus without)", at_mean)]
+    row = headline.loc[("fallback_cost_national", "ci95")]
     assert row["estimate"] == pytest.approx(cost) and row["low"] <= cost <= row["high"]
     prior = pd.read_csv(tmp_path / "prior.csv")
     assert len(prior) == 20 and np.allclose(prior[list(kinds)].sum(axis=1), 1.0)
     kinds_table = pd.read_csv(tmp_path / "kinds.csv").set_index(["scenario", "outcome"])
     # a directive municipality falls back into the role it plays: nothing changes
     assert kinds_table.loc[("directive", "share_dissatisfied"), "difference"] == 0.0
-    assert "falling back's part of the national dissatisfied" in stdout
+    assert "Falling back's part of the nation's dissatisfied" in " ".join(stdout.split())
+    assert {"ci95", "pi90", "prior90"} == set(headline.index.get_level_values("interval"))
 
 
 def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> None:
@@ -369,7 +385,7 @@ def test_calibration_script_fits_a_population_and_its_mix(tmp_path: Path) -> Non
     drawn = posterior["mix.partner-like"].to_numpy()
     assert all(np.isclose(drawn, v).any() for v in partner_like), "a particle's mix"
     headline = pd.read_csv(tmp_path / "national" / "headline.csv")
-    assert headline["interval"].str.contains("posterior draw").all()
+    assert set(headline["interval"]) == {"ci95", "pi90"}  # over the posterior: no prior90
     # which measurement would narrow the answer most, over the same posterior
     stdout = _run("voi", tmp_path / "voi", "--posterior", str(tmp_path))
     particles = pd.read_csv(tmp_path / "voi" / "particles.csv")

@@ -24,6 +24,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from sim.analysis.stats import mean_ci
+
 NO_FALLBACK = ": no fallback"
 """Appended to a kind's name: the scenario name of its twin with fallback off."""
 
@@ -75,3 +77,34 @@ def percentile_interval(values: pd.Series | np.ndarray, level: float = 0.9) -> t
     tail = 50.0 * (1.0 - level)
     low, high = np.percentile(np.asarray(values, dtype=float), [tail, 100.0 - tail])
     return float(low), float(high)
+
+
+def answers(runs: pd.DataFrame, mix: Mapping[str, float] | pd.DataFrame,
+            reference: str = "directive") -> pd.DataFrame:
+    """The national answers, one row per claim and interval: the share dissatisfied,
+    falling back's cost and its part of the dissatisfied, and each kind of municipality
+    minus ``reference`` in the share dissatisfied (paired: the same replication, seed and
+    draw). Each claim twice: ``ci95``, the mean with its 95% CI over replications, and
+    ``pi90``, the median and central 90% of the replications' values (with a mix per
+    replication drawn from a posterior, the spread over the posterior)."""
+    with_ = national(runs, mix)
+    without = national(runs, mix, suffix=NO_FALLBACK)
+    claims: list[tuple[str, pd.Series, str]] = [
+        ("national_dissatisfied", with_, "share"),
+        ("fallback_cost_national", with_ - without, "share"),
+        ("fallback_part_national", (with_ - without) / with_, "share of the dissatisfied")]
+    kinds = mix.columns if isinstance(mix, pd.DataFrame) else list(mix)
+    ref = runs[runs["scenario"] == reference].set_index("replication")["share_dissatisfied"]
+    for kind in kinds:
+        if kind != reference and not ref.empty:
+            own = runs[runs["scenario"] == kind].set_index("replication")["share_dissatisfied"]
+            claims.append((f"style_{kind}", (own - ref).dropna(), "share"))
+    rows = []
+    for claim, values, unit in claims:
+        ci = mean_ci(values.to_numpy(float))
+        rows.append({"claim": claim, "estimate": ci.mean, "low": ci.low, "high": ci.high,
+                     "interval": "ci95", "unit": unit})
+        low, high = percentile_interval(values, 0.9)
+        rows.append({"claim": claim, "estimate": float(values.median()), "low": low,
+                     "high": high, "interval": "pi90", "unit": unit})
+    return pd.DataFrame(rows)

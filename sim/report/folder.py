@@ -63,6 +63,7 @@ from sim.report.sections import (
     decomposition_section,
     design,
     failures_section,
+    headline_section,
     html_table,
     prim_section,
     ranked_parameters,
@@ -168,6 +169,8 @@ class Section:
     build: Callable[[Shown], Built]
     needs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    lead: bool = False
+    """Shown first, before the levels of every scenario (the answer the folder holds)."""
 
 
 def _sweeps(shown: Shown) -> Built:
@@ -192,6 +195,7 @@ def _of(build: Callable[..., tuple[str, str]], *kinds: str) -> Callable[[Shown],
 
 
 SECTIONS: tuple[Section, ...] = (
+    Section("headline", _of(headline_section, "headline"), lead=True),
     Section("runs", lambda s: [uncertainty_section(s.runs, s.lang)], unless=("design",)),
     Section("decomposition", _of(decomposition_section, "decomposition")),
     Section("threshold_sweep", _of(threshold_section, "threshold_sweep")),
@@ -222,17 +226,21 @@ them themselves."""
 
 
 def sections(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any], lang: str,
-             outcomes: list[str], found: list[Artefact] | None = None) -> Built:
+             outcomes: list[str], found: list[Artefact] | None = None,
+             lead: bool = False) -> Built:
     """The sections the folder's artefacts call for (:data:`SECTIONS`, in their order),
-    then a list of the artefacts of a kind this version does not know."""
+    then a list of the artefacts of a kind this version does not know; with ``lead``,
+    only the sections shown first (and no such list)."""
     found = artefacts(folder, manifest) if found is None else found
     held = {a.kind for a in found} | {"runs"}  # runs: the table, or a running batch's parts
     shown = Shown(folder, runs, manifest, found, lang, outcomes)
     built: Built = []
     for section in SECTIONS:
-        if (section.kind in held and held.issuperset(section.needs)
-                and held.isdisjoint(section.unless)):
+        if (section.lead == lead and section.kind in held
+                and held.issuperset(section.needs) and held.isdisjoint(section.unless)):
             built += section.build(shown)
+    if lead:
+        return built
     known = {s.kind for s in SECTIONS} | UNSHOWN
     unknown = [a for a in found if a.kind not in known]
     if unknown:
@@ -255,12 +263,14 @@ def build_folder_report(folder: str | Path, lang: str = "en", title: str | None 
     meta = Meta.read(stored.folder, found)
     shown = [o for o in (outcomes or meta.outcomes or HEADLINE) if o in stored.runs.columns]
     extra = sections(stored.folder, stored.runs, stored.manifest, lang, shown, found)
+    first = sections(stored.folder, stored.runs, stored.manifest, lang, shown, found,
+                     lead=True)
     return build_report(
         stored.runs, stored.series, reference=reference or meta.reference,
         manifest=stored.manifest, lang=lang,
         title=title or meta.title.get(lang) or meta.title.get("en"), outcomes=shown,
         extra=[*extra, *failures_section(stored.failures, lang)],
-        per_scenario=design(stored.folder, found) is None)
+        per_scenario=design(stored.folder, found) is None, lead=first)
 
 
 def write_folder_report(folder: str | Path, lang: str = "en", replace: bool = False,

@@ -62,9 +62,11 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
                  manifest: dict[str, Any] | None = None, lang: str = "en",
                  title: str | None = None, outcomes: list[str] | None = None,
                  extra: list[tuple[str, str]] | None = None,
-                 per_scenario: bool = True) -> str:
+                 per_scenario: bool = True,
+                 lead: list[tuple[str, str]] | None = None) -> str:
     """The report as one HTML string; ``extra`` adds (title, html) sections before the
-    glossary and appendix (use :func:`figure_html` for plotly figures).
+    glossary and appendix (use :func:`figure_html` for plotly figures), ``lead`` before
+    everything else (the answer the folder holds).
 
     ``per_scenario`` False (a sensitivity design: hundreds of sample points of a few
     replications) leaves out the tables and figures that show every scenario.
@@ -78,6 +80,8 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     size = (label("runs_of", lang).format(n=len(scenarios), reps=reps) if len(scenarios) > 1
             else label("run_of", lang).format(reps=reps))
     parts = [f"<p>{size}</p>"]
+    for heading, body in lead or []:
+        parts += [f"<h2>{html.escape(heading)}</h2>", body]
     if per_scenario:
         summary = summarise(runs, outcomes)
         parts += [f"<h2>{label('headline', lang)}</h2>",

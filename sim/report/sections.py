@@ -18,7 +18,8 @@ from sim.experiment.store.artefacts import Artefact, artefacts, of_kind, read_ta
 from sim.outcomes import SUMMARY
 from sim.report import figures
 from sim.report.html import figure_html
-from sim.report.labels import TEXT, clip, interval, label, number, signed, value
+from sim.report.labels import TEXT, clip, interval, label, number, signed, signed_interval, value
+from sim.words import HEADLINE, word
 
 
 def swept(runs: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:
@@ -33,6 +34,36 @@ def html_table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
+
+
+DIFFERENCE_CLAIMS = ("fallback_cost_national", "breach_members")
+"""Headline claims that are differences in a share (shown in percentage points)."""
+
+
+def headline_cells(claim: str, estimate: float, low: float, high: float, kind: str,
+                   lang: str) -> tuple[str, str, str, str]:
+    """One claim of a headline.csv as words: (claim, estimate, interval, interval kind).
+    Differences in a share (falling back's cost, a breach, a style against the directive)
+    in percentage points with their sign; shares as percentages."""
+    key = "share_dissatisfied"
+    if claim in DIFFERENCE_CLAIMS or claim.startswith("style_"):
+        shown = signed(key, estimate, lang)
+        span = signed_interval(key, low, high, lang)
+    else:
+        shown = value(key, estimate, lang)
+        span = interval(key, low, high, lang)
+    return word(HEADLINE, claim, lang), shown, span, word(HEADLINE, kind, lang)
+
+
+def headline_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
+    """The report's first section: the flagship's answers, each with its interval."""
+    rows = [[html.escape(c) for c in headline_cells(r.claim, r.estimate, r.low, r.high,
+                                                     r.interval, lang)]
+            for r in table.itertuples()]
+    body = (f"<p>{html.escape(word(HEADLINE, 'intro', lang))}</p>"
+            + html_table([word(HEADLINE, k, lang) for k in ("claim", "estimate")]
+                         + [word(HEADLINE, "interval", lang), ""], rows))
+    return word(HEADLINE, "title", lang), body
 
 
 def decomposition_section(parts: pd.DataFrame, lang: str) -> tuple[str, str]:

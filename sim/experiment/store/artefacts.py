@@ -55,6 +55,7 @@ KINDS: dict[str, str] = {
     "discovery": "the points of a scenario discovery, with their cost",
     "prim_box": "the PRIM box around the costliest points of a discovery",
     "breach": "the members whose partnership a fallback broke, against their twins",
+    "headline": "the flagship's answers, one row per claim and interval",
     "claims": "the claims' paired effects, with minus without",
     "conditions": "the four conditions' effects against all four",
     "conditions_partnered": "the four conditions' effects among the initiatives promised "
