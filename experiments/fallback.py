@@ -197,9 +197,9 @@ def main() -> None:
             "nl": "Regisserend werken met en zonder terugval, en sturend werken"}, OUTCOMES)
     nl = args.lang == "nl"
     for r in headline.itertuples():
-        claim, estimate, span, kind = headline_cells(r.claim, r.estimate, r.low, r.high,
-                                                     r.interval, args.lang)
-        console.print(f"{claim}: {estimate} {span} ({kind})", highlight=False,
+        claim, estimate, span, spread = headline_cells(r.claim, r.estimate, r.low, r.high,
+                                                       r.interval, args.lang)
+        console.print(f"{claim}: {estimate} {span} ({spread})", highlight=False,
                       soft_wrap=True)
     console.print(("Intervallen: " + (
         f"toeval en parameteronzekerheid (posterior in {args.posterior})" if args.posterior

@@ -191,6 +191,7 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     assert read((tmp_path / "report.html").read_text(encoding="utf-8")) == report
     said = " ".join(stdout.split())  # the terminal wraps at 80 columns
     assert "The threshold that costs most success:" in said
+    assert "Intervals: stochastic and parametric" in said  # says which uncertainty
     parts = pd.read_csv(tmp_path / "decomposition.csv").set_index(["part", "outcome"])
     assert set(parts.index) == {(p, o) for p in ("total", "regime", "expectations")
                                 for o in module.DECOMPOSED}
