@@ -37,8 +37,8 @@ MEASUREMENTS: tuple[Measurement, ...] = (
                 "across the country", "mean", 200),
     Measurement("three_departments", "share of initiatives sent through three or more "
                 "departments, across the country", "share", 400),
-    Measurement("partner_like", "share of municipalities working as partners",
-                "share", 100, "municipalities"),
+    Measurement("partner_like", "share of municipalities working as partners (those "
+                "that declare the partner role)", "share", 100, "municipalities"),
 )
 """The measurements of the analysis, with the sample size each is taken at."""
 
@@ -95,8 +95,8 @@ def _replication(kinds: dict[str, Scenario], shares: dict[str, float],
             "weeks_to_decision": weeks_num / weeks_den if weeks_den else math.nan,
             "weeks_spread": float(np.std(spread)) if spread else math.nan,
             "three_departments": three_num / three_den if three_den else math.nan,
-            "partner_like": sum(v for k, v in shares.items()
-                                if k in ("direction-based", "partner"))}
+            "partner_like": sum(shares[k] for k, sc in kinds.items()
+                                if "partner" in sc.municipality.roles_offered)}
 
 
 def _particle(job: tuple[dict[str, Scenario], dict[str, float], list[int]]
