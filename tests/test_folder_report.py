@@ -288,3 +288,30 @@ def test_a_file_named_with_out_is_not_written_over_unless_asked(sensitivity,
     done = CliRunner().invoke(app, ["plot", str(sensitivity), "--kind", "sobol", "--out",
                                     str(mine), "--replace"])
     assert done.exit_code == 0 and "my own notes" not in mine.read_text()
+
+
+def test_plot_sweep_draws_a_line_per_value_of_another_swept_key_never_pooling(
+        tmp_path) -> None:
+    """A grid over the threshold and fallback on/off: at each threshold the two settings
+    are two lines, named by the other key's value, not their mean."""
+    out = tmp_path / "grid"
+    base = short("direction", run={"horizon_weeks": 26.0, "warmup_weeks": 4.0})
+    grid = {(u, on): f"upper {u} {on}" for u in (0.6, 1.4) for on in (True, False)}
+    run_batch({name: base.with_changes({"fallback.upper": u, "fallback.lower": 0.2,
+                                        "fallback.enabled": on})
+               for (u, on), name in grid.items()}, reps=2, seed=5, backend="serial", out=out,
+              params={name: {"fallback.upper": u, "fallback.enabled": on}
+                      for (u, on), name in grid.items()})
+    code, said = _plot(out, "--kind", "sweep", "--parameter", "fallback.upper", "--outcome",
+                       "fallback_weeks", "--out", str(tmp_path / "g.html"))
+    assert code == 0, said
+    _text, fig = _figure(tmp_path / "g.html")
+    lines = {t["name"]: t for t in fig if t.get("mode") == "lines+markers"}
+    assert set(lines) == {"fallback.enabled=True", "fallback.enabled=False"}
+    runs = pd.read_parquet(out / "runs.parquet")
+    means = runs.groupby("scenario")["fallback_weeks"].mean()
+    for on in (True, False):
+        line = lines[f"fallback.enabled={on}"]
+        assert line["x"] == [0.6, 1.4]
+        assert line["y"] == pytest.approx([means[grid[(u, on)]] for u in (0.6, 1.4)])
+    assert lines["fallback.enabled=False"]["y"] == [0.0, 0.0]  # no fallback: no weeks in it

@@ -244,20 +244,31 @@ def sweep_plot(summary: pd.DataFrame, parameter: str, outcomes: list[str], lang:
     """Each outcome against a swept parameter: mean line with its 95% CI as band.
 
     ``summary`` has columns ``parameter`` (the value), ``outcome``, ``mean``, ``ci_low``,
-    ``ci_high``; one panel per outcome.
+    ``ci_high``; one panel per outcome. With a ``group`` column (the values of the other
+    swept parameters), one line per group in every panel, coloured and named by it.
     """
     cols = min(len(outcomes), 2)
     rows = math.ceil(len(outcomes) / cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label(o, lang) for o in outcomes],
                         vertical_spacing=0.15 / rows + 0.05)
+    groups = (list(dict.fromkeys(summary["group"])) if "group" in summary.columns
+              else [""])
+    several = len(groups) > 1
     for k, outcome in enumerate(outcomes):
-        part = summary[summary["outcome"] == outcome].sort_values(parameter)
         where = {"row": k // cols + 1, "col": k % cols + 1}
-        x = part[parameter].astype(float).tolist()
-        _band(fig, x, part["ci_low"], part["ci_high"], PALETTE[k % len(PALETTE)], **where)
-        fig.add_trace(go.Scatter(x=x, y=part["mean"], mode="lines+markers", showlegend=False,
-                                 line={"color": PALETTE[k % len(PALETTE)]},
-                                 name=label(outcome, lang)), **where)
+        for g, group in enumerate(groups):
+            part = summary[summary["outcome"] == outcome]
+            if several:
+                part = part[part["group"] == group]
+            part = part.sort_values(parameter)
+            color = PALETTE[(g if several else k) % len(PALETTE)]
+            x = part[parameter].astype(float).tolist()
+            _band(fig, x, part["ci_low"], part["ci_high"], color, **where)
+            fig.add_trace(go.Scatter(x=x, y=part["mean"], mode="lines+markers",
+                                     showlegend=several and k == 0, legendgroup=group,
+                                     line={"color": color},
+                                     name=group if several else label(outcome, lang)),
+                          **where)
     fig.update_xaxes(title_text=parameter)
     if y_title:
         fig.update_yaxes(title_text=y_title)

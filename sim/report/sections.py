@@ -162,14 +162,19 @@ def sweep_section(runs: pd.DataFrame, manifest: dict[str, Any], name: str, outco
 def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
                  outcomes: list[str], lang: str) -> Any:
     """Outcomes against the swept parameter ``name``: the mean over replications and its
-    95% CI as a band, held inside the range each outcome can take; scenarios that share a
-    value of ``name`` (a grid over several parameters) are averaged."""
-    params = {s: (info.get("params") or {}).get(name)
-              for s, info in manifest.get("scenarios", {}).items()}
+    95% CI as a band, held inside the range each outcome can take. In a grid over several
+    parameters each combination of the others is its own line (never pooled): its
+    legend names their values."""
+    table = {s: info.get("params") or {} for s, info in manifest.get("scenarios", {}).items()}
+    values = pd.DataFrame.from_dict(table, orient="index")
+    others = [c for c in values.columns if c != name and values[c].nunique(dropna=False) > 1]
     summary = summarise(runs, outcomes)
-    summary[name] = summary["scenario"].map(params)
+    summary[name] = summary["scenario"].map({s: p.get(name) for s, p in table.items()})
+    summary["group"] = summary["scenario"].map(
+        {s: ", ".join(f"{k}={p.get(k)}" for k in others) for s, p in table.items()})
     summary = summary.dropna(subset=[name])
-    by = summary.groupby([name, "outcome"], as_index=False)[["mean", "ci_low", "ci_high"]].mean()
+    by = summary.groupby([name, "group", "outcome"], as_index=False)[
+        ["mean", "ci_low", "ci_high"]].mean()
     for column in ("ci_low", "ci_high"):
         by[column] = [clip(o, x) for o, x in zip(by["outcome"], by[column], strict=True)]
     return figures.sweep_plot(by, name, outcomes, lang)
