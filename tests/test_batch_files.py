@@ -83,3 +83,16 @@ def test_skip_invalid_runs_the_others_and_records_what_it_skipped(tmp_path: Path
     assert {Path(p).name for p in skipped} == {"negative.toml", "typo.toml", "twin.toml"}
     assert any("must be > 0.0" in p for p in skipped[str(folder / "negative.toml")])
     assert "skipped 3 invalid file(s)" in result.output
+
+
+def test_a_resume_says_how_many_runs_are_already_stored(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, mistakes=False)
+    out = tmp_path / "out"
+    args = ["batch", str(folder), "--out", str(out), "--backend", "serial", *SHORT]
+    first = CliRunner().invoke(app, [*args, "--reps", "2"])
+    assert first.exit_code == 0, first.output
+    assert "resuming" not in first.output
+    more = CliRunner().invoke(app, [*args, "--reps", "3"])
+    assert more.exit_code == 0, more.output
+    assert f"resuming {out}: 6 of 9 runs already stored, 3 to run" in " ".join(
+        more.output.split())

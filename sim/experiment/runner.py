@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,9 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
                 None, pd.DataFrame([o.failure for o in outputs if not o.ok]))
         results = ResultStore(out)
         todo = results.begin(specs, seed, reps, executor.backend, break_lock=options.break_lock)
+        if executor.progress and len(todo) < len(specs):  # a resume: say what is kept
+            print(f"resuming {out}: {len(specs) - len(todo)} of {len(specs)} runs already "
+                  f"stored, {len(todo)} to run", file=sys.stderr, flush=True)
         try:
             if client is not None:
                 results.record_workers(manifest_entries(client.regiesim_workers))
