@@ -54,7 +54,7 @@ from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_
 from sim.experiment.store import write_artefact
 from sim.experiment.warmup import warmup_check
 from sim.report.html import figure_html
-from sim.report.labels import label, number, signed, value
+from sim.report.labels import label, number, signed, signed_interval, value
 from sim.report.sections import headline_cells
 from sim.words import formatted
 
@@ -210,7 +210,7 @@ def main() -> None:
             (f"Effect van terugvallen op het aandeel ontevreden, {part}: " if nl else
              f"Fallback's cost in share dissatisfied, {part}: ")
             + f"{signed(row.outcome, row.difference, args.lang)} "
-            + interval_of(row.outcome, row.ci_low, row.ci_high, args.lang))
+            + signed_interval(row.outcome, row.ci_low, row.ci_high, args.lang))
     console.print(("De leden van wie een terugval het partnerschap verbrak (vaste "
                    "parameters), " if nl else
                    "The members whose partnership a fallback broke (fixed parameters), ")
@@ -222,7 +222,7 @@ def main() -> None:
          else f"The threshold that costs most success: {worst['upper']:g}")
         + f" ({label('success_rate', args.lang).lower()} "
         + f"{signed('success_rate', worst['difference'], args.lang)} "
-        + interval_of("success_rate", worst["ci_low"], worst["ci_high"], args.lang)
+        + signed_interval("success_rate", worst["ci_low"], worst["ci_high"], args.lang)
         + (" ten opzichte van een gemeente die niet terugvalt)" if nl
            else " against no fallback)"))
     if not box.empty:
@@ -260,12 +260,6 @@ def answers_table(args: argparse.Namespace, twins: pd.DataFrame) -> pd.DataFrame
                                      "unit": "share"}]))
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
         columns=["claim", "estimate", "low", "high", "interval", "unit"])
-
-
-def interval_of(outcome: str, low: float, high: float, lang: str) -> str:
-    """The CI of a difference, signed, as the report writes it."""
-    sep = "; " if lang == "nl" else ", "
-    return f"[{signed(outcome, low, lang)}{sep}{signed(outcome, high, lang)}]"
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.ledger import km_median, recall_start, survey_asked
+from sim.analysis.twins import surveyed
+from sim.model.ledger import km_median
 from sim.run import RunResult
 
 
@@ -48,9 +49,10 @@ def group_outcomes(result: RunResult, members: np.ndarray) -> GroupOutcomes:
     ended = ~np.isnan(exit_week)
     success = (float(np.mean(df["outcome"].to_numpy(object)[ended] == "success"))
                if ended.any() else math.nan)
-    asked = survey_asked(exit_week, df["contact"].to_numpy(bool), recall_start(sc))
-    weights = df["members"].to_numpy(float)[asked]
-    unhappy = df["satisfaction"].to_numpy(float)[asked] < sc.satisfaction.dissatisfied_below
+    asked = surveyed(result)
+    asked = asked[asked["id"].isin(df["id"])]
+    weights = asked["members"].to_numpy(float)
+    unhappy = asked["dissatisfied"].to_numpy(bool)
     dissatisfied = (float(np.sum(weights * unhappy) / weights.sum()) if weights.sum() > 0
                     else math.nan)
     to_decision = df["weeks_to_decision"].to_numpy(float)

@@ -352,13 +352,10 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
 def prior_draw(priors: dict[str, list[Any]], seed: int, index: int) -> dict[str, float]:
     """Draw ``index`` from the priors (as a manifest stores them), the same whenever and
     wherever it is made: its own generator, from the calibration's seed and the index."""
-    from scipy import stats
-
     rng = np.random.default_rng(np.random.SeedSequence([seed, index, 0xD2A]))
     out = {}
     for key, spec in priors.items():
-        dist = (stats.uniform(spec[0], spec[1] - spec[0]) if len(spec) == 2
-                else getattr(stats, spec[0])(*spec[1:]))
+        dist = prior_distribution(spec)
         out[key] = float(dist.rvs(random_state=rng))
     return out
 
@@ -421,6 +418,15 @@ def effective_sample_size(posterior: pd.DataFrame) -> float:
     return float(1.0 / np.sum(w * w))
 
 
+def prior_distribution(spec: list[Any]) -> Any:
+    """A prior as a manifest stores it (``[low, high]``, uniform, or ``[name, a, b]``, a
+    scipy.stats distribution) as a frozen scipy.stats distribution."""
+    from scipy import stats
+
+    return (stats.uniform(spec[0], spec[1] - spec[0]) if len(spec) == 2
+            else getattr(stats, spec[0])(*spec[1:]))
+
+
 def _weighted_cdf(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(x, kind="stable")
     return x[order], np.cumsum(w[order]) / w.sum()
@@ -444,8 +450,6 @@ def parameter_table(posterior: pd.DataFrame, priors: dict[str, list[Any]],
     chance but once in twenty calibrations. A posterior that is its prior, reweighted by
     noise, stays below it however many particles carry it.
     """
-    from scipy import stats
-
     w = posterior["weight"].to_numpy(float)
     ess = effective_sample_size(posterior)
     alpha = 0.05 / max(len(priors), 1)
@@ -453,8 +457,7 @@ def parameter_table(posterior: pd.DataFrame, priors: dict[str, list[Any]],
     tail = (1.0 - level) / 2.0
     rows = []
     for key, spec in priors.items():
-        dist = (stats.uniform(spec[0], spec[1] - spec[0]) if len(spec) == 2
-                else getattr(stats, spec[0])(*spec[1:]))
+        dist = prior_distribution(spec)
         x, cdf = _weighted_cdf(posterior[key].to_numpy(float), w)
         q = {p: float(x[min(np.searchsorted(cdf, p), len(x) - 1)])
              for p in (tail, 0.5, 1.0 - tail)}

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.twins import surveyed
 from sim.analysis.voi import Measurement, observation_sd, value_of_information
 from sim.experiment.calibration import as_changes, load_calibration
-from sim.model.ledger import recall_start, survey_asked
 from sim.population import Population
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
@@ -44,15 +44,14 @@ MEASUREMENTS: tuple[Measurement, ...] = (
 
 
 def _dissatisfied(result: RunResult, only: np.ndarray | None = None) -> tuple[float, float]:
-    """(members dissatisfied, members asked) of the survey, optionally of a subset."""
-    df, sc = result.initiatives, result.scenario
-    asked = survey_asked(df["exit_week"].to_numpy(float), df["contact"].to_numpy(bool),
-                         recall_start(sc))
+    """(members dissatisfied, members asked) of the survey, optionally of a subset (a mask
+    over ``result.initiatives``)."""
+    asked = surveyed(result)
     if only is not None:
-        asked &= only
-    members = df["members"].to_numpy(float)[asked]
-    unhappy = df["satisfaction"].to_numpy(float)[asked] < sc.satisfaction.dissatisfied_below
-    return float(np.sum(members * unhappy)), float(members.sum())
+        asked = asked[asked["id"].isin(result.initiatives["id"][only])]
+    members = asked["members"].to_numpy(float)
+    return (float(np.sum(members * asked["dissatisfied"].to_numpy(bool))),
+            float(members.sum()))
 
 
 def _replication(kinds: dict[str, Scenario], shares: dict[str, float],

@@ -11,8 +11,8 @@ from rich.table import Table
 from sim.analysis import paired_differences, summarise
 from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
-from sim.report.labels import interval, label, signed, value
-from sim.words import GRAMMAR, PUBLISH, say, word
+from sim.report.labels import interval, label, signed, signed_interval, value
+from sim.words import PUBLISH, say, word
 
 
 def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference: str,
@@ -101,9 +101,7 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
         for _, r in diffs.iterrows():
             star = "*" if r["significant"] else " "
             o = r["outcome"]
-            sep = word(GRAMMAR, "interval_sep", lang)
             console.print(f"  {star} {r['scenario']}: {label(o, lang)} "
                           f"{signed(o, r['difference'], lang)} "
-                          f"[{signed(o, r['ci_low'], lang)}{sep}"
-                          f"{signed(o, r['ci_high'], lang)}]", soft_wrap=True,
-                          highlight=False)
+                          f"{signed_interval(o, r['ci_low'], r['ci_high'], lang)}",
+                          soft_wrap=True, highlight=False)

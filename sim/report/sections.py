@@ -67,10 +67,9 @@ def headline_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
 
 
 def decomposition_section(parts: pd.DataFrame, lang: str) -> tuple[str, str]:
-    sep = "; " if lang == "nl" else ", "
     rows = [[html.escape(label(r.outcome, lang)), label(f"part_{r.part}", lang),
              f"{signed(r.outcome, r.difference, lang)} <span class='ci'>"
-             f"[{signed(r.outcome, r.ci_low, lang)}{sep}{signed(r.outcome, r.ci_high, lang)}]"
+             f"{signed_interval(r.outcome, r.ci_low, r.ci_high, lang)}"
              "</span>"] for r in parts.itertuples()]
     body = (f"<p>{label('decomposition_text', lang)}</p>"
             + html_table([label("outcome", lang), label("part", lang), label("difference", lang)],
