@@ -851,16 +851,31 @@ HEADLINE: Words = {
 }
 """The claims of the flagship's headline.csv, and its report section."""
 
+FOLDER: Words = {
+    "unknown": {"en": "Other artefacts in this folder",
+                "nl": "Andere bestanden in deze map"},
+    "unknown_text": {"en": "The manifest lists these files with a kind this version of "
+                           "regiesim has no section for; they are shown here by name only.",
+                     "nl": "Het manifest noemt deze bestanden met een soort waarvoor deze "
+                           "versie van regiesim geen onderdeel heeft; ze staan hier alleen "
+                           "met hun naam."},
+    "file": {"en": "file", "nl": "bestand"},
+    "kind": {"en": "kind", "nl": "soort"},
+}
+"""A result folder's report: the artefacts this version has no section for."""
+
 CATALOGUE: dict[str, Words] = {
     "report": REPORT, "styles": STYLES, "manager_styles": MANAGER_STYLES, "stress": STRESS,
     "status": STATUS, "publish": PUBLISH, "code": CODE, "controls": CONTROLS,
     "live": LIVE, "story": STORY, "signs": SIGNS, "conditions": CONDITIONS,
     "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
-    "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE}
+    "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE,
+    "folder": FOLDER}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
-__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "GRAMMAR", "HEADLINE", "LANGS",
+__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "FOLDER", "GRAMMAR", "HEADLINE",
+           "LANGS",
            "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES", "OPENING", "PHASES", "PLACES",
            "PLAYER", "PUBLISH", "REPORT", "ROLES", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY",
            "STRESS", "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted",

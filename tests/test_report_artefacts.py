@@ -14,8 +14,9 @@ import pytest
 
 from sim.experiment import run_batch
 from sim.experiment.store import KINDS, write_artefact
-from sim.report.folder import SECTIONS, UNSHOWN, WORDS, build_folder_report
+from sim.report.folder import SECTIONS, UNSHOWN, build_folder_report
 from sim.report.labels import TEXT
+from sim.words import FOLDER
 from tests.conftest import short
 from tests.htmlcheck import read
 
@@ -76,7 +77,7 @@ def test_an_artefact_of_an_unknown_kind_is_listed_not_ignored(folder: Path,
     manifest["artefacts"]["mystery.csv"] = {"kind": "mystery", "rows": 3}  # a newer version's
     (folder / "manifest.json").write_text(json.dumps(manifest))
     report = read(build_folder_report(folder, lang))
-    table = report.section(WORDS["unknown"][lang]).rows
+    table = report.section(FOLDER["unknown"][lang]).rows
     assert table[1:] == [["mystery.csv", "mystery"]]
 
 
@@ -87,7 +88,7 @@ def test_a_folder_without_the_list_still_reports_what_it_holds(folder: Path) -> 
     (folder / "manifest.json").write_text(json.dumps(manifest))
     report = read(build_folder_report(folder))
     assert len(report.section(TEXT["decomposition"]["en"]).rows[1:]) == len(TABLE)
-    assert WORDS["unknown"]["en"] not in [s.heading for s in report.sections]
+    assert FOLDER["unknown"]["en"] not in [s.heading for s in report.sections]
 
 
 def test_listing_a_file_changes_nothing_in_the_report(folder: Path, tmp_path: Path) -> None:

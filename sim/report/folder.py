@@ -79,20 +79,9 @@ from sim.report.sections import (
     uncertainty_section,
     warmup_section,
 )
-from sim.words import Words, word
+from sim.words import FOLDER, word
 
 META = "report.json"
-WORDS: Words = {
-    "unknown": {"en": "Other artefacts in this folder",
-                "nl": "Andere bestanden in deze map"},
-    "unknown_text": {"en": "The manifest lists these files with a kind this version of "
-                           "regiesim has no section for; they are shown here by name only.",
-                     "nl": "Het manifest noemt deze bestanden met een soort waarvoor deze "
-                           "versie van regiesim geen onderdeel heeft; ze staan hier alleen "
-                           "met hun naam."},
-    "file": {"en": "file", "nl": "bestand"},
-    "kind": {"en": "kind", "nl": "soort"},
-}
 
 
 @dataclass
@@ -245,9 +234,9 @@ def sections(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any], lang: s
     unknown = [a for a in found if a.kind not in known]
     if unknown:
         rows = [[html.escape(a.name), html.escape(a.kind)] for a in unknown]
-        built.append((word(WORDS, "unknown", lang),
-                      f"<p>{word(WORDS, 'unknown_text', lang)}</p>"
-                      + html_table([word(WORDS, "file", lang), word(WORDS, "kind", lang)],
+        built.append((word(FOLDER, "unknown", lang),
+                      f"<p>{word(FOLDER, 'unknown_text', lang)}</p>"
+                      + html_table([word(FOLDER, "file", lang), word(FOLDER, "kind", lang)],
                                    rows)))
     return built
 
