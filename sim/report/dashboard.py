@@ -105,10 +105,11 @@ class Runner:
                            len(specs), swap=swap)
             return self.counter
 
-    def swapped(self) -> bool:
-        """Whether the current job's difference is reference minus setting."""
+    def swapped(self, ident: int) -> bool | None:
+        """Whether job ``ident``'s difference is reference minus setting (None when it is
+        no longer the current job)."""
         with self.lock:
-            return self.job is not None and self.job.swap
+            return self.job.swap if self.job is not None and self.job.ident == ident else None
 
     def results(self) -> tuple[int, list[RunOutput], int]:
         """(job id, finished outputs in replication order, total) of the current job."""
@@ -358,10 +359,10 @@ def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
                    State("pinned", "data")])
     def refresh(_tick, lang: str, job_id: int, reference: str = "switch",
                 pinned: Any = None):
-        swap = runner.swapped()
         ident, outputs, total = runner.results()
+        swap = runner.swapped(ident)  # of the same job as the outputs
         live = [o for o in outputs if o.spec_key[0] == LIVE_RUN]
-        if not live or ident != job_id:
+        if not live or ident != job_id or swap is None:
             return ([dashboard_word("waiting", lang), ""] + ["…"] * len(DASHBOARD)
                     + [""] * len(DASHBOARD) + [dash.no_update, dash.no_update])
         every = pd.DataFrame([o.row for o in outputs])
