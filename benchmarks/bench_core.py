@@ -7,9 +7,12 @@ Prints
     events for the same time; the benchmark checks it schedules as many events),
   * events per second of the model on the large-city scenario (about 1,500 initiatives in
     a council term), and their ratio (goal: >= 0.35 this round, 0.5 in the long run),
+    where journeys are set out without a SimPy process (``sim.model.underway``),
   * the same ratio counted in the events of the plain SimPy formulation of model v2 (its
-    pools scheduled a request granted at once and every release; ``sim.model.pools``
-    no longer does, so the model does the same work in fewer events); the goal of 0.35
+    pools scheduled a request granted at once and every release, and each journey was a
+    SimPy process, started and ended by an event of its own; ``sim.model.pools`` and
+    ``sim.model.underway`` no longer do, so the model does the same work in fewer
+    events); the goal of 0.35
     is met when either ratio reaches it,
   * the model's own logic on top of the skeleton (goal: <= 30 %),
   * the wall time of one council-term run of that scenario (goal: < 0.1 s), and with the
@@ -51,7 +54,7 @@ from pathlib import Path
 import simpy
 
 from sim.experiment.batch import settle_heap
-from sim.model import build, pools, waiting
+from sim.model import build, initiatives, pools, underway, waiting
 from sim.model.waiting import FirstOf
 from sim.model.world import World
 from sim.scenario_files import load_scenario
@@ -83,7 +86,8 @@ Script = list[tuple]
 """What one process waited for, in order: ("T", weeks) a timeout; ("W", weeks) an event
 another process triggered, after that long; ("F", weeks or None, limit) the first of an
 event (after ``weeks``, None: it never came) and a timeout of ``limit``; ("S", script) it
-started a process."""
+started a process; ("U", script) it set a journey out without a process
+(:func:`sim.model.underway.set_out`)."""
 
 
 class _RecordedFirstOf(FirstOf):
@@ -108,6 +112,7 @@ def record(seed: int) -> tuple[list[Script], int]:
     env = world.env
     roots: list[Script] = []
     running: list[Script] = []  # the script of the process being resumed
+    pending: dict[int, tuple[Script, simpy.Event]] = {}  # what each script waits for now
 
     def recorded(gen: Generator, script: Script) -> Generator:
         value = None
@@ -120,7 +125,9 @@ def record(seed: int) -> tuple[list[Script], int]:
             finally:
                 running.pop()
             start = env.now
+            pending[id(script)] = (script, event)
             value = yield event
+            del pending[id(script)]
             weeks = env.now - start
             if isinstance(event, _RecordedFirstOf):
                 script.append(("F", weeks if event.winner is event.a else None,
@@ -135,12 +142,24 @@ def record(seed: int) -> tuple[list[Script], int]:
         (running[-1].append(("S", script)) if running else roots.append(script))
         return simpy.Process(env, recorded(gen, script))
 
+    def journey(gen: Generator) -> None:
+        script: Script = []
+        running[-1].append(("U", script))  # journeys are set out by the arrivals
+        underway.set_out(recorded(gen, script))
+
     env.process = process  # type: ignore[method-assign]
     waiting.FirstOf = _RecordedFirstOf  # type: ignore[misc]
+    initiatives.set_out = journey  # type: ignore[assignment]
     try:
         world.run()
     finally:
         waiting.FirstOf = FirstOf  # type: ignore[misc]
+        initiatives.set_out = underway.set_out
+    for script, event in pending.values():  # the run ended while they waited
+        if isinstance(event, _RecordedFirstOf):
+            script.append(("F", None, event.b._delay))  # type: ignore[attr-defined]
+        elif type(event) is simpy.Timeout:
+            script.append(("T", event._delay))  # type: ignore[attr-defined]
     return roots, scheduled_events(env)
 
 
@@ -158,6 +177,8 @@ def replay(roots: list[Script], warmup: float, end: float) -> tuple[float, int]:
             elif kind == "F":
                 yield FirstOf(event() if step[1] is None else timeout(step[1]),
                               timeout(step[2]))
+            elif kind == "U":
+                underway.set_out(play(step[1]))
             else:
                 env.process(play(step[1]))
 
@@ -170,10 +191,18 @@ def replay(roots: list[Script], warmup: float, end: float) -> tuple[float, int]:
 
 
 def elided_events(seed: int) -> int:
-    """Events the plain SimPy pools of model v2 would have scheduled on top of the model's
-    in the same run: a request granted at once, and every release. Counted in a separate,
-    untimed run (same seed, same run)."""
+    """Events the plain SimPy formulation of model v2 would have scheduled on top of the
+    model's in the same run: in its pools a request granted at once, and every release;
+    for each journey, run as a SimPy process, the event that starts it and the one that
+    ends it (the journey's last step in the run's time counts as its end). Counted in a
+    separate, untimed run (same seed, same run)."""
     counts = [0]
+    started = [0]
+    set_out = initiatives.set_out
+
+    def counting_set_out(gen: Generator) -> None:
+        started[0] += 1
+        set_out(gen)
     request, release = pools.Pool.request, pools.Pool.release
 
     def counting_request(self: pools.Pool) -> pools.Turn | None:
@@ -186,11 +215,15 @@ def elided_events(seed: int) -> int:
         release(self)
 
     pools.Pool.request, pools.Pool.release = counting_request, counting_release  # type: ignore[method-assign]
+    initiatives.set_out = counting_set_out  # type: ignore[assignment]
+    world = World(load_scenario(ROOT / "scenarios" / "large-city.toml"), seed)
     try:
-        World(load_scenario(ROOT / "scenarios" / "large-city.toml"), seed).run()
+        world.run()
     finally:
         pools.Pool.request, pools.Pool.release = request, release  # type: ignore[method-assign]
-    return counts[0]
+        initiatives.set_out = set_out
+    ended = started[0] - len(world.initiatives.active)  # those still under way never end
+    return counts[0] + started[0] + ended
 
 
 def memory(terms: int, seed: int = 0) -> tuple[float, float, float, int]:

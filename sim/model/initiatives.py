@@ -29,6 +29,7 @@ from sim.model.random import (
     norm_ppf,
     poisson_ppf,
 )
+from sim.model.underway import set_out
 from sim.styles import ROLES
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class Initiatives:
                 yield env.timeout(gap)
                 # the rate at the town's trust now (arrival_rate(), inlined)
                 if u * rate_max < rate * max(0.0, 1.0 + elasticity * (mun.trust - initial)):
-                    env.process(journey.travel(self._new(k)))
+                    set_out(journey.travel(self._new(k)))
                 k += 1
 
     def _new(self, k: int) -> Initiative:

@@ -1,0 +1,53 @@
+"""A journey under way: an initiative's generator, moved on by the events it waits for.
+
+SimPy runs a generator as a :class:`simpy.Process`, which schedules two events nobody in
+the model waits for: one to start it and one when it ends. An initiative's journey is
+never waited for, so :func:`set_out` runs it without them: its first step runs at once
+(at the moment of arrival, as the start event would have, since nothing else happens at
+that moment) and each later step runs as a callback of the event it waited for, in the
+order SimPy would have run it. The model's numbers are the same, bit for bit; about a
+fifth fewer events are scheduled (``benchmarks/bench_core.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, cast
+
+import simpy
+
+
+class Underway:
+    """Moves one generator on, event by event, until it returns."""
+
+    __slots__ = ("_gen",)
+
+    def __init__(self, gen: Generator[simpy.Event, Any, Any]) -> None:
+        self._gen = gen
+
+    def resume(self, event: simpy.Event | None) -> None:
+        """Send the value of ``event`` (None at the start) and wait for the next event;
+        an event already processed sends its value at once, as SimPy does."""
+        gen = self._gen
+        value = None if event is None else event._value
+        while True:
+            try:
+                if event is not None and not event._ok:  # a failed event raises in the journey
+                    event._defused = True
+                    assert isinstance(value, BaseException)
+                    nxt = gen.throw(value)
+                else:
+                    nxt = gen.send(value)
+            except StopIteration:
+                return
+            # None once processed (SimPy's annotation says list: read it untyped)
+            callbacks: list | None = cast(Any, nxt).callbacks
+            if callbacks is not None:
+                callbacks.append(self.resume)
+                return
+            event, value = nxt, nxt._value  # processed already: go on now
+
+
+def set_out(gen: Generator[simpy.Event, Any, Any]) -> None:
+    """Start ``gen`` now, without a SimPy process (see the module's docstring)."""
+    Underway(gen).resume(None)
