@@ -242,3 +242,21 @@ def test_rejection_abc_keeps_the_closest_draws_and_resumes_to_the_same_posterior
     with pytest.raises(ValueError, match="other accept"):
         calibrate(build_scenario(SHORT), PRIORS, stopped, particles=4, reps=1,
                   backend="serial", kernel="rejection", accept=0.25)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["process", "dask"])
+def test_rejection_abc_draws_the_same_on_a_process_pool_and_on_dask(
+        tmp_path: Path, backend: str) -> None:
+    """Each draw and its seeds come from the seed and the draw's index: a process pool and a
+    Dask cluster (its workers checked to run this code) give the serial run's draws, bit
+    for bit, in order."""
+    from sim.experiment.calibration import DRAWS
+
+    def draws(name: str, backend: str) -> pd.DataFrame:
+        calibrate(build_scenario(SHORT), PRIORS, tmp_path / name, particles=3, reps=1,
+                  backend=backend, workers=2, ppc_draws=1, ppc_reps=1, kernel="rejection",
+                  accept=0.5, log=lambda _line: None)
+        return pd.read_parquet(tmp_path / name / DRAWS)
+
+    pd.testing.assert_frame_equal(draws(backend, backend), draws("serial", "serial"))

@@ -26,11 +26,13 @@ kept), so their intervals carry parametric as well as stochastic uncertainty.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import functools
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -366,40 +368,54 @@ def _simulate_draw(job: tuple[ScenarioTarget, dict[str, float], list[int]]
     return target.predict(particle, seeds)
 
 
+@contextlib.contextmanager
+def _draw_mapper(executor: Executor) -> Iterator[Callable[[list[Any]], list[dict[str, float]]]]:
+    """Where rejection ABC's draws are simulated: a function from a chunk of jobs to their
+    outcomes, in order. Serial, a process pool, or Dask (a LocalCluster of ``workers``
+    processes or the executor's scheduler, its workers checked to run this code, and each
+    task checked again where it lands: :func:`sim.experiment.cluster.checked`)."""
+    if executor.backend == "serial":
+        yield lambda jobs: [_simulate_draw(job) for job in jobs]
+    elif executor.backend == "process":
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=executor.workers) as pool:
+            yield lambda jobs: list(pool.map(_simulate_draw, jobs))
+    else:
+        from sim.experiment.cluster import checked, dask_client
+
+        task = functools.partial(checked, _simulate_draw, code_identity(build())["source_hash"])
+        with dask_client(executor.scheduler, executor.workers, executor.security) as client:
+            yield lambda jobs: client.gather(client.map(task, jobs, pure=False))
+
+
 def _rejection(out: Path, target: ScenarioTarget, priors: dict[str, list[Any]],  # noqa: PLR0913
                patterns: tuple[Pattern, ...], particles: int, accept: float, reps: int,
                seed: int, executor: Executor, ppc_draws: int, ppc_reps: int,
                log: Callable[[str], None]) -> Calibration:
     """Rejection ABC: simulate draws from the prior (resuming from the saved ones), keep
-    the ``particles`` closest."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    if executor.backend == "dask":
-        raise ValueError("kernel rejection runs on the serial or the process backend")
+    the ``particles`` closest. Each draw and its seeds come from the calibration's seed and
+    the draw's index alone, so the draws are the same on any backend and however a stop
+    split them."""
     total = math.ceil(particles / accept)
     path = out / DRAWS
     done = pd.read_parquet(path) if path.exists() else pd.DataFrame()
     if len(done):
         log(f"resuming: {len(done)} of {total} draws from the prior done")
     distance = pattern_distance(patterns)
-    pool = (ProcessPoolExecutor(max_workers=executor.workers)
-            if executor.backend == "process" else None)
-    try:
+    with _draw_mapper(executor) as simulate_jobs:
         while len(done) < total:
             start = len(done)
             indices = range(start, min(total, start + CHUNK))
             jobs = [(target, prior_draw(priors, seed, i),
                      [int(x) >> 1 for x in np.random.SeedSequence([seed, i]).generate_state(
                          reps, np.uint64)]) for i in indices]
-            found = pool.map(_simulate_draw, jobs) if pool else map(_simulate_draw, jobs)
+            found = simulate_jobs(jobs)
             rows = [{"draw": i, **job[1], **outcome, "distance": distance(outcome, {})}
                     for i, job, outcome in zip(indices, jobs, found, strict=True)]
             done = pd.concat([done, pd.DataFrame(rows)], ignore_index=True)
             atomic_write(path, done.to_parquet(index=False))
             log(f"rejection ABC: {len(done)} of {total} draws from the prior")
-    finally:
-        if pool is not None:
-            pool.shutdown()
     kept = done.nsmallest(particles, "distance", keep="first")
     posterior = kept[list(priors)].reset_index(drop=True).assign(weight=1.0)
     epsilon = float(kept["distance"].max())
