@@ -23,11 +23,14 @@ reference (``REFERENCE``) in the console, differences.csv and the report.
    fallback (into national/, the same runs as experiments/national.py --posterior
    calibration/national gives): the national share dissatisfied, what falling back
    costs nationally and its part of the nation's dissatisfied, each style against the
-   directive municipality; and what a breach costs the members it touches (4).
+   directive municipality; what a breach costs the members it touches (4); and the
+   levers against fallback's cost (:data:`sim.analysis.levers.LEVERS`), each run in the
+   kinds that can fall back, with and without fallback, in the same national batch,
+   ranked by expected protection and by largest regret over the posterior (levers.csv).
 
 Writes results/fallback/ (runs.parquet, series.parquet, manifest.json, summary.csv,
 differences.csv, decomposition.csv, threshold.csv, discovery.csv, prim_box.csv,
-breach.csv, headline.csv, national/, report.html) and prints the headline with its
+breach.csv, headline.csv, levers.csv, national/, report.html) and prints the headline with its
 intervals.
 
     python experiments/fallback.py [--reps 30] [--seed 2026] [--lang nl] [--points 120]
@@ -46,17 +49,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from _common import ROOT, console, finish, options, run, scenario
 from _twins import breach_sentence, breach_table
-from national import run_population
+from national import can_fall_back, run_population
 
 from sim.analysis import mean_ci, paired_differences
+from sim.analysis.levers import LEVERS, lever_claims, lever_costs, lever_ranking
 from sim.analysis.national import answers
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
 from sim.experiment.store import write_artefact
 from sim.experiment.warmup import warmup_check
 from sim.report.html import figure_html
-from sim.report.labels import label, number, signed, signed_interval, value
+from sim.report.labels import label, number, points, signed, signed_interval, value
 from sim.report.sections import headline_cells
-from sim.words import formatted
+from sim.words import HEADLINE, formatted, say, word
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfaction",
             "frustration", "dropouts",
@@ -186,7 +190,7 @@ def main() -> None:
     write_artefact(args.out, "threshold.csv", diffs, "threshold_sweep")
     twins = breach_table({"direction": direction}, args.reps, args.seed, args.workers)
     write_artefact(args.out, "breach.csv", twins, "breach")
-    headline = answers_table(args, twins)
+    headline, ranking = answers_table(args, twins)
     write_artefact(args.out, "headline.csv", headline, "headline")
     disc_args = type(args)(**{**vars(fixed), "reps": max(2, args.reps // 10)})
     table, box, _disc_html = discovery(disc_args, direction)
@@ -215,6 +219,8 @@ def main() -> None:
                    "parameters), " if nl else
                    "The members whose partnership a fallback broke (fixed parameters), ")
                   + breach_sentence("direction", twins, args.lang), highlight=False)
+    if ranking is not None:
+        console.print(ranking_sentence(ranking, args.lang), highlight=False, soft_wrap=True)
     worst = diffs[diffs["outcome"] == "success_rate"].sort_values("difference").iloc[0]
     console.print(
         (f"De drempel die het meeste succes kost: {formatted(worst['upper'], 'g', 'nl')}"
@@ -241,25 +247,50 @@ def main() -> None:
             f"quarter of points, and {dense} of the points inside it belong to that quarter.")
 
 
-def answers_table(args: argparse.Namespace, twins: pd.DataFrame) -> pd.DataFrame:
+def ranking_sentence(ranking: pd.DataFrame, lang: str) -> str:
+    """Headline (d) in words: the levers by expected protection (each with its 95% CI)
+    and by largest regret (each with it)."""
+    def named(lever: str) -> str:
+        return word(HEADLINE, f"name_{lever}", lang)
+
+    key = "share_dissatisfied"
+    expected = ", ".join(
+        f"{named(r.lever)} {signed(key, r.protection, lang)} "
+        f"{signed_interval(key, r.low, r.high, lang)}"
+        for r in ranking.sort_values("rank_expected").itertuples())
+    regret = ", ".join(f"{named(r.lever)} {points(key, r.max_regret, lang)}"
+                       for r in ranking.sort_values(["rank_regret", "rank_expected"]
+                                                    ).itertuples())
+    return say(HEADLINE, "ranking", lang, expected=expected, regret=regret)
+
+
+def answers_table(args: argparse.Namespace, twins: pd.DataFrame
+                  ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The headline: the national answers over the national calibration's posterior
-    (when it is there and the run uses a posterior), and what a breach costs the members
-    it touches (from the twins, fixed parameters; 95% CI over the runs where a fallback
-    broke something)."""
+    (when it is there and the run uses a posterior), the levers against fallback's cost
+    ranked over it (:mod:`sim.analysis.levers`; the ranking is returned too), and what a
+    breach costs the members it touches (from the twins, fixed parameters; 95% CI over
+    the runs where a fallback broke something)."""
     tables = []
+    ranking = None
     if args.posterior is not None and NATIONAL_POSTERIOR.exists():
         nat = argparse.Namespace(**{**vars(args), "posterior": NATIONAL_POSTERIOR,
                                     "out": args.out / "national", "out_given": False})
-        _population, _kinds, runs, mix = run_population(nat, POPULATION)
+        _population, kinds, runs, mix = run_population(nat, POPULATION, levers=LEVERS)
         tables.append(answers(runs, mix))
+        ranking = lever_ranking(lever_costs(runs, mix, [lever.name for lever in LEVERS],
+                                            can_fall_back(kinds)))
+        write_artefact(args.out, "levers.csv", ranking, "levers")
     touched = twins[twins["members"] > 0]
     if len(touched) > 1:
         ci = mean_ci(touched["dissatisfied_with"] - touched["dissatisfied_without"])
         tables.append(pd.DataFrame([{"claim": "breach_members", "estimate": ci.mean,
                                      "low": ci.low, "high": ci.high, "interval": "ci95",
                                      "unit": "share"}]))
-    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
-        columns=["claim", "estimate", "low", "high", "interval", "unit"])
+    if ranking is not None:
+        tables.append(lever_claims(ranking))
+    return (pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
+        columns=["claim", "estimate", "low", "high", "interval", "unit"])), ranking
 
 
 if __name__ == "__main__":

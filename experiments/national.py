@@ -24,6 +24,7 @@ table.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +32,11 @@ import pandas as pd
 from _common import ROOT, console, options, run
 
 from sim.analysis import paired_differences
+from sim.analysis.levers import Lever, lever_scenario
 from sim.analysis.national import NO_FALLBACK, answers, over_prior, percentile_interval
 from sim.experiment.calibration import Posterior
 from sim.experiment.store import write_artefact
+from sim.model.municipality import fallback_changes
 from sim.population import Population, load_population
 from sim.scenario import Scenario
 from sim.words import HEADLINE, say, word
@@ -61,19 +64,27 @@ def headline(runs: pd.DataFrame, mix: dict[str, float] | pd.DataFrame,
 
 
 def run_population(args: argparse.Namespace, population_file: Path,
-                   out: Path | None = None) -> tuple[Population, dict[str, Scenario],
-                                                     pd.DataFrame,
-                                                     dict[str, float] | pd.DataFrame]:
+                   out: Path | None = None, levers: Sequence[Lever] = ()
+                   ) -> tuple[Population, dict[str, Scenario], pd.DataFrame,
+                              dict[str, float] | pd.DataFrame]:
     """Every kind of the population with and without fallback, on common random numbers
     (into ``out``, default ``args.out``), and the mix: the prior's mean, or one drawn per
     replication from ``args.posterior`` (a national calibration) with the rest of the
     draw applied to the scenarios (``args.posterior`` becomes that rest; ``args.out`` the
-    folder written, as :func:`_common.run` may choose one beside the default)."""
+    folder written, as :func:`_common.run` may choose one beside the default). With
+    ``levers``, every kind that can fall back runs with each lever too, with and without
+    fallback, in the same batch (:mod:`sim.analysis.levers`)."""
     population, kinds = load_population(population_file)
     scenarios = {}
     for kind, sc in kinds.items():
         scenarios[kind] = sc
         scenarios[kind + NO_FALLBACK] = sc.with_changes({"fallback.enabled": False})
+    for kind in can_fall_back(kinds):
+        for lever in levers:
+            pulled = kinds[kind].with_changes(dict(lever.changes))
+            scenarios[lever_scenario(kind, lever.name)] = pulled
+            scenarios[lever_scenario(kind, lever.name) + NO_FALLBACK] = pulled.with_changes(
+                {"fallback.enabled": False})
     mix: dict[str, float] | pd.DataFrame = population.prior_mean_shares()
     if args.posterior is not None:  # a national calibration: its mix is drawn with the rest
         posterior = Posterior(args.posterior)
@@ -87,6 +98,11 @@ def run_population(args: argparse.Namespace, population_file: Path,
         args.posterior = posterior.without(keys)  # the rest changes the scenarios
     batch = run(args, scenarios, out=out)
     return population, kinds, batch.runs, mix
+
+
+def can_fall_back(kinds: dict[str, Scenario]) -> list[str]:
+    """The kinds in which a fallback changes anything (where a lever against it can act)."""
+    return [kind for kind, sc in kinds.items() if fallback_changes(sc)]
 
 
 def main() -> None:

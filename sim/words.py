@@ -840,6 +840,57 @@ HEADLINE: Words = {
                               "nl": "Regisserend min sturend, aandeel ontevreden"},
     "style_partner": {"en": "Partner minus directive, share dissatisfied",
                       "nl": "Partnerschap min sturend, aandeel ontevreden"},
+    "lever_conditions": {"en": "Lever, the four conditions met in full: fallback's national "
+                               "cost it takes away (without minus with the lever)",
+                         "nl": "Hefboom, de vier voorwaarden volledig vervuld: wat het "
+                               "wegneemt van wat terugvallen landelijk kost (zonder min met "
+                               "de hefboom)"},
+    "lever_mandate": {"en": "Lever, regisseurs keep their mandate in a fallback: fallback's "
+                            "national cost it takes away",
+                      "nl": "Hefboom, regisseurs houden hun mandaat bij terugval: wat het "
+                            "wegneemt van wat terugvallen landelijk kost"},
+    "lever_conversing": {"en": "Lever, managers keep conversing in a fallback: fallback's "
+                               "national cost it takes away",
+                         "nl": "Hefboom, managers blijven converseren bij terugval: wat het "
+                               "wegneemt van wat terugvallen landelijk kost"},
+    "lever_signs_heeded": {"en": "Lever, the warning signs heeded: fallback's national cost "
+                                 "it takes away",
+                           "nl": "Hefboom, de waarschuwingssignalen serieus genomen: wat het "
+                                 "wegneemt van wat terugvallen landelijk kost"},
+    "name_conditions": {"en": "the four conditions", "nl": "de vier voorwaarden"},
+    "name_mandate": {"en": "mandate kept", "nl": "mandaat behouden"},
+    "name_conversing": {"en": "conversing managers", "nl": "converserende managers"},
+    "name_signs_heeded": {"en": "warning signs heeded", "nl": "signalen serieus genomen"},
+    "levers_title": {"en": "Which lever protects most against falling back",
+                     "nl": "Welke hefboom het best beschermt tegen terugvallen"},
+    "levers_intro": {"en": "Each lever runs in every kind of municipality that can fall "
+                           "back, with fallback and without, on the same seeds and posterior "
+                           "draws. Its protection is fallback's national cost without it "
+                           "minus with it (percentage points of the share dissatisfied); its "
+                           "regret in a replication is the best lever's protection there "
+                           "minus its own. A lever that is best by both ranks is robust to "
+                           "what the posterior leaves open.",
+                     "nl": "Elke hefboom draait in elke soort gemeente die kan terugvallen, "
+                           "met en zonder terugval, op dezelfde seeds en posteriortrekkingen. "
+                           "Zijn bescherming is wat terugvallen landelijk kost zonder de "
+                           "hefboom min met de hefboom (procentpunten van het aandeel "
+                           "ontevreden); zijn spijt in een replicatie is de bescherming van "
+                           "de beste hefboom daar min die van hemzelf. Een hefboom die op "
+                           "beide ranglijsten bovenaan staat, is robuust voor wat de "
+                           "posterior openlaat."},
+    "lever": {"en": "Lever", "nl": "Hefboom"},
+    "protection": {"en": "Protection (95% CI)", "nl": "Bescherming (95%-BI)"},
+    "mean_regret": {"en": "Mean regret", "nl": "Gemiddelde spijt"},
+    "max_regret": {"en": "Largest regret", "nl": "Grootste spijt"},
+    "best_share": {"en": "Best in (share of draws)", "nl": "Beste in (aandeel trekkingen)"},
+    "rank_expected": {"en": "Rank, expected", "nl": "Rang, verwacht"},
+    "rank_regret": {"en": "Rank, regret", "nl": "Rang, spijt"},
+    "ranking": {"en": "Levers against fallback's cost, by expected protection: {expected}. "
+                      "By largest regret over the posterior (the most robust first): "
+                      "{regret}.",
+                "nl": "Hefbomen tegen wat terugvallen kost, naar verwachte bescherming: "
+                      "{expected}. Naar grootste spijt over de posterior (de robuustste "
+                      "eerst): {regret}."},
     "ci95": {"en": "95% CI of the mean", "nl": "95%-BI van het gemiddelde"},
     "pi90": {"en": "90% of the replications' values (over a posterior: of its draws)",
              "nl": "90% van de waarden van de replicaties (over een posterior: van de "

@@ -140,6 +140,20 @@ def test_comparison_script_publishes_its_batch(tmp_path: Path, name: str, refere
         assert "Kies een nieuwe map met --out" in " ".join(again.stdout.split())
 
 
+def _national_mix(reps: int, seed: int = 2026) -> pd.DataFrame:
+    """The mix each replication of a flagship run draws from the national posterior."""
+    from sim.experiment.calibration import Posterior
+    from sim.population import load_population
+
+    population, _ = load_population(ROOT / "scenarios" / "national" / "netherlands.toml")
+    posterior = Posterior(ROOT / "calibration" / "national")
+    keys = [k for k in posterior.keys if k.startswith("mix.")]
+    mix = pd.DataFrame([population.shares_from({k: d[k] for k in keys})
+                        for d in posterior.draws(seed, reps)])
+    mix.index.name = "replication"
+    return mix
+
+
 def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> None:
     module = _module("fallback")
     stdout = _run("fallback", tmp_path)
@@ -147,17 +161,30 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     _listed(tmp_path, {**PUBLISHED, "decomposition.csv": "decomposition", "warmup.csv": "warmup",
                        "warmup_series.csv": "warmup_series", "threshold.csv": "threshold_sweep",
                        "breach.csv": "breach", "discovery.csv": "discovery",
-                       "prim_box.csv": "prim_box", "headline.csv": "headline"})
+                       "prim_box.csv": "prim_box", "headline.csv": "headline",
+                       "levers.csv": "levers"})
     # the headline: the national answers over the national calibration's posterior (its
-    # own batch in national/) and the breach; the report opens with it
+    # own batch in national/), the breach and the levers; the report opens with it
+    from sim.analysis.levers import LEVERS, lever_costs, lever_ranking
+
     headline = pd.read_csv(tmp_path / "headline.csv")
     national = {"national_dissatisfied", "fallback_cost_national", "fallback_part_national",
                 "style_consultative", "style_direction-based", "style_partner"}
-    assert national <= set(headline["claim"]) <= national | {"breach_members"}
+    levers = {f"lever_{lever.name}" for lever in LEVERS}
+    assert national | levers <= set(headline["claim"]) <= national | levers | {
+        "breach_members"}
     assert (headline["low"] <= headline["estimate"]).all()
     assert (headline["estimate"] <= headline["high"]).all()
     nat_runs, _, _ = load_results(tmp_path / "national")
-    assert len(nat_runs) == 8 * REPS and nat_runs["posterior"].notna().all()
+    # 4 kinds and their twins; each lever in the 2 kinds that can fall back, and twins
+    assert len(nat_runs) == (8 + 4 * len(LEVERS)) * REPS
+    assert nat_runs["posterior"].notna().all()
+    # the ranking is read from those runs: the same posterior draws (mix included)
+    ranking = pd.read_csv(tmp_path / "levers.csv")
+    from_runs = lever_ranking(lever_costs(nat_runs, _national_mix(REPS),
+                                          [lever.name for lever in LEVERS],
+                                          ["direction-based", "partner"]))
+    pd.testing.assert_frame_equal(ranking, from_runs, check_dtype=False)
     style = headline.set_index(["claim", "interval"]).loc[("style_partner", "ci95")]
     wide = nat_runs.pivot(index="replication", columns="scenario",
                           values="share_dissatisfied")
@@ -177,6 +204,8 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     report.section("Where fallback costs most")
     assert next(s.heading for s in report.sections if s.heading) == "The answer"
     assert len(report.section("The answer").rows) == len(headline) + 1
+    assert len(report.section("Which lever protects most against falling back").rows) == (
+        len(LEVERS) + 1)
     parts = pd.read_csv(tmp_path / "decomposition.csv")
     rows = report.section("Fallback's cost").rows[1:]
     assert len(rows) == len(parts) == 9

@@ -65,6 +65,7 @@ from sim.report.sections import (
     failures_section,
     headline_section,
     html_table,
+    levers_section,
     prim_section,
     ranked_parameters,
     robustness_section,
@@ -185,6 +186,7 @@ def _of(build: Callable[..., tuple[str, str]], *kinds: str) -> Callable[[Shown],
 
 SECTIONS: tuple[Section, ...] = (
     Section("headline", _of(headline_section, "headline"), lead=True),
+    Section("levers", _of(levers_section, "levers"), lead=True),
     Section("runs", lambda s: [uncertainty_section(s.runs, s.lang)], unless=("design",)),
     Section("decomposition", _of(decomposition_section, "decomposition")),
     Section("threshold_sweep", _of(threshold_section, "threshold_sweep")),

@@ -80,6 +80,13 @@ def signed(key: str, x: float, lang: str) -> str:
     return ("−" if x < 0 else "+") + text
 
 
+def points(key: str, x: float, lang: str) -> str:
+    """The size of a difference in outcome ``key``, without a sign: "2.1 pp" for shares
+    and rates (a regret, a gap); as :func:`signed` otherwise."""
+    text = signed(key, x, lang)
+    return text if text == "–" else text[1:]
+
+
 BOUNDS: dict[str, tuple[float, float]] = {
     "count": (0.0, math.inf), "weeks": (0.0, math.inf), "mean": (0.0, math.inf),
     "rate": (0.0, 1.0), "share": (0.0, 1.0)}
@@ -112,5 +119,5 @@ def signed_interval(key: str, low: float, high: float, lang: str) -> str:
     return f"[{signed(key, low, lang)}{sep}{signed(key, high, lang)}]"
 
 
-__all__ = ["LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
+__all__ = ["LANGS", "TEXT", "dashboard_word", "interval", "label", "number", "points",
            "signed", "signed_interval", "style_name", "value"]

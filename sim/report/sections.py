@@ -18,7 +18,17 @@ from sim.experiment.store.artefacts import Artefact, artefacts, of_kind, read_ta
 from sim.outcomes import SUMMARY
 from sim.report import figures
 from sim.report.html import figure_html
-from sim.report.labels import TEXT, clip, interval, label, number, signed, signed_interval, value
+from sim.report.labels import (
+    TEXT,
+    clip,
+    interval,
+    label,
+    number,
+    points,
+    signed,
+    signed_interval,
+    value,
+)
 from sim.words import HEADLINE, word
 
 
@@ -46,13 +56,33 @@ def headline_cells(claim: str, estimate: float, low: float, high: float, kind: s
     Differences in a share (falling back's cost, a breach, a style against the directive)
     in percentage points with their sign; shares as percentages."""
     key = "share_dissatisfied"
-    if claim in DIFFERENCE_CLAIMS or claim.startswith("style_"):
+    if claim in DIFFERENCE_CLAIMS or claim.startswith(("style_", "lever_")):
         shown = signed(key, estimate, lang)
         span = signed_interval(key, low, high, lang)
     else:
         shown = value(key, estimate, lang)
         span = interval(key, low, high, lang)
     return word(HEADLINE, claim, lang), shown, span, word(HEADLINE, kind, lang)
+
+
+def levers_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
+    """Headline (d): the levers against fallback's cost, ranked by expected protection and
+    by largest regret over the posterior (:func:`sim.analysis.levers.lever_ranking`)."""
+    key = "share_dissatisfied"
+    rows = [[html.escape(word(HEADLINE, f"name_{r.lever}", lang)),
+             html.escape(signed(key, r.protection, lang) + " "
+                         + signed_interval(key, r.low, r.high, lang)),
+             html.escape(points(key, r.mean_regret, lang)),
+             html.escape(points(key, r.max_regret, lang)),
+             html.escape(value(key, r.best_share, lang)),
+             str(r.rank_expected), str(r.rank_regret)]
+            for r in table.sort_values("rank_expected").itertuples()]
+    header = [word(HEADLINE, k, lang) for k in ("lever", "protection", "mean_regret",
+                                                "max_regret", "best_share", "rank_expected",
+                                                "rank_regret")]
+    body = (f"<p>{html.escape(word(HEADLINE, 'levers_intro', lang))}</p>"
+            + html_table(header, rows))
+    return word(HEADLINE, "levers_title", lang), body
 
 
 def headline_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:

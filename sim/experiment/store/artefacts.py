@@ -56,6 +56,7 @@ KINDS: dict[str, str] = {
     "prim_box": "the PRIM box around the costliest points of a discovery",
     "breach": "the members whose partnership a fallback broke, against their twins",
     "headline": "the flagship's answers, one row per claim and interval",
+    "levers": "levers against fallback's cost: expected protection and regret, ranked",
     "claims": "the claims' paired effects, with minus without",
     "conditions": "the four conditions' effects against all four",
     "conditions_partnered": "the four conditions' effects among the initiatives promised "
@@ -94,6 +95,7 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("discovery.csv", "discovery"), ("prim_box.csv", "prim_box"), ("breach.csv", "breach"),
     ("claims.csv", "claims"), ("conditions.csv", "conditions"),
     ("conditions_partnered.csv", "conditions_partnered"), ("headline.csv", "national"),
+    ("levers.csv", "levers"),
     ("kinds.csv", "national_kinds"), ("prior.csv", "mix_prior"), ("mix.csv", "mix_posterior"),
     ("particles.csv", "voi_particles"), ("voi.csv", "voi"),
     ("samples.csv", "design"), ("points.parquet", "design"),
