@@ -43,7 +43,14 @@ import pandas as pd
 from sim import simulate
 from sim.analysis import mean_ci
 from sim.experiment import run_batch
-from sim.experiment.calibration import KERNELS, PARAMETERS, calibrate, read_priors
+from sim.experiment.calibration import (
+    KERNELS,
+    PARAMETERS,
+    PPC_REPS,
+    calibrate,
+    read_priors,
+    recheck,
+)
 from sim.experiment.national import PopulationTarget
 from sim.experiment.store import write_artefact
 from sim.model.ledger import recall_start, survey_asked
@@ -124,6 +131,10 @@ def main() -> None:
                         help="calibrate a population of municipalities against the "
                              "national survey (e.g. scenarios/national/netherlands.toml): "
                              "its mix is calibrated too")
+    parser.add_argument("--recheck", action="store_true",
+                        help="check the posterior stored in --out again against every "
+                             "pattern (held-back ones added since included), on the same "
+                             "particles and seeds (--draws of them, 3 runs each)")
     parser.add_argument("--backend", choices=["serial", "process", "dask"],
                         default="process")
     parser.add_argument("--workers", type=int, default=None)
@@ -149,6 +160,10 @@ def main() -> None:
         scenario = target
         args.reps = args.reps or 40
         first_fit(args, scenario)
+        return
+    if args.recheck:
+        checks = recheck(args.out, target, args.draws, PPC_REPS)
+        print(checks.drop(columns="source").round(4).to_string(index=False))
         return
     started = time.perf_counter()
     result = calibrate(target, read_priors(priors_file), args.out,

@@ -166,7 +166,8 @@ def main() -> None:
     elif str(args.posterior) == "none":
         args.posterior = None
     kind = (f"stochastic and parametric: each replication draws its parameters from the "
-            f"posterior in {args.posterior} (ABC-SMC calibration on the typical municipality)"
+            f"posterior in {args.posterior} (ABC-SMC calibration on the typical municipality, "
+            "superseded by calibration/national for the headline)"
             if args.posterior else "stochastic only: parameters fixed at the scenario's values")
     direction = scenario("direction.toml")
     scenarios = {

@@ -205,6 +205,11 @@ _OUTCOMES: tuple[Outcome, ...] = (
     Outcome("performance", "Experienced performance", "Ervaren prestatie", "0..1", "level",
             "Members' mean experienced performance: the burden of the journey and the share "
             "of their needed roles the municipality took."),
+    Outcome("share_dissatisfied_not_turned_down", "Dissatisfied, not turned down",
+            "Ontevreden, niet afgewezen", "share 0..1", "share",
+            "The survey: the share of the same members who are (very) dissatisfied although "
+            "their initiative was not turned down (approved, still under way, or stopped "
+            "by the initiators themselves)."),
     Outcome("share_breached", "Share with a broken partnership",
             "Aandeel met een verbroken partnerschap", "share 0..1", "share",
             "The survey: the share of the same members whose partnership with the "
@@ -357,6 +362,10 @@ DEFINITIONS_NL: dict[str, str] = {
                           "leden van burgerinitiatieven vroeg).",
     "share_satisfied": "De enquête: het aandeel van dezelfde leden met een tevredenheid boven "
                        "satisfaction.satisfied_above.",
+    "share_dissatisfied_not_turned_down": "De enquête: het aandeel van dezelfde leden dat "
+                                          "(zeer) ontevreden is hoewel hun initiatief niet "
+                                          "werd afgewezen (goedgekeurd, nog onderweg of door "
+                                          "de initiatiefnemers zelf gestopt).",
     "share_breached": "De enquête: het aandeel van dezelfde leden van wie het partnerschap "
                       "met de gemeente werd verbroken, door een terugval of doordat het "
                       "ontspoorde (een breuk die ze onthouden).",

@@ -10,7 +10,9 @@ gives a three-way split of satisfaction with contacts with government: 33% (very
 satisfied, about 23% neither, 44% (very) dissatisfied (004 quotes the 44%). Source 004
 says the fallback into the regie role happens "vaak" (often) with citizens' initiatives.
 Source 001 reports that staff working by regie often find operating inside their own
-organisation harder than in the field, depending on how management fills its role.
+organisation harder than in the field, depending on how management fills its role. The
+Amsterdam Rekenkamer (2018) found initiators dissatisfied mainly through complex rules and
+poor information, not through refusals.
 """
 
 from __future__ import annotations
@@ -59,6 +61,14 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("fallback_often", "fallback_episodes", 1.0, 1.0, 1.0, math.inf, "validate",
             "004: the fallback into the regie role happens often ('vaak') with citizens' "
             "initiatives; read as at least one episode per council term"),
+    Pattern("dissatisfied_not_turned_down", "share_dissatisfied_not_turned_down", 0.22, 0.05,
+            0.22, 1.0, "validate",
+            "Rekenkamer Amsterdam 2018: a large part of the initiators was not satisfied, "
+            "mainly because of complex rules and poor information rather than refusals; "
+            "read as at least half of the survey's 44% (very) dissatisfied being members of "
+            "initiatives that were not turned down (22% of all surveyed members; our "
+            "arithmetic). Cutpoints cannot absorb it: it is about why members are "
+            "dissatisfied, not how many"),
     Pattern("work_inside_harder", "regisseur_inward_share", 0.5, 0.25, 0.25, 0.95,
             "validate", "001: staff who work by regie often find their own organisation "
             "harder than the field; read as regisseurs losing at least a quarter of their "

@@ -197,6 +197,8 @@ def _own_folder(out: Path) -> None:
                          "calibrate into a new or empty folder (nothing of yours is touched)")
 
 
+PPC_REPS = 3
+"""Runs per particle of the posterior predictive checks (:func:`calibrate`'s default)."""
 KERNELS = ("normal", "local", "rejection")
 """Proposal kernels between populations (see :func:`calibrate`), or ``rejection``: no
 populations, draws from the prior kept when they are among the closest."""
@@ -210,7 +212,8 @@ CHUNK = 100
 def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
               priors: dict[str, tuple[float, float]], out: str | Path,
               populations: int = 5, particles: int = 100, reps: int = 3, seed: int = 0,
-              executor: Executor | None = None, ppc_draws: int = 40, ppc_reps: int = 3,
+              executor: Executor | None = None, ppc_draws: int = 40,
+              ppc_reps: int = PPC_REPS,
               kernel: str = "normal", log: Callable[[str], None] = print,
               accept: float = 0.05, **keywords: Any) -> Calibration:
     """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``.
@@ -316,6 +319,25 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
     checks and the parameter table."""
     posterior.to_parquet(out / POSTERIOR)
     populations.to_csv(out / "populations.csv", index=False)
+    checks = _posterior_checks(out, posterior, target, draws, reps, seed, log)
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["populations_done"] = done
+    manifest["effective_sample_size"] = effective_sample_size(posterior)
+    manifest["simulations"] = simulations
+    manifest["checks"] = {"draws": draws, "reps": reps}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    parameter_table(posterior, manifest["priors"]).to_csv(out / PARAMETERS, index=False)
+    log(f"posterior: {len(posterior)} particles, effective sample size "
+        f"{manifest['effective_sample_size']:.1f}")
+    return Calibration(out, posterior, populations, checks, manifest)
+
+
+def _posterior_checks(out: Path, posterior: pd.DataFrame, target: ScenarioTarget,
+                      draws: int, reps: int, seed: int,
+                      log: Callable[[str], None]) -> pd.DataFrame:
+    """Run ``draws`` particles of the posterior ``reps`` times each and check every
+    pattern of ``target`` on them (``ppc.parquet``, ``checks.csv``). The particles and
+    seeds follow from ``seed`` alone, so checks made again later draw the same ones."""
     rng = np.random.default_rng(seed)
     keys = [c for c in posterior.columns if c != "weight"]
     picks = rng.choice(len(posterior), size=draws, p=posterior["weight"] / posterior[
@@ -336,19 +358,31 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
         "share_matching": float(np.mean([p.matches(v) for v in ppc[p.outcome]])),
         "source": p.source} for p in target.patterns])
     checks.to_csv(out / "checks.csv", index=False)
-    manifest = json.loads((out / MANIFEST).read_text())
-    manifest["populations_done"] = done
-    manifest["effective_sample_size"] = effective_sample_size(posterior)
-    manifest["simulations"] = simulations
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    parameter_table(posterior, manifest["priors"]).to_csv(out / PARAMETERS, index=False)
-    log(f"posterior: {len(posterior)} particles, effective sample size "
-        f"{manifest['effective_sample_size']:.1f}")
     for row in checks.itertuples():
         log(f"{row.pattern} ({row.role}): posterior predictive median {row.median:.3f} "
             f"[90%: {row.q05:.3f}, {row.q95:.3f}], target {row.target:g}, "
             f"{row.share_matching:.0%} of draws match")
-    return Calibration(out, posterior, populations, checks, manifest)
+    return checks
+
+
+def recheck(folder: str | Path, base: Scenario | ScenarioTarget, draws: int, reps: int,
+            log: Callable[[str], None] = print) -> pd.DataFrame:
+    """Check a stored calibration's posterior again against every pattern of ``base``
+    (patterns held back since it was made included): the same particles and seeds as its
+    own checks (the calibration's seed), with the code that runs now, which the manifest
+    records under ``checks``. ``base`` must be what was calibrated (its digest is
+    compared)."""
+    out = Path(folder)
+    manifest = json.loads((out / MANIFEST).read_text())
+    target = ScenarioTarget(base) if isinstance(base, Scenario) else base
+    if target.settings()["base_hash"] != manifest["base_hash"]:
+        raise ValueError(f"{out}: was calibrated on another base (scenario or population); "
+                         "give the one it was made with")
+    posterior = pd.read_parquet(out / POSTERIOR)
+    checks = _posterior_checks(out, posterior, target, draws, reps, manifest["seed"], log)
+    manifest["checks"] = {"draws": draws, "reps": reps, "code": code_identity(build())}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    return checks
 
 
 def prior_draw(priors: dict[str, list[Any]], seed: int, index: int) -> dict[str, float]:

@@ -27,10 +27,12 @@ from sim.scenario import Scenario, ScenarioError
 NATIONAL = "national"
 """A pattern's scope when the survey of the whole population observed it."""
 SCOPES = {"dissatisfied_44": NATIONAL, "satisfied_33": NATIONAL,
+          "dissatisfied_not_turned_down": NATIONAL,
           "fallback_often": "direction-based", "work_inside_harder": "consultative"}
 """Where each pattern of :data:`~sim.analysis.patterns.PATTERNS` was observed: the
 survey asked initiators across the country; 004's "often" is about municipalities that
-fall back out of a partnership; 001 about regisseurs under consultative management."""
+fall back out of a partnership; 001 about regisseurs under consultative management; the
+Rekenkamer's about initiators (read over the whole population, as the survey)."""
 
 
 def national_patterns(kinds: list[str]) -> tuple[Pattern, ...]:

@@ -134,8 +134,12 @@ class Ledger:
         summary["survey_members"] = float(total)
         summary["share_breached"] = (float(members[breaches > 0].sum() / total) if total
                                      else math.nan)
-        for key, value in (("share_dissatisfied", members[score < sc.dissatisfied_below]),
-                           ("share_satisfied", members[score > sc.satisfied_above])):
+        dissatisfied = score < sc.dissatisfied_below
+        turned_down = np.asarray(cols["outcome"], dtype=object)[asked] == "rejected"
+        for key, value in (("share_dissatisfied", members[dissatisfied]),
+                           ("share_satisfied", members[score > sc.satisfied_above]),
+                           ("share_dissatisfied_not_turned_down",
+                            members[dissatisfied & ~turned_down])):
             summary[key] = float(value.sum() / total) if total else math.nan
         for key, value in (("satisfaction", score), ("expectation", expect),
                            ("performance", perf)):
