@@ -18,15 +18,13 @@ Writes particles.csv (each particle's answer and predictions) and voi.csv.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from sim.experiment.store import write_artefact
-from sim.experiment.voi import MEASUREMENTS, particle_table, voi_table
-from sim.population import load_population
+from sim.experiment.options import Executor
+from sim.experiment.voi import MEASUREMENTS, measure_value_of_information, sample_sizes
 from sim.scenario_files import parse_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,36 +50,26 @@ def main() -> None:
                         "--set run.horizon_weeks=52")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "voi")
     args = parser.parse_args()
-    sizes = {}
-    for text in args.sizes:
-        key, _, value = text.partition("=")
-        if key not in {m.key for m in MEASUREMENTS} or not value.isdigit() or int(value) < 1:
-            parser.error(f"--n {text}: give KEY=N with N >= 1 and KEY one of "
-                         + ", ".join(m.key for m in MEASUREMENTS))
-        sizes[key] = int(value)
-    measurements = tuple(dataclasses.replace(m, sample_size=sizes.get(m.key, m.sample_size))
-                         for m in MEASUREMENTS)
+    try:
+        measurements = sample_sizes(args.sizes)
+    except ValueError as exc:
+        parser.error(str(exc))
     changes = dict(parse_assignment(text) for text in args.sets)
-    population, kinds = load_population(args.population)
-    kinds = {k: sc.with_changes(changes) for k, sc in kinds.items()}
-    args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 20 == 0:
             print(f"particles: {done} of {total}", flush=True)
 
-    particles = particle_table(args.posterior, population, kinds, reps=args.reps,
-                               seed=args.seed, workers=args.workers, progress=progress,
-                               serial=args.backend == "serial")
-    write_artefact(args.out, "particles.csv", particles, "voi_particles")
-    table = voi_table(particles, measurements, seed=args.seed,
-                      simulations=args.simulations)
-    write_artefact(args.out, "voi.csv", table, "voi")
+    table = measure_value_of_information(
+        args.posterior, args.population, args.out, reps=args.reps, seed=args.seed,
+        measurements=measurements, changes=changes,
+        executor=Executor(backend=args.backend, workers=args.workers),
+        simulations=args.simulations, progress=progress)
     with pd.option_context("display.width", 120, "display.max_colwidth", 60):
         print(table[["measurement", "sample_size", "unit", "width_now", "width_after",
                      "reduction", "reduction_se"]].round(4).to_string(index=False))
-    print(f"answer: falling back's part of the national dissatisfied; {len(particles)} "
+    print(f"answer: falling back's part of the national dissatisfied; {table['particles'].max()} "
           f"particles x {args.reps} runs in {time.perf_counter() - started:.0f} s; "
           f"written to {args.out}")
 

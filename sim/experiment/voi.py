@@ -11,6 +11,7 @@ how much it would narrow the answer's 90% interval.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +24,7 @@ import pandas as pd
 from sim.analysis.twins import surveyed
 from sim.analysis.voi import Measurement, observation_sd, value_of_information
 from sim.experiment.calibration import as_changes, load_calibration
+from sim.experiment.options import Executor
 from sim.population import Population
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
@@ -158,3 +160,49 @@ def voi_table(particles: pd.DataFrame, measurements: tuple[Measurement, ...] = M
                      "sample_size": m.sample_size, "unit": m.unit,
                      "particles": int(ok.sum()), **result})
     return pd.DataFrame(rows).sort_values("reduction", ascending=False, ignore_index=True)
+
+
+def sample_sizes(texts: list[str]) -> tuple[Measurement, ...]:
+    """:data:`MEASUREMENTS` with the sample sizes given as ``KEY=N`` texts; a bad text is
+    refused naming the keys there are."""
+    known = {m.key for m in MEASUREMENTS}
+    sizes: dict[str, int] = {}
+    for text in texts:
+        key, _, value = text.partition("=")
+        if key not in known or not value.isdigit() or int(value) < 1:
+            raise ValueError(f"--n {text}: give KEY=N with N >= 1 and KEY one of "
+                             + ", ".join(m.key for m in MEASUREMENTS))
+        sizes[key] = int(value)
+    return tuple(dataclasses.replace(m, sample_size=sizes.get(m.key, m.sample_size))
+                 for m in MEASUREMENTS)
+
+
+def measure_value_of_information(posterior: str | Path, population_file: str | Path,
+                                 out: str | Path, *, reps: int = 2, seed: int = 2026,
+                                 measurements: tuple[Measurement, ...] = MEASUREMENTS,
+                                 changes: dict[str, Any] | None = None,
+                                 executor: Executor | None = None, simulations: int = 2000,
+                                 progress: Callable[[int, int], None] | None = None
+                                 ) -> pd.DataFrame:
+    """The whole analysis into ``out``: every particle of the national calibration in
+    ``posterior`` run over the population of ``population_file`` (with ``changes`` in
+    every kind), then the table of measurements (``particles.csv``, ``voi.csv``, listed
+    in the folder's manifest). Particles run on ``executor``'s process pool (the default)
+    or one after another (backend serial). Returns the table, the measurement that
+    narrows the answer most first."""
+    from sim.experiment.store import write_artefact
+    from sim.population import load_population
+
+    population, kinds = load_population(population_file)
+    kinds = {k: sc.with_changes(changes or {}) for k, sc in kinds.items()}
+    Path(out).mkdir(parents=True, exist_ok=True)
+    executor = executor or Executor(backend="process")
+    if executor.backend == "dask":
+        raise ValueError("value of information runs on the serial or the process backend")
+    particles = particle_table(posterior, population, kinds, reps=reps, seed=seed,
+                               workers=executor.workers, progress=progress,
+                               serial=executor.backend == "serial")
+    write_artefact(out, "particles.csv", particles, "voi_particles")
+    table = voi_table(particles, measurements, seed=seed, simulations=simulations)
+    write_artefact(out, "voi.csv", table, "voi")
+    return table
