@@ -16,8 +16,10 @@ from sim.cli.common import (
     Files,
     Force,
     Kernel,
+    On,
     Out,
     PrecisionOn,
+    Reference,
     Scheduler,
     Seed,
     Sets,
@@ -33,8 +35,8 @@ from sim.cli.common import (
     print_wide,
     safe,
     say,
-    variants,
 )
+from sim.cli.inputs import variants
 from sim.scenario_files import load_scenario
 
 Priors = Annotated[Path, typer.Option(
@@ -100,10 +102,6 @@ TargetAbsolute = Annotated[float | None, typer.Option(
          "easier target counts.")]
 TargetOutcomes = Annotated[list[str], typer.Option(
     help="Outcome(s) (repeatable; default: success rate and share dissatisfied).")]
-On = Annotated[PrecisionOn, typer.Option(
-    help="levels, differences (paired, against --reference) or both.")]
-Reference = Annotated[str | None, typer.Option(
-    help="Scenario the differences are taken against (default: the first).")]
 KLimit = Annotated[int, typer.Option(
     help="Hoad et al.'s look-ahead kLimit: the precision must hold for this many further "
          "replications (kLimit percent of n above 100).", min=0)]

@@ -20,8 +20,10 @@ from sim.cli.common import (
     File,
     Files,
     Force,
+    On,
     Out,
     PrecisionOn,
+    Reference,
     Reps,
     Scheduler,
     Seed,
@@ -35,7 +37,6 @@ from sim.cli.common import (
     Workers,
     app,
     check_reference,
-    checked,
     clean_errors,
     console,
     err,
@@ -46,8 +47,8 @@ from sim.cli.common import (
     report_failures,
     safe,
     say,
-    variants,
 )
+from sim.cli.inputs import checked, variants
 from sim.outcomes import TERMINAL
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -117,11 +118,6 @@ Csv = Annotated[bool, typer.Option(
 Absolute = Annotated[float | None, typer.Option(
     help="With or instead of --precision: an absolute CI half-width to reach (for "
          "outcomes near zero, e.g. 0.01 = 1 pp); with both, the easier target counts.")]
-On = Annotated[PrecisionOn, typer.Option(
-    help="What --precision/--absolute is about: levels (each scenario), differences "
-         "(paired, against --reference) or both.")]
-Reference = Annotated[str | None, typer.Option(
-    help="Scenario the differences are taken against (default: the first).")]
 Chunk = Annotated[int | None, typer.Option(
     help="Runs per task on the process pool or Dask (default: sized automatically from "
          "the first runs, about 0.5 s of work per task). The numbers do not depend on it.",

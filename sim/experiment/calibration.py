@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.patterns import PATTERNS, Pattern, calibrating
+from sim.choices import KERNELS
 from sim.experiment.exploration import parse_ranges
 from sim.experiment.options import Executor, run_options
 from sim.files import atomic_write
@@ -195,9 +196,6 @@ def _own_folder(out: Path) -> None:
                          "calibrate into a new or empty folder (nothing of yours is touched)")
 
 
-KERNELS = ("normal", "local", "rejection")
-"""Proposal kernels between populations (see :func:`calibrate`), or ``rejection``: no
-populations, draws from the prior kept when they are among the closest."""
 DRAWS = "prior_draws.parquet"
 """Rejection ABC's draws from the prior with their outcomes and distances (resumable)."""
 CHUNK = 100

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from sim.choices import STUDIES
 from sim.experiment.batch import RUN_KEYS
 from sim.experiment.exploration import (
     METHODS,
@@ -440,9 +441,6 @@ def _write(out: Path, name: str, indices: pd.DataFrame, design: Design,
     design.noise.to_csv(out / "noise.csv", index=False)
 
 
-STUDIES = ("morris", "sobol", "lhs", "qmc")
-"""What :func:`run_study` runs: a Morris screening; Sobol indices (on the top parameters of
-a screening, or over given ranges); or a Latin hypercube or scrambled Sobol sample."""
 
 
 @dataclass(frozen=True)
