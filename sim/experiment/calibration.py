@@ -42,6 +42,7 @@ from sim.analysis.patterns import PATTERNS, Pattern, calibrating
 from sim.choices import KERNELS
 from sim.experiment.exploration import parse_ranges
 from sim.experiment.options import Executor, run_options
+from sim.experiment.store.artefacts import write_artefact
 from sim.files import atomic_write
 from sim.model import build
 from sim.provenance import code_identity
@@ -265,7 +266,7 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
         if old["code"]["source_hash"] != settings["code"]["source_hash"]:
             raise ValueError(f"{out}: was calibrated with other code "
                              f"({old['code']['source_hash'][:12]}); use a new folder")
-    manifest_path.write_text(json.dumps(settings, indent=2))
+    write_artefact(out, MANIFEST, json.dumps(settings, indent=2), "calibration_settings")
     if kernel == "rejection":
         return _rejection(out, target, settings["priors"], patterns, particles, accept, reps,
                           seed, executor, ppc_draws, ppc_reps, log)
@@ -310,8 +311,8 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
             seed: int, log: Callable[[str], None]) -> Calibration:
     """Write a posterior (either method's), its populations, the posterior predictive
     checks and the parameter table."""
-    posterior.to_parquet(out / POSTERIOR)
-    populations.to_csv(out / "populations.csv", index=False)
+    write_artefact(out, POSTERIOR, posterior, "posterior")
+    write_artefact(out, "populations.csv", populations, "populations")
     rng = np.random.default_rng(seed)
     keys = [c for c in posterior.columns if c != "weight"]
     picks = rng.choice(len(posterior), size=draws, p=posterior["weight"] / posterior[
@@ -323,7 +324,7 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
                                               for r in range(reps)])
         rows.append({"draw": k, **particle, **predicted})
     ppc = pd.DataFrame(rows)
-    ppc.to_parquet(out / "ppc.parquet")
+    write_artefact(out, "ppc.parquet", ppc, "posterior_predictive")
     checks = pd.DataFrame([{
         "pattern": p.key, "outcome": p.outcome, "role": p.role, "target": p.target,
         "low": p.low, "high": p.high, "median": float(ppc[p.outcome].median()),
@@ -331,13 +332,14 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
         "q95": float(ppc[p.outcome].quantile(0.95)),
         "share_matching": float(np.mean([p.matches(v) for v in ppc[p.outcome]])),
         "source": p.source} for p in target.patterns])
-    checks.to_csv(out / "checks.csv", index=False)
+    write_artefact(out, "checks.csv", checks, "checks")
     manifest = json.loads((out / MANIFEST).read_text())
     manifest["populations_done"] = done
     manifest["effective_sample_size"] = effective_sample_size(posterior)
     manifest["simulations"] = simulations
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    parameter_table(posterior, manifest["priors"]).to_csv(out / PARAMETERS, index=False)
+    write_artefact(out, MANIFEST, json.dumps(manifest, indent=2), "calibration_settings")
+    write_artefact(out, PARAMETERS, parameter_table(posterior, manifest["priors"]),
+                   "parameters")
     log(f"posterior: {len(posterior)} particles, effective sample size "
         f"{manifest['effective_sample_size']:.1f}")
     for row in checks.itertuples():
