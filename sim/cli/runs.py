@@ -115,6 +115,9 @@ PosteriorFolder = Annotated[Path | None, typer.Option(
          "set from its posterior, the same in every scenario.")]
 Csv = Annotated[bool, typer.Option(
     "--csv", help="Also write runs.csv (one row per run) beside runs.parquet.")]
+Wide = Annotated[bool, typer.Option(
+    "--wide", help="summary.csv with one row per scenario: each outcome's mean and 95% CI "
+    "as columns (default: one row per scenario and outcome).")]
 Absolute = Annotated[float | None, typer.Option(
     help="With or instead of --precision: an absolute CI half-width to reach (for "
          "outcomes near zero, e.g. 0.01 = 1 pp); with both, the easier target counts.")]
@@ -143,7 +146,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
           precision: Precision = None, max_reps: MaxReps = 1000,
           posterior: PosteriorFolder = None, csv: Csv = False, absolute: Absolute = None,
           precision_on: On = PrecisionOn.levels, reference: Reference = None,
-          chunk: Chunk = None, skip_invalid: SkipInvalid = False) -> None:
+          chunk: Chunk = None, skip_invalid: SkipInvalid = False, wide: Wide = False) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
     Runs are stored as they finish; running the same command again resumes where a
@@ -151,11 +154,15 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     fails is recorded (with its traceback) and the batch goes on; the command then exits
     with status 1. The folder is locked while the batch writes. Every file is checked
     before anything runs: every bad one is listed with its problems, and nothing runs
-    unless --skip-invalid (then the others run, and the exit status is 3).
+    unless --skip-invalid (then the others run, and the exit status is 3). Every row of
+    runs.parquet, runs.csv and summary.csv names its scenario's file, the parameters that
+    vary across the batch and the scenario's digest.
     """
     from sim.experiment import run_batch
     from sim.experiment.options import StoreOptions
     from sim.experiment.scale import check_scale
+    from sim.experiment.store.artefacts import record_in_manifest, write_artefact
+    from sim.experiment.tables import recorded_sources, sources_of
     from sim.model import build
 
     folder = folder_of(out)
@@ -171,6 +178,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     total = len(scenarios) * reps
     err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
               f"{safe(folder)} ({safe(backend)}; model: {build()})", highlight=False)
+    sources = {**recorded_sources(folder), **sources_of(loaded.files)}
     common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
               "store": store}
     if precision is None and absolute is None:
@@ -184,16 +192,14 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
         result = run_to_precision(scenarios, target, seed=seed, min_reps=max(reps, 2),
                                   max_reps=max_reps, out=folder,
                                   report=_progress_of_precision(max_reps), **common)
-        result.status.to_csv(folder / "precision.csv", index=False)
+        write_artefact(folder, "precision.csv", result.status, "precision")
     say(f"done: {len(result.runs)} runs in {safe(folder / 'runs.parquet')}, weekly series "
         f"in {safe(folder / 'series.parquet')}, provenance in "
         f"{safe(folder / 'manifest.json')}")
     if precision is not None or absolute is not None:
         _report_precision(result.missed, folder, max_reps)
-    _write_tables(result.runs, folder, csv)
+    _write_tables(folder, sources, csv, wide, next(iter(scenarios)))
     if loaded.invalid:
-        from sim.experiment.store.artefacts import record_in_manifest
-
         record_in_manifest(folder, "skipped_files",
                            {str(p): problems for p, problems in loaded.invalid.items()})
         say(f"[yellow]skipped {len(loaded.invalid)} invalid file(s)[/] (listed in "
@@ -240,20 +246,14 @@ def _report_precision(missed: Any, folder: Path, max_reps: int) -> None:
             "--absolute")
 
 
-def _write_tables(runs: Any, folder: Path, csv: bool) -> None:
-    """summary.csv (mean and 95% CI per scenario and outcome), runs.csv on request, and
-    the commands to run next."""
-    from sim.analysis import summarise
-    from sim.outcomes import SUMMARY
+def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
+                  first: str) -> None:
+    """The tables for the user (:func:`sim.experiment.tables.write_tables`), and the
+    commands to run next."""
+    from sim.experiment.tables import write_tables
 
-    if runs.empty:
+    written = write_tables(folder, sources, csv, wide)
+    if not written:
         return
-    outcomes = [c for c in runs.columns if c in SUMMARY]
-    summarise(runs, outcomes).to_csv(folder / "summary.csv", index=False)
-    written = ["summary.csv"]
-    if csv:
-        runs.to_csv(folder / "runs.csv", index=False)
-        written.append("runs.csv")
-    first = str(runs["scenario"].iloc[0])
     say(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
         f"{safe(folder)} --reference {safe(first)}  |  regiesim report {safe(folder)}")
