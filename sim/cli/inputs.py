@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import UserError, safe
+from sim.cli.common import UserError, check_reference, safe
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario_files import load_variants
 
@@ -79,17 +79,20 @@ def load_files(files: list[Path], sets: list[str]) -> Loaded:
     return loaded
 
 
-def variants(files: list[Path], sets: list[str]) -> tuple[dict[str, Scenario], dict]:
+def variants(files: list[Path], sets: list[str], reference: str | None = None,
+             ) -> tuple[dict[str, Scenario], dict]:
     """Every scenario of the files (sweeps expanded) by name, and each one's swept values
     (every bad file is listed first, see :func:`checked`)."""
-    loaded = checked(files, sets)
+    loaded = checked(files, sets, reference=reference)
     return loaded.scenarios, loaded.params
 
 
-def checked(files: list[Path], sets: list[str], skip_invalid: bool = False) -> Loaded:
+def checked(files: list[Path], sets: list[str], skip_invalid: bool = False,
+            reference: str | None = None) -> Loaded:
     """Every file, checked before anything runs: if any is bad, all bad ones are listed
     with their problems and nothing runs, unless ``skip_invalid`` (then the good ones run
-    and ``invalid`` says which were skipped, and why)."""
+    and ``invalid`` says which were skipped, and why). A ``reference`` (--reference) must
+    be one of the scenarios."""
     loaded = load_files(files, sets)
     if loaded.invalid and not skip_invalid:
         lines = [f"{len(loaded.invalid)} of {len(loaded.invalid) + len(set(loaded.files.values()))}"
@@ -102,4 +105,5 @@ def checked(files: list[Path], sets: list[str], skip_invalid: bool = False) -> L
     if not loaded.scenarios:
         raise UserError("no scenario file can be used: " + ", ".join(
             str(p) for p in loaded.invalid))
+    check_reference(reference, loaded.scenarios)
     return loaded

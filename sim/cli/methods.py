@@ -26,7 +26,6 @@ from sim.cli.common import (
     UserError,
     Workers,
     app,
-    check_reference,
     clean_errors,
     console,
     err,
@@ -145,8 +144,7 @@ def replications(files: Files, precision: TargetPrecision = None,  # noqa: PLR09
         raise UserError(f"--{exc}; e.g. --precision 0.05") from None
     if start > max_reps:
         raise UserError(f"--start: must be at most --max-reps ({max_reps}), got {start}")
-    scenarios, _ = variants(files, sets)
-    check_reference(reference, scenarios)
+    scenarios, _ = variants(files, sets, reference)
     folder = folder_of(out) if out is not None else None
     executor, store = executor_of(backend, workers), StoreOptions(force=force)
     choice = choose_replications(scenarios, target, k_limit, start, max_reps, seed,

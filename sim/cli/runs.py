@@ -36,7 +36,6 @@ from sim.cli.common import (
     UserError,
     Workers,
     app,
-    check_reference,
     clean_errors,
     console,
     err,
@@ -170,9 +169,8 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     store = StoreOptions(force, break_lock, time_budget)
     executor = executor_of(backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key),
                            chunk, store)
-    loaded = checked(files, sets, skip_invalid)
+    loaded = checked(files, sets, skip_invalid, reference)
     scenarios, params = loaded.scenarios, loaded.params
-    check_reference(reference, scenarios)
     for warning in check_scale(scenarios, force):
         say(f"[yellow]warning[/] large: {safe(warning)}")
     total = len(scenarios) * reps

@@ -30,12 +30,12 @@ from sim.experiment.store.artefacts import record_in_manifest, write_artefact
 from sim.experiment.store.manifest import MANIFEST, read_manifest
 from sim.experiment.store.parts import ROW_GROUP_ROWS
 from sim.outcomes import SUMMARY
+from sim.scenario import _MISSING, _get_dotted
 
 SOURCES = "sources"
 """The manifest's key for each scenario's file (scenario name -> path)."""
 BOOKKEEPING = ("scenario.name", "scenario.description", "scenario.own_values")
 """Keys that differ between scenarios without being parameters of the model."""
-_MISSING = object()
 
 
 def sources_of(files: dict[str, Path], where: str | Path = ".") -> dict[str, str]:
@@ -45,24 +45,15 @@ def sources_of(files: dict[str, Path], where: str | Path = ".") -> dict[str, str
             for name, path in files.items()}
 
 
-def _at(config: dict[str, Any], key: str) -> Any:
-    node: Any = config
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
 def _value(manifest: dict[str, Any], info: dict[str, Any], key: str) -> Any:
     """A scenario's value of ``key``: its change from the first scenario, else the first
     scenario's value (manifests of older stores hold every scenario whole)."""
     if "changes" not in info:
-        value = _at(info.get("resolved") or {}, key)
+        value = _get_dotted(info.get("resolved") or {}, key)
     elif key in info["changes"]:
         value = info["changes"][key]
     else:
-        value = _at(manifest.get("base") or {}, key)
+        value = _get_dotted(manifest.get("base") or {}, key)
     if value is _MISSING:
         return None
     return json.dumps(value, sort_keys=True) if isinstance(value, list | dict) else value
@@ -129,7 +120,7 @@ def summary(runs: pd.DataFrame, outcomes: list[str], keys: list[str],
     spread = long.pivot(index="scenario", columns="outcome", values=list(stats))
     spread.columns = [f"{outcome}_{stat}" for stat, outcome in spread.columns]
     ordered = [f"{o}_{s}" for o in outcomes for s in stats]
-    counts = runs.groupby("scenario", sort=False).size().rename("runs")
+    counts = runs.groupby("scenario", sort=False).size().to_frame("runs")
     return (lead.set_index("scenario").join(counts).join(spread[ordered])
             .loc[lead["scenario"]].reset_index())
 
