@@ -17,7 +17,6 @@ from plotly.subplots import make_subplots
 
 from sim.experiment.exploration import parse_ranges
 from sim.experiment.sensitivity import run_sensitivity
-from sim.experiment.store import declare_artefact
 from sim.files import atomic_write
 from sim.report.html import figure_html, page
 from sim.report.labels import label
@@ -63,9 +62,7 @@ def main() -> None:
     html = page("Hoe gevoelig de uitkomsten zijn voor de vier voorwaarden" if nl else
                 "Sensitivity of outcomes to the four conditions", [intro,
         figure_html(fig), idx.round(3).to_html(index=False)], args.lang)
-    declare_artefact(args.out, "samples.csv", "design")  # written by run_sensitivity
-    declare_artefact(args.out, "sobol.csv", "sobol")
-    atomic_write(args.out / "report.html", html)
+    atomic_write(args.out / "report.html", html)  # a page: a view of the tables, not listed
     for outcome in OUTCOMES:
         part = idx[idx["outcome"] == outcome].sort_values("ST", ascending=False)
         top = part.iloc[0]

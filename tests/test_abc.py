@@ -69,6 +69,7 @@ def calibrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # an ABC-SMC calibration (the module's fixture): ~40 s under load
 def test_a_calibration_writes_its_posterior_and_checks(calibrated: Path) -> None:
     posterior = pd.read_parquet(calibrated / "posterior.parquet")
     assert set(posterior.columns) == {*PRIORS, "weight"} and len(posterior) == 6
@@ -117,6 +118,7 @@ def test_identified_means_the_posterior_left_its_prior_by_more_than_its_ess_expl
     assert not table["identified"].any()
 
 
+@pytest.mark.slow  # an ABC-SMC calibration (the module's fixture): ~40 s under load
 def test_a_calibration_resumes_and_refuses_other_settings(calibrated: Path,
                                                           tmp_path: Path) -> None:
     before = len(pd.read_csv(calibrated / "populations.csv"))
@@ -142,6 +144,7 @@ def test_a_calibration_resumes_and_refuses_other_settings(calibrated: Path,
     assert (foreign / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.slow  # an ABC-SMC calibration (the module's fixture): ~40 s under load
 def test_posterior_draws_follow_the_weights_and_keep_common_random_numbers(
         calibrated: Path) -> None:
     posterior = Posterior(calibrated)
@@ -160,6 +163,7 @@ def test_posterior_draws_follow_the_weights_and_keep_common_random_numbers(
     assert only == {tuple(posterior.values[2])}
 
 
+@pytest.mark.slow  # an ABC-SMC calibration (the module's fixture): ~40 s under load
 def test_a_batch_over_the_posterior_gives_every_scenario_the_same_draws(
         calibrated: Path) -> None:
     base = build_scenario({"scenario": {"style": "direction"}, **SHORT})

@@ -13,6 +13,8 @@ import pytest
 from sim.apidoc import public_modules
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # pdoc renders every module: ~50 s under load
+
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Path:

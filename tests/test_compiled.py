@@ -75,6 +75,7 @@ sys.stdout.buffer.write(pickle.dumps(runs((5,))))
 """
 
 
+@pytest.mark.slow  # every shipped scenario, sources and build: ~50 s under load
 def test_the_compiled_model_gives_the_numbers_of_its_sources() -> None:
     """Every shipped scenario and variant, on a seed the build's own check does not use,
     with the event log off and on: every table the same, bit for bit."""

@@ -116,6 +116,7 @@ def _wait(predicate, timeout: float = 90.0) -> None:
         time.sleep(0.25)
 
 
+@pytest.mark.slow  # a dashboard server and a browser: ~55 s under load
 def test_moving_a_control_changes_the_numbers(server, browser) -> None:
     browser.get(server)
     _wait(lambda: "6 van 6" in _text(browser, "progress"))
@@ -401,6 +402,7 @@ def test_the_previous_setting_stays_as_a_faint_trace(app) -> None:
     assert list(faint[0].y) == pytest.approx(list(weekly))
 
 
+@pytest.mark.slow  # a dashboard server: ~27 s under load
 def test_the_dashboard_serves_quietly() -> None:
     port = _free_port()
     proc = subprocess.Popen(

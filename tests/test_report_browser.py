@@ -24,6 +24,8 @@ from sim.report.html import figure_html, page
 from tests.browser import chromium, text_clashes
 from tests.conftest import short
 
+pytestmark = pytest.mark.slow  # a browser measures every page: ~160 s under load
+
 BASE = short("direction", run={"horizon_weeks": 26.0, "warmup_weeks": 4.0})
 
 

@@ -79,6 +79,7 @@ def _small_space(base):
     return full.subset(keep)
 
 
+@pytest.mark.slow  # a Morris screening then Sobol: ~30 s under load
 def test_morris_then_sobol_finds_the_drivers(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(batch_module, "simulate", _Toy)
     base = short("direction")
@@ -129,6 +130,7 @@ def test_noise_share_measures_replication_noise(tmp_path: Path, monkeypatch) -> 
     assert np.isnan(one.design.noise["noise_share"]).all()  # one replication: no estimate
 
 
+@pytest.mark.slow  # a Morris screening then Sobol: ~37 s under load
 def test_a_study_screens_then_runs_sobol_on_the_top_parameters(tmp_path: Path,
                                                                monkeypatch) -> None:
     """run_study: Morris into OUT/morris, then Sobol on the top K by μ* of the ranked

@@ -12,6 +12,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # fresh interpreters import most of the package: ~125 s under load
+
 PLOTTING = ("plotly", "matplotlib", "dash")
 SLOW = ("scipy.stats",)
 """Imported where the statistics are computed, never by a worker (about 1 s to import)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-ADJUSTMENTS = ("holm", "bh", "none")
+from sim.choices import ADJUSTMENTS
 
 
 def check_adjust(adjust: str) -> str:

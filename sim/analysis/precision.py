@@ -28,9 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.stats import t_quantile
-
-TARGETS_ON = ("levels", "differences", "both")
-
+from sim.choices import TARGETS_ON
 
 
 def _clean(values: np.ndarray | pd.Series | list[float]) -> np.ndarray:

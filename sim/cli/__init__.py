@@ -10,7 +10,8 @@ One module per group of commands, each thin over the library:
 - :mod:`sim.cli.methods`: replications, calibrate; :mod:`sim.cli.study`: sensitivity;
 - :mod:`sim.cli.national`: value-of-information;
 - :mod:`sim.cli.classroom`: narrate, animate, dashboard;
-- :mod:`sim.cli.common`: the app, option types, choices and error handling they share.
+- :mod:`sim.cli.common`: the app, option types, choices and error handling they share;
+- :mod:`sim.cli.inputs`: the scenario files a command is given, read and checked alike.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import signal
 
 from sim.cli import classroom, files, methods, national, results, runs, study
 from sim.cli.classroom import animate, dashboard, narrate
-from sim.cli.common import DEFAULT_SEED, UserError, app, clean_errors, safe, scenario_paths
+from sim.cli.common import DEFAULT_SEED, UserError, app, clean_errors, safe
 from sim.cli.files import outcomes, show, styles, validate
+from sim.cli.inputs import scenario_paths
 from sim.cli.methods import calibrate, replications
 from sim.cli.national import value_of_information
 from sim.cli.results import compare, plot, report

@@ -8,7 +8,6 @@ import functools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -17,8 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sim.scenario import Scenario, ScenarioError
-from sim.scenario_files import load_variants
+from sim.choices import ADJUSTMENTS, BACKENDS, KERNELS, STUDIES, TARGETS_ON
+from sim.scenario import ScenarioError
 from sim.words import LANGS
 
 app = typer.Typer(
@@ -38,28 +37,22 @@ def choices(name: str, values: tuple[str, ...], doc: str) -> type[enum.StrEnum]:
     return choice
 
 
-Backend = choices(
-    "Backend", ("serial", "process", "dask"),
-    "Where the runs go (sim.experiment.options.BACKENDS).")
-Lang = choices(
-    "Lang", LANGS,
-    "The languages of the reports, stories and animations (sim.words.LANGS).")
-PrecisionOn = choices(
-    "PrecisionOn", ("levels", "differences", "both"),
-    "What a precision target is about (sim.analysis.precision.TARGETS_ON).")
-Adjust = choices(
-    "Adjust", ("holm", "bh", "none"),
-    "p-value adjustments over a table (sim.analysis.multiple.ADJUSTMENTS).")
-PlotKind = choices(
-    "PlotKind", ("sweep", "sobol", "pairs"),
-    "The figures of a result folder (sim.report.folder.PLOTS).")
-Kernel = choices(
-    "Kernel", ("normal", "local", "rejection"),
-    "How ABC-SMC proposes the next population, or plain rejection ABC "
-    "(sim.experiment.calibration.KERNELS).")
-Method = choices(
-    "Method", ("morris", "sobol", "lhs", "qmc"),
-    "Sensitivity studies (sim.experiment.sensitivity.STUDIES).")
+Backend, Lang, PrecisionOn, Adjust, PlotKind, Kernel, Method = (
+    choices(name, values, doc) for name, values, doc in (
+        ("Backend", BACKENDS, "Where the runs go (sim.choices.BACKENDS)."),
+        ("Lang", LANGS, "The languages of the reports, stories and animations "
+                        "(sim.words.LANGS)."),
+        ("PrecisionOn", TARGETS_ON, "What a precision target is about "
+                                    "(sim.choices.TARGETS_ON)."),
+        ("Adjust", ADJUSTMENTS, "p-value adjustments over a table (sim.choices.ADJUSTMENTS)."),
+        # the figures are declared with their code, which imports plotly: a literal here,
+        # held to sim.report.plots.PLOTS by tests/test_cli_help.py
+        ("PlotKind", ("sweep", "sobol", "pairs"), "The figures of a result folder "
+                                                  "(sim.report.folder.PLOTS)."),
+        ("Kernel", KERNELS, "How ABC-SMC proposes the next population, or plain rejection "
+                            "ABC (sim.choices.KERNELS)."),
+        ("Method", STUDIES, "Sensitivity studies (sim.choices.STUDIES)."),
+    ))
 
 Files = Annotated[list[Path], typer.Argument(
     help="Scenario files (TOML), folders of them, or quoted globs (\"scenarios/*.toml\").",
@@ -88,6 +81,11 @@ SkipInvalid = Annotated[bool, typer.Option(
     "why is listed at the end and in the manifest; exit status 3).")]
 SKIPPED_EXIT = 3
 """The exit status of a batch that ran but skipped invalid files."""
+On = Annotated[PrecisionOn, typer.Option(
+    help="What --precision/--absolute is about: levels (each scenario), differences "
+         "(paired, against --reference) or both.")]
+Reference = Annotated[str | None, typer.Option(
+    help="Scenario the differences are taken against (default: the first).")]
 Out = Annotated[str, typer.Option(
     "--out", help="Result folder: new or empty, or a regiesim result folder to resume.")]
 TimeBudget = Annotated[float | None, typer.Option(
@@ -156,92 +154,6 @@ def clean_errors(func: F) -> F:
         raise typer.Exit(2)
 
     return wrapper  # type: ignore[return-value]
-
-
-def scenario_paths(files: list[Path]) -> list[Path]:
-    """The scenario files named: a folder stands for its *.toml files (sorted, not
-    recursive), a quoted glob (``"scenarios/*.toml"``) for its matches."""
-    paths: list[Path] = []
-    for path in files:
-        if path.is_dir():
-            found = sorted(path.glob("*.toml"))
-            if not found:
-                raise UserError(f"{safe(path)}: a folder without scenario files (*.toml)")
-            paths += found
-        elif not path.exists() and any(ch in str(path) for ch in "*?["):
-            found = sorted(Path().glob(str(path))) if not path.is_absolute() else sorted(
-                Path(path.anchor).glob(str(path.relative_to(path.anchor))))
-            if not found:
-                raise UserError(f"{safe(path)}: no file matches this pattern")
-            paths += found
-        else:
-            paths.append(path)
-    return list(dict.fromkeys(paths))
-
-
-@dataclass
-class Loaded:
-    """What the scenario files of a command hold: every scenario (sweeps expanded) by
-    name, each one's swept values and file, and every file that could not be used, with
-    its problems."""
-
-    scenarios: dict[str, Scenario] = field(default_factory=dict)
-    params: dict[str, dict[str, Any]] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
-    invalid: dict[Path, list[str]] = field(default_factory=dict)
-
-
-def clash(name: str, first: Path, second: Path) -> str:
-    """The message for two files whose scenarios share a name (batch and validate)."""
-    return (f"two scenarios are named {name!r} ({first} and {second}); give each file its "
-            "own scenario.name (a file that sets none is named after the file)")
-
-
-def load_files(files: list[Path], sets: list[str]) -> Loaded:
-    """Read every file, keeping going past a bad one: its problems are collected, not
-    raised (a file whose scenario's name another file already took is bad too)."""
-    loaded = Loaded()
-    for path in scenario_paths(files):
-        try:
-            found, found_params = load_variants(path, sets)
-        except ScenarioError as exc:
-            loaded.invalid[path] = list(exc.problems)
-            continue
-        taken = [name for name in found if name in loaded.scenarios]
-        if taken:
-            loaded.invalid[path] = [clash(taken[0], loaded.files[taken[0]], path)]
-            continue
-        for name, scenario in found.items():
-            loaded.scenarios[name] = scenario
-            loaded.params[name] = found_params[name]
-            loaded.files[name] = path
-    return loaded
-
-
-def variants(files: list[Path], sets: list[str]) -> tuple[dict[str, Scenario], dict]:
-    """Every scenario of the files (sweeps expanded) by name, and each one's swept values
-    (every bad file is listed first, see :func:`checked`)."""
-    loaded = checked(files, sets)
-    return loaded.scenarios, loaded.params
-
-
-def checked(files: list[Path], sets: list[str], skip_invalid: bool = False) -> Loaded:
-    """Every file, checked before anything runs: if any is bad, all bad ones are listed
-    with their problems and nothing runs, unless ``skip_invalid`` (then the good ones run
-    and ``invalid`` says which were skipped, and why)."""
-    loaded = load_files(files, sets)
-    if loaded.invalid and not skip_invalid:
-        lines = [f"{len(loaded.invalid)} of {len(loaded.invalid) + len(set(loaded.files.values()))}"
-                 " scenario file(s) cannot be used; nothing was run:"]
-        for path, problems in loaded.invalid.items():
-            lines += [f"  {path}:", *(f"    {p}" for p in problems)]
-        lines.append("Fix them (`regiesim validate FILES` checks files without running), or "
-                     "pass --skip-invalid to run the others.")
-        raise UserError("\n".join(lines))
-    if not loaded.scenarios:
-        raise UserError("no scenario file can be used: " + ", ".join(
-            str(p) for p in loaded.invalid))
-    return loaded
 
 
 def check_reference(reference: str | None, names: Any, option: str = "--reference") -> None:

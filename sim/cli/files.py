@@ -18,14 +18,13 @@ from sim.cli.common import (
     LangOption,
     Sets,
     app,
-    clash,
     clean_errors,
     console,
     print_wide,
     safe,
     say,
-    scenario_paths,
 )
+from sim.cli.inputs import claim, scenario_paths
 from sim.scenario import ScenarioError
 from sim.scenario_files import load_scenario, load_variants
 from sim.styles import STYLES, style_settings
@@ -46,11 +45,10 @@ def _check_file(path: Any, sets: list[str], force: bool, names: dict[str, Any]) 
     except Exception as exc:  # a bug: name the file and check the others
         say(f"[red]error[/] {safe(path)}: {type(exc).__name__}: {safe(exc)}")
         return "invalid"
-    taken = [name for name in found if name in names]
-    if taken:
-        say(f"[red]invalid:[/] {safe(path)}: {safe(clash(taken[0], names[taken[0]], path))}")
+    clash = claim(names, found, path)
+    if clash is not None:
+        say(f"[red]invalid:[/] {safe(path)}: {safe(clash)}")
         return "invalid"
-    names.update(dict.fromkeys(found, path))
     first = next(iter(found.values()))
     extra = f", {len(found)} sweep variants" if len(found) > 1 else ""
     biggest = max((estimate(sc) for sc in found.values()),

@@ -16,15 +16,16 @@ from sim.cli.common import (
     Files,
     Force,
     Kernel,
+    On,
     Out,
     PrecisionOn,
+    Reference,
     Scheduler,
     Seed,
     Sets,
     UserError,
     Workers,
     app,
-    check_reference,
     clean_errors,
     console,
     err,
@@ -33,8 +34,8 @@ from sim.cli.common import (
     print_wide,
     safe,
     say,
-    variants,
 )
+from sim.cli.inputs import variants
 from sim.scenario_files import load_scenario
 
 Priors = Annotated[Path, typer.Option(
@@ -100,10 +101,6 @@ TargetAbsolute = Annotated[float | None, typer.Option(
          "easier target counts.")]
 TargetOutcomes = Annotated[list[str], typer.Option(
     help="Outcome(s) (repeatable; default: success rate and share dissatisfied).")]
-On = Annotated[PrecisionOn, typer.Option(
-    help="levels, differences (paired, against --reference) or both.")]
-Reference = Annotated[str | None, typer.Option(
-    help="Scenario the differences are taken against (default: the first).")]
 KLimit = Annotated[int, typer.Option(
     help="Hoad et al.'s look-ahead kLimit: the precision must hold for this many further "
          "replications (kLimit percent of n above 100).", min=0)]
@@ -147,8 +144,7 @@ def replications(files: Files, precision: TargetPrecision = None,  # noqa: PLR09
         raise UserError(f"--{exc}; e.g. --precision 0.05") from None
     if start > max_reps:
         raise UserError(f"--start: must be at most --max-reps ({max_reps}), got {start}")
-    scenarios, _ = variants(files, sets)
-    check_reference(reference, scenarios)
+    scenarios, _ = variants(files, sets, reference)
     folder = folder_of(out) if out is not None else None
     executor, store = executor_of(backend, workers), StoreOptions(force=force)
     choice = choose_replications(scenarios, target, k_limit, start, max_reps, seed,

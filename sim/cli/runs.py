@@ -20,8 +20,10 @@ from sim.cli.common import (
     File,
     Files,
     Force,
+    On,
     Out,
     PrecisionOn,
+    Reference,
     Reps,
     Scheduler,
     Seed,
@@ -34,8 +36,6 @@ from sim.cli.common import (
     UserError,
     Workers,
     app,
-    check_reference,
-    checked,
     clean_errors,
     console,
     err,
@@ -46,8 +46,8 @@ from sim.cli.common import (
     report_failures,
     safe,
     say,
-    variants,
 )
+from sim.cli.inputs import checked, variants
 from sim.outcomes import TERMINAL
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -114,14 +114,12 @@ PosteriorFolder = Annotated[Path | None, typer.Option(
          "set from its posterior, the same in every scenario.")]
 Csv = Annotated[bool, typer.Option(
     "--csv", help="Also write runs.csv (one row per run) beside runs.parquet.")]
+Wide = Annotated[bool, typer.Option(
+    "--wide", help="summary.csv with one row per scenario: each outcome's mean and 95% CI "
+    "as columns (default: one row per scenario and outcome).")]
 Absolute = Annotated[float | None, typer.Option(
     help="With or instead of --precision: an absolute CI half-width to reach (for "
          "outcomes near zero, e.g. 0.01 = 1 pp); with both, the easier target counts.")]
-On = Annotated[PrecisionOn, typer.Option(
-    help="What --precision/--absolute is about: levels (each scenario), differences "
-         "(paired, against --reference) or both.")]
-Reference = Annotated[str | None, typer.Option(
-    help="Scenario the differences are taken against (default: the first).")]
 Chunk = Annotated[int | None, typer.Option(
     help="Runs per task on the process pool or Dask (default: sized automatically from "
          "the first runs, about 0.5 s of work per task). The numbers do not depend on it.",
@@ -147,7 +145,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
           precision: Precision = None, max_reps: MaxReps = 1000,
           posterior: PosteriorFolder = None, csv: Csv = False, absolute: Absolute = None,
           precision_on: On = PrecisionOn.levels, reference: Reference = None,
-          chunk: Chunk = None, skip_invalid: SkipInvalid = False) -> None:
+          chunk: Chunk = None, skip_invalid: SkipInvalid = False, wide: Wide = False) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
     Runs are stored as they finish; running the same command again resumes where a
@@ -155,11 +153,15 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     fails is recorded (with its traceback) and the batch goes on; the command then exits
     with status 1. The folder is locked while the batch writes. Every file is checked
     before anything runs: every bad one is listed with its problems, and nothing runs
-    unless --skip-invalid (then the others run, and the exit status is 3).
+    unless --skip-invalid (then the others run, and the exit status is 3). Every row of
+    runs.parquet, runs.csv and summary.csv names its scenario's file, the parameters that
+    vary across the batch and the scenario's digest.
     """
     from sim.experiment import run_batch
     from sim.experiment.options import StoreOptions
     from sim.experiment.scale import check_scale
+    from sim.experiment.store.artefacts import record_in_manifest, write_artefact
+    from sim.experiment.tables import recorded_sources, sources_of
     from sim.model import build
 
     folder = folder_of(out)
@@ -167,14 +169,14 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     store = StoreOptions(force, break_lock, time_budget)
     executor = executor_of(backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key),
                            chunk, store)
-    loaded = checked(files, sets, skip_invalid)
+    loaded = checked(files, sets, skip_invalid, reference)
     scenarios, params = loaded.scenarios, loaded.params
-    check_reference(reference, scenarios)
     for warning in check_scale(scenarios, force):
         say(f"[yellow]warning[/] large: {safe(warning)}")
     total = len(scenarios) * reps
     err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
               f"{safe(folder)} ({safe(backend)}; model: {build()})", highlight=False)
+    sources = {**recorded_sources(folder), **sources_of(loaded.files)}
     common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
               "store": store}
     if precision is None and absolute is None:
@@ -188,16 +190,14 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
         result = run_to_precision(scenarios, target, seed=seed, min_reps=max(reps, 2),
                                   max_reps=max_reps, out=folder,
                                   report=_progress_of_precision(max_reps), **common)
-        result.status.to_csv(folder / "precision.csv", index=False)
+        write_artefact(folder, "precision.csv", result.status, "precision")
     say(f"done: {len(result.runs)} runs in {safe(folder / 'runs.parquet')}, weekly series "
         f"in {safe(folder / 'series.parquet')}, provenance in "
         f"{safe(folder / 'manifest.json')}")
     if precision is not None or absolute is not None:
         _report_precision(result.missed, folder, max_reps)
-    _write_tables(result.runs, folder, csv)
+    _write_tables(folder, sources, csv, wide, next(iter(scenarios)))
     if loaded.invalid:
-        from sim.experiment.store.artefacts import record_in_manifest
-
         record_in_manifest(folder, "skipped_files",
                            {str(p): problems for p, problems in loaded.invalid.items()})
         say(f"[yellow]skipped {len(loaded.invalid)} invalid file(s)[/] (listed in "
@@ -244,20 +244,14 @@ def _report_precision(missed: Any, folder: Path, max_reps: int) -> None:
             "--absolute")
 
 
-def _write_tables(runs: Any, folder: Path, csv: bool) -> None:
-    """summary.csv (mean and 95% CI per scenario and outcome), runs.csv on request, and
-    the commands to run next."""
-    from sim.analysis import summarise
-    from sim.outcomes import SUMMARY
+def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
+                  first: str) -> None:
+    """The tables for the user (:func:`sim.experiment.tables.write_tables`), and the
+    commands to run next."""
+    from sim.experiment.tables import write_tables
 
-    if runs.empty:
+    written = write_tables(folder, sources, csv, wide)
+    if not written:
         return
-    outcomes = [c for c in runs.columns if c in SUMMARY]
-    summarise(runs, outcomes).to_csv(folder / "summary.csv", index=False)
-    written = ["summary.csv"]
-    if csv:
-        runs.to_csv(folder / "runs.csv", index=False)
-        written.append("runs.csv")
-    first = str(runs["scenario"].iloc[0])
     say(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
         f"{safe(folder)} --reference {safe(first)}  |  regiesim report {safe(folder)}")

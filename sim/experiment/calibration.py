@@ -41,8 +41,10 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.patterns import PATTERNS, Pattern, calibrating
+from sim.choices import KERNELS
 from sim.experiment.exploration import parse_ranges
 from sim.experiment.options import Executor, run_options
+from sim.experiment.store.artefacts import write_artefact
 from sim.files import atomic_write
 from sim.model import build
 from sim.provenance import code_identity
@@ -199,9 +201,6 @@ def _own_folder(out: Path) -> None:
 
 PPC_REPS = 3
 """Runs per particle of the posterior predictive checks (:func:`calibrate`'s default)."""
-KERNELS = ("normal", "local", "rejection")
-"""Proposal kernels between populations (see :func:`calibrate`), or ``rejection``: no
-populations, draws from the prior kept when they are among the closest."""
 DRAWS = "prior_draws.parquet"
 """Rejection ABC's draws from the prior with their outcomes and distances (resumable)."""
 CHUNK = 100
@@ -272,7 +271,7 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
         if old["code"]["source_hash"] != settings["code"]["source_hash"]:
             raise ValueError(f"{out}: was calibrated with other code "
                              f"({old['code']['source_hash'][:12]}); use a new folder")
-    manifest_path.write_text(json.dumps(settings, indent=2))
+    write_artefact(out, MANIFEST, json.dumps(settings, indent=2), "calibration_settings")
     if kernel == "rejection":
         return _rejection(out, target, settings["priors"], patterns, particles, accept, reps,
                           seed, executor, ppc_draws, ppc_reps, log)
@@ -317,16 +316,17 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
             seed: int, log: Callable[[str], None]) -> Calibration:
     """Write a posterior (either method's), its populations, the posterior predictive
     checks and the parameter table."""
-    posterior.to_parquet(out / POSTERIOR)
-    populations.to_csv(out / "populations.csv", index=False)
+    write_artefact(out, POSTERIOR, posterior, "posterior")
+    write_artefact(out, "populations.csv", populations, "populations")
     checks = _posterior_checks(out, posterior, target, draws, reps, seed, log)
     manifest = json.loads((out / MANIFEST).read_text())
     manifest["populations_done"] = done
     manifest["effective_sample_size"] = effective_sample_size(posterior)
     manifest["simulations"] = simulations
     manifest["checks"] = {"draws": draws, "reps": reps}
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    parameter_table(posterior, manifest["priors"]).to_csv(out / PARAMETERS, index=False)
+    write_artefact(out, MANIFEST, json.dumps(manifest, indent=2), "calibration_settings")
+    write_artefact(out, PARAMETERS, parameter_table(posterior, manifest["priors"]),
+                   "parameters")
     log(f"posterior: {len(posterior)} particles, effective sample size "
         f"{manifest['effective_sample_size']:.1f}")
     return Calibration(out, posterior, populations, checks, manifest)
@@ -349,7 +349,7 @@ def _posterior_checks(out: Path, posterior: pd.DataFrame, target: ScenarioTarget
                                               for r in range(reps)])
         rows.append({"draw": k, **particle, **predicted})
     ppc = pd.DataFrame(rows)
-    ppc.to_parquet(out / "ppc.parquet")
+    write_artefact(out, "ppc.parquet", ppc, "posterior_predictive")
     checks = pd.DataFrame([{
         "pattern": p.key, "outcome": p.outcome, "role": p.role, "target": p.target,
         "low": p.low, "high": p.high, "median": float(ppc[p.outcome].median()),
@@ -357,7 +357,7 @@ def _posterior_checks(out: Path, posterior: pd.DataFrame, target: ScenarioTarget
         "q95": float(ppc[p.outcome].quantile(0.95)),
         "share_matching": float(np.mean([p.matches(v) for v in ppc[p.outcome]])),
         "source": p.source} for p in target.patterns])
-    checks.to_csv(out / "checks.csv", index=False)
+    write_artefact(out, "checks.csv", checks, "checks")
     for row in checks.itertuples():
         log(f"{row.pattern} ({row.role}): posterior predictive median {row.median:.3f} "
             f"[90%: {row.q05:.3f}, {row.q95:.3f}], target {row.target:g}, "
@@ -381,7 +381,7 @@ def recheck(folder: str | Path, base: Scenario | ScenarioTarget, draws: int, rep
     posterior = pd.read_parquet(out / POSTERIOR)
     checks = _posterior_checks(out, posterior, target, draws, reps, manifest["seed"], log)
     manifest["checks"] = {"draws": draws, "reps": reps, "code": code_identity(build())}
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    write_artefact(out, MANIFEST, json.dumps(manifest, indent=2), "calibration_settings")
     return checks
 
 

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, fields
 from typing import Any
 
-BACKENDS = ("serial", "process", "dask")
+from sim.choices import BACKENDS
 
 
 def check_chunk(chunk: int | None) -> None:

@@ -12,14 +12,18 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from sim.analysis.precision import Target, hoad_replications, target_values
 from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
+from sim.experiment.store.artefacts import write_artefact
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.experiment.warmup import WarmupCheck
 
 
 @dataclass
@@ -110,3 +114,15 @@ def choose_replications(scenarios: dict[str, Scenario], target: Target, k_limit:
                 trajectory = trajectory[first + [c for c in trajectory if c not in first]]
                 return ReplicationsChoice(table, trajectory, reps)
             reps = min(max_reps, max(reps + 1, int(undecided["needed_next"].max())))
+
+
+def write_tables(folder: str | Path, choice: ReplicationsChoice,
+                 warm: WarmupCheck | None = None) -> list[Path]:
+    """replications.csv and trajectory.csv (and warmup.csv, warmup_series.csv) in
+    ``folder``, each written whole and listed with its kind; returns their paths."""
+    tables = [("replications.csv", choice.table, "replications"),
+              ("trajectory.csv", choice.trajectory, "trajectory")]
+    if warm is not None:
+        tables += [("warmup.csv", warm.table, "warmup"),
+                   ("warmup_series.csv", warm.series, "warmup_series")]
+    return [write_artefact(folder, name, table, kind) for name, table, kind in tables]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from sim.choices import STUDIES
 from sim.experiment.batch import RUN_KEYS
 from sim.experiment.exploration import (
     METHODS,
@@ -36,6 +37,7 @@ from sim.experiment.exploration import (
 )
 from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
+from sim.experiment.store.artefacts import write_artefact
 from sim.scenario import Scenario
 
 
@@ -80,8 +82,7 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
                             and c not in ranges.names and pd.api.types.is_numeric_dtype(runs[c])]
     means = runs.groupby("scenario", sort=False)[outcomes].mean()
     table = pd.concat([points.reset_index(drop=True), means.reset_index(drop=True)], axis=1)
-    out = Path(out)
-    table.to_csv(out / "samples.csv", index=False)
+    write_artefact(out, "samples.csv", table, "design")
     indices = None
     if method == "sobol":
         frames = []
@@ -91,7 +92,7 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
                 continue  # undefined at some point (e.g. no contact at all), or constant
             frames.append(sobol_indices(ranges, y, seed).assign(outcome=outcome))
         indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        indices.to_csv(out / "sobol.csv", index=False)
+        write_artefact(out, "sobol.csv", indices, "sobol")
     return Sensitivity(ranges, table, indices)
 
 
@@ -358,7 +359,7 @@ def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: 
     ``trajectories`` x (D + 1) points, each run ``reps`` times on common random numbers.
     Elementary effects are taken per unit of each parameter's range (the design lives in
     the unit cube), so μ* compares across parameters. Writes parameters.csv,
-    morris.csv/.parquet, points.parquet, noise.csv and morris.html to ``out``.
+    morris.csv/.parquet, points.parquet and noise.csv to ``out``, each listed with its kind.
     """
     from SALib.analyze import morris as morris_analyze
     from SALib.sample import morris as morris_sample
@@ -409,7 +410,7 @@ def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Pa
     """Sobol indices of ``space``'s parameters: Saltelli design of base size ``samples``
     (rounded up to a power of two; N * (D + 2) points), ``reps`` replications per point
     on common random numbers, indices of the per-point means. Writes sobol.csv/.parquet,
-    points.parquet, noise.csv and sobol.html to ``out``."""
+    points.parquet, noise.csv and parameters.csv to ``out``, each listed with its kind."""
     executor, store = run_options(executor, store, **keywords)
     from SALib.sample import sobol as sobol_sample
 
@@ -433,16 +434,15 @@ def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Pa
 
 def _write(out: Path, name: str, indices: pd.DataFrame, design: Design,
            space: ParameterSpace) -> None:
-    space.table().to_csv(out / "parameters.csv", index=False)
-    indices.to_csv(out / f"{name}.csv", index=False)
-    indices.to_parquet(out / f"{name}.parquet", index=False)
-    design.points.to_parquet(out / "points.parquet", index=False)
-    design.noise.to_csv(out / "noise.csv", index=False)
+    """The tables of a screening or a Sobol analysis (``name``), each listed with its kind
+    in the folder's manifest."""
+    write_artefact(out, "parameters.csv", space.table(), "parameters")
+    write_artefact(out, f"{name}.csv", indices, name)
+    write_artefact(out, f"{name}.parquet", indices, name)
+    write_artefact(out, "points.parquet", design.points, "design")
+    write_artefact(out, "noise.csv", design.noise, "noise")
 
 
-STUDIES = ("morris", "sobol", "lhs", "qmc")
-"""What :func:`run_study` runs: a Morris screening; Sobol indices (on the top parameters of
-a screening, or over given ranges); or a Latin hypercube or scrambled Sobol sample."""
 
 
 @dataclass(frozen=True)
