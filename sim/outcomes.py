@@ -380,7 +380,7 @@ DEFINITIONS_NL: dict[str, str] = {
                   "meetperiode.",
     "final_trust": "Vertrouwen van burgers in de gemeente aan het eind van de meetperiode.",
     "mean_tension": "Politieke spanning, gemiddeld over de weken van de meetperiode "
-                    "(terugval begint boven fallback.upper, dus ze kan boven 1 komen).",
+                    "(terugval begint boven de spanningsdrempel, dus ze kan boven 1 komen).",
     "incidents": "Politieke incidenten in de meetperiode.",
     "empty_backings": "Successen die een wethouder publiekelijk steunde terwijl het "
                       "initiatief niet alle rollen kreeg die het nodig had: symboliek zonder "

@@ -245,7 +245,7 @@ REPORT: Words = {
                   "nl": "Verschillende terugvaldrempels (verschil met een gemeente die niet "
                         "terugvalt)"},
     "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
-                    "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
+                    "nl": "Spanningsdrempel voor terugval"},
     "threshold_y": {"en": "Difference against no fallback (95% CI)",
                     "nl": "Verschil met de variant zonder terugval (95%-BI)"},
     "prim": {"en": "Where fallback costs most (PRIM scenario discovery)",
@@ -409,7 +409,7 @@ CODE: Words = {
 # --- the live dashboard --------------------------------------------------------------
 
 CONTROLS: Words = {
-    "title": {"en": "regiesim — live", "nl": "regiesim — live"},
+    "title": {"en": "regiesim — live dashboard", "nl": "regiesim — dashboard voor de klas"},
     "style": {"en": "Leadership style", "nl": "Stijl van leidinggeven"},
     "fallback": {"en": "Fall back into the directing role under tension",
                  "nl": "Terugvallen in de sturende rol bij spanning"},
@@ -864,20 +864,156 @@ FOLDER: Words = {
 }
 """A result folder's report: the artefacts this version has no section for."""
 
+# --- scenarios, parameters and backends as people call them -------------------------
+
+SCENARIOS: Words = {
+    "direction": {"en": "direction", "nl": "regisserende gemeente"},
+    "directive": {"en": "directive", "nl": "sturende gemeente"},
+    "consultative": {"en": "consultative", "nl": "consultatieve gemeente"},
+    "direction-based": {"en": "direction-based", "nl": "regisserende gemeente"},
+    "partner": {"en": "partner", "nl": "partnergemeente"},
+    "typical": {"en": "typical", "nl": "doorsneegemeente"},
+    "becoming-regie": {"en": "becoming-regie", "nl": "gemeente op weg naar regie"},
+    "budget-cut": {"en": "budget-cut", "nl": "bezuiniging"},
+    "election-year": {"en": "election-year", "nl": "verkiezingsjaar"},
+    "large-city": {"en": "large-city", "nl": "grote stad"},
+    "small-village": {"en": "small-village", "nl": "klein dorp"},
+    "netherlands": {"en": "netherlands", "nl": "Nederland"},
+    "mmc": {"en": "mmc", "nl": "M/M/c-wachtrij"},
+    "unnamed": {"en": "unnamed", "nl": "naamloos scenario"},
+}
+"""The shipped scenarios by their stored name (``scenario.name``): English shows the
+name as stored (what a command takes), Dutch a name of its own; the stored name never
+changes, so stored results still match (:func:`scenario_name`)."""
+SCENARIO_PARTS: Words = {
+    "-no-fallback": {"en": "-no-fallback", "nl": " zonder terugval"},
+    ": no fallback": {"en": ": no fallback", "nl": " zonder terugval"},
+    "-rebased": {"en": "-rebased", "nl": " met bijgestelde verwachtingen"},
+}
+"""Endings that experiments give a shipped scenario's name (its variants)."""
+_DUTCH_PARAMETERS: dict[str, str] = {
+    "fallback.enabled": "terugvallen",
+    "fallback.upper": "spanningsdrempel voor terugval",
+    "fallback.lower": "spanning waarbij de terugval eindigt",
+    "aldermen.incident_rate": "politieke incidenten per week",
+    "aldermen.election_pressure": "verkiezingsdruk per week",
+    "municipality.clear_frames": "heldere kaders",
+    "municipality.clear_process": "helder proces",
+    "municipality.dialogue": "dialoog",
+    "municipality.feedback": "feedbackcultuur",
+    "tension.release_rate": "spanning die per week wegebt",
+    "satisfaction.disconfirmation": "gewicht van teleurgestelde verwachtingen",
+    "satisfaction.performance": "gewicht van de ervaren prestatie",
+    "satisfaction.burden_weight": "gewicht van de last",
+    "satisfaction.loss_aversion": "verliesaversie",
+    "satisfaction.promise_weight": "gewicht van de belofte",
+    "satisfaction.satisfied_above": "tevreden vanaf",
+    "satisfaction.dissatisfied_below": "ontevreden onder",
+    "satisfaction.rebase_expectations": "verwachtingen bijgesteld",
+    "initiatives.waiting_frustration": "frustratie per week wachten",
+    "breach.satisfaction": "breuk: verlies aan tevredenheid",
+    "breach.trust": "breuk: verlies aan vertrouwen",
+    "regisseurs.corps_size": "regisseurs in het korps",
+    "regisseurs.mandate": "mandaat van de regisseurs",
+    "middle_managers.inward_share": "tijd die middenmanagers intern besteden",
+    "middle_managers.style": "stijl van de middenmanagers",
+    "scenario.style": "stijl van leidinggeven",
+    "initiatives.arrival_rate": "initiatieven per week",
+}
+PARAMETERS: Words = {**{key: {"en": key, "nl": name} for key, name in _DUTCH_PARAMETERS.items()},
+                     "on": {"en": "on", "nl": "aan"}, "off": {"en": "off", "nl": "uit"}}
+del _DUTCH_PARAMETERS  # only PARAMETERS is the catalogue's table
+"""Scenario parameters (dotted keys) as people call them (:func:`parameter_name`): English
+shows the key as the scenario files write it (what ``--set`` takes), Dutch a name; ``on``
+and ``off`` write a switch's value."""
+STREAMS: Words = {
+    "arrivals": {"en": "arrivals", "nl": "aanmeldingen"},
+    "attributes": {"en": "attributes", "nl": "kenmerken"},
+    "journeys": {"en": "journeys", "nl": "trajecten"},
+    "incidents": {"en": "incidents", "nl": "incidenten"},
+    "overflow": {"en": "overflow", "nl": "overloop"},
+    "signs": {"en": "signs", "nl": "waarschuwingssignalen"},
+    "network": {"en": "network", "nl": "netwerk"},
+}
+"""The purposes of the random streams (``sim.model.random.PURPOSES``) in the
+reproducibility block; a purpose without a word here is shown by its name."""
+BACKENDS: Words = {
+    "serial": {"en": "serial (one process)", "nl": "na elkaar in één proces"},
+    "process": {"en": "process (a pool of worker processes)",
+                "nl": "meerdere processen tegelijk (één per processorkern)"},
+    "dask": {"en": "Dask", "nl": "Dask"},
+}
+"""Where the runs ran (the manifest's ``backend``), in words."""
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """A stored scenario name as people read it in ``lang``: English shows it as stored
+    (what a command takes); Dutch names a shipped scenario (:data:`SCENARIOS`), its
+    variants (:data:`SCENARIO_PARTS`) and a sweep variant ``name[key=value,...]``
+    (parameters through :data:`PARAMETERS`). A name it does not know, the user's own, is
+    shown as it is."""
+    if check_lang(lang) == "en":
+        return name
+    found = re.fullmatch(r"(?P<base>.*)\[(?P<point>[^\[\]]*)\]", name)
+    if found:
+        point = [part.split("=", 1) for part in found["point"].split(",")]
+        if all(len(p) == 2 for p in point):
+            values = "; ".join(setting(k, v, lang) for k, v in point)
+            return f"{scenario_name(found['base'], lang)} ({values})"
+        return name
+    base, ends = name, []
+    while base not in SCENARIOS:
+        end = next((e for e in SCENARIO_PARTS if base.endswith(e) and len(base) > len(e)),
+                   None)
+        if end is None:
+            return name
+        ends.insert(0, word(SCENARIO_PARTS, end, lang))
+        base = base[:-len(end)]
+    return word(SCENARIOS, base, lang) + "".join(ends)
+
+
+def parameter_name(key: str, lang: str) -> str:
+    """A scenario parameter (a dotted key) as people call it; a key the catalogue does
+    not know is shown as it is."""
+    return word(PARAMETERS, key, lang) if key in PARAMETERS else key
+
+
+def setting(key: str, value: object, lang: str) -> str:
+    """``key`` set to ``value`` in words: "spanningsdrempel voor terugval 0,6", "terugvallen
+    uit"; a value as a sweep variant's name writes it (text) is read as a number or a
+    switch where it is one. English writes it as a sweep variant's name does:
+    ``fallback.upper=0.6``."""
+    text = str(value).strip()
+    if check_lang(lang) == "en":
+        return f"{key}={text}"
+    if text.lower() in ("true", "false"):
+        shown = word(PARAMETERS, "on" if text.lower() == "true" else "off", lang)
+    elif key == "scenario.style" and text in STYLES:
+        shown = word(STYLES, text, lang)
+    else:
+        try:
+            shown = significant(float(text), lang, 6)
+        except ValueError:
+            shown = text
+    return f"{parameter_name(key, lang)} {shown}"
+
+
 CATALOGUE: dict[str, Words] = {
     "report": REPORT, "styles": STYLES, "manager_styles": MANAGER_STYLES, "stress": STRESS,
     "status": STATUS, "publish": PUBLISH, "code": CODE, "controls": CONTROLS,
     "live": LIVE, "story": STORY, "signs": SIGNS, "conditions": CONDITIONS,
     "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
     "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE,
-    "folder": FOLDER}
+    "folder": FOLDER, "scenarios": SCENARIOS, "scenario_parts": SCENARIO_PARTS,
+    "parameters": PARAMETERS, "backends": BACKENDS, "streams": STREAMS}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
-__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "FOLDER", "GRAMMAR", "HEADLINE",
-           "LANGS",
-           "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES", "OPENING", "PHASES", "PLACES",
-           "PLAYER", "PUBLISH", "REPORT", "ROLES", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY",
-           "STRESS", "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted",
-           "join", "listed", "local", "percent", "plotly_separators", "say", "significant",
-           "symbols", "word"]
+__all__ = ["BACKENDS", "CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "FOLDER",
+           "GRAMMAR", "HEADLINE", "LANGS", "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES",
+           "OPENING", "PARAMETERS", "PHASES", "PLACES", "PLAYER", "PUBLISH", "REPORT", "ROLES",
+           "SCENARIOS", "SCENARIO_PARTS", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY", "STREAMS",
+           "STRESS",
+           "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted", "join",
+           "listed", "local", "parameter_name", "percent", "plotly_separators", "say",
+           "scenario_name", "setting", "significant", "symbols", "word"]

@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 
 from sim.outcomes import OUTCOMES, STAGES, family
 from sim.report.labels import label, number
-from sim.words import plotly_separators
+from sim.words import parameter_name, plotly_separators
 
 PALETTE = qualitative.Safe
 MANY = 8
@@ -269,7 +269,7 @@ def sweep_plot(summary: pd.DataFrame, parameter: str, outcomes: list[str], lang:
                                      line={"color": color},
                                      name=group if several else label(outcome, lang)),
                           **where)
-    fig.update_xaxes(title_text=parameter)
+    fig.update_xaxes(title_text=parameter_name(parameter, lang))
     if y_title:
         fig.update_yaxes(title_text=y_title)
     fig.update_layout(height=340 * rows + 60, template="plotly_white", font={"size": 15})
@@ -288,7 +288,8 @@ def sobol_plot(indices: pd.DataFrame, lang: str, words: dict[str, str]) -> go.Fi
     for k, outcome in enumerate(outcomes):
         part = indices[indices["outcome"] == outcome].set_index("parameter").loc[params]
         for column, colour in (("S1", "#88CCEE"), ("ST", "#CC6677")):
-            fig.add_trace(go.Bar(y=params, x=part[column], orientation="h", name=words[column],
+            fig.add_trace(go.Bar(y=[parameter_name(p, lang) for p in params], x=part[column],
+                                 orientation="h", name=words[column],
                                  marker_color=colour, showlegend=k == 0, legendgroup=column,
                                  error_x={"type": "data", "array": part[f"{column}_conf"]}),
                           row=k + 1, col=1)
@@ -306,14 +307,16 @@ def parameter_scatter(samples: pd.DataFrame, parameters: list[str], outcome: str
     reduced to what reads at a glance), coloured by the outcome."""
     cols = min(len(parameters), 3)
     rows = math.ceil(len(parameters) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=parameters,
+    fig = make_subplots(rows=rows, cols=cols,
+                        subplot_titles=[parameter_name(p, lang) for p in parameters],
                         vertical_spacing=0.12 / rows + 0.06)
     for k, name in enumerate(parameters):
         fig.add_trace(go.Scatter(
             x=samples[name], y=samples[outcome], mode="markers", showlegend=False,
             marker={"size": 6, "color": samples[outcome], "colorscale": "Viridis",
                     "showscale": k == 0, "colorbar": {"title": label(outcome, lang)}},
-            hovertemplate=f"{name} %{{x:.3g}}: %{{y:.3g}}<extra></extra>"),
+            hovertemplate=f"{html_escape(parameter_name(name, lang))} %{{x:.3g}}: "
+                          "%{y:.3g}<extra></extra>"),
             row=k // cols + 1, col=k % cols + 1)
     fig.update_yaxes(title_text=label(outcome, lang), col=1)
     fig.update_layout(height=300 * rows + 60, template="plotly_white", font={"size": 14})
@@ -324,9 +327,15 @@ PAIRS = 5
 """A pairs plot shows at most this many parameters (more panels would not read)."""
 
 
-def _axis_name(key: str) -> str:
-    """A dotted parameter key broken after its table, so that it fits a narrow panel."""
-    return key.replace(".", ".<br>", 1) if "." in key else key
+def _axis_name(key: str, lang: str) -> str:
+    """A parameter's name broken in two, so that it fits a narrow panel: a dotted key
+    after its table, a name of words at its middle space."""
+    name = parameter_name(key, lang)
+    if name == key:
+        return key.replace(".", ".<br>", 1) if "." in key else key
+    words = name.split(" ")
+    half = (len(words) + 1) // 2
+    return " ".join(words[:half]) + ("<br>" + " ".join(words[half:]) if words[half:] else "")
 
 
 def pairs_plot(samples: pd.DataFrame, parameters: list[str], outcome: str,
@@ -339,7 +348,7 @@ def pairs_plot(samples: pd.DataFrame, parameters: list[str], outcome: str,
     name = label(outcome, lang)
     side = max(170, min(260, 1000 // (len(shown) - 1)))
     fig = go.Figure(go.Splom(
-        dimensions=[{"label": _axis_name(p), "values": samples[p]} for p in shown],
+        dimensions=[{"label": _axis_name(p, lang), "values": samples[p]} for p in shown],
         showupperhalf=False, diagonal={"visible": False},
         marker={"size": 6, "color": samples[outcome], "colorscale": "Viridis",
                 "showscale": True, "line": {"width": 0},

@@ -16,7 +16,7 @@ from sim.experiment.store import scenario_config
 from sim.files import atomic_write
 from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
-from sim.report.labels import LANGS, interval, label, value
+from sim.report.labels import LANGS, interval, label, shown_names, value
 from sim.report.stress import stress
 
 STYLE = """
@@ -74,8 +74,15 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     if lang not in LANGS:
         raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
     outcomes = [o for o in (outcomes or HEADLINE) if o in runs.columns]
+    stored = list(dict.fromkeys(runs["scenario"]))
+    reference = reference or stored[0]
+    names = shown_names(stored, lang)  # every scenario by the name shown in ``lang``
+    runs = runs.assign(scenario=runs["scenario"].map(names))
+    if not series.empty:
+        series = series.assign(scenario=series["scenario"].map(names).fillna(
+            series["scenario"]))
+    reference = names.get(reference, reference)
     scenarios = list(dict.fromkeys(runs["scenario"]))
-    reference = reference or scenarios[0]
     reps = int(runs.groupby("scenario").size().min())
     size = (label("runs_of", lang).format(n=len(scenarios), reps=reps) if len(scenarios) > 1
             else label("run_of", lang).format(reps=reps))

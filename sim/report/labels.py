@@ -18,6 +18,7 @@ from sim.words import (
     REPORT,
     STYLES,
     percent,
+    scenario_name,
     significant,
     word,
 )
@@ -80,6 +81,17 @@ def signed(key: str, x: float, lang: str) -> str:
     return ("−" if x < 0 else "+") + text
 
 
+def shown_names(names: list[str], lang: str) -> dict[str, str]:
+    """Each stored scenario name and the name shown for it in ``lang``
+    (:func:`sim.words.scenario_name`); where two stored names would be shown alike, both
+    are shown as stored, so that no two scenarios merge."""
+    shown = {n: scenario_name(str(n), lang) for n in names}
+    counts: dict[str, int] = {}
+    for text in shown.values():
+        counts[text] = counts.get(text, 0) + 1
+    return {n: text if counts[text] == 1 else str(n) for n, text in shown.items()}
+
+
 BOUNDS: dict[str, tuple[float, float]] = {
     "count": (0.0, math.inf), "weeks": (0.0, math.inf), "mean": (0.0, math.inf),
     "rate": (0.0, 1.0), "share": (0.0, 1.0)}
@@ -113,4 +125,4 @@ def signed_interval(key: str, low: float, high: float, lang: str) -> str:
 
 
 __all__ = ["LANGS", "TEXT", "dashboard_word", "interval", "label", "number",
-           "signed", "signed_interval", "style_name", "value"]
+           "shown_names", "signed", "signed_interval", "style_name", "value"]

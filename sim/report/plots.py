@@ -22,6 +22,7 @@ from sim.report.sections import (
     sweep_figure,
     swept,
 )
+from sim.words import parameter_name
 
 PLOTS: tuple[str, ...] = ("sweep", "sobol", "pairs")
 """The figures ``regiesim plot`` draws on their own."""
@@ -100,7 +101,7 @@ def _plot_sweep(folder: Path, outcome: str, lang: str,
         raise ValueError(f"{folder} holds no successful runs to plot")
     _have(outcome, list(stored.runs.columns), folder / "runs.parquet")
     name = _choose(parameter, swept(stored.runs, stored.manifest), folder)
-    return (label("sweep", lang).format(p=name),
+    return (label("sweep", lang).format(p=parameter_name(name, lang)),
             sweep_figure(stored.runs, stored.manifest, name, [outcome], lang))
 
 

@@ -19,7 +19,15 @@ from sim.outcomes import SUMMARY
 from sim.report import figures
 from sim.report.html import figure_html
 from sim.report.labels import TEXT, clip, interval, label, number, signed, signed_interval, value
-from sim.words import HEADLINE, word
+from sim.words import HEADLINE, parameter_name, scenario_name, setting, word
+
+
+def parameter_cell(key: str, lang: str) -> str:
+    """A parameter in a table cell: its name in ``lang`` and, where that is not the key
+    itself, the key as code (what ``--set`` takes)."""
+    name = parameter_name(key, lang)
+    key_html = f"<code>{html.escape(key)}</code>"
+    return key_html if name == key else f"{html.escape(name)} {key_html}"
 
 
 def swept(runs: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:
@@ -121,8 +129,9 @@ def robustness_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
                                  texttemplate="%{text}", colorscale="RdBu", zmid=0,
                                  reversescale=outcome == "share_dissatisfied",
                                  showscale=False), row=1, col=j)
-        fig.update_xaxes(title_text="fallback.upper", row=1, col=j)
-        fig.update_yaxes(title_text="aldermen.incident_rate", row=1, col=j)
+        fig.update_xaxes(title_text=parameter_name("fallback.upper", lang), row=1, col=j)
+        fig.update_yaxes(title_text=parameter_name("aldermen.incident_rate", lang), row=1,
+                         col=j)
     fig.update_layout(template="plotly_white", height=520, font={"size": 14})
     return label("robustness", lang), figure_html(fig)
 
@@ -146,7 +155,7 @@ def prim_section(box: pd.DataFrame, points: pd.DataFrame, lang: str) -> tuple[st
     share = {k: value("success_rate", float(box[k].iloc[0]), lang)
              for k in ("coverage", "density")}
     text = label("prim_text", lang).format(points=len(points), **share)
-    rows = [[html.escape(str(r.parameter)), number(r.low, lang), number(r.high, lang)]
+    rows = [[parameter_cell(str(r.parameter), lang), number(r.low, lang), number(r.high, lang)]
             for r in box.itertuples()]
     return label("prim", lang), f"<p>{text}</p>" + html_table(
         [label("parameter", lang), label("low", lang), label("high", lang)], rows)
@@ -155,7 +164,7 @@ def prim_section(box: pd.DataFrame, points: pd.DataFrame, lang: str) -> tuple[st
 def sweep_section(runs: pd.DataFrame, manifest: dict[str, Any], name: str, outcomes: list[str],
            lang: str) -> tuple[str, str]:
     fig = sweep_figure(runs, manifest, name, outcomes, lang)
-    return label("sweep", lang).format(p=name), figure_html(fig)
+    return label("sweep", lang).format(p=parameter_name(name, lang)), figure_html(fig)
 
 
 def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
@@ -170,7 +179,7 @@ def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
     summary = summarise(runs, outcomes)
     summary[name] = summary["scenario"].map({s: p.get(name) for s, p in table.items()})
     summary["group"] = summary["scenario"].map(
-        {s: ", ".join(f"{k}={p.get(k)}" for k in others) for s, p in table.items()})
+        {s: "; ".join(setting(k, p.get(k), lang) for k in others) for s, p in table.items()})
     summary = summary.dropna(subset=[name])
     by = summary.groupby([name, "group", "outcome"], as_index=False)[
         ["mean", "ci_low", "ci_high"]].mean()
@@ -182,7 +191,7 @@ def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
 def sobol_section(indices: pd.DataFrame, lang: str) -> tuple[str, str]:
     words = {"S1": label("S1", lang), "ST": label("ST", lang)}
     fig = figures.sobol_plot(indices, lang, words)
-    rows = [[html.escape(label(r.outcome, lang)), html.escape(r.parameter),
+    rows = [[html.escape(label(r.outcome, lang)), parameter_cell(r.parameter, lang),
              f"{number(r.S1, lang)} ± {number(r.S1_conf, lang)}",
              f"{number(r.ST, lang)} ± {number(r.ST_conf, lang)}"]
             for r in indices.itertuples()]
@@ -261,7 +270,8 @@ def ranked_parameters(folder: Path, params: list[str], outcome: str,
 
 def calibration_section(result: dict[str, Any], lang: str) -> tuple[str, str]:
     fitted = html_table([label("parameter", lang), label("fitted", lang)],
-                    [[html.escape(k), number(v, lang)] for k, v in result["fitted"].items()])
+                    [[parameter_cell(k, lang), number(v, lang)]
+                     for k, v in result["fitted"].items()])
     rows = [[html.escape(label(o, lang)), value(o, c["target"], lang),
              f"{value(o, c['mean'], lang)} <span class='ci'>"
              f"{interval(o, c['ci_low'], c['ci_high'], lang)}</span>"]
@@ -274,7 +284,8 @@ def failures_section(failures: pd.DataFrame, lang: str = "en") -> list[tuple[str
     """A report section listing failed runs (none when every run succeeded)."""
     if failures is None or failures.empty:
         return []
-    rows = [[html.escape(str(r.scenario)), str(int(r.replication)), str(int(r.seed)),
+    rows = [[html.escape(scenario_name(str(r.scenario), lang)), str(int(r.replication)),
+             str(int(r.seed)),
              html.escape(str(r.error))] for r in failures.itertuples()]
     return [(label("failed", lang).format(n=len(failures)),
              f"<p>{label('failed_text', lang)}</p>" + html_table(
