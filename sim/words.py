@@ -748,6 +748,14 @@ CLI: Words = {
 }
 """What the commands with ``--lang`` say on the terminal: a file written, the heading of
 ``regiesim outcomes``."""
+PROGRESS: Words = {
+    "runs": {"en": "runs", "nl": "runs"},
+    "line": {"en": "{label}: {done}/{total} done, {rate:.1f} runs/s, about {left:.0f} s left",
+             "nl": "{label}: {done} van {total} klaar, {rate:.1f} runs per seconde, nog "
+                   "ongeveer {left:.0f} s"},
+    "rate": {"en": "{rate:.1f} runs/s", "nl": "{rate:.1f} runs per seconde"},
+}
+"""The progress of a batch on the terminal (:class:`sim.experiment.progress.BatchProgress`)."""
 OPENING: Words = {
     "directive": {"en": "A municipality in the 'directive' style",
                   "nl": "Een sturende gemeente"},
@@ -1005,15 +1013,60 @@ CATALOGUE: dict[str, Words] = {
     "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
     "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE,
     "folder": FOLDER, "scenarios": SCENARIOS, "scenario_parts": SCENARIO_PARTS,
-    "parameters": PARAMETERS, "backends": BACKENDS, "streams": STREAMS}
+    "parameters": PARAMETERS, "backends": BACKENDS, "streams": STREAMS,
+    "progress": PROGRESS}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
-__all__ = ["BACKENDS", "CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "FOLDER",
-           "GRAMMAR", "HEADLINE", "LANGS", "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES",
-           "OPENING", "PARAMETERS", "PHASES", "PLACES", "PLAYER", "PUBLISH", "REPORT", "ROLES",
-           "SCENARIOS", "SCENARIO_PARTS", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY", "STREAMS",
-           "STRESS",
-           "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted", "join",
-           "listed", "local", "parameter_name", "percent", "plotly_separators", "say",
-           "scenario_name", "setting", "significant", "symbols", "word"]
+__all__ = [
+    "BACKENDS",
+    "CATALOGUE",
+    "CLI",
+    "CODE",
+    "CONDITIONS",
+    "CONTROLS",
+    "FOLDER",
+    "GRAMMAR",
+    "HEADLINE",
+    "LANGS",
+    "LISTS",
+    "LIVE",
+    "LOCALES",
+    "MANAGER_STYLES",
+    "OPENING",
+    "PARAMETERS",
+    "PHASES",
+    "PLACES",
+    "PLAYER",
+    "PROGRESS",
+    "PUBLISH",
+    "REPORT",
+    "ROLES",
+    "SCENARIOS",
+    "SCENARIO_PARTS",
+    "SIGNS",
+    "SIGNS_SHORT",
+    "STATUS",
+    "STORY",
+    "STREAMS",
+    "STRESS",
+    "STYLES",
+    "Lang",
+    "Local",
+    "Words",
+    "check_lang",
+    "decimal",
+    "formatted",
+    "join",
+    "listed",
+    "local",
+    "parameter_name",
+    "percent",
+    "plotly_separators",
+    "say",
+    "scenario_name",
+    "setting",
+    "significant",
+    "symbols",
+    "word",
+]

@@ -193,3 +193,12 @@ def test_the_dutch_animation_holds_no_english(tmp_path: Path) -> None:
     told += [p[k] for p in played["panels"] for k in ("opening", "closing")]
     assert told and english_in(" ".join(told)) == []  # the news and the followed stories
     assert english_in(visible(page(played))) == []
+
+
+def test_a_dutch_batch_reports_its_progress_in_dutch(tmp_path: Path, capsys) -> None:
+    base = short("direction", run={"horizon_weeks": 8.0, "warmup_weeks": 2.0})
+    run_batch({"direction": base}, reps=2, seed=5, backend="serial", out=tmp_path / "b",
+              progress=True, lang="nl")
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1].startswith("runs: 2 van 2 klaar, ") and "runs per seconde" in lines[-1]
+    assert english_in("\n".join(lines)) == []
