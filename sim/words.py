@@ -176,6 +176,14 @@ REPORT: Words = {
                      "aandeel runs in terugval)"},
     "week": {"en": "Week", "nl": "Week"},
     "difference": {"en": "Difference", "nl": "Verschil"},
+    "family": {"en": "Differing from the reference in: {what}",
+               "nl": "Verschilt van de referentie in: {what}"},
+    "family_many": {"en": "Differing from the reference in {n} settings (another kind of "
+                          "municipality)",
+                    "nl": "Verschilt van de referentie in {n} instellingen (een ander soort "
+                          "gemeente)"},
+    "family_rest": {"en": "Differing from the reference in other settings",
+                    "nl": "Verschilt van de referentie op andere punten"},
     "appendix": {"en": "Appendix: resolved scenarios and provenance",
                  "nl": "Bijlage: volledige scenario's en herkomst"},
     "replications": {"en": "replications", "nl": "replicaties"},
@@ -854,6 +862,47 @@ HEADLINE: Words = {
                    "trekkingen)"},
     "prior90": {"en": "90% over the prior of the mix, at the defaults' parameters",
                 "nl": "90% over de prior van de mix, bij de standaardparameters"},
+    "reconcile": {"en": "Three numbers for one question: what falling back costs",
+                  "nl": "Drie getallen voor één vraag: wat terugvallen kost"},
+    "reconcile_intro": {
+        "en": "This folder says three times what falling back costs in the share of "
+              "dissatisfied members. The numbers differ because each rests on something "
+              "else; the first is the headline, the answer to the question for the country.",
+        "nl": "Deze map zegt drie keer wat terugvallen kost aan ontevreden leden. De getallen "
+              "verschillen omdat elk van iets anders uitgaat; het eerste is het antwoord op "
+              "de vraag voor het hele land."},
+    "number": {"en": "Number", "nl": "Getal"},
+    "rests_on": {"en": "What it rests on", "nl": "Waar het van uitgaat"},
+    "reconcile_national": {"en": "Nationally: the headline", "nl": "Landelijk: het antwoord"},
+    "reconcile_national_text": {
+        "en": "Every kind of municipality in its national share; each replication draws its "
+              "parameters and its mix of municipalities from the national calibration's "
+              "posterior. Only municipalities that work by direction or as partners can fall "
+              "back out of anything, so the cost is spread over all of them.",
+        "nl": "Elke soort gemeente naar haar landelijke aandeel; elke replicatie trekt haar "
+              "parameters en haar mix van gemeenten uit de posterior van de landelijke "
+              "kalibratie. Alleen gemeenten die regisseren of als partner werken, kunnen "
+              "ergens uit terugvallen, dus de kosten worden over alle gemeenten verdeeld."},
+    "reconcile_scenario": {"en": "{name} with minus without fallback (ODD §7.3)",
+                           "nl": "{name}, met min zonder terugval (ODD §7.3)"},
+    "reconcile_posterior": {
+        "en": "This one municipality, on the seeds of this folder's batch; each replication "
+              "draws its parameters from the posterior {digest}.",
+        "nl": "Alleen deze ene gemeente, op de seeds van de runs in deze map; elke replicatie "
+              "trekt haar parameters uit de posterior {digest}."},
+    "reconcile_fixed": {
+        "en": "This one municipality, on the seeds of this folder's batch, its parameters "
+              "fixed at the scenario's values.",
+        "nl": "Alleen deze ene gemeente, op de seeds van de runs in deze map, met vaste "
+              "parameters (de waarden van het scenario)."},
+    "reconcile_threshold": {"en": "The threshold sweep at the scenario's threshold ({value})",
+                            "nl": "De reeks drempels bij de drempel van het scenario "
+                                  "({value})"},
+    "reconcile_threshold_text": {
+        "en": "The same municipality with its parameters fixed at the scenario's values "
+              "(chance alone, no parametric uncertainty), in the sweep's own replications.",
+        "nl": "Dezelfde gemeente met vaste parameters (alleen toeval, geen onzekerheid over "
+              "de parameters), in de eigen replicaties van de drempelreeks."},
     "sentence": {"en": "{claim}: {estimate} {interval} ({kind})",
                  "nl": "{claim}: {estimate} {interval} ({kind})"},
 }

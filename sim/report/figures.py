@@ -23,6 +23,9 @@ from sim.words import parameter_name, plotly_separators
 PALETTE = qualitative.Safe
 MANY = 8
 """Above this many scenarios figures switch to their layout for many."""
+LONG_NAME = 20
+"""Names longer than this (in characters) lie down as in the layout for many: slanted
+under a bar they run into the panel below."""
 STANDOFF = 12
 """Pixels between a y axis and its tick labels where they meet the x axis' end labels."""
 
@@ -63,13 +66,15 @@ def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Fi
     scenarios the bars lie down (names readable) and every panel grows a row per scenario."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
     n = len(scenarios)
-    many = n > MANY
+    many = n > MANY or max(len(str(s)) for s in scenarios) > LONG_NAME
     cols = 1 if n > 2 * MANY else 2 if many else 3
     rows = math.ceil(len(outcomes) / cols)
     panel = 22 * n + 90 if many else 300
+    # lying bars name the scenarios once per row (the same order in every panel), so that
+    # long names do not run into the panel on their left
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label(o, lang) for o in outcomes],
                         vertical_spacing=min(0.12, 80 / (panel * rows)),
-                        horizontal_spacing=0.25 if many else 0.08)
+                        horizontal_spacing=0.06 if many else 0.08, shared_yaxes=many)
     palette = colours(n)
     for k, outcome in enumerate(outcomes):
         part = summary[summary["outcome"] == outcome].set_index("scenario").loc[scenarios]

@@ -39,9 +39,11 @@ def swept(runs: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:
 
 
 def html_table(header: list[str], rows: list[list[str]]) -> str:
+    """A table of ``rows`` (HTML) under ``header`` (text); a table wider than the page
+    scrolls inside it instead of running past its edge."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f"<div class='wide'><table><tr>{head}</tr>{body}</table></div>"
 
 
 DIFFERENCE_CLAIMS = ("fallback_cost_national", "breach_members")
@@ -65,13 +67,77 @@ def headline_cells(claim: str, estimate: float, low: float, high: float, kind: s
 
 def headline_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
     """The report's first section: the flagship's answers, each with its interval."""
-    rows = [[html.escape(c) for c in headline_cells(r.claim, r.estimate, r.low, r.high,
-                                                     r.interval, lang)]
+    rows = [[f"<span class='nw'>{html.escape(c)}</span>" if k in (1, 2) else html.escape(c)
+             for k, c in enumerate(headline_cells(r.claim, r.estimate, r.low, r.high,
+                                                  r.interval, lang))]
             for r in table.itertuples()]
     body = (f"<p>{html.escape(word(HEADLINE, 'intro', lang))}</p>"
             + html_table([word(HEADLINE, k, lang) for k in ("claim", "estimate")]
                          + [word(HEADLINE, "interval", lang), ""], rows))
     return word(HEADLINE, "title", lang), body
+
+
+COST = "share_dissatisfied"
+"""The outcome the three numbers of :func:`reconcile_section` are about."""
+
+
+def reconcile_section(headline: pd.DataFrame, threshold: pd.DataFrame, runs: pd.DataFrame,
+                      manifest: dict[str, Any], reference: str | None,
+                      lang: str) -> list[tuple[str, str]]:
+    """The section that puts the folder's three answers to "what does falling back cost"
+    side by side, each read from the folder: the headline over the national posterior
+    (headline.csv), the batch's own scenario with minus without fallback (its runs, what
+    ODD §7.3 reports) and the threshold sweep at the scenario's threshold
+    (threshold.csv); it says which is the headline and what each rests on. None when
+    the folder holds fewer than two of them."""
+    from sim.analysis import paired_differences
+    from sim.experiment.store import scenario_config
+    from sim.report.html import differing
+
+    rows = []
+    national = headline[(headline["claim"] == "fallback_cost_national")
+                        & (headline["interval"] == "ci95")]
+    if not national.empty:
+        r = national.iloc[0]
+        rows.append((word(HEADLINE, "reconcile_national", lang), r.estimate, r.low, r.high,
+                     word(HEADLINE, "reconcile_national_text", lang)))
+    known = manifest.get("scenarios", {})
+    twins = [s for s in known if reference in known and s != reference
+             and differing(manifest, s, reference) == ("fallback.enabled",)]
+    if twins and COST in runs.columns:
+        twin = twins[0]
+        with_, without = ((twin, reference) if scenario_config(manifest, twin)["fallback"][
+            "enabled"] else (reference, twin))
+        diff = paired_differences(runs[runs["scenario"].isin([with_, without])], [COST],
+                                  without).iloc[0]
+        drawn = runs.loc[runs["scenario"] == with_, "posterior"].dropna() if (
+            "posterior" in runs.columns) else pd.Series(dtype=object)
+        rests = (word(HEADLINE, "reconcile_posterior", lang).format(
+            digest=", ".join(sorted(map(str, drawn.unique())))) if not drawn.empty
+            else word(HEADLINE, "reconcile_fixed", lang))
+        name = scenario_name(with_, lang)
+        rows.append((word(HEADLINE, "reconcile_scenario", lang).format(
+            name=name[:1].upper() + name[1:]), diff.difference, diff.ci_low, diff.ci_high,
+            rests))
+        upper = float(scenario_config(manifest, with_)["fallback"]["upper"])
+        if "upper" in threshold.columns:
+            at = threshold[(threshold["outcome"] == COST)
+                           & ((threshold["upper"] - upper).abs() < 1e-9)]
+            if not at.empty:
+                t = at.iloc[0]
+                rows.append((word(HEADLINE, "reconcile_threshold", lang).format(
+                    value=number(upper, lang)), t.difference, t.ci_low, t.ci_high,
+                    word(HEADLINE, "reconcile_threshold_text", lang)))
+    if len(rows) < 2:
+        return []
+    cells = [[html.escape(what), f"<span class='nw'>{signed(COST, est, lang)}</span> "
+              f"<span class='ci nw'>{signed_interval(COST, low, high, lang)}</span>",
+              f"<div class='prose'>{html.escape(rests)}</div>"]
+             for what, est, low, high, rests in rows]
+    body = (f"<p>{html.escape(word(HEADLINE, 'reconcile_intro', lang))}</p>"
+            + html_table([word(HEADLINE, k, lang) for k in ("number", "estimate",
+                                                            "rests_on")], cells))
+    return [(word(HEADLINE, "reconcile", lang), body)]
 
 
 def decomposition_section(parts: pd.DataFrame, lang: str) -> tuple[str, str]:
