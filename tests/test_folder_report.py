@@ -267,7 +267,7 @@ def test_plot_sobol_and_pairs_draw_one_outcome(sensitivity, tmp_path) -> None:
     ("sensitivity", ["--kind", "sobol", "--outcome", "arrivals"],
      "sobol.csv holds no 'arrivals'; it has success_rate, share_dissatisfied"),
     ("sweep", ["--kind", "sweep", "--parameter", "x"], "varies fallback.upper, got 'x'"),
-    ("sweep", ["--kind", "sweep", "--out", "plot.png"], "static .png/.svg/.pdf need kaleido"),
+    ("sweep", ["--kind", "sweep", "--out", "plot.gif"], "must end in .html, .svg, .png, .pdf"),
     ("sweep", ["--kind", "sweep", "--lang", "de"],
      "'--lang': Value error, 'de' is not one of 'en', 'nl'"),
 ])

@@ -73,8 +73,9 @@ Outcome = Annotated[str, typer.Option(help="The outcome shown (a key of `regiesi
 Parameter = Annotated[str | None, typer.Option(
     help="sweep: the swept parameter on the x axis (default: the first).")]
 PlotOut = Annotated[Path | None, typer.Option(
-    "--out", help="Write to this .html file (default: FOLDER/plot-KIND-OUTCOME-LANG.html). "
-    "HTML only: static images need kaleido, which is not installed.")]
+    "--out", help="Write to this file: .html (default: FOLDER/plot-KIND-OUTCOME-LANG.html), "
+    "or .svg, .png or .pdf for a paper (drawn by kaleido with Chromium; BROWSER_PATH names "
+    "another Chromium).")]
 
 
 @app.command()
@@ -82,7 +83,8 @@ PlotOut = Annotated[Path | None, typer.Option(
 def plot(folder: PlotFolder, kind: Kind, outcome: Outcome = "success_rate",
          lang: LangOption = Lang.en, parameter: Parameter = None, out: PlotOut = None,
          replace: Replace = False) -> None:
-    """Draw one figure of a result folder as a self-contained HTML page (opens offline)."""
+    """Draw one figure of a result folder: a self-contained HTML page (opens offline) or,
+    with --out FIG.svg|.png|.pdf, a static figure for a paper."""
     from sim.report.folder import write_plot
 
     writable(out, replace)
