@@ -249,11 +249,12 @@ def _write_tables(runs: Any, folder: Path, csv: bool) -> None:
     the commands to run next."""
     from sim.analysis import summarise
     from sim.outcomes import SUMMARY
+    from sim.report.html import bounded
 
     if runs.empty:
         return
     outcomes = [c for c in runs.columns if c in SUMMARY]
-    summarise(runs, outcomes).to_csv(folder / "summary.csv", index=False)
+    bounded(summarise(runs, outcomes)).to_csv(folder / "summary.csv", index=False)
     written = ["summary.csv"]
     if csv:
         runs.to_csv(folder / "runs.csv", index=False)
