@@ -184,6 +184,16 @@ REPORT: Words = {
                           "gemeente)"},
     "family_rest": {"en": "Differing from the reference in other settings",
                     "nl": "Verschilt van de referentie op andere punten"},
+    "cite": {"en": "How to cite", "nl": "Zo verwijst u naar deze resultaten"},
+    "cite_text": {
+        "en": "The regiesim authors, regiesim: a discrete-event simulation of directive and "
+              "direction-based governance of citizen initiatives, version {version} "
+              "(CITATION.cff). These results were made by {code}; the folder's "
+              "manifest.json records the seeds and the scenarios in full.",
+        "nl": "De auteurs van regiesim, regiesim: een discrete-eventsimulatie van sturend en "
+              "regisserend bestuur van burgerinitiatieven, versie {version} (CITATION.cff). "
+              "Deze resultaten zijn gemaakt met {code}; manifest.json in de map legt de "
+              "seeds en de volledige scenario's vast."},
     "appendix": {"en": "Appendix: resolved scenarios and provenance",
                  "nl": "Bijlage: volledige scenario's en herkomst"},
     "replications": {"en": "replications", "nl": "replicaties"},

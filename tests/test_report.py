@@ -48,8 +48,8 @@ def _report(results, lang: str) -> Report:
 
 def _headings(lang: str) -> list[str]:
     return [TEXT[k][lang] for k in ("headline", "outcomes", "differences", "series",
-                                    "journeys", "frustration_dist", "glossary", "stress",
-                                    "appendix")]
+                                    "journeys", "frustration_dist", "glossary", "cite",
+                                    "stress", "appendix")]
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

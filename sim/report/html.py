@@ -137,6 +137,7 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     for heading, body in extra or []:
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
     parts += [f"<h2>{label('glossary', lang)}</h2>", glossary(outcomes, lang)]
+    parts += [f"<h2>{label('cite', lang)}</h2>", cite(manifest, lang)]
     if manifest:
         parts += [f"<h2>{label('stress', lang)}</h2>", stress(manifest, lang),
                   f"<h2>{label('appendix', lang)}</h2>", _appendix(manifest)]
@@ -214,6 +215,20 @@ def _family_title(keys: tuple[str, ...], lang: str) -> str:
 
 FAMILY_KEYS = 3
 """A family that differs in more settings than this is named by their number."""
+
+
+def cite(manifest: dict[str, Any] | None, lang: str) -> str:
+    """The "how to cite" block: the software (CITATION.cff) with the version and the code
+    identity that made the folder's runs (its manifest; this code's when there is none)."""
+    from sim import __version__
+    from sim.provenance import describe, git_dirty, git_revision, source_hash
+
+    code = (manifest or {}).get("code") or {
+        "version": __version__, "source_hash": source_hash(), "git_revision": git_revision(),
+        "git_dirty": git_dirty()}
+    version = code.get("version") or __version__
+    text = label("cite_text", lang).format(version=version, code=describe(code, lang))
+    return f"<p class='cite'>{html.escape(text)}</p>"
 
 
 JOURNEYS = 4
