@@ -620,10 +620,14 @@ STORY: Words = {
                       "tension {tension:.2f}."},
     "new_1": {"nl": "1 nieuw initiatief", "en": "1 new initiative"},
     "new_n": {"nl": "{n} nieuwe initiatieven", "en": "{n} new initiatives"},
-    "closing": {"nl": "Einde: {arrivals} initiatieven, {rate:.0%} geslaagd, {dis:.0%} "
-                      "ontevreden en {sat:.0%} tevreden; {fell}.",
-                "en": "The end: {arrivals} initiatives, {rate:.0%} succeeded, {dis:.0%} "
-                      "dissatisfied and {sat:.0%} satisfied; {fell}."},
+    "closing": {"nl": "Einde: {arrivals} initiatieven, waarvan {finished} afgerond: "
+                      "{successes} geslaagd ({rate:.0%} van de afgeronde), de rest nog "
+                      "onderweg; {dis:.0%} van de leden ontevreden en {sat:.0%} tevreden; "
+                      "{fell}.",
+                "en": "The end: {arrivals} initiatives, {finished} of them finished: "
+                      "{successes} succeeded ({rate:.0%} of the finished), the rest still "
+                      "under way; {dis:.0%} of the members dissatisfied and {sat:.0%} "
+                      "satisfied; {fell}."},
     "fell_0": {"nl": "de gemeente is niet teruggevallen",
                "en": "the municipality never fell back"},
     "fell_1": {"nl": "de gemeente viel één keer terug ({weeks:.0f} weken)",
