@@ -57,3 +57,16 @@ def test_morris_mu_star_intervals_stop_at_zero(tmp_path: Path, monkeypatch) -> N
     fig = sensitivity_figure(indices, "morris", ["spiky"])
     [trace] = fig.data
     assert np.all(np.asarray(trace.x) - np.asarray(trace.error_x.arrayminus) >= 0)
+
+
+def test_a_confidence_band_has_no_markers_at_its_corners() -> None:
+    """With few points plotly marks every corner of a filled band in a colour of its own:
+    the band of a sweep is an area, drawn as lines only."""
+    from sim.report.figures import sweep_plot
+
+    summary = pd.DataFrame({"upper": [0.6, 1.0, 1.4], "outcome": "success_rate",
+                            "mean": [0.5, 0.6, 0.7], "ci_low": [0.4, 0.5, 0.6],
+                            "ci_high": [0.6, 0.7, 0.8]})
+    fig = sweep_plot(summary, "upper", ["success_rate"], "nl")
+    bands = [t for t in fig.data if t.fill == "toself"]
+    assert bands and all(t.mode == "lines" for t in bands)

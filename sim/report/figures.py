@@ -240,6 +240,7 @@ def frustration_histogram(runs: pd.DataFrame, lang: str) -> go.Figure:
 def _band(fig: go.Figure, x: list[float], low: pd.Series, high: pd.Series, colour: str,
           **where: int) -> None:
     fig.add_trace(go.Scatter(x=[*x, *x[::-1]], y=[*high, *low[::-1]], fill="toself",
+                             mode="lines",  # a band: no markers at its corners
                              fillcolor=_rgba(colour, 0.2), line={"width": 0},
                              hoverinfo="skip", showlegend=False), **where)
 

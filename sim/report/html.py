@@ -22,6 +22,7 @@ from sim.words import join, parameter_name
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1300px;
+       padding: 0 1.5rem;
        color: #222; font-size: 17px; line-height: 1.45; }
 h1 { font-size: 2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #ddd; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 16px; }
