@@ -53,7 +53,7 @@ def headline_table(summary: pd.DataFrame, outcomes: list[str], lang: str) -> str
     names = {s: f"<b>{html.escape(str(s))}</b>" for s in scenarios}
     labels = {o: html.escape(label(o, lang)) for o in outcomes}
     if len(outcomes) > len(scenarios):
-        head = [label("outcome", lang), *[html.escape(str(s)) for s in scenarios]]
+        head = [label("outcome", lang), *names.values()]
         rows = [[labels[o], *[cells.get((str(s), o), "–") for s in scenarios]]
                 for o in outcomes]
     else:

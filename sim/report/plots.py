@@ -173,7 +173,6 @@ def write_static(fig: Any, title: str, path: Path) -> Path:
     drawn on it, written atomically through kaleido and Chromium. Refused with what to
     install when either is missing."""
     import os
-    import tempfile
 
     try:
         import kaleido  # noqa: F401
@@ -185,17 +184,13 @@ def write_static(fig: Any, title: str, path: Path) -> Path:
         os.environ.setdefault("BROWSER_PATH", found)
     fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"},
                       margin={"t": max(int(fig.layout.margin.t or 0), 90)})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent,
-                                         prefix=f".{path.stem}-")
-    os.close(handle)
     try:
-        fig.write_image(temporary, format=path.suffix[1:], width=STATIC_WIDTH)
-        os.replace(temporary, path)
-    except Exception as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, ValueError | RuntimeError) and "hrom" in str(exc):
-            raise ValueError(f"--out: drawing {path.name} needs Chromium (Debian: apt-get "
-                             f"install chromium; or set BROWSER_PATH): {exc}") from None
-        raise
+        image = fig.to_image(format=path.suffix[1:], width=STATIC_WIDTH)
+    except (ValueError, RuntimeError) as exc:
+        if "hrom" not in str(exc):
+            raise
+        raise ValueError(f"--out: drawing {path.name} needs Chromium (Debian: apt-get "
+                         f"install chromium; or set BROWSER_PATH): {exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, image)
     return path
