@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
     try:
         return run_batch(scenarios, reps=args.reps, seed=args.seed, out=out, params=params,
                          backend=args.backend, workers=args.workers, progress=True,
-                         posterior=args.posterior)
+                         lang=args.lang, posterior=args.posterior)
     except StoreMismatch as exc:
         if args.out_given or out != args.out:
             _refuse(args, out, exc)

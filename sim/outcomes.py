@@ -14,6 +14,7 @@ is a plain entry of :data:`SUMMARY`. A new outcome of the model is one new entry
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -389,7 +390,7 @@ DEFINITIONS_NL: dict[str, str] = {
                   "meetperiode.",
     "final_trust": "Vertrouwen van burgers in de gemeente aan het eind van de meetperiode.",
     "mean_tension": "Politieke spanning, gemiddeld over de weken van de meetperiode "
-                    "(terugval begint boven fallback.upper, dus ze kan boven 1 komen).",
+                    "(terugval begint boven de spanningsdrempel, dus ze kan boven 1 komen).",
     "incidents": "Politieke incidenten in de meetperiode.",
     "empty_backings": "Successen die een wethouder publiekelijk steunde terwijl het "
                       "initiatief niet alle rollen kreeg die het nodig had: symboliek zonder "
@@ -486,7 +487,27 @@ def label(key: str, lang: str) -> str:
     return term.label(lang)
 
 
-__all__ = ["DASHBOARD", "FAMILIES", "FRUSTRATION_BINS", "HEADLINE", "JOURNEY", "KINDS",
-           "LANGS", "OUTCOMES", "SERIES", "STAGES", "SUMMARY", "TERMINAL", "Family",
-           "Outcome", "Term", "definition", "describe", "family", "label",
+BOUNDS: dict[str, tuple[float, float]] = {
+    "count": (0.0, math.inf), "weeks": (0.0, math.inf), "mean": (0.0, math.inf),
+    "rate": (0.0, 1.0), "share": (0.0, 1.0)}
+"""The range an outcome of each kind can take (levels are not bounded: tension)."""
+
+
+LEVEL_BOUNDS: dict[str, tuple[float, float]] = {"0..1": (0.0, 1.0), "tension": (0.0, math.inf)}
+"""Levels are bounded by their unit (a satisfaction score is not)."""
+
+
+def clip(key: str, x: float) -> float:
+    """``x`` held inside the range outcome ``key`` can take (nan stays nan)."""
+    found = describe(key)
+    low, high = (LEVEL_BOUNDS.get(found.unit, (-math.inf, math.inf)) if found.kind == "level"
+                 else BOUNDS.get(found.kind, (-math.inf, math.inf)))
+    return x if x is None or math.isnan(x) else min(max(x, low), high)
+
+
+__all__ = ["BOUNDS", "DASHBOARD", "FAMILIES", "FRUSTRATION_BINS", "HEADLINE", "JOURNEY",
+           "KINDS", "LANGS", "LEVEL_BOUNDS", "OUTCOMES", "SERIES", "STAGES", "SUMMARY",
+           "TERMINAL", "Family", "Outcome", "Term", "clip", "definition", "describe",
+           "family", "label",
            "stage_name", "unit"]
+

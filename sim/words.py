@@ -176,6 +176,24 @@ REPORT: Words = {
                      "aandeel runs in terugval)"},
     "week": {"en": "Week", "nl": "Week"},
     "difference": {"en": "Difference", "nl": "Verschil"},
+    "family": {"en": "Differing from the reference in: {what}",
+               "nl": "Verschilt van de referentie in: {what}"},
+    "family_many": {"en": "Differing from the reference in {n} settings (another kind of "
+                          "municipality)",
+                    "nl": "Verschilt van de referentie in {n} instellingen (een ander soort "
+                          "gemeente)"},
+    "family_rest": {"en": "Differing from the reference in other settings",
+                    "nl": "Verschilt van de referentie op andere punten"},
+    "cite": {"en": "How to cite", "nl": "Zo verwijst u naar deze resultaten"},
+    "cite_text": {
+        "en": "The regiesim authors, regiesim: a discrete-event simulation of directive and "
+              "direction-based governance of citizen initiatives, version {version} "
+              "(CITATION.cff). These results were made by {code}; the folder's "
+              "manifest.json records the seeds and the scenarios in full.",
+        "nl": "De auteurs van regiesim, regiesim: een discrete-eventsimulatie van sturend en "
+              "regisserend bestuur van burgerinitiatieven, versie {version} (CITATION.cff). "
+              "Deze resultaten zijn gemaakt met {code}; manifest.json in de map legt de "
+              "seeds en de volledige scenario's vast."},
     "appendix": {"en": "Appendix: resolved scenarios and provenance",
                  "nl": "Bijlage: volledige scenario's en herkomst"},
     "replications": {"en": "replications", "nl": "replicaties"},
@@ -245,7 +263,7 @@ REPORT: Words = {
                   "nl": "Verschillende terugvaldrempels (verschil met een gemeente die niet "
                         "terugvalt)"},
     "threshold_x": {"en": "Tension threshold for fallback (fallback.upper)",
-                    "nl": "Spanningsdrempel voor terugval (fallback.upper)"},
+                    "nl": "Spanningsdrempel voor terugval"},
     "threshold_y": {"en": "Difference against no fallback (95% CI)",
                     "nl": "Verschil met de variant zonder terugval (95%-BI)"},
     "prim": {"en": "Where fallback costs most (PRIM scenario discovery)",
@@ -409,7 +427,7 @@ CODE: Words = {
 # --- the live dashboard --------------------------------------------------------------
 
 CONTROLS: Words = {
-    "title": {"en": "regiesim — live", "nl": "regiesim — live"},
+    "title": {"en": "regiesim — live dashboard", "nl": "regiesim — dashboard voor de klas"},
     "style": {"en": "Leadership style", "nl": "Stijl van leidinggeven"},
     "fallback": {"en": "Fall back into the directing role under tension",
                  "nl": "Terugvallen in de sturende rol bij spanning"},
@@ -602,10 +620,14 @@ STORY: Words = {
                       "tension {tension:.2f}."},
     "new_1": {"nl": "1 nieuw initiatief", "en": "1 new initiative"},
     "new_n": {"nl": "{n} nieuwe initiatieven", "en": "{n} new initiatives"},
-    "closing": {"nl": "Einde: {arrivals} initiatieven, {rate:.0%} geslaagd, {dis:.0%} "
-                      "ontevreden en {sat:.0%} tevreden; {fell}.",
-                "en": "The end: {arrivals} initiatives, {rate:.0%} succeeded, {dis:.0%} "
-                      "dissatisfied and {sat:.0%} satisfied; {fell}."},
+    "closing": {"nl": "Einde: {arrivals} initiatieven, waarvan {finished} afgerond: "
+                      "{successes} geslaagd ({rate:.0%} van de afgeronde), de rest nog "
+                      "onderweg; {dis:.0%} van de leden ontevreden en {sat:.0%} tevreden; "
+                      "{fell}.",
+                "en": "The end: {arrivals} initiatives, {finished} of them finished: "
+                      "{successes} succeeded ({rate:.0%} of the finished), the rest still "
+                      "under way; {dis:.0%} of the members dissatisfied and {sat:.0%} "
+                      "satisfied; {fell}."},
     "fell_0": {"nl": "de gemeente is niet teruggevallen",
                "en": "the municipality never fell back"},
     "fell_1": {"nl": "de gemeente viel één keer terug ({weeks:.0f} weken)",
@@ -748,6 +770,14 @@ CLI: Words = {
 }
 """What the commands with ``--lang`` say on the terminal: a file written, the heading of
 ``regiesim outcomes``."""
+PROGRESS: Words = {
+    "runs": {"en": "runs", "nl": "runs"},
+    "line": {"en": "{label}: {done}/{total} done, {rate:.1f} runs/s, about {left:.0f} s left",
+             "nl": "{label}: {done} van {total} klaar, {rate:.1f} runs per seconde, nog "
+                   "ongeveer {left:.0f} s"},
+    "rate": {"en": "{rate:.1f} runs/s", "nl": "{rate:.1f} runs per seconde"},
+}
+"""The progress of a batch on the terminal (:class:`sim.experiment.progress.BatchProgress`)."""
 OPENING: Words = {
     "directive": {"en": "A municipality in the 'directive' style",
                   "nl": "Een sturende gemeente"},
@@ -897,6 +927,47 @@ HEADLINE: Words = {
                    "trekkingen)"},
     "prior90": {"en": "90% over the prior of the mix, at the defaults' parameters",
                 "nl": "90% over de prior van de mix, bij de standaardparameters"},
+    "reconcile": {"en": "Three numbers for one question: what falling back costs",
+                  "nl": "Drie getallen voor één vraag: wat terugvallen kost"},
+    "reconcile_intro": {
+        "en": "This folder says three times what falling back costs in the share of "
+              "dissatisfied members. The numbers differ because each rests on something "
+              "else; the first is the headline, the answer to the question for the country.",
+        "nl": "Deze map zegt drie keer wat terugvallen kost aan ontevreden leden. De getallen "
+              "verschillen omdat elk van iets anders uitgaat; het eerste is het antwoord op "
+              "de vraag voor het hele land."},
+    "number": {"en": "Number", "nl": "Getal"},
+    "rests_on": {"en": "What it rests on", "nl": "Waar het van uitgaat"},
+    "reconcile_national": {"en": "Nationally: the headline", "nl": "Landelijk: het antwoord"},
+    "reconcile_national_text": {
+        "en": "Every kind of municipality in its national share; each replication draws its "
+              "parameters and its mix of municipalities from the national calibration's "
+              "posterior. Only municipalities that work by direction or as partners can fall "
+              "back out of anything, so the cost is spread over all of them.",
+        "nl": "Elke soort gemeente naar haar landelijke aandeel; elke replicatie trekt haar "
+              "parameters en haar mix van gemeenten uit de posterior van de landelijke "
+              "kalibratie. Alleen gemeenten die regisseren of als partner werken, kunnen "
+              "ergens uit terugvallen, dus de kosten worden over alle gemeenten verdeeld."},
+    "reconcile_scenario": {"en": "{name} with minus without fallback (ODD §7.3)",
+                           "nl": "{name}, met min zonder terugval (ODD §7.3)"},
+    "reconcile_posterior": {
+        "en": "This one municipality, on the seeds of this folder's batch; each replication "
+              "draws its parameters from the posterior {digest}.",
+        "nl": "Alleen deze ene gemeente, op de seeds van de runs in deze map; elke replicatie "
+              "trekt haar parameters uit de posterior {digest}."},
+    "reconcile_fixed": {
+        "en": "This one municipality, on the seeds of this folder's batch, its parameters "
+              "fixed at the scenario's values.",
+        "nl": "Alleen deze ene gemeente, op de seeds van de runs in deze map, met vaste "
+              "parameters (de waarden van het scenario)."},
+    "reconcile_threshold": {"en": "The threshold sweep at the scenario's threshold ({value})",
+                            "nl": "De reeks drempels bij de drempel van het scenario "
+                                  "({value})"},
+    "reconcile_threshold_text": {
+        "en": "The same municipality with its parameters fixed at the scenario's values "
+              "(chance alone, no parametric uncertainty), in the sweep's own replications.",
+        "nl": "Dezelfde gemeente met vaste parameters (alleen toeval, geen onzekerheid over "
+              "de parameters), in de eigen replicaties van de drempelreeks."},
     "sentence": {"en": "{claim}: {estimate} {interval} ({kind})",
                  "nl": "{claim}: {estimate} {interval} ({kind})"},
 }
@@ -915,20 +986,201 @@ FOLDER: Words = {
 }
 """A result folder's report: the artefacts this version has no section for."""
 
+# --- scenarios, parameters and backends as people call them -------------------------
+
+SCENARIOS: Words = {
+    "direction": {"en": "direction", "nl": "regisserende gemeente"},
+    "directive": {"en": "directive", "nl": "sturende gemeente"},
+    "consultative": {"en": "consultative", "nl": "consultatieve gemeente"},
+    "direction-based": {"en": "direction-based", "nl": "regisserende gemeente"},
+    "partner": {"en": "partner", "nl": "partnergemeente"},
+    "typical": {"en": "typical", "nl": "doorsneegemeente"},
+    "becoming-regie": {"en": "becoming-regie", "nl": "gemeente op weg naar regie"},
+    "budget-cut": {"en": "budget-cut", "nl": "bezuiniging"},
+    "election-year": {"en": "election-year", "nl": "verkiezingsjaar"},
+    "large-city": {"en": "large-city", "nl": "grote stad"},
+    "small-village": {"en": "small-village", "nl": "klein dorp"},
+    "netherlands": {"en": "netherlands", "nl": "Nederland"},
+    "mmc": {"en": "mmc", "nl": "M/M/c-wachtrij"},
+    "unnamed": {"en": "unnamed", "nl": "naamloos scenario"},
+}
+"""The shipped scenarios by their stored name (``scenario.name``): English shows the
+name as stored (what a command takes), Dutch a name of its own; the stored name never
+changes, so stored results still match (:func:`scenario_name`)."""
+SCENARIO_PARTS: Words = {
+    "-no-fallback": {"en": "-no-fallback", "nl": " zonder terugval"},
+    ": no fallback": {"en": ": no fallback", "nl": " zonder terugval"},
+    "-rebased": {"en": "-rebased", "nl": " met bijgestelde verwachtingen"},
+}
+"""Endings that experiments give a shipped scenario's name (its variants)."""
+_DUTCH_PARAMETERS: dict[str, str] = {
+    "fallback.enabled": "terugvallen",
+    "fallback.upper": "spanningsdrempel voor terugval",
+    "fallback.lower": "spanning waarbij de terugval eindigt",
+    "aldermen.incident_rate": "politieke incidenten per week",
+    "aldermen.election_pressure": "verkiezingsdruk per week",
+    "municipality.clear_frames": "heldere kaders",
+    "municipality.clear_process": "helder proces",
+    "municipality.dialogue": "dialoog",
+    "municipality.feedback": "feedbackcultuur",
+    "tension.release_rate": "spanning die per week wegebt",
+    "satisfaction.disconfirmation": "gewicht van teleurgestelde verwachtingen",
+    "satisfaction.performance": "gewicht van de ervaren prestatie",
+    "satisfaction.burden_weight": "gewicht van de last",
+    "satisfaction.loss_aversion": "verliesaversie",
+    "satisfaction.promise_weight": "gewicht van de belofte",
+    "satisfaction.satisfied_above": "tevreden vanaf",
+    "satisfaction.dissatisfied_below": "ontevreden onder",
+    "satisfaction.rebase_expectations": "verwachtingen bijgesteld",
+    "initiatives.waiting_frustration": "frustratie per week wachten",
+    "breach.satisfaction": "breuk: verlies aan tevredenheid",
+    "breach.trust": "breuk: verlies aan vertrouwen",
+    "regisseurs.corps_size": "regisseurs in het korps",
+    "regisseurs.mandate": "mandaat van de regisseurs",
+    "middle_managers.inward_share": "tijd die middenmanagers intern besteden",
+    "middle_managers.style": "stijl van de middenmanagers",
+    "scenario.style": "stijl van leidinggeven",
+    "initiatives.arrival_rate": "initiatieven per week",
+}
+PARAMETERS: Words = {**{key: {"en": key, "nl": name} for key, name in _DUTCH_PARAMETERS.items()},
+                     "on": {"en": "on", "nl": "aan"}, "off": {"en": "off", "nl": "uit"}}
+del _DUTCH_PARAMETERS  # only PARAMETERS is the catalogue's table
+"""Scenario parameters (dotted keys) as people call them (:func:`parameter_name`): English
+shows the key as the scenario files write it (what ``--set`` takes), Dutch a name; ``on``
+and ``off`` write a switch's value."""
+STREAMS: Words = {
+    "arrivals": {"en": "arrivals", "nl": "aanmeldingen"},
+    "attributes": {"en": "attributes", "nl": "kenmerken"},
+    "journeys": {"en": "journeys", "nl": "trajecten"},
+    "incidents": {"en": "incidents", "nl": "incidenten"},
+    "overflow": {"en": "overflow", "nl": "overloop"},
+    "signs": {"en": "signs", "nl": "waarschuwingssignalen"},
+    "network": {"en": "network", "nl": "netwerk"},
+}
+"""The purposes of the random streams (``sim.model.random.PURPOSES``) in the
+reproducibility block; a purpose without a word here is shown by its name."""
+BACKENDS: Words = {
+    "serial": {"en": "serial (one process)", "nl": "na elkaar in één proces"},
+    "process": {"en": "process (a pool of worker processes)",
+                "nl": "meerdere processen tegelijk (één per processorkern)"},
+    "dask": {"en": "Dask", "nl": "Dask"},
+}
+"""Where the runs ran (the manifest's ``backend``), in words."""
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """A stored scenario name as people read it in ``lang``: English shows it as stored
+    (what a command takes); Dutch names a shipped scenario (:data:`SCENARIOS`), its
+    variants (:data:`SCENARIO_PARTS`) and a sweep variant ``name[key=value,...]``
+    (parameters through :data:`PARAMETERS`). A name it does not know, the user's own, is
+    shown as it is."""
+    if check_lang(lang) == "en":
+        return name
+    found = re.fullmatch(r"(?P<base>.*)\[(?P<point>[^\[\]]*)\]", name)
+    if found:
+        point = [part.split("=", 1) for part in found["point"].split(",")]
+        if all(len(p) == 2 for p in point):
+            values = "; ".join(setting(k, v, lang) for k, v in point)
+            return f"{scenario_name(found['base'], lang)} ({values})"
+        return name
+    base, ends = name, []
+    while base not in SCENARIOS:
+        end = next((e for e in SCENARIO_PARTS if base.endswith(e) and len(base) > len(e)),
+                   None)
+        if end is None:
+            return name
+        ends.insert(0, word(SCENARIO_PARTS, end, lang))
+        base = base[:-len(end)]
+    return word(SCENARIOS, base, lang) + "".join(ends)
+
+
+def parameter_name(key: str, lang: str) -> str:
+    """A scenario parameter (a dotted key) as people call it; a key the catalogue does
+    not know is shown as it is."""
+    return word(PARAMETERS, key, lang) if key in PARAMETERS else key
+
+
+def setting(key: str, value: object, lang: str) -> str:
+    """``key`` set to ``value`` in words: "spanningsdrempel voor terugval 0,6", "terugvallen
+    uit"; a value as a sweep variant's name writes it (text) is read as a number or a
+    switch where it is one. English writes it as a sweep variant's name does:
+    ``fallback.upper=0.6``."""
+    text = str(value).strip()
+    if check_lang(lang) == "en":
+        return f"{key}={text}"
+    if text.lower() in ("true", "false"):
+        shown = word(PARAMETERS, "on" if text.lower() == "true" else "off", lang)
+    elif key == "scenario.style" and text in STYLES:
+        shown = word(STYLES, text, lang)
+    else:
+        try:
+            shown = significant(float(text), lang, 6)
+        except ValueError:
+            shown = text
+    return f"{parameter_name(key, lang)} {shown}"
+
+
 CATALOGUE: dict[str, Words] = {
     "report": REPORT, "styles": STYLES, "manager_styles": MANAGER_STYLES, "stress": STRESS,
     "status": STATUS, "publish": PUBLISH, "code": CODE, "controls": CONTROLS,
     "live": LIVE, "story": STORY, "signs": SIGNS, "conditions": CONDITIONS,
     "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
     "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE,
-    "folder": FOLDER}
+    "folder": FOLDER, "scenarios": SCENARIOS, "scenario_parts": SCENARIO_PARTS,
+    "parameters": PARAMETERS, "backends": BACKENDS, "streams": STREAMS,
+    "progress": PROGRESS}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
-__all__ = ["CATALOGUE", "CLI", "CODE", "CONDITIONS", "CONTROLS", "FOLDER", "GRAMMAR", "HEADLINE",
-           "LANGS",
-           "LISTS", "LIVE", "LOCALES", "MANAGER_STYLES", "OPENING", "PHASES", "PLACES",
-           "PLAYER", "PUBLISH", "REPORT", "ROLES", "SIGNS", "SIGNS_SHORT", "STATUS", "STORY",
-           "STRESS", "STYLES", "Lang", "Local", "Words", "check_lang", "decimal", "formatted",
-           "join", "listed", "local", "percent", "plotly_separators", "say", "significant",
-           "symbols", "word"]
+__all__ = [
+    "BACKENDS",
+    "CATALOGUE",
+    "CLI",
+    "CODE",
+    "CONDITIONS",
+    "CONTROLS",
+    "FOLDER",
+    "GRAMMAR",
+    "HEADLINE",
+    "LANGS",
+    "LISTS",
+    "LIVE",
+    "LOCALES",
+    "MANAGER_STYLES",
+    "OPENING",
+    "PARAMETERS",
+    "PHASES",
+    "PLACES",
+    "PLAYER",
+    "PROGRESS",
+    "PUBLISH",
+    "REPORT",
+    "ROLES",
+    "SCENARIOS",
+    "SCENARIO_PARTS",
+    "SIGNS",
+    "SIGNS_SHORT",
+    "STATUS",
+    "STORY",
+    "STREAMS",
+    "STRESS",
+    "STYLES",
+    "Lang",
+    "Local",
+    "Words",
+    "check_lang",
+    "decimal",
+    "formatted",
+    "join",
+    "listed",
+    "local",
+    "parameter_name",
+    "percent",
+    "plotly_separators",
+    "say",
+    "scenario_name",
+    "setting",
+    "significant",
+    "symbols",
+    "word",
+]

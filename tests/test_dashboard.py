@@ -21,12 +21,13 @@ from typing import Any
 
 import dash
 import pytest
+from dash import dcc
 
 import tests.browser
 from sim.analysis import mean_ci, paired_differences
 from sim.experiment import run_batch
 from sim.outcomes import DASHBOARD
-from sim.report.dashboard import CONDITIONS, DIFFERENCES, build_app
+from sim.report.dashboard import CONDITIONS, DIFFERENCES, RANGES, build_app
 from sim.report.labels import (
     dashboard_word,
     interval,
@@ -218,7 +219,10 @@ def test_choosing_a_style_puts_its_values_on_the_sliders(app) -> None:
 def test_labels_follow_the_language(app, lang: str) -> None:
     relabel, _ = _callback(app[0], "title.children")
     words = relabel(lang)
-    assert words[1] == {"nl": "Stijl van leidinggeven", "en": "Leadership style"}[lang]
+    # the title is the scenario's name in the page's language, never its English name
+    assert words[0] == {"nl": "Naamloos scenario", "en": "Unnamed"}[lang]  # BASE has no name
+    assert words[1] == dashboard_word("title", lang)
+    assert words[2] == {"nl": "Stijl van leidinggeven", "en": "Leadership style"}[lang]
     assert words[-4 - len(DASHBOARD):-4] == [label(o, lang) for o in DASHBOARD]
     assert words[-3] == {"nl": "Vergelijk met", "en": "Compare with"}[lang]
 
@@ -439,3 +443,27 @@ def test_binding_beyond_this_computer_is_warned_about(monkeypatch) -> None:
     assert wide.exit_code == 0 and "anyone who can reach" in wide.output
     local = CliRunner().invoke(cli, ["dashboard"])
     assert local.exit_code == 0 and "anyone who can reach" not in local.output
+
+
+def _sliders(node: Any) -> list[Any]:
+    found = [node] if isinstance(node, dcc.Slider) else []
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found += _sliders(child)
+    return found
+
+
+@pytest.mark.parametrize(("lang", "shown", "marks"), [
+    ("nl", "0,5", {0.4: "0,4", 2.5: "2,5"}), ("en", "0.5", {0.4: "0.4", 2.5: "2.5"})])
+def test_slider_values_are_written_in_the_page_language(app, lang, shown, marks) -> None:
+    """Dash's number box writes 0.5 in Dutch too and clamps a typed 9 without a word:
+    no slider has it; the value stands beside the label in the page's language."""
+    sliders = _sliders(app[0].layout)
+    assert len(sliders) == len(RANGES)
+    assert all(s.allow_direct_input is False for s in sliders)
+    show, inputs = _callback(app[0], "shown-threshold.children")
+    assert inputs == ["threshold", "lang"]
+    assert show(0.5, lang) == (shown, marks)
+    inward, _ = _callback(app[0], "shown-inward.children")
+    assert inward(0.55, lang)[0] == {"nl": "0,55", "en": "0.55"}[lang]

@@ -23,6 +23,7 @@ from sim.report import figures
 from sim.report.folder import build_folder_report, report_path, write_folder_report
 from sim.report.labels import TEXT, label
 from sim.report.stress import stress_rows
+from sim.words import STREAMS, parameter_name, word
 from tests.conftest import plain_output, short
 from tests.htmlcheck import read
 
@@ -62,7 +63,7 @@ def test_a_sensitivity_folder_shows_sobol_not_hundreds_of_rows(sensitivity, lang
     for k, (_, part) in enumerate(indices.groupby("outcome", sort=False)):
         s1, st = fig[2 * k], fig[2 * k + 1]
         assert s1["name"] == label("S1", lang) and st["name"] == label("ST", lang)
-        assert s1["y"] == list(part["parameter"])
+        assert s1["y"] == [parameter_name(p, lang) for p in part["parameter"]]
         assert s1["x"] == pytest.approx(list(part["S1"]))
         assert st["x"] == pytest.approx(list(part["ST"]))
     [scatter, pairs] = rep.section(TEXT["samples"][lang]).figures
@@ -74,7 +75,8 @@ def test_a_sensitivity_folder_shows_sobol_not_hundreds_of_rows(sensitivity, lang
     st = indices[indices["outcome"] == "success_rate"].set_index("parameter")["ST"]
     ranked = list(st.sort_values(ascending=False).index)
     assert matrix["type"] == "splom"
-    assert [d["label"].replace("<br>", "") for d in matrix["dimensions"]] == ranked
+    assert [d["label"].replace("<br>", " " if lang == "nl" else "")
+            for d in matrix["dimensions"]] == [parameter_name(p, lang) for p in ranked]
     for dim, name in zip(matrix["dimensions"], ranked, strict=True):
         assert dim["values"] == pytest.approx(list(samples[name]))
     assert matrix["marker"]["color"] == pytest.approx(list(samples["success_rate"]))
@@ -123,7 +125,7 @@ def test_every_report_has_a_glossary_and_a_stress_block(sweep, lang) -> None:
     length, reps, rng, code, _, hardware, _, took, _ = block.values()
     assert "26" in length and "4" in length
     assert reps.startswith("2 ") and "5" in reps
-    assert "SeedSequence" in rng and "signs 7" in rng
+    assert "SeedSequence" in rng and word(STREAMS, "signs", lang) + " 7" in rng
     assert manifest["code"]["source_hash"][:16] in code
     assert f"{os.cpu_count()} " in hardware and manifest["hardware"]["host"] in hardware
     assert ("minutes" if lang == "en" else "minuten") in took
@@ -231,7 +233,7 @@ def test_plot_sweep_draws_the_outcome_against_the_parameter_with_its_band(sweep,
     assert line["y"] == pytest.approx([means[f"upper {u}"] for u in (0.6, 1.0, 1.4)])
     assert band["fill"] == "toself" and min(band["y"]) >= 0, "weeks are never below zero"
     assert '"separators":",."' in text and "<html lang='nl'>" in text
-    assert read(text).title == TEXT["sweep"]["nl"].format(p="fallback.upper")
+    assert read(text).title == TEXT["sweep"]["nl"].format(p="spanningsdrempel voor terugval")
 
 
 def test_plot_sobol_and_pairs_draw_one_outcome(sensitivity, tmp_path) -> None:
@@ -265,7 +267,7 @@ def test_plot_sobol_and_pairs_draw_one_outcome(sensitivity, tmp_path) -> None:
     ("sensitivity", ["--kind", "sobol", "--outcome", "arrivals"],
      "sobol.csv holds no 'arrivals'; it has success_rate, share_dissatisfied"),
     ("sweep", ["--kind", "sweep", "--parameter", "x"], "varies fallback.upper, got 'x'"),
-    ("sweep", ["--kind", "sweep", "--out", "plot.png"], "static .png/.svg/.pdf need kaleido"),
+    ("sweep", ["--kind", "sweep", "--out", "plot.gif"], "must end in .html, .svg, .png, .pdf"),
     ("sweep", ["--kind", "sweep", "--lang", "de"],
      "'--lang': Value error, 'de' is not one of 'en', 'nl'"),
 ])

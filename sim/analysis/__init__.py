@@ -1,5 +1,5 @@
 """Statistics on replications: confidence intervals, paired differences, precision."""
 
-from sim.analysis.stats import mean_ci, paired_differences, summarise
+from sim.analysis.stats import bounded, mean_ci, paired_differences, summarise
 
-__all__ = ["mean_ci", "paired_differences", "summarise"]
+__all__ = ["bounded", "mean_ci", "paired_differences", "summarise"]

@@ -129,3 +129,16 @@ def paired_differences(runs: pd.DataFrame, outcomes: list[str], reference: str,
         table["significant"] = table["p_adjusted"] < 1.0 - level
     return table[[*table.columns.drop(["significant", "p_adjusted", "adjustment"]),
                   "p_adjusted", "adjustment", "significant"]]
+
+
+def bounded(summary: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` (a row per scenario and outcome, :func:`summarise`) with every interval
+    held inside the range its outcome can take: no count below zero, no share above
+    100% (:func:`sim.outcomes.clip`)."""
+    from sim.outcomes import clip
+
+    out = summary.copy()
+    for column in ("ci_low", "ci_high"):
+        out[column] = [clip(o, float(x)) for o, x in zip(out["outcome"], out[column],
+                                                         strict=True)]
+    return out

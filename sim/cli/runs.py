@@ -246,8 +246,8 @@ def _report_precision(missed: Any, folder: Path, max_reps: int) -> None:
 
 def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
                   first: str) -> None:
-    """The tables for the user (:func:`sim.experiment.tables.write_tables`), and the
-    commands to run next."""
+    """The tables for the user (:func:`sim.experiment.tables.write_tables`: summary.csv
+    with every interval inside its outcome's range), and the commands to run next."""
     from sim.experiment.tables import write_tables
 
     written = write_tables(folder, sources, csv, wide)

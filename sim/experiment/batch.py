@@ -408,7 +408,7 @@ def run_specs(specs: list[RunSpec], executor: Executor | None = None,
     else:
         stream = _process(specs, workers, run, executor.chunk)
     done: dict[tuple[str, int], RunOutput] = {}
-    with BatchProgress(len(specs), enabled=executor.progress) as bar:
+    with BatchProgress(len(specs), enabled=executor.progress, lang=executor.lang) as bar:
         for out in stream:
             if on_result is not None:
                 on_result(out)

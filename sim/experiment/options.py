@@ -48,6 +48,8 @@ class Executor:
     """A Dask ``Security`` for tls:// (:func:`sim.experiment.cluster.tls_security`)."""
     progress: bool = False
     """Show a progress bar."""
+    lang: str = "en"
+    """The language of the progress lines (en or nl)."""
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -61,6 +63,8 @@ class Executor:
             raise ValueError(f"workers: must be a whole number >= 1, or None for all "
                              f"cores, got {self.workers!r}")
         check_chunk(self.chunk)
+        if self.lang not in ("en", "nl"):
+            raise ValueError(f"lang: must be one of en, nl, got {self.lang!r}")
 
     @property
     def processes(self) -> int:

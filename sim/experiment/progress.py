@@ -15,13 +15,18 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from sim.words import PROGRESS, check_lang, say, word
+
 
 class BatchProgress:
-    """Counts finished runs; ``enabled=False`` keeps quiet (for tests and libraries)."""
+    """Counts finished runs; ``enabled=False`` keeps quiet (for tests and libraries);
+    its lines in ``lang`` (:data:`sim.words.PROGRESS`)."""
 
-    def __init__(self, total: int, label: str = "runs", enabled: bool = True,
-                 every_seconds: float = 10.0) -> None:
-        self.total, self.label, self.enabled = total, label, enabled
+    def __init__(self, total: int, label: str | None = None, enabled: bool = True,
+                 every_seconds: float = 10.0, lang: str = "en") -> None:
+        self.lang = check_lang(lang)
+        self.total, self.enabled = total, enabled
+        self.label = word(PROGRESS, "runs", lang) if label is None else label
         self.done = 0
         self._every = every_seconds
         self._start = self._last = time.monotonic()
@@ -42,12 +47,17 @@ class BatchProgress:
         now = time.monotonic()
         rate = self.done / max(now - self._start, 1e-9)
         if self._bar is not None:
-            self._bar.update(self._task, advance=n, rate=f"{rate:.1f} runs/s")
+            self._bar.update(self._task, advance=n,
+                             rate=say(PROGRESS, "rate", self.lang, rate=rate))
         elif self.enabled and (now - self._last >= self._every or self.done == self.total):
             self._last = now
             left = (self.total - self.done) / rate if rate > 0 else float("nan")
-            print(f"{self.label}: {self.done}/{self.total} done, {rate:.1f} runs/s, "
-                  f"about {left:.0f} s left", file=sys.stderr, flush=True)
+            print(self.line(rate, left), file=sys.stderr, flush=True)
+
+    def line(self, rate: float, left: float) -> str:
+        """The plain progress line: "runs: 3/30 done, ..." / "runs: 3 van 30 klaar, ..."."""
+        return say(PROGRESS, "line", self.lang, label=self.label, done=self.done,
+                   total=self.total, rate=float(rate), left=float(left))
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

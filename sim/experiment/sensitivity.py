@@ -385,7 +385,8 @@ def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: 
         frame = pd.DataFrame({"outcome": o, "parameter": space.names, "mu": res["mu"],
                               "mu_star": res["mu_star"], "sigma": res["sigma"],
                               "mu_star_conf": res["mu_star_conf"]})
-        frame["mu_star_low"] = frame["mu_star"] - frame["mu_star_conf"]
+        # μ* is a mean of absolute effects: its interval stops at 0
+        frame["mu_star_low"] = (frame["mu_star"] - frame["mu_star_conf"]).clip(lower=0.0)
         frame["mu_star_high"] = frame["mu_star"] + frame["mu_star_conf"]
         frames.append(frame)
     indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.analysis import summarise
+from sim.analysis import bounded, summarise
 from sim.experiment.store.artefacts import record_in_manifest, write_artefact
 from sim.experiment.store.manifest import MANIFEST, read_manifest
 from sim.experiment.store.parts import ROW_GROUP_ROWS
@@ -112,7 +112,7 @@ def summary(runs: pd.DataFrame, outcomes: list[str], keys: list[str],
     ``keys`` (columns of ``runs`` that are one value per scenario: source, varied
     parameters, digest). Long: one row per scenario and outcome; wide: one per scenario."""
     lead = runs.drop_duplicates("scenario")[["scenario", *keys]]
-    long = summarise(runs, outcomes)
+    long = bounded(summarise(runs, outcomes))  # no count below 0, no share above 100%
     if not wide:
         return lead.merge(long, on="scenario", how="right")[[*lead.columns,
                                                               *long.columns.drop("scenario")]]

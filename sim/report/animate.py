@@ -44,7 +44,16 @@ from sim.report.labels import style_name
 from sim.report.narrate import initiative_names, journeys, tell
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
-from sim.words import PLAYER, SIGNS, SIGNS_SHORT, check_lang, join, symbols, word
+from sim.words import (
+    PLAYER,
+    SIGNS,
+    SIGNS_SHORT,
+    check_lang,
+    join,
+    scenario_name,
+    symbols,
+    word,
+)
 
 STATES: tuple[str, ...] = ("signal", "queue", "intake", "handoffs", "dialogue", "decision",
                            "approval", "college", "realisation", *OUTCOMES)
@@ -175,14 +184,22 @@ def panel(result: RunResult, lang: str, title: str | None = None) -> dict[str, A
 
 
 def _title(sc: Scenario, lang: str, name: str | None = None) -> str:
-    """"Regisserend, valt terug onder druk (direction)", or with ``name`` "name:
-    regisserend, ..."."""
+    """"Regisserende gemeente, valt terug onder druk", or with ``name`` "name:
+    regisserend, ...". A scenario with a name of its own in ``lang``
+    (:func:`sim.words.scenario_name`) is titled by it, its style added where the name does
+    not say it ("Verkiezingsjaar (regisserend), ..."); any other scenario by its style,
+    its stored name after it ("Regisserend, ... (mijn-gemeente)")."""
     key = ("without_fallback" if not sc.fallback.enabled else
            "with_fallback" if fallback_changes(sc) else "same_role")
-    what = f"{style_name(sc.scenario.style, lang)}, {word(PLAYER, key, lang)}"
+    style = style_name(sc.scenario.style, lang)
+    what = f"{style}, {word(PLAYER, key, lang)}"
     if name is not None:
         return f"{name}: {what}"
-    return f"{_sentence_start(what)} ({sc.scenario.name})"
+    shown = scenario_name(sc.scenario.name, lang)
+    if shown == sc.scenario.name:
+        return f"{_sentence_start(what)} ({shown})"
+    said = shown if shown.lower().startswith(style.lower()) else f"{shown} ({style})"
+    return f"{_sentence_start(said)}, {word(PLAYER, key, lang)}"
 
 
 def _sentence_start(text: str) -> str:

@@ -47,7 +47,7 @@ from sim.report.labels import (
 )
 from sim.scenario import Scenario
 from sim.styles import STYLES, style_settings
-from sim.words import LIVE, decimal, say, word
+from sim.words import LIVE, decimal, say, scenario_name, significant, word
 
 CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
 CONTROL_KEYS: dict[str, str] = {
@@ -144,11 +144,28 @@ def control_problems(values: dict[str, Any]) -> list[str]:
     return problems
 
 
+def slider_marks(ident: str, lang: str) -> dict[float, str]:
+    """A slider's end marks in ``lang`` (0,4 and 2,5 in Dutch)."""
+    low, high, _step = RANGES[ident]
+    return {low: significant(low, lang, 3), high: significant(high, lang, 3)}
+
+
+def slider_value(ident: str, value: Any, lang: str) -> str:
+    """A slider's value as the label beside it shows it, in ``lang``: as many decimals as
+    its step has (1,0; 0,55; 6)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    step = RANGES[ident][2]
+    digits = 0 if float(step).is_integer() else len(f"{step:g}".split(".")[1])
+    return decimal(float(value), lang, digits)
+
+
 def _slider(ident: str, low: float, high: float, step: float, value: float) -> dcc.Slider:
-    marks = {low: f"{low:g}", high: f"{high:g}"}
-    return dcc.Slider(id=ident, min=low, max=high, step=step, value=value, marks=marks,
-                      # the box beside the slider shows the value; a tooltip always
-                      # shown would cover the label above it
+    # Dash's number box beside a slider writes "0.5" in any language and clamps a typed
+    # value without a word: the value stands in the label instead (slider_value), in
+    # the page's language; a tooltip always shown would cover the label above it
+    return dcc.Slider(id=ident, min=low, max=high, step=step, value=value,
+                      marks=slider_marks(ident, "nl"), allow_direct_input=False,
                       tooltip={"placement": "bottom", "always_visible": False},
                       updatemode="mouseup")
 
@@ -161,7 +178,8 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
     app.layout = _layout(base)
     _control_callbacks(app, base, runner)
     _film_callbacks(app, base, seed)
-    _label_callbacks(app)
+    _label_callbacks(app, base)
+    _slider_callbacks(app)
     _refresh_callback(app, runner)
     return app, runner
 
@@ -175,8 +193,11 @@ def _layout(base: Scenario) -> html.Div:
                **{c: getattr(m, c) for c in CONDITIONS}}
 
     def labelled(key: str, widget: Any) -> html.Div:
+        shown = ([html.Span(slider_value(key, control[key], "nl"), id=f"shown-{key}",
+                            style={"marginLeft": "8px", "color": "#245"})]
+                 if key in RANGES else [])
         return html.Div([html.Label(dashboard_word(key, "nl"), id=f"label-{key}",
-                                    style={"fontWeight": "bold"}), widget],
+                                    style={"fontWeight": "bold"}), *shown, widget],
                         style={"marginBottom": "18px"})
 
     controls = html.Div([
@@ -226,7 +247,7 @@ def _layout(base: Scenario) -> html.Div:
     ])
     main = html.Div([
         html.H1(id="title", style={"marginBottom": "2px"}),
-        html.Div(base.scenario.name, id="scenario-name",
+        html.Div(id="scenario-name",
                  style={"color": "#555", "marginBottom": "10px"}),
         dcc.Tabs(id="tabs", value="numbers", children=[
             dcc.Tab(numbers, id="tab-numbers", value="numbers"),
@@ -330,9 +351,19 @@ def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
                 [{"label": " " + word(LIVE, "compare", lang), "value": "on"}])
 
 
-def _label_callbacks(app: dash.Dash) -> None:
-    """Every word of the page in the language chosen."""
-    @app.callback([Output("title", "children")]
+def _slider_callbacks(app: dash.Dash) -> None:
+    """Each slider's value beside its label and its end marks, in the page's language."""
+    for key in RANGES:
+        @app.callback([Output(f"shown-{key}", "children"), Output(key, "marks")],
+                      [Input(key, "value"), Input("lang", "value")])
+        def shown(value: Any, lang: str, key: str = key) -> tuple[str, dict[float, str]]:
+            return slider_value(key, value, lang), slider_marks(key, lang)
+
+
+def _label_callbacks(app: dash.Dash, base: Scenario) -> None:
+    """Every word of the page in the language chosen; the title is the scenario's name
+    in that language (:func:`sim.words.scenario_name`)."""
+    @app.callback([Output("title", "children"), Output("scenario-name", "children")]
                   + [Output(f"label-{k}", "children") for k in
                      ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
                   + [Output(f"name-{o}", "children") for o in DASHBOARD]
@@ -340,7 +371,8 @@ def _label_callbacks(app: dash.Dash) -> None:
                      Output("reference", "options"), Output("pin", "children")],
                   Input("lang", "value"))
     def relabel(lang: str):
-        return ([dashboard_word("title", lang)]
+        name = scenario_name(base.scenario.name, lang)
+        return ([name[:1].upper() + name[1:], dashboard_word("title", lang)]
                 + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
                                            "corps", "inward")]
                 + [label(o, lang) for o in DASHBOARD] + [_style_options(lang)]

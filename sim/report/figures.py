@@ -18,11 +18,14 @@ from plotly.subplots import make_subplots
 
 from sim.outcomes import OUTCOMES, STAGES, family
 from sim.report.labels import label, number
-from sim.words import plotly_separators
+from sim.words import parameter_name, plotly_separators
 
 PALETTE = qualitative.Safe
 MANY = 8
 """Above this many scenarios figures switch to their layout for many."""
+LONG_NAME = 20
+"""Names longer than this (in characters) lie down as in the layout for many: slanted
+under a bar they run into the panel below."""
 STANDOFF = 12
 """Pixels between a y axis and its tick labels where they meet the x axis' end labels."""
 
@@ -63,13 +66,15 @@ def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Fi
     scenarios the bars lie down (names readable) and every panel grows a row per scenario."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
     n = len(scenarios)
-    many = n > MANY
+    many = n > MANY or max(len(str(s)) for s in scenarios) > LONG_NAME
     cols = 1 if n > 2 * MANY else 2 if many else 3
     rows = math.ceil(len(outcomes) / cols)
     panel = 22 * n + 90 if many else 300
+    # lying bars name the scenarios once per row (the same order in every panel), so that
+    # long names do not run into the panel on their left
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label(o, lang) for o in outcomes],
                         vertical_spacing=min(0.12, 80 / (panel * rows)),
-                        horizontal_spacing=0.25 if many else 0.08)
+                        horizontal_spacing=0.06 if many else 0.08, shared_yaxes=many)
     palette = colours(n)
     for k, outcome in enumerate(outcomes):
         part = summary[summary["outcome"] == outcome].set_index("scenario").loc[scenarios]
@@ -235,6 +240,7 @@ def frustration_histogram(runs: pd.DataFrame, lang: str) -> go.Figure:
 def _band(fig: go.Figure, x: list[float], low: pd.Series, high: pd.Series, colour: str,
           **where: int) -> None:
     fig.add_trace(go.Scatter(x=[*x, *x[::-1]], y=[*high, *low[::-1]], fill="toself",
+                             mode="lines",  # a band: no markers at its corners
                              fillcolor=_rgba(colour, 0.2), line={"width": 0},
                              hoverinfo="skip", showlegend=False), **where)
 
@@ -269,7 +275,7 @@ def sweep_plot(summary: pd.DataFrame, parameter: str, outcomes: list[str], lang:
                                      line={"color": color},
                                      name=group if several else label(outcome, lang)),
                           **where)
-    fig.update_xaxes(title_text=parameter)
+    fig.update_xaxes(title_text=parameter_name(parameter, lang))
     if y_title:
         fig.update_yaxes(title_text=y_title)
     fig.update_layout(height=340 * rows + 60, template="plotly_white", font={"size": 15})
@@ -288,7 +294,8 @@ def sobol_plot(indices: pd.DataFrame, lang: str, words: dict[str, str]) -> go.Fi
     for k, outcome in enumerate(outcomes):
         part = indices[indices["outcome"] == outcome].set_index("parameter").loc[params]
         for column, colour in (("S1", "#88CCEE"), ("ST", "#CC6677")):
-            fig.add_trace(go.Bar(y=params, x=part[column], orientation="h", name=words[column],
+            fig.add_trace(go.Bar(y=[parameter_name(p, lang) for p in params], x=part[column],
+                                 orientation="h", name=words[column],
                                  marker_color=colour, showlegend=k == 0, legendgroup=column,
                                  error_x={"type": "data", "array": part[f"{column}_conf"]}),
                           row=k + 1, col=1)
@@ -306,14 +313,16 @@ def parameter_scatter(samples: pd.DataFrame, parameters: list[str], outcome: str
     reduced to what reads at a glance), coloured by the outcome."""
     cols = min(len(parameters), 3)
     rows = math.ceil(len(parameters) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=parameters,
+    fig = make_subplots(rows=rows, cols=cols,
+                        subplot_titles=[parameter_name(p, lang) for p in parameters],
                         vertical_spacing=0.12 / rows + 0.06)
     for k, name in enumerate(parameters):
         fig.add_trace(go.Scatter(
             x=samples[name], y=samples[outcome], mode="markers", showlegend=False,
             marker={"size": 6, "color": samples[outcome], "colorscale": "Viridis",
                     "showscale": k == 0, "colorbar": {"title": label(outcome, lang)}},
-            hovertemplate=f"{name} %{{x:.3g}}: %{{y:.3g}}<extra></extra>"),
+            hovertemplate=f"{html_escape(parameter_name(name, lang))} %{{x:.3g}}: "
+                          "%{y:.3g}<extra></extra>"),
             row=k // cols + 1, col=k % cols + 1)
     fig.update_yaxes(title_text=label(outcome, lang), col=1)
     fig.update_layout(height=300 * rows + 60, template="plotly_white", font={"size": 14})
@@ -324,9 +333,15 @@ PAIRS = 5
 """A pairs plot shows at most this many parameters (more panels would not read)."""
 
 
-def _axis_name(key: str) -> str:
-    """A dotted parameter key broken after its table, so that it fits a narrow panel."""
-    return key.replace(".", ".<br>", 1) if "." in key else key
+def _axis_name(key: str, lang: str) -> str:
+    """A parameter's name broken in two, so that it fits a narrow panel: a dotted key
+    after its table, a name of words at its middle space."""
+    name = parameter_name(key, lang)
+    if name == key:
+        return key.replace(".", ".<br>", 1) if "." in key else key
+    words = name.split(" ")
+    half = (len(words) + 1) // 2
+    return " ".join(words[:half]) + ("<br>" + " ".join(words[half:]) if words[half:] else "")
 
 
 def pairs_plot(samples: pd.DataFrame, parameters: list[str], outcome: str,
@@ -339,7 +354,7 @@ def pairs_plot(samples: pd.DataFrame, parameters: list[str], outcome: str,
     name = label(outcome, lang)
     side = max(170, min(260, 1000 // (len(shown) - 1)))
     fig = go.Figure(go.Splom(
-        dimensions=[{"label": _axis_name(p), "values": samples[p]} for p in shown],
+        dimensions=[{"label": _axis_name(p, lang), "values": samples[p]} for p in shown],
         showupperhalf=False, diagonal={"visible": False},
         marker={"size": 6, "color": samples[outcome], "colorscale": "Viridis",
                 "showscale": True, "line": {"width": 0},

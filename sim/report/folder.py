@@ -6,6 +6,8 @@ lists its artefacts, each with its kind (:mod:`sim.experiment.store.artefacts`; 
 written before the list existed is read by its files' names), and :data:`SECTIONS`, a
 registry keyed by artefact kind in report order, says which section shows which kind:
 
+    headline           the answer first (headline.csv); with threshold_sweep, the section
+                       that reconciles the folder's three numbers for fallback's cost
     runs               which uncertainty the intervals carry; outcomes against each
                        swept parameter (not for a sensitivity design)
     decomposition      fallback's cost split into the regime and broken expectations
@@ -68,6 +70,7 @@ from sim.report.sections import (
     levers_section,
     prim_section,
     ranked_parameters,
+    reconcile_section,
     robustness_section,
     sample_parameters,
     sample_points,
@@ -184,8 +187,15 @@ def _of(build: Callable[..., tuple[str, str]], *kinds: str) -> Callable[[Shown],
     return lambda shown: [build(*(shown.table(k) for k in kinds), shown.lang)]
 
 
+def _reconcile(shown: Shown) -> Built:
+    reference = Meta.read(shown.folder, shown.found).reference
+    return reconcile_section(shown.table("headline"), shown.table("threshold_sweep"),
+                             shown.runs, shown.manifest, reference, shown.lang)
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("headline", _of(headline_section, "headline"), lead=True),
+    Section("headline", _reconcile, needs=("threshold_sweep",), lead=True),
     Section("levers", _of(levers_section, "levers"), lead=True),
     Section("runs", lambda s: [uncertainty_section(s.runs, s.lang)], unless=("design",)),
     Section("decomposition", _of(decomposition_section, "decomposition")),

@@ -11,16 +11,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from sim.analysis import paired_differences, summarise
+from sim.analysis import bounded, paired_differences, summarise
 from sim.experiment.store import scenario_config
 from sim.files import atomic_write
 from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
-from sim.report.labels import LANGS, interval, label, value
+from sim.report.labels import LANGS, interval, label, shown_names, value
 from sim.report.stress import stress
+from sim.words import join, parameter_name
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1300px;
+       padding: 0 1.5rem;
        color: #222; font-size: 17px; line-height: 1.45; }
 h1 { font-size: 2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #ddd; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 16px; }
@@ -28,29 +30,38 @@ th, td { padding: .35rem .6rem; border-bottom: 1px solid #e4e4e4; text-align: ri
 th:first-child, td:first-child { text-align: left; }
 th { font-size: 14px; vertical-align: bottom; hyphens: auto; }
 .ci { color: #666; font-size: 14px; }
+.nw { white-space: nowrap; }
+.prose { text-align: left; min-width: 22em; }
+.wide { overflow-x: auto; max-width: 100%; }
+h3 { font-size: 1.15rem; margin: 1.5rem 0 .3rem; }
 pre { background: #f6f6f6; padding: 1rem; overflow-x: auto; font-size: 13px; }
 details { margin: .5rem 0; }
 """
 
 
 def headline_table(summary: pd.DataFrame, outcomes: list[str], lang: str) -> str:
-    """HTML table: a row per scenario, a column per outcome, 'mean [low, high]'."""
+    """HTML table of 'mean [low, high]': a column per outcome and a row per scenario, or,
+    when there are more outcomes than scenarios, a row per outcome and a column per
+    scenario, so that the table fits the page (eleven outcomes do not fit side by side
+    at 1400 px). A number and its interval never break inside."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
-    head = "".join(f"<th>{html.escape(label(o, lang))}</th>" for o in outcomes)
-    rows = []
-    for name in scenarios:
-        cells = []
-        for o in outcomes:
-            hit = summary[(summary["scenario"] == name) & (summary["outcome"] == o)]
-            if hit.empty:
-                cells.append("<td>–</td>")
-                continue
-            r = hit.iloc[0]
-            cells.append(f"<td>{value(o, r['mean'], lang)}<br><span class='ci'>"
-                         f"{interval(o, r['ci_low'], r['ci_high'], lang)}</span></td>")
-        rows.append(f"<tr><td><b>{html.escape(str(name))}</b></td>{''.join(cells)}</tr>")
-    return (f"<table><tr><th>{label('scenario', lang)}</th>{head}</tr>"
-            f"{''.join(rows)}</table>")
+    cells: dict[tuple[str, str], str] = {}
+    for r in summary.itertuples():
+        cells[(str(r.scenario), str(r.outcome))] = (
+            f"<span class='nw'>{value(r.outcome, r.mean, lang)}</span><br><span class='ci nw'>"
+            f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}</span>")
+    names = {s: f"<b>{html.escape(str(s))}</b>" for s in scenarios}
+    labels = {o: html.escape(label(o, lang)) for o in outcomes}
+    if len(outcomes) > len(scenarios):
+        head = [label("outcome", lang), *names.values()]
+        rows = [[labels[o], *[cells.get((str(s), o), "–") for s in scenarios]]
+                for o in outcomes]
+    else:
+        head = [label("scenario", lang), *labels.values()]
+        rows = [[names[s], *[cells.get((str(s), o), "–") for o in outcomes]] for s in scenarios]
+    header = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<div class='wide'><table><tr>{header}</tr>{body}</table></div>"
 
 
 def figure_html(fig: go.Figure) -> str:
@@ -74,8 +85,15 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     if lang not in LANGS:
         raise ValueError(f"lang: must be one of {', '.join(LANGS)}, got {lang!r}")
     outcomes = [o for o in (outcomes or HEADLINE) if o in runs.columns]
+    stored = list(dict.fromkeys(runs["scenario"]))
+    reference = reference or stored[0]
+    names = shown_names(stored, lang)  # every scenario by the name shown in ``lang``
+    runs = runs.assign(scenario=runs["scenario"].map(names))
+    if not series.empty:
+        series = series.assign(scenario=series["scenario"].map(names).fillna(
+            series["scenario"]))
+    stored_reference, reference = reference, names.get(reference, reference)
     scenarios = list(dict.fromkeys(runs["scenario"]))
-    reference = reference or scenarios[0]
     reps = int(runs.groupby("scenario").size().min())
     size = (label("runs_of", lang).format(n=len(scenarios), reps=reps) if len(scenarios) > 1
             else label("run_of", lang).format(reps=reps))
@@ -83,7 +101,7 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     for heading, body in lead or []:
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
     if per_scenario:
-        summary = summarise(runs, outcomes)
+        summary = bounded(summarise(runs, outcomes))
         parts += [f"<h2>{label('headline', lang)}</h2>",
                   headline_table(summary, outcomes, lang),
                   f"<p class='ci'>{label('ci_method', lang)}</p>",
@@ -92,7 +110,8 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
         if len(scenarios) > 1:
             diffs = paired_differences(runs, outcomes, reference)
             parts += [f"<h2>{label('differences', lang)} <i>{html.escape(reference)}</i></h2>",
-                      figure_html(figures.difference_plot(diffs, lang))]
+                      *_forests(diffs, families(manifest or {}, stored, names,
+                                                stored_reference, lang), lang)]
         if not series.empty:
             parts += [f"<h2>{label('series', lang)}</h2>",
                       figure_html(figures.series_plot(series, lang))]
@@ -109,10 +128,98 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     for heading, body in extra or []:
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
     parts += [f"<h2>{label('glossary', lang)}</h2>", glossary(outcomes, lang)]
+    parts += [f"<h2>{label('cite', lang)}</h2>", cite(manifest, lang)]
     if manifest:
         parts += [f"<h2>{label('stress', lang)}</h2>", stress(manifest, lang),
                   f"<h2>{label('appendix', lang)}</h2>", _appendix(manifest)]
     return page(title or label("title", lang), parts, lang)
+
+
+def _forests(diffs: pd.DataFrame, groups: list[tuple[str, list[str]]], lang: str) -> list[str]:
+    """A forest plot per family of comparisons, each on its own scale, titled by what
+    its scenarios change when there is more than one family."""
+    parts = []
+    for title, members in groups:
+        if len(groups) > 1:
+            parts.append(f"<h3>{html.escape(title)}</h3>")
+        parts.append(figure_html(figures.difference_plot(
+            diffs[diffs["scenario"].isin(members)], lang)))
+    return parts
+
+
+def _flat(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, setting in config.items():
+        if isinstance(setting, dict):
+            flat.update(_flat(setting, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = setting
+    return flat
+
+
+NAMING = frozenset({"scenario.name", "scenario.description"})
+"""Settings that name a scenario and change nothing in it."""
+
+
+def differing(manifest: dict[str, Any], name: str, reference: str) -> tuple[str, ...]:
+    """The settings (dotted keys) in which scenario ``name`` of a batch differs from
+    ``reference``, sorted; names and descriptions do not count."""
+    base = _flat(scenario_config(manifest, reference))
+    config = _flat(scenario_config(manifest, name))
+    return tuple(sorted(k for k in {*config, *base} - NAMING if config.get(k) != base.get(k)))
+FAMILIES = 6
+"""At most this many forest panels; scenarios of further families share the last."""
+
+
+def families(manifest: dict[str, Any], stored: list[str], names: dict[str, str],
+             reference: str, lang: str) -> list[tuple[str, list[str]]]:
+    """The comparisons against the reference grouped by what they change: scenarios that
+    differ from the reference in the same settings are one family (its title names them,
+    in the report's language), each with a forest panel of its own, so that a small
+    difference (falling back) is not drawn on the scale of a large one (another
+    municipality). ``names`` maps stored names to shown ones; the families hold shown
+    names. Without the scenarios' settings in the manifest: one family."""
+    shown_ref = names.get(reference, reference)
+    others = [n for n in stored if names[n] != shown_ref]
+    known = manifest.get("scenarios", {})
+    if reference not in known or not all(n in known for n in others):
+        return [("", [names[n] for n in others])]
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for name in others:
+        grouped.setdefault(differing(manifest, name, reference), []).append(names[name])
+    ordered = sorted(grouped.items(), key=lambda item: len(item[0]))
+    if len(ordered) > FAMILIES:
+        rest = [n for _keys, members in ordered[FAMILIES - 1:] for n in members]
+        ordered = [*ordered[:FAMILIES - 1], (("…",), rest)]
+    return [(_family_title(keys, lang), members) for keys, members in ordered]
+
+
+def _family_title(keys: tuple[str, ...], lang: str) -> str:
+    """"Differs from the reference in fallback.enabled" / "... in 12 settings"."""
+    if keys == ("…",):
+        return label("family_rest", lang)
+    if not keys or len(keys) > FAMILY_KEYS:
+        return label("family_many", lang).format(n=len(keys))
+    return label("family", lang).format(what=join([parameter_name(k, lang) for k in keys],
+                                                  lang))
+
+
+FAMILY_KEYS = 3
+"""A family that differs in more settings than this is named by their number."""
+
+
+def cite(manifest: dict[str, Any] | None, lang: str) -> str:
+    """The "how to cite" block: the software (CITATION.cff) with the version and the code
+    identity that made the folder's runs (its manifest; this code's when there is none)."""
+    from sim import __version__
+    from sim.provenance import describe, git_dirty, git_revision, source_hash
+
+    code = (manifest or {}).get("code") or {
+        "version": __version__, "source_hash": source_hash(), "git_revision": git_revision(),
+        "git_dirty": git_dirty()}
+    version = code.get("version") or __version__
+    text = label("cite_text", lang).format(version=version, code=describe(code, lang))
+    return f"<p class='cite'>{html.escape(text)}</p>"
 
 
 JOURNEYS = 4

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from sim import outcomes
+from sim.outcomes import clip
 from sim.words import (
     CONTROLS,
     GRAMMAR,
@@ -18,6 +19,7 @@ from sim.words import (
     REPORT,
     STYLES,
     percent,
+    scenario_name,
     significant,
     word,
 )
@@ -87,22 +89,15 @@ def points(key: str, x: float, lang: str) -> str:
     return text if text == "–" else text[1:]
 
 
-BOUNDS: dict[str, tuple[float, float]] = {
-    "count": (0.0, math.inf), "weeks": (0.0, math.inf), "mean": (0.0, math.inf),
-    "rate": (0.0, 1.0), "share": (0.0, 1.0)}
-"""The range an outcome of each kind can take (levels are not bounded: tension)."""
-
-
-LEVEL_BOUNDS: dict[str, tuple[float, float]] = {"0..1": (0.0, 1.0), "tension": (0.0, math.inf)}
-"""Levels are bounded by their unit (a satisfaction score is not)."""
-
-
-def clip(key: str, x: float) -> float:
-    """``x`` held inside the range outcome ``key`` can take (nan stays nan)."""
-    found = outcomes.describe(key)
-    low, high = (LEVEL_BOUNDS.get(found.unit, (-math.inf, math.inf)) if found.kind == "level"
-                 else BOUNDS.get(found.kind, (-math.inf, math.inf)))
-    return x if x is None or math.isnan(x) else min(max(x, low), high)
+def shown_names(names: list[str], lang: str) -> dict[str, str]:
+    """Each stored scenario name and the name shown for it in ``lang``
+    (:func:`sim.words.scenario_name`); where two stored names would be shown alike, both
+    are shown as stored, so that no two scenarios merge."""
+    shown = {n: scenario_name(str(n), lang) for n in names}
+    counts: dict[str, int] = {}
+    for text in shown.values():
+        counts[text] = counts.get(text, 0) + 1
+    return {n: text if counts[text] == 1 else str(n) for n, text in shown.items()}
 
 
 def interval(key: str, low: float, high: float, lang: str) -> str:
@@ -120,4 +115,4 @@ def signed_interval(key: str, low: float, high: float, lang: str) -> str:
 
 
 __all__ = ["LANGS", "TEXT", "dashboard_word", "interval", "label", "number", "points",
-           "signed", "signed_interval", "style_name", "value"]
+           "shown_names", "signed", "signed_interval", "style_name", "value"]

@@ -136,6 +136,8 @@ def tell(result: RunResult, lang: str = "nl", follow: int = 3) -> list[Line]:
                n=episodes, weeks=float(s["fallback_weeks"]))
     lines.append(Line(sc.run.horizon_weeks, "closing", say(
         STORY, "closing", lang, arrivals=_count(int(s["arrivals"]), lang),
+        finished=_count(int(s["successes"] + s["rejected"] + s["dropouts"]), lang),
+        successes=_count(int(s["successes"]), lang),
         rate=_num(s["success_rate"]), dis=_num(s["share_dissatisfied"]),
         sat=_num(s["share_satisfied"]), fell=fell)))
     return _unrepeated(lines, lang)

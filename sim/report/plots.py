@@ -22,6 +22,7 @@ from sim.report.sections import (
     sweep_figure,
     swept,
 )
+from sim.words import parameter_name
 
 PLOTS: tuple[str, ...] = ("sweep", "sobol", "pairs")
 """The figures ``regiesim plot`` draws on their own."""
@@ -100,7 +101,7 @@ def _plot_sweep(folder: Path, outcome: str, lang: str,
         raise ValueError(f"{folder} holds no successful runs to plot")
     _have(outcome, list(stored.runs.columns), folder / "runs.parquet")
     name = _choose(parameter, swept(stored.runs, stored.manifest), folder)
-    return (label("sweep", lang).format(p=name),
+    return (label("sweep", lang).format(p=parameter_name(name, lang)),
             sweep_figure(stored.runs, stored.manifest, name, [outcome], lang))
 
 
@@ -132,18 +133,64 @@ def _plot_pairs(folder: Path, outcome: str, lang: str,
             figures.pairs_plot(samples, params, outcome, lang))
 
 
+STATIC = (".svg", ".png", ".pdf")
+"""The static formats ``regiesim plot --out`` writes (through kaleido and Chromium)."""
+STATIC_WIDTH = 1200
+"""The width, in pixels, of a static figure (its height is the figure's own)."""
+
+
 def write_plot(folder: str | Path, what: str, outcome: str, lang: str = "en",
                out: str | Path | None = None, parameter: str | None = None) -> Path:
-    """Write one figure of the folder as a self-contained HTML page (plotly.js inlined);
-    by default to ``FOLDER/plot-<kind>-<outcome>-<lang>.html``. Returns its path."""
-    if out is not None and Path(out).suffix.lower() != ".html":
-        raise ValueError(f"--out: {out} is not an .html file; regiesim writes plots as HTML "
-                         "only (static .png/.svg/.pdf need kaleido, which regiesim does not "
-                         "install): open the page and use the camera button of the figure")
+    """Write one figure of the folder: a self-contained HTML page (plotly.js inlined), by
+    default ``FOLDER/plot-<kind>-<outcome>-<lang>.html``, or a static figure for a paper
+    when ``out`` ends in .svg, .png or .pdf (:func:`write_static`). Returns its path."""
+    suffix = Path(out).suffix.lower() if out is not None else ".html"
+    if suffix not in (".html", *STATIC):
+        raise ValueError(f"--out: {out} must end in .html, {', '.join(STATIC)}")
     from sim.report.html import page
 
     title, fig = plot_figure(folder, what, outcome, lang, parameter)
+    if suffix in STATIC:
+        return write_static(fig, title, Path(out))  # type: ignore[arg-type]
     text = page(title, [figure_html(fig)], lang)
     path = Path(out) if out is not None else (
         Path(folder) / f"plot-{what}-{outcome}-{lang}.html")
     return atomic_write(path, text)
+
+
+def browser() -> str | None:
+    """The Chromium kaleido draws with: $BROWSER_PATH, else Debian's chromium (what
+    ``.ci/run`` installs), else none (kaleido then looks for its own)."""
+    import os
+    import shutil
+
+    return (os.environ.get("BROWSER_PATH") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
+
+
+def write_static(fig: Any, title: str, path: Path) -> Path:
+    """``fig`` as a static image (.svg, .png or .pdf by the suffix of ``path``), its title
+    drawn on it, written atomically through kaleido and Chromium. Refused with what to
+    install when either is missing."""
+    import os
+
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        raise ValueError("--out: static figures need kaleido (`make install` installs it; "
+                         "or write an .html page)") from None
+    found = browser()
+    if found is not None:
+        os.environ.setdefault("BROWSER_PATH", found)
+    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"},
+                      margin={"t": max(int(fig.layout.margin.t or 0), 90)})
+    try:
+        image = fig.to_image(format=path.suffix[1:], width=STATIC_WIDTH)
+    except (ValueError, RuntimeError) as exc:
+        if "hrom" not in str(exc):
+            raise
+        raise ValueError(f"--out: drawing {path.name} needs Chromium (Debian: apt-get "
+                         f"install chromium; or set BROWSER_PATH): {exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, image)
+    return path

@@ -8,7 +8,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from sim.analysis import paired_differences, summarise
+from sim.analysis import bounded, paired_differences, summarise
 from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
 from sim.report.labels import interval, label, signed, signed_interval, value
@@ -33,7 +33,7 @@ def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference
 
 def _tables(runs: pd.DataFrame, out: Path, reference: str, outcomes: list[str]
             ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Path]]:
-    summary = summarise(runs, outcomes)
+    summary = bounded(summarise(runs, outcomes))  # no count below 0, no share above 100%
     paths = {"summary": out / "summary.csv", "differences": out / "differences.csv"}
     summary.to_csv(paths["summary"], index=False)
     diffs = (paired_differences(runs, outcomes, reference)

@@ -29,7 +29,15 @@ from sim.report.labels import (
     signed_interval,
     value,
 )
-from sim.words import HEADLINE, word
+from sim.words import HEADLINE, parameter_name, scenario_name, setting, word
+
+
+def parameter_cell(key: str, lang: str) -> str:
+    """A parameter in a table cell: its name in ``lang`` and, where that is not the key
+    itself, the key as code (what ``--set`` takes)."""
+    name = parameter_name(key, lang)
+    key_html = f"<code>{html.escape(key)}</code>"
+    return key_html if name == key else f"{html.escape(name)} {key_html}"
 
 
 def swept(runs: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:
@@ -41,9 +49,11 @@ def swept(runs: pd.DataFrame, manifest: dict[str, Any]) -> list[str]:
 
 
 def html_table(header: list[str], rows: list[list[str]]) -> str:
+    """A table of ``rows`` (HTML) under ``header`` (text); a table wider than the page
+    scrolls inside it instead of running past its edge."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f"<div class='wide'><table><tr>{head}</tr>{body}</table></div>"
 
 
 DIFFERENCE_CLAIMS = ("fallback_cost_national", "breach_members")
@@ -87,13 +97,77 @@ def levers_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
 
 def headline_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
     """The report's first section: the flagship's answers, each with its interval."""
-    rows = [[html.escape(c) for c in headline_cells(r.claim, r.estimate, r.low, r.high,
-                                                     r.interval, lang)]
+    rows = [[f"<span class='nw'>{html.escape(c)}</span>" if k in (1, 2) else html.escape(c)
+             for k, c in enumerate(headline_cells(r.claim, r.estimate, r.low, r.high,
+                                                  r.interval, lang))]
             for r in table.itertuples()]
     body = (f"<p>{html.escape(word(HEADLINE, 'intro', lang))}</p>"
             + html_table([word(HEADLINE, k, lang) for k in ("claim", "estimate")]
                          + [word(HEADLINE, "interval", lang), ""], rows))
     return word(HEADLINE, "title", lang), body
+
+
+COST = "share_dissatisfied"
+"""The outcome the three numbers of :func:`reconcile_section` are about."""
+
+
+def reconcile_section(headline: pd.DataFrame, threshold: pd.DataFrame, runs: pd.DataFrame,
+                      manifest: dict[str, Any], reference: str | None,
+                      lang: str) -> list[tuple[str, str]]:
+    """The section that puts the folder's three answers to "what does falling back cost"
+    side by side, each read from the folder: the headline over the national posterior
+    (headline.csv), the batch's own scenario with minus without fallback (its runs, what
+    ODD §7.3 reports) and the threshold sweep at the scenario's threshold
+    (threshold.csv); it says which is the headline and what each rests on. None when
+    the folder holds fewer than two of them."""
+    from sim.analysis import paired_differences
+    from sim.experiment.store import scenario_config
+    from sim.report.html import differing
+
+    rows = []
+    national = headline[(headline["claim"] == "fallback_cost_national")
+                        & (headline["interval"] == "ci95")]
+    if not national.empty:
+        r = national.iloc[0]
+        rows.append((word(HEADLINE, "reconcile_national", lang), r.estimate, r.low, r.high,
+                     word(HEADLINE, "reconcile_national_text", lang)))
+    known = manifest.get("scenarios", {})
+    twins = [s for s in known if reference in known and s != reference
+             and differing(manifest, s, reference) == ("fallback.enabled",)]
+    if twins and COST in runs.columns:
+        twin = twins[0]
+        with_, without = ((twin, reference) if scenario_config(manifest, twin)["fallback"][
+            "enabled"] else (reference, twin))
+        diff = paired_differences(runs[runs["scenario"].isin([with_, without])], [COST],
+                                  without).iloc[0]
+        drawn = runs.loc[runs["scenario"] == with_, "posterior"].dropna() if (
+            "posterior" in runs.columns) else pd.Series(dtype=object)
+        rests = (word(HEADLINE, "reconcile_posterior", lang).format(
+            digest=", ".join(sorted(map(str, drawn.unique())))) if not drawn.empty
+            else word(HEADLINE, "reconcile_fixed", lang))
+        name = scenario_name(with_, lang)
+        rows.append((word(HEADLINE, "reconcile_scenario", lang).format(
+            name=name[:1].upper() + name[1:]), diff.difference, diff.ci_low, diff.ci_high,
+            rests))
+        upper = float(scenario_config(manifest, with_)["fallback"]["upper"])
+        if "upper" in threshold.columns:
+            at = threshold[(threshold["outcome"] == COST)
+                           & ((threshold["upper"] - upper).abs() < 1e-9)]
+            if not at.empty:
+                t = at.iloc[0]
+                rows.append((word(HEADLINE, "reconcile_threshold", lang).format(
+                    value=number(upper, lang)), t.difference, t.ci_low, t.ci_high,
+                    word(HEADLINE, "reconcile_threshold_text", lang)))
+    if len(rows) < 2:
+        return []
+    cells = [[html.escape(what), f"<span class='nw'>{signed(COST, est, lang)}</span> "
+              f"<span class='ci nw'>{signed_interval(COST, low, high, lang)}</span>",
+              f"<div class='prose'>{html.escape(rests)}</div>"]
+             for what, est, low, high, rests in rows]
+    body = (f"<p>{html.escape(word(HEADLINE, 'reconcile_intro', lang))}</p>"
+            + html_table([word(HEADLINE, k, lang) for k in ("number", "estimate",
+                                                            "rests_on")], cells))
+    return [(word(HEADLINE, "reconcile", lang), body)]
 
 
 def decomposition_section(parts: pd.DataFrame, lang: str) -> tuple[str, str]:
@@ -151,8 +225,9 @@ def robustness_section(table: pd.DataFrame, lang: str) -> tuple[str, str]:
                                  texttemplate="%{text}", colorscale="RdBu", zmid=0,
                                  reversescale=outcome == "share_dissatisfied",
                                  showscale=False), row=1, col=j)
-        fig.update_xaxes(title_text="fallback.upper", row=1, col=j)
-        fig.update_yaxes(title_text="aldermen.incident_rate", row=1, col=j)
+        fig.update_xaxes(title_text=parameter_name("fallback.upper", lang), row=1, col=j)
+        fig.update_yaxes(title_text=parameter_name("aldermen.incident_rate", lang), row=1,
+                         col=j)
     fig.update_layout(template="plotly_white", height=520, font={"size": 14})
     return label("robustness", lang), figure_html(fig)
 
@@ -176,7 +251,7 @@ def prim_section(box: pd.DataFrame, points: pd.DataFrame, lang: str) -> tuple[st
     share = {k: value("success_rate", float(box[k].iloc[0]), lang)
              for k in ("coverage", "density")}
     text = label("prim_text", lang).format(points=len(points), **share)
-    rows = [[html.escape(str(r.parameter)), number(r.low, lang), number(r.high, lang)]
+    rows = [[parameter_cell(str(r.parameter), lang), number(r.low, lang), number(r.high, lang)]
             for r in box.itertuples()]
     return label("prim", lang), f"<p>{text}</p>" + html_table(
         [label("parameter", lang), label("low", lang), label("high", lang)], rows)
@@ -185,7 +260,7 @@ def prim_section(box: pd.DataFrame, points: pd.DataFrame, lang: str) -> tuple[st
 def sweep_section(runs: pd.DataFrame, manifest: dict[str, Any], name: str, outcomes: list[str],
            lang: str) -> tuple[str, str]:
     fig = sweep_figure(runs, manifest, name, outcomes, lang)
-    return label("sweep", lang).format(p=name), figure_html(fig)
+    return label("sweep", lang).format(p=parameter_name(name, lang)), figure_html(fig)
 
 
 def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
@@ -200,7 +275,7 @@ def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
     summary = summarise(runs, outcomes)
     summary[name] = summary["scenario"].map({s: p.get(name) for s, p in table.items()})
     summary["group"] = summary["scenario"].map(
-        {s: ", ".join(f"{k}={p.get(k)}" for k in others) for s, p in table.items()})
+        {s: "; ".join(setting(k, p.get(k), lang) for k in others) for s, p in table.items()})
     summary = summary.dropna(subset=[name])
     by = summary.groupby([name, "group", "outcome"], as_index=False)[
         ["mean", "ci_low", "ci_high"]].mean()
@@ -212,7 +287,7 @@ def sweep_figure(runs: pd.DataFrame, manifest: dict[str, Any], name: str,
 def sobol_section(indices: pd.DataFrame, lang: str) -> tuple[str, str]:
     words = {"S1": label("S1", lang), "ST": label("ST", lang)}
     fig = figures.sobol_plot(indices, lang, words)
-    rows = [[html.escape(label(r.outcome, lang)), html.escape(r.parameter),
+    rows = [[html.escape(label(r.outcome, lang)), parameter_cell(r.parameter, lang),
              f"{number(r.S1, lang)} ± {number(r.S1_conf, lang)}",
              f"{number(r.ST, lang)} ± {number(r.ST_conf, lang)}"]
             for r in indices.itertuples()]
@@ -291,7 +366,8 @@ def ranked_parameters(folder: Path, params: list[str], outcome: str,
 
 def calibration_section(result: dict[str, Any], lang: str) -> tuple[str, str]:
     fitted = html_table([label("parameter", lang), label("fitted", lang)],
-                    [[html.escape(k), number(v, lang)] for k, v in result["fitted"].items()])
+                    [[parameter_cell(k, lang), number(v, lang)]
+                     for k, v in result["fitted"].items()])
     rows = [[html.escape(label(o, lang)), value(o, c["target"], lang),
              f"{value(o, c['mean'], lang)} <span class='ci'>"
              f"{interval(o, c['ci_low'], c['ci_high'], lang)}</span>"]
@@ -304,7 +380,8 @@ def failures_section(failures: pd.DataFrame, lang: str = "en") -> list[tuple[str
     """A report section listing failed runs (none when every run succeeded)."""
     if failures is None or failures.empty:
         return []
-    rows = [[html.escape(str(r.scenario)), str(int(r.replication)), str(int(r.seed)),
+    rows = [[html.escape(scenario_name(str(r.scenario), lang)), str(int(r.replication)),
+             str(int(r.seed)),
              html.escape(str(r.error))] for r in failures.itertuples()]
     return [(label("failed", lang).format(n=len(failures)),
              f"<p>{label('failed_text', lang)}</p>" + html_table(

@@ -32,7 +32,9 @@ def sensitivity_figure(indices: pd.DataFrame, method: str, outcomes: list[str],
             fig.add_trace(go.Scatter(
                 x=part["mu_star"], y=part["sigma"], mode="markers+text", text=labels,
                 textposition="top center", hovertext=part["parameter"], showlegend=False,
-                error_x={"type": "data", "array": part["mu_star_conf"]},
+                # μ* is a mean of absolute effects: its interval stops at 0
+                error_x={"type": "data", "symmetric": False, "array": part["mu_star_conf"],
+                         "arrayminus": part[["mu_star", "mu_star_conf"]].min(axis=1)},
                 marker={"color": "#332288"}), row=i, col=1)
             fig.update_xaxes(title_text="μ* (mean |elementary effect| per range)", row=i,
                              col=1)

@@ -16,7 +16,7 @@ from typing import Any
 from sim.experiment.store import scenario_config
 from sim.model.random import PURPOSES
 from sim.provenance import describe
-from sim.words import STATUS, STRESS, decimal, local, say, word
+from sim.words import BACKENDS, STATUS, STREAMS, STRESS, decimal, local, say, word
 
 
 def _w(key: str, lang: str) -> str:
@@ -73,9 +73,17 @@ def _hardware(manifest: dict[str, Any], lang: str) -> str:
         system=hw.get("system", "?"), host=hw.get("host", "?"))
 
 
+def _backend(backend: Any, lang: str) -> str:
+    """Where the runs ran, in words (a backend this version does not know, as named)."""
+    if backend is None:
+        return _w("unknown", lang)
+    return word(BACKENDS, backend, lang) if backend in BACKENDS else str(backend)
+
+
 def stress_rows(manifest: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """(what, how) pairs of the reproducibility block, in ``lang``."""
-    streams = ", ".join(f"{name} {index}" for name, index in PURPOSES.items())
+    streams = ", ".join(f"{word(STREAMS, name, lang) if name in STREAMS else name} {index}"
+                        for name, index in PURPOSES.items())
     packages = ", ".join(f"{k} {v}" for k, v in manifest.get("packages", {}).items())
     status = manifest.get("status", "")
     return [
@@ -86,7 +94,7 @@ def stress_rows(manifest: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (_w("code", lang), describe(manifest.get("code"), lang)),
         (_w("software", lang), packages or _w("unknown", lang)),
         (_w("hardware", lang), _hardware(manifest, lang)),
-        (_w("backend", lang), str(manifest.get("backend", _w("unknown", lang)))),
+        (_w("backend", lang), _backend(manifest.get("backend"), lang)),
         (_w("time", lang), _run_time(manifest, lang)),
         (_w("status", lang), _w("status_value", lang).format(
             status=word(STATUS, status, lang) if status in STATUS else status,

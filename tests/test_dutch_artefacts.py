@@ -1,0 +1,204 @@
+"""Every Dutch artefact is Dutch all through: a Dutch report folder's report and plot
+page (their text, table headers and the words in their figures), the classroom
+animation, the dashboard's words and the story hold no English word of the catalogue.
+
+The English words are found, not listed by hand: every word the catalogue
+(:data:`sim.words.CATALOGUE`) and the outcome vocabulary (:mod:`sim.outcomes`) write in
+English and nowhere in Dutch, plus the stored names the experiments give scenarios. A
+parameter key shown as code (``<code>fallback.upper</code>``, what ``--set`` takes) and
+the appendix of resolved scenarios (the scenario files' own keys) are not prose and are
+not scanned; everything else a reader sees is. CSV files are data with machine column
+names (scenario, outcome, ci_low), the same in every language, and are not Dutch
+artefacts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from sim import outcomes
+from sim.experiment import run_batch
+from sim.experiment.store import write_artefact
+from sim.report.folder import build_folder_report
+from sim.report.labels import TEXT
+from sim.report.plots import write_plot
+from sim.words import CATALOGUE, LISTS, SCENARIOS
+from tests.conftest import short
+
+ALLOWED = frozenset({
+    "regiesim", "seed", "seeds", "sobol", "prim", "mser", "welch", "stress", "pcg",
+    "numpy", "seedsequence", "dask", "abc", "smc", "ks", "ess", "gb", "cpus", "pp", "ci",
+    "s1", "st", "m", "c", "x", "git", "html", "csv", "parquet", "json", "runs", "run",
+    "sankey", "college", "regie", "regisseur", "regisseurs", "partner", "partners",
+    "feedback", "dialoog", "dashboard", "week", "weken", "status", "code", "software",
+    "hardware", "scenario", "scenarios", "interval", "parameter", "parameters", "lang",
+    "intake", "budget", "design", "manifest", "posterior", "prior", "failures",
+})
+"""Words both languages write (names, loanwords Dutch uses, technical terms)."""
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text``, lower case: a stretch with a digit in it is a version, hash
+    or platform (ce742a9, x86_64-with-glibc2.36), not words; a dotted key is its words."""
+    text = re.sub(r"\{[^}]*\}", " ", text)  # placeholders are not words
+    chunks = [c for c in re.split(r"\s+", text) if not re.search(r"\d", c)]
+    return {w.lower() for c in chunks for w in re.findall(r"[^\W\d_]+", c)}
+
+
+def english_words() -> frozenset[str]:
+    """Words written in English and never in Dutch by the catalogue and the outcome
+    vocabulary, and the words of the stored names of the shipped scenarios."""
+    en: set[str] = set()
+    nl: set[str] = set()
+    tables = list(CATALOGUE.values())
+    for table in tables:
+        for texts in table.values():
+            en |= _words(texts["en"])
+            nl |= _words(texts["nl"])
+    for key in [*outcomes.SUMMARY, *outcomes.SERIES]:
+        en |= _words(outcomes.label(key, "en")) | _words(outcomes.definition(key, "en"))
+        nl |= _words(outcomes.label(key, "nl")) | _words(outcomes.definition(key, "nl"))
+    for names in LISTS.values():
+        en |= _words(" ".join(names["en"]))
+        nl |= _words(" ".join(names["nl"]))
+    en |= _words(" ".join(SCENARIOS)) | {"no", "fallback", "rebased", "live", "done"}
+    return frozenset(en - nl - ALLOWED)
+
+
+ENGLISH = english_words()
+
+
+def english_in(text: str) -> list[str]:
+    """The English words of :data:`ENGLISH` in ``text``."""
+    return sorted(w for w in _words(text) if w in ENGLISH)
+
+
+_VISIBLE_KEYS = frozenset({"text", "name", "title", "ticktext", "label", "x", "y"})
+
+
+def _figure_words(node: Any, key: str = "") -> list[str]:
+    """The strings a reader sees in a plotly figure's data and layout: titles, names,
+    labels, annotations, tick and category texts (not colours, modes or templates)."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() if k != "template"
+                for s in _figure_words(v, k if k in _VISIBLE_KEYS else key)]
+    if isinstance(node, list):
+        return [s for v in node for s in _figure_words(v, key)]
+    return [node] if isinstance(node, str) and key in _VISIBLE_KEYS else []
+
+
+def figures_of(page: str) -> list[str]:
+    """The words of every plotly figure of an HTML page."""
+    found = []
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"Plotly\.newPlot\(\s*\"[^\"]*\",\s*", page):
+        data, end = decoder.raw_decode(page, match.end())
+        layout, _ = decoder.raw_decode(page, page.index("{", end))
+        found += _figure_words(data) + _figure_words(layout)
+    return found
+
+
+def visible(page: str) -> str:
+    """What a reader sees of an HTML page: its text (not scripts, styles, code or the
+    appendix of resolved scenarios) and the words of its figures."""
+    figures = figures_of(page)
+    page = page.split(TEXT["appendix"]["nl"])[0]
+    text = re.sub(r"<(script|style|code|pre)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return text + "\n" + "\n".join(figures)
+
+
+@pytest.fixture(scope="module")
+def dutch_folder(tmp_path_factory) -> Path:
+    """A result folder as the flagship writes it: scenarios under the experiments' stored
+    names, a sweep, and the tables of the answer, the threshold sweep, PRIM and the
+    robustness map."""
+    out = tmp_path_factory.mktemp("nl")
+    base = short("direction", run={"horizon_weeks": 26.0, "warmup_weeks": 4.0})
+    scenarios = {"direction[fallback.upper=0.8]": base.with_changes({"fallback.upper": 0.8}),
+                 "direction[fallback.upper=1.2]": base.with_changes({"fallback.upper": 1.2}),
+                 "direction-no-fallback": base.with_changes({"fallback.enabled": False})}
+    params = {"direction[fallback.upper=0.8]": {"fallback.upper": 0.8},
+              "direction[fallback.upper=1.2]": {"fallback.upper": 1.2},
+              "direction-no-fallback": {}}
+    run_batch(scenarios, reps=2, seed=5, backend="serial", out=out, params=params)
+    write_artefact(out, "headline.csv", pd.DataFrame([
+        {"claim": "fallback_cost_national", "estimate": 0.011, "low": 0.006,
+         "high": 0.015, "interval": "ci95", "unit": "share"}]), "headline")
+    write_artefact(out, "threshold.csv", pd.DataFrame([
+        {"scenario": f"upper {u}", "outcome": o, "difference": -0.01, "ci_low": -0.02,
+         "ci_high": 0.0, "upper": u} for u in (0.8, 1.2)
+        for o in ("success_rate", "share_dissatisfied")]), "threshold_sweep")
+    points = pd.DataFrame({"fallback.upper": [0.7, 1.5], "aldermen.incident_rate": [0.1, 0.2],
+                           "cost": [-0.02, 0.0]})
+    write_artefact(out, "discovery.csv", points, "discovery")
+    write_artefact(out, "prim_box.csv", pd.DataFrame([
+        {"parameter": "fallback.upper", "low": 0.6, "high": 1.0, "coverage": 0.8,
+         "density": 0.7}]), "prim_box")
+    write_artefact(out, "robustness.csv", pd.DataFrame([
+        {"outcome": "success_rate", "fallback.upper": u, "aldermen.incident_rate": r,
+         "difference": -0.01, "ci_low": -0.02, "ci_high": 0.0}
+        for u in (0.8, 1.2) for r in (0.05, 0.1)]), "robustness")
+    return out
+
+
+def test_the_scan_finds_english_in_text_and_in_figures() -> None:
+    assert {"direction", "unnamed", "live", "done", "fallback", "the"} <= ENGLISH
+    assert not ENGLISH & {"terugval", "gemeente", "regisseurs", "week"}
+    page = ("<p>Gepaarde verschillen ten opzichte van <i>direction</i></p>"
+            "<code>fallback.upper</code><script>Plotly.newPlot(\"a\", [{\"name\": "
+            "\"runs: 3/3 done\", \"mode\": \"lines\"}], {\"title\": {\"text\": "
+            "\"unnamed\"}}, {})</script>")
+    assert english_in(visible(page)) == ["direction", "done", "unnamed"]
+
+
+def test_a_dutch_report_folder_holds_no_english(dutch_folder: Path) -> None:
+    report = build_folder_report(dutch_folder, "nl")
+    text = visible(report)
+    assert english_in(text) == []
+    # the sections that held English are there: names, the sweep, PRIM, STRESS
+    assert "regisserende gemeente zonder terugval" in text
+    assert "spanningsdrempel voor terugval" in text.lower()
+    assert TEXT["prim"]["nl"] in text and TEXT["stress"]["nl"] in text
+
+
+def test_a_dutch_plot_page_holds_no_english(dutch_folder: Path, tmp_path: Path) -> None:
+    page = write_plot(dutch_folder, "sweep", "success_rate", "nl",
+                      out=tmp_path / "sweep.html").read_text(encoding="utf-8")
+    assert english_in(visible(page)) == []
+    words = figures_of(page)
+    assert any("spanningsdrempel" in w.lower() for w in words)  # the axis is in the scan
+
+
+def test_the_dutch_animation_holds_no_english(tmp_path: Path) -> None:
+    from sim.report.animate import film, page
+    from sim.scenario_files import load_scenario
+    from tests.conftest import SCENARIOS as FILES
+
+    scenario = load_scenario(FILES / "direction.toml").with_changes(
+        {"run.horizon_weeks": 12.0, "run.warmup_weeks": 2.0})
+    played = film(scenario, 3, "nl", scenario.with_changes({"fallback.enabled": False}))
+    titles = [p["title"] for p in played["panels"]]
+    assert all(t.startswith("Regisserende gemeente") for t in titles), titles
+    assert english_in(" ".join(titles)) == []
+    assert english_in(" ".join(played["words"].values())) == []  # the player's words
+    told = [line[-1] for p in played["panels"]
+            for line in [*p["news"], *[line for story in p["story"] for line in story]]]
+    told += [p[k] for p in played["panels"] for k in ("opening", "closing")]
+    assert told and english_in(" ".join(told)) == []  # the news and the followed stories
+    assert english_in(visible(page(played))) == []
+
+
+def test_a_dutch_batch_reports_its_progress_in_dutch(tmp_path: Path, capsys) -> None:
+    base = short("direction", run={"horizon_weeks": 8.0, "warmup_weeks": 2.0})
+    run_batch({"direction": base}, reps=2, seed=5, backend="serial", out=tmp_path / "b",
+              progress=True, lang="nl")
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1].startswith("runs: 2 van 2 klaar, ") and "runs per seconde" in lines[-1]
+    assert english_in("\n".join(lines)) == []
