@@ -61,7 +61,8 @@ def test_source_hash_is_stable_and_sees_every_change(tmp_path: Path) -> None:
     (src / "c.py").write_text("")  # a new, empty file counts too
     assert source_hash(src) != first
     ident = code_identity(sim.model.build())
-    assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty", "model_build"}
+    assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty", "model_build",
+                          "dependencies"}
     assert len(ident["source_hash"]) == 64
     assert ident["model_build"] == sim.model.build()
 
@@ -86,7 +87,7 @@ def test_resume_refuses_results_of_other_code(tmp_path: Path, monkeypatch) -> No
     assert stored == code_identity(sim.model.build())
     other = {**stored, "source_hash": "f" * 64}  # edited sources, the same git revision
     monkeypatch.setattr(writer_module, "code_identity", lambda _build: other)
-    with pytest.raises(StoreMismatch, match="other code") as info:
+    with pytest.raises(StoreMismatch, match="the sim/ sources differ") as info:
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
     assert stored["source_hash"][:16] in str(info.value) and "ffffffffffffffff" in str(info.value)
     assert len(ResultStore(tmp_path).runs()) == 1  # nothing mixed in

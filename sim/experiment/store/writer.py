@@ -11,9 +11,11 @@ manifest is refused. The store deletes only the part files it wrote.
 (:mod:`sim.experiment.store.parts`); the same batch into the same folder skips every
 stored run.
 
-**Nothing is mixed.** A resume must have the same scenarios, seed and code (source hash,
-see :mod:`sim.provenance`); anything else is refused with both identities named
-(:func:`sim.experiment.store.manifest.check_resume`).
+**Nothing is mixed.** A resume must have the same seed, code (sources and the
+dependencies that change numbers, see :mod:`sim.provenance`), posterior, and the same
+scenario under every name the folder holds; anything else is refused, naming each
+difference (:func:`sim.experiment.store.manifest.check_resume`). Scenarios new to the
+folder are added to it: an experiment grows without re-running what is stored.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from sim.experiment.store.errors import StoreError
 from sim.experiment.store.lock import FolderLock, lock_files
 from sim.experiment.store.manifest import (
     check_resume,
+    grown,
     new_manifest,
     now,
-    planned,
     write_manifest,
 )
 from sim.experiment.store.parts import TABLES
@@ -60,18 +62,21 @@ class ResultStore(FolderReader):
         self.stored = 0
 
     def begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
-              extra: dict[str, Any] | None = None, break_lock: bool = False) -> list[RunSpec]:
+              extra: dict[str, Any] | None = None, break_lock: bool = False,
+              posterior: dict[str, Any] | None = None) -> list[RunSpec]:
         """Take the folder, record the plan, and return the specs still to run.
 
         Refuses a non-empty folder without a regiesim manifest, a folder another batch
-        holds, and a folder with another plan, seed or code. Call :meth:`close` (or
-        :meth:`finish`) to let go of the folder.
+        holds, and a folder with another seed, code, posterior (``posterior``: its
+        identity, :func:`sim.experiment.store.manifest.posterior_identity`) or another
+        scenario under a stored name; scenarios new to the folder are added. Call
+        :meth:`close` (or :meth:`finish`) to let go of the folder.
         """
         self._refuse_foreign()
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock.acquire(break_lock)
         try:
-            return self._begin(specs, seed, reps, backend, extra)
+            return self._begin(specs, seed, reps, backend, extra, posterior)
         except BaseException:
             self.close()
             raise
@@ -100,14 +105,15 @@ class ResultStore(FolderReader):
                     "Use a new or empty --out folder")
 
     def _begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
-               extra: dict[str, Any] | None) -> list[RunSpec]:
+               extra: dict[str, Any] | None,
+               posterior: dict[str, Any] | None) -> list[RunSpec]:
         self._refuse_foreign()  # again, now that we hold the lock
-        scenarios = planned(specs)
         code = code_identity(build())
         old = self.manifest()
         if old is not None:
-            check_resume(self.dir, old, scenarios, seed, code)
-        manifest = new_manifest(old, specs, scenarios, seed, reps, backend, code, extra)
+            check_resume(self.dir, old, specs, seed, code, posterior)
+        manifest = new_manifest(old, specs, grown(old, specs), seed, reps, backend, code,
+                                extra, posterior)
         if old is not None:
             manifest["quarantined"] = [*old.get("quarantined", []),
                                        *self.parts.quarantine_corrupt()]
