@@ -504,9 +504,10 @@ def test_a_corrupt_part_is_quarantined_and_its_runs_run_again(tmp_path: Path) ->
     pd.testing.assert_frame_equal(resumed.runs, fresh.runs, check_exact=True)
     pd.testing.assert_frame_equal(resumed.series, fresh.series, check_exact=True)
     moved = ResultStore(tmp_path).manifest()["quarantined"]
-    assert {Path(m["file"]).name for m in moved} == {victim.name,
-                                                    victim.name.replace("series-", "runs-")}
-    assert (tmp_path / "quarantine" / victim.name).exists()
+    tag = victim.name.removeprefix("series-").removesuffix(".parquet")
+    assert {Path(m["file"]).name for m in moved} == {victim.name, f"runs-{tag}.parquet",
+                                                    f"part-{tag}.json"}
+    assert [p.name for p in (tmp_path / "quarantine").rglob(victim.name)] == [victim.name]
 
 
 def test_corrupt_consolidated_tables_are_quarantined_and_rerun(tmp_path: Path) -> None:
@@ -516,7 +517,7 @@ def test_corrupt_consolidated_tables_are_quarantined_and_rerun(tmp_path: Path) -
     fresh = run_batch(_two(), reps=3, seed=9, backend="serial")
     pd.testing.assert_frame_equal(resumed.series, fresh.series, check_exact=True)
     pd.testing.assert_frame_equal(resumed.runs, fresh.runs, check_exact=True)
-    assert sorted(p.name for p in (tmp_path / "quarantine").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "quarantine").rglob("*.parquet")) == [
         "runs.parquet", "series.parquet"]
 
 

@@ -119,6 +119,10 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
         results = ResultStore(out)
         todo = results.begin(specs, seed, reps, executor.backend, break_lock=options.break_lock,
                              posterior=posterior_identity(posterior, seed))
+        if executor.progress and results.quarantined:
+            print(f"{len(results.quarantined)} damaged file(s) moved into "
+                  f"{Path(out) / 'quarantine'} ({results.quarantined[0]['error']}); their "
+                  "runs run again", file=sys.stderr, flush=True)
         if executor.progress and len(todo) < len(specs):  # a resume: say what is kept
             print(f"resuming {out}: {len(specs) - len(todo)} of {len(specs)} runs already "
                   f"stored, {len(todo)} to run", file=sys.stderr, flush=True)

@@ -153,6 +153,7 @@ def new_manifest(old: dict[str, Any] | None, specs: list[RunSpec],
             specs[0].scenario.model_dump(mode="json") if specs else None),
         "scenarios": scenarios,
         "artefacts": dict((old or {}).get("artefacts") or {}),
+        "tables": dict((old or {}).get("tables") or {}),
         **(extra or {}),
     }
 

@@ -5,7 +5,9 @@ consolidates them at the end.
 long as it writes; a second batch into the same folder is refused, naming the holder.
 
 **Nothing of the user's is touched.** A folder that is not empty and holds no regiesim
-manifest is refused. The store deletes only the part files it wrote.
+manifest is refused. The store deletes only the part files its records name
+(:mod:`sim.experiment.store.parts`); a file it finds corrupt is moved aside, never
+deleted.
 
 **Nothing computed is lost.** Finished runs are flushed into part files
 (:mod:`sim.experiment.store.parts`); the same batch into the same folder skips every
@@ -21,6 +23,7 @@ folder are added to it: an experiment grows without re-running what is stored.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,9 +39,11 @@ from sim.experiment.store.manifest import (
     now,
     write_manifest,
 )
-from sim.experiment.store.parts import TABLES
+from sim.experiment.store.parts import TABLES, file_digest, plan_of
 from sim.experiment.store.reader import FolderReader
+from sim.files import fsync_directory, is_temporary, temporary_name
 from sim.model import build
+from sim.outcomes import SUMMARY
 from sim.provenance import code_identity
 
 if TYPE_CHECKING:
@@ -60,6 +65,8 @@ class ResultStore(FolderReader):
         self._lock = FolderLock(self.dir)
         self.failed = 0
         self.stored = 0
+        self.quarantined: list[dict[str, str]] = []
+        """The files :meth:`begin` moved into quarantine/ (and why)."""
 
     def begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
               extra: dict[str, Any] | None = None, break_lock: bool = False,
@@ -115,8 +122,13 @@ class ResultStore(FolderReader):
         manifest = new_manifest(old, specs, grown(old, specs), seed, reps, backend, code,
                                 extra, posterior)
         if old is not None:
-            manifest["quarantined"] = [*old.get("quarantined", []),
-                                       *self.parts.quarantine_corrupt()]
+            self._drop_temporaries()
+            self.parts.drop_uncommitted()
+            self.quarantined = self.parts.quarantine_corrupt(
+                old.get("tables"), plan_of(manifest, list(SUMMARY)))
+            manifest["quarantined"] = [*old.get("quarantined", []), *self.quarantined]
+            manifest["tables"] = {n: d for n, d in manifest["tables"].items()
+                                  if (self.dir / n).exists()}
         self._write_manifest(manifest, exclusive=old is None)
         done = self.done_keys()
         return [s for s in specs if s.key not in done]
@@ -143,8 +155,8 @@ class ResultStore(FolderReader):
         artefacts, mark the batch complete, and let go of the folder."""
         try:
             self.flush()
-            self._consolidate()
             manifest = self.manifest() or {}
+            self._consolidate(manifest)
             failures = self.failures()
             manifest.update(status="complete" if failures.empty else "complete with failures",
                             finished=now(), failed_runs=len(failures))
@@ -163,23 +175,53 @@ class ResultStore(FolderReader):
         """Let go of the folder (what was flushed stays; the same batch resumes)."""
         self._lock.release()
 
-    def _consolidate(self) -> None:
-        written = [p for kind in TABLES for p in self.parts.committed(kind)]
-        for kind in ("series", "runs"):  # runs last: it decides what counts as done
-            schema, tables = self._stream(kind)
-            if schema is not None:
-                parts_module.write_stream(self.dir / f"{kind}.parquet", schema, tables)
-        fails = self.failures()
-        target = self.dir / "failures.parquet"
-        if not fails.empty:
-            parts_module.write_table(parts_module.to_table(fails), target)
-        elif target.exists():
-            target.unlink()  # ours: every failure in it has succeeded since
-        for part in written:
-            part.unlink()
+    def _consolidate(self, manifest: dict[str, Any]) -> None:
+        """Stream the parts into the tables; the new tables' digests are recorded (the old
+        ones still accepted while the parts exist) before they replace the old ones, and
+        the parts are deleted last. Killed at any point, the folder stays whole."""
+        moved = self.parts.quarantine_corrupt(manifest.get("tables"))  # checked as read
+        if moved:
+            manifest["quarantined"] = [*manifest.get("quarantined", []), *moved]
+        committed = self.parts._committed()
+        tables = manifest.setdefault("tables", {})
+        staged: dict[Path, Path] = {}
+        try:
+            for kind in ("series", "runs"):  # runs last: it decides what counts as done
+                schema, stream = self._stream(kind)
+                if schema is not None:
+                    target = self.dir / f"{kind}.parquet"
+                    staged[target] = temporary_name(target)
+                    parts_module.stream_to(staged[target], schema, stream)
+            fails = self.failures()
+            failures = self.dir / "failures.parquet"
+            if not fails.empty:
+                staged[failures] = temporary_name(failures)
+                staged[failures].write_bytes(parts_module.table_bytes(
+                    parts_module.to_table(fails)))
+            for target, tmp in staged.items():
+                tables[target.name] = [*tables.get(target.name, [])[-1:], file_digest(tmp)]
+            self._write_manifest(manifest)
+            for target, tmp in staged.items():
+                os.replace(tmp, target)
+            fsync_directory(self.dir)
+        finally:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
+        if fails.empty and failures.exists() and failures.name in tables:
+            failures.unlink()  # ours: every failure in it has succeeded since
+            tables.pop(failures.name)
+        self.parts.delete(committed)
         self.parts.drop_uncommitted()
         with contextlib.suppress(OSError):
             self.parts.dir.rmdir()  # only if empty: a file we did not write stays
+        for name in tables:
+            tables[name] = tables[name][-1:]
+
+    def _drop_temporaries(self) -> None:
+        """The temporary tables of a consolidation that was killed (the store's own)."""
+        for path in self.dir.iterdir():
+            if any(is_temporary(path, f"{kind}.parquet") for kind in TABLES):
+                path.unlink(missing_ok=True)
 
     def _write_manifest(self, manifest: dict[str, Any], exclusive: bool = False) -> None:
         write_manifest(self.manifest_path, manifest, exclusive)
