@@ -39,9 +39,9 @@ def _counting(monkeypatch) -> list[tuple[str, int]]:
     ran: list[tuple[str, int]] = []
     real = batch_module.execute
 
-    def execute(spec, time_budget=None):
+    def execute(spec):
         ran.append(spec.key)
-        return real(spec, time_budget)
+        return real(spec)
 
     monkeypatch.setattr(batch_module, "execute", execute)
     return ran

@@ -256,12 +256,14 @@ def test_part_names_are_unique_across_writers(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ failed runs
 
-def _failing(bad: set[tuple[str, int]], hang: bool = False):
-    seeds = {}
+def _failing(bad: set[tuple[str, int]], hang: bool = False, base_seed: int = 2):
+    """``simulate``, but the runs ``bad`` raise (after a bounded 'hang' if ``hang``); a run
+    is known by its seed, so the fake works in any worker process."""
+    reps = {s: i for i, s in enumerate(batch_module.replication_seeds(base_seed, 10))}
 
     def fake(scenario, seed):
         name = scenario.scenario.name
-        rep = seeds.setdefault(seed, len(seeds))
+        rep = reps[seed]
         if (name, rep) in bad:
             end = time.monotonic() + 30  # "hangs" (bounded, so a broken budget fails, not hangs)
             while hang and time.monotonic() < end:
@@ -305,9 +307,9 @@ def _counting(monkeypatch) -> list[tuple[str, int]]:
     ran: list[tuple[str, int]] = []
     real = batch_module.execute
 
-    def execute(spec, time_budget=None):
+    def execute(spec):
         ran.append(spec.key)
-        return real(spec, time_budget)
+        return real(spec)
 
     monkeypatch.setattr(batch_module, "execute", execute)
     return ran
@@ -350,14 +352,14 @@ def test_time_budget_ends_a_run_that_hangs(tmp_path: Path, monkeypatch) -> None:
                      time_budget=0.5)
     assert len(done.runs) == 3
     assert done.failures["error"].tolist() == [
-        "RunTimeout: the run took longer than its time budget of 0.5 s"]
+        "RunTimeout: the run took longer than its time budget of 0.5 s and was ended"]
     with pytest.raises(ValueError, match="not dask"):
         run_batch(_named(), reps=1, backend="dask", time_budget=1.0)
 
 
 def test_cli_batch_reports_failures_and_exits_1_then_compare_and_report_show_them(
         tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(batch_module, "simulate", _failing({("direction", 0)}))
+    monkeypatch.setattr(batch_module, "simulate", _failing({("direction", 0)}, base_seed=1))
     out = tmp_path / "b"
     files = [str(SCENARIOS / "direction.toml"), str(SCENARIOS / "directive.toml")]
     result = runner.invoke(app, ["batch", *files, "--reps", "2", "--out", str(out),
