@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,9 +80,12 @@ def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],
     from sim.analysis import summarise
     from sim.experiment import run_batch
     from sim.experiment.batch import RUN_KEYS
+    from sim.experiment.scale import check_scale
     from sim.model import build
 
     scenarios, params = variants([file], sets)
+    for warning in check_scale(scenarios):  # as batch shows them (and refuses the same)
+        say(f"[yellow]warning[/] large: {safe(warning)}")
     if not json_out:  # the start line names the model that runs
         err.print(f"{len(scenarios)} scenario(s) x {reps} replications ({safe(backend)}; "
                   f"model: {build()})", highlight=False)
@@ -275,6 +279,6 @@ def _write_tables(runs: Any, folder: Path, csv: bool) -> None:
     if csv:
         runs.to_csv(folder / "runs.csv", index=False)
         written.append("runs.csv")
-    first = str(runs["scenario"].iloc[0])
+    first, where = shlex.quote(str(runs["scenario"].iloc[0])), shlex.quote(str(folder))
     say(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
-        f"{safe(folder)} --reference {safe(first)}  |  regiesim report {safe(folder)}")
+        f"{safe(where)} --reference {safe(first)}  |  regiesim report {safe(where)}")

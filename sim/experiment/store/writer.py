@@ -115,6 +115,11 @@ class ResultStore(FolderReader):
                extra: dict[str, Any] | None,
                posterior: dict[str, Any] | None) -> list[RunSpec]:
         self._refuse_foreign()  # again, now that we hold the lock
+        for name in ("parts", "quarantine"):
+            if (self.dir / name).exists() and not (self.dir / name).is_dir():
+                raise StoreError(
+                    f"{self.dir / name} is a file, where the store keeps its {name} folder; "
+                    "move it out of the result folder (the store never deletes it)")
         code = code_identity(build())
         old = self.manifest()
         if old is not None:
@@ -144,7 +149,13 @@ class ResultStore(FolderReader):
         """Write the pending outputs as one part (series, failures, then runs: the commit)."""
         if not self._pending:
             return
-        stored, failed = self.parts.write(self._pending)
+        try:
+            stored, failed = self.parts.write(self._pending)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.parts.dir}: finished runs could not be written "
+                f"({exc.strerror or exc}); the runs stored before are kept: make room (or "
+                "fix the folder) and run the same command again to go on") from exc
         self.stored += stored
         self.failed += failed
         self._pending.clear()
