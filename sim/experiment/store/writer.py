@@ -23,7 +23,6 @@ folder are added to it: an experiment grows without re-running what is stored.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +40,7 @@ from sim.experiment.store.manifest import (
 )
 from sim.experiment.store.parts import TABLES, file_digest, plan_of
 from sim.experiment.store.reader import FolderReader
-from sim.files import fsync_directory, is_temporary, temporary_name
+from sim.files import atomic_path, is_temporary
 from sim.model import build
 from sim.outcomes import SUMMARY
 from sim.provenance import code_identity
@@ -195,29 +194,23 @@ class ResultStore(FolderReader):
             manifest["quarantined"] = [*manifest.get("quarantined", []), *moved]
         committed = self.parts._committed()
         tables = manifest.setdefault("tables", {})
-        staged: dict[Path, Path] = {}
-        try:
+        failures = self.dir / "failures.parquet"
+        with contextlib.ExitStack() as stack:  # leaving it puts every new table in place
+            staged: dict[Path, Path] = {}
             for kind in ("series", "runs"):  # runs last: it decides what counts as done
                 schema, stream = self._stream(kind)
                 if schema is not None:
                     target = self.dir / f"{kind}.parquet"
-                    staged[target] = temporary_name(target)
+                    staged[target] = stack.enter_context(atomic_path(target))
                     parts_module.stream_to(staged[target], schema, stream)
             fails = self.failures()
-            failures = self.dir / "failures.parquet"
             if not fails.empty:
-                staged[failures] = temporary_name(failures)
+                staged[failures] = stack.enter_context(atomic_path(failures))
                 staged[failures].write_bytes(parts_module.table_bytes(
                     parts_module.to_table(fails)))
             for target, tmp in staged.items():
                 tables[target.name] = [*tables.get(target.name, [])[-1:], file_digest(tmp)]
             self._write_manifest(manifest)
-            for target, tmp in staged.items():
-                os.replace(tmp, target)
-            fsync_directory(self.dir)
-        finally:
-            for tmp in staged.values():
-                tmp.unlink(missing_ok=True)
         if fails.empty and failures.exists() and failures.name in tables:
             failures.unlink()  # ours: every failure in it has succeeded since
             tables.pop(failures.name)
