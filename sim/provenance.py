@@ -3,9 +3,12 @@
 A result store records the identity of the code that wrote it, and refuses to mix in
 results of other code. The identity is the package version, a hash of every source file
 under ``sim/`` (sorted relative paths and their bytes, so it is the same on every
-machine), and, when the package sits in a git work tree, the revision and whether the
-work tree had uncommitted changes. Only the source hash decides whether two pieces of
-code are the same; version and revision are there for people to read.
+machine), the dependencies that change numbers (:data:`NUMERIC`: each one's installed
+version, its build and where it is imported from, read from the installed distributions
+by :func:`dependency`), and, when the package sits in a git work tree, the revision and
+whether the work tree had uncommitted changes. The source hash and the dependencies
+decide whether two pieces of code are the same (:func:`code_differences`); version and
+revision are there for people to read.
 
 This module sits below the model (``sim.model`` hashes its own sources with
 :func:`source_hash`), so it does not import the model: the caller that knows which model
@@ -25,7 +28,11 @@ from sim.words import CODE, word
 
 SOURCE_ROOT = Path(__file__).resolve().parent
 SOURCE_SUFFIXES = (".py",)
-PACKAGES = ("regiesim", "simpy", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "dask")
+NUMERIC = ("simpy", "numpy", "scipy", "networkx", "pandas", "pyabc")
+"""The dependencies that change a run's numbers (the model's engine and its draws,
+networks, tables; pyabc makes the posteriors batches draw from): part of the code
+identity a resume must match."""
+PACKAGES = ("regiesim", *NUMERIC, "pyarrow", "pydantic", "dask")
 """The packages whose versions a result store and a cluster check record."""
 
 
@@ -81,17 +88,57 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def _payload_digest(dist: metadata.Distribution) -> str | None:
+    """A digest of a distribution's installed files as its RECORD lists them (path and
+    hash of each, the installer's own files and byte code left out): another build of the
+    same version, or another wheel, gives another digest."""
+    record = dist.read_text("RECORD")
+    if record is None:
+        return None
+    lines = sorted(line.rsplit(",", 1)[0] for line in record.splitlines()
+                   if line and ".dist-info/" not in line and "__pycache__" not in line)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+
+
+def dependency(name: str) -> dict[str, Any]:
+    """The identity of dependency ``name`` as this process would import it: the version
+    and build of its installed distribution (``importlib.metadata``, not anything a
+    manifest says), and, when the module found on ``sys.path`` is not that distribution's
+    (another copy on ``PYTHONPATH``), its location and a hash of its sources."""
+    import importlib.util
+
+    try:
+        dist = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        dist = None
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
+    installed = (dist.locate_file(f"{name}/__init__.py") if dist is not None else None)
+    elsewhere = None
+    if origin is not None and (installed is None or Path(str(installed)).resolve() != origin):
+        elsewhere = {"path": str(origin.parent), "source_hash": source_hash(origin.parent)}
+    return {"version": dist.version if dist is not None else None,
+            "build": _payload_digest(dist) if dist is not None else None,
+            "imported_from": elsewhere}
+
+
 @functools.cache
 def code_identity(model_build: str) -> dict[str, Any]:
-    """``{"version", "source_hash", "git_revision", "git_dirty", "model_build"}`` of the
-    running code. ``model_build`` is the caller's :func:`sim.model.build` (compiled or pure
-    Python; both give the same numbers, so it is recorded but not compared).
+    """``{"version", "source_hash", "git_revision", "git_dirty", "model_build",
+    "dependencies"}`` of the running code. ``model_build`` is the caller's
+    :func:`sim.model.build` (compiled or pure Python; both give the same numbers, so it is
+    recorded but not compared); ``dependencies`` holds :func:`dependency` of each of
+    :data:`NUMERIC`.
 
     Cached per process: the code a process runs does not change while it runs.
     """
     return {"version": package_version(), "source_hash": source_hash(),
             "git_revision": git_revision(), "git_dirty": git_dirty(),
-            "model_build": model_build}
+            "model_build": model_build,
+            "dependencies": {name: dependency(name) for name in NUMERIC}}
 
 
 def describe(identity: dict[str, Any] | None, lang: str = "en") -> str:
@@ -104,6 +151,42 @@ def describe(identity: dict[str, Any] | None, lang: str = "en") -> str:
         f"git {rev[:12]}{words['dirty'] if identity.get('git_dirty') else ''}")
     return (f"regiesim {identity.get('version')}, {words['source']} "
             f"{str(identity.get('source_hash'))[:16]}, {where}")
+
+
+def _shown(dep: dict[str, Any] | None) -> str:
+    if not dep or (dep.get("version") is None and not dep.get("imported_from")):
+        return "not installed"
+    where = dep.get("imported_from")
+    return (f"{dep.get('version')}" + (f" imported from {where['path']} (sources "
+                                       f"{str(where['source_hash'])[:16]})" if where else ""))
+
+
+def code_differences(stored: dict[str, Any] | None,
+                     running: dict[str, Any] | None) -> list[str]:
+    """What differs between a stored code identity and the running one, one phrase per
+    difference (empty: the same code): the ``sim/`` sources and each dependency of
+    :data:`NUMERIC` (version, build, or a copy imported from elsewhere)."""
+    if not stored or not stored.get("source_hash"):
+        return ["code: the stored code identity is missing"]
+    running = running or {}
+    out = []
+    if stored.get("source_hash") != running.get("source_hash"):
+        out.append(f"code: the sim/ sources differ (stored {describe(stored)}; running "
+                   f"{describe(running)})")
+    old, new = stored.get("dependencies"), running.get("dependencies") or {}
+    if not isinstance(old, dict):
+        return [*out, "dependencies: the stored code identity records none (written by an "
+                      "older regiesim)"]
+    for name in sorted(set(old) | set(new)):
+        a, b = old.get(name) or {}, new.get(name) or {}
+        where_a, where_b = a.get("imported_from") or {}, b.get("imported_from") or {}
+        if (a.get("version"), where_a.get("source_hash")) != (b.get("version"),
+                                                              where_b.get("source_hash")):
+            out.append(f"{name}: stored {_shown(a)}, running {_shown(b)}")
+        elif a.get("build") != b.get("build"):
+            out.append(f"{name}: another build of version {b.get('version')} is installed "
+                       f"(its files differ from the stored one's)")
+    return out
 
 
 def same_code(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:

@@ -88,7 +88,7 @@ from sim.experiment.store import parts
 from tests.conftest import short
 
 out, reps, commits = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-write = parts.write_table
+write = parts.atomic_write
 written = [0]
 
 
@@ -97,17 +97,17 @@ def add(self, output):  # flush after every run
     self.flush()
 
 
-def atomic_table(table, path):
+def atomic(path, data, **kwargs):
     # SIGKILL in the middle of flush number commits + 1: its series part is written,
     # its runs part (the commit) is not
     if path.name.startswith("runs-") and written[0] == commits:
         os.kill(os.getpid(), signal.SIGKILL)
-    write(table, path)
+    write(path, data, **kwargs)
     written[0] += path.name.startswith("runs-")
 
 
 store.ResultStore.add = add
-parts.write_table = atomic_table
+parts.atomic_write = atomic
 scenarios = {"consultative": short("consultative"), "direction": short("direction")}
 run_batch(scenarios, reps=reps, seed=11, backend="serial", out=out)
 """

@@ -61,7 +61,8 @@ def test_source_hash_is_stable_and_sees_every_change(tmp_path: Path) -> None:
     (src / "c.py").write_text("")  # a new, empty file counts too
     assert source_hash(src) != first
     ident = code_identity(sim.model.build())
-    assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty", "model_build"}
+    assert set(ident) == {"version", "source_hash", "git_revision", "git_dirty", "model_build",
+                          "dependencies"}
     assert len(ident["source_hash"]) == 64
     assert ident["model_build"] == sim.model.build()
 
@@ -86,7 +87,7 @@ def test_resume_refuses_results_of_other_code(tmp_path: Path, monkeypatch) -> No
     assert stored == code_identity(sim.model.build())
     other = {**stored, "source_hash": "f" * 64}  # edited sources, the same git revision
     monkeypatch.setattr(writer_module, "code_identity", lambda _build: other)
-    with pytest.raises(StoreMismatch, match="other code") as info:
+    with pytest.raises(StoreMismatch, match="the sim/ sources differ") as info:
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path)
     assert stored["source_hash"][:16] in str(info.value) and "ffffffffffffffff" in str(info.value)
     assert len(ResultStore(tmp_path).runs()) == 1  # nothing mixed in
@@ -255,12 +256,14 @@ def test_part_names_are_unique_across_writers(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ failed runs
 
-def _failing(bad: set[tuple[str, int]], hang: bool = False):
-    seeds = {}
+def _failing(bad: set[tuple[str, int]], hang: bool = False, base_seed: int = 2):
+    """``simulate``, but the runs ``bad`` raise (after a bounded 'hang' if ``hang``); a run
+    is known by its seed, so the fake works in any worker process."""
+    reps = {s: i for i, s in enumerate(batch_module.replication_seeds(base_seed, 10))}
 
     def fake(scenario, seed):
         name = scenario.scenario.name
-        rep = seeds.setdefault(seed, len(seeds))
+        rep = reps[seed]
         if (name, rep) in bad:
             end = time.monotonic() + 30  # "hangs" (bounded, so a broken budget fails, not hangs)
             while hang and time.monotonic() < end:
@@ -304,9 +307,9 @@ def _counting(monkeypatch) -> list[tuple[str, int]]:
     ran: list[tuple[str, int]] = []
     real = batch_module.execute
 
-    def execute(spec, time_budget=None):
+    def execute(spec):
         ran.append(spec.key)
-        return real(spec, time_budget)
+        return real(spec)
 
     monkeypatch.setattr(batch_module, "execute", execute)
     return ran
@@ -346,17 +349,17 @@ def test_a_resume_executes_only_the_missing_runs(tmp_path: Path, monkeypatch) ->
 def test_time_budget_ends_a_run_that_hangs(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(batch_module, "simulate", _failing({("a", 0)}, hang=True))
     done = run_batch(_named(), reps=2, seed=2, backend="serial", out=tmp_path,
-                     time_budget=0.5)
+                     time_budget=4.0)  # well above a run, even on a busy machine
     assert len(done.runs) == 3
     assert done.failures["error"].tolist() == [
-        "RunTimeout: the run took longer than its time budget of 0.5 s"]
+        "RunTimeout: the run took longer than its time budget of 4 s and was ended"]
     with pytest.raises(ValueError, match="not dask"):
         run_batch(_named(), reps=1, backend="dask", time_budget=1.0)
 
 
 def test_cli_batch_reports_failures_and_exits_1_then_compare_and_report_show_them(
         tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(batch_module, "simulate", _failing({("direction", 0)}))
+    monkeypatch.setattr(batch_module, "simulate", _failing({("direction", 0)}, base_seed=1))
     out = tmp_path / "b"
     files = [str(SCENARIOS / "direction.toml"), str(SCENARIOS / "directive.toml")]
     result = runner.invoke(app, ["batch", *files, "--reps", "2", "--out", str(out),
@@ -503,9 +506,10 @@ def test_a_corrupt_part_is_quarantined_and_its_runs_run_again(tmp_path: Path) ->
     pd.testing.assert_frame_equal(resumed.runs, fresh.runs, check_exact=True)
     pd.testing.assert_frame_equal(resumed.series, fresh.series, check_exact=True)
     moved = ResultStore(tmp_path).manifest()["quarantined"]
-    assert {Path(m["file"]).name for m in moved} == {victim.name,
-                                                    victim.name.replace("series-", "runs-")}
-    assert (tmp_path / "quarantine" / victim.name).exists()
+    tag = victim.name.removeprefix("series-").removesuffix(".parquet")
+    assert {Path(m["file"]).name for m in moved} == {victim.name, f"runs-{tag}.parquet",
+                                                    f"part-{tag}.json"}
+    assert [p.name for p in (tmp_path / "quarantine").rglob(victim.name)] == [victim.name]
 
 
 def test_corrupt_consolidated_tables_are_quarantined_and_rerun(tmp_path: Path) -> None:
@@ -515,7 +519,7 @@ def test_corrupt_consolidated_tables_are_quarantined_and_rerun(tmp_path: Path) -
     fresh = run_batch(_two(), reps=3, seed=9, backend="serial")
     pd.testing.assert_frame_equal(resumed.series, fresh.series, check_exact=True)
     pd.testing.assert_frame_equal(resumed.runs, fresh.runs, check_exact=True)
-    assert sorted(p.name for p in (tmp_path / "quarantine").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "quarantine").rglob("*.parquet")) == [
         "runs.parquet", "series.parquet"]
 
 

@@ -3,9 +3,12 @@ folder, resumable, optionally to a precision)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,6 +56,19 @@ from sim.outcomes import TERMINAL
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
+@contextlib.contextmanager
+def _workers_watched() -> Iterator[None]:
+    """A lost worker process ends the command with its one line (exit status 1), not a
+    traceback."""
+    from sim.experiment.batch import WorkerLost
+
+    try:
+        yield
+    except WorkerLost as exc:
+        err.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 @clean_errors
 def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],  # noqa: B006
@@ -64,14 +80,18 @@ def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],
     from sim.analysis import summarise
     from sim.experiment import run_batch
     from sim.experiment.batch import RUN_KEYS
+    from sim.experiment.scale import check_scale
     from sim.model import build
 
     scenarios, params = variants([file], sets)
+    for warning in check_scale(scenarios):  # as batch shows them (and refuses the same)
+        say(f"[yellow]warning[/] large: {safe(warning)}")
     if not json_out:  # the start line names the model that runs
         err.print(f"{len(scenarios)} scenario(s) x {reps} replications ({safe(backend)}; "
                   f"model: {build()})", highlight=False)
     executor = dataclasses.replace(executor_of(backend, workers), progress=not json_out)
-    batch = run_batch(scenarios, reps=reps, seed=seed, params=params, executor=executor)
+    with _workers_watched():
+        batch = run_batch(scenarios, reps=reps, seed=seed, params=params, executor=executor)
     if not batch.failures.empty:  # `run` keeps nothing: show the first traceback
         err.print(safe(batch.failures["traceback"].iloc[0]), highlight=False)
         err.print(f"[bold red]error:[/] {len(batch.failures)} of {len(scenarios) * reps} "
@@ -179,18 +199,19 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     sources = {**recorded_sources(folder), **sources_of(loaded.files)}
     common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
               "store": store}
-    if precision is None and absolute is None:
-        result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
-    else:
-        from sim.analysis.precision import Target
-        from sim.experiment.sequential import run_to_precision
+    with _workers_watched():
+        if precision is None and absolute is None:
+            result = run_batch(scenarios, reps=reps, seed=seed, out=folder, **common)
+        else:
+            from sim.analysis.precision import Target
+            from sim.experiment.sequential import run_to_precision
 
-        target = Target(("success_rate", "share_dissatisfied"), precision, absolute,
-                        precision_on, reference)
-        result = run_to_precision(scenarios, target, seed=seed, min_reps=max(reps, 2),
-                                  max_reps=max_reps, out=folder,
-                                  report=_progress_of_precision(max_reps), **common)
-        write_artefact(folder, "precision.csv", result.status, "precision")
+            target = Target(("success_rate", "share_dissatisfied"), precision, absolute,
+                            precision_on, reference)
+            result = run_to_precision(scenarios, target, seed=seed, min_reps=max(reps, 2),
+                                      max_reps=max_reps, out=folder,
+                                      report=_progress_of_precision(max_reps), **common)
+            write_artefact(folder, "precision.csv", result.status, "precision")
     say(f"done: {len(result.runs)} runs in {safe(folder / 'runs.parquet')}, weekly series "
         f"in {safe(folder / 'series.parquet')}, provenance in "
         f"{safe(folder / 'manifest.json')}")
@@ -253,5 +274,6 @@ def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
     written = write_tables(folder, sources, csv, wide)
     if not written:
         return
+    first, where = shlex.quote(first), shlex.quote(str(folder))
     say(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
-        f"{safe(folder)} --reference {safe(first)}  |  regiesim report {safe(folder)}")
+        f"{safe(where)} --reference {safe(first)}  |  regiesim report {safe(where)}")

@@ -11,6 +11,12 @@ per-task overhead (pickling, scheduling; Dask: 0.2-1 ms of scheduler time per ta
 per chunk. Unless given, the chunk size follows the runs measured so far, so that a task
 runs about :data:`TARGET_TASK_SECONDS`; the batch starts with single runs to measure them.
 Each run stays a pure function of its spec, so chunking changes no number.
+
+**Every batch ends.** Pool workers take none of the batch process's signal handlers and
+are ended (SIGKILL) when the batch stops, however it stops; a worker that dies stops the
+batch with one line (:class:`WorkerLost`). With a time budget each run runs in a worker
+process the batch supervises (:func:`_supervised`) and ends when the run overstays: a run
+stuck in compiled code, which never gives a signal handler a turn, ends all the same.
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ import itertools
 import math
 import os
 import signal
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -99,8 +105,19 @@ class RunOutput:
         return self.failure is None
 
 
-class RunTimeout(Exception):
-    """A run took longer than its time budget."""
+
+
+class WorkerLost(ChildProcessError):
+    """A worker process of the batch ended without finishing its runs (killed, or out of
+    memory): the batch stops; what finished is stored and the same command resumes."""
+
+
+def failure(spec: RunSpec, error: str, trace: str = "", seconds: float = 0.0) -> RunOutput:
+    """The output of a run that did not finish: its failure record."""
+    return RunOutput(spec.key, None, None, failure={
+        "scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
+        "scenario_hash": spec.scenario.digest(), "error": error, "traceback": trace},
+        seconds=seconds)
 
 
 def plan(scenarios: dict[str, Scenario], reps: int, seed: int,
@@ -120,46 +137,20 @@ def plan(scenarios: dict[str, Scenario], reps: int, seed: int,
             for name, sc in scenarios.items() for i in range(reps)]
 
 
-@contextlib.contextmanager
-def _budget(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`RunTimeout` in this thread after ``seconds`` of wall time (SIGALRM)."""
-    if seconds is None:
-        yield
-        return
-    if threading.current_thread() is not threading.main_thread():
-        raise RuntimeError("a time budget needs runs in a process's main thread "
-                           "(backend serial or process)")
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise RunTimeout(f"the run took longer than its time budget of {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def execute(spec: RunSpec, time_budget: float | None = None) -> RunOutput:
+def execute(spec: RunSpec) -> RunOutput:
     """Run one spec (top-level, so process pools and Dask can ship it).
 
-    A run that raises (or exceeds ``time_budget`` seconds) gives a failure record instead
-    of results, so one bad run does not stop the batch.
+    A run that raises gives a failure record instead of results, so one bad run does not
+    stop the batch (a run that overstays its time budget is ended from outside:
+    :func:`_supervised`).
     """
     start = time.perf_counter()
     try:
-        with _budget(time_budget):
-            scenario = spec.run_scenario()
-            result = simulate(scenario, spec.seed)
+        scenario = spec.run_scenario()
+        result = simulate(scenario, spec.seed)
     except Exception as exc:
-        return RunOutput(spec.key, None, None, failure={
-            "scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
-            "scenario_hash": spec.scenario.digest(),
-            "error": f"{type(exc).__name__}: {exc}",
-            "traceback": "".join(traceback.format_exception(exc))},
-            seconds=time.perf_counter() - start)
+        return failure(spec, f"{type(exc).__name__}: {exc}",
+                       "".join(traceback.format_exception(exc)), time.perf_counter() - start)
     row = {"scenario": spec.name, "replication": spec.replication, "seed": spec.seed,
            "scenario_hash": scenario.digest(), **spec.params,
            **{f"posterior.{k}": v for k, v in spec.changes.items()}, **result.summary}
@@ -280,8 +271,12 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _start_worker(parent: int) -> None:
-    """Pool worker initializer: die with the batch process, settle the inherited heap."""
+    """Pool worker initializer: die with the batch process, take none of its signal
+    handlers (SIGTERM ends a worker at once; Ctrl+C, sent to the whole terminal's process
+    group, is the batch process's to handle), settle the inherited heap."""
     _die_with_parent(parent)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     settle_heap()
 
 
@@ -301,9 +296,115 @@ def _process(specs: list[RunSpec], workers: int, run: Execute,
                 chunker.observe(outputs)
                 yield from outputs
                 pending |= {pool.submit(task, c) for c in chunker.chunks(1, workers)}
+    except BrokenProcessPool:
+        raise WorkerLost(_lost(None, None)) from None
     finally:
-        # on Ctrl+C or an error, do not wait for the runs still queued
+        # on Ctrl+C, SIGTERM, a lost worker or an error: end the workers at once (a run in
+        # compiled code hears no gentler signal) and do not wait for the runs queued
+        workers_left = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        _kill(workers_left)
+
+
+def _kill(processes: Iterable[Any]) -> None:
+    """End worker processes this batch started (SIGKILL: a run in compiled code does not
+    hear gentler signals) and reap them."""
+    procs = list(processes)
+    for proc in procs:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            proc.kill()
+    for proc in procs:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            proc.join(5)
+
+
+def _budget_worker(conn: Any, parent: int, run: Execute) -> None:
+    """A supervised worker: runs the specs it is sent, one at a time, and sends back each
+    output (top-level; started by fork)."""
+    _start_worker(parent)
+    while True:
+        try:
+            spec = conn.recv()
+        except (EOFError, OSError):
+            return
+        if spec is None:
+            return
+        conn.send(run(spec))
+
+
+class _Slot:
+    """One supervised worker: its process, its end of the pipe, and the run it holds."""
+
+    def __init__(self, run: Execute) -> None:
+        import multiprocessing
+
+        ours, theirs = multiprocessing.Pipe()
+        self.proc = multiprocessing.get_context("fork").Process(
+            target=_budget_worker, args=(theirs, os.getpid(), run), daemon=True)
+        self.proc.start()
+        theirs.close()
+        self.conn = ours
+        self.spec: RunSpec | None = None
+        self.started = 0.0
+
+    def send(self, spec: RunSpec) -> None:
+        self.spec, self.started = spec, time.monotonic()
+        self.conn.send(spec)
+
+
+def _supervised(specs: list[RunSpec], workers: int, run: Execute,
+                budget: float) -> Iterator[RunOutput]:
+    """Run each spec in a worker process of this batch, ended from outside when it takes
+    longer than ``budget`` seconds (recorded as failed; a new worker takes its place).
+
+    The budget is kept by this process, not by the run: a run stuck in compiled code
+    (which never gives Python's signal handlers a turn) is ended all the same. A worker
+    that dies on its own stops the batch (:class:`WorkerLost`).
+    """
+    from multiprocessing.connection import wait as wait_for
+
+    todo = list(reversed(specs))
+    slots = [_Slot(run) for _ in range(min(workers, len(specs)))]
+    try:
+        while todo or any(s.spec is not None for s in slots):
+            for slot in slots:
+                if slot.spec is None and todo:
+                    slot.send(todo.pop())
+            busy = [s for s in slots if s.spec is not None]
+            first = min(s.started for s in busy) + budget
+            ready = wait_for([x for s in busy for x in (s.conn, s.proc.sentinel)],
+                             timeout=max(0.0, min(first - time.monotonic(), 1.0)))
+            for slot in busy:
+                if slot.conn in ready:
+                    try:
+                        out = slot.conn.recv()
+                    except (EOFError, OSError):
+                        raise WorkerLost(_lost(slot.proc.exitcode, slot.spec)) from None
+                    slot.spec = None
+                    yield out
+                elif slot.proc.sentinel in ready:
+                    raise WorkerLost(_lost(slot.proc.exitcode, slot.spec))
+            for i, slot in enumerate(slots):
+                if slot.spec is not None and time.monotonic() - slot.started > budget:
+                    spec = slot.spec
+                    _kill([slot.proc])
+                    slot.conn.close()
+                    slots[i] = _Slot(run)
+                    yield failure(spec, f"RunTimeout: the run took longer than its time "
+                                        f"budget of {budget:g} s and was ended",
+                                  seconds=time.monotonic() - slot.started)
+    finally:
+        _kill(s.proc for s in slots)
+
+
+def _lost(code: int | None, spec: RunSpec | None) -> str:
+    """The one line a lost worker gets (``code``: its exit code, if known)."""
+    how = ("" if code is None else f" (killed by signal {-code})" if code < 0
+           else f" (exit status {code})")
+    held = f" while running {spec.name} #{spec.replication}" if spec is not None else ""
+    return (f"a worker process of this batch ended unexpectedly{how}{held}, killed or out "
+            "of memory; the batch stopped. What finished is stored: run the same command "
+            "again to resume")
 
 
 _IDENTITY: dict[int, dict[str, Any]] = {}
@@ -391,11 +492,13 @@ def run_specs(specs: list[RunSpec], executor: Executor | None = None,
     """
     executor, store = run_options(executor, store)
     workers = executor.processes
-    run: Execute = (execute if store.time_budget is None
-                    else functools.partial(execute, time_budget=store.time_budget))
+    run: Execute = execute
     stream: Iterable[RunOutput]
     if not specs:
         stream = iter(())
+    elif store.time_budget is not None:  # kept from outside: each run in a worker process
+        stream = _supervised(specs, 1 if executor.backend == "serial" else workers, run,
+                             store.time_budget)
     elif executor.backend == "dask":
         if client is None:
             from sim.experiment.cluster import dask_client
@@ -403,10 +506,10 @@ def run_specs(specs: list[RunSpec], executor: Executor | None = None,
             with dask_client(executor.scheduler, workers, executor.security) as own:
                 return run_specs(specs, executor, store, on_result, own, on_worker)
         stream = _dask(specs, client, run, executor.chunk, on_worker)
-    elif executor.backend == "serial" or workers == 1 or len(specs) == 1:
+    elif executor.backend == "serial":
         stream = _serial(specs, run)
-    else:
-        stream = _process(specs, workers, run, executor.chunk)
+    else:  # even one run goes to a worker: this process stays free to hear Ctrl+C
+        stream = _process(specs, min(workers, len(specs)), run, executor.chunk)
     done: dict[tuple[str, int], RunOutput] = {}
     with BatchProgress(len(specs), enabled=executor.progress, lang=executor.lang) as bar:
         for out in stream:

@@ -81,7 +81,9 @@ class StoreOptions:
     break_lock: bool = False
     """Kept for old scripts: the OS releases the lock of a batch that ended."""
     time_budget: float | None = None
-    """Seconds one run may take; a longer run is recorded as failed (serial, process)."""
+    """Seconds one run may take (from when it is handed to its worker), kept from
+    outside: each run runs in a worker process that is ended when it overstays, and the
+    run is recorded as failed (serial, process)."""
 
     def __post_init__(self) -> None:
         budget = self.time_budget

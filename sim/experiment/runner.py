@@ -15,6 +15,7 @@ from sim.experiment.calibration import Posterior
 from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.scale import check_scale
 from sim.experiment.store import ResultStore, Selection
+from sim.experiment.store.manifest import posterior_identity
 from sim.scenario import Scenario
 
 
@@ -65,8 +66,10 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
 
     With ``out`` the results go into a :class:`ResultStore` as they come in, and a batch
     run again into the same folder resumes: stored runs are skipped, failed runs are tried
-    again. A run that raises (or exceeds the store options' ``time_budget`` seconds) is
-    recorded as failed and the batch goes on. Scenarios above the scale ceiling are
+    again, and scenarios new to the folder are added (same seed, code and posterior
+    required; :meth:`sim.experiment.store.ResultStore.begin`). A run that raises (or
+    exceeds the store options' ``time_budget`` seconds) is recorded as failed and the
+    batch goes on. Scenarios above the scale ceiling are
     refused unless the store options' ``force``.
     With ``posterior`` (a calibration folder) every replication draws one parameter set
     from the stored posterior, the same draw in every scenario, so intervals carry
@@ -114,7 +117,12 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
                 pd.concat([o.series for o in ok], ignore_index=True) if ok else pd.DataFrame(),
                 None, pd.DataFrame([o.failure for o in outputs if not o.ok]))
         results = ResultStore(out)
-        todo = results.begin(specs, seed, reps, executor.backend, break_lock=options.break_lock)
+        todo = results.begin(specs, seed, reps, executor.backend, break_lock=options.break_lock,
+                             posterior=posterior_identity(posterior, seed))
+        if executor.progress and results.quarantined:
+            print(f"{len(results.quarantined)} damaged file(s) moved into "
+                  f"{Path(out) / 'quarantine'} ({results.quarantined[0]['error']}); their "
+                  "runs run again", file=sys.stderr, flush=True)
         if executor.progress and len(todo) < len(specs):  # a resume: say what is kept
             print(f"resuming {out}: {len(specs) - len(todo)} of {len(specs)} runs already "
                   f"stored, {len(todo)} to run", file=sys.stderr, flush=True)

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from sim.experiment.store.lock import FolderLock
 from sim.experiment.store.manifest import MANIFEST, read_manifest, write_manifest
-from sim.experiment.store.parts import to_table, write_table
+from sim.experiment.store.parts import file_digest, to_table, write_table
 from sim.files import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -229,6 +229,9 @@ def _record(folder: Path, name: str, kind: str,
         manifest = read_manifest(folder / MANIFEST) or {}
         manifest.setdefault("artefacts", {})[PurePosixPath(name).as_posix()] = table_entry(
             kind, path)
+        tables = manifest.get("tables") or {}
+        if data is not None and name in tables:  # one of the store's tables, written anew
+            tables[name] = [file_digest(path)]  # (its design columns): its digest follows
         write_manifest(folder / MANIFEST, manifest)
     finally:
         lock.release()

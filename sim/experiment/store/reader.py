@@ -8,6 +8,7 @@ there are, since only a few row groups are open at once.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,11 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sim.experiment.store.errors import StoreError
 from sim.experiment.store.manifest import MANIFEST, read_manifest
-from sim.experiment.store.parts import Parts
+from sim.experiment.store.parts import Parts, open_parquet
 
 KEY = ["scenario", "replication"]
 Selection = tuple[frozenset[str], int]
@@ -53,15 +53,16 @@ class RowGroups:
             OrderedDict()
         self._cache = cache
         for path in files:
-            pf = pq.ParquetFile(path)
-            if pf.metadata.num_rows == 0:
-                continue
-            self.schemas.append(pf.schema_arrow.remove_metadata())
-            for rg in range(pf.num_row_groups):
-                keys = pf.read_row_group(rg, columns=KEY)
-                for key in set(zip(keys["scenario"].to_pylist(),
-                                   keys["replication"].to_pylist(), strict=True)):
-                    self.index.setdefault((key[0], int(key[1])), (path, rg))
+            with _named(path):
+                pf = open_parquet(path)
+                if pf.metadata.num_rows == 0:
+                    continue
+                self.schemas.append(pf.schema_arrow.remove_metadata())
+                for rg in range(pf.num_row_groups):
+                    keys = pf.read_row_group(rg, columns=KEY)
+                    for key in set(zip(keys["scenario"].to_pylist(),
+                                       keys["replication"].to_pylist(), strict=True)):
+                        self.index.setdefault((key[0], int(key[1])), (path, rg))
 
     def schema(self) -> pa.Schema | None:
         if not self.schemas:
@@ -73,8 +74,9 @@ class RowGroups:
         """Where run ``key`` is: (source, its row group in ``schema``, offset, rows)."""
         where = self.index[key]
         if where not in self._open:
-            table = pq.ParquetFile(where[0]).read_row_group(where[1]).replace_schema_metadata(
-                None)
+            with _named(where[0]):
+                table = open_parquet(where[0]).read_row_group(where[1])
+            table = table.replace_schema_metadata(None)
             table = _conform(table, schema)
             self._open[where] = (table, _spans(table))
             if len(self._open) > self._cache:
@@ -97,6 +99,19 @@ class RowGroups:
             run = (where, table, offset, rows)
         if run is not None:
             yield run[1].slice(run[2], run[3])
+
+
+@contextlib.contextmanager
+def _named(path: Path) -> Iterator[None]:
+    """A file that cannot be read (corrupt: its page checksums fail) named, with what to
+    do."""
+    try:
+        yield
+    except (OSError, pa.ArrowException) as exc:
+        why = " ".join(str(exc).split())
+        raise StoreError(f"{path} cannot be read ({type(exc).__name__}: {why}); run the "
+                         "same `regiesim batch` command again: it moves the damaged file "
+                         "into quarantine/ and runs its runs again") from None
 
 
 def _spans(table: pa.Table) -> dict[tuple[str, int], tuple[int, int]]:
@@ -172,7 +187,10 @@ class FolderReader:
 
     def failures(self, select: Selection | None = None) -> pd.DataFrame:
         """Failed runs that have not succeeded since (last record per run)."""
-        frames = [pd.read_parquet(p) for p in self.parts.sources("failures")]
+        frames = []
+        for path in self.parts.sources("failures"):
+            with _named(path):
+                frames.append(open_parquet(path).read().to_pandas())
         frames = [f for f in frames if not f.empty]
         if not frames:
             return pd.DataFrame()

@@ -5,15 +5,19 @@ consolidates them at the end.
 long as it writes; a second batch into the same folder is refused, naming the holder.
 
 **Nothing of the user's is touched.** A folder that is not empty and holds no regiesim
-manifest is refused. The store deletes only the part files it wrote.
+manifest is refused. The store deletes only the part files its records name
+(:mod:`sim.experiment.store.parts`); a file it finds corrupt is moved aside, never
+deleted.
 
 **Nothing computed is lost.** Finished runs are flushed into part files
 (:mod:`sim.experiment.store.parts`); the same batch into the same folder skips every
 stored run.
 
-**Nothing is mixed.** A resume must have the same scenarios, seed and code (source hash,
-see :mod:`sim.provenance`); anything else is refused with both identities named
-(:func:`sim.experiment.store.manifest.check_resume`).
+**Nothing is mixed.** A resume must have the same seed, code (sources and the
+dependencies that change numbers, see :mod:`sim.provenance`), posterior, and the same
+scenario under every name the folder holds; anything else is refused, naming each
+difference (:func:`sim.experiment.store.manifest.check_resume`). Scenarios new to the
+folder are added to it: an experiment grows without re-running what is stored.
 """
 
 from __future__ import annotations
@@ -29,14 +33,16 @@ from sim.experiment.store.errors import StoreError
 from sim.experiment.store.lock import FolderLock, lock_files
 from sim.experiment.store.manifest import (
     check_resume,
+    grown,
     new_manifest,
     now,
-    planned,
     write_manifest,
 )
-from sim.experiment.store.parts import TABLES
+from sim.experiment.store.parts import TABLES, file_digest, plan_of
 from sim.experiment.store.reader import FolderReader
+from sim.files import atomic_path, is_temporary
 from sim.model import build
+from sim.outcomes import SUMMARY
 from sim.provenance import code_identity
 
 if TYPE_CHECKING:
@@ -58,20 +64,25 @@ class ResultStore(FolderReader):
         self._lock = FolderLock(self.dir)
         self.failed = 0
         self.stored = 0
+        self.quarantined: list[dict[str, str]] = []
+        """The files :meth:`begin` moved into quarantine/ (and why)."""
 
     def begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
-              extra: dict[str, Any] | None = None, break_lock: bool = False) -> list[RunSpec]:
+              extra: dict[str, Any] | None = None, break_lock: bool = False,
+              posterior: dict[str, Any] | None = None) -> list[RunSpec]:
         """Take the folder, record the plan, and return the specs still to run.
 
         Refuses a non-empty folder without a regiesim manifest, a folder another batch
-        holds, and a folder with another plan, seed or code. Call :meth:`close` (or
-        :meth:`finish`) to let go of the folder.
+        holds, and a folder with another seed, code, posterior (``posterior``: its
+        identity, :func:`sim.experiment.store.manifest.posterior_identity`) or another
+        scenario under a stored name; scenarios new to the folder are added. Call
+        :meth:`close` (or :meth:`finish`) to let go of the folder.
         """
         self._refuse_foreign()
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock.acquire(break_lock)
         try:
-            return self._begin(specs, seed, reps, backend, extra)
+            return self._begin(specs, seed, reps, backend, extra, posterior)
         except BaseException:
             self.close()
             raise
@@ -100,17 +111,28 @@ class ResultStore(FolderReader):
                     "Use a new or empty --out folder")
 
     def _begin(self, specs: list[RunSpec], seed: int, reps: int, backend: str,
-               extra: dict[str, Any] | None) -> list[RunSpec]:
+               extra: dict[str, Any] | None,
+               posterior: dict[str, Any] | None) -> list[RunSpec]:
         self._refuse_foreign()  # again, now that we hold the lock
-        scenarios = planned(specs)
+        for name in ("parts", "quarantine"):
+            if (self.dir / name).exists() and not (self.dir / name).is_dir():
+                raise StoreError(
+                    f"{self.dir / name} is a file, where the store keeps its {name} folder; "
+                    "move it out of the result folder (the store never deletes it)")
         code = code_identity(build())
         old = self.manifest()
         if old is not None:
-            check_resume(self.dir, old, scenarios, seed, code)
-        manifest = new_manifest(old, specs, scenarios, seed, reps, backend, code, extra)
+            check_resume(self.dir, old, specs, seed, code, posterior)
+        manifest = new_manifest(old, specs, grown(old, specs), seed, reps, backend, code,
+                                extra, posterior)
         if old is not None:
-            manifest["quarantined"] = [*old.get("quarantined", []),
-                                       *self.parts.quarantine_corrupt()]
+            self._drop_temporaries()
+            self.parts.drop_uncommitted()
+            self.quarantined = self.parts.quarantine_corrupt(
+                old.get("tables"), plan_of(manifest, list(SUMMARY)))
+            manifest["quarantined"] = [*old.get("quarantined", []), *self.quarantined]
+            manifest["tables"] = {n: d for n, d in manifest["tables"].items()
+                                  if (self.dir / n).exists()}
         self._write_manifest(manifest, exclusive=old is None)
         done = self.done_keys()
         return [s for s in specs if s.key not in done]
@@ -126,7 +148,13 @@ class ResultStore(FolderReader):
         """Write the pending outputs as one part (series, failures, then runs: the commit)."""
         if not self._pending:
             return
-        stored, failed = self.parts.write(self._pending)
+        try:
+            stored, failed = self.parts.write(self._pending)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.parts.dir}: finished runs could not be written "
+                f"({exc.strerror or exc}); the runs stored before are kept: make room (or "
+                "fix the folder) and run the same command again to go on") from exc
         self.stored += stored
         self.failed += failed
         self._pending.clear()
@@ -137,8 +165,8 @@ class ResultStore(FolderReader):
         artefacts, mark the batch complete, and let go of the folder."""
         try:
             self.flush()
-            self._consolidate()
             manifest = self.manifest() or {}
+            self._consolidate(manifest)
             failures = self.failures()
             manifest.update(status="complete" if failures.empty else "complete with failures",
                             finished=now(), failed_runs=len(failures))
@@ -157,23 +185,47 @@ class ResultStore(FolderReader):
         """Let go of the folder (what was flushed stays; the same batch resumes)."""
         self._lock.release()
 
-    def _consolidate(self) -> None:
-        written = [p for kind in TABLES for p in self.parts.committed(kind)]
-        for kind in ("series", "runs"):  # runs last: it decides what counts as done
-            schema, tables = self._stream(kind)
-            if schema is not None:
-                parts_module.write_stream(self.dir / f"{kind}.parquet", schema, tables)
-        fails = self.failures()
-        target = self.dir / "failures.parquet"
-        if not fails.empty:
-            parts_module.write_table(parts_module.to_table(fails), target)
-        elif target.exists():
-            target.unlink()  # ours: every failure in it has succeeded since
-        for part in written:
-            part.unlink()
+    def _consolidate(self, manifest: dict[str, Any]) -> None:
+        """Stream the parts into the tables; the new tables' digests are recorded (the old
+        ones still accepted while the parts exist) before they replace the old ones, and
+        the parts are deleted last. Killed at any point, the folder stays whole."""
+        moved = self.parts.quarantine_corrupt(manifest.get("tables"))  # checked as read
+        if moved:
+            manifest["quarantined"] = [*manifest.get("quarantined", []), *moved]
+        committed = self.parts._committed()
+        tables = manifest.setdefault("tables", {})
+        failures = self.dir / "failures.parquet"
+        with contextlib.ExitStack() as stack:  # leaving it puts every new table in place
+            staged: dict[Path, Path] = {}
+            for kind in ("series", "runs"):  # runs last: it decides what counts as done
+                schema, stream = self._stream(kind)
+                if schema is not None:
+                    target = self.dir / f"{kind}.parquet"
+                    staged[target] = stack.enter_context(atomic_path(target))
+                    parts_module.stream_to(staged[target], schema, stream)
+            fails = self.failures()
+            if not fails.empty:
+                staged[failures] = stack.enter_context(atomic_path(failures))
+                staged[failures].write_bytes(parts_module.table_bytes(
+                    parts_module.to_table(fails)))
+            for target, tmp in staged.items():
+                tables[target.name] = [*tables.get(target.name, [])[-1:], file_digest(tmp)]
+            self._write_manifest(manifest)
+        if fails.empty and failures.exists() and failures.name in tables:
+            failures.unlink()  # ours: every failure in it has succeeded since
+            tables.pop(failures.name)
+        self.parts.delete(committed)
         self.parts.drop_uncommitted()
         with contextlib.suppress(OSError):
             self.parts.dir.rmdir()  # only if empty: a file we did not write stays
+        for name in tables:
+            tables[name] = tables[name][-1:]
+
+    def _drop_temporaries(self) -> None:
+        """The temporary tables of a consolidation that was killed (the store's own)."""
+        for path in self.dir.iterdir():
+            if any(is_temporary(path, f"{kind}.parquet") for kind in TABLES):
+                path.unlink(missing_ok=True)
 
     def _write_manifest(self, manifest: dict[str, Any], exclusive: bool = False) -> None:
         write_manifest(self.manifest_path, manifest, exclusive)

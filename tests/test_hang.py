@@ -1,0 +1,176 @@
+"""Every batch ends: a time budget kept from outside the run (a run stuck in compiled code
+included), a lost worker that stops the batch with one line, SIGTERM and Ctrl+C that stop
+it within seconds and let go of the folder.
+
+Each test starts the command in a session of its own, waits with a bounded timeout, and
+on the way out ends that session only (the processes it started)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.experiment.store import LOCK_NAME
+from sim.lock import HeldLock, holder_path
+from tests.conftest import ROOT, SCENARIOS
+
+EXPLODES = ["--set", "municipality.misroute_prob=0.999999999",
+            "--set", "municipality.clear_process=0.0"]
+"""A legal scenario whose first handoff draws about 10^9 uniforms, one at a time."""
+SHORT = ["--set", "run.horizon_weeks=10", "--set", "run.warmup_weeks=2"]
+
+
+@contextlib.contextmanager
+def _command(*args: str, env: dict | None = None):
+    """``regiesim ARGS`` in a session of its own; ended (the session only) on the way out."""
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True, env={**os.environ, "COLUMNS": "200",
+                                                         **(env or {})})
+    try:
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+def _finish(proc: subprocess.Popen, within: float) -> tuple[int, str, float]:
+    """Wait at most ``within`` seconds for the command; (exit status, output, seconds)."""
+    start = time.monotonic()
+    try:
+        out, _ = proc.communicate(timeout=within)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the command did not end within {within:g} s")
+    return proc.returncode, out, time.monotonic() - start
+
+
+def _session_alive(pid: int) -> list[int]:
+    """Processes left in the session the test started (zombies aside)."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == pid and fields[0] != "Z":  # fields[3]: session id
+                left.append(int(stat.parent.name))
+    return left
+
+
+def _workers_of(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    with contextlib.suppress(OSError):
+        return [int(p) for p in path.read_text().split()]
+    return []
+
+
+def _released(folder: Path) -> bool:
+    if holder_path(folder / LOCK_NAME).exists():
+        return False
+    lock = HeldLock(folder / LOCK_NAME)
+    lock.acquire()
+    lock.release()
+    return True
+
+
+@pytest.mark.parametrize("backend", ["serial", "process"])
+def test_the_time_budget_ends_a_run_stuck_in_the_model(tmp_path: Path, backend: str) -> None:
+    """The issue's scenario: the model loops in compiled code, where no signal handler of
+    the run gets a turn; the batch ends it from outside and records it as failed."""
+    out = tmp_path / "o"
+    with _command("batch", str(SCENARIOS / "directive.toml"), "--reps", "2", "--out",
+                  str(out), "--backend", backend, "--workers", "2", "--time-budget", "2",
+                  *SHORT, *EXPLODES) as proc:
+        code, text, seconds = _finish(proc, 90)
+        assert seconds < 60, f"two runs of a 2 s budget took {seconds:.1f} s"
+        assert _session_alive(proc.pid) == []
+    assert code == 1, text
+    assert "2 run(s) failed" in text and "time budget of 2 s and was ended" in text
+    fails = pd.read_parquet(out / "failures.parquet")
+    assert fails["replication"].tolist() == [0, 1]
+    assert fails["error"].str.startswith("RunTimeout").all()
+    assert json.loads((out / "manifest.json").read_text())["status"] == \
+        "complete with failures"
+    assert _released(out)
+
+
+def test_sigterm_stops_a_batch_whose_runs_never_end(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    with _command("batch", str(SCENARIOS / "directive.toml"), "--reps", "2", "--out",
+                  str(out), "--workers", "2", *SHORT, *EXPLODES) as proc:
+        deadline = time.monotonic() + 60
+        while len(_workers_of(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_workers_of(proc.pid)) >= 2, "the pool did not start"
+        time.sleep(1)  # the workers are inside the endless loop
+        os.kill(proc.pid, signal.SIGTERM)
+        code, text, seconds = _finish(proc, 20)
+        assert seconds < 10, f"SIGTERM took {seconds:.1f} s to stop the batch"
+        assert _session_alive(proc.pid) == []  # no worker left behind
+    assert code == 128 + signal.SIGTERM, text
+    assert "Traceback" not in text
+    assert _released(out)
+
+
+def test_ctrl_c_stops_a_run_whose_model_never_ends() -> None:
+    with _command("run", str(SCENARIOS / "directive.toml"), "--reps", "1", *SHORT,
+                  *EXPLODES) as proc:
+        deadline = time.monotonic() + 60
+        while not _workers_of(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+        code, text, seconds = _finish(proc, 20)
+        assert seconds < 10, f"Ctrl+C took {seconds:.1f} s to stop the run"
+        assert _session_alive(proc.pid) == []
+    assert code == 130, text
+    assert "Traceback" not in text and "interrupted" in text
+
+
+def test_a_killed_worker_stops_the_batch_with_one_line_and_it_resumes(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    command = ["batch", str(SCENARIOS / "direction.toml"), "--reps", "60", "--out", str(out),
+               "--workers", "2", "--chunk", "1"]
+    with _command(*command) as proc:
+        deadline = time.monotonic() + 90
+        while not (out / "parts").is_dir() and time.monotonic() < deadline:
+            time.sleep(0.1)  # some runs are stored
+        workers = _workers_of(proc.pid)
+        assert workers, "the pool did not start"
+        os.kill(workers[0], signal.SIGKILL)
+        code, text, seconds = _finish(proc, 30)
+        assert seconds < 15, f"a lost worker took {seconds:.1f} s to stop the batch"
+        assert _session_alive(proc.pid) == []
+    assert code == 1, text
+    assert "Traceback" not in text and "BrokenProcessPool" not in text, text
+    lines = [line for line in text.splitlines() if "worker process" in line]
+    assert len(lines) == 1 and "ended unexpectedly" in lines[0] and "resume" in lines[0]
+    assert _released(out)
+    with _command(*command) as proc:
+        code, text, _ = _finish(proc, 300)
+    assert code == 0, text
+    assert "already stored" in text
+    assert len(pd.read_parquet(out / "runs.parquet")) == 60
+
+
+def test_validate_warns_that_a_run_may_not_end() -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    result = CliRunner().invoke(app, ["validate", str(SCENARIOS / "directive.toml"),
+                                      *EXPLODES])
+    assert result.exit_code == 0
+    assert "misroutes: each initiative is sent on about 1e+09 times" in " ".join(
+        result.output.split())
+    plain = CliRunner().invoke(app, ["validate", str(SCENARIOS / "directive.toml")])
+    assert "misroutes" not in plain.output
+
