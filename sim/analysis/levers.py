@@ -34,6 +34,8 @@ import pandas as pd
 
 from sim.analysis.national import NO_FALLBACK, national
 from sim.analysis.stats import mean_ci
+from sim.scenario import SIGN_CONDITIONS, FallbackRegime
+from sim.styles import MANAGER_STYLES
 
 WITH_LEVER = " | "
 """Between a kind's name and a lever's: the scenario name of the kind with the lever."""
@@ -48,10 +50,9 @@ class Lever:
     source: str = ""
 
 
-_CONVERSING_IN_FALLBACK = {  # the conversing managers' values (sim.styles.MANAGER_STYLES)
-    "fallback.regime.approval_layers": 1, "fallback.regime.escalation_prob": 0.2,
-    "fallback.regime.inward_share": 0.3, "fallback.regime.allocation": 0.5,
-    "fallback.regime.regisseur_drain": 0.1}
+_CONVERSING_IN_FALLBACK = {  # the conversing managers' preset, where the regime has it
+    f"fallback.regime.{key}": value for key, value in MANAGER_STYLES["conversing"].items()
+    if key in FallbackRegime.model_fields}
 
 LEVERS: tuple[Lever, ...] = (
     Lever("conditions", {"municipality.clear_frames": 1.0, "municipality.clear_process": 1.0,
@@ -61,9 +62,8 @@ LEVERS: tuple[Lever, ...] = (
           "003: regisseurs keep their mandate when the municipality falls back"),
     Lever("conversing", _CONVERSING_IN_FALLBACK,
           "000, 001: managers stay conversing in the directing role"),
-    Lever("signs_heeded", {f"fallback.warning_signs.{sign}.prob": 0.0 for sign in (
-        "internal_information", "cuts_without_consultation", "blaming_partners",
-        "figures_over_stories", "feedback_as_criticism")},
+    Lever("signs_heeded", {f"fallback.warning_signs.{sign}.prob": 0.0
+                           for sign in SIGN_CONDITIONS},
           "004: the warning signs are seen and acted on, so none lowers a condition"),
 )
 """The levers ranked by the flagship (``make demo``), each with its source."""
