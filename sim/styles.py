@@ -105,11 +105,12 @@ def style_settings(style: str) -> dict[str, Any]:
     return deep_merge(preset, {"middle_managers": managers})
 
 
-def _flat(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def flat_keys(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested table as dotted keys: {"a": {"b": 1}} -> {"a.b": 1}."""
     out: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
+            out.update(flat_keys(value, f"{prefix}{key}."))
         else:
             out[f"{prefix}{key}"] = value
     return out
@@ -121,7 +122,7 @@ MANAGER_KEYS: tuple[str, ...] = tuple(f"middle_managers.{k}" for k in next(iter(
     MANAGER_STYLES.values())))
 """The keys a manager style sets."""
 STYLE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(
-    k for preset in STYLES.values() for k in _flat(preset)))
+    k for preset in STYLES.values() for k in flat_keys(preset)))
 """The keys a leadership style sets (the manager style among them)."""
 GOVERNED_KEYS: tuple[str, ...] = STYLE_KEYS + MANAGER_KEYS
 """Every key whose value comes from a preset unless the scenario states it itself."""
@@ -131,4 +132,4 @@ def preset_value(key: str, style: str, manager_style: str) -> Any:
     """The value the presets give ``key`` under a leadership style and a manager style."""
     if key in MANAGER_KEYS:
         return MANAGER_STYLES[manager_style][key.split(".", 1)[1]]
-    return _flat(STYLES[style])[key]
+    return flat_keys(STYLES[style])[key]

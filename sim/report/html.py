@@ -18,6 +18,7 @@ from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
 from sim.report.labels import LANGS, interval, label, shown_names, value
 from sim.report.stress import stress
+from sim.styles import flat_keys
 from sim.words import join, parameter_name
 
 STYLE = """
@@ -147,16 +148,6 @@ def _forests(diffs: pd.DataFrame, groups: list[tuple[str, list[str]]], lang: str
     return parts
 
 
-def _flat(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, setting in config.items():
-        if isinstance(setting, dict):
-            flat.update(_flat(setting, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = setting
-    return flat
-
-
 NAMING = frozenset({"scenario.name", "scenario.description"})
 """Settings that name a scenario and change nothing in it."""
 
@@ -164,8 +155,8 @@ NAMING = frozenset({"scenario.name", "scenario.description"})
 def differing(manifest: dict[str, Any], name: str, reference: str) -> tuple[str, ...]:
     """The settings (dotted keys) in which scenario ``name`` of a batch differs from
     ``reference``, sorted; names and descriptions do not count."""
-    base = _flat(scenario_config(manifest, reference))
-    config = _flat(scenario_config(manifest, name))
+    base = flat_keys(scenario_config(manifest, reference))
+    config = flat_keys(scenario_config(manifest, name))
     return tuple(sorted(k for k in {*config, *base} - NAMING if config.get(k) != base.get(k)))
 FAMILIES = 6
 """At most this many forest panels; scenarios of further families share the last."""
