@@ -19,9 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.experiment.store import LOCK_NAME
-from sim.lock import HeldLock, holder_path
 from tests.conftest import ROOT, SCENARIOS
+from tests.stores import released
 
 EXPLODES = ["--set", "municipality.misroute_prob=0.999999999",
             "--set", "municipality.clear_process=0.0"]
@@ -72,15 +71,6 @@ def _workers_of(pid: int) -> list[int]:
     return []
 
 
-def _released(folder: Path) -> bool:
-    if holder_path(folder / LOCK_NAME).exists():
-        return False
-    lock = HeldLock(folder / LOCK_NAME)
-    lock.acquire()
-    lock.release()
-    return True
-
-
 @pytest.mark.parametrize("backend", ["serial", "process"])
 def test_the_time_budget_ends_a_run_stuck_in_the_model(tmp_path: Path, backend: str) -> None:
     """The issue's scenario: the model loops in compiled code, where no signal handler of
@@ -99,7 +89,7 @@ def test_the_time_budget_ends_a_run_stuck_in_the_model(tmp_path: Path, backend: 
     assert fails["error"].str.startswith("RunTimeout").all()
     assert json.loads((out / "manifest.json").read_text())["status"] == \
         "complete with failures"
-    assert _released(out)
+    assert released(out)
 
 
 def test_sigterm_stops_a_batch_whose_runs_never_end(tmp_path: Path) -> None:
@@ -117,7 +107,7 @@ def test_sigterm_stops_a_batch_whose_runs_never_end(tmp_path: Path) -> None:
         assert _session_alive(proc.pid) == []  # no worker left behind
     assert code == 128 + signal.SIGTERM, text
     assert "Traceback" not in text
-    assert _released(out)
+    assert released(out)
 
 
 def test_ctrl_c_stops_a_run_whose_model_never_ends() -> None:
@@ -153,7 +143,7 @@ def test_a_killed_worker_stops_the_batch_with_one_line_and_it_resumes(tmp_path: 
     assert "Traceback" not in text and "BrokenProcessPool" not in text, text
     lines = [line for line in text.splitlines() if "worker process" in line]
     assert len(lines) == 1 and "ended unexpectedly" in lines[0] and "resume" in lines[0]
-    assert _released(out)
+    assert released(out)
     with _command(*command) as proc:
         code, text, _ = _finish(proc, 300)
     assert code == 0, text

@@ -14,13 +14,12 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-import sim.experiment.batch as batch_module
 from sim.cli import app
 from sim.experiment import ResultStore, run_batch
-from sim.experiment.batch import plan
 from sim.experiment.store import StoreError
 from sim.experiment.store.parts import file_digest
 from tests.conftest import SCENARIOS, short
+from tests.stores import stopped_batch
 
 runner = CliRunner()
 
@@ -28,16 +27,6 @@ runner = CliRunner()
 def _two() -> dict:
     run = {"horizon_weeks": 10.0, "warmup_weeks": 2.0}
     return {"a": short("direction", run=run), "b": short("directive", run=run)}
-
-
-def _stopped(folder: Path, reps: int, seed: int) -> None:
-    """A batch that flushed one part per scenario, then 'died' (no consolidation)."""
-    store = ResultStore(folder)
-    for spec in store.begin(plan(_two(), reps, seed), seed, reps, "serial"):
-        store.add(batch_module.execute(spec))
-        if spec.replication == reps - 1:
-            store.flush()
-    store.close()
 
 
 def _scribble_values(path: Path, column: str = "trust") -> None:
@@ -66,7 +55,7 @@ def _quarantined(folder: Path) -> list[str]:
 
 def test_noise_in_a_part_is_caught_by_its_digest_and_its_runs_run_again(
         tmp_path: Path) -> None:
-    _stopped(tmp_path, 2, 9)
+    stopped_batch(tmp_path, _two(), 2, 9)
     victim = sorted((tmp_path / "parts").glob("series-*.parquet"))[0]
     _scribble_values(victim)
     run_batch(_two(), reps=2, seed=9, backend="serial", out=tmp_path)
@@ -118,8 +107,8 @@ def test_quarantine_never_overwrites_what_it_moved_before(tmp_path: Path) -> Non
 
 def test_a_valid_part_of_another_seed_does_not_fill_a_gap(tmp_path: Path) -> None:
     mine, theirs = tmp_path / "mine", tmp_path / "theirs"
-    _stopped(mine, 2, 1)
-    _stopped(theirs, 2, 2)
+    stopped_batch(mine, _two(), 2, 1)
+    stopped_batch(theirs, _two(), 2, 2)
     records = sorted((mine / "parts").glob("part-*.json"))
     gone = json.loads(records[-1].read_text())["files"]
     for name in gone:  # scenario b's part is lost ...
@@ -152,7 +141,7 @@ def test_a_table_without_an_outcome_is_not_filled_with_nulls(tmp_path: Path) -> 
 # ------------------------------------------------------------------ the user's files
 
 def test_user_files_named_like_parts_are_neither_read_nor_deleted(tmp_path: Path) -> None:
-    _stopped(tmp_path, 2, 5)
+    stopped_batch(tmp_path, _two(), 2, 5)
     parts = tmp_path / "parts"
     user = ["series-mine.parquet", "runs-mine.parquet", "series-lonely.parquet",
             "part-mine.json", ".series-x.parquet.tmp-1-abc"]
@@ -170,7 +159,7 @@ def test_user_files_named_like_parts_are_neither_read_nor_deleted(tmp_path: Path
 
 
 def test_the_files_of_a_flush_killed_before_its_commit_are_removed(tmp_path: Path) -> None:
-    _stopped(tmp_path, 2, 5)
+    stopped_batch(tmp_path, _two(), 2, 5)
     parts = tmp_path / "parts"
     record = sorted(parts.glob("part-*.json"))[-1]
     names = json.loads(record.read_text())["files"]

@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import sim.experiment.batch as batch_module
 import sim.experiment.store.writer as writer_module
 import sim.model
 from sim.cli import app
@@ -24,6 +23,7 @@ from sim.experiment.calibration import Posterior
 from sim.experiment.store import StoreMismatch
 from sim.provenance import NUMERIC, code_differences, code_identity, dependency
 from tests.conftest import ROOT, SCENARIOS, short
+from tests.stores import counting
 
 runner = CliRunner()
 POSTERIOR = ROOT / "calibration" / "typical"
@@ -32,19 +32,6 @@ SHORT = ["--set", "run.horizon_weeks=10", "--set", "run.warmup_weeks=2"]
 
 def _sc(style: str = "direction", **run: float) -> object:
     return short(style, run={"horizon_weeks": 10.0, "warmup_weeks": 2.0, **run})
-
-
-def _counting(monkeypatch) -> list[tuple[str, int]]:
-    """The keys of the runs this process executes from now on (serial backend)."""
-    ran: list[tuple[str, int]] = []
-    real = batch_module.execute
-
-    def execute(spec):
-        ran.append(spec.key)
-        return real(spec)
-
-    monkeypatch.setattr(batch_module, "execute", execute)
-    return ran
 
 
 # ------------------------------------------------------------------ the posterior
@@ -94,7 +81,7 @@ def test_new_scenarios_are_added_and_nothing_stored_runs_again(tmp_path: Path,
                                                                monkeypatch) -> None:
     a, b, c = _sc(), _sc("directive"), _sc("partner")
     run_batch({"a": a}, reps=2, seed=3, backend="serial", out=tmp_path)
-    ran = _counting(monkeypatch)
+    ran = counting(monkeypatch)
     grown = run_batch({"a": a, "b": b}, reps=2, seed=3, backend="serial", out=tmp_path)
     assert sorted(ran) == [("b", 0), ("b", 1)]
     ran.clear()

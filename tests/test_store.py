@@ -28,10 +28,11 @@ from sim.experiment.batch import plan
 from sim.experiment.options import Executor
 from sim.experiment.scale import MAX_INITIATIVES, TooBig, estimate
 from sim.experiment.store import LOCK_NAME, StoreError, StoreLocked, StoreMismatch
-from sim.lock import HeldLock, holder_path
+from sim.lock import holder_path
 from sim.provenance import code_identity, same_code, source_hash
 from sim.run import simulate
 from tests.conftest import ROOT, SCENARIOS, short
+from tests.stores import counting, released, stopped_batch
 
 runner = CliRunner()
 SHORT = ["--set", "run.horizon_weeks=12", "--set", "run.warmup_weeks=2"]
@@ -187,18 +188,7 @@ def test_begin_never_overwrites_a_manifest_that_appeared(tmp_path: Path, monkeyp
     with pytest.raises(StoreLocked, match="another batch"):
         run_batch(_one(), reps=1, seed=1, backend="serial", out=tmp_path)
     assert (tmp_path / "manifest.json").read_text() == '{"theirs": true}'
-    assert _released(tmp_path)
-
-
-def _released(folder: Path) -> bool:
-    """The folder's lock is let go: its holder's note is gone and the lock can be taken
-    (the empty lock file itself stays, as an OS lock's file must)."""
-    if holder_path(folder / LOCK_NAME).exists():
-        return False
-    lock = HeldLock(folder / LOCK_NAME)
-    lock.acquire()
-    lock.release()
-    return True
+    assert released(tmp_path)
 
 
 def test_a_second_batch_is_refused_while_the_first_holds_the_folder(tmp_path: Path) -> None:
@@ -211,7 +201,7 @@ def test_a_second_batch_is_refused_while_the_first_holds_the_folder(tmp_path: Pa
         run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path, break_lock=True)
     first.close()
     assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path).runs) == 2
-    assert _released(tmp_path)
+    assert released(tmp_path)
 
 
 HOLD = """
@@ -241,7 +231,7 @@ def test_the_lock_of_a_killed_batch_ends_with_it(tmp_path: Path) -> None:
         holder.wait()
     assert json.loads(holder_path(tmp_path / LOCK_NAME).read_text())["pid"] == holder.pid
     assert len(run_batch(_one(), reps=2, seed=1, backend="serial", out=tmp_path).runs) == 2
-    assert _released(tmp_path)
+    assert released(tmp_path)
 
 
 def test_part_names_are_unique_across_writers(tmp_path: Path) -> None:
@@ -302,23 +292,10 @@ def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path: Path, monkeyp
     pd.testing.assert_frame_equal(again.runs, fresh.runs, check_exact=True)
 
 
-def _counting(monkeypatch) -> list[tuple[str, int]]:
-    """The keys of the runs this process executes from now on (serial backend)."""
-    ran: list[tuple[str, int]] = []
-    real = batch_module.execute
-
-    def execute(spec):
-        ran.append(spec.key)
-        return real(spec)
-
-    monkeypatch.setattr(batch_module, "execute", execute)
-    return ran
-
-
 def test_a_resume_executes_only_the_missing_runs(tmp_path: Path, monkeypatch) -> None:
     """Stopped after three of six runs, the same batch runs the other three and no more;
     run again when complete it runs nothing; with more replications, only the new ones."""
-    ran = _counting(monkeypatch)
+    ran = counting(monkeypatch)
     real_add = ResultStore.add
 
     def add(self, output):
@@ -487,18 +464,8 @@ def test_the_pool_keeps_few_tasks_in_flight(monkeypatch, chunk: int | None) -> N
         assert sizes == [3] * 13 + [1]
 
 
-def _stopped_batch(folder: Path, reps: int, seed: int) -> None:
-    """Three flushed parts, then the process 'dies' (no consolidation)."""
-    store = ResultStore(folder)
-    for spec in store.begin(plan(_two(), reps, seed), seed, reps, "serial"):
-        store.add(batch_module.execute(spec))
-        if spec.replication == reps - 1:
-            store.flush()
-    store.close()
-
-
 def test_a_corrupt_part_is_quarantined_and_its_runs_run_again(tmp_path: Path) -> None:
-    _stopped_batch(tmp_path, 2, 9)
+    stopped_batch(tmp_path, _two(), 2, 9)
     victim = sorted((tmp_path / "parts").glob("series-*.parquet"))[0]
     victim.write_bytes(victim.read_bytes()[:200])  # a torn write, a bad disk sector
     resumed = run_batch(_two(), reps=2, seed=9, backend="serial", out=tmp_path)
