@@ -42,7 +42,9 @@ from sim.styles import (
     MANAGER_STYLES,
     ROLES,
     STYLES,
+    preset_owner,
     preset_value,
+    split_preset_key,
 )
 
 DEFAULT_STYLE = "consultative"
@@ -642,15 +644,36 @@ class Scenario(_Group):
         A changed key that a style governs becomes one of the scenario's own values; the
         other governed values are filled in again from the (possibly changed) style, so
         changing ``scenario.style`` gives that style's values for all not stated.
+        A preset's value (``preset.<owner>.<key>``, :func:`sim.styles.split_preset_key`)
+        changes ``key`` only where this scenario takes it from that preset and does not
+        state it itself; there it becomes one of the scenario's own values.
         """
         data = self.model_dump(mode="json")
         own = set(self.scenario.own_values)
         for key in GOVERNED_KEYS:
             if key not in own:
                 _pop_dotted(data, key)
+        presets = {}
         for dotted, value in changes.items():
-            set_dotted(data, dotted, value)
-        data["scenario"]["own_values"] = sorted(own | (set(changes) & set(GOVERNED_KEYS)))
+            try:
+                split = split_preset_key(dotted)
+            except ValueError as e:
+                raise ScenarioError([str(e)]) from None
+            if split is None:
+                set_dotted(data, dotted, value)
+            else:
+                presets[split] = value
+        own |= set(changes) & set(GOVERNED_KEYS)
+        style = data["scenario"].get("style", DEFAULT_STYLE)
+        if presets and style in STYLES:  # a preset's value, where this scenario takes it
+            manager = (_get_dotted(data, MANAGER_STYLE_KEY) if MANAGER_STYLE_KEY in own
+                       else STYLES[style]["middle_managers"]["style"])
+            for (owner, key), value in presets.items():
+                if (key not in own and manager in MANAGER_STYLES
+                        and preset_owner(key, style, manager) == owner):
+                    set_dotted(data, key, value)
+                    own.add(key)
+        data["scenario"]["own_values"] = sorted(own)
         return build_scenario(data)
 
 
@@ -809,7 +832,15 @@ def table_at(path: Iterable[str | int]) -> type[BaseModel] | None:
 
 
 def field_at(dotted: str) -> FieldInfo | None:
-    """The schema field of a dotted key (``"fallback.upper"``), or None if there is none."""
+    """The schema field of a dotted key (``"fallback.upper"``), or None if there is none.
+    A preset's value (``preset.<owner>.<key>``, :data:`sim.styles.PRESET_PREFIX`) has the
+    field of its key."""
+    try:
+        split = split_preset_key(dotted)
+    except ValueError:
+        return None
+    if split is not None:
+        dotted = split[1]
     *parents, leaf = dotted.split(".")
     table = table_at(parents)
     return table.model_fields.get(leaf) if table is not None else None

@@ -83,19 +83,28 @@ _DIRECTION: dict[str, Any] = {
     "regisseurs": {"corps_size": 6, "mandate": True, "system": True},
     "aldermen": {"scan_per_week": 0.1},
 }
-STYLES: dict[str, dict[str, Any]] = {
-    "directive": _DIRECTIVE,
+DERIVED: dict[str, tuple[str, dict[str, Any]]] = {
     # 000: the move to consultative behaviour changed nothing ("Verandert er dan iets?
     # Nee."): the directive municipality, with managers who consult on top of the same
     # top-down flow
-    "consultative": deep_merge(_DIRECTIVE, {"middle_managers": {"style": "consultative"}}),
-    "direction": _DIRECTION,
+    "consultative": ("directive", {"middle_managers": {"style": "consultative"}}),
     # 004: the partner municipality is the direction-based one with the strongest four
     # conditions
-    "partner": deep_merge(_DIRECTION, {"municipality": {
+    "partner": ("direction", {"municipality": {
         "clear_frames": 0.8, "clear_process": 0.8, "dialogue": 0.9, "feedback": 0.8}}),
 }
+"""Leadership styles made from another: (the style they derive from, what they state
+themselves). Every other value is the parent's, and moves with it (:func:`preset_owner`)."""
+STYLES: dict[str, dict[str, Any]] = {
+    "directive": _DIRECTIVE,
+    "consultative": deep_merge(_DIRECTIVE, DERIVED["consultative"][1]),
+    "direction": _DIRECTION,
+    "partner": deep_merge(_DIRECTION, DERIVED["partner"][1]),
+}
 """Leadership style presets, by name."""
+MANAGER_DERIVED: dict[str, str] = {"consultative": "directive"}
+"""Manager styles made from another: consultative managers are directive ones who
+consult (000); they state only ``consult_weeks`` themselves."""
 
 
 def style_settings(style: str) -> dict[str, Any]:
@@ -133,3 +142,63 @@ def preset_value(key: str, style: str, manager_style: str) -> Any:
     if key in MANAGER_KEYS:
         return MANAGER_STYLES[manager_style][key.split(".", 1)[1]]
     return flat_keys(STYLES[style])[key]
+
+
+PRESET_PREFIX = "preset."
+"""A preset value as a parameter: ``preset.<owner>.<key>``, the value ``key`` takes in
+every scenario whose style takes it from the preset ``owner`` (a leadership style, or
+``managers.<manager style>``), unless the scenario states it itself. Calibrations and
+sensitivity studies vary the presets through such keys (docs/odd.md §8)."""
+
+
+def _own_keys(owner: str) -> set[str]:
+    """The keys a preset states itself (a derived one: only what differs from its parent)."""
+    if owner.startswith("managers."):
+        manager = owner.split(".", 1)[1]
+        values = MANAGER_STYLES[manager]
+        parent = MANAGER_DERIVED.get(manager)
+        return {f"middle_managers.{k}" for k, v in values.items()
+                if parent is None or MANAGER_STYLES[parent][k] != v}
+    if owner in DERIVED:
+        return set(flat_keys(DERIVED[owner][1]))
+    return set(flat_keys(STYLES[owner]))
+
+
+PRESET_OWNERS: tuple[str, ...] = (*STYLES, *(f"managers.{m}" for m in MANAGER_STYLES))
+"""Every preset that can own a value."""
+
+
+def preset_owner(key: str, style: str, manager_style: str) -> str:
+    """The preset whose value ``key`` takes under a leadership style and a manager style:
+    the style itself, or the style it derives from where it states nothing of its own
+    (``managers.<style>`` for the manager values)."""
+    if key in MANAGER_KEYS:
+        manager = manager_style
+        while key not in _own_keys(f"managers.{manager}"):
+            manager = MANAGER_DERIVED[manager]
+        return f"managers.{manager}"
+    owner = style
+    while key not in _own_keys(owner):
+        owner = DERIVED[owner][0]
+    return owner
+
+
+def split_preset_key(dotted: str) -> tuple[str, str] | None:
+    """``preset.<owner>.<key>`` as (owner, key), or None when ``dotted`` is not of that
+    form. Raises ValueError naming what is allowed when the owner does not state ``key``."""
+    if not dotted.startswith(PRESET_PREFIX):
+        return None
+    rest = dotted[len(PRESET_PREFIX):]
+    head, _, tail = rest.partition(".")
+    owner, key = (head, tail) if head != "managers" else (
+        f"managers.{tail.partition('.')[0]}", tail.partition(".")[2])
+    if owner not in PRESET_OWNERS:
+        raise ValueError(f"{dotted}: no preset {owner!r}; the presets are "
+                         f"{', '.join(PRESET_OWNERS)}")
+    own = _own_keys(owner)
+    if key not in own:
+        allowed = ", ".join(sorted(f"{PRESET_PREFIX}{owner}.{k}" for k in own))
+        raise ValueError(f"{dotted}: the preset {owner!r} does not state {key!r} itself "
+                         f"(a derived preset takes its other values from the one it "
+                         f"derives from); it states: {allowed}")
+    return owner, key

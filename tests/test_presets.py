@@ -1,0 +1,91 @@
+"""Preset values as parameters (``preset.<owner>.<key>``): a calibration or a study varies
+what makes the styles differ, and each kind of municipality moves with the preset it
+takes the value from (sim.styles.preset_owner)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.experiment.calibration import as_changes, read_priors
+from sim.scenario import ScenarioError, field_at
+from sim.scenario_files import load_scenario
+from sim.styles import preset_owner, split_preset_key
+
+KINDS = ("directive", "typical", "direction", "partner")
+
+
+@pytest.fixture(scope="module")
+def kinds():
+    return {k: load_scenario(f"scenarios/{k}.toml") for k in KINDS}
+
+
+def _moved(kinds, changes, read):
+    return {k: read(sc.with_changes(changes)) != read(sc) for k, sc in kinds.items()}
+
+
+def test_the_directive_conditions_move_the_consultative_municipality_too(kinds):
+    # 000: consultative is the directive municipality whose managers consult
+    moved = _moved(kinds, {"preset.directive.municipality.clear_frames": 0.42},
+                   lambda sc: sc.municipality.clear_frames)
+    assert moved == {"directive": True, "typical": True, "direction": False,
+                     "partner": False}
+    assert kinds["typical"].with_changes(
+        {"preset.directive.municipality.clear_frames": 0.42}).municipality.clear_frames == 0.42
+
+
+def test_partner_states_its_conditions_and_takes_its_corps_from_direction(kinds):
+    conditions = _moved(kinds, {"preset.direction.municipality.dialogue": 0.6},
+                        lambda sc: sc.municipality.dialogue)
+    assert conditions == {"directive": False, "typical": False, "direction": True,
+                          "partner": False}
+    corps = _moved(kinds, {"preset.direction.regisseurs.corps_size": 4},
+                   lambda sc: sc.regisseurs.corps_size)
+    assert corps == {"directive": False, "typical": False, "direction": True,
+                     "partner": True}
+    own = _moved(kinds, {"preset.partner.municipality.feedback": 0.9},
+                 lambda sc: sc.municipality.feedback)
+    assert own == {"directive": False, "typical": False, "direction": False,
+                   "partner": True}
+
+
+def test_manager_presets_follow_the_manager_style(kinds):
+    inward = _moved(kinds, {"preset.managers.directive.middle_managers.inward_share": 0.7},
+                    lambda sc: sc.middle_managers.inward_share)
+    assert inward == {"directive": True, "typical": True, "direction": False,
+                      "partner": False}
+    consult = _moved(kinds, {"preset.managers.consultative.middle_managers.consult_weeks": 0.9},
+                     lambda sc: sc.middle_managers.consult_weeks)
+    assert consult == {"directive": False, "typical": True, "direction": False,
+                       "partner": False}
+
+
+def test_a_value_the_scenario_states_itself_wins(kinds):
+    own = kinds["direction"].with_changes({"municipality.dialogue": 0.2})
+    drawn = own.with_changes({"preset.direction.municipality.dialogue": 0.8})
+    assert drawn.municipality.dialogue == 0.2
+    # and a drawn value stays through later changes (it is the scenario's own value then)
+    kept = kinds["direction"].with_changes({"preset.direction.municipality.dialogue": 0.8})
+    assert kept.with_changes({"fallback.enabled": False}).municipality.dialogue == 0.8
+    assert kept.digest() != kinds["direction"].digest()
+
+
+def test_a_preset_that_does_not_state_the_key_is_refused_naming_what_it_states(kinds):
+    with pytest.raises(ScenarioError, match="derives from.*preset.consultative.middle_managers"
+                                            ".style"):
+        kinds["typical"].with_changes({"preset.consultative.municipality.clear_frames": 0.4})
+    with pytest.raises(ScenarioError, match="no preset 'kindly'; the presets are directive"):
+        kinds["typical"].with_changes({"preset.kindly.municipality.clear_frames": 0.4})
+
+
+def test_priors_and_changes_read_a_preset_key_as_its_field():
+    assert field_at("preset.direction.regisseurs.corps_size") is field_at(
+        "regisseurs.corps_size")
+    assert field_at("preset.consultative.municipality.dialogue") is None
+    assert as_changes({"preset.direction.regisseurs.corps_size": 6.6}) == {
+        "preset.direction.regisseurs.corps_size": 7}
+    priors = read_priors("experiments/priors-national.toml")
+    owners = {split_preset_key(k)[0] for k in priors if k.startswith("preset.")}
+    assert owners == {"directive", "direction", "partner", "managers.directive",
+                      "managers.consultative", "managers.conversing"}
+    assert preset_owner("municipality.clear_frames", "consultative", "consultative") == \
+        "directive"
