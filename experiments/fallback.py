@@ -36,14 +36,18 @@ intervals.
     python experiments/fallback.py [--reps 30] [--seed 2026] [--lang nl] [--points 120]
                                    [--posterior DIR | none]
 
-The headline and the decomposition run over the shipped posterior (calibration/typical)
+The direction-based and the directive municipality are those of the national population
+(the shipped scenarios read with the survey's cutpoints). The headline, the batch's pair
+and the decomposition run over the national calibration's posterior (calibration/national)
 when it is present, so their intervals carry parametric as well as stochastic
-uncertainty; the report says which kind it shows.
+uncertainty; the threshold sweep, scenario discovery and the breach twins keep the
+parameters fixed. The report says which kind each shows.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -54,23 +58,24 @@ from national import can_fall_back, run_population
 from sim.analysis import mean_ci, paired_differences
 from sim.analysis.levers import LEVERS, lever_claims, lever_costs, lever_ranking
 from sim.analysis.national import answers
+from sim.experiment.calibration import Posterior
 from sim.experiment.exploration import latin_hypercube, parse_ranges, points_to_scenarios, prim_box
 from sim.experiment.store import write_artefact
 from sim.experiment.warmup import warmup_check
+from sim.population import load_population
 from sim.report.html import figure_html
 from sim.report.labels import label, number, points, signed, signed_interval, value
 from sim.report.sections import headline_cells
+from sim.scenario import Scenario
 from sim.words import HEADLINE, formatted, say, word
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfaction",
             "frustration", "dropouts",
             "weeks_to_decision", "handoffs_per_initiative", "fallback_episodes",
             "fallback_weeks", "mean_trust"]
-SHIPPED_POSTERIOR = ROOT / "calibration" / "typical"
-"""The posterior shipped with the project (experiments/calibrate.py); used when present
-unless ``--posterior none``."""
 NATIONAL_POSTERIOR = ROOT / "calibration" / "national"
-"""The national calibration (calibrate.py --population): the headline's posterior."""
+"""The national calibration (calibrate.py --population): the posterior of the headline
+and of the flagship's batch, used when present unless ``--posterior none``."""
 POPULATION = ROOT / "scenarios" / "national" / "netherlands.toml"
 THRESHOLDS = (0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
 DISCOVERY = {"fallback.upper": [0.6, 2.0], "aldermen.incident_rate": [0.0, 0.2],
@@ -161,15 +166,15 @@ def discovery(args, direction) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 def main() -> None:
     args = options(__doc__, "fallback", extra={
         "--points": (int, 120, "Latin hypercube points for scenario discovery")})
-    if args.posterior is None and SHIPPED_POSTERIOR.exists():
-        args.posterior = SHIPPED_POSTERIOR
+    if args.posterior is None and NATIONAL_POSTERIOR.exists():
+        args.posterior = NATIONAL_POSTERIOR
     elif str(args.posterior) == "none":
         args.posterior = None
+    given = args.posterior
+    direction, directive, args.posterior = flagship_base(args.posterior)
     kind = (f"stochastic and parametric: each replication draws its parameters from the "
-            f"posterior in {args.posterior} (ABC-SMC calibration on the typical municipality, "
-            "superseded by calibration/national for the headline)"
-            if args.posterior else "stochastic only: parameters fixed at the scenario's values")
-    direction = scenario("direction.toml")
+            f"posterior in {given}" if given
+            else "stochastic only: parameters fixed at the scenario's values")
     scenarios = {
         "direction": direction,
         "direction-no-fallback": direction.with_changes({"fallback.enabled": False}),
@@ -177,9 +182,10 @@ def main() -> None:
             {"satisfaction.rebase_expectations": True}),
         "direction-rebased-no-fallback": direction.with_changes(
             {"satisfaction.rebase_expectations": True, "fallback.enabled": False}),
-        "directive": scenario("directive.toml"),
+        "directive": directive,
     }
     batch = run(args, scenarios)
+    args.posterior = given  # the headline draws its mix from it as well
     parts, _parts_html = decomposition(batch.runs)
     write_artefact(args.out, "decomposition.csv", parts, "decomposition")
     warm = warmup_check(direction, reps=min(args.reps, 10), seed=args.seed,
@@ -246,6 +252,23 @@ def main() -> None:
             if nl else
             f"Fallback costs most where {limits}: that box holds {cover} of the costliest "
             f"quarter of points, and {dense} of the points inside it belong to that quarter.")
+
+
+def flagship_base(posterior: Path | None) -> tuple[Scenario, Scenario, Posterior | Path | None]:
+    """The direction-based and the directive municipality of the flagship, and the
+    posterior its batch draws from. The kinds are those of the national population
+    (scenarios/national/netherlands.toml: the shipped scenarios with the survey's
+    cutpoints, fixed by the scale's construction), so the batch's pair, its decomposition,
+    the threshold sweep and the breach twins read satisfaction as the headline does. A
+    national calibration (one with a mix, ``mix.*``) changes each scenario by the rest of
+    its draw; any other posterior is used as it is."""
+    _population, kinds = load_population(POPULATION)
+    direction, directive = kinds["direction-based"], kinds["directive"]
+    if posterior is None:
+        return direction, directive, None
+    drawn = Posterior(posterior)
+    mix = [k for k in drawn.keys if k.startswith("mix.")]
+    return direction, directive, drawn.without(mix) if mix else posterior
 
 
 def ranking_sentence(ranking: pd.DataFrame, lang: str) -> str:

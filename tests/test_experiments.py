@@ -182,6 +182,13 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     # 4 kinds and their twins; each lever in the 2 kinds that can fall back, and twins
     assert len(nat_runs) == (8 + 4 * len(LEVERS)) * REPS
     assert nat_runs["posterior"].notna().all()
+    # the flagship's own batch: the population's kinds (the survey's cutpoints) over the
+    # same national posterior, its mix left to the headline
+    runs, _, manifest = load_results(tmp_path)
+    assert set(runs["posterior"]) == set(nat_runs["posterior"])
+    for name in ("direction", "directive"):
+        config = scenario_config(manifest, name)["satisfaction"]
+        assert (config["dissatisfied_below"], config["satisfied_above"]) == (0.375, 0.625)
     # the ranking is read from those runs: the same posterior draws (mix included)
     ranking = pd.read_csv(tmp_path / "levers.csv")
     from_runs = lever_ranking(lever_costs(nat_runs, _national_mix(REPS),
