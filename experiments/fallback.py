@@ -51,7 +51,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-from _common import ROOT, console, finish, options, run, scenario
+from _common import ROOT, console, finish, options, run
 from _twins import breach_sentence, breach_table
 from national import can_fall_back, run_population
 

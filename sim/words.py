@@ -1041,6 +1041,15 @@ _DUTCH_PARAMETERS: dict[str, str] = {
     "middle_managers.style": "stijl van de middenmanagers",
     "scenario.style": "stijl van leidinggeven",
     "initiatives.arrival_rate": "initiatieven per week",
+    "initiatives.role_needs.partner": "kans dat een initiatief een partner nodig heeft",
+    "initiatives.role_needs.symbol": "kans dat een initiatief symbolische steun nodig heeft",
+    "municipality.reject_mismatch": "extra kans op afwijzing als geen gevraagde rol wordt "
+                                    "geboden",
+    "middle_managers.escalation_prob": "kans dat een besluit naar het college gaat",
+    "middle_managers.regisseur_drain": "capaciteit die regisseurs intern verliezen",
+    "middle_managers.allocation": "toewijzing door middenmanagers over afdelingen",
+    "middle_managers.consult_weeks": "weken die een consultatie toevoegt",
+    "aldermen.scan_per_week": "initiatieven die een wethouder per week vroeg ziet",
 }
 PARAMETERS: Words = {**{key: {"en": key, "nl": name} for key, name in _DUTCH_PARAMETERS.items()},
                      "on": {"en": "on", "nl": "aan"}, "off": {"en": "off", "nl": "uit"}}
@@ -1094,9 +1103,31 @@ def scenario_name(name: str, lang: str) -> str:
     return word(SCENARIOS, base, lang) + "".join(ends)
 
 
+MANAGER_PRESETS: Words = {
+    "directive": {"en": "directive managers", "nl": "sturende managers"},
+    "consultative": {"en": "consultative managers", "nl": "consultatieve managers"},
+    "conversing": {"en": "conversing managers", "nl": "samen converserende managers"},
+}
+"""The manager presets that own a value (``preset.managers.<style>``), as people call
+them ("voorinstelling sturende managers")."""
+
+
 def parameter_name(key: str, lang: str) -> str:
     """A scenario parameter (a dotted key) as people call it; a key the catalogue does
-    not know is shown as it is."""
+    not know is shown as it is. A preset's value (``preset.<owner>.<key>``) is its key's
+    name and the preset's: "dialoog (voorinstelling regisserend)"."""
+    from sim.styles import split_preset_key
+
+    try:
+        split = split_preset_key(key)
+    except ValueError:
+        split = None
+    if split is not None and check_lang(lang) == "nl":
+        owner, inner = split
+        preset = (word(MANAGER_PRESETS, owner.split(".", 1)[1], lang)
+                  if owner.startswith("managers.")
+                  else word(STYLES, owner, lang))
+        return f"{parameter_name(inner, lang)} (voorinstelling {preset})"
     return word(PARAMETERS, key, lang) if key in PARAMETERS else key
 
 
@@ -1127,8 +1158,8 @@ CATALOGUE: dict[str, Words] = {
     "roles": ROLES, "opening": OPENING, "phases": PHASES, "player": PLAYER,
     "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE,
     "folder": FOLDER, "scenarios": SCENARIOS, "scenario_parts": SCENARIO_PARTS,
-    "parameters": PARAMETERS, "backends": BACKENDS, "streams": STREAMS,
-    "progress": PROGRESS}
+    "parameters": PARAMETERS, "manager_presets": MANAGER_PRESETS, "backends": BACKENDS,
+    "streams": STREAMS, "progress": PROGRESS}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
@@ -1146,6 +1177,7 @@ __all__ = [
     "LISTS",
     "LIVE",
     "LOCALES",
+    "MANAGER_PRESETS",
     "MANAGER_STYLES",
     "OPENING",
     "PARAMETERS",

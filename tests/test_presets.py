@@ -70,8 +70,8 @@ def test_a_value_the_scenario_states_itself_wins(kinds):
 
 
 def test_a_preset_that_does_not_state_the_key_is_refused_naming_what_it_states(kinds):
-    with pytest.raises(ScenarioError, match="derives from.*preset.consultative.middle_managers"
-                                            ".style"):
+    with pytest.raises(ScenarioError, match=r"derives from.*preset\.consultative\."
+                                            r"middle_managers\.style"):
         kinds["typical"].with_changes({"preset.consultative.municipality.clear_frames": 0.4})
     with pytest.raises(ScenarioError, match="no preset 'kindly'; the presets are directive"):
         kinds["typical"].with_changes({"preset.kindly.municipality.clear_frames": 0.4})
@@ -89,3 +89,15 @@ def test_priors_and_changes_read_a_preset_key_as_its_field():
                       "managers.consultative", "managers.conversing"}
     assert preset_owner("municipality.clear_frames", "consultative", "consultative") == \
         "directive"
+
+
+def test_a_preset_value_is_named_with_its_preset_in_dutch():
+    from sim.words import parameter_name
+
+    assert parameter_name("preset.direction.municipality.dialogue", "nl") == (
+        "dialoog (voorinstelling regisserend)")
+    assert parameter_name("preset.managers.consultative.middle_managers.consult_weeks",
+                          "nl") == ("weken die een consultatie toevoegt (voorinstelling "
+                                    "consultatieve managers)")
+    assert parameter_name("preset.direction.municipality.dialogue", "en") == (
+        "preset.direction.municipality.dialogue")
