@@ -40,8 +40,9 @@ The direction-based and the directive municipality are those of the national pop
 (the shipped scenarios read with the survey's cutpoints). The headline, the batch's pair
 and the decomposition run over the national calibration's posterior (calibration/national)
 when it is present, so their intervals carry parametric as well as stochastic
-uncertainty; the threshold sweep, scenario discovery and the breach twins keep the
-parameters fixed. The report says which kind each shows.
+uncertainty; the threshold sweep, scenario discovery and the breach twins run
+`direction.toml` as shipped, at fixed parameters (as experiments/claims.py). The report
+says which kind each shows.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-from _common import ROOT, console, finish, options, run
+from _common import ROOT, console, finish, options, run, scenario
 from _twins import breach_sentence, breach_table
 from national import can_fall_back, run_population
 
@@ -186,6 +187,7 @@ def main() -> None:
     }
     batch = run(args, scenarios)
     args.posterior = given  # the headline draws its mix from it as well
+    direction = scenario("direction.toml")  # the parts at fixed parameters: as shipped
     parts, _parts_html = decomposition(batch.runs)
     write_artefact(args.out, "decomposition.csv", parts, "decomposition")
     warm = warmup_check(direction, reps=min(args.reps, 10), seed=args.seed,
@@ -255,13 +257,13 @@ def main() -> None:
 
 
 def flagship_base(posterior: Path | None) -> tuple[Scenario, Scenario, Posterior | Path | None]:
-    """The direction-based and the directive municipality of the flagship, and the
-    posterior its batch draws from. The kinds are those of the national population
+    """The direction-based and the directive municipality of the flagship's batch, and
+    the posterior it draws from. The kinds are those of the national population
     (scenarios/national/netherlands.toml: the shipped scenarios with the survey's
-    cutpoints, fixed by the scale's construction), so the batch's pair, its decomposition,
-    the threshold sweep and the breach twins read satisfaction as the headline does. A
-    national calibration (one with a mix, ``mix.*``) changes each scenario by the rest of
-    its draw; any other posterior is used as it is."""
+    cutpoints, fixed by the scale's construction), so the batch's pair and its
+    decomposition read satisfaction as the headline does. A national calibration (one
+    with a mix, ``mix.*``) changes each scenario by the rest of its draw; any other
+    posterior is used as it is."""
     _population, kinds = load_population(POPULATION)
     direction, directive = kinds["direction-based"], kinds["directive"]
     if posterior is None:
