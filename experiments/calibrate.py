@@ -37,11 +37,11 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim import simulate
 from sim.analysis import mean_ci
+from sim.analysis.stats import weighted_quantile
 from sim.experiment import run_batch
 from sim.experiment.calibration import (
     KERNELS,
@@ -73,13 +73,6 @@ def surveyed(scenario: Scenario, reps: int, seed: int) -> pd.DataFrame:
                              since)
         frames.append(df.loc[asked, ["satisfaction", "members"]])
     return pd.concat(frames, ignore_index=True)
-
-
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The smallest value with at least a share ``q`` of the weight at or below it."""
-    order = np.argsort(values, kind="stable")
-    share = np.cumsum(weights[order]) / weights.sum()
-    return float(values[order][np.searchsorted(share, q)])
 
 
 def first_fit(args: argparse.Namespace, scenario: Scenario) -> None:

@@ -40,6 +40,16 @@ class Interval:
         return f"{self.mean:.4g} [{self.low:.4g}, {self.high:.4g}]"
 
 
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The smallest value with at least a share ``q`` of the weight at or below it (the
+    inverse of the weighted ECDF): the one weighted quantile of the project (posterior
+    summaries, the survey's cutpoints, value-of-information intervals)."""
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    share = np.cumsum(np.asarray(weights, dtype=float)[order]) / np.sum(weights)
+    return float(values[order][min(int(np.searchsorted(share, q)), len(values) - 1)])
+
+
 def t_quantile(q: Any, df: Any) -> Any:
     """Student's t quantile (``scipy.stats.t.ppf``). scipy.stats is imported here, where
     it is needed, not by the worker processes that import this package."""

@@ -19,6 +19,8 @@ from typing import Literal
 
 import numpy as np
 
+from sim.analysis.stats import weighted_quantile
+
 Scale = Literal["share", "mean"]
 
 
@@ -36,12 +38,9 @@ class Measurement:
 def weighted_interval(values: np.ndarray, weights: np.ndarray,
                       level: float = 0.9) -> tuple[float, float]:
     """The central ``level`` interval of weighted values (inverse of the weighted ECDF)."""
-    order = np.argsort(values, kind="stable")
-    x, cdf = values[order], np.cumsum(weights[order]) / weights.sum()
     tail = (1.0 - level) / 2.0
-    low = x[min(np.searchsorted(cdf, tail), len(x) - 1)]
-    high = x[min(np.searchsorted(cdf, 1.0 - tail), len(x) - 1)]
-    return float(low), float(high)
+    return (weighted_quantile(values, weights, tail),
+            weighted_quantile(values, weights, 1.0 - tail))
 
 
 def observation_sd(mean: np.ndarray, spread: np.ndarray, run_sd: np.ndarray, scale: Scale,

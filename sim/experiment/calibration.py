@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.patterns import PATTERNS, Pattern, calibrating
+from sim.analysis.stats import weighted_quantile
 from sim.choices import KERNELS
 from sim.experiment.exploration import parse_ranges
 from sim.experiment.options import Executor, run_options
@@ -532,10 +533,7 @@ def posterior_summary(posterior: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for key in (c for c in posterior.columns if c != "weight"):
         x = posterior[key].to_numpy(float)
-        order = np.argsort(x)
-        cum = np.cumsum(w[order])
-        q = {f"q{int(p * 100):02d}": float(x[order][np.searchsorted(cum, p)])
-             for p in (0.05, 0.5, 0.95)}
+        q = {f"q{int(p * 100):02d}": weighted_quantile(x, w, p) for p in (0.05, 0.5, 0.95)}
         rows.append({"parameter": key, "mean": float(np.sum(w * x)), **q})
     return pd.DataFrame(rows)
 
