@@ -300,13 +300,25 @@ REPORT: Words = {
     "uncertainty": {"en": "Uncertainty shown", "nl": "Welke onzekerheid de intervallen tonen"},
     "uncertainty_posterior": {
         "en": "95% confidence intervals over replications. Each replication drew its "
-              "uncertain parameters from a calibrated posterior (ABC-SMC, digest {digest}), "
+              "uncertain parameters from a calibrated posterior (digest {digest}), "
               "the same draw in every scenario: the intervals carry parametric as well as "
               "stochastic uncertainty.",
         "nl": "95%-betrouwbaarheidsintervallen over replicaties. Elke replicatie trok haar "
-              "onzekere parameters uit een gekalibreerde posterior (ABC-SMC, kenmerk "
+              "onzekere parameters uit een gekalibreerde posterior (kenmerk "
               "{digest}), in elk scenario dezelfde trekking: de intervallen bevatten dus "
               "zowel toeval als onzekerheid over de parameters."},
+    "uncertainty_identified": {
+        "en": "Of the {n} parameters drawn ({folder}, parameters.csv), the survey data "
+              "narrowed {k}: {identified}. The other {rest} are drawn from their prior "
+              "only (the data did not narrow them): {prior}.",
+        "nl": "Van de {n} getrokken parameters ({folder}, parameters.csv) hebben de "
+              "enquêtegegevens er {k} ingeperkt: {identified}. De andere {rest} komen "
+              "alleen uit hun prior (de gegevens perkten ze niet in): {prior}."},
+    "uncertainty_none_identified": {
+        "en": "None of the {n} parameters drawn ({folder}, parameters.csv) was narrowed "
+              "by the data: every one is drawn from its prior only.",
+        "nl": "Geen van de {n} getrokken parameters ({folder}, parameters.csv) is door "
+              "de gegevens ingeperkt: ze komen alle uit hun prior."},
     "uncertainty_fixed": {
         "en": "95% confidence intervals over replications with the parameters fixed at "
               "the scenarios' values: they show stochastic uncertainty only, not the "

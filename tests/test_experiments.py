@@ -216,6 +216,12 @@ def test_fallback_script_writes_headline_sweep_and_discovery(tmp_path: Path) -> 
     assert len(report.section("The answer").rows) == len(headline) + 1
     assert len(report.section("Which lever protects most against falling back").rows) == (
         len(LEVERS) + 1)
+    # the parameters that carry the batch's numbers, and those drawn from their prior only
+    params = pd.read_csv(ROOT / "calibration" / "national" / "parameters.csv")
+    params = params[~params["parameter"].str.startswith("mix.")]
+    page = " ".join((tmp_path / "report.html").read_text(encoding="utf-8").split())
+    assert (f"Of the {len(params)} parameters drawn (national, parameters.csv), the survey "
+            f"data narrowed {int(params['identified'].sum())}:") in page
     parts = pd.read_csv(tmp_path / "decomposition.csv")
     rows = report.section("Fallback's cost").rows[1:]
     assert len(rows) == len(parts) == 9
@@ -478,6 +484,8 @@ def test_robustness_over_the_posterior_keeps_its_own_map_values(tmp_path: Path) 
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     read(page).section("Uncertainty shown")
     assert "parametric as well as stochastic" in page
+    # which of the drawn parameters the data narrowed: none of the typical calibration's
+    assert f"None of the {len(drawn)} parameters drawn (typical, parameters.csv)" in page
 
 
 def test_the_default_folder_of_other_code_is_kept_and_the_run_goes_beside_it(

@@ -101,3 +101,32 @@ def test_a_preset_value_is_named_with_its_preset_in_dutch():
                                     "consultatieve managers)")
     assert parameter_name("preset.direction.municipality.dialogue", "en") == (
         "preset.direction.municipality.dialogue")
+
+
+def test_every_preset_value_that_sets_the_kinds_apart_has_a_prior_in_the_shipped_posterior():
+    """The rule of docs/odd.md §8 ("Priors on the presets"): every continuous value that
+    differs between the national kinds is drawn, for each preset that owns it, except a
+    zero that is a structural absence (no corps, no scanning, no consultation, no
+    allocation); discrete choices stay as the presets set them."""
+    from sim.experiment.calibration import Posterior
+    from sim.population import load_population
+    from sim.styles import GOVERNED_KEYS, flat_keys
+    from tests.conftest import ROOT
+
+    _population, kinds = load_population(ROOT / "scenarios" / "national" / "netherlands.toml")
+    drawn = set(Posterior(ROOT / "calibration" / "national").keys)
+    values = {k: flat_keys(sc.model_dump(mode="json")) for k, sc in kinds.items()}
+    checked = 0
+    for key in GOVERNED_KEYS:
+        seen = {kind: values[kind][key] for kind in kinds}
+        if len(set(map(repr, seen.values()))) == 1:
+            continue
+        for kind, value in seen.items():
+            if isinstance(value, bool) or not isinstance(value, float | int) or (
+                    isinstance(value, int) and key != "regisseurs.corps_size") or value == 0:
+                continue
+            sc = kinds[kind]
+            owner = preset_owner(key, sc.scenario.style, sc.middle_managers.style)
+            assert f"preset.{owner}.{key}" in drawn, (kind, key)
+            checked += 1
+    assert checked >= 20

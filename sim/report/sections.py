@@ -181,14 +181,45 @@ def decomposition_section(parts: pd.DataFrame, lang: str) -> tuple[str, str]:
     return label("decomposition", lang), body
 
 
-def uncertainty_section(runs: pd.DataFrame, lang: str) -> tuple[str, str]:
-    """Which uncertainty the intervals carry: with a posterior, parametric too."""
+def uncertainty_section(runs: pd.DataFrame, manifest: dict[str, Any],
+                        lang: str) -> tuple[str, str]:
+    """Which uncertainty the intervals carry: with a posterior, parametric too, and which
+    of the parameters drawn the data narrowed (identified) and which come from their
+    prior only (the calibration's parameters.csv, where its folder is at hand)."""
     if "posterior" in runs.columns and runs["posterior"].notna().any():
         digests = ", ".join(sorted(map(str, runs["posterior"].dropna().unique())))
         text = label("uncertainty_posterior", lang).format(digest=html.escape(digests))
+        carried = _carried_by(manifest.get("posterior") or {}, lang)
+        if carried:
+            text += f"</p><p>{carried}"
     else:
         text = label("uncertainty_fixed", lang)
     return label("uncertainty", lang), f"<p>{text}</p>"
+
+
+def _carried_by(posterior: dict[str, Any], lang: str) -> str:
+    """The drawn parameters, identified ones first, from the calibration's table; empty
+    when its folder is not at hand (a report rebuilt elsewhere)."""
+    folder = Path(str(posterior.get("folder", "")))
+    table = folder / "parameters.csv"
+    if not posterior.get("folder") or not table.is_file():
+        return ""
+    params = pd.read_csv(table)
+    params = params[params["parameter"].isin(posterior.get("keys", []))]
+    if params.empty:
+        return ""
+
+    def names(rows: pd.DataFrame) -> str:
+        return ", ".join(html.escape(parameter_name(p, lang)) for p in rows["parameter"])
+
+    found = params[params["identified"].astype(str).str.lower() == "true"]
+    rest = params.drop(found.index)
+    shown = html.escape(folder.name)
+    if found.empty:
+        return label("uncertainty_none_identified", lang).format(n=len(params), folder=shown)
+    return label("uncertainty_identified", lang).format(
+        n=len(params), folder=shown, k=len(found), identified=names(found), rest=len(rest),
+        prior=names(rest))
 
 
 def warmup_section(table: pd.DataFrame, series: pd.DataFrame, lang: str) -> tuple[str, str]:
