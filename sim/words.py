@@ -345,6 +345,10 @@ REPORT: Words = {
                          "de uitkomst."},
     "pairs_top": {"en": "Shown: the {k} of {n} parameters with the largest effect.",
                   "nl": "Getoond: de {k} van de {n} parameters met het grootste effect."},
+    "same_role_fallback_episodes": {"en": "Tension episodes", "nl": "Spanningsepisodes"},
+    "same_role_fallback_weeks": {"en": "Weeks above the tension threshold",
+                                 "nl": "Weken boven de spanningsdrempel"},
+    "same_role": {"en": "already directs: no fallback", "nl": "stuurt al: geen terugval"},
 }
 """The report's headings and explanations (outcome names come from :mod:`sim.outcomes`)."""
 STYLES: Words = {
@@ -605,14 +609,16 @@ STORY: Words = {
                              "in de sturende rol. Meer handtekeningen, minder dialoog{more}.",
                        "en": "Tension reaches {value:.2f}: the municipality falls back into "
                              "the directing role. More signatures, less dialogue{more}."},
-    "fallback_start_same": {"nl": "De spanning loopt op tot {value:.2f}. Deze gemeente stuurt "
-                                  "al: terugvallen in de sturende rol verandert niets aan haar "
-                                  "werkwijze.",
-                            "en": "Tension reaches {value:.2f}. This municipality already "
-                                  "directs: falling back into the directing role changes "
-                                  "nothing in how it works."},
-    "fallback_end_same": {"nl": "De spanning is gezakt tot {value:.2f}.",
-                          "en": "Tension has eased to {value:.2f}."},
+    "fallback_start_same": {"nl": "De spanning loopt op tot {value:.2f}: een spanningsepisode "
+                                  "begint. Deze gemeente stuurt al: terugvallen in de sturende "
+                                  "rol verandert niets aan haar werkwijze.",
+                            "en": "Tension reaches {value:.2f}: a tension episode begins. This "
+                                  "municipality already directs: falling back into the "
+                                  "directing role changes nothing in how it works."},
+    "fallback_end_same": {"nl": "De spanning is gezakt tot {value:.2f}: de spanningsepisode is "
+                                "voorbij.",
+                          "en": "Tension has eased to {value:.2f}: the tension episode is "
+                                "over."},
     "lose_mandate": {"nl": ", regisseurs zonder mandaat", "en": ", regisseurs without a mandate"},
     "withdrawn": {"nl": "; de gemeente stapt uit {roles}", "en": "; it gives up {roles}"},
     "sign": {"nl": "Waarschuwingssignaal: {sign} Dat ondermijnt {condition}.",

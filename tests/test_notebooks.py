@@ -172,6 +172,8 @@ def test_trainer_notebook_runs_in_dutch(tmp_path: Path) -> None:
     for scenario in ("regisserend", "regisserend, zonder terugval", "sturend"):
         assert f"<b>{scenario}</b>" in table
     assert "Slagingspercentage" in table
+    # the directive municipality's weeks "in fallback" are weeks above the threshold
+    assert table.count("weken boven de spanningsdrempel – stuurt al: geen terugval") == 1
     assert re.search(r"\[\d+,\d[^\]]*\]", table), "intervals with decimal commas"
     story = tagged(nb, "story")
     assert "week" in story and "Einde:" in story
