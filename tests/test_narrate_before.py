@@ -59,7 +59,7 @@ def test_the_lesson_story_shows_the_municipality_before_it_falls_back(lang: str)
     assert any(broken in line.text and line.week == first.week for line in lines)
     # the lesson plan says what the command prints
     text = " ".join(LESSON.read_text(encoding="utf-8").split())
-    said = (f"begins in week −{before:.0f}, in the warm-up; the run-up to the elections begins "
+    said = (f"begins in week -{before:.0f}, in the warm-up; the run-up to the elections begins "
             f"in week 0, and the municipality falls back in week {first.week:.0f}: "
             f"{first.week - start:.0f} weeks in its own role first")
     assert said in text, said
