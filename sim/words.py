@@ -357,6 +357,10 @@ REPORT: Words = {
                          "de uitkomst."},
     "pairs_top": {"en": "Shown: the {k} of {n} parameters with the largest effect.",
                   "nl": "Getoond: de {k} van de {n} parameters met het grootste effect."},
+    "same_role_fallback_episodes": {"en": "Tension episodes", "nl": "Spanningsepisodes"},
+    "same_role_fallback_weeks": {"en": "Weeks above the tension threshold",
+                                 "nl": "Weken boven de spanningsdrempel"},
+    "same_role": {"en": "already directs: no fallback", "nl": "stuurt al: geen terugval"},
 }
 """The report's headings and explanations (outcome names come from :mod:`sim.outcomes`)."""
 STYLES: Words = {
@@ -510,6 +514,16 @@ STORY: Words = {
               "We volgen {weeks:.0f} weken.",
         "en": "{style}: {regisseurs}, {managers} per department ({mstyle}), {aldermen}. "
               "We follow {weeks:.0f} weeks."},
+    "opening_before": {"nl": " Het verhaal begint {before:.0f} weken eerder, in week {week:.0f}, "
+                             "nog in de inloopperiode.",
+                       "en": " The story begins {before:.0f} weeks earlier, in week {week:.0f}, "
+                             "still in the warm-up."},
+    "fallen_since": {"nl": "De gemeente is al teruggevallen in de sturende rol (sinds week "
+                           "{week:.0f}).",
+                     "en": "The municipality has already fallen back into the directing role "
+                           "(since week {week:.0f})."},
+    "above_since": {"nl": "De spanning staat al boven de drempel (sinds week {week:.0f}).",
+                    "en": "Tension is already above the threshold (since week {week:.0f})."},
     "managers_1": {"nl": "één middenmanager", "en": "one middle manager"},
     "managers_n": {"nl": "{n} middenmanagers", "en": "{n} middle managers"},
     "aldermen_1": {"nl": "één wethouder", "en": "one alderman"},
@@ -607,14 +621,16 @@ STORY: Words = {
                              "in de sturende rol. Meer handtekeningen, minder dialoog{more}.",
                        "en": "Tension reaches {value:.2f}: the municipality falls back into "
                              "the directing role. More signatures, less dialogue{more}."},
-    "fallback_start_same": {"nl": "De spanning loopt op tot {value:.2f}. Deze gemeente stuurt "
-                                  "al: terugvallen in de sturende rol verandert niets aan haar "
-                                  "werkwijze.",
-                            "en": "Tension reaches {value:.2f}. This municipality already "
-                                  "directs: falling back into the directing role changes "
-                                  "nothing in how it works."},
-    "fallback_end_same": {"nl": "De spanning is gezakt tot {value:.2f}.",
-                          "en": "Tension has eased to {value:.2f}."},
+    "fallback_start_same": {"nl": "De spanning loopt op tot {value:.2f}: een spanningsepisode "
+                                  "begint. Deze gemeente stuurt al: terugvallen in de sturende "
+                                  "rol verandert niets aan haar werkwijze.",
+                            "en": "Tension reaches {value:.2f}: a tension episode begins. This "
+                                  "municipality already directs: falling back into the "
+                                  "directing role changes nothing in how it works."},
+    "fallback_end_same": {"nl": "De spanning is gezakt tot {value:.2f}: de spanningsepisode is "
+                                "voorbij.",
+                          "en": "Tension has eased to {value:.2f}: the tension episode is "
+                                "over."},
     "lose_mandate": {"nl": ", regisseurs zonder mandaat", "en": ", regisseurs without a mandate"},
     "withdrawn": {"nl": "; de gemeente stapt uit {roles}", "en": "; it gives up {roles}"},
     "sign": {"nl": "Waarschuwingssignaal: {sign} Dat ondermijnt {condition}.",
@@ -624,6 +640,10 @@ STORY: Words = {
                      "en": "Tension has eased ({value:.2f}): the municipality takes up its own "
                            "role again."},
     "election": {"nl": "Gemeenteraadsverkiezingen.", "en": "Elections."},
+    "runup": {"nl": "De aanloop naar de verkiezingen begint: de politieke druk neemt vanaf nu "
+                    "elke week toe.",
+              "en": "The run-up to the elections begins: from now on political pressure "
+                    "rises every week."},
     "quarter": {"nl": "Kwartaal {q}: {arrived}, {success} geslaagd, "
                       "{dropout} afgehaakt, {rejected} afgewezen; vertrouwen {trust:.0%}, "
                       "spanning {tension:.2f}.",
@@ -648,10 +668,14 @@ STORY: Words = {
                "en": "the municipality fell back {n} times ({weeks:.0f} weeks)"},
     "crossed_0": {"nl": "de spanning bleef onder de drempel",
                   "en": "tension stayed below the threshold"},
-    "crossed_1": {"nl": "de spanning kwam één keer boven de drempel ({weeks:.0f} weken)",
-                  "en": "tension crossed the threshold once ({weeks:.0f} weeks)"},
-    "crossed_n": {"nl": "de spanning kwam {n} keer boven de drempel ({weeks:.0f} weken)",
-                  "en": "tension crossed the threshold {n} times ({weeks:.0f} weeks)"},
+    "crossed_1": {"nl": "één spanningsepisode ({weeks:.0f} weken boven de drempel); deze "
+                        "gemeente stuurt al, terugvallen verandert niets",
+                  "en": "one tension episode ({weeks:.0f} weeks above the threshold); this "
+                        "municipality already directs, falling back changes nothing"},
+    "crossed_n": {"nl": "{n} spanningsepisodes ({weeks:.0f} weken boven de drempel); deze "
+                        "gemeente stuurt al, terugvallen verandert niets",
+                  "en": "{n} tension episodes ({weeks:.0f} weeks above the threshold); this "
+                        "municipality already directs, falling back changes nothing"},
     "again": {"nl": " (voor de {nth} keer)", "en": " (for the {nth} time)"},
     "again_comma": {"nl": ", voor de {nth} keer", "en": ", for the {nth} time"},
     "week": {"nl": "week", "en": "week"},

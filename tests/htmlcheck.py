@@ -125,7 +125,8 @@ def parse_number(text: str) -> float:
 
 
 def cell_numbers(cell: str) -> tuple[float, float, float]:
-    """(mean, low, high) of a headline cell "mean[low, high]" (Dutch: "[low; high]")."""
-    match = re.fullmatch(r"(.+?)\[(.+?)[;,] (.+?)\]", cell.replace("\xa0", " "))
+    """(mean, low, high) of a headline cell "mean[low, high]" (Dutch: "[low; high]"), and
+    of one with a note in words after it ("... tension episodes – already directs")."""
+    match = re.fullmatch(r"(.+?)\[(.+?)[;,] (.+?)\](?:[^\d\[].*)?", cell.replace("\xa0", " "))
     assert match, cell
     return tuple(parse_number(g) for g in match.groups())  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 
@@ -45,6 +46,23 @@ def blocks(language: str) -> list[tuple[str, str]]:
             if m.group(1) == language]
 
 
+def printed(text: str) -> dict[str, str]:
+    """Python code of ``text`` -> what it prints, for every python block followed by a
+    paragraph that begins "It prints" and a ```text block (the output promised)."""
+    fences = list(FENCE.finditer(text))
+    out = {}
+    for block, after in itertools.pairwise(fences):
+        between = text[block.end():after.start()].strip()
+        if block.group(1) == "python" and after.group(1) == "text" and between.startswith(
+                "It prints"):
+            out[block.group(2)] = after.group(2)
+    return out
+
+
+PRINTED = {code: output for path in DOCS
+           for code, output in printed(path.read_text(encoding="utf-8")).items()}
+
+
 def command_lines() -> list[tuple[str, list[str]]]:
     """Every ``regiesim`` command written in the docs (fenced shell lines, continuation
     lines of options joined, and inline code), as argument lists: optional parts
@@ -82,10 +100,36 @@ def command_lines() -> list[tuple[str, list[str]]]:
 
 
 @pytest.mark.parametrize(("name", "code"), blocks("python"))
-def test_every_python_block_runs(name: str, code: str, tmp_path, monkeypatch) -> None:
+def test_every_python_block_runs(name: str, code: str, tmp_path, monkeypatch, capsys) -> None:
+    """Every block runs; one followed by "It prints" prints exactly the output shown."""
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
     exec(compile(code, name, "exec"), {"__name__": "__docs__"})
+    if code in PRINTED:
+        assert capsys.readouterr().out == PRINTED[code], f"{name}: the output shown differs"
+
+
+def test_the_readme_example_prints_the_differences() -> None:
+    """The README's Python example shows what it computes: a line per outcome with the
+    difference and its interval, nothing elided by pandas ("[2 rows x 11 columns]",
+    "...")."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Use from Python", 1)[1]
+    [(code, output)] = [(c, o) for c, o in printed(section).items()]
+    assert "paired_differences" in code
+    differences = [line for line in output.splitlines() if "minus without" in line]
+    assert len(differences) == 2
+    number = r"[−+]\d+(?:\.\d+)? pp"
+    for line in differences:
+        assert re.search(rf": {number} \[{number}, {number}\]$", line), line
+    assert "rows x" not in output and "..." not in output
+
+
+def test_printed_pairs_a_block_with_its_output() -> None:
+    text = ("```python\nprint(1)\n```\n\nIt prints:\n\n```text\n1\n```\n\n"
+            "```python\nprint(2)\n```\n\nOther words.\n\n```text\n3\n```\n")
+    assert printed(text) == {"print(1)\n": "1\n"}
 
 
 def test_the_docs_show_regiesim_commands() -> None:

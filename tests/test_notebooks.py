@@ -1,5 +1,6 @@
 """The notebooks in notebooks/ run from top to bottom on the project's Python, show what
-they promise, and are stored without outputs.
+they promise (every figure also as a static image, for GitHub and nbconvert's HTML), and
+are stored without outputs.
 
 ``python -m tests.test_notebooks notebooks/*.ipynb`` clears the outputs of notebooks
 saved from Jupyter.
@@ -70,6 +71,61 @@ def tagged(nb: nbformat.NotebookNode, tag: str) -> str:
     return "\n".join(parts)
 
 
+PLOTLY = "application/vnd.plotly.v1+json"
+IMAGES = ("image/png", "image/svg+xml")
+
+
+def figures_without_image(nb: nbformat.NotebookNode) -> list[str]:
+    """The code cells that show more interactive plotly figures than static images (where
+    plotly's JavaScript does not run, on GitHub and in nbconvert's HTML, such a figure is
+    blank), each as the start of its source."""
+    missing = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        data = [o.get("data", {}) for o in cell.get("outputs", [])]
+        figures = sum(PLOTLY in d for d in data)
+        images = sum(any(kind in d for kind in IMAGES) and PLOTLY not in d for d in data)
+        if images < figures:
+            missing.append(cell.source.splitlines()[0] if cell.source else "(empty cell)")
+    return missing
+
+
+def static_images(nb: nbformat.NotebookNode) -> list[bytes]:
+    """Every PNG a notebook's outputs show, decoded."""
+    import base64
+
+    return [base64.b64decode(o["data"]["image/png"]) for c in nb.cells
+            if c.cell_type == "code" for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+
+
+def test_a_figure_without_its_static_image_is_found() -> None:
+    figure = nbformat.v4.new_output("display_data", data={PLOTLY: {"data": []},
+                                                          "text/html": "<div></div>"})
+    image = nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})
+    cell = nbformat.v4.new_code_cell("show(fig)")
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    cell.outputs = [figure]
+    assert figures_without_image(nb) == ["show(fig)"]
+    cell.outputs = [figure, figure, image]
+    assert figures_without_image(nb) == ["show(fig)"]
+    cell.outputs = [figure, image]
+    assert figures_without_image(nb) == []
+
+
+def _drawn(png: bytes) -> None:
+    """A static image that shows a figure: wide enough to read, and not blank."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    assert picture.width >= 600 and picture.height >= 300, picture.size
+    colours = picture.getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 20, "a blank image"
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_stored_without_outputs(name: str) -> None:
     nb = nbformat.read(NOTEBOOKS[name], as_version=4)
@@ -102,6 +158,11 @@ def test_researcher_notebook_runs_and_compares(tmp_path: Path) -> None:
     assert table.count("<td>direction-no-fallback</td>") == 8  # reference of every row
     for scenario in ("direction", "directive"):
         assert table.count(f"<td>{scenario}</td>") == 4  # one row per outcome
+    assert figures_without_image(nb) == []
+    images = static_images(nb)
+    assert len(images) >= 6  # bars, differences, series, sweep, Sobol, scatter
+    for png in images:
+        _drawn(png)
 
 
 @pytest.mark.slow  # a Jupyter kernel runs the whole notebook
@@ -111,10 +172,18 @@ def test_trainer_notebook_runs_in_dutch(tmp_path: Path) -> None:
     for scenario in ("regisserend", "regisserend, zonder terugval", "sturend"):
         assert f"<b>{scenario}</b>" in table
     assert "Slagingspercentage" in table
+    # the directive municipality's weeks "in fallback" are weeks above the threshold
+    assert table.count("weken boven de spanningsdrempel – stuurt al: geen terugval") == 1
     assert re.search(r"\[\d+,\d[^\]]*\]", table), "intervals with decimal commas"
     story = tagged(nb, "story")
     assert "week" in story and "Einde:" in story
     assert not re.search(r"\d\.\d", story), "decimal points in the Dutch story"
+    assert "week  -13,0" in story and "De aanloop naar de verkiezingen begint" in story
+    assert figures_without_image(nb) == []
+    images = static_images(nb)
+    assert len(images) >= 4  # differences, series, two journeys
+    for png in images:
+        _drawn(png)
 
 
 if __name__ == "__main__":

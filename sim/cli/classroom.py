@@ -31,17 +31,26 @@ from sim.words import CLI, word
 
 Follow = Annotated[int, typer.Option(help="Initiatives whose journeys are told in depth.",
                                      min=0)]
+Before = Annotated[float, typer.Option(
+    help="Begin the story this many weeks before the observation window (in the warm-up), "
+         "so that a class sees how the municipality worked before the window's pressure.",
+    min=0.0)]
 
 
 @app.command()
 @clean_errors
 def narrate(file: File, seed: Seed = DEFAULT_SEED, lang: LangOption = Lang.nl,
-            follow: Follow = 3, sets: Sets = []) -> None:  # noqa: B006
+            follow: Follow = 3, before: Before = 0.0,
+            sets: Sets = []) -> None:  # noqa: B006
     """Tell the story of one run, in time order (for a classroom)."""
-    from sim.report.narrate import render, story
+    from sim.report.narrate import check_before, render, story
 
     scenario = load_scenario(file, sets)
-    render(story(scenario, seed, lang, follow), lang, console)
+    try:
+        check_before(before, scenario)
+    except ValueError as error:
+        raise UserError(f"{safe(file)}: --{error}") from None
+    render(story(scenario, seed, lang, follow, before), lang, console)
 
 
 AnimationOut = Annotated[Path, typer.Option(

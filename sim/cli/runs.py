@@ -107,12 +107,13 @@ def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],
         return
     import pandas as pd
 
+    from sim.report.labels import same_role
     from sim.report.publish import print_headline
 
     shown = summary[summary["outcome"].isin(TERMINAL)]
     print_headline(shown.assign(scenario=shown["scenario"].map(safe)), pd.DataFrame(),
                    f"{safe(file)}: {reps} replications, seed {seed} (mean [95% CI])", "en",
-                   console)
+                   console, {safe(name) for name in same_role(scenarios)})
 
 
 def _json_scenarios(summary: Any, scenarios: dict[str, Any],

@@ -44,20 +44,40 @@
     LUT.push(`rgb(${c0.map((c, i) => Math.round(c + u * (c1[i] - c))).join(",")})`);
   }
   const colour = (f) => LUT[Math.max(0, Math.min(60, Math.round(f * 100)))];
-  // a canvas text in at most maxW pixels: the font shrinks (never squashed sideways)
+  // No text on a canvas is smaller than this (px): it has to read on a projector.
+  const SMALLEST = 12;
+  const font = (n, bold) => `${bold ? "bold " : ""}${n}px system-ui, sans-serif`;
+  // a canvas text in at most maxW pixels: the font shrinks (never squashed sideways), but
+  // not below SMALLEST; the layout leaves room for every text at that size
   const fitText = (g, text, x, y, maxW, size, bold) => {
     let px = size;
-    const font = (n) => `${bold ? "bold " : ""}${n}px system-ui, sans-serif`;
-    g.font = font(px);
+    g.font = font(px, bold);
     const w = g.measureText(text).width;
-    if (w > maxW && maxW > 0) { px = Math.max(8, Math.floor(size * maxW / w)); g.font = font(px); }
+    if (w > maxW && maxW > 0) {
+      px = Math.max(SMALLEST, Math.floor(size * maxW / w)); g.font = font(px, bold);
+    }
     g.fillText(text, x, y);
   };
   // one font size at which every text fits maxW (labels of a row alike)
   const fitSize = (g, texts, maxW, size, bold) => {
-    g.font = `${bold ? "bold " : ""}${size}px system-ui, sans-serif`;
+    g.font = font(size, bold);
     const widest = Math.max(1, ...texts.map((x) => g.measureText(x).width));
-    return Math.max(8, Math.min(size, Math.floor(size * maxW / widest)));
+    return Math.max(SMALLEST, Math.min(size, Math.floor(size * maxW / widest)));
+  };
+  // a text in lines of at most maxW pixels at ``size`` (broken between words), its last
+  // line's baseline at y; returns how many lines it took
+  const wrapText = (g, text, x, y, maxW, size, bold) => {
+    g.font = font(size, bold);
+    const lines = [];
+    for (const w of text.split(" ")) {
+      const last = lines.length ? `${lines[lines.length - 1]} ${w}` : null;
+      if (last !== null && g.measureText(last).width <= maxW) lines[lines.length - 1] = last;
+      else lines.push(w);
+    }
+    lines.forEach((line, k) => {
+      fitText(g, line, x, y - (lines.length - 1 - k) * (size + 3), maxW, size, bold);
+    });
+    return lines.length;
   };
   const countUpTo = (sorted, t) => {  // how many values <= t
     let lo = 0, hi = sorted.length;
@@ -174,22 +194,29 @@
     const heads = COLUMNS.map((x) => (x === "exit" ? "" : W[`state_${x}`]));
     this.stagger = fitSize(g, heads, colW - 6, 18, true) < 16;
     this.headSize = fitSize(g, heads, (this.stagger ? 2 : 1) * colW - 8, 18, true);
-    const top = 58, labels = this.stagger ? 48 : 30;
+    // the second row of column names stands a whole line below the first (descenders of
+    // "Doorverwijzing" clear of "Dialoog")
+    this.headRows = [21, 21 + this.headSize + 8];
+    const top = 58, labels = this.stagger ? this.headRows[1] + 8 : 30;
     const y0 = top + labels, y1 = height - pad;
     this.top = top; this.colW = colW; this.pad = pad;
     const col = (name) => pad + COLUMNS.indexOf(name) * colW;
     const R = (x, y, ww, hh, fromBottom) => ({ x, y, w: ww, h: hh, bottom: !!fromBottom });
     const pileH = (y1 - y0) * 0.42;
+    // the two piles of the decision stand one above the other, each as wide as the
+    // column, so that their names ("handtekening", "college") read at full size
+    const line = 18, both = pileH - line;
+    const collegeY = y1 - both / 2, approvalY = collegeY - line - both / 2;
     this.regions = {
-      signal: R(col("signal"), y0, colW, y1 - y0 - 34),
-      ghost: R(col("signal"), y1 - 30, colW, 30),
+      signal: R(col("signal"), y0, colW, y1 - y0 - 66),
+      ghost: R(col("signal"), y1 - 62, colW, 62),  // a row of circles, up to three lines
       intake: R(col("intake"), y0, colW, y1 - y0 - pileH - 22),
       queue: R(col("intake"), y1 - pileH, colW, pileH, true),
       handoffs: R(col("handoffs"), y0, colW, y1 - y0),
       dialogue: R(col("dialogue"), y0, colW, y1 - y0),
-      decision: R(col("decision"), y0, colW, y1 - y0 - pileH - 42),
-      approval: R(col("decision"), y1 - pileH, colW / 2, pileH, true),
-      college: R(col("decision") + colW / 2, y1 - pileH, colW / 2, pileH, true),
+      decision: R(col("decision"), y0, colW, approvalY - 2 * line - 4 - y0),
+      approval: R(col("decision"), approvalY, colW, both / 2, true),
+      college: R(col("decision"), collegeY, colW, both / 2, true),
       realisation: R(col("realisation"), y0, colW, y1 - y0),
     };
     const exitH = (y1 - y0) / 3;
@@ -237,7 +264,7 @@
       const half = Math.min(headW, g.measureText(label).width) / 2 + 2;
       const x = Math.min(Math.max(this.pad + (k + 0.5) * this.colW, this.pad + half),
                          this.pad + (COLUMNS.length - 1) * this.colW - half);  // inside
-      const y = this.top + (this.stagger && k % 2 === 1 ? 42 : 21);
+      const y = this.top + this.headRows[this.stagger && k % 2 === 1 ? 1 : 0];
       fitText(g, label, x, y, headW, this.headSize, true);
     });
     // pile and exit labels
@@ -252,7 +279,7 @@
       g.setLineDash([]);
     }
     g.textAlign = "center";
-    fitText(g, W.waiting_for, R.approval.x + R.approval.w, R.approval.y - 24, 2 * R.approval.w - 6,
+    fitText(g, W.waiting_for, R.approval.x + R.approval.w / 2, R.approval.y - 22, R.approval.w - 6,
             15, true);
     // the exits: the name, and below it how many have left that way
     const exitSize = fitSize(g, EXITS.map((o) => W[`state_${o}`]), R.success.w - 8, 17, true);
@@ -335,15 +362,15 @@
     for (const w of this.ghosts) {
       if (w > t) break;
       total++;
-      if (t - w < LINGER && shown < 8) {
-        g.beginPath(); g.arc(gh.x + 12 + shown * 15, gh.y + 10, 6, 0, 2 * Math.PI); g.stroke();
+      if (t - w < LINGER && shown < Math.floor((gh.w - 6) / 15)) {
+        g.beginPath(); g.arc(gh.x + 12 + shown * 15, gh.y + 8, 6, 0, 2 * Math.PI); g.stroke();
         shown++;
       }
     }
     g.setLineDash([]);
-    if (this.ghosts.length) {
+    if (this.ghosts.length) {  // on two lines where the column is narrow
       g.fillStyle = "#333"; g.textAlign = "left";
-      fitText(g, `${W.absent_short}: ${total}`, gh.x + 6, gh.y + 28, gh.w - 8, 14);
+      wrapText(g, `${W.absent_short}: ${total}`, gh.x + 5, gh.y + gh.h - 4, gh.w - 7, 12);
     }
     // the initiative followed
     const sel = selected === null ? undefined : this.byId.get(selected);
@@ -371,7 +398,7 @@
     const scale = this.scale;
     const x0 = 10, y0 = 12, w = Math.min(260, this.w * 0.25), h = 22;
     g.fillStyle = "#000"; g.font = "bold 17px system-ui, sans-serif"; g.textAlign = "left";
-    g.fillText(`${W.tension} ${num(tension, 2)}`, x0, y0 + 40);
+    g.fillText(`${W.tension} ${num(tension, 2)}`, x0, y0 + 43);  // below the gauge's marks
     g.strokeStyle = "#000"; g.lineWidth = 2; g.strokeRect(x0, y0, w, h);
     g.fillStyle = fallen ? COLOURS.red : COLOURS.orange;  // red only when it falls back
     g.fillRect(x0 + 1, y0 + 1, Math.max(0, Math.min(1, tension / scale)) * (w - 2), h - 2);
@@ -384,12 +411,13 @@
       g.setLineDash([]);
     }
     const room = this.w - x0 - w - 30;
+    // the banner stands in the top line, clear of the regisseurs' line below it
     if (fallen) {
       g.fillStyle = COLOURS.red; g.textAlign = "right";
-      fitText(g, `⚠ ${W.fallback}`, this.w - 12, y0 + 20, room, 22, true);
+      fitText(g, `⚠ ${W.fallback}`, this.w - 12, y0 + 16, room, 20, true);
     } else if (above) {  // tension is high, and nothing changes in how it works
       g.fillStyle = "#333"; g.textAlign = "right";
-      fitText(g, W.fallback_same, this.w - 12, y0 + 18, room, 17);
+      fitText(g, W.fallback_same, this.w - 12, y0 + 15, room, 16);
     }
   };
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,16 @@ from sim.experiment.store import scenario_config
 from sim.files import atomic_write
 from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
-from sim.report.labels import LANGS, interval, label, shown_names, value
+from sim.report.labels import (
+    LANGS,
+    interval,
+    label,
+    outcome_label,
+    same_role,
+    same_role_note,
+    shown_names,
+    value,
+)
 from sim.report.stress import stress
 from sim.styles import flat_keys
 from sim.words import join, parameter_name
@@ -40,19 +50,28 @@ details { margin: .5rem 0; }
 """
 
 
-def headline_table(summary: pd.DataFrame, outcomes: list[str], lang: str) -> str:
+def headline_table(summary: pd.DataFrame, outcomes: list[str], lang: str,
+                   same_role: Collection[str] = ()) -> str:
     """HTML table of 'mean [low, high]': a column per outcome and a row per scenario, or,
     when there are more outcomes than scenarios, a row per outcome and a column per
     scenario, so that the table fits the page (eleven outcomes do not fit side by side
-    at 1400 px). A number and its interval never break inside."""
+    at 1400 px). A number and its interval never break inside.
+
+    ``same_role`` names the scenarios whose fallback changes nothing (they already direct,
+    :func:`sim.report.labels.same_role`): their fallback counts say they are tension
+    episodes (in the outcome's name when every scenario is one of them)."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
     cells: dict[tuple[str, str], str] = {}
     for r in summary.itertuples():
+        note = same_role_note(str(r.outcome), lang) if r.scenario in same_role else ""
         cells[(str(r.scenario), str(r.outcome))] = (
             f"<span class='nw'>{value(r.outcome, r.mean, lang)}</span><br><span class='ci nw'>"
-            f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}</span>")
+            f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}</span>"
+            + (f"<br><span class='ci'>{html.escape(note)}</span>"
+               if note and not set(scenarios) <= set(same_role) else ""))
     names = {s: f"<b>{html.escape(str(s))}</b>" for s in scenarios}
-    labels = {o: html.escape(label(o, lang)) for o in outcomes}
+    changes = not (scenarios and set(scenarios) <= set(same_role))
+    labels = {o: html.escape(outcome_label(o, lang, changes)) for o in outcomes}
     if len(outcomes) > len(scenarios):
         head = [label("outcome", lang), *names.values()]
         rows = [[labels[o], *[cells.get((str(s), o), "–") for s in scenarios]]
@@ -103,8 +122,11 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
     if per_scenario:
         summary = bounded(summarise(runs, outcomes))
+        directing = {names.get(n, n) for n in same_role(
+            {n: scenario_config(manifest, n) for n in stored
+             if n in (manifest or {}).get("scenarios", {})})}
         parts += [f"<h2>{label('headline', lang)}</h2>",
-                  headline_table(summary, outcomes, lang),
+                  headline_table(summary, outcomes, lang, directing),
                   f"<p class='ci'>{label('ci_method', lang)}</p>",
                   f"<h2>{label('outcomes', lang)}</h2>",
                   figure_html(figures.outcome_bars(summary, outcomes, lang))]

@@ -8,6 +8,7 @@ differences and intervals as people read them, with :mod:`sim.words`' Babel form
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sim import outcomes
 from sim.outcomes import clip
@@ -48,6 +49,50 @@ def label(key: str, lang: str) -> str:
     instead of showing its key.
     """
     return word(REPORT, key, lang) if key in REPORT else outcomes.label(key, lang)
+
+
+SAME_ROLE_OUTCOMES = ("fallback_episodes", "fallback_weeks")
+"""Outcomes that count falling back. Where falling back changes nothing (a directive or
+consultative municipality already works in the directing role) they count tension
+episodes and weeks above the threshold, and are called so."""
+
+
+def outcome_label(key: str, lang: str, changes: bool = True) -> str:
+    """:func:`label`, or for a municipality whose fallback changes nothing (``changes``
+    False) what :data:`SAME_ROLE_OUTCOMES` count there: "Tension episodes", "Weeks above
+    the tension threshold"."""
+    if not changes and key in SAME_ROLE_OUTCOMES:
+        return word(REPORT, f"same_role_{key}", lang)
+    return label(key, lang)
+
+
+def same_role_note(key: str, lang: str) -> str:
+    """What a value of outcome ``key`` counts for a municipality whose fallback changes
+    nothing, for a table that also shows other municipalities ("" for other outcomes):
+    "tension episodes – already directs: no fallback"."""
+    if key not in SAME_ROLE_OUTCOMES:
+        return ""
+    return f"{outcome_label(key, lang, False).lower()} – {word(REPORT, 'same_role', lang)}"
+
+
+def same_role(scenarios: dict[str, Any]) -> set[str]:
+    """The names of ``scenarios`` (name -> :class:`sim.scenario.Scenario`, or its resolved
+    settings as a dict) whose fallback changes nothing (:func:`fallback_changes`); a
+    dict that is not a valid scenario is left out."""
+    from pydantic import ValidationError
+
+    from sim.model.municipality import fallback_changes
+    from sim.scenario import Scenario
+
+    found = set()
+    for name, sc in scenarios.items():
+        try:
+            scenario = sc if isinstance(sc, Scenario) else Scenario.model_validate(sc)
+        except ValidationError:
+            continue
+        if not fallback_changes(scenario):
+            found.add(name)
+    return found
 
 
 def number(x: float, lang: str, kind: str = "count") -> str:
@@ -114,5 +159,6 @@ def signed_interval(key: str, low: float, high: float, lang: str) -> str:
     return f"[{signed(key, low, lang)}{sep}{signed(key, high, lang)}]"
 
 
-__all__ = ["LANGS", "TEXT", "dashboard_word", "interval", "label", "number", "points",
-           "shown_names", "signed", "signed_interval", "style_name", "value"]
+__all__ = ["LANGS", "SAME_ROLE_OUTCOMES", "TEXT", "dashboard_word", "interval", "label",
+           "number", "outcome_label", "points", "same_role", "same_role_note", "shown_names",
+           "signed", "signed_interval", "style_name", "value"]

@@ -77,20 +77,34 @@ def initiative_names(seed: int, count: int, lang: str) -> list[str]:
     return names
 
 
-def choose_followed(result: RunResult, follow: int) -> list[int]:
-    """Initiatives to follow: first a success, a dropout, a rejection and one
-    disappointed by a broken promise (when there are), then the earliest arrivals."""
-    df = result.initiatives
+def choose_followed(result: RunResult, follow: int, start: float = 0.0) -> list[int]:
+    """Initiatives to follow, among those that come forward from week ``start`` on (a
+    negative ``start`` reaches into the warm-up): first one whose partnership a fallback
+    breaks (the moment the story is about), then a success, a dropout, a rejection and
+    one disappointed by a broken promise (when there are), then the earliest arrivals;
+    within each kind the earliest."""
     log = result.log
+    if log is None or start >= 0:
+        df = result.initiatives
+        candidates = df.loc[df["arrival_week"] >= start, ["id", "outcome"]]
+    else:  # the warm-up's initiatives are in the log only
+        arrived = log.loc[(log["event"] == "arrive") & (log["week"] >= start), ["id"]]
+        ends = log[log["event"].isin(["success", "dropout", "rejected"])]
+        outcome = dict(zip(ends["id"], ends["event"], strict=True))
+        candidates = arrived.assign(outcome=arrived["id"].map(outcome))
+    ids = candidates["id"]
     chosen: list[int] = []
-    hit = set(log.loc[log["event"].isin(["disappointed", "quits"]), "id"]) \
-        if log is not None else set()
-    for mask in (df["outcome"] == "success", df["outcome"] == "dropout",
-                 df["outcome"] == "rejected", df["id"].isin(hit)):
-        ids = df.loc[mask & ~df["id"].isin(chosen), "id"]
-        if len(ids) and len(chosen) < follow:
-            chosen.append(int(ids.iloc[0]))
-    for ident in df["id"]:
+
+    def hit(*events: str) -> set[int]:
+        return set() if log is None else set(log.loc[log["event"].isin(events), "id"])
+
+    for mask in (ids.isin(hit("breach")), candidates["outcome"] == "success",
+                 candidates["outcome"] == "dropout", candidates["outcome"] == "rejected",
+                 ids.isin(hit("disappointed", "quits"))):
+        found = ids[mask & ~ids.isin(chosen)]
+        if len(found) and len(chosen) < follow:
+            chosen.append(int(found.iloc[0]))
+    for ident in ids:
         if len(chosen) >= follow:
             break
         if int(ident) not in chosen:
@@ -98,26 +112,46 @@ def choose_followed(result: RunResult, follow: int) -> list[int]:
     return sorted(chosen)
 
 
-def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3) -> list[Line]:
-    """The story of one run of ``scenario`` with ``seed``."""
+def story(scenario: Scenario, seed: int, lang: str = "nl", follow: int = 3,
+          before: float = 0.0) -> list[Line]:
+    """The story of one run of ``scenario`` with ``seed``; it begins ``before`` weeks
+    before the observation window (in the warm-up), so that a class sees how the
+    municipality worked before the window's pressure began."""
     check_lang(lang)
     if follow < 0:
         raise ValueError(f"follow: must be >= 0, got {follow}")
+    check_before(before, scenario)
     result = simulate(scenario.with_changes({"run.event_log": True}), seed)
-    return tell(result, lang, follow)
+    return tell(result, lang, follow, before)
 
 
-def tell(result: RunResult, lang: str = "nl", follow: int = 3) -> list[Line]:
-    """The story of ``result`` (a run with its event log), following ``follow`` initiatives."""
+def check_before(before: float, scenario: Scenario) -> None:
+    """``before`` must lie in the warm-up: 0 up to ``run.warmup_weeks``."""
+    warmup = scenario.run.warmup_weeks
+    if not 0.0 <= before <= warmup:
+        raise ValueError(f"before: must be between 0 and the warm-up of {scenario.scenario.name}"
+                         f" (run.warmup_weeks = {warmup:g}), got {before:g}")
+
+
+def tell(result: RunResult, lang: str = "nl", follow: int = 3,
+         before: float = 0.0) -> list[Line]:
+    """The story of ``result`` (a run with its event log), following ``follow`` initiatives,
+    from ``before`` weeks before the observation window on."""
     log = result.log
     if log is None:
         raise ValueError("the run has no event log: simulate with run.event_log = true")
-    followed = set(choose_followed(result, follow))
-    names = initiative_names(result.seed, _names_needed(log), lang)
     sc = result.scenario
-    lines = [Line(0.0, "opening", _opening(sc, lang))]
+    check_before(before, sc)
+    start = -float(before)
+    followed = set(choose_followed(result, follow, start))
+    names = initiative_names(result.seed, _names_needed(log), lang)
+    lines = [Line(start, "opening", _opening(sc, lang, before))]
+    since = _fallen_since(log, start)
+    if since is not None:  # the story begins in the middle of a fallback
+        key = "fallen_since" if fallback_changes(sc) else "above_since"
+        lines.append(Line(start, "municipality", say(STORY, key, lang, week=local(since, lang))))
     reasons = _rejection_reasons(result)
-    told = (log["week"] >= 0) & (log["event"].isin(MUNICIPAL) | log["event"].str.startswith(
+    told = (log["week"] >= start) & (log["event"].isin(MUNICIPAL) | log["event"].str.startswith(
         "sign_") | log["id"].isin(followed))
     incidents = 0
     for row in log[told].itertuples(index=False):
@@ -127,8 +161,9 @@ def tell(result: RunResult, lang: str = "nl", follow: int = 3) -> list[Line]:
             continue
         municipal = row.event in MUNICIPAL or row.event.startswith("sign_")
         lines.append(Line(row.week, "municipality" if municipal else "initiative", text))
-    lines += _elections(sc, lang) + _quarters(result, lang)
-    lines.sort(key=lambda line: (line.week, line.kind != "municipality"))
+    lines += _elections(sc, lang, start) + _quarters(result, lang)
+    order = {"opening": 0, "municipality": 1}
+    lines.sort(key=lambda line: (line.week, order.get(line.kind, 2)))
     s = result.summary
     episodes = int(s["fallback_episodes"])
     what = "fell" if fallback_changes(sc) or not sc.fallback.enabled else "crossed"
@@ -165,7 +200,15 @@ def _names_needed(log) -> int:
     return max(int(log["id"].max()) + 1 if len(log) else 0, 1)
 
 
-def _opening(sc: Scenario, lang: str) -> str:
+def _fallen_since(log, start: float) -> float | None:
+    """The week the fallback in force at ``start`` began (None: none in force)."""
+    turns = log[log["event"].isin(["fallback_start", "fallback_end"]) & (log["week"] < start)]
+    if len(turns) and turns["event"].iloc[-1] == "fallback_start":
+        return float(turns["week"].iloc[-1])
+    return None
+
+
+def _opening(sc: Scenario, lang: str, before: float = 0.0) -> str:
     corps = sc.regisseurs.corps_size
     regisseurs = say(STORY, f"regisseurs_{corps if corps < 2 else 'n'}", lang, n=corps)
     if corps and sc.regisseurs.mandate:
@@ -179,7 +222,9 @@ def _opening(sc: Scenario, lang: str) -> str:
         managers=say(STORY, f"managers_{1 if managers == 1 else 'n'}", lang, n=managers),
         mstyle=style_name(sc.middle_managers.style, lang, managers=True),
         aldermen=say(STORY, f"aldermen_{1 if aldermen == 1 else 'n'}", lang, n=aldermen),
-        weeks=float(sc.run.horizon_weeks))
+        weeks=float(sc.run.horizon_weeks)) + (say(
+            STORY, "opening_before", lang, before=float(before), week=local(-before, lang))
+            if before > 0 else "")
 
 
 def _fallback_more(sc: Scenario, lang: str) -> str:
@@ -278,10 +323,17 @@ def _num(x: float) -> float:
     return 0.0 if math.isnan(x) else x
 
 
-def _elections(sc: Scenario, lang: str) -> list[Line]:
-    return [Line(w, "municipality", word(STORY, "election", lang))
-            for w in sc.aldermen.election_weeks
-            if w <= sc.run.horizon_weeks]
+def _elections(sc: Scenario, lang: str, start: float = 0.0) -> list[Line]:
+    """Every election in the story, and the start of its run-up (from then on the
+    pressure of the coming election raises tension every week)."""
+    al = sc.aldermen
+    lines = [Line(w, "municipality", word(STORY, "election", lang))
+             for w in al.election_weeks if start <= w <= sc.run.horizon_weeks]
+    if al.election_pressure > 0 and al.runup_weeks > 0:
+        lines += [Line(w - al.runup_weeks, "municipality", word(STORY, "runup", lang))
+                  for w in al.election_weeks
+                  if start <= w - al.runup_weeks < min(w, sc.run.horizon_weeks)]
+    return lines
 
 
 def _quarters(result: RunResult, lang: str) -> list[Line]:
@@ -309,7 +361,7 @@ def render(lines: list[Line], lang: str, console) -> None:
               "closing": "bold", "initiative": ""}
     week = word(STORY, "week", lang)
     for line in lines:
-        stamp = f"{week} {local(max(line.week, 0.0), lang):6.1f}"
+        stamp = f"{week} {local(line.week + 0.0, lang):6.1f}"
         style = styles.get(line.kind, "")
         text = f"[{style}]{escape(line.text)}[/]" if style else escape(line.text)
         console.print(f"[cyan]{stamp}[/]  {text}", highlight=False, soft_wrap=True)

@@ -168,29 +168,48 @@ def browser() -> str | None:
             or shutil.which("chromium-browser"))
 
 
-def write_static(fig: Any, title: str, path: Path) -> Path:
-    """``fig`` as a static image (.svg, .png or .pdf by the suffix of ``path``), its title
-    drawn on it, written atomically through kaleido and Chromium. Refused with what to
-    install when either is missing."""
+def static_image(fig: Any, kind: str = "png", width: int = STATIC_WIDTH) -> bytes:
+    """``fig`` drawn as a static image (``kind``: svg, png or pdf) through kaleido and
+    Chromium. Refused with what to install when either is missing."""
     import os
 
     try:
         import kaleido  # noqa: F401
     except ImportError:
-        raise ValueError("--out: static figures need kaleido (`make install` installs it; "
+        raise ValueError("static figures need kaleido (`make install` installs it; "
                          "or write an .html page)") from None
     found = browser()
     if found is not None:
         os.environ.setdefault("BROWSER_PATH", found)
-    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"},
-                      margin={"t": max(int(fig.layout.margin.t or 0), 90)})
     try:
-        image = fig.to_image(format=path.suffix[1:], width=STATIC_WIDTH)
+        return fig.to_image(format=kind, width=width)
     except (ValueError, RuntimeError) as exc:
         if "hrom" not in str(exc):
             raise
-        raise ValueError(f"--out: drawing {path.name} needs Chromium (Debian: apt-get "
+        raise ValueError(f"drawing a .{kind} figure needs Chromium (Debian: apt-get "
                          f"install chromium; or set BROWSER_PATH): {exc}") from None
+
+
+def write_static(fig: Any, title: str, path: Path) -> Path:
+    """``fig`` as a static image (.svg, .png or .pdf by the suffix of ``path``), its title
+    drawn on it, written atomically through kaleido and Chromium. Refused with what to
+    install when either is missing."""
+    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"},
+                      margin={"t": max(int(fig.layout.margin.t or 0), 90)})
+    try:
+        image = static_image(fig, path.suffix[1:])
+    except ValueError as exc:
+        raise ValueError(f"--out: {path.name}: {exc}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, image)
     return path
+
+
+def show(fig: Any, width: int = 900) -> None:
+    """Show ``fig`` in a notebook twice: interactive (plotly.js, for Jupyter) and, beside
+    it, as a static PNG (drawn by kaleido), so that the figure also shows where plotly's
+    JavaScript does not run: on GitHub and in nbconvert's HTML."""
+    from IPython.display import Image, display
+
+    fig.show()
+    display(Image(static_image(fig, "png", width), format="png", width=width))

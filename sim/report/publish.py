@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,15 @@ from rich.table import Table
 from sim.analysis import bounded, paired_differences, summarise
 from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
-from sim.report.labels import interval, label, signed, signed_interval, value
+from sim.report.labels import (
+    SAME_ROLE_OUTCOMES,
+    interval,
+    label,
+    outcome_label,
+    signed,
+    signed_interval,
+    value,
+)
 from sim.words import PUBLISH, say, word
 
 
@@ -66,13 +75,20 @@ __all__ = ["failures_section", "print_headline", "publish", "publish_store"]
 
 
 def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang: str,
-                   console: Console) -> None:
+                   console: Console, same_role: Collection[str] = ()) -> None:
     """The headline on the terminal: a column per scenario when it fits the width, else
-    one line per scenario and outcome; values as the report writes them."""
+    one line per scenario and outcome; values as the report writes them. The fallback
+    counts of the scenarios in ``same_role`` (whose fallback changes nothing) are called
+    tension episodes."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
+    changes = not (scenarios and set(scenarios) <= set(same_role))
     cells = {(r.scenario, r.outcome): f"{value(r.outcome, r.mean, lang)} "
-             f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}" for r in summary.itertuples()}
-    names = [label(str(o), lang) for o in dict.fromkeys(summary["outcome"])]
+             f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}" + (
+                 f" ({outcome_label(str(r.outcome), lang, False).lower()})"
+                 if changes and r.scenario in same_role
+                 and r.outcome in SAME_ROLE_OUTCOMES else "")
+             for r in summary.itertuples()}
+    names = [outcome_label(str(o), lang, changes) for o in dict.fromkeys(summary["outcome"])]
     widest = max(len(c) for c in cells.values()) if cells else 0
     wide = max(map(len, names), default=0) + len(scenarios) * (max(widest, *map(
         len, map(str, scenarios))) + 3) <= console.width
@@ -82,8 +98,8 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
         for name in scenarios:
             table.add_column(str(name), justify="right", no_wrap=True)
         for outcome in dict.fromkeys(summary["outcome"]):
-            table.add_row(label(str(outcome), lang), *[cells.get((n, outcome), "–")
-                                                       for n in scenarios])
+            table.add_row(outcome_label(str(outcome), lang, changes),
+                          *[cells.get((n, outcome), "–") for n in scenarios])
     else:
         for col in ("scenario", "outcome", "mean"):
             table.add_column(word(PUBLISH, col, lang), overflow="fold",
@@ -91,7 +107,7 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
                              no_wrap=col == "mean")
         for name in scenarios:
             for outcome in dict.fromkeys(summary["outcome"]):
-                table.add_row(str(name), label(str(outcome), lang),
+                table.add_row(str(name), outcome_label(str(outcome), lang, changes),
                               cells.get((name, outcome), "–"))
             table.add_section()
     console.print(table)

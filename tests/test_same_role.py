@@ -1,0 +1,98 @@
+"""A municipality whose fallback changes nothing (a directive or consultative one already
+directs) is said to have tension episodes, not fallbacks: in the story, in the player's
+news, in the report's table and on the terminal, in Dutch and in English."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim import load_scenario
+from sim.analysis import summarise
+from sim.cli import app
+from sim.experiment import run_batch
+from sim.report.animate import film
+from sim.report.html import build_report, headline_table
+from sim.report.labels import same_role
+from tests.conftest import SCENARIOS, short
+
+CUT = {"cuts": [{"week": 10.0, "tension": 5.0}]}
+EPISODE = {"nl": "een spanningsepisode begint", "en": "a tension episode begins"}
+OVER = {"nl": "de spanningsepisode is voorbij", "en": "the tension episode is over"}
+FELL = {"nl": "valt terug in de sturende rol", "en": "falls back into the directing role"}
+
+
+def test_same_role_knows_who_already_directs() -> None:
+    found = same_role({name: load_scenario(SCENARIOS / f"{name}.toml")
+                       for name in ("direction", "directive", "partner", "typical")})
+    assert found == {"directive", "typical"}  # typical: consultative managers, no partner
+    assert same_role({"broken": {"run": {"horizon_weeks": -1}}}) == set()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_players_news_tells_a_tension_episode(lang: str) -> None:
+    data = film(short("direction", tension=CUT, aldermen={"incident_rate": 0.0}), 2, lang,
+                short("directive", tension=CUT, aldermen={"incident_rate": 0.0}))
+    direction, directive = ([text for _, _, text in p["news"]] for p in data["panels"])
+    assert any(EPISODE[lang] in t for t in directive)
+    assert not any(FELL[lang] in t for t in directive)
+    assert any(FELL[lang] in t for t in direction)
+    assert not any(EPISODE[lang] in t for t in direction)
+    assert not data["panels"][1]["changes"]
+
+
+@pytest.fixture(scope="module")
+def batch():
+    scenarios = {"direction": short("direction", tension=CUT),
+                 "directive": short("directive", tension=CUT)}
+    return run_batch(scenarios, reps=2, seed=3, backend="serial"), scenarios
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_report_table_calls_them_tension_episodes(batch, lang: str) -> None:
+    runs, scenarios = batch[0].runs, batch[1]
+    outcomes = ["success_rate", "fallback_episodes", "fallback_weeks"]
+    summary = summarise(runs, outcomes)
+    note = {"nl": "spanningsepisodes – stuurt al: geen terugval",
+            "en": "tension episodes – already directs: no fallback"}[lang]
+    both = headline_table(summary, outcomes, lang, same_role(scenarios))
+    assert both.count(note) == 1  # in the directive column only
+    assert "Aantal keer teruggevallen" in both or "Fallback episodes" in both
+    alone = headline_table(summary[summary["scenario"] == "directive"], outcomes, lang,
+                           same_role(scenarios))
+    named = {"nl": ("Spanningsepisodes", "Weken boven de spanningsdrempel"),
+             "en": ("Tension episodes", "Weeks above the tension threshold")}[lang]
+    assert all(n in alone for n in named) and note not in alone
+    assert "teruggevallen" not in alone.lower() and "fallback episodes" not in alone.lower()
+    plain = headline_table(summary, outcomes, lang)  # without knowing: as before
+    assert note not in plain
+
+
+def test_a_stored_folders_report_knows_from_its_manifest(batch, tmp_path: Path) -> None:
+    scenarios = batch[1]
+    out = tmp_path / "b"
+    stored = run_batch(scenarios, reps=2, seed=3, backend="serial", out=out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    text = build_report(stored.runs, stored.series, manifest=manifest, lang="nl",
+                        outcomes=["success_rate", "fallback_episodes"])
+    assert text.count("spanningsepisodes – stuurt al: geen terugval") == 1
+    assert "spanningsepisodes" not in build_report(stored.runs, stored.series, lang="nl",
+                                                   outcomes=["fallback_episodes"])
+
+
+def test_run_prints_tension_episodes_for_a_directive_municipality() -> None:
+    result = CliRunner().invoke(app, ["run", str(SCENARIOS / "directive.toml"), "--reps", "2",
+                                      "--backend", "serial", "--set", "run.horizon_weeks=30",
+                                      "--set", "run.warmup_weeks=4"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Tension episodes\s+│", result.output), result.output
+    assert "Weeks above the tension threshold" in result.output
+    assert "Fallback episodes" not in result.output and "Weeks in fallback" not in result.output
+    direction = CliRunner().invoke(app, ["run", str(SCENARIOS / "direction.toml"), "--reps", "2",
+                                         "--backend", "serial", "--set",
+                                         "run.horizon_weeks=30", "--set", "run.warmup_weeks=4"])
+    assert "Fallback episodes" in direction.output and "Tension episodes" not in direction.output
