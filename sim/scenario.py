@@ -37,6 +37,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from sim.styles import (
+    DIRECTING_ROLE,
     GOVERNED_KEYS,
     MANAGER_STYLE_KEY,
     MANAGER_STYLES,
@@ -646,7 +647,8 @@ class Scenario(_Group):
         changing ``scenario.style`` gives that style's values for all not stated.
         A preset's value (``preset.<owner>.<key>``, :func:`sim.styles.split_preset_key`)
         changes ``key`` only where this scenario takes it from that preset and does not
-        state it itself; there it becomes one of the scenario's own values.
+        state it itself; there it becomes one of the scenario's own values. The directive
+        managers' values move the directing role's too (:data:`sim.styles.DIRECTING_ROLE`).
         """
         data = self.model_dump(mode="json")
         own = set(self.scenario.own_values)
@@ -673,6 +675,11 @@ class Scenario(_Group):
                         and preset_owner(key, style, manager) == owner):
                     set_dotted(data, key, value)
                     own.add(key)
+        for (owner, key), value in presets.items():  # the directing role is directive
+            role = DIRECTING_ROLE.get(key) if owner == "managers.directive" else None
+            if role is not None and _get_dotted(data, role) == MANAGER_STYLES["directive"][
+                    key.split(".", 1)[1]]:
+                set_dotted(data, role, value)
         data["scenario"]["own_values"] = sorted(own)
         return build_scenario(data)
 

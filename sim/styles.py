@@ -164,6 +164,12 @@ def _own_keys(owner: str) -> set[str]:
     return set(flat_keys(STYLES[owner]))
 
 
+DIRECTING_ROLE: dict[str, str] = {f"middle_managers.{k}": f"fallback.regime.{k}" for k in (
+    "approval_layers", "escalation_prob", "inward_share", "allocation", "regisseur_drain")}
+"""The directing role a municipality falls back into (``fallback.regime``) is the
+directive managers' preset: a value drawn for ``preset.managers.directive`` moves the
+role's value too, wherever the scenario leaves it at that preset's value, so a directive
+municipality still falls back into the role it already plays."""
 PRESET_OWNERS: tuple[str, ...] = (*STYLES, *(f"managers.{m}" for m in MANAGER_STYLES))
 """Every preset that can own a value."""
 

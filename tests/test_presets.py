@@ -130,3 +130,25 @@ def test_every_preset_value_that_sets_the_kinds_apart_has_a_prior_in_the_shipped
             assert f"preset.{owner}.{key}" in drawn, (kind, key)
             checked += 1
     assert checked >= 20
+
+
+def test_the_directing_role_moves_with_the_directive_managers(kinds):
+    """A directive municipality falls back into the role it already plays, whatever the
+    draw of the directive managers' values; the direction-based one falls back into that
+    same drawn role."""
+    from sim.model.municipality import fallback_changes
+
+    draw = {"preset.managers.directive.middle_managers.inward_share": 0.5,
+            "preset.managers.directive.middle_managers.escalation_prob": 0.3,
+            "preset.managers.directive.middle_managers.regisseur_drain": 0.4}
+    for name, sc in kinds.items():
+        drawn = sc.with_changes(draw)
+        regime = drawn.fallback.regime
+        assert (regime.inward_share, regime.escalation_prob, regime.regisseur_drain) == (
+            0.5, 0.3, 0.4), name
+    for name in ("directive", "typical"):
+        assert not fallback_changes(kinds[name].with_changes(draw)), name
+    assert fallback_changes(kinds["direction"].with_changes(draw))
+    # a directing role the scenario sets itself is kept
+    own = kinds["direction"].with_changes({"fallback.regime.inward_share": 0.8})
+    assert own.with_changes(draw).fallback.regime.inward_share == 0.8
