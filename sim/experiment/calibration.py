@@ -564,7 +564,9 @@ class Posterior:
         self.digest = f"{int(np.bitwise_xor.reduce(digest)):016x}"
 
     def __str__(self) -> str:
-        return f"{self.folder} ({', '.join(self.keys)})"
+        shown = self.keys if len(self.keys) <= 6 else [*self.keys[:4],
+                                                       f"and {len(self.keys) - 4} more"]
+        return f"{self.folder} ({len(self.keys)} parameters: {', '.join(shown)})"
 
     def without(self, keys: list[str] | tuple[str, ...]) -> Posterior:
         """The same posterior with ``keys`` left out of the draws: an experiment that sets
