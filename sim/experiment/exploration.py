@@ -1,4 +1,5 @@
-"""Exploring parameter space: Latin hypercube and Sobol samples, Sobol indices, PRIM.
+"""Exploring parameter space: Latin hypercube and Sobol samples, Sobol indices, PRIM,
+and outcomes derived from two arms of every point.
 
 Ranges are declared in a scenario file's ``[ranges]`` table, one dotted key each:
 
@@ -9,6 +10,17 @@ Ranges are declared in a scenario file's ``[ranges]`` table, one dotted key each
 Sampling uses ``scipy.stats.qmc`` (Latin hypercube, scrambled Sobol) and SALib's
 Saltelli scheme for Sobol sensitivity indices (with bootstrap confidence intervals).
 Scenario discovery uses PRIM from the EMA Workbench.
+
+**Derived outcomes** (the EMA Workbench's outcomes computed from runs). A study's outcome
+may be ``CONTRAST:OUTCOME``, e.g. ``fallback_cost:share_dissatisfied``: at every design
+point the scenario runs in both arms of the contrast (:data:`CONTRASTS`; fallback's cost:
+``fallback.enabled`` true and false) on the same seeds, replication by replication
+(common random numbers; with a posterior, the same draws), and the outcome of replication
+i is the arm *with* minus the arm *without* ("a cost is always with minus without"), in
+the outcome's own unit (a share's difference is in percentage points when shown). The
+point's means, indices and boxes are then those of the paired differences.
+:func:`evaluate_points` runs a design this way; :func:`check_outcomes` names what is
+allowed.
 """
 
 from __future__ import annotations
@@ -21,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.choices import PRIM_TAILS
+from sim.outcomes import SUMMARY
 from sim.scenario import Scenario, ScenarioError, field_at
 from sim.scenario_files import read_scenario_file
 
@@ -194,6 +208,160 @@ def prim_box(x: pd.DataFrame, hit: np.ndarray, threshold: float = 0.8) -> pd.Dat
     return frame
 
 
+def prim_of(points: pd.DataFrame, names: list[str], outcome: str, tail: str = "high",
+            share: float = 0.25, threshold: float = 0.8) -> pd.DataFrame:
+    """The PRIM box (:func:`prim_box`) over the parameters ``names`` of the design points
+    whose ``outcome`` lies in its ``tail`` ``share`` (the highest or lowest quarter: for
+    ``fallback_cost:share_dissatisfied`` the costliest points are the highest, for
+    ``fallback_cost:success_rate`` the lowest), with the outcome and tail as columns."""
+    if tail not in PRIM_TAILS:
+        raise ValueError(f"tail: must be one of {', '.join(PRIM_TAILS)}, got {tail!r}")
+    if outcome not in points.columns:
+        raise ValueError(f"outcome: {outcome!r} is not a column of the design; have "
+                         f"{', '.join(c for c in points.columns if c not in names)}")
+    y = points[outcome].to_numpy(float)
+    if np.isnan(y).all():
+        raise ValueError(f"outcome: {outcome} is undefined at every point")
+    cut = np.nanquantile(y, 1 - share if tail == "high" else share)
+    hit = (y >= cut) if tail == "high" else (y <= cut)
+    box = prim_box(points[names], hit & ~np.isnan(y), threshold)
+    return box.assign(outcome=outcome, tail=tail, share=share)
+
+
+# --- derived outcomes: with minus without at every point ----------------------------------
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """Two arms of every scenario, differing only in ``changes_with`` against
+    ``changes_without``; a derived outcome ``NAME:OUTCOME`` is the first minus the second,
+    replication by replication."""
+
+    name: str
+    changes_with: dict[str, Any]
+    changes_without: dict[str, Any]
+    description: str
+
+
+CONTRASTS: dict[str, Contrast] = {
+    "fallback_cost": Contrast("fallback_cost", {"fallback.enabled": True},
+                              {"fallback.enabled": False},
+                              "fallback.enabled true minus false (what falling back costs)"),
+}
+"""The contrasts a derived outcome can name, by name."""
+
+SEPARATOR = ":"
+"""Between a contrast and an outcome: ``fallback_cost:share_dissatisfied``."""
+
+
+def split_outcome(name: str) -> tuple[Contrast | None, str]:
+    """(contrast, outcome) of a derived outcome's name; (None, name) for a plain one."""
+    if SEPARATOR not in name:
+        return None, name
+    contrast, _, outcome = name.partition(SEPARATOR)
+    return CONTRASTS[contrast], outcome
+
+
+def check_outcomes(names: list[str], option: str = "outcome") -> tuple[Contrast, ...]:
+    """Refuse an outcome that is neither a run's outcome (:data:`sim.outcomes.SUMMARY`)
+    nor ``CONTRAST:OUTCOME`` of a known contrast, naming what is allowed; the contrasts
+    the names use, in order."""
+    import difflib
+
+    problems, used = [], []
+    for name in names:
+        contrast, _, outcome = name.rpartition(SEPARATOR)
+        if SEPARATOR in name and contrast not in CONTRASTS:
+            problems.append(f"{option}: {name!r}: unknown contrast {contrast!r}; derived "
+                            "outcomes are CONTRAST:OUTCOME with CONTRAST one of "
+                            + ", ".join(f"{c.name} ({c.description})"
+                                        for c in CONTRASTS.values()))
+            continue
+        if outcome not in SUMMARY:
+            close = difflib.get_close_matches(outcome, list(SUMMARY), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            problems.append(f"{option}: {name!r}: {outcome!r} is not an outcome of a run"
+                            f"{hint}; outcomes are {', '.join(SUMMARY)} (regiesim outcomes "
+                            "describes them), or CONTRAST:OUTCOME with CONTRAST one of "
+                            f"{', '.join(CONTRASTS)}, e.g. fallback_cost:share_dissatisfied")
+            continue
+        if contrast and CONTRASTS[contrast] not in used:
+            used.append(CONTRASTS[contrast])
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tuple(used)
+
+
+def _value_at(scenario: Scenario, key: str) -> Any:
+    value: Any = scenario
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def arm(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """``scenario`` in one arm of a contrast: itself where it already has the arm's
+    values, else with the arm's changes."""
+    if all(_value_at(scenario, k) == v for k, v in changes.items()):
+        return scenario
+    return scenario.with_changes(changes)
+
+
+@dataclass
+class Evaluated:
+    """The runs of a design: one row per point and replication (``scenario`` is the
+    point's name), its outcomes and the derived ones; the points' names in order."""
+
+    runs: pd.DataFrame
+    names: list[str]
+
+
+def evaluate_points(base: Scenario, points: pd.DataFrame, reps: int, seed: int,
+                    out: str | Path | None, contrasts: tuple[Contrast, ...] = (),
+                    **batch: Any) -> Evaluated:
+    """Run every point of ``points`` ``reps`` times (common random numbers); with
+    ``contrasts``, each point also in each contrast's two arms (the arm it already is runs
+    once), on the same seeds, and the derived outcome ``NAME:OUTCOME`` of replication i is
+    the arm with minus the arm without, for every numeric outcome. ``batch`` goes to
+    :func:`sim.experiment.runner.run_batch` (executor, store, posterior). Every point's
+    runs must succeed."""
+    from sim.experiment.batch import RUN_KEYS
+    from sim.experiment.runner import run_batch
+
+    scenarios, params = points_to_scenarios(base, points)
+    arms: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in scenarios}
+    every, every_params = dict(scenarios), dict(params)
+    for name, scenario in scenarios.items():
+        for c in contrasts:
+            pair = []
+            for side, changes in (("with", c.changes_with), ("without", c.changes_without)):
+                made = arm(scenario, changes)
+                arm_name = name if made is scenario else f"{name} {c.name} {side}"
+                every[arm_name], every_params[arm_name] = made, params[name]
+                pair.append(arm_name)
+            arms[name][c.name] = (pair[0], pair[1])
+    done = run_batch(every, reps=reps, seed=seed, out=out, params=every_params, **batch)
+    if not done.failures.empty:
+        where = f" (see {Path(out) / 'failures.parquet'})" if out is not None else ""
+        raise ValueError(f"{len(done.failures)} design run(s) failed{where}; the analysis "
+                         "needs every point")
+    runs = done.runs
+    outcomes = [c for c in runs.columns if c not in RUN_KEYS and c not in points.columns
+                and c != "posterior" and pd.api.types.is_numeric_dtype(runs[c])]
+    levels = runs[runs["scenario"].isin(scenarios)].reset_index(drop=True)
+    frames = [levels[["scenario", "replication", *outcomes]]]
+    indexed = runs.set_index(["scenario", "replication"])[outcomes]
+    for c in contrasts:
+        sides = []
+        for k in (0, 1):
+            named = levels["scenario"].map({n: arms[n][c.name][k] for n in scenarios})
+            sides.append(indexed.reindex(pd.MultiIndex.from_arrays(
+                [named, levels["replication"]])).to_numpy(float))
+        frames.append(pd.DataFrame(sides[0] - sides[1],
+                                   columns=[f"{c.name}{SEPARATOR}{o}" for o in outcomes]))
+    return Evaluated(pd.concat(frames, axis=1), list(scenarios))
+
+
 def points_to_scenarios(base: Scenario, points: pd.DataFrame, prefix: str = "sample",
                         ) -> tuple[dict[str, Scenario], dict[str, dict[str, Any]]]:
     """One named scenario per sample point, with the point as its variant parameters."""
@@ -207,5 +375,24 @@ def points_to_scenarios(base: Scenario, points: pd.DataFrame, prefix: str = "sam
     return scenarios, params
 
 
-__all__ = ["METHODS", "Ranges", "latin_hypercube", "parse_ranges", "points_to_scenarios",
-           "prim_box", "read_ranges", "saltelli_points", "sobol_indices", "sobol_points"]
+__all__ = [
+    "CONTRASTS",
+    "METHODS",
+    "PRIM_TAILS",
+    "Contrast",
+    "Evaluated",
+    "Ranges",
+    "arm",
+    "check_outcomes",
+    "evaluate_points",
+    "latin_hypercube",
+    "parse_ranges",
+    "points_to_scenarios",
+    "prim_box",
+    "prim_of",
+    "read_ranges",
+    "saltelli_points",
+    "sobol_indices",
+    "sobol_points",
+    "split_outcome",
+]

@@ -11,7 +11,7 @@ from rich.table import Table
 from sim.analysis import bounded, paired_differences, summarise
 from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
-from sim.report.labels import interval, label, signed, signed_interval, value
+from sim.report.labels import interval, label, shown_names, signed, signed_interval, value
 from sim.words import PUBLISH, say, word
 
 
@@ -70,17 +70,18 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
     """The headline on the terminal: a column per scenario when it fits the width, else
     one line per scenario and outcome; values as the report writes them."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
+    shown = shown_names([*scenarios, *diffs.get("reference", [])], lang)  # Dutch names
     cells = {(r.scenario, r.outcome): f"{value(r.outcome, r.mean, lang)} "
              f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}" for r in summary.itertuples()}
     names = [label(str(o), lang) for o in dict.fromkeys(summary["outcome"])]
     widest = max(len(c) for c in cells.values()) if cells else 0
     wide = max(map(len, names), default=0) + len(scenarios) * (max(widest, *map(
-        len, map(str, scenarios))) + 3) <= console.width
+        len, [shown[n] for n in scenarios])) + 3) <= console.width
     table = Table(title=title, title_justify="left")
     if wide:
         table.add_column("")
         for name in scenarios:
-            table.add_column(str(name), justify="right", no_wrap=True)
+            table.add_column(shown[name], justify="right", no_wrap=True)
         for outcome in dict.fromkeys(summary["outcome"]):
             table.add_row(label(str(outcome), lang), *[cells.get((n, outcome), "–")
                                                        for n in scenarios])
@@ -91,17 +92,17 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
                              no_wrap=col == "mean")
         for name in scenarios:
             for outcome in dict.fromkeys(summary["outcome"]):
-                table.add_row(str(name), label(str(outcome), lang),
+                table.add_row(shown[name], label(str(outcome), lang),
                               cells.get((name, outcome), "–"))
             table.add_section()
     console.print(table)
     if not diffs.empty:
         ref = diffs["reference"].iloc[0]
-        console.print(say(PUBLISH, "differences", lang, ref=f"[bold]{ref}[/]"))
+        console.print(say(PUBLISH, "differences", lang, ref=f"[bold]{shown[ref]}[/]"))
         for _, r in diffs.iterrows():
             star = "*" if r["significant"] else " "
             o = r["outcome"]
-            console.print(f"  {star} {r['scenario']}: {label(o, lang)} "
+            console.print(f"  {star} {shown[r['scenario']]}: {label(o, lang)} "
                           f"{signed(o, r['difference'], lang)} "
                           f"{signed_interval(o, r['ci_low'], r['ci_high'], lang)}",
                           soft_wrap=True, highlight=False)
