@@ -811,9 +811,11 @@ SENSITIVITY: Words = {
                    "nl": "De {parameters} belangrijkste parameters volgens Morris' μ*; "
                          "Saltelli-basisgrootte {samples}; {reps} replicaties per punt."},
     "derived_note": {"en": "{outcome}: every design point runs with and without, on the "
-                           "same seeds; each value is with minus without.",
+                           "same seeds; each value is with minus without, in the outcome's "
+                           "unit (for a share, 0.01 is 1 percentage point).",
                      "nl": "{outcome}: elk punt van het ontwerp draait met en zonder, op "
-                           "dezelfde seeds; elke waarde is met min zonder."},
+                           "dezelfde seeds; elke waarde is met min zonder, in de eenheid "
+                           "van de uitkomst (bij een aandeel is 0,01 één procentpunt)."},
     "top": {"en": "{outcome}: top {k} by {index} (95% CI half-width); noise share {share}",
             "nl": "{outcome}: de {k} belangrijkste volgens {index} (halve breedte van het "
                   "95%-interval); aandeel ruis {share}"},

@@ -41,7 +41,7 @@ from sim.cli.common import (
     say,
 )
 from sim.scenario_files import load_scenario
-from sim.words import SENSITIVITY, percent, significant, word
+from sim.words import SENSITIVITY, parameter_name, percent, significant, word
 from sim.words import say as say_words
 
 PrimTailChoice = choices("PrimTail", PRIM_TAILS, "Which tail of an outcome a PRIM box "
@@ -190,11 +190,12 @@ def _discover(sampled: Any, folder: Path, shown: list[str], tail: str, lang: str
     boxes = [prim_of(sampled.samples, names, o, tail) for o in shown]
     write_artefact(folder, "prim_box.csv", pd.concat(boxes, ignore_index=True), "prim_box")
     for o, box in zip(shown, boxes, strict=True):
-        title = outcome_title(o, lang)
+        title = outcome_title(o, lang, inside=True)
         if box.empty:
             say(safe(say_words(SENSITIVITY, "prim_none", lang, outcome=title)))
             continue
-        limits = "; ".join(say_words(SENSITIVITY, "between", lang, name=r.parameter,
+        limits = "; ".join(say_words(SENSITIVITY, "between", lang,
+                                     name=parameter_name(r.parameter, lang),
                                      low=_num(r.low, lang), high=_num(r.high, lang))
                            for r in box.itertuples())
         say(safe(say_words(SENSITIVITY, "prim", lang, tail=word(SENSITIVITY, tail, lang),
@@ -220,19 +221,21 @@ def _check_outcomes(indices: Any, shown: list[str]) -> None:
 
 def _print_top(indices: Any, shown: list[str], column: str, name: str, noise: Any,
                lang: str, k: int = 10) -> None:
-    from sim.report.sensitivity import outcome_title
+    from sim.report.sensitivity import effect, outcome_title
 
     conf = f"{column.lower()}_conf" if column == "mu_star" else f"{column}_conf"
     for o in shown:
         part = indices[indices["outcome"] == o].sort_values(column, ascending=False).head(k)
         share = noise.set_index("outcome").loc[o, "noise_share"]
         table = Table(title=safe(say_words(
-            SENSITIVITY, "top", lang, outcome=f"{o}: {outcome_title(o, lang)}",
+            SENSITIVITY, "top", lang, outcome=f"{o}: {outcome_title(o, lang)}"
+            if lang == "en" else outcome_title(o, lang),  # English names the key too
             k=len(part), index=name, share=_num(share, lang))))
         for col in (word(SENSITIVITY, "parameter", lang), name):
             table.add_column(col, justify="right" if col == name else "left")
         for r in part.to_dict("records"):
-            table.add_row(safe(r["parameter"]),
-                          f"{significant(float(r[column]), lang, 4)} ± "
-                          f"{_num(r[conf], lang, 2)}")
+            shown = (f"{effect(o, r[column], lang)} ± {effect(o, r[conf], lang)}"
+                     if column == "mu_star" else  # an effect: pp for shares
+                     f"{_num(r[column], lang)} ± {_num(r[conf], lang, 2)}")  # an index
+            table.add_row(safe(r["parameter"]), shown)
         print_wide(table)

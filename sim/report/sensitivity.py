@@ -22,10 +22,9 @@ from sim.experiment.exploration import SEPARATOR
 from sim.experiment.sensitivity import Design
 from sim.files import atomic_write
 from sim.report.html import figure_html, page
-from sim.report.labels import label
+from sim.report.labels import label, points
 from sim.words import (
     DERIVED,
-    GRAMMAR,
     SENSITIVITY,
     parameter_name,
     plotly_separators,
@@ -35,20 +34,33 @@ from sim.words import (
 )
 
 
-def outcome_title(name: str, lang: str) -> str:
+def outcome_title(name: str, lang: str, inside: bool = False) -> str:
     """An outcome of a study as people read it: a run's outcome by its label; a derived
-    outcome ``CONTRAST:OUTCOME`` as its contrast in words, the sign (with minus without)
-    and the unit of the difference (percentage points for rates and shares)."""
+    outcome ``CONTRAST:OUTCOME`` as its contrast in words and the sign of the difference
+    (with minus without). ``inside``: for the inside of a sentence (lower case first)."""
+    title = _title(name, lang)
+    return title[0].lower() + title[1:] if inside and title != name else title
+
+
+def _title(name: str, lang: str) -> str:
     contrast, _, outcome = name.rpartition(SEPARATOR)
     if outcome not in vocabulary.SUMMARY:
         return name  # not a run's outcome (a model of one's own): its name
     if not contrast:
         return label(name, lang)
-    found = vocabulary.describe(outcome)
-    unit = (word(GRAMMAR, "points", lang).strip() if found.kind in ("rate", "share")
-            else vocabulary.unit(outcome, lang))
     text = say(DERIVED, contrast, lang, outcome=label(outcome, lang).lower())
-    return f"{text[0].upper()}{text[1:]} ({word(DERIVED, 'sign', lang)}, {unit})"
+    return f"{text[0].upper()}{text[1:]} ({word(DERIVED, 'sign', lang)})"
+
+
+def effect(name: str, x: float, lang: str) -> str:
+    """The size of an effect on outcome ``name`` (a Morris μ*, its CI half-width), as
+    people read it: in percentage points for rates and shares and their derived
+    differences ("2.9 pp", "2,9%-punt"), else as a number."""
+    outcome = name.rpartition(SEPARATOR)[2]
+    if outcome in vocabulary.SUMMARY and vocabulary.describe(outcome).kind in ("rate",
+                                                                              "share"):
+        return points(outcome, float(x), lang)
+    return significant(float(x), lang, 3)
 
 
 def shown_parameter(key: str, lang: str) -> str:
