@@ -10,12 +10,11 @@ from typing import Any, NoReturn
 from rich.console import Console
 
 from sim.experiment import Batch, run_batch
+from sim.experiment.progress import model_build
 from sim.experiment.store import StoreError, StoreMismatch, declare_artefact
-from sim.model import build
 from sim.report.publish import publish_store
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
-from sim.words import EXPERIMENTS, say, word
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -46,18 +45,6 @@ def options(doc: str, name: str, reps: int = 30,
     return args
 
 
-def model_in(lang: str) -> str:
-    """Which model runs (:func:`sim.model.build`) in ``lang``: compiled, or the sources and
-    why."""
-    said = build()
-    if said == "compiled":
-        return word(EXPERIMENTS, "compiled", lang)
-    why = said.removeprefix("pure Python (").removesuffix(")")
-    why = (word(EXPERIMENTS, why, lang) if why in EXPERIMENTS
-           else say(EXPERIMENTS, "other_build", lang, why=why))
-    return say(EXPERIMENTS, "pure", lang, why=why)
-
-
 def fresh_folder(taken: Path) -> Path:
     """The first of ``taken``-2, ``taken``-3, ... that does not exist yet."""
     k = 2
@@ -82,7 +69,7 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
     scenarios = {name: sc.with_changes(changes(args)) if args.sets else sc
                  for name, sc in scenarios.items()}
     n = len(scenarios)
-    model = model_in(args.lang)  # which model runs: compiled, or the sources and why
+    model = model_build(args.lang)  # which model runs: compiled, or the sources and why
     if args.lang == "nl":
         names = "scenario" if n == 1 else "scenario's"
         reps = "replicatie" if args.reps == 1 else "replicaties"

@@ -89,6 +89,8 @@ def breach_sentence(name: str, runs_of: pd.DataFrame, lang: str = "en") -> str:
         "dissatisfied_without"].mean()
     if lang == "nl":
         def nl(x: float, sign: str = "") -> str:
+            if x != x:  # NaN: no interval from one run
+                return "–"
             return ("+" if sign and x >= 0 else "") + decimal(x, "nl", 1)
         return (f"{name}: in {len(part)} van de {len(runs_of)} runs verbrak een terugval "
                 f"partnerschappen ({part['members'].mean():.0f} leden per run); van hen is "

@@ -44,7 +44,7 @@ def main() -> None:
     base = scenario("typical.toml", **changes(args))
     result = run_sensitivity(base, parse_ranges(RANGES), args.samples,
                              args.out, method="sobol", reps=args.reps,
-                             seed=args.seed, outcomes=OUTCOMES, progress=True,
+                             seed=args.seed, outcomes=OUTCOMES, progress=True, lang=args.lang,
                              backend=args.backend, workers=args.workers)
     idx = result.indices
     fig = make_subplots(rows=1, cols=len(OUTCOMES),

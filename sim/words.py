@@ -787,6 +787,8 @@ BATCH: Words = {
                    "provenance in {manifest_file}",
              "nl": "klaar: {runs} runs in {runs_file}, weekreeksen in {series_file}, "
                    "herkomst in {manifest_file}"},
+    "written": {"en": "written {files} in {folder}; next: {compare}  |  {report}",
+                "nl": "geschreven: {files} in {folder}; volgende stap: {compare}  |  {report}"},
 }
 """What ``regiesim batch`` says as it starts and when its runs are in (``--lang``)."""
 SENSITIVITY: Words = {
@@ -1163,6 +1165,10 @@ EXPERIMENTS: Words = {
                       "nl": "gemiddelde mix volgens de posterior: {mix}"},
     "kind_cost": {"en": "{kind}: fallback's cost {cost} {interval}",
                   "nl": "{kind}: wat terugvallen kost {cost} {interval}"},
+}
+"""What the experiment scripts say on the terminal beyond the report's words: the national
+mix and each kind's cost (experiments/national.py)."""
+BUILDS: Words = {
     "compiled": {"en": "compiled", "nl": "gecompileerd"},
     "pure": {"en": "pure Python ({why})", "nl": "de Python-bronnen ({why})"},
     "REGIESIM_PURE=1": {"en": "REGIESIM_PURE=1", "nl": "REGIESIM_PURE=1"},
@@ -1177,10 +1183,9 @@ EXPERIMENTS: Words = {
         "nl": "gecompileerd, maar nog niet tegen de bronnen gecontroleerd"},
     "other_build": {"en": "{why}", "nl": "de gecompileerde versie is niet bruikbaar: {why}"},
 }
-"""What the experiment scripts say on the terminal beyond the report's words: the national
-mix and each kind's cost (experiments/national.py), and which model runs
-(:func:`sim.model.build`: compiled, or the sources and why; a reason this table does not
-name is shown as the model says it)."""
+"""Which model runs, in the start lines of ``regiesim batch`` and the experiment scripts
+(:func:`sim.experiment.progress.model_build`: :func:`sim.model.build` says compiled, or
+the sources and why; a reason this table does not name is shown as the model says it)."""
 _DUTCH_PARAMETERS: dict[str, str] = {
     "fallback.enabled": "terugvallen",
     "fallback.upper": "spanningsdrempel voor terugval",
@@ -1297,13 +1302,14 @@ CATALOGUE: dict[str, Words] = {
     "folder": FOLDER, "scenarios": SCENARIOS, "scenario_parts": SCENARIO_PARTS,
     "parameters": PARAMETERS, "backends": BACKENDS, "streams": STREAMS,
     "progress": PROGRESS, "batch": BATCH, "sensitivity": SENSITIVITY, "derived": DERIVED,
-    "claims": CLAIMS, "experiments": EXPERIMENTS}
+    "claims": CLAIMS, "experiments": EXPERIMENTS, "builds": BUILDS}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
 __all__ = [
     "BACKENDS",
     "BATCH",
+    "BUILDS",
     "CATALOGUE",
     "CLAIMS",
     "CLI",

@@ -54,7 +54,7 @@ from sim.cli.common import (
 )
 from sim.cli.inputs import checked, variants
 from sim.outcomes import TERMINAL
-from sim.words import BATCH
+from sim.words import BACKENDS, BATCH, word
 from sim.words import say as say_words
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -187,10 +187,10 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
 
     from sim.experiment import run_batch
     from sim.experiment.options import StoreOptions
+    from sim.experiment.progress import model_build
     from sim.experiment.scale import check_scale
     from sim.experiment.store.artefacts import record_in_manifest, write_artefact
     from sim.experiment.tables import recorded_sources, sources_of
-    from sim.model import build
 
     folder = folder_of(out)
     _check_precision(precision, absolute)
@@ -203,9 +203,10 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     for warning in check_scale(scenarios, force):
         say(f"[yellow]warning[/] large: {safe(warning)}")
     total = len(scenarios) * reps
+    where = str(backend) if lang == "en" else word(BACKENDS, str(backend), lang)
     err.print(safe(say_words(BATCH, "start", lang, scenarios=len(scenarios), reps=reps,
-                             total=total, out=str(folder), backend=str(backend),
-                             model=build())), highlight=False)
+                             total=total, out=str(folder), backend=where,
+                             model=model_build(str(lang)))), highlight=False)
     sources = {**recorded_sources(folder), **sources_of(loaded.files)}
     common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
               "store": store}
@@ -228,7 +229,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
                        manifest_file=str(folder / "manifest.json"))))
     if precision is not None or absolute is not None:
         _report_precision(result.missed, folder, max_reps)
-    _write_tables(folder, sources, csv, wide, next(iter(scenarios)))
+    _write_tables(folder, sources, csv, wide, next(iter(scenarios)), str(lang))
     if loaded.invalid:
         record_in_manifest(folder, "skipped_files",
                            {str(p): problems for p, problems in loaded.invalid.items()})
@@ -277,7 +278,7 @@ def _report_precision(missed: Any, folder: Path, max_reps: int) -> None:
 
 
 def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
-                  first: str) -> None:
+                  first: str, lang: str = "en") -> None:
     """The tables for the user (:func:`sim.experiment.tables.write_tables`: summary.csv
     with every interval inside its outcome's range), and the commands to run next."""
     from sim.experiment.tables import write_tables
@@ -286,5 +287,7 @@ def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
     if not written:
         return
     first, where = shlex.quote(first), shlex.quote(str(folder))
-    say(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
-        f"{safe(where)} --reference {safe(first)}  |  regiesim report {safe(where)}")
+    report = f"regiesim report {where}" + ("" if lang == "en" else f" --lang {lang}")
+    say(safe(say_words(BATCH, "written", lang, files=", ".join(written), folder=str(folder),
+                       compare=f"regiesim compare {where} --reference {first}",
+                       report=report)))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sim.analysis import bounded, paired_differences, summarise
@@ -70,7 +71,10 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
     """The headline on the terminal: a column per scenario when it fits the width, else
     one line per scenario and outcome; values as the report writes them."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
-    shown = shown_names([*scenarios, *diffs.get("reference", [])], lang)  # Dutch names
+    # names in the reader's language, shown as written (a sweep variant's [key=value] is
+    # not markup)
+    shown = {k: escape(v) for k, v in shown_names(
+        [*scenarios, *diffs.get("reference", [])], lang).items()}
     cells = {(r.scenario, r.outcome): f"{value(r.outcome, r.mean, lang)} "
              f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}" for r in summary.itertuples()}
     names = [label(str(o), lang) for o in dict.fromkeys(summary["outcome"])]
