@@ -154,6 +154,7 @@ GRAMMAR: Words = {
     "and": {"en": "and", "nl": "en"},
     "points": {"en": " pp", "nl": "%-punt"},
     "interval_sep": {"en": ", ", "nl": "; "},
+    "with_minus_without": {"en": "with minus without", "nl": "met min zonder"},
 }
 """Words between other words: "a, b and c"; a difference of two percentages is in
 percentage points ("+2.1 pp", "+2,1%-punt"); the bounds of an interval ("[a, b]", in Dutch
@@ -869,11 +870,10 @@ keeps the stored column names), PRIM's box."""
 DERIVED: Words = {
     "fallback_cost": {"en": "fallback's cost in {outcome}",
                       "nl": "kosten van terugvallen in {outcome}"},
-    "sign": {"en": "with minus without", "nl": "met min zonder"},
 }
 """Outcomes derived from two arms of every point (``fallback_cost:share_dissatisfied``,
-:data:`sim.experiment.exploration.CONTRASTS`): each contrast's name as people read it,
-and the sign of the difference."""
+:data:`sim.experiment.exploration.CONTRASTS`): each contrast's name as people read it
+(the sign of the difference is :data:`GRAMMAR`'s ``with_minus_without``)."""
 OPENING: Words = {
     "directive": {"en": "A municipality in the 'directive' style",
                   "nl": "Een sturende gemeente"},

@@ -14,14 +14,8 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.experiment import run_batch
-from sim.experiment.exploration import (
-    CONTRASTS,
-    check_outcomes,
-    evaluate_points,
-    parse_ranges,
-    read_ranges,
-)
-from sim.experiment.sensitivity import parameter_space, run_morris
+from sim.experiment.exploration import CONTRASTS, check_outcomes, parse_ranges, read_ranges
+from sim.experiment.sensitivity import evaluate_points, parameter_space, run_morris
 from sim.report.sensitivity import outcome_title, write_sensitivity_page
 from tests.conftest import plain_output, short
 
@@ -147,8 +141,8 @@ def test_a_sample_and_its_prim_box_on_a_derived_outcome_from_the_command_line(
                                          "fallback_cost (fallback.enabled true minus false"]),
     ("fallback_cost:share_dissatisfed", ["'share_dissatisfed' is not an outcome of a run",
                                          "did you mean share_dissatisfied",
-                                         "outcomes are arrivals, finished"]),
-    ("share_dissatisfed", ["'share_dissatisfed' is not an outcome", "fallback_cost"]),
+                                         "OUTCOME one of arrivals, finished"]),
+    (":share_dissatisfied", ["unknown contrast ''", "CONTRAST one of fallback_cost"]),
 ])
 def test_a_bad_outcome_is_refused_before_anything_runs(tmp_path: Path, outcome: str,
                                                        said: list[str]) -> None:
@@ -178,5 +172,7 @@ def test_the_library_names_what_is_allowed() -> None:
     assert check_outcomes(["success_rate"]) == ()
     with pytest.raises(ValueError, match="unknown contrast 'x'"):
         check_outcomes(["x:success_rate"])
+    with pytest.raises(ValueError, match="'success' is not an outcome of a run"):
+        check_outcomes(["fallback_cost:success"])
     assert outcome_title("fallback_cost:weeks_to_decision", "nl") == (
         "Kosten van terugvallen in weken tot besluit (met min zonder)")

@@ -169,7 +169,7 @@ def _print_sampled(sampled: Any, folder: Path, shown: list[str], lang: str) -> N
         table = Table(title=word(SENSITIVITY, "sampled_title", lang))
         for col in ("outcome", "parameter", "S1", "ST"):
             table.add_column(word(SENSITIVITY, col, lang))
-        for r in sampled.indices.itertuples():
+        for r in sampled.indices[sampled.indices["outcome"].isin(shown)].itertuples():
             table.add_row(safe(outcome_title(r.outcome, lang)), safe(r.parameter),
                           f"{_num(r.S1, lang)} ± {_num(r.S1_conf, lang)}",
                           f"{_num(r.ST, lang)} ± {_num(r.ST_conf, lang)}")

@@ -19,8 +19,8 @@ point the scenario runs in both arms of the contrast (:data:`CONTRASTS`; fallbac
 i is the arm *with* minus the arm *without* ("a cost is always with minus without"), in
 the outcome's own unit (a share's difference is in percentage points when shown). The
 point's means, indices and boxes are then those of the paired differences.
-:func:`evaluate_points` runs a design this way; :func:`check_outcomes` names what is
-allowed.
+:func:`sim.experiment.sensitivity.evaluate_points` runs a design this way;
+:func:`check_outcomes` names what is allowed.
 """
 
 from __future__ import annotations
@@ -246,7 +246,7 @@ class Contrast:
 CONTRASTS: dict[str, Contrast] = {
     "fallback_cost": Contrast("fallback_cost", {"fallback.enabled": True},
                               {"fallback.enabled": False},
-                              "fallback.enabled true minus false (what falling back costs)"),
+                              "fallback.enabled true minus false: what falling back costs"),
 }
 """The contrasts a derived outcome can name, by name."""
 
@@ -263,15 +263,18 @@ def split_outcome(name: str) -> tuple[Contrast | None, str]:
 
 
 def check_outcomes(names: list[str], option: str = "outcome") -> tuple[Contrast, ...]:
-    """Refuse an outcome that is neither a run's outcome (:data:`sim.outcomes.SUMMARY`)
-    nor ``CONTRAST:OUTCOME`` of a known contrast, naming what is allowed; the contrasts
-    the names use, in order."""
+    """Refuse a derived outcome whose contrast is unknown or whose outcome is not a run's
+    outcome (:data:`sim.outcomes.SUMMARY`), naming what is allowed; the contrasts the
+    names use, in order. A plain name is a column of the runs, checked against the
+    analysis once the runs are in."""
     import difflib
 
     problems, used = [], []
     for name in names:
-        contrast, _, outcome = name.rpartition(SEPARATOR)
-        if SEPARATOR in name and contrast not in CONTRASTS:
+        if SEPARATOR not in name:
+            continue
+        contrast, _, outcome = name.partition(SEPARATOR)
+        if contrast not in CONTRASTS:
             problems.append(f"{option}: {name!r}: unknown contrast {contrast!r}; derived "
                             "outcomes are CONTRAST:OUTCOME with CONTRAST one of "
                             + ", ".join(f"{c.name} ({c.description})"
@@ -281,85 +284,15 @@ def check_outcomes(names: list[str], option: str = "outcome") -> tuple[Contrast,
             close = difflib.get_close_matches(outcome, list(SUMMARY), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(f"{option}: {name!r}: {outcome!r} is not an outcome of a run"
-                            f"{hint}; outcomes are {', '.join(SUMMARY)} (regiesim outcomes "
-                            "describes them), or CONTRAST:OUTCOME with CONTRAST one of "
-                            f"{', '.join(CONTRASTS)}, e.g. fallback_cost:share_dissatisfied")
+                            f"{hint}; a derived outcome is CONTRAST:OUTCOME with OUTCOME one "
+                            f"of {', '.join(SUMMARY)} (regiesim outcomes "
+                            "describes them)")
             continue
-        if contrast and CONTRASTS[contrast] not in used:
+        if CONTRASTS[contrast] not in used:
             used.append(CONTRASTS[contrast])
     if problems:
         raise ValueError("; ".join(problems))
     return tuple(used)
-
-
-def _value_at(scenario: Scenario, key: str) -> Any:
-    value: Any = scenario
-    for part in key.split("."):
-        value = getattr(value, part)
-    return value
-
-
-def arm(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
-    """``scenario`` in one arm of a contrast: itself where it already has the arm's
-    values, else with the arm's changes."""
-    if all(_value_at(scenario, k) == v for k, v in changes.items()):
-        return scenario
-    return scenario.with_changes(changes)
-
-
-@dataclass
-class Evaluated:
-    """The runs of a design: one row per point and replication (``scenario`` is the
-    point's name), its outcomes and the derived ones; the points' names in order."""
-
-    runs: pd.DataFrame
-    names: list[str]
-
-
-def evaluate_points(base: Scenario, points: pd.DataFrame, reps: int, seed: int,
-                    out: str | Path | None, contrasts: tuple[Contrast, ...] = (),
-                    **batch: Any) -> Evaluated:
-    """Run every point of ``points`` ``reps`` times (common random numbers); with
-    ``contrasts``, each point also in each contrast's two arms (the arm it already is runs
-    once), on the same seeds, and the derived outcome ``NAME:OUTCOME`` of replication i is
-    the arm with minus the arm without, for every numeric outcome. ``batch`` goes to
-    :func:`sim.experiment.runner.run_batch` (executor, store, posterior). Every point's
-    runs must succeed."""
-    from sim.experiment.batch import RUN_KEYS
-    from sim.experiment.runner import run_batch
-
-    scenarios, params = points_to_scenarios(base, points)
-    arms: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in scenarios}
-    every, every_params = dict(scenarios), dict(params)
-    for name, scenario in scenarios.items():
-        for c in contrasts:
-            pair = []
-            for side, changes in (("with", c.changes_with), ("without", c.changes_without)):
-                made = arm(scenario, changes)
-                arm_name = name if made is scenario else f"{name} {c.name} {side}"
-                every[arm_name], every_params[arm_name] = made, params[name]
-                pair.append(arm_name)
-            arms[name][c.name] = (pair[0], pair[1])
-    done = run_batch(every, reps=reps, seed=seed, out=out, params=every_params, **batch)
-    if not done.failures.empty:
-        where = f" (see {Path(out) / 'failures.parquet'})" if out is not None else ""
-        raise ValueError(f"{len(done.failures)} design run(s) failed{where}; the analysis "
-                         "needs every point")
-    runs = done.runs
-    outcomes = [c for c in runs.columns if c not in RUN_KEYS and c not in points.columns
-                and c != "posterior" and pd.api.types.is_numeric_dtype(runs[c])]
-    levels = runs[runs["scenario"].isin(scenarios)].reset_index(drop=True)
-    frames = [levels[["scenario", "replication", *outcomes]]]
-    indexed = runs.set_index(["scenario", "replication"])[outcomes]
-    for c in contrasts:
-        sides = []
-        for k in (0, 1):
-            named = levels["scenario"].map({n: arms[n][c.name][k] for n in scenarios})
-            sides.append(indexed.reindex(pd.MultiIndex.from_arrays(
-                [named, levels["replication"]])).to_numpy(float))
-        frames.append(pd.DataFrame(sides[0] - sides[1],
-                                   columns=[f"{c.name}{SEPARATOR}{o}" for o in outcomes]))
-    return Evaluated(pd.concat(frames, axis=1), list(scenarios))
 
 
 def points_to_scenarios(base: Scenario, points: pd.DataFrame, prefix: str = "sample",
@@ -380,11 +313,8 @@ __all__ = [
     "METHODS",
     "PRIM_TAILS",
     "Contrast",
-    "Evaluated",
     "Ranges",
-    "arm",
     "check_outcomes",
-    "evaluate_points",
     "latin_hypercube",
     "parse_ranges",
     "points_to_scenarios",

@@ -28,16 +28,18 @@ from sim.choices import STUDIES
 from sim.experiment.batch import RUN_KEYS
 from sim.experiment.exploration import (
     METHODS,
+    SEPARATOR,
     Contrast,
     Ranges,
-    evaluate_points,
     latin_hypercube,
+    points_to_scenarios,
     saltelli_points,
     schema_bounds,
     sobol_indices,
     sobol_points,
 )
 from sim.experiment.options import Executor, StoreOptions, run_options
+from sim.experiment.runner import run_batch
 from sim.experiment.store.artefacts import write_artefact
 from sim.scenario import Scenario
 from sim.words import SENSITIVITY
@@ -68,7 +70,7 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int,  # noqa: PLR09
     up to a power of two), the number of points for ``lhs``, and for ``qmc`` (a scrambled
     Sobol sequence) rounded up to a power of two. With ``contrasts`` every point also runs
     in each contrast's two arms, and the derived outcomes ``NAME:OUTCOME`` (with minus
-    without, paired by replication: :func:`~sim.experiment.exploration.evaluate_points`)
+    without, paired by replication: :func:`evaluate_points`)
     are analysed beside the point's own outcomes.
     """
     executor, store = run_options(executor, store, **keywords)
@@ -97,6 +99,76 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int,  # noqa: PLR09
         indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         write_artefact(out, "sobol.csv", indices, "sobol")
     return Sensitivity(ranges, table, indices)
+
+
+# --- every point of a design, and its derived outcomes (with minus without) --------------
+
+
+def _value_at(scenario: Scenario, key: str) -> Any:
+    value: Any = scenario
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def arm(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """``scenario`` in one arm of a contrast: itself where it already has the arm's
+    values, else with the arm's changes."""
+    if all(_value_at(scenario, k) == v for k, v in changes.items()):
+        return scenario
+    return scenario.with_changes(changes)
+
+
+@dataclass
+class Evaluated:
+    """The runs of a design: one row per point and replication (``scenario`` is the
+    point's name), its outcomes and the derived ones; the points' names in order."""
+
+    runs: pd.DataFrame
+    names: list[str]
+
+
+def evaluate_points(base: Scenario, points: pd.DataFrame, reps: int, seed: int,
+                    out: str | Path | None, contrasts: tuple[Contrast, ...] = (),
+                    **batch: Any) -> Evaluated:
+    """Run every point of ``points`` ``reps`` times (common random numbers); with
+    ``contrasts``, each point also in each contrast's two arms (the arm it already is runs
+    once), on the same seeds, and the derived outcome ``NAME:OUTCOME`` of replication i is
+    the arm with minus the arm without, for every numeric outcome. ``batch`` goes to
+    :func:`sim.experiment.runner.run_batch` (executor, store, posterior). Every point's
+    runs must succeed."""
+    scenarios, params = points_to_scenarios(base, points)
+    arms: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in scenarios}
+    every, every_params = dict(scenarios), dict(params)
+    for name, scenario in scenarios.items():
+        for c in contrasts:
+            pair = []
+            for side, changes in (("with", c.changes_with), ("without", c.changes_without)):
+                made = arm(scenario, changes)
+                arm_name = name if made is scenario else f"{name} {c.name} {side}"
+                every[arm_name], every_params[arm_name] = made, params[name]
+                pair.append(arm_name)
+            arms[name][c.name] = (pair[0], pair[1])
+    done = run_batch(every, reps=reps, seed=seed, out=out, params=every_params, **batch)
+    if not done.failures.empty:
+        where = f" (see {Path(out) / 'failures.parquet'})" if out is not None else ""
+        raise ValueError(f"{len(done.failures)} design run(s) failed{where}; the analysis "
+                         "needs every point")
+    runs = done.runs
+    outcomes = [c for c in runs.columns if c not in RUN_KEYS and c not in points.columns
+                and c != "posterior" and pd.api.types.is_numeric_dtype(runs[c])]
+    levels = runs[runs["scenario"].isin(scenarios)].reset_index(drop=True)
+    frames = [levels[["scenario", "replication", *outcomes]]]
+    indexed = runs.set_index(["scenario", "replication"])[outcomes]
+    for c in contrasts:
+        sides = []
+        for k in (0, 1):
+            named = levels["scenario"].map({n: arms[n][c.name][k] for n in scenarios})
+            sides.append(indexed.reindex(pd.MultiIndex.from_arrays(
+                [named, levels["replication"]])).to_numpy(float))
+        frames.append(pd.DataFrame(sides[0] - sides[1],
+                                   columns=[f"{c.name}{SEPARATOR}{o}" for o in outcomes]))
+    return Evaluated(pd.concat(frames, axis=1), list(scenarios))
 
 
 # --- global sensitivity over every parameter: Morris screening, then Sobol on the top ------
@@ -300,7 +372,7 @@ def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str
     ``contrasts``, every point runs in each contrast's two arms too, and the derived
     outcomes ``NAME:OUTCOME`` (with minus without, replication by replication) are
     averaged and analysed like the rest
-    (:func:`~sim.experiment.exploration.evaluate_points`).
+    (:func:`evaluate_points`).
 
     Noise share of an outcome: the replication variance of a point mean (the mean
     within-point variance / reps) over the variance of the point means across the design

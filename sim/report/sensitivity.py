@@ -24,7 +24,6 @@ from sim.files import atomic_write
 from sim.report.html import figure_html, page
 from sim.report.labels import label, points
 from sim.words import (
-    DERIVED,
     SENSITIVITY,
     parameter_name,
     plotly_separators,
@@ -43,13 +42,10 @@ def outcome_title(name: str, lang: str, inside: bool = False) -> str:
 
 
 def _title(name: str, lang: str) -> str:
-    contrast, _, outcome = name.rpartition(SEPARATOR)
+    outcome = name.rpartition(SEPARATOR)[2]
     if outcome not in vocabulary.SUMMARY:
         return name  # not a run's outcome (a model of one's own): its name
-    if not contrast:
-        return label(name, lang)
-    text = say(DERIVED, contrast, lang, outcome=label(outcome, lang).lower())
-    return f"{text[0].upper()}{text[1:]} ({word(DERIVED, 'sign', lang)})"
+    return label(name, lang)  # a derived outcome as the difference it is
 
 
 def effect(name: str, x: float, lang: str) -> str:
