@@ -57,6 +57,28 @@ def test_a_derived_outcome_is_the_difference_of_the_two_arms_run_apart() -> None
     assert moved > 0  # falling back changed something: the differences are not all zero
 
 
+def test_over_a_posterior_both_arms_meet_the_same_draws(tmp_path: Path) -> None:
+    """With a posterior, replication i of both arms runs on one draw (and one seed), and
+    the derived value is their difference; the draws are not outcomes."""
+    from tests.conftest import ROOT
+
+    points = pd.DataFrame({"municipality.feedback": [0.3, 0.8]})
+    evaluated = evaluate_points(_base(), points, 2, 5, tmp_path, (COST,), backend="serial",
+                                posterior=ROOT / "calibration" / "typical")
+    assert not [c for c in evaluated.runs.columns if "posterior" in c]
+    stored = pd.read_parquet(tmp_path / "runs.parquet")
+    drawn = ["seed", *[c for c in stored.columns if c.startswith("posterior.")]]
+    assert len(drawn) > 3
+    for i in range(len(points)):
+        point = stored[stored["scenario"] == f"sample-{i:05d}"].set_index("replication")
+        twin = stored[stored["scenario"] == f"sample-{i:05d} fallback_cost without"
+                      ].set_index("replication")
+        pd.testing.assert_frame_equal(point[drawn], twin[drawn])
+        mine = evaluated.runs[evaluated.runs["scenario"] == f"sample-{i:05d}"]
+        assert _same(mine["fallback_cost:share_dissatisfied"].to_numpy(),
+                     (point["share_dissatisfied"] - twin["share_dissatisfied"]).to_numpy())
+
+
 def test_a_screening_of_a_derived_outcome_names_it(tmp_path: Path) -> None:
     base = _base().with_changes({"aldermen.incident_rate": 0.25})
     ranges = parse_ranges({"fallback.upper": [0.5, 1.2], "municipality.feedback": [0.2, 0.9],

@@ -156,7 +156,8 @@ def evaluate_points(base: Scenario, points: pd.DataFrame, reps: int, seed: int,
                          "needs every point")
     runs = done.runs
     outcomes = [c for c in runs.columns if c not in RUN_KEYS and c not in points.columns
-                and c != "posterior" and pd.api.types.is_numeric_dtype(runs[c])]
+                and not c.startswith("posterior")  # a replication's draw, not an outcome
+                and pd.api.types.is_numeric_dtype(runs[c])]
     levels = runs[runs["scenario"].isin(scenarios)].reset_index(drop=True)
     frames = [levels[["scenario", "replication", *outcomes]]]
     indexed = runs.set_index(["scenario", "replication"])[outcomes]
