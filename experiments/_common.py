@@ -10,8 +10,8 @@ from typing import Any, NoReturn
 from rich.console import Console
 
 from sim.experiment import Batch, run_batch
+from sim.experiment.progress import model_build
 from sim.experiment.store import StoreError, StoreMismatch, declare_artefact
-from sim.model import build
 from sim.report.publish import publish_store
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, scenarios: dict[str, Scenario], out: Path | No
     scenarios = {name: sc.with_changes(changes(args)) if args.sets else sc
                  for name, sc in scenarios.items()}
     n = len(scenarios)
-    model = build()  # which model runs: compiled, or the sources and why
+    model = model_build(args.lang)  # which model runs: compiled, or the sources and why
     if args.lang == "nl":
         names = "scenario" if n == 1 else "scenario's"
         reps = "replicatie" if args.reps == 1 else "replicaties"

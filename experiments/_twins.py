@@ -20,7 +20,7 @@ from sim.analysis.partnerships import group_outcomes, promised_partnership
 from sim.analysis.twins import breach_twins
 from sim.experiment.batch import replication_seeds
 from sim.scenario import Scenario
-from sim.words import decimal
+from sim.words import decimal, scenario_name
 
 
 def _twins(job: tuple[Scenario, int]) -> tuple[int, float, float, float]:
@@ -79,6 +79,7 @@ def group_table(scenarios: dict[str, Scenario], reps: int, seed: int,
 def breach_sentence(name: str, runs_of: pd.DataFrame, lang: str = "en") -> str:
     """One base's breach against its twins, as the console says it (with its 95% CI)."""
     part = runs_of[runs_of["members"] > 0]  # runs in which a fallback broke something
+    name = scenario_name(name, lang)  # a shipped scenario by its Dutch name in Dutch
     if part.empty:
         return (f"{name}: in geen van de {len(runs_of)} runs verbrak een terugval een "
                 "partnerschap" if lang == "nl" else
@@ -88,6 +89,8 @@ def breach_sentence(name: str, runs_of: pd.DataFrame, lang: str = "en") -> str:
         "dissatisfied_without"].mean()
     if lang == "nl":
         def nl(x: float, sign: str = "") -> str:
+            if x != x:  # NaN: no interval from one run
+                return "–"
             return ("+" if sign and x >= 0 else "") + decimal(x, "nl", 1)
         return (f"{name}: in {len(part)} van de {len(runs_of)} runs verbrak een terugval "
                 f"partnerschappen ({part['members'].mean():.0f} leden per run); van hen is "

@@ -21,7 +21,7 @@ its 95% CI over replications:
    replication.
 5. **Polderen** (in claims.csv): more dialogue (0.1 to 0.9) without and with clear frames.
 
-    python experiments/claims.py [--reps 30] [--seed 2026] [--out results/claims]
+    python experiments/claims.py [--reps 30] [--seed 2026] [--out results/claims] [--lang nl]
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ from _twins import GROUPS, breach_sentence, breach_table, group_table
 
 from sim.analysis import paired_differences
 from sim.experiment.store import write_artefact
+from sim.report.labels import label
 from sim.scenario import SIGN_CONDITIONS, Scenario
+from sim.words import CLAIMS, decimal, say, scenario_name, word
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "weeks_to_decision", "satisfaction"]
 GROUP_OUTCOMES = ["success_rate", "share_dissatisfied", "weeks_to_decision"]
@@ -155,23 +157,50 @@ def main() -> None:
                          args.reps, args.seed, args.workers)
     write_artefact(args.out, "breach.csv", twins, "breach")
 
+    lang = args.lang
     for r in claims.itertuples():
-        console.print(f"{r.base:9} {r.claim:28} {r.outcome:20} {r.difference:+.4f} "
-                      f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}]", highlight=False, soft_wrap=True)
-    for r in conditions.itertuples():
-        console.print(f"{r.scenario:28} {r.outcome:20} {r.difference:+.4f} "
-                      f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}] "
-                      f"share of all four {r.share_of_all_four:.2f}", highlight=False,
+        console.print(f"{_name(r.base, lang):9} {word(CLAIMS, r.claim, lang):28} "
+                      f"{_outcome(r.outcome, lang):20} {_diff(r, lang)}", highlight=False,
                       soft_wrap=True)
+    for r in conditions.itertuples():
+        console.print(f"{_name(r.scenario, lang):28} {_outcome(r.outcome, lang):20} "
+                      f"{_diff(r, lang)} {_share(r.share_of_all_four, lang)}",
+                      highlight=False, soft_wrap=True)
     for r in partnered.itertuples():
-        console.print(f"{r.group:22} {r.scenario:28} {r.outcome:20} {r.difference:+.4f} "
-                      f"[{r.ci_low:+.4f}, {r.ci_high:+.4f}] "
-                      f"share of all four {r.share_of_all_four:.2f}", highlight=False,
+        console.print(f"{word(CLAIMS, r.group, lang):22} {_name(r.scenario, lang):28} "
+                      f"{_outcome(r.outcome, lang):20} {_diff(r, lang)} "
+                      f"{_share(r.share_of_all_four, lang)}", highlight=False,
                       soft_wrap=True)
     for name, runs_of in twins.groupby("base"):
-        console.print(f"breach, {breach_sentence(name, runs_of)}", highlight=False,
+        console.print(say(CLAIMS, "breach", lang,
+                          sentence=breach_sentence(name, runs_of, lang)), highlight=False,
                       soft_wrap=True)
 
+
+def _name(name: str, lang: str) -> str:
+    """A stored scenario name as the console shows it (Dutch: the scenario's Dutch name)."""
+    return scenario_name(name, lang)
+
+
+def _outcome(key: str, lang: str) -> str:
+    """An outcome on the console: its key in English (what the tables hold), its label in
+    Dutch."""
+    return key if lang == "en" else label(key, lang).lower()
+
+
+def _diff(r: Any, lang: str) -> str:
+    """A difference with its 95% CI: "+0.0123 [-0.0010, +0.0256]", in Dutch with decimal
+    commas and ";" between the bounds."""
+    if lang == "en":
+        return f"{r.difference:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]"
+    def nl(x: float) -> str:
+        return ("+" if x >= 0 else "") + decimal(x, lang, 4)
+    return f"{nl(r.difference)} [{nl(r.ci_low)}; {nl(r.ci_high)}]"
+
+
+def _share(x: float, lang: str) -> str:
+    return say(CLAIMS, "share_of_all_four", lang,
+               share=f"{x:.2f}" if lang == "en" else decimal(x, lang, 2))
 
 if __name__ == "__main__":
     main()

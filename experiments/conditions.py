@@ -20,6 +20,8 @@ from sim.experiment.sensitivity import run_sensitivity
 from sim.files import atomic_write
 from sim.report.html import figure_html, page
 from sim.report.labels import label
+from sim.report.sensitivity import indices_table
+from sim.words import parameter_name, plotly_separators
 
 RANGES = {
     "municipality.clear_frames": [0.0, 1.0],
@@ -42,7 +44,7 @@ def main() -> None:
     base = scenario("typical.toml", **changes(args))
     result = run_sensitivity(base, parse_ranges(RANGES), args.samples,
                              args.out, method="sobol", reps=args.reps,
-                             seed=args.seed, outcomes=OUTCOMES, progress=True,
+                             seed=args.seed, outcomes=OUTCOMES, progress=True, lang=args.lang,
                              backend=args.backend, workers=args.workers)
     idx = result.indices
     fig = make_subplots(rows=1, cols=len(OUTCOMES),
@@ -50,24 +52,27 @@ def main() -> None:
     for k, outcome in enumerate(OUTCOMES, start=1):
         part = idx[idx["outcome"] == outcome]
         for column, colour in (("S1", "#88CCEE"), ("ST", "#CC6677")):
-            fig.add_trace(go.Bar(x=part["parameter"], y=part[column], name=column,
+            fig.add_trace(go.Bar(x=[parameter_name(p, args.lang) for p in part["parameter"]],
+                                 y=part[column], name=column,
                                  marker_color=colour, showlegend=k == 1,
                                  error_y={"type": "data", "array": part[f"{column}_conf"]}),
                           row=1, col=k)
-    fig.update_layout(barmode="group", height=520, template="plotly_white", font={"size": 14})
+    fig.update_layout(barmode="group", height=520, template="plotly_white", font={"size": 14},
+                      separators=plotly_separators(args.lang))
     intro = (f"<p>Sobol-indices (eerste orde S1, totaal ST) met 95%-bootstrapintervallen; "
              f"{len(result.samples)} steekproefpunten × {args.reps} replicaties.</p>" if nl else
              f"<p>Sobol indices (first order S1, total ST) with 95% bootstrap intervals; "
              f"{len(result.samples)} sample points x {args.reps} replications.</p>")
     html = page("Hoe gevoelig de uitkomsten zijn voor de vier voorwaarden" if nl else
                 "Sensitivity of outcomes to the four conditions", [intro,
-        figure_html(fig), idx.round(3).to_html(index=False)], args.lang)
+        figure_html(fig), indices_table(idx, args.lang)], args.lang)
     atomic_write(args.out / "report.html", html)  # a page: a view of the tables, not listed
     for outcome in OUTCOMES:
         part = idx[idx["outcome"] == outcome].sort_values("ST", ascending=False)
         top = part.iloc[0]
         st = f"ST {top['ST']:.2f} [{top['ST_low']:.2f}, {top['ST_high']:.2f}]"
-        console.print(f"{label(outcome, 'nl')}: de meeste invloed heeft {top['parameter']} "
+        console.print(f"{label(outcome, 'nl')}: de meeste invloed heeft "
+                      f"{parameter_name(top['parameter'], 'nl')} "
                       f"({st.replace(', ', '; ').replace('.', ',')})" if nl else
                       f"{label(outcome, 'en')}: most influential {top['parameter']} ({st})")
     console.print(f"{'Resultaten' if nl else 'Results'} in {args.out}: samples.csv, sobol.csv, "

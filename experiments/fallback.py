@@ -68,7 +68,7 @@ from sim.report.html import figure_html
 from sim.report.labels import label, number, points, signed, signed_interval, value
 from sim.report.sections import headline_cells
 from sim.scenario import Scenario
-from sim.words import HEADLINE, formatted, say, word
+from sim.words import HEADLINE, formatted, parameter_name, say, word
 
 OUTCOMES = ["success_rate", "share_dissatisfied", "share_satisfied", "satisfaction",
             "frustration", "dropouts",
@@ -242,7 +242,8 @@ def main() -> None:
            else " against no fallback)"))
     if not box.empty:
         word = " van " if nl else " between "
-        limits = ", ".join(f"{r.parameter}{word}{number(r.low, args.lang)}"
+        limits = ", ".join(f"{parameter_name(r.parameter, args.lang)}{word}"
+                           f"{number(r.low, args.lang)}"
                            f"{' tot ' if nl else ' and '}{number(r.high, args.lang)}"
                            for r in box.itertuples())
         cover = value("success_rate", float(box["coverage"].iloc[0]), args.lang)

@@ -38,8 +38,10 @@ from sim.experiment.calibration import Posterior
 from sim.experiment.store import write_artefact
 from sim.model.municipality import fallback_changes
 from sim.population import Population, load_population
+from sim.report.labels import signed, signed_interval
+from sim.report.sections import headline_cells
 from sim.scenario import Scenario
-from sim.words import HEADLINE, say, word
+from sim.words import EXPERIMENTS, HEADLINE, percent, say, scenario_name
 
 OUTCOMES = ["share_dissatisfied", "share_satisfied", "success_rate", "survey_members"]
 
@@ -126,18 +128,22 @@ def main() -> None:
         reference=kind + NO_FALLBACK) for kind in kinds], ignore_index=True)
     write_artefact(args.out, "kinds.csv", per_kind, "national_kinds")
     shares = mix if isinstance(mix, dict) else mix.mean().to_dict()
-    console.print(("prior mean mix: " if isinstance(mix, dict) else "posterior mean mix: ")
-                  + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()), highlight=False,
-                  soft_wrap=True)
+    lang = args.lang
+    mixed = ", ".join(f"{scenario_name(k, lang)} {percent(v, lang, 0)}"
+                      for k, v in shares.items())
+    console.print(say(EXPERIMENTS, "mix_prior" if isinstance(mix, dict) else "mix_posterior",
+                      lang, mix=mixed), highlight=False, soft_wrap=True)
     for r in table.itertuples():
-        console.print(say(HEADLINE, "sentence", "en", claim=word(HEADLINE, r.claim, "en"),
-                          estimate=f"{r.estimate:.4f}", interval=f"[{r.low:.4f}, "
-                          f"{r.high:.4f}]", kind=word(HEADLINE, r.interval, "en")),
+        claim, estimate, span, spread = headline_cells(r.claim, r.estimate, r.low, r.high,
+                                                       r.interval, lang)
+        console.print(say(HEADLINE, "sentence", lang, claim=claim, estimate=estimate,
+                          interval=span, kind=spread), highlight=False, soft_wrap=True)
+    key = "share_dissatisfied"
+    for r in per_kind[per_kind["outcome"] == key].itertuples():
+        console.print(say(EXPERIMENTS, "kind_cost", lang, kind=scenario_name(r.scenario, lang),
+                          cost=signed(key, r.difference, lang),
+                          interval=signed_interval(key, r.ci_low, r.ci_high, lang)),
                       highlight=False, soft_wrap=True)
-    for r in per_kind[per_kind["outcome"] == "share_dissatisfied"].itertuples():
-        console.print(f"{r.scenario}: fallback's cost {100 * r.difference:+.1f} pp "
-                      f"[{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}]", highlight=False)
-
 
 if __name__ == "__main__":
     main()

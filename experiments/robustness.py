@@ -36,14 +36,24 @@ DISCOVERY = {"fallback.upper": [0.6, 2.0], "aldermen.incident_rate": [0.0, 0.2],
              "aldermen.incident_tension": [0.3, 1.2], "tension.release_rate": [0.08, 0.25]}
 
 
+def arms(point: dict) -> tuple[str, str]:
+    """The stored names of a cell's two arms, with and without fallback, named as sweep
+    variants are (``direction[fallback.upper=0.6,aldermen.incident_rate=0.02]`` and
+    ``direction-no-fallback[...]``), so that the console and the report show them in the
+    reader's language."""
+    values = ",".join(f"{k}={v}" for k, v in point.items())
+    return f"direction[{values}]", f"direction-no-fallback[{values}]"
+
+
 def _pairs(base, cells: dict[str, dict]) -> dict:
     """Each cell with and without fallback (hysteresis kept at 40% of the threshold)."""
     scenarios = {}
-    for name, point in cells.items():
+    for point in cells.values():
+        with_name, without_name = arms(point)
         point = {**point, "fallback.lower": round(point["fallback.upper"] * 0.4, 4)}
         with_fb = base.with_changes(point)
-        scenarios[f"{name} with"] = with_fb
-        scenarios[f"{name} without"] = with_fb.with_changes({"fallback.enabled": False})
+        scenarios[with_name] = with_fb
+        scenarios[without_name] = with_fb.with_changes({"fallback.enabled": False})
     return scenarios
 
 
@@ -51,8 +61,9 @@ def cost(runs: pd.DataFrame, cells: dict[str, dict]) -> pd.DataFrame:
     """Fallback's cost per cell: paired differences (with minus without), 95% CIs."""
     rows = []
     for name, point in cells.items():
-        part = runs[runs["scenario"].isin([f"{name} with", f"{name} without"])]
-        d = paired_differences(part, OUTCOMES, reference=f"{name} without")
+        pair = arms(point)
+        part = runs[runs["scenario"].isin(pair)]
+        d = paired_differences(part, OUTCOMES, reference=pair[1])
         for r in d.itertuples():
             rows.append({**point, "cell": name, "outcome": r.outcome,
                          "difference": r.difference, "ci_low": r.ci_low,
@@ -88,7 +99,7 @@ def main() -> None:
 
     kind = ("stochastic and parametric (posterior of " + str(args.posterior) + ")"
             if args.posterior else "stochastic only (fixed parameters)")
-    finish(args, batch, f"{next(iter(grid))} without",  # the report reads the CSVs
+    finish(args, batch, arms(next(iter(grid.values())))[1],  # the report reads the CSVs
            {"en": "Robustness of fallback's cost",
             "nl": "Hoe robuust de kosten van terugvallen zijn"}, OUTCOMES)
     kind_nl = (f"toeval en parameteronzekerheid (posterior in {args.posterior})"

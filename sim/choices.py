@@ -27,3 +27,7 @@ TARGETS_ON = ("levels", "differences", "both")
 
 ADJUSTMENTS = ("holm", "bh", "none")
 """p-value adjustments over a table (:func:`sim.analysis.multiple.check_adjust`)."""
+
+PRIM_TAILS = ("high", "low")
+"""Which tail of an outcome a PRIM box concentrates
+(:func:`sim.experiment.exploration.prim_of`): its highest or its lowest quarter of points."""

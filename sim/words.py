@@ -154,6 +154,7 @@ GRAMMAR: Words = {
     "and": {"en": "and", "nl": "en"},
     "points": {"en": " pp", "nl": "%-punt"},
     "interval_sep": {"en": ", ", "nl": "; "},
+    "with_minus_without": {"en": "with minus without", "nl": "met min zonder"},
 }
 """Words between other words: "a, b and c"; a difference of two percentages is in
 percentage points ("+2.1 pp", "+2,1%-punt"); the bounds of an interval ("[a, b]", in Dutch
@@ -814,6 +815,101 @@ PROGRESS: Words = {
     "rate": {"en": "{rate:.1f} runs/s", "nl": "{rate:.1f} runs per seconde"},
 }
 """The progress of a batch on the terminal (:class:`sim.experiment.progress.BatchProgress`)."""
+BATCH: Words = {
+    "start": {"en": "{scenarios} scenario(s) x {reps} replications = {total} runs -> {out} "
+                    "({backend}; model: {model})",
+              "nl": "{scenarios} scenario('s) × {reps} replicaties = {total} runs → {out} "
+                    "({backend}; model: {model})"},
+    "done": {"en": "done: {runs} runs in {runs_file}, weekly series in {series_file}, "
+                   "provenance in {manifest_file}",
+             "nl": "klaar: {runs} runs in {runs_file}, weekreeksen in {series_file}, "
+                   "herkomst in {manifest_file}"},
+    "written": {"en": "written {files} in {folder}; next: {compare}  |  {report}",
+                "nl": "geschreven: {files} in {folder}; volgende stap: {compare}  |  {report}"},
+}
+"""What ``regiesim batch`` says as it starts and when its runs are in (``--lang``)."""
+SENSITIVITY: Words = {
+    "morris": {"en": "Morris screening", "nl": "Morris-screening"},
+    "sobol": {"en": "Sobol indices", "nl": "Sobol-indices"},
+    "noise": {"en": "Replication noise", "nl": "Ruis tussen replicaties"},
+    "noise_text": {"en": "noise_share: the replication variance of a point mean over the "
+                         "variance of the point means across the design.",
+                   "nl": "Aandeel ruis: de variantie van een puntgemiddelde die van de "
+                         "replicaties komt, gedeeld door de variantie van de "
+                         "puntgemiddelden over het hele ontwerp."},
+    "indices": {"en": "Indices", "nl": "Indices"},
+    "mu_star_axis": {"en": "μ* (mean |elementary effect| per range)",
+                     "nl": "μ* (gemiddeld |elementair effect| per bereik)"},
+    "morris_note": {"en": "{parameters} parameters, {trajectories} trajectories, {levels} "
+                          "levels, {reps} replications per point (common random numbers).",
+                    "nl": "{parameters} parameters, {trajectories} trajecten, {levels} "
+                          "niveaus, {reps} replicaties per punt (gemeenschappelijke "
+                          "toevalsgetallen)."},
+    "sobol_note": {"en": "Top {parameters} parameters by Morris μ*; Saltelli base size "
+                         "{samples}; {reps} replications per point.",
+                   "nl": "De {parameters} belangrijkste parameters volgens Morris' μ*; "
+                         "Saltelli-basisgrootte {samples}; {reps} replicaties per punt."},
+    "derived_note": {"en": "{outcome}: every design point runs with and without, on the "
+                           "same seeds; each value is with minus without, in the outcome's "
+                           "unit (for a share, 0.01 is 1 percentage point).",
+                     "nl": "{outcome}: elk punt van het ontwerp draait met en zonder, op "
+                           "dezelfde seeds; elke waarde is met min zonder, in de eenheid "
+                           "van de uitkomst (bij een aandeel is 0,01 één procentpunt)."},
+    "top": {"en": "{outcome}: top {k} by {index} (95% CI half-width); noise share {share}",
+            "nl": "{outcome}: de {k} belangrijkste volgens {index} (halve breedte van het "
+                  "95%-interval); aandeel ruis {share}"},
+    "written": {"en": "written {files}", "nl": "geschreven: {files}"},
+    "morris_start": {"en": "Morris: {parameters} parameters x {trajectories} trajectories x "
+                           "{reps} replications ({skipped} skipped: see parameters.csv)",
+                     "nl": "Morris: {parameters} parameters × {trajectories} trajecten × "
+                           "{reps} replicaties ({skipped} overgeslagen: zie "
+                           "parameters.csv)"},
+    "sobol_start": {"en": "Sobol on the top {k}: {names}",
+                    "nl": "Sobol op de {k} belangrijkste: {names}"},
+    "sampled": {"en": "{n} sample points -> {file}", "nl": "{n} steekproefpunten → {file}"},
+    "sampled_title": {"en": "Sobol indices (first order S1, total ST; 95% CI)",
+                      "nl": "Sobol-indices (eerste orde S1, totaal ST; 95%-interval)"},
+    "prim": {"en": "PRIM box of the points in the {tail} quarter of {outcome}: {limits}; "
+                   "coverage {coverage}, density {density}",
+             "nl": "PRIM-box van de punten in het {tail} kwart van {outcome}: {limits}; "
+                   "dekking {coverage}, dichtheid {density}"},
+    "prim_none": {"en": "PRIM: no box restricts a parameter for {outcome}",
+                  "nl": "PRIM: geen box die een parameter beperkt voor {outcome}"},
+    "high": {"en": "highest", "nl": "hoogste"},
+    "low": {"en": "lowest", "nl": "laagste"},
+    "between": {"en": "{name} between {low} and {high}",
+                "nl": "{name} tussen {low} en {high}"},
+    "outcome": {"en": "outcome", "nl": "uitkomst"},
+    "parameter": {"en": "parameter", "nl": "parameter"},
+    "reps": {"en": "reps", "nl": "replicaties"},
+    "noise_variance": {"en": "noise_variance", "nl": "ruisvariantie"},
+    "total_variance": {"en": "total_variance", "nl": "totale variantie"},
+    "noise_share": {"en": "noise_share", "nl": "aandeel ruis"},
+    "mu": {"en": "mu", "nl": "μ"},
+    "mu_star": {"en": "mu_star", "nl": "μ*"},
+    "sigma": {"en": "sigma", "nl": "σ"},
+    "mu_star_conf": {"en": "mu_star_conf", "nl": "μ* ± (95%)"},
+    "mu_star_low": {"en": "mu_star_low", "nl": "μ* ondergrens"},
+    "mu_star_high": {"en": "mu_star_high", "nl": "μ* bovengrens"},
+    "S1": {"en": "S1", "nl": "S1"},
+    "S1_conf": {"en": "S1_conf", "nl": "S1 ± (95%)"},
+    "S1_low": {"en": "S1_low", "nl": "S1 ondergrens"},
+    "S1_high": {"en": "S1_high", "nl": "S1 bovengrens"},
+    "ST": {"en": "ST", "nl": "ST"},
+    "ST_conf": {"en": "ST_conf", "nl": "ST ± (95%)"},
+    "ST_low": {"en": "ST_low", "nl": "ST ondergrens"},
+    "ST_high": {"en": "ST_high", "nl": "ST bovengrens"},
+}
+"""The sensitivity study's page (:mod:`sim.report.sensitivity`) and its lines on the
+terminal (``regiesim sensitivity --lang``): headings, notes, the tables' columns (English
+keeps the stored column names), PRIM's box."""
+DERIVED: Words = {
+    "fallback_cost": {"en": "fallback's cost in {outcome}",
+                      "nl": "kosten van terugvallen in {outcome}"},
+}
+"""Outcomes derived from two arms of every point (``fallback_cost:share_dissatisfied``,
+:data:`sim.experiment.exploration.CONTRASTS`): each contrast's name as people read it
+(the sign of the difference is :data:`GRAMMAR`'s ``with_minus_without``)."""
 OPENING: Words = {
     "directive": {"en": "A municipality in the 'directive' style",
                   "nl": "Een sturende gemeente"},
@@ -1039,6 +1135,7 @@ SCENARIOS: Words = {
     "netherlands": {"en": "netherlands", "nl": "Nederland"},
     "mmc": {"en": "mmc", "nl": "M/M/c-wachtrij"},
     "unnamed": {"en": "unnamed", "nl": "naamloos scenario"},
+    "conditions": {"en": "conditions", "nl": "partnergemeente"},
 }
 """The shipped scenarios by their stored name (``scenario.name``): English shows the
 name as stored (what a command takes), Dutch a name of its own; the stored name never
@@ -1047,8 +1144,84 @@ SCENARIO_PARTS: Words = {
     "-no-fallback": {"en": "-no-fallback", "nl": " zonder terugval"},
     ": no fallback": {"en": ": no fallback", "nl": " zonder terugval"},
     "-rebased": {"en": "-rebased", "nl": " met bijgestelde verwachtingen"},
+    # experiments/claims.py: each lever switched off, each contrast's arms, the conditions
+    ": no mandate": {"en": ": no mandate", "nl": " zonder mandaat"},
+    ": no crucial meetings": {"en": ": no crucial meetings",
+                              "nl": " zonder wethouder bij cruciale overleggen"},
+    ": no networks": {"en": ": no networks", "nl": " zonder netwerken"},
+    ": no warning signs": {"en": ": no warning signs", "nl": " zonder waarschuwingssignalen"},
+    ": no system": {"en": ": no system", "nl": " zonder regie met systeem"},
+    " (with)": {"en": " (with)", "nl": " (met)"},
+    " (without)": {"en": " (without)", "nl": " (zonder)"},
+    ": inward drain": {"en": ": inward drain", "nl": ", middenmanagers die regisseurs "
+                                                     "intern belasten"},
+    ": all regie vs all verbinden": {"en": ": all regie vs all verbinden",
+                                     "nl": ", alleen regie tegenover alleen verbinden"},
+    ": more dialogue, no frames": {"en": ": more dialogue, no frames",
+                                   "nl": ", meer dialoog zonder heldere kaders"},
+    ": more dialogue, clear frames": {"en": ": more dialogue, clear frames",
+                                      "nl": ", meer dialoog met heldere kaders"},
+    ": all four": {"en": ": all four", "nl": " met alle vier de voorwaarden"},
+    ": none": {"en": ": none", "nl": " waar alle vier de voorwaarden ontbreken"},
+    ": no clear_frames": {"en": ": no clear_frames", "nl": " zonder heldere kaders"},
+    ": no clear_process": {"en": ": no clear_process", "nl": " zonder helder proces"},
+    ": no dialogue": {"en": ": no dialogue", "nl": " zonder dialoog"},
+    ": no feedback": {"en": ": no feedback", "nl": " zonder feedbackcultuur"},
 }
 """Endings that experiments give a shipped scenario's name (its variants)."""
+CLAIMS: Words = {
+    "fallback": {"en": "fallback", "nl": "terugvallen"},
+    "mandate": {"en": "mandate", "nl": "mandaat"},
+    "crucial meetings": {"en": "crucial meetings", "nl": "wethouder bij cruciale overleggen"},
+    "networks": {"en": "networks", "nl": "netwerken"},
+    "warning signs": {"en": "warning signs", "nl": "waarschuwingssignalen"},
+    "system": {"en": "system", "nl": "regie met systeem"},
+    "inward drain": {"en": "inward drain", "nl": "interne belasting van regisseurs"},
+    "all regie vs all verbinden": {"en": "all regie vs all verbinden",
+                                   "nl": "alleen regie tegenover alleen verbinden"},
+    "more dialogue, no frames": {"en": "more dialogue, no frames",
+                                 "nl": "meer dialoog zonder heldere kaders"},
+    "more dialogue, clear frames": {"en": "more dialogue, clear frames",
+                                    "nl": "meer dialoog met heldere kaders"},
+    "consultative = directive": {"en": "consultative = directive",
+                                 "nl": "consultatief = sturend"},
+    "promised a partnership": {"en": "promised a partnership",
+                               "nl": "partnerschap beloofd"},
+    "all": {"en": "all", "nl": "alle"},
+    "share_of_all_four": {"en": "share of all four {share}",
+                          "nl": "deel van wat alle vier kosten {share}"},
+    "breach": {"en": "breach, {sentence}", "nl": "breuk, {sentence}"},
+}
+"""experiments/claims.py on the terminal: each claim (a lever, a contrast) and group by
+the name people call it (the stored names stay as they are, so claims.csv is the same in
+every language)."""
+EXPERIMENTS: Words = {
+    "mix_prior": {"en": "prior mean mix: {mix}", "nl": "gemiddelde mix volgens de prior: {mix}"},
+    "mix_posterior": {"en": "posterior mean mix: {mix}",
+                      "nl": "gemiddelde mix volgens de posterior: {mix}"},
+    "kind_cost": {"en": "{kind}: fallback's cost {cost} {interval}",
+                  "nl": "{kind}: wat terugvallen kost {cost} {interval}"},
+}
+"""What the experiment scripts say on the terminal beyond the report's words: the national
+mix and each kind's cost (experiments/national.py)."""
+BUILDS: Words = {
+    "compiled": {"en": "compiled", "nl": "gecompileerd"},
+    "pure": {"en": "pure Python ({why})", "nl": "de Python-bronnen ({why})"},
+    "REGIESIM_PURE=1": {"en": "REGIESIM_PURE=1", "nl": "REGIESIM_PURE=1"},
+    "not compiled (python -m sim.compile_model)": {
+        "en": "not compiled (python -m sim.compile_model)",
+        "nl": "niet gecompileerd: python -m sim.compile_model"},
+    "compiled from other sources (python -m sim.compile_model)": {
+        "en": "compiled from other sources (python -m sim.compile_model)",
+        "nl": "gecompileerd uit andere bronnen: python -m sim.compile_model"},
+    "compiled but not checked against the sources": {
+        "en": "compiled but not checked against the sources",
+        "nl": "gecompileerd, maar nog niet tegen de bronnen gecontroleerd"},
+    "other_build": {"en": "{why}", "nl": "de gecompileerde versie is niet bruikbaar: {why}"},
+}
+"""Which model runs, in the start lines of ``regiesim batch`` and the experiment scripts
+(:func:`sim.experiment.progress.model_build`: :func:`sim.model.build` says compiled, or
+the sources and why; a reason this table does not name is shown as the model says it)."""
 _DUTCH_PARAMETERS: dict[str, str] = {
     "fallback.enabled": "terugvallen",
     "fallback.upper": "spanningsdrempel voor terugval",
@@ -1195,17 +1368,23 @@ CATALOGUE: dict[str, Words] = {
     "signs_short": SIGNS_SHORT, "cli": CLI, "grammar": GRAMMAR, "headline": HEADLINE,
     "folder": FOLDER, "scenarios": SCENARIOS, "scenario_parts": SCENARIO_PARTS,
     "parameters": PARAMETERS, "manager_presets": MANAGER_PRESETS, "backends": BACKENDS,
-    "streams": STREAMS, "progress": PROGRESS}
+    "streams": STREAMS, "progress": PROGRESS, "batch": BATCH, "sensitivity": SENSITIVITY,
+    "derived": DERIVED, "claims": CLAIMS, "experiments": EXPERIMENTS, "builds": BUILDS}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
 __all__ = [
     "BACKENDS",
+    "BATCH",
+    "BUILDS",
     "CATALOGUE",
+    "CLAIMS",
     "CLI",
     "CODE",
     "CONDITIONS",
     "CONTROLS",
+    "DERIVED",
+    "EXPERIMENTS",
     "FOLDER",
     "GRAMMAR",
     "HEADLINE",
@@ -1226,6 +1405,7 @@ __all__ = [
     "ROLES",
     "SCENARIOS",
     "SCENARIO_PARTS",
+    "SENSITIVITY",
     "SIGNS",
     "SIGNS_SHORT",
     "STATUS",

@@ -1,13 +1,17 @@
 """Every Dutch artefact is Dutch all through: a Dutch report folder's report and plot
 page (their text, table headers and the words in their figures), the classroom
-animation, the dashboard's words and the story hold no English word of the catalogue.
+animation, the dashboard's words, the story, the sensitivity study's pages and lines
+(Morris and Sobol), the batch's lines and the experiment scripts' console hold no English
+word of the catalogue.
 
 The English words are found, not listed by hand: every word the catalogue
 (:data:`sim.words.CATALOGUE`) and the outcome vocabulary (:mod:`sim.outcomes`) write in
 English and nowhere in Dutch, plus the stored names the experiments give scenarios. A
 parameter key shown as code (``<code>fallback.upper</code>``, what ``--set`` takes) and
 the appendix of resolved scenarios (the scenario files' own keys) are not prose and are
-not scanned; everything else a reader sees is. CSV files are data with machine column
+not scanned, nor is a parameter key a figure or a terminal shows where the catalogue has
+no Dutch name for it (:func:`without_keys`), nor a path on the terminal; everything else a
+reader sees is. CSV files are data with machine column
 names (scenario, outcome, ci_low), the same in every language, and are not Dutch
 artefacts.
 """
@@ -16,6 +20,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +34,9 @@ from sim.experiment.store import write_artefact
 from sim.report.folder import build_folder_report
 from sim.report.labels import TEXT
 from sim.report.plots import write_plot
+from sim.scenario import field_at
 from sim.words import CATALOGUE, LISTS, SCENARIOS
-from tests.conftest import short
+from tests.conftest import ROOT, short
 
 ALLOWED = frozenset({
     "regiesim", "seed", "seeds", "sobol", "prim", "mser", "welch", "stress", "pcg",
@@ -104,10 +111,32 @@ def figures_of(page: str) -> list[str]:
     return found
 
 
+def without_keys(text: str) -> str:
+    """``text`` without the scenario's parameter keys (``municipality.feedback``): a key is
+    what ``--set`` and ``[ranges]`` take, code shown as it is where the catalogue has no
+    Dutch name for the parameter (:func:`sim.words.parameter_name`)."""
+    return re.sub(r"[A-Za-z_]+(?:\.[A-Za-z_]+)+",
+                  lambda m: " " if field_at(m.group()) is not None else m.group(), text)
+
+
+_COMMAND = re.compile(r"regiesim [a-z-]+[^|;()\n]*")
+_FILE = re.compile(r"\S+\.(csv|parquet|html|json|toml)\b")
+
+
+def terminal(text: str) -> str:
+    """What a reader reads on a terminal: the lines without paths and file names (the
+    user's names, or the names a folder's files always have), the commands it suggests
+    (code, as typed) and parameter keys."""
+    lines = [_FILE.sub(" ", _COMMAND.sub(" ", line)) for line in text.splitlines()]
+    return without_keys(" ".join(c for c in " ".join(lines).split() if "/" not in c))
+
+
 def visible(page: str) -> str:
     """What a reader sees of an HTML page: its text (not scripts, styles, code or the
-    appendix of resolved scenarios) and the words of its figures."""
-    figures = figures_of(page)
+    appendix of resolved scenarios) and the words of its figures (parameter keys are
+    code)."""
+    figures = [without_keys(w.replace("<br>", "")) for w in figures_of(page)]  # a key
+    # wrapped over two lines of an axis title is still a key
     page = page.split(TEXT["appendix"]["nl"])[0]
     text = re.sub(r"<(script|style|code|pre)[^>]*>.*?</\1>", " ", page, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
@@ -156,6 +185,12 @@ def test_the_scan_finds_english_in_text_and_in_figures() -> None:
             "\"runs: 3/3 done\", \"mode\": \"lines\"}], {\"title\": {\"text\": "
             "\"unnamed\"}}, {})</script>")
     assert english_in(visible(page)) == ["direction", "done", "unnamed"]
+    # a parameter key is code; the words around it and a path's words are read
+    said = ("runs: 3/3 done in /tmp/x/unnamed, municipality.feedback the report.html\n"
+            "next: regiesim compare uit --reference direction | regiesim report uit")
+    assert english_in(terminal(said)) == ["done", "next", "the"]
+    assert english_in(terminal("aldermen.incident_rate")) == []
+    assert english_in(terminal("aldermen.incident_rated")) != []  # not a key: words
 
 
 def test_a_dutch_report_folder_holds_no_english(dutch_folder: Path) -> None:
@@ -202,3 +237,93 @@ def test_a_dutch_batch_reports_its_progress_in_dutch(tmp_path: Path, capsys) -> 
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[-1].startswith("runs: 2 van 2 klaar, ") and "runs per seconde" in lines[-1]
     assert english_in("\n".join(lines)) == []
+
+
+class _Toy:
+    """A model of known outcomes for a quick study: the dialogue drives success, the
+    feedback culture dissatisfaction, and falling back adds to it."""
+
+    def __init__(self, scenario, seed: int) -> None:
+        import numpy as np
+
+        noise = np.random.default_rng(seed).normal()
+        m = scenario.municipality
+        fallback = 0.1 * m.dialogue if scenario.fallback.enabled else 0.0
+        self.summary = {"success_rate": 0.4 + 0.4 * m.dialogue + 0.01 * noise,
+                        "share_dissatisfied": 0.5 - 0.3 * m.feedback + fallback
+                        + 0.01 * noise}
+        self.series = pd.DataFrame({"week": [0, 1], "x": [noise, noise]})
+
+
+SMALL = """extends = "{root}/scenarios/direction.toml"
+[run]
+horizon_weeks = 8.0
+warmup_weeks = 2.0
+"""
+
+
+def test_a_dutch_sensitivity_study_holds_no_english(tmp_path: Path, monkeypatch) -> None:
+    """The Morris and Sobol pages (text, tables, figures) and the study's lines on the
+    terminal, a derived outcome among them."""
+    from typer.testing import CliRunner
+
+    import sim.experiment.batch as batch_module
+    from sim.cli import app
+
+    monkeypatch.setattr(batch_module, "simulate", _Toy)
+    monkeypatch.chdir(tmp_path)
+    Path("klein.toml").write_text(SMALL.format(root=ROOT.as_posix()), encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "sensitivity", "klein.toml", "--method", "sobol", "--top", "2", "--samples", "4",
+        "--trajectories", "2", "--reps", "2", "--relative", "0.5", "--lang", "nl",
+        "--outcome", "success_rate", "--outcome", "fallback_cost:share_dissatisfied",
+        "--backend", "serial", "--out", "studie"])
+    assert result.exit_code == 0, result.output
+    said = terminal(result.output)
+    assert "Kosten van terugvallen in aandeel ontevreden (met min zonder)" in said
+    assert "de 10 belangrijkste volgens μ*" in said and "runs: " in said
+    assert english_in(said) == []
+    for page in (Path("studie/morris/morris.html"), Path("studie/sobol/sobol.html")):
+        text = visible(page.read_text(encoding="utf-8"))
+        assert "Ruis tussen replicaties" in text and "aandeel ruis" in text
+        assert "Kosten van terugvallen in aandeel ontevreden" in text
+        assert english_in(text) == [], page
+    # the folder's report over the study (regiesim report studie/sobol --lang nl)
+    report = visible(build_folder_report(Path("studie/sobol"), "nl"))
+    assert "Kosten van terugvallen in aandeel ontevreden (met min zonder)" in report
+    assert english_in(report) == []
+
+
+def test_a_dutch_batch_says_what_it_does_in_dutch(tmp_path: Path, monkeypatch) -> None:
+    """regiesim batch --lang nl: its start, progress and closing lines."""
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    Path("klein.toml").write_text(SMALL.format(root=ROOT.as_posix()), encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", "klein.toml", "--reps", "2", "--lang", "nl",
+                                      "--backend", "serial", "--out", "uit"])
+    assert result.exit_code == 0, result.output
+    said = terminal(result.output)
+    assert "replicaties = 2 runs" in said and "runs: 2 van 2 klaar" in said
+    assert "klaar: 2 runs in" in said and "volgende stap:" in said
+    assert english_in(said) == []
+
+
+@pytest.mark.slow  # five experiment scripts, each a few batches: ~2 min under load
+@pytest.mark.parametrize(("script", "extra"), [
+    ("fallback", ["--points", "3"]), ("claims", []), ("national", ["--draws", "20"]),
+    ("robustness", ["--points", "4"]), ("conditions", ["--samples", "2"])])
+def test_an_experiment_asked_for_dutch_prints_no_english(tmp_path: Path, script: str,
+                                                         extra: list[str]) -> None:
+    """The console of an experiment script run with --lang nl (make demo runs fallback)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / f"{script}.py"), "--reps", "2",
+         "--out", "uit", "--set", "run.horizon_weeks=26", "--set", "run.warmup_weeks=4",
+         "--backend", "serial", "--lang", "nl", *extra],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = terminal(done.stdout + done.stderr)
+    assert " klaar, " in said  # the progress lines are there, and scanned
+    assert english_in(said) == []

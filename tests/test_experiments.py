@@ -284,18 +284,21 @@ def test_robustness_script_maps_the_cost_of_fallback(tmp_path: Path) -> None:
     runs, _, _ = load_results(tmp_path)
     # a cell's cost is its paired difference: with minus without, replication by replication
     cell = table.iloc[0]
-    pair = runs[runs["scenario"].str.startswith(cell["cell"] + " ")]
+    with_, without = module.arms({"fallback.upper": cell["fallback.upper"],
+                                  "aldermen.incident_rate": cell["aldermen.incident_rate"]})
+    pair = runs[runs["scenario"].isin([with_, without])]
     wide = pair.pivot(index="replication", columns="scenario", values=cell["outcome"])
-    expected = (wide[cell["cell"] + " with"] - wide[cell["cell"] + " without"]).mean()
+    expected = (wide[with_] - wide[without]).mean()
     assert cell["difference"] == pytest.approx(expected)
     points = pd.read_csv(tmp_path / "discovery.csv")
     assert len(points) == 4 and points["cost"].notna().all()
     found, _, _ = load_results(tmp_path / "discovery")  # each point's cost: with minus without
     wide = found.pivot(index="replication", columns="scenario", values="success_rate")
     assert (points["cost"] != 0).any()
-    for i, cost in enumerate(points["cost"]):
-        assert cost == pytest.approx((wide[f"point {i} with"]
-                                      - wide[f"point {i} without"]).mean())
+    for i, (cost, point) in enumerate(zip(points["cost"], points[list(module.DISCOVERY)]
+                                          .to_dict("records"), strict=True)):
+        with_, without = module.arms(point)
+        assert cost == pytest.approx((wide[with_] - wide[without]).mean()), i
     assert (tmp_path / "prim_box.csv").exists()
     report = read((tmp_path / "report.html").read_text(encoding="utf-8"))
     [fig] = report.section("Fallback's cost across threshold and incidents").figures

@@ -23,6 +23,8 @@ from sim.cli.common import (
     File,
     Files,
     Force,
+    Lang,
+    LangOption,
     On,
     Out,
     PrecisionOn,
@@ -52,6 +54,8 @@ from sim.cli.common import (
 )
 from sim.cli.inputs import checked, variants
 from sim.outcomes import TERMINAL
+from sim.words import BACKENDS, BATCH, word
+from sim.words import say as say_words
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -166,7 +170,8 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
           precision: Precision = None, max_reps: MaxReps = 1000,
           posterior: PosteriorFolder = None, csv: Csv = False, absolute: Absolute = None,
           precision_on: On = PrecisionOn.levels, reference: Reference = None,
-          chunk: Chunk = None, skip_invalid: SkipInvalid = False, wide: Wide = False) -> None:
+          chunk: Chunk = None, skip_invalid: SkipInvalid = False, wide: Wide = False,
+          lang: LangOption = Lang.en) -> None:
     """Run scenario files (and their sweeps) x replications into a result folder.
 
     Runs are stored as they finish; running the same command again resumes where a
@@ -176,27 +181,33 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     before anything runs: every bad one is listed with its problems, and nothing runs
     unless --skip-invalid (then the others run, and the exit status is 3). Every row of
     runs.parquet, runs.csv and summary.csv names its scenario's file, the parameters that
-    vary across the batch and the scenario's digest.
+    vary across the batch and the scenario's digest. With --lang nl the start, the progress
+    lines and the closing line are in Dutch.
     """
+    import dataclasses
+
     from sim.experiment import run_batch
     from sim.experiment.options import StoreOptions
+    from sim.experiment.progress import model_build
     from sim.experiment.scale import check_scale
     from sim.experiment.store.artefacts import record_in_manifest, write_artefact
     from sim.experiment.tables import recorded_sources, sources_of
-    from sim.model import build
 
     folder = folder_of(out)
     _check_precision(precision, absolute)
     store = StoreOptions(force, break_lock, time_budget)
-    executor = executor_of(backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key),
-                           chunk, store)
+    executor = dataclasses.replace(executor_of(
+        backend, workers, scheduler, (tls_ca_file, tls_cert, tls_key), chunk, store),
+        lang=str(lang))
     loaded = checked(files, sets, skip_invalid, reference)
     scenarios, params = loaded.scenarios, loaded.params
     for warning in check_scale(scenarios, force):
         say(f"[yellow]warning[/] large: {safe(warning)}")
     total = len(scenarios) * reps
-    err.print(f"{len(scenarios)} scenario(s) x {reps} replications = {total} runs -> "
-              f"{safe(folder)} ({safe(backend)}; model: {build()})", highlight=False)
+    where = str(backend) if lang == "en" else word(BACKENDS, str(backend), lang)
+    err.print(safe(say_words(BATCH, "start", lang, scenarios=len(scenarios), reps=reps,
+                             total=total, out=str(folder), backend=where,
+                             model=model_build(str(lang)))), highlight=False)
     sources = {**recorded_sources(folder), **sources_of(loaded.files)}
     common = {"params": params, "posterior": posterior_of(posterior), "executor": executor,
               "store": store}
@@ -213,12 +224,13 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
                                       max_reps=max_reps, out=folder,
                                       report=_progress_of_precision(max_reps), **common)
             write_artefact(folder, "precision.csv", result.status, "precision")
-    say(f"done: {len(result.runs)} runs in {safe(folder / 'runs.parquet')}, weekly series "
-        f"in {safe(folder / 'series.parquet')}, provenance in "
-        f"{safe(folder / 'manifest.json')}")
+    say(safe(say_words(BATCH, "done", lang, runs=len(result.runs),
+                       runs_file=str(folder / "runs.parquet"),
+                       series_file=str(folder / "series.parquet"),
+                       manifest_file=str(folder / "manifest.json"))))
     if precision is not None or absolute is not None:
         _report_precision(result.missed, folder, max_reps)
-    _write_tables(folder, sources, csv, wide, next(iter(scenarios)))
+    _write_tables(folder, sources, csv, wide, next(iter(scenarios)), str(lang))
     if loaded.invalid:
         record_in_manifest(folder, "skipped_files",
                            {str(p): problems for p, problems in loaded.invalid.items()})
@@ -267,7 +279,7 @@ def _report_precision(missed: Any, folder: Path, max_reps: int) -> None:
 
 
 def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
-                  first: str) -> None:
+                  first: str, lang: str = "en") -> None:
     """The tables for the user (:func:`sim.experiment.tables.write_tables`: summary.csv
     with every interval inside its outcome's range), and the commands to run next."""
     from sim.experiment.tables import write_tables
@@ -276,5 +288,7 @@ def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,
     if not written:
         return
     first, where = shlex.quote(first), shlex.quote(str(folder))
-    say(f"written {', '.join(written)} in {safe(folder)}; next: regiesim compare "
-        f"{safe(where)} --reference {safe(first)}  |  regiesim report {safe(where)}")
+    report = f"regiesim report {where}" + ("" if lang == "en" else f" --lang {lang}")
+    say(safe(say_words(BATCH, "written", lang, files=", ".join(written), folder=str(folder),
+                       compare=f"regiesim compare {where} --reference {first}",
+                       report=report)))

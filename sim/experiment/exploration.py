@@ -1,4 +1,5 @@
-"""Exploring parameter space: Latin hypercube and Sobol samples, Sobol indices, PRIM.
+"""Exploring parameter space: Latin hypercube and Sobol samples, Sobol indices, PRIM,
+and outcomes derived from two arms of every point.
 
 Ranges are declared in a scenario file's ``[ranges]`` table, one dotted key each:
 
@@ -9,6 +10,17 @@ Ranges are declared in a scenario file's ``[ranges]`` table, one dotted key each
 Sampling uses ``scipy.stats.qmc`` (Latin hypercube, scrambled Sobol) and SALib's
 Saltelli scheme for Sobol sensitivity indices (with bootstrap confidence intervals).
 Scenario discovery uses PRIM from the EMA Workbench.
+
+**Derived outcomes** (the EMA Workbench's outcomes computed from runs). A study's outcome
+may be ``CONTRAST:OUTCOME``, e.g. ``fallback_cost:share_dissatisfied``: at every design
+point the scenario runs in both arms of the contrast (:data:`CONTRASTS`; fallback's cost:
+``fallback.enabled`` true and false) on the same seeds, replication by replication
+(common random numbers; with a posterior, the same draws), and the outcome of replication
+i is the arm *with* minus the arm *without* ("a cost is always with minus without"), in
+the outcome's own unit (a share's difference is in percentage points when shown). The
+point's means, indices and boxes are then those of the paired differences.
+:func:`sim.experiment.sensitivity.evaluate_points` runs a design this way;
+:func:`check_outcomes` names what is allowed.
 """
 
 from __future__ import annotations
@@ -21,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.choices import PRIM_TAILS
+from sim.outcomes import SUMMARY
 from sim.scenario import Scenario, ScenarioError, field_at
 from sim.scenario_files import read_scenario_file
 
@@ -194,6 +208,93 @@ def prim_box(x: pd.DataFrame, hit: np.ndarray, threshold: float = 0.8) -> pd.Dat
     return frame
 
 
+def prim_of(points: pd.DataFrame, names: list[str], outcome: str, tail: str = "high",
+            share: float = 0.25, threshold: float = 0.8) -> pd.DataFrame:
+    """The PRIM box (:func:`prim_box`) over the parameters ``names`` of the design points
+    whose ``outcome`` lies in its ``tail`` ``share`` (the highest or lowest quarter: for
+    ``fallback_cost:share_dissatisfied`` the costliest points are the highest, for
+    ``fallback_cost:success_rate`` the lowest), with the outcome and tail as columns."""
+    if tail not in PRIM_TAILS:
+        raise ValueError(f"tail: must be one of {', '.join(PRIM_TAILS)}, got {tail!r}")
+    if outcome not in points.columns:
+        raise ValueError(f"outcome: {outcome!r} is not a column of the design; have "
+                         f"{', '.join(c for c in points.columns if c not in names)}")
+    y = points[outcome].to_numpy(float)
+    if np.isnan(y).all():
+        raise ValueError(f"outcome: {outcome} is undefined at every point")
+    cut = np.nanquantile(y, 1 - share if tail == "high" else share)
+    hit = (y >= cut) if tail == "high" else (y <= cut)
+    box = prim_box(points[names], hit & ~np.isnan(y), threshold)
+    return box.assign(outcome=outcome, tail=tail, share=share)
+
+
+# --- derived outcomes: with minus without at every point ----------------------------------
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """Two arms of every scenario, differing only in ``changes_with`` against
+    ``changes_without``; a derived outcome ``NAME:OUTCOME`` is the first minus the second,
+    replication by replication."""
+
+    name: str
+    changes_with: dict[str, Any]
+    changes_without: dict[str, Any]
+    description: str
+
+
+CONTRASTS: dict[str, Contrast] = {
+    "fallback_cost": Contrast("fallback_cost", {"fallback.enabled": True},
+                              {"fallback.enabled": False},
+                              "fallback.enabled true minus false: what falling back costs"),
+}
+"""The contrasts a derived outcome can name, by name."""
+
+SEPARATOR = ":"
+"""Between a contrast and an outcome: ``fallback_cost:share_dissatisfied``."""
+
+
+def split_outcome(name: str) -> tuple[Contrast | None, str]:
+    """(contrast, outcome) of a derived outcome's name; (None, name) for a plain one."""
+    if SEPARATOR not in name:
+        return None, name
+    contrast, _, outcome = name.partition(SEPARATOR)
+    return CONTRASTS[contrast], outcome
+
+
+def check_outcomes(names: list[str], option: str = "outcome") -> tuple[Contrast, ...]:
+    """Refuse a derived outcome whose contrast is unknown or whose outcome is not a run's
+    outcome (:data:`sim.outcomes.SUMMARY`), naming what is allowed; the contrasts the
+    names use, in order. A plain name is a column of the runs, checked against the
+    analysis once the runs are in."""
+    import difflib
+
+    problems, used = [], []
+    for name in names:
+        if SEPARATOR not in name:
+            continue
+        contrast, _, outcome = name.partition(SEPARATOR)
+        if contrast not in CONTRASTS:
+            problems.append(f"{option}: {name!r}: unknown contrast {contrast!r}; derived "
+                            "outcomes are CONTRAST:OUTCOME with CONTRAST one of "
+                            + ", ".join(f"{c.name} ({c.description})"
+                                        for c in CONTRASTS.values()))
+            continue
+        if outcome not in SUMMARY:
+            close = difflib.get_close_matches(outcome, list(SUMMARY), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            problems.append(f"{option}: {name!r}: {outcome!r} is not an outcome of a run"
+                            f"{hint}; a derived outcome is CONTRAST:OUTCOME with OUTCOME one "
+                            f"of {', '.join(SUMMARY)} (regiesim outcomes "
+                            "describes them)")
+            continue
+        if CONTRASTS[contrast] not in used:
+            used.append(CONTRASTS[contrast])
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tuple(used)
+
+
 def points_to_scenarios(base: Scenario, points: pd.DataFrame, prefix: str = "sample",
                         ) -> tuple[dict[str, Scenario], dict[str, dict[str, Any]]]:
     """One named scenario per sample point, with the point as its variant parameters."""
@@ -207,5 +308,21 @@ def points_to_scenarios(base: Scenario, points: pd.DataFrame, prefix: str = "sam
     return scenarios, params
 
 
-__all__ = ["METHODS", "Ranges", "latin_hypercube", "parse_ranges", "points_to_scenarios",
-           "prim_box", "read_ranges", "saltelli_points", "sobol_indices", "sobol_points"]
+__all__ = [
+    "CONTRASTS",
+    "METHODS",
+    "PRIM_TAILS",
+    "Contrast",
+    "Ranges",
+    "check_outcomes",
+    "latin_hypercube",
+    "parse_ranges",
+    "points_to_scenarios",
+    "prim_box",
+    "prim_of",
+    "read_ranges",
+    "saltelli_points",
+    "sobol_indices",
+    "sobol_points",
+    "split_outcome",
+]

@@ -15,7 +15,21 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from sim.words import PROGRESS, check_lang, say, word
+from sim.words import BUILDS, PROGRESS, check_lang, say, word
+
+
+def model_build(lang: str = "en") -> str:
+    """Which model this process runs (:func:`sim.model.build`: compiled, or the sources
+    and why), in ``lang`` for a start line."""
+    from sim.model import build
+
+    said = build()
+    if said == "compiled":
+        return word(BUILDS, "compiled", lang)
+    why = said.removeprefix("pure Python (").removesuffix(")")
+    why = (word(BUILDS, why, lang) if why in BUILDS
+           else say(BUILDS, "other_build", lang, why=why))
+    return say(BUILDS, "pure", lang, why=why)
 
 
 class BatchProgress:

@@ -23,10 +23,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from sim import words
 from sim.choices import STUDIES
 from sim.experiment.batch import RUN_KEYS
 from sim.experiment.exploration import (
     METHODS,
+    SEPARATOR,
+    Contrast,
     Ranges,
     latin_hypercube,
     points_to_scenarios,
@@ -39,6 +42,7 @@ from sim.experiment.options import Executor, StoreOptions, run_options
 from sim.experiment.runner import run_batch
 from sim.experiment.store.artefacts import write_artefact
 from sim.scenario import Scenario
+from sim.words import SENSITIVITY
 
 
 @dataclass
@@ -50,11 +54,13 @@ class Sensitivity:
     indices: pd.DataFrame | None
 
 
-def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Path,
+# PLR0913: each keyword is one setting of a study, as the command line gives it
+def run_sensitivity(base: Scenario, ranges: Ranges, samples: int,  # noqa: PLR0913
+                    out: str | Path,
                     method: str = "sobol", reps: int = 1, seed: int = 0,
                     outcomes: list[str] | None = None,
                     executor: Executor | None = None, store: StoreOptions | None = None,
-                    **keywords: Any) -> Sensitivity:
+                    contrasts: tuple[Contrast, ...] = (), **keywords: Any) -> Sensitivity:
     """Sample ``ranges`` around ``base``, run every point ``reps`` times (common random
     numbers), and estimate Sobol indices of each outcome. Writes samples.csv (and
     sobol.csv) to out. (Reading a file's ``[ranges]`` is the caller's job:
@@ -62,7 +68,10 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
 
     ``samples`` is the Saltelli base size N for ``sobol`` (N * (D + 2) points, N rounded
     up to a power of two), the number of points for ``lhs``, and for ``qmc`` (a scrambled
-    Sobol sequence) rounded up to a power of two.
+    Sobol sequence) rounded up to a power of two. With ``contrasts`` every point also runs
+    in each contrast's two arms, and the derived outcomes ``NAME:OUTCOME`` (with minus
+    without, paired by replication: :func:`evaluate_points`)
+    are analysed beside the point's own outcomes.
     """
     executor, store = run_options(executor, store, **keywords)
     if method not in METHODS:
@@ -71,16 +80,12 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
         raise ValueError(f"samples: must be >= 2, got {samples}")
     sampler = {"sobol": saltelli_points, "lhs": latin_hypercube, "qmc": sobol_points}[method]
     points = sampler(ranges, samples, seed)
-    scenarios, params = points_to_scenarios(base, points)
-    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params,
-                      executor=executor, store=store)
-    runs = batch.runs
-    if not batch.failures.empty:
-        raise ValueError(f"{len(batch.failures)} sample run(s) failed (see "
-                           f"{Path(out) / 'failures.parquet'}); Sobol indices need every point")
+    evaluated = evaluate_points(base, points, reps, seed, out, contrasts, executor=executor,
+                                store=store)
+    runs = evaluated.runs
     outcomes = outcomes or [c for c in runs.columns if c not in RUN_KEYS
                             and c not in ranges.names and pd.api.types.is_numeric_dtype(runs[c])]
-    means = runs.groupby("scenario", sort=False)[outcomes].mean()
+    means = runs.groupby("scenario", sort=False)[outcomes].mean().reindex(evaluated.names)
     table = pd.concat([points.reset_index(drop=True), means.reset_index(drop=True)], axis=1)
     write_artefact(out, "samples.csv", table, "design")
     indices = None
@@ -94,6 +99,77 @@ def run_sensitivity(base: Scenario, ranges: Ranges, samples: int, out: str | Pat
         indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         write_artefact(out, "sobol.csv", indices, "sobol")
     return Sensitivity(ranges, table, indices)
+
+
+# --- every point of a design, and its derived outcomes (with minus without) --------------
+
+
+def _value_at(scenario: Scenario, key: str) -> Any:
+    value: Any = scenario
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def arm(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """``scenario`` in one arm of a contrast: itself where it already has the arm's
+    values, else with the arm's changes."""
+    if all(_value_at(scenario, k) == v for k, v in changes.items()):
+        return scenario
+    return scenario.with_changes(changes)
+
+
+@dataclass
+class Evaluated:
+    """The runs of a design: one row per point and replication (``scenario`` is the
+    point's name), its outcomes and the derived ones; the points' names in order."""
+
+    runs: pd.DataFrame
+    names: list[str]
+
+
+def evaluate_points(base: Scenario, points: pd.DataFrame, reps: int, seed: int,
+                    out: str | Path | None, contrasts: tuple[Contrast, ...] = (),
+                    **batch: Any) -> Evaluated:
+    """Run every point of ``points`` ``reps`` times (common random numbers); with
+    ``contrasts``, each point also in each contrast's two arms (the arm it already is runs
+    once), on the same seeds, and the derived outcome ``NAME:OUTCOME`` of replication i is
+    the arm with minus the arm without, for every numeric outcome. ``batch`` goes to
+    :func:`sim.experiment.runner.run_batch` (executor, store, posterior). Every point's
+    runs must succeed."""
+    scenarios, params = points_to_scenarios(base, points)
+    arms: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in scenarios}
+    every, every_params = dict(scenarios), dict(params)
+    for name, scenario in scenarios.items():
+        for c in contrasts:
+            pair = []
+            for side, changes in (("with", c.changes_with), ("without", c.changes_without)):
+                made = arm(scenario, changes)
+                arm_name = name if made is scenario else f"{name} {c.name} {side}"
+                every[arm_name], every_params[arm_name] = made, params[name]
+                pair.append(arm_name)
+            arms[name][c.name] = (pair[0], pair[1])
+    done = run_batch(every, reps=reps, seed=seed, out=out, params=every_params, **batch)
+    if not done.failures.empty:
+        where = f" (see {Path(out) / 'failures.parquet'})" if out is not None else ""
+        raise ValueError(f"{len(done.failures)} design run(s) failed{where}; the analysis "
+                         "needs every point")
+    runs = done.runs
+    outcomes = [c for c in runs.columns if c not in RUN_KEYS and c not in points.columns
+                and not c.startswith("posterior")  # a replication's draw, not an outcome
+                and pd.api.types.is_numeric_dtype(runs[c])]
+    levels = runs[runs["scenario"].isin(scenarios)].reset_index(drop=True)
+    frames = [levels[["scenario", "replication", *outcomes]]]
+    indexed = runs.set_index(["scenario", "replication"])[outcomes]
+    for c in contrasts:
+        sides = []
+        for k in (0, 1):
+            named = levels["scenario"].map({n: arms[n][c.name][k] for n in scenarios})
+            sides.append(indexed.reindex(pd.MultiIndex.from_arrays(
+                [named, levels["replication"]])).to_numpy(float))
+        frames.append(pd.DataFrame(sides[0] - sides[1],
+                                   columns=[f"{c.name}{SEPARATOR}{o}" for o in outcomes]))
+    return Evaluated(pd.concat(frames, axis=1), list(scenarios))
 
 
 # --- global sensitivity over every parameter: Morris screening, then Sobol on the top ------
@@ -292,23 +368,24 @@ class Design:
 def run_design(base: Scenario, space: ParameterSpace, unit: np.ndarray, out: str | Path,
                reps: int, seed: int, outcomes: list[str] | None = None,
                executor: Executor | None = None, store: StoreOptions | None = None,
-               ) -> Design:
-    """Run every point ``reps`` times on common random numbers; average per point.
+               contrasts: tuple[Contrast, ...] = ()) -> Design:
+    """Run every point ``reps`` times on common random numbers; average per point. With
+    ``contrasts``, every point runs in each contrast's two arms too, and the derived
+    outcomes ``NAME:OUTCOME`` (with minus without, replication by replication) are
+    averaged and analysed like the rest
+    (:func:`evaluate_points`).
 
     Noise share of an outcome: the replication variance of a point mean (the mean
     within-point variance / reps) over the variance of the point means across the design
     (NaN with one replication). Near 1, the indices mostly describe noise: add replications.
     """
     values = space.values(unit)
-    scenarios, params = points_to_scenarios(base, values)
-    batch = run_batch(scenarios, reps=reps, seed=seed, out=out, params=params,
-                      executor=executor, store=store)
-    if not batch.failures.empty:
-        raise ValueError(f"{len(batch.failures)} design run(s) failed (see "
-                         f"{Path(out) / 'failures.parquet'}); the indices need every point")
-    runs = batch.runs
+    evaluated = evaluate_points(base, values, reps, seed, out, contrasts, executor=executor,
+                                store=store)
+    runs = evaluated.runs
     outcomes = outcomes or [c for c in runs.columns if c not in RUN_KEYS and c not in space.names
                             and pd.api.types.is_numeric_dtype(runs[c])]
+    scenarios = evaluated.names
     grouped = runs.groupby("scenario", sort=False)[outcomes]
     means = grouped.mean().reindex(list(scenarios))
     within = grouped.var(ddof=1).reindex(list(scenarios)) if reps > 1 else None
@@ -348,17 +425,22 @@ class Screening:
         return list(rank.index[:k])
 
 
-def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: int = 4,
+# PLR0913: each keyword is one setting of a study, as the command line gives it
+def run_morris(base: Scenario, out: str | Path, trajectories: int = 10,  # noqa: PLR0913
+               levels: int = 4,
                reps: int = 2, seed: int = 0, space: ParameterSpace | None = None,
                outcomes: list[str] | None = None, executor: Executor | None = None,
-               store: StoreOptions | None = None, **keywords: Any) -> Screening:
+               store: StoreOptions | None = None, contrasts: tuple[Contrast, ...] = (),
+               **keywords: Any) -> Screening:
     """Morris screening (SALib) of every numeric parameter of ``space`` (default:
     :func:`parameter_space` of ``base``, whose ``relative`` and ``ranges`` set other
     ranges).
 
     ``trajectories`` x (D + 1) points, each run ``reps`` times on common random numbers.
     Elementary effects are taken per unit of each parameter's range (the design lives in
-    the unit cube), so μ* compares across parameters. Writes parameters.csv,
+    the unit cube), so μ* compares across parameters. With ``contrasts`` the derived
+    outcomes (with minus without, see :func:`run_design`) are screened too. Writes
+    parameters.csv,
     morris.csv/.parquet, points.parquet and noise.csv to ``out``, each listed with its kind.
     """
     from SALib.analyze import morris as morris_analyze
@@ -374,7 +456,7 @@ def run_morris(base: Scenario, out: str | Path, trajectories: int = 10, levels: 
     unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     out = Path(out)
     design = run_design(base, space, unit, out, reps, seed, outcomes,
-                        executor=executor, store=store)
+                        executor=executor, store=store, contrasts=contrasts)
     frames = []
     for o in design.outcomes:
         y = design.points[o].to_numpy(float)
@@ -407,10 +489,11 @@ class SobolResult:
 def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Path,
               reps: int = 2, seed: int = 0, outcomes: list[str] | None = None,
               executor: Executor | None = None, store: StoreOptions | None = None,
-              **keywords: Any) -> SobolResult:
+              contrasts: tuple[Contrast, ...] = (), **keywords: Any) -> SobolResult:
     """Sobol indices of ``space``'s parameters: Saltelli design of base size ``samples``
     (rounded up to a power of two; N * (D + 2) points), ``reps`` replications per point
-    on common random numbers, indices of the per-point means. Writes sobol.csv/.parquet,
+    on common random numbers, indices of the per-point means (with ``contrasts``, of the
+    derived outcomes too: :func:`run_design`). Writes sobol.csv/.parquet,
     points.parquet, noise.csv and parameters.csv to ``out``, each listed with its kind."""
     executor, store = run_options(executor, store, **keywords)
     from SALib.sample import sobol as sobol_sample
@@ -422,7 +505,7 @@ def run_sobol(base: Scenario, space: ParameterSpace, samples: int, out: str | Pa
     unit = sobol_sample.sample(unit_ranges.problem(), n, calc_second_order=False, seed=seed)
     out = Path(out)
     design = run_design(base, space, unit, out, reps, seed, outcomes,
-                        executor=executor, store=store)
+                        executor=executor, store=store, contrasts=contrasts)
     frames = [sobol_indices(unit_ranges, design.points[o].to_numpy(float), seed)
               .assign(outcome=o) for o in design.outcomes
               if _analysable(design.points[o].to_numpy(float))]
@@ -491,14 +574,18 @@ def run_study(base: Scenario, design: StudyDesign, out: str | Path,
               ranges: Ranges | None = None, rank_by: list[str] | None = None,
               on_stage: Stage | None = None, log: Callable[[str], None] | None = None,
               executor: Executor | None = None, store: StoreOptions | None = None,
-              **keywords: Any) -> Study:
+              contrasts: tuple[Contrast, ...] = (), **keywords: Any) -> Study:
     """A sensitivity study of ``base`` into ``out``.
 
     Screened (method morris, or sobol with ``top``): Morris screening of every numeric
     parameter (``ranges`` override the derived ones); for sobol, into ``out/morris``, then
     Sobol on the ``top`` parameters by μ* over ``rank_by`` into ``out/sobol``. Otherwise
     (sobol without top, lhs, qmc): a sample over ``ranges`` (:func:`run_sensitivity`).
-    ``on_stage`` hears of each finished stage, ``log`` gets a line as each starts.
+    ``on_stage`` hears of each finished stage, ``log`` gets a line as each starts (in
+    the executor's language, as its progress lines).
+    ``contrasts`` (:data:`~sim.experiment.exploration.CONTRASTS`) run every point in both
+    arms of each, so that its derived outcomes (``fallback_cost:share_dissatisfied``:
+    with minus without, same seeds) are analysed and can be ranked by (``rank_by``).
     """
     executor, store = run_options(executor, store, **keywords)
     say = log or (lambda _line: None)
@@ -507,26 +594,29 @@ def run_study(base: Scenario, design: StudyDesign, out: str | Path,
             raise ValueError("ranges: needed for method sobol without top, lhs or qmc")
         return Study(sampled=run_sensitivity(
             base, ranges, design.samples, out, method=design.method, reps=design.reps,
-            seed=design.seed, executor=executor, store=store))
+            seed=design.seed, executor=executor, store=store, contrasts=contrasts))
     out = Path(out)
     space = parameter_space(base, design.relative, ranges)
     if not space.parameters:
         raise ValueError("no parameter to vary")
     where = out / "morris" if design.method == "sobol" else out
     where.mkdir(parents=True, exist_ok=True)
-    say(f"Morris: {len(space.parameters)} parameters x {design.trajectories} trajectories x "
-        f"{design.reps} replications ({len(space.skipped)} skipped: see parameters.csv)")
+    say(words.say(SENSITIVITY, "morris_start", executor.lang,
+                  parameters=len(space.parameters), trajectories=design.trajectories,
+                  reps=design.reps, skipped=len(space.skipped)))
     screening = run_morris(base, where, design.trajectories, design.levels, design.reps,
-                           design.seed, space=space, executor=executor, store=store)
+                           design.seed, space=space, executor=executor, store=store,
+                           contrasts=contrasts)
     if on_stage is not None:
         on_stage("morris", where, screening)
     if design.method == "morris":
         return Study(screening=screening)
     chosen = screening.top(design.top, rank_by)  # type: ignore[arg-type]
-    say(f"Sobol on the top {len(chosen)}: {', '.join(chosen)}")
+    say(words.say(SENSITIVITY, "sobol_start", executor.lang, k=len(chosen),
+                  names=", ".join(chosen)))
     (out / "sobol").mkdir(parents=True, exist_ok=True)
     result = run_sobol(base, space.subset(chosen), design.samples, out / "sobol", design.reps,
-                       design.seed, executor=executor, store=store)
+                       design.seed, executor=executor, store=store, contrasts=contrasts)
     if on_stage is not None:
         on_stage("sobol", out / "sobol", result)
     return Study(screening=screening, sobol=result)

@@ -14,12 +14,14 @@ from sim import outcomes
 from sim.outcomes import clip
 from sim.words import (
     CONTROLS,
+    DERIVED,
     GRAMMAR,
     LANGS,
     MANAGER_STYLES,
     REPORT,
     STYLES,
     percent,
+    say,
     scenario_name,
     significant,
     word,
@@ -43,12 +45,20 @@ def dashboard_word(key: str, lang: str) -> str:
 
 
 def label(key: str, lang: str) -> str:
-    """The display name of a report word, or of an outcome, series column or stage.
+    """The display name of a report word, or of an outcome, series column or stage, or of
+    a derived outcome ``CONTRAST:OUTCOME`` (:data:`sim.words.DERIVED`: "Fallback's cost in
+    share dissatisfied (with minus without)").
 
     Raises KeyError for anything else, so an outcome without a label fails loudly
     instead of showing its key.
     """
-    return word(REPORT, key, lang) if key in REPORT else outcomes.label(key, lang)
+    if key in REPORT:
+        return word(REPORT, key, lang)
+    contrast, derived, outcome = key.partition(":")
+    if derived and contrast in DERIVED:
+        text = say(DERIVED, contrast, lang, outcome=outcomes.label(outcome, lang).lower())
+        return f"{text[0].upper()}{text[1:]} ({word(GRAMMAR, 'with_minus_without', lang)})"
+    return outcomes.label(key, lang)
 
 
 SAME_ROLE_OUTCOMES = ("fallback_episodes", "fallback_weeks")

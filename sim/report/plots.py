@@ -60,8 +60,8 @@ def plot_figure(folder: str | Path, what: str, outcome: str, lang: str = "en",
     if not folder.is_dir():
         raise ValueError(f"{folder}: no such folder (give a result folder of `batch` or "
                          "`sensitivity`)")
-    try:
-        describe(outcome)
+    try:  # a run's outcome, or one derived from it (fallback_cost:share_dissatisfied)
+        describe(outcome.rpartition(":")[2])
     except KeyError as exc:
         raise ValueError(f"--outcome: {exc.args[0]} (`regiesim outcomes` lists them all)") \
             from None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sim.analysis import bounded, paired_differences, summarise
@@ -17,6 +18,7 @@ from sim.report.labels import (
     interval,
     label,
     outcome_label,
+    shown_names,
     signed,
     signed_interval,
     value,
@@ -82,6 +84,10 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
     tension episodes."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
     changes = not (scenarios and set(scenarios) <= set(same_role))
+    # names in the reader's language, shown as written (a sweep variant's [key=value] is
+    # not markup)
+    shown = {k: escape(v) for k, v in shown_names(
+        [*scenarios, *diffs.get("reference", [])], lang).items()}
     cells = {(r.scenario, r.outcome): f"{value(r.outcome, r.mean, lang)} "
              f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}" + (
                  f" ({outcome_label(str(r.outcome), lang, False).lower()})"
@@ -91,12 +97,12 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
     names = [outcome_label(str(o), lang, changes) for o in dict.fromkeys(summary["outcome"])]
     widest = max(len(c) for c in cells.values()) if cells else 0
     wide = max(map(len, names), default=0) + len(scenarios) * (max(widest, *map(
-        len, map(str, scenarios))) + 3) <= console.width
+        len, [shown[n] for n in scenarios])) + 3) <= console.width
     table = Table(title=title, title_justify="left")
     if wide:
         table.add_column("")
         for name in scenarios:
-            table.add_column(str(name), justify="right", no_wrap=True)
+            table.add_column(shown[name], justify="right", no_wrap=True)
         for outcome in dict.fromkeys(summary["outcome"]):
             table.add_row(outcome_label(str(outcome), lang, changes),
                           *[cells.get((n, outcome), "–") for n in scenarios])
@@ -107,17 +113,17 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
                              no_wrap=col == "mean")
         for name in scenarios:
             for outcome in dict.fromkeys(summary["outcome"]):
-                table.add_row(str(name), outcome_label(str(outcome), lang, changes),
+                table.add_row(shown[name], outcome_label(str(outcome), lang, changes),
                               cells.get((name, outcome), "–"))
             table.add_section()
     console.print(table)
     if not diffs.empty:
         ref = diffs["reference"].iloc[0]
-        console.print(say(PUBLISH, "differences", lang, ref=f"[bold]{ref}[/]"))
+        console.print(say(PUBLISH, "differences", lang, ref=f"[bold]{shown[ref]}[/]"))
         for _, r in diffs.iterrows():
             star = "*" if r["significant"] else " "
             o = r["outcome"]
-            console.print(f"  {star} {r['scenario']}: {label(o, lang)} "
+            console.print(f"  {star} {shown[r['scenario']]}: {label(o, lang)} "
                           f"{signed(o, r['difference'], lang)} "
                           f"{signed_interval(o, r['ci_low'], r['ci_high'], lang)}",
                           soft_wrap=True, highlight=False)
