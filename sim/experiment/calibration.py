@@ -564,8 +564,7 @@ class Posterior:
         self.digest = f"{int(np.bitwise_xor.reduce(digest)):016x}"
 
     def __str__(self) -> str:
-        shown = self.keys if len(self.keys) <= 6 else [*self.keys[:4],
-                                                       f"and {len(self.keys) - 4} more"]
+        shown = self.keys if len(self.keys) <= 6 else [*self.keys[:4], "…"]
         return f"{self.folder} ({len(self.keys)} parameters: {', '.join(shown)})"
 
     def without(self, keys: list[str] | tuple[str, ...]) -> Posterior:
