@@ -23,6 +23,7 @@ from sim.cli.common import (
     print_wide,
     safe,
     say,
+    shown,
 )
 from sim.cli.inputs import claim, scenario_paths
 from sim.scenario import ScenarioError
@@ -63,7 +64,7 @@ def _check_file(path: Any, sets: list[str], force: bool, names: dict[str, Any]) 
             f"{MAX_INITIATIVES:,} initiatives; shorten the horizon or lower the arrival "
             "rate, or pass --force")
         return "invalid"
-    console.print(f"[green]ok[/] {safe(path)}: {safe(first.scenario.name)} (style "
+    console.print(f"[green]ok[/] {safe(path)}: {shown(first.scenario.name)} (style "
                   f"{first.scenario.style}, hash {first.digest()}{extra}): "
                   f"{biggest.describe()}", highlight=False, soft_wrap=True)
     warnings = list(lines)

@@ -12,7 +12,7 @@ from sim.analysis import bounded, paired_differences, summarise
 from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
 from sim.report.labels import interval, label, signed, signed_interval, value
-from sim.words import PUBLISH, say, word
+from sim.words import PUBLISH, say, short_name, word
 
 
 def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference: str,
@@ -69,7 +69,8 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
                    console: Console) -> None:
     """The headline on the terminal: a column per scenario when it fits the width, else
     one line per scenario and outcome; values as the report writes them."""
-    scenarios = list(dict.fromkeys(summary["scenario"]))
+    summary = summary.assign(scenario=summary["scenario"].map(lambda n: short_name(str(n))))
+    scenarios = list(dict.fromkeys(summary["scenario"]))  # long names cut (NAME_LIMIT)
     cells = {(r.scenario, r.outcome): f"{value(r.outcome, r.mean, lang)} "
              f"{interval(r.outcome, r.ci_low, r.ci_high, lang)}" for r in summary.itertuples()}
     names = [label(str(o), lang) for o in dict.fromkeys(summary["outcome"])]
