@@ -233,8 +233,11 @@ def executor_of(backend: str, workers: int | None, scheduler: str | None = None,
 
     from sim.experiment.options import Executor, run_options
 
+    # a serial batch of the command line runs in one supervised worker, so that Ctrl+C
+    # and SIGTERM stop it within seconds whatever the model is doing
     executor, _ = run_options(Executor(str(backend), workers, chunk, scheduler,
-                                       progress=True), store)
+                                       progress=True, supervised=str(backend) == "serial"),
+                              store)
     security = security_of(scheduler, *tls)
     return executor if security is None else dataclasses.replace(executor, security=security)
 

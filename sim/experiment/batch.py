@@ -541,9 +541,11 @@ def run_specs(specs: list[RunSpec], executor: Executor | None = None,
     stream: Iterable[RunOutput]
     if not specs:
         stream = iter(())
-    elif store.time_budget is not None:  # kept from outside: each run in a worker process
+    elif store.time_budget is not None or executor.supervised:
+        # kept from outside (a time budget, or signals heard at once): each run in a
+        # worker process of this batch, which waits for it a second at a time
         stream = _supervised(specs, 1 if executor.backend == "serial" else workers, run,
-                             store.time_budget)
+                             math.inf if store.time_budget is None else store.time_budget)
     elif executor.backend == "dask":
         if client is None:
             from sim.experiment.cluster import dask_client
