@@ -262,7 +262,7 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
 def _shown_difference(dash_app, runner, controls: dict, reference: str = "switch",
                       pinned: list | None = None) -> list[str]:
     """Start a job for ``controls``, let it finish, and read the difference block."""
-    return [_text(line) for line in _shown_block(dash_app, runner, controls, reference,
+    return [_words(line) for line in _shown_block(dash_app, runner, controls, reference,
                                                  pinned)]
 
 
@@ -278,21 +278,21 @@ def _shown_block(dash_app, runner, controls: dict, reference: str = "switch",
     return refresh(1, "nl", job, reference, pinned)[1]
 
 
-def _text(node: Any) -> str:
+def _words(node: Any) -> str:
     """A component's text as the browser shows it (its children's text joined)."""
     if isinstance(node, str):
         return node
     children = getattr(node, "children", None)
     if children is None:
         return ""
-    return "".join(_text(c) for c in (children if isinstance(children, list) else [children]))
+    return "".join(_words(c) for c in (children if isinstance(children, list) else [children]))
 
 
 def _nowrap(node: Any) -> list[str]:
     """The text of every span of ``node`` kept on one line (white-space: nowrap)."""
     found = []
     if isinstance(node, dash.html.Span) and (node.style or {}).get("whiteSpace") == "nowrap":
-        found.append(_text(node))
+        found.append(_words(node))
     children = getattr(node, "children", None)
     for child in children if isinstance(children, list) else [children]:
         if child is not None and not isinstance(child, str):
