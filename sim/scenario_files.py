@@ -41,14 +41,15 @@ import re
 import stat
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from sim.scenario import Scenario, ScenarioError, _describe, set_dotted
-from sim.styles import deep_merge
+from sim.styles import MANAGER_STYLE_KEY, deep_merge
 
 MAX_EXTENDS_DEPTH = 32
 MAX_DEPTH = 32
@@ -384,32 +385,44 @@ def _range(key: str, start: Any, stop: Any, step: Any, source: str) -> list[Any]
     return [round(start + i * step, 12) for i in range(int(count))]
 
 
-def load_variants(path: str | Path, overrides: Iterable[str] | dict[str, Any] = (),
-                  ) -> tuple[dict[str, Scenario], dict[str, dict[str, Any]]]:
-    """Every variant of a file: its ``[sweep]`` grid expanded (or the file alone).
-
-    Returns the scenarios by variant name and each variant's swept values. A variant is
-    named ``<scenario.name>[key=value,...]``.
-    """
-    source = str(path)
-    layers = _named(_read_layers(Path(path)))
-    data = _merge(layers)
-    changes = _changes(overrides, source)
+def _sweep_axes(data: dict[str, Any], source: str) -> dict[str, list[Any]]:
+    """The values of every sweep key (each checked alone), and their product counted
+    from the axes' lengths, never by expanding it; refused above MAX_SWEEP_VARIANTS."""
     sweep = data.get("sweep")
-    base = _resolve(data, changes, source, layers)
-    name = base.scenario.name
-    if sweep is None:
-        return {name: base}, {name: {}}
     if not isinstance(sweep, dict) or not sweep:
         raise ScenarioError(["sweep: must be a table of dotted keys and their values"], source)
     axes = {key: sweep_values(key, spec, source) for key, spec in sweep.items()}
     total = math.prod(len(v) for v in axes.values())
     if total > MAX_SWEEP_VARIANTS:
         raise ScenarioError([f"sweep: {total} variants, more than {MAX_SWEEP_VARIANTS}"], source)
+    return axes
+
+
+def _label(point: dict[str, Any]) -> str:
+    return ",".join(f"{k}={v}" for k, v in point.items())
+
+
+def load_variants(path: str | Path, overrides: Iterable[str] | dict[str, Any] = (),
+                  ) -> tuple[dict[str, Scenario], dict[str, dict[str, Any]]]:
+    """Every variant of a file: its ``[sweep]`` grid expanded (or the file alone).
+
+    Returns the scenarios by variant name and each variant's swept values. A variant is
+    named ``<scenario.name>[key=value,...]``. To check a file without building every
+    variant (a grid of 100,000 in bounded memory), see :func:`check_variants`.
+    """
+    source = str(path)
+    layers = _named(_read_layers(Path(path)))
+    data = _merge(layers)
+    changes = _changes(overrides, source)
+    base = _resolve(data, changes, source, layers)
+    name = base.scenario.name
+    if data.get("sweep") is None:
+        return {name: base}, {name: {}}
+    axes = _sweep_axes(data, source)
     scenarios, params = {}, {}
     for combo in itertools.product(*axes.values()):
         point = dict(zip(axes, combo, strict=True))
-        label = ",".join(f"{k}={v}" for k, v in point.items())
+        label = _label(point)
         variant = f"{name}[{label}]"
         if variant in scenarios:
             raise ScenarioError([f"sweep: two variants get the same name {variant!r}"], source)
@@ -420,3 +433,130 @@ def load_variants(path: str | Path, overrides: Iterable[str] | dict[str, Any] = 
                                 source) from None
         params[variant] = point
     return scenarios, params
+
+
+def _top(keys: list[str]) -> str:
+    """The top-level table of a group of sweep keys."""
+    return keys[0].split(".")[0]
+
+
+def _shared(key: str) -> bool:
+    """A sweep key whose value can change any table: the style and the manager style
+    (they fill in the values they govern), and anything else under ``[scenario]``."""
+    return key.split(".")[0] == "scenario" or key == MANAGER_STYLE_KEY
+
+
+@dataclass
+class Variants:
+    """A file's variants, checked without building the grid (:func:`check_variants`).
+
+    ``count`` is the product of the axes' lengths; ``first`` the first variant, resolved
+    in full (its digest is the one ``load_variants`` gives it); :meth:`names` and
+    :meth:`scenarios` go through the grid one variant at a time (names in the order of
+    :func:`load_variants`, scenarios in an order of their own), holding only the tables
+    of the smaller groups of axes.
+    """
+
+    source: str
+    first: Scenario
+    count: int
+    name: str
+    axes: dict[str, list[Any]] = field(default_factory=dict)
+    _data: dict[str, Any] = field(default_factory=dict, repr=False)
+    _changes: dict[str, Any] = field(default_factory=dict, repr=False)
+    _layers: Layers = field(default_factory=list, repr=False)
+
+    def names(self) -> Iterator[str]:
+        """Every variant's name (``name[key=value,...]``); two alike are refused."""
+        if not self.axes:
+            yield self.name
+            return
+        seen: set[str] = set()
+        for combo in itertools.product(*self.axes.values()):
+            variant = f"{self.name}[{_label(dict(zip(self.axes, combo, strict=True)))}]"
+            if variant in seen:
+                raise ScenarioError([f"sweep: two variants get the same name {variant!r}"],
+                                    self.source)
+            seen.add(variant)
+            yield variant
+
+    def _resolved(self, point: dict[str, Any]) -> Scenario:
+        try:
+            return _resolve(self._data, {**self._changes, **point}, self.source, self._layers)
+        except ScenarioError as err:
+            raise ScenarioError([f"sweep point {_label(point)}: {p}" for p in err.problems],
+                                self.source) from None
+
+    def _groups(self) -> tuple[list[str], list[list[str]]]:
+        """The shared axes, and the others grouped by their top-level table (largest
+        product first)."""
+        shared = [k for k in self.axes if _shared(k)]
+        tables: dict[str, list[str]] = {}
+        for key in self.axes:
+            if not _shared(key):
+                tables.setdefault(key.split(".")[0], []).append(key)
+        groups = sorted(tables.values(), key=lambda g: -math.prod(len(self.axes[k]) for k in g))
+        return shared, groups
+
+    def _points(self, keys: list[str]) -> Iterator[dict[str, Any]]:
+        for combo in itertools.product(*(self.axes[k] for k in keys)):
+            yield dict(zip(keys, combo, strict=True))
+
+    def check(self) -> None:
+        """Validate every variant without building the grid.
+
+        Pydantic validates each top-level table on its own (the model validators that
+        relate two fields, such as ``fallback.lower < fallback.upper``, sit inside one
+        table), and only the style keys fill in values across tables. So a variant is
+        valid exactly when, at its style keys' values, each table's swept keys are: the
+        grid is checked as (product of the style axes) x (sum over tables of the product
+        of that table's axes), not as the product of everything. The first problem
+        found is raised, naming the point (the keys that make it).
+        """
+        shared, groups = self._groups()
+        for style in self._points(shared):
+            for group in groups or [[]]:
+                for point in self._points(group):
+                    self._resolved({**style, **point})
+
+    def scenarios(self) -> Iterator[Scenario]:
+        """Every variant with the values ``load_variants`` gives it, one at a time (after
+        :meth:`check`): each table is taken from the scenario resolved for its own
+        axes' values (``scenario.own_values`` is that of the largest group's scenario,
+        not the union; the values the model reads are the same)."""
+        if not self.axes:
+            yield self.first
+            return
+        shared, groups = self._groups()
+        for style in self._points(shared):
+            if not groups:
+                yield self._resolved(style)
+                continue
+            largest, *rest = groups
+            small = [[(_top(g), getattr(self._resolved({**style, **p}), _top(g)))
+                      for p in self._points(g)] for g in rest]
+            for point in self._points(largest):
+                base = self._resolved({**style, **point})
+                for combo in itertools.product(*small):
+                    yield base.model_copy(update=dict(combo))
+
+
+def check_variants(path: str | Path, overrides: Iterable[str] | dict[str, Any] = (),
+                   ) -> Variants:
+    """A file checked as :func:`load_variants` checks it, without building its grid: every
+    variant validated (see :meth:`Variants.check`), the variants counted from the axes'
+    lengths; the variants themselves come one at a time from :meth:`Variants.scenarios`.
+    A 100,000-variant sweep validates in about a second and a few MB."""
+    source = str(path)
+    layers = _named(_read_layers(Path(path)))
+    data = _merge(layers)
+    changes = _changes(overrides, source)
+    base = _resolve(data, changes, source, layers)
+    if data.get("sweep") is None:
+        return Variants(source, base, 1, base.scenario.name)
+    axes = _sweep_axes(data, source)
+    found = Variants(source, base, math.prod(len(v) for v in axes.values()),
+                     base.scenario.name, axes, data, changes, layers)
+    found.check()
+    found.first = found._resolved({k: v[0] for k, v in axes.items()})
+    return found

@@ -18,6 +18,7 @@ This module imports nothing of regiesim, so every layer can use it.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from decimal import Decimal
@@ -1286,12 +1287,30 @@ BACKENDS: Words = {
 """Where the runs ran (the manifest's ``backend``), in words."""
 
 
+NAME_LIMIT = 200
+"""The longest name shown whole (wrapped, never cut, so that it can be pasted into a
+command); a longer one is shown by :func:`short_name`."""
+
+
+def short_name(name: str, limit: int = NAME_LIMIT) -> str:
+    """A name as tables, reports and messages show it: whole up to ``limit`` characters;
+    a longer one as its first characters, an ellipsis and the first 8 hex digits of its
+    SHA-256 in parentheses, ``limit`` characters in all, so that two long names stay
+    distinct ("aaaa… (#1f3a9c2e)"). Stored names (tables, manifests) stay whole."""
+    if len(name) <= limit:
+        return name
+    tail = f"… (#{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]})"
+    return name[:max(limit - len(tail), 1)] + tail
+
+
 def scenario_name(name: str, lang: str) -> str:
     """A stored scenario name as people read it in ``lang``: English shows it as stored
     (what a command takes); Dutch names a shipped scenario (:data:`SCENARIOS`), its
     variants (:data:`SCENARIO_PARTS`) and a sweep variant ``name[key=value,...]``
     (parameters through :data:`PARAMETERS`). A name it does not know, the user's own, is
-    shown as it is."""
+    shown as it is; above :data:`NAME_LIMIT` characters it is cut (:func:`short_name`)."""
+    if len(name) > NAME_LIMIT:
+        return short_name(name)
     if check_lang(lang) == "en":
         return name
     found = re.fullmatch(r"(?P<base>.*)\[(?P<point>[^\[\]]*)\]", name)

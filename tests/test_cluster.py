@@ -408,3 +408,46 @@ def test_a_dask_batch_ends_without_tracebacks(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "done: 2 runs" in done.stderr
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+
+
+REFUSED = """
+import sys
+import time
+
+from dask.distributed import Client, LocalCluster
+
+import sim.experiment.batch as batch
+from sim.experiment import plan
+from sim.experiment.options import Executor
+from tests.conftest import short
+
+batch.NO_WORKERS_SECONDS = 3.0
+real = batch.code_identity
+# the client expects other sources than its workers run (as when sim/ was edited while a
+# batch ran): each worker that takes a task hands it back and shuts itself down
+batch.code_identity = lambda build: {**real(build), "source_hash": "0" * 64}
+sc = short("direction", run={"horizon_weeks": 10.0, "warmup_weeks": 2.0})
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                  dashboard_address=None) as cluster, Client(cluster) as client:
+    start = time.monotonic()
+    try:
+        batch.run_specs(plan({"a": sc}, 4, 1), Executor("dask", chunk=1), client=client)
+    except batch.WorkerLost as exc:
+        print(f"stopped after {time.monotonic() - start:.1f} s: {exc}")
+        sys.exit(9)
+print("finished")
+"""
+
+
+@pytest.mark.slow  # a LocalCluster: ~15 s under load
+def test_a_batch_whose_workers_all_refuse_stops_with_one_line() -> None:
+    """Every worker runs other code than the client, so each hands its task back and shuts
+    itself down: the batch must not wait for ever on tasks no worker will run, but stop
+    with one line once the cluster has had no worker for NO_WORKERS_SECONDS (3 s here).
+    Bounded: the child is killed after 180 s."""
+    proc = subprocess.run([sys.executable, "-c", REFUSED], cwd=ROOT, capture_output=True,
+                          text=True, timeout=180)
+    assert proc.returncode == 9, proc.stdout + proc.stderr
+    assert "the Dask cluster has had no worker for 3 s" in proc.stdout
+    assert "runs other code than this client" in proc.stdout
+    assert "run the same command again to resume" in proc.stdout

@@ -262,14 +262,42 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
 def _shown_difference(dash_app, runner, controls: dict, reference: str = "switch",
                       pinned: list | None = None) -> list[str]:
     """Start a job for ``controls``, let it finish, and read the difference block."""
+    return [_words(line) for line in _shown_block(dash_app, runner, controls, reference,
+                                                 pinned)]
+
+
+def _shown_block(dash_app, runner, controls: dict, reference: str = "switch",
+                 pinned: list | None = None) -> list[Any]:
+    """Start a job for ``controls``, let it finish: the difference block's lines."""
     start_job, inputs = _callback(dash_app, "job.data")
     refresh, _ = _callback(dash_app, "progress.children")
     job, problem = start_job(*[{**controls, "reference": reference, "pinned": pinned}[i]
                                for i in inputs])
     assert problem == ""
     _finish(runner)
-    block = refresh(1, "nl", job, reference, pinned)[1]
-    return [line.children for line in block]
+    return refresh(1, "nl", job, reference, pinned)[1]
+
+
+def _words(node: Any) -> str:
+    """A component's text as the browser shows it (its children's text joined)."""
+    if isinstance(node, str):
+        return node
+    children = getattr(node, "children", None)
+    if children is None:
+        return ""
+    return "".join(_words(c) for c in (children if isinstance(children, list) else [children]))
+
+
+def _nowrap(node: Any) -> list[str]:
+    """The text of every span of ``node`` kept on one line (white-space: nowrap)."""
+    found = []
+    if isinstance(node, dash.html.Span) and (node.style or {}).get("whiteSpace") == "nowrap":
+        found.append(_words(node))
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found += _nowrap(child)
+    return found
 
 
 def _expected(with_: dict, without: dict) -> dict[str, tuple[float, float, float]]:
@@ -303,6 +331,12 @@ def test_the_dashboard_says_what_falling_back_costs_paired_on_the_same_citizens(
     more = "meer" if mean > 0 else "minder"
     assert on[0].startswith("Terugvallen kost" if mean > 0 else "Met terugvallen")
     assert size in on[0] and ci in on[0] and more in on[0]
+    # "+1,3%-punt" never breaks at its hyphen: each number and interval on one line
+    block = _shown_block(dash_app, runner, DIRECTION)
+    assert _nowrap(block[0]) == [size, ci] and "%-punt" in size
+    mean, low, high = expected["weeks_to_decision"]
+    assert _nowrap(block[2]) == [signed("weeks_to_decision", mean, "nl"),
+                                 signed_interval("weeks_to_decision", low, high, "nl")]
     mean, low, high = expected["success_rate"]
     assert on[1] == (f"{label('success_rate', 'nl')}: {signed('success_rate', mean, 'nl')} "
                      f"{signed_interval('success_rate', low, high, 'nl')}")
@@ -353,6 +387,73 @@ def test_values_outside_the_controls_are_refused_with_a_message(app) -> None:
         assert job is dash.no_update
         assert next(iter(bad)) in problem and "must be" in problem
     assert runner.job is before  # no job was started
+
+
+def _post(dash_app: dash.Dash, output: str, values: dict) -> tuple[int, dict]:
+    """What the Dash server answers a hand-made request to the callback that sets
+    ``output``, with ``values`` by component id (None for those not given)."""
+    key = next(k for k in dash_app.callback_map if output in k.strip(".").split("..."))
+    entry = dash_app.callback_map[key]
+
+    def spec(part: str) -> dict:
+        ident, prop = part.rsplit(".", 1)
+        return {"id": ident, "property": prop}
+
+    def given(deps: list) -> list:
+        return [{**d, "value": values.get(d["id"])} for d in deps]
+
+    outputs = ([spec(p) for p in key.strip(".").split("...")] if key.startswith("..")
+               else spec(key))
+    first = entry["inputs"][0]
+    body = {"output": key, "outputs": outputs, "inputs": given(entry["inputs"]),
+            "state": given(entry["state"]),
+            "changedPropIds": [f"{first['id']}.{first['property']}"]}
+    answer = dash_app.server.test_client().post("/_dash-update-component", json=body)
+    return answer.status_code, (answer.get_json(silent=True) or {})
+
+
+GOOD = {"style": "direction", "fallback": ["on"], "threshold": 1.0, "corps": 6,
+        "inward": 0.3, **dict.fromkeys(CONDITIONS, 0.5), **NO_PIN, "lang": "nl",
+        "job": 0, "tabs": "film", "film-compare": []}
+
+
+@pytest.mark.parametrize(("output", "bad", "said"), [
+    ("job.data", {"style": ["direction"]}, "style: must be one of"),
+    ("corps.value", {"style": ["direction"]}, "style: must be one of"),
+    ("job.data", {"fallback": 5}, "fallback: must be"),
+    ("job.data", {"corps": 3.7}, "corps: must be a whole number"),
+    ("job.data", {"reference": {"x": 1}}, "reference: must be one of"),
+    ("job.data", {"pinned": [1, 2]}, "pinned: must be"),
+    ("title.children", {"lang": "de"}, "lang: must be one of en, nl"),
+    ("progress.children", {"lang": ["nl"]}, "lang: must be one of en, nl"),
+    ("pinned-note.children", {"lang": "fr"}, "lang: must be one of en, nl"),
+    ("tab-film.label", {"lang": None}, "lang: must be one of en, nl"),
+    ("shown-corps.children", {"lang": 5}, "lang: must be one of en, nl"),
+    ("film.srcDoc", {"lang": "xx"}, "lang: must be one of en, nl"),
+    ("film.srcDoc", {"film-compare": "on"}, "film-compare: must be"),
+])
+def test_a_malformed_request_is_answered_with_a_message_not_an_error(
+        app, output: str, bad: dict, said: str) -> None:
+    """A request the page's controls cannot send (a style as a list, fallback=5, corps
+    3.7, an unknown language) gets HTTP 200 and the page's message line says what was
+    wrong; nothing runs and nothing is cut to fit (corps 3.7 is not run as 3)."""
+    dash_app, runner = app
+    before = runner.job
+    status, answer = _post(dash_app, output, {**GOOD, **bad})
+    assert status == 200, answer
+    message = {**answer.get("response", {}), **answer.get("sideUpdate", {})}
+    assert said in message["control-error"]["children"], answer
+    assert set(answer.get("response", {})) <= {"control-error"}  # nothing else changed
+    assert runner.job is before  # no job was started
+
+
+def test_a_whole_corps_sent_as_a_float_runs_as_that_many() -> None:
+    from sim.report.dashboard import _setting
+
+    setting = _setting(BASE, *[{**GOOD, "corps": 4.0}[k] for k in CONTROL_ORDER])
+    assert setting.regisseurs.corps_size == 4
+    assert "whole number" in _setting(BASE, *[{**GOOD, "corps": 4.5}[k]
+                                             for k in CONTROL_ORDER])
 
 
 def test_every_control_sets_an_existing_scenario_key() -> None:

@@ -125,6 +125,29 @@ def test_ctrl_c_stops_a_run_whose_model_never_ends() -> None:
     assert "Traceback" not in text and "interrupted" in text
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_serial_batch_without_a_budget_hears_a_signal_within_seconds(
+        tmp_path: Path, sig: signal.Signals) -> None:
+    """--backend serial without --time-budget: the command line runs each run in one
+    supervised worker, so a signal stops the batch while the model loops in compiled code
+    (in the batch's own process it would wait for Python to get a turn)."""
+    out = tmp_path / "o"
+    with _command("batch", str(SCENARIOS / "directive.toml"), "--reps", "2", "--out",
+                  str(out), "--backend", "serial", *SHORT, *EXPLODES) as proc:
+        deadline = time.monotonic() + 60
+        while not _workers_of(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _workers_of(proc.pid), "no supervised worker started"
+        time.sleep(1)  # the worker is inside the endless loop
+        os.killpg(proc.pid, sig)  # as a terminal sends Ctrl+C: to the whole group
+        code, text, seconds = _finish(proc, 20)
+        assert seconds < 10, f"{sig.name} took {seconds:.1f} s to stop the batch"
+        assert _session_alive(proc.pid) == []
+    assert code == 128 + sig, text
+    assert "Traceback" not in text
+    assert released(out)
+
+
 def test_a_killed_worker_stops_the_batch_with_one_line_and_it_resumes(tmp_path: Path) -> None:
     out = tmp_path / "o"
     command = ["batch", str(SCENARIOS / "direction.toml"), "--reps", "60", "--out", str(out),

@@ -187,14 +187,14 @@ def test_validate_names_the_file_of_an_unexpected_error_and_goes_on(
     import sim.cli
 
     first, second = write(tmp_path / "a.toml", ""), write(tmp_path / "b.toml", "")
-    real = sim.cli.files.load_variants
+    real = sim.cli.files.check_variants
 
     def flaky(path, sets):
         if Path(path) == first:
             raise RuntimeError("boom")
         return real(path, sets)
 
-    monkeypatch.setattr(sim.cli.files, "load_variants", flaky)
+    monkeypatch.setattr(sim.cli.files, "check_variants", flaky)
     result = runner.invoke(app, ["validate", str(first), str(second)],
                            catch_exceptions=False)
     assert result.exit_code == 2

@@ -199,3 +199,56 @@ def test_a_modified_copy_of_a_dependency_on_pythonpath_is_refused(tmp_path: Path
     assert "sim/ sources" not in proc.stdout
     assert len(ResultStore(out).runs()) == 1
     assert dependency("simpy")["imported_from"] is None  # this process: the installed one
+
+
+GROW = """
+import sys
+from sim.experiment import run_batch
+from sim.experiment.store import StoreMismatch
+from tests.conftest import short
+sc = short("direction", run={"horizon_weeks": 10.0, "warmup_weeks": 2.0})
+try:
+    run_batch({"a": sc}, reps=int(sys.argv[2]), seed=1, backend="serial", out=sys.argv[1])
+except StoreMismatch as exc:
+    print(exc)
+    sys.exit(7)
+"""
+
+
+def test_a_dependency_edited_in_place_is_refused_and_a_touch_is_not(tmp_path: Path) -> None:
+    """An installed distribution (here simpy's, copied with its RECORD into a folder
+    first on the path, so the real .venv is never edited) whose module is edited after
+    the first runs: same version, same build, same place; the resume names the module.
+    A reinstall or a touch (new modification times, the same contents) is not a change."""
+    import simpy
+
+    site = tmp_path / "site"
+    shutil.copytree(Path(simpy.__file__).parent, site / "simpy",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    info = next(Path(simpy.__file__).parent.parent.glob("simpy-*.dist-info"))
+    shutil.copytree(info, site / info.name)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+    out = tmp_path / "out"
+
+    def batch(reps: int) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", GROW, str(out), str(reps)], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=300)
+
+    first = batch(1)
+    assert first.returncode == 0, first.stdout + first.stderr
+    stored = json.loads((out / "manifest.json").read_text())["code"]["dependencies"]["simpy"]
+    assert stored["imported_from"] is None and stored["python"] and stored["files"]
+    for path in (site / "simpy").rglob("*.py"):  # a touch: new times, the same bytes
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    touched = batch(2)
+    assert touched.returncode == 0, touched.stdout + touched.stderr
+    core = site / "simpy" / "core.py"
+    text = core.read_text()
+    core.write_text(text.replace("def ", "def  ", 1))  # an edit in place, one byte
+    edited = batch(3)
+    assert edited.returncode == 7, edited.stdout + edited.stderr
+    assert (f"simpy: its installed modules were edited in place since the stored runs "
+            f"(version {simpy.__version__}: simpy/core.py differ from its RECORD)"
+            in edited.stdout)
+    assert "sim/ sources" not in edited.stdout
+    assert len(ResultStore(out).runs()) == 2

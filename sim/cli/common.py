@@ -122,6 +122,15 @@ def safe(value: object) -> str:
     return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value)))
 
 
+def shown(name: object) -> str:
+    """A scenario name ready for a rich print: :func:`safe`, and cut above
+    :data:`sim.words.NAME_LIMIT` characters (:func:`sim.words.short_name`: an ellipsis and
+    a digest keep two long names apart); a name up to the limit is shown whole."""
+    from sim.words import short_name
+
+    return safe(short_name(str(name)))
+
+
 def say(text: str) -> None:
     """One line to stderr, user values already made :func:`safe`."""
     err.print(text, highlight=False, soft_wrap=True)
@@ -182,10 +191,10 @@ def report_failures(failures: Any, folder: Path) -> None:
     say(f"[bold red]{len(failures)} run(s) failed[/] (details with tracebacks in "
         f"{safe(folder / 'failures.parquet')}):")
     for error, group in failures.groupby("error", sort=False):
-        runs = ", ".join(f"{s} #{r}" for s, r in
+        runs = ", ".join(f"{shown(s)} #{r}" for s, r in
                          zip(group["scenario"][:5], group["replication"][:5], strict=True))
         more = f" and {len(group) - 5} more" if len(group) > 5 else ""
-        say(f"  {safe(error)}: {safe(runs)}{more}")
+        say(f"  {safe(error)}: {runs}{more}")
 
 
 def load_results(folder: Path, what: str) -> Any:
@@ -224,8 +233,11 @@ def executor_of(backend: str, workers: int | None, scheduler: str | None = None,
 
     from sim.experiment.options import Executor, run_options
 
+    # a serial batch of the command line runs in one supervised worker, so that Ctrl+C
+    # and SIGTERM stop it within seconds whatever the model is doing
     executor, _ = run_options(Executor(str(backend), workers, chunk, scheduler,
-                                       progress=True), store)
+                                       progress=True, supervised=str(backend) == "serial"),
+                              store)
     security = security_of(scheduler, *tls)
     return executor if security is None else dataclasses.replace(executor, security=security)
 

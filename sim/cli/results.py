@@ -23,6 +23,7 @@ from sim.cli.common import (
     load_results,
     print_wide,
     safe,
+    shown,
     writable,
 )
 from sim.outcomes import TERMINAL
@@ -250,7 +251,7 @@ def _differences_table(diffs: Any, reference: str | None, adjust: str) -> Table:
     level = float(diffs["level"].iloc[0]) if len(diffs) else 1 - ALPHA
     rule = RULES[adjust].format(level=f"{100 * level:.3g}%", m=len(diffs),
                                 r=int(diffs["significant"].sum()))
-    against = (f"against {safe(reference)}" if reference is not None
+    against = (f"against {shown(reference)}" if reference is not None
                else "each against its twin")
     table = Table(title=f"Paired differences, {against} ({rule})")
     p_col = "p" if adjust == "none" else f"p ({adjust})"
@@ -258,12 +259,13 @@ def _differences_table(diffs: Any, reference: str | None, adjust: str) -> Table:
                "difference", "CI", "n", p_col, "")
     for col in columns:
         left = col in ("scenario", "reference", "outcome")
-        # names whole (folded, never cut, if a name is wider than the screen): as stored
+        # names whole (folded, never cut, if a name is wider than the screen) up to
+        # sim.words.NAME_LIMIT characters, a longer one cut with its digest (shown)
         table.add_column(col, justify="left" if left else "right",
                          overflow="fold" if left else "ellipsis",
                          no_wrap=col in ("scenario", "reference") or not left)
     for r in diffs.itertuples():
-        table.add_row(safe(r.scenario), *((safe(r.reference),) if reference is None else ()),
+        table.add_row(shown(r.scenario), *((shown(r.reference),) if reference is None else ()),
                       safe(r.outcome), f"{r.difference:+.4g}",
                       f"[{r.ci_low:+.4g}, {r.ci_high:+.4g}]", str(r.n),
                       f"{r.p_adjusted:.3g}", "*" if r.significant else "")

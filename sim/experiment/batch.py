@@ -257,6 +257,21 @@ batch)."""
 WORKERS_POLL_SECONDS = 5.0
 """How often a Dask batch asks the scheduler how many workers there are (to keep
 ``IN_FLIGHT_PER_WORKER`` tasks per worker in flight as workers join)."""
+NO_WORKERS_SECONDS = 60.0
+"""How long a Dask batch with runs pending waits while the cluster has no worker before it
+stops (a worker that runs other code than the client shuts itself down, see
+:func:`sim.experiment.cluster.checked`; when every one has, nothing would ever run)."""
+IDLE_POLL_SECONDS = 0.01
+"""How often a Dask batch looks for finished tasks while none has come back."""
+
+
+def _no_workers(waited: float, pending: int) -> str:
+    """The one line of a Dask batch left without workers."""
+    return (f"the Dask cluster has had no worker for {waited:.0f} s while {pending} task(s) "
+            "of this batch were waiting: every worker left or was shut down because it runs "
+            "other code than this client (sim/ edited while the batch ran, or another "
+            "environment); the batch stopped. What finished is stored: give the workers the "
+            "client's code and run the same command again to resume")
 
 
 def _die_with_parent(parent: int) -> None:
@@ -451,7 +466,7 @@ def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = N
     first = chunker.chunks(IN_FLIGHT_PER_WORKER * count, count)
     running = as_completed(client.map(task, first, pure=False))
     pending = len(first)
-    for fut in running:
+    for fut in _watched(running, client):
         address, identity, outputs = fut.result()
         fut.release()
         if on_worker is not None and (address, identity["pid"]) not in heard:
@@ -465,6 +480,36 @@ def _dask(specs: list[RunSpec], client: Any, run: Execute, chunk: int | None = N
         for c in chunker.chunks(max(IN_FLIGHT_PER_WORKER * count - pending, 0), count):
             running.add(client.submit(task, c, pure=False))
             pending += 1
+
+
+def _watched(running: Any, client: Any) -> Iterator[Any]:
+    """The futures of ``running`` (a Dask ``as_completed``) as they finish; raises
+    :class:`WorkerLost` when tasks wait while the cluster has had no worker for
+    :data:`NO_WORKERS_SECONDS` (its pending tasks are cancelled), instead of waiting for
+    ever. A task that merely runs long is waited for: only an empty cluster stops it."""
+    empty_since: float | None = None
+    looked = 0.0
+    while True:
+        finished = running.next_batch(block=False)
+        if finished:
+            empty_since = None
+            yield from finished
+            continue
+        if running.is_empty():
+            return
+        now = time.monotonic()
+        if now - looked >= 1.0:  # ask the scheduler once a second while nothing comes
+            looked = now
+            if client.nthreads():
+                empty_since = None
+            elif empty_since is None:
+                empty_since = now
+            elif now - empty_since >= NO_WORKERS_SECONDS:
+                waiting = running.count()
+                with contextlib.suppress(Exception):
+                    client.cancel(list(running.futures))
+                raise WorkerLost(_no_workers(now - empty_since, waiting))
+        time.sleep(IDLE_POLL_SECONDS)
 
 
 def run_specs(specs: list[RunSpec], executor: Executor | None = None,
@@ -496,9 +541,11 @@ def run_specs(specs: list[RunSpec], executor: Executor | None = None,
     stream: Iterable[RunOutput]
     if not specs:
         stream = iter(())
-    elif store.time_budget is not None:  # kept from outside: each run in a worker process
+    elif store.time_budget is not None or executor.supervised:
+        # kept from outside (a time budget, or signals heard at once): each run in a
+        # worker process of this batch, which waits for it a second at a time
         stream = _supervised(specs, 1 if executor.backend == "serial" else workers, run,
-                             store.time_budget)
+                             math.inf if store.time_budget is None else store.time_budget)
     elif executor.backend == "dask":
         if client is None:
             from sim.experiment.cluster import dask_client

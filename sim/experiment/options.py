@@ -50,6 +50,12 @@ class Executor:
     """Show a progress bar."""
     lang: str = "en"
     """The language of the progress lines (en or nl)."""
+    supervised: bool = False
+    """Backend serial only: each run in one worker process of the batch (forked, one run
+    at a time, the same numbers), so that Ctrl+C and SIGTERM are heard within a second
+    even while the model runs in compiled code, where the batch's own process would hear
+    them only when Python gets a turn. ``regiesim`` sets it; the Python API runs serial
+    batches in its own process unless asked (profiling, patched models)."""
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -63,6 +69,9 @@ class Executor:
             raise ValueError(f"workers: must be a whole number >= 1, or None for all "
                              f"cores, got {self.workers!r}")
         check_chunk(self.chunk)
+        if self.supervised and self.backend != "serial":
+            raise ValueError("supervised: only with backend serial (the pool and Dask run "
+                             "in worker processes already)")
         if self.lang not in ("en", "nl"):
             raise ValueError(f"lang: must be one of en, nl, got {self.lang!r}")
 

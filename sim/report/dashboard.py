@@ -22,6 +22,8 @@ screen); works without internet: Dash serves its own scripts.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -47,9 +49,11 @@ from sim.report.labels import (
 )
 from sim.scenario import Scenario
 from sim.styles import STYLES, style_settings
-from sim.words import LIVE, decimal, say, scenario_name, significant, word
+from sim.words import LANGS, LIVE, decimal, say, scenario_name, significant, word
 
 CONDITIONS = ["clear_frames", "clear_process", "dialogue", "feedback"]
+CONTROL_ORDER = ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")
+"""The controls' values in the order the callbacks take them (and a pin stores them)."""
 CONTROL_KEYS: dict[str, str] = {
     "style": "scenario.style", "fallback": "fallback.enabled", "threshold": "fallback.upper",
     "corps": "regisseurs.corps_size", "inward": "middle_managers.inward_share",
@@ -129,19 +133,80 @@ RANGES: dict[str, tuple[float, float, float]] = {
     "threshold": (0.4, 2.5, 0.1), "corps": (0, 12, 1), "inward": (0.1, 0.8, 0.05),
     **{c: (0.0, 1.0, 0.05) for c in CONDITIONS}}
 """Each slider's (lowest, highest, step); a value sent outside them is refused."""
+WHOLE = ("corps",)
+"""Sliders that count (regisseurs): a value with a fraction is refused, never rounded."""
+REFERENCES = ("switch", "pinned")
+"""What a setting runs beside: itself with fallback switched, or the pinned setting."""
+NOWRAP = {"whiteSpace": "nowrap"}
+"""A number with its unit and an interval are kept on one line ("+1,3%-punt")."""
+
+
+def _shown(value: Any) -> str:
+    """A value a request sent, for a message (short: a request may send anything)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "..."
 
 
 def control_problems(values: dict[str, Any]) -> list[str]:
-    """What is wrong with the controls' values (a request may send anything)."""
+    """What is wrong with the controls' values (a request may send anything): a style
+    that is not one of STYLES, a slider's value that is not a number in its range (or
+    not whole where it counts), fallback other than a list of "on"."""
     problems = []
-    if values.get("style") not in STYLES:
-        problems.append(f"style: must be one of {', '.join(STYLES)}, got {values.get('style')!r}")
+    style = values.get("style")
+    if not isinstance(style, str) or style not in STYLES:
+        problems.append(f"style: must be one of {', '.join(STYLES)}, got {_shown(style)}")
+    if "fallback" in values and not _switch(values["fallback"]):
+        problems.append(f"fallback: must be [\"on\"] or [] (the checkbox), got "
+                        f"{_shown(values['fallback'])}")
     for key, (low, high, _step) in RANGES.items():
         value = values.get(key)
         if (not isinstance(value, int | float) or isinstance(value, bool)
                 or not low <= value <= high):
-            problems.append(f"{key}: must be a number from {low:g} to {high:g}, got {value!r}")
+            problems.append(f"{key}: must be a number from {low:g} to {high:g}, got "
+                            f"{_shown(value)}")
+        elif key in WHOLE and not float(value).is_integer():
+            problems.append(f"{key}: must be a whole number from {low:g} to {high:g}, got "
+                            f"{_shown(value)}")
     return problems
+
+
+def _switch(value: Any) -> bool:
+    """A checkbox's value: None or a list whose items are all "on"."""
+    return value is None or (isinstance(value, list) and all(v == "on" for v in value))
+
+
+def lang_problem(lang: Any) -> str | None:
+    """What is wrong with a page language a request sent, or None."""
+    if isinstance(lang, str) and lang in LANGS:
+        return None
+    return f"lang: must be one of {', '.join(LANGS)}, got {_shown(lang)}"
+
+
+def request_problems(lang: Any = "nl", reference: Any = "switch", pinned: Any = None,
+                     **switches: Any) -> list[str]:
+    """What is wrong with the values of a request beside the controls: the language, the
+    reference, the pinned setting (None or the controls' values) and checkboxes."""
+    problems = [p for p in (lang_problem(lang),) if p]
+    if not isinstance(reference, str) or reference not in REFERENCES:
+        problems.append(f"reference: must be one of {', '.join(REFERENCES)}, got "
+                        f"{_shown(reference)}")
+    if pinned is not None and pinned != [] and (
+            not isinstance(pinned, list) or len(pinned) != len(CONTROL_ORDER)
+            or control_problems(dict(zip(CONTROL_ORDER, pinned, strict=True)))):
+        problems.append(f"pinned: must be the controls' values ({', '.join(CONTROL_ORDER)}), "
+                        f"got {_shown(pinned)}")
+    problems += [f"{key}: must be [\"on\"] or [], got {_shown(value)}"
+                 for key, value in switches.items() if not _switch(value)]
+    return problems
+
+
+def _refused(problems: list[str], outputs: int) -> list[Any]:
+    """A request with malformed values: its outputs stay as they were (no HTTP 500) and
+    the page's message line says what was wrong."""
+    # called outside a request (a test), the outputs say enough
+    with contextlib.suppress(dash.exceptions.MissingCallbackContextException):
+        dash.set_props("control-error", {"children": "; ".join(problems)})
+    return [dash.no_update] * outputs
 
 
 def slider_marks(ident: str, lang: str) -> dict[float, str]:
@@ -269,6 +334,9 @@ def _control_callbacks(app: dash.Dash, base: Scenario, runner: Runner) -> None:
                      Output("inward", "value")],
                   Input("style", "value"), prevent_initial_call=True)
     def style_values(style: str):
+        problems = control_problems({"style": style, **{k: RANGES[k][0] for k in RANGES}})
+        if problems:
+            return _refused(problems, len(CONDITIONS) + 2)
         preset = style_settings(style)
         return ([preset["municipality"][c] for c in CONDITIONS]
                 + [preset["regisseurs"]["corps_size"], preset["middle_managers"]["inward_share"]])
@@ -280,6 +348,9 @@ def _control_callbacks(app: dash.Dash, base: Scenario, runner: Runner) -> None:
                    Input("reference", "value"), Input("pinned", "data")])
     def start_job(style, fallback, threshold, *rest):
         *controls, reference, pinned = rest
+        problems = request_problems(reference=reference, pinned=pinned)
+        if problems:
+            return dash.no_update, "; ".join(problems)
         setting = _setting(base, style, fallback, threshold, *controls)
         if isinstance(setting, str):  # a hand-made request: say so, keep the last results
             return dash.no_update, setting
@@ -299,6 +370,9 @@ def _control_callbacks(app: dash.Dash, base: Scenario, runner: Runner) -> None:
     @app.callback(Output("pinned-note", "children"),
                   [Input("pinned", "data"), Input("lang", "value")])
     def pinned_note(pinned, lang: str) -> str:
+        problems = request_problems(lang, pinned=pinned)
+        if problems:
+            return _refused(problems, 1)[0]
         if not pinned:
             return word(LIVE, "nothing_pinned", lang)
         style, fallback, threshold = pinned[0], pinned[1], pinned[2]
@@ -321,6 +395,9 @@ def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
         tab is open."""
         if tab != "film":
             return dash.no_update
+        problems = request_problems(lang, **{"film-compare": compare})
+        if problems:
+            return _refused(problems, 1)[0]
         setting = _setting(base, style, fallback, threshold, *rest)
         if isinstance(setting, str):
             return dash.no_update
@@ -347,6 +424,9 @@ def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
     @app.callback([Output("tab-numbers", "label"), Output("tab-film", "label"),
                    Output("film-compare", "options")], Input("lang", "value"))
     def relabel_tabs(lang: str):
+        problem = lang_problem(lang)
+        if problem:
+            return _refused([problem], 3)
         return (word(LIVE, "numbers", lang), word(LIVE, "film", lang),
                 [{"label": " " + word(LIVE, "compare", lang), "value": "on"}])
 
@@ -356,7 +436,10 @@ def _slider_callbacks(app: dash.Dash) -> None:
     for key in RANGES:
         @app.callback([Output(f"shown-{key}", "children"), Output(key, "marks")],
                       [Input(key, "value"), Input("lang", "value")])
-        def shown(value: Any, lang: str, key: str = key) -> tuple[str, dict[float, str]]:
+        def shown(value: Any, lang: str, key: str = key) -> Any:
+            problem = lang_problem(lang)
+            if problem:
+                return _refused([problem], 2)
             return slider_value(key, value, lang), slider_marks(key, lang)
 
 
@@ -371,6 +454,9 @@ def _label_callbacks(app: dash.Dash, base: Scenario) -> None:
                      Output("reference", "options"), Output("pin", "children")],
                   Input("lang", "value"))
     def relabel(lang: str):
+        problem = lang_problem(lang)
+        if problem:
+            return _refused([problem], 2 + len(CONTROL_ORDER) + len(DASHBOARD) + 4)
         name = scenario_name(base.scenario.name, lang)
         return ([name[:1].upper() + name[1:], dashboard_word("title", lang)]
                 + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
@@ -391,6 +477,9 @@ def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
                    State("pinned", "data")])
     def refresh(_tick, lang: str, job_id: int, reference: str = "switch",
                 pinned: Any = None):
+        problems = request_problems(lang, reference, pinned)
+        if problems:
+            return _refused(problems, 2 + 2 * len(DASHBOARD) + 2)
         ident, outputs, total = runner.results()
         swap = runner.swapped(ident)  # of the same job as the outputs
         live = [o for o in outputs if o.spec_key[0] == LIVE_RUN]
@@ -423,8 +512,8 @@ def _setting(base: Scenario, style: Any, fallback: Any, threshold: Any,
              *rest: Any) -> Scenario | str:
     """The scenario the controls describe, or what is wrong with their values."""
     *conditions, corps, inward = rest
-    values = {"style": style, "threshold": threshold, "corps": corps, "inward": inward,
-              **dict(zip(CONDITIONS, conditions, strict=True))}
+    values = {"style": style, "fallback": fallback, "threshold": threshold, "corps": corps,
+              "inward": inward, **dict(zip(CONDITIONS, conditions, strict=True))}
     problems = control_problems(values)
     if problems:
         return "; ".join(problems)
@@ -474,13 +563,17 @@ def difference_lines(runs: pd.DataFrame, mode: str, swap: bool, lang: str) -> li
     ci = mean_ci(diffs[head])
     size = signed(head, abs(ci.mean), lang).lstrip("+")
     key = ("cost" if mode == "switch" else "pinned") + ("_more" if ci.mean >= 0 else "_fewer")
-    lines = [html.Div(say(LIVE, key, lang, size=size,
-                          ci=signed_interval(head, ci.low, ci.high, lang)),
+    sentence = say(LIVE, key, lang, size="\x00", ci="\x01")
+    numbers = {"\x00": size, "\x01": signed_interval(head, ci.low, ci.high, lang)}
+    lines = [html.Div([html.Span(numbers[part], style=NOWRAP) if part in numbers else part
+                       for part in re.split("([\x00\x01])", sentence) if part],
                       id="difference-sentence", style={"fontWeight": "bold"})]
     for outcome in DIFFERENCES[1:]:
         c = mean_ci(diffs[outcome])
-        lines.append(html.Div(f"{label(outcome, lang)}: {signed(outcome, c.mean, lang)} "
-                              f"{signed_interval(outcome, c.low, c.high, lang)}"))
+        lines.append(html.Div([f"{label(outcome, lang)}: ",
+                               html.Span(signed(outcome, c.mean, lang), style=NOWRAP), " ",
+                               html.Span(signed_interval(outcome, c.low, c.high, lang),
+                                         style=NOWRAP)]))
     lines.append(html.Div(say(LIVE, "pairs", lang, n=len(diffs)),
                           style={"fontSize": "15px", "color": "#555"}))
     return lines

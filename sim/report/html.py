@@ -29,7 +29,7 @@ from sim.report.labels import (
 )
 from sim.report.stress import stress
 from sim.styles import flat_keys
-from sim.words import join, parameter_name
+from sim.words import join, parameter_name, short_name
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1300px;
@@ -268,7 +268,7 @@ def _appendix(manifest: dict[str, Any]) -> str:
     blocks = []
     for name, info in manifest.get("scenarios", {}).items():
         text = json.dumps(scenario_config(manifest, name), indent=2)
-        blocks.append(f"<details><summary>{html.escape(name)} ({info.get('hash', '')})"
+        blocks.append(f"<details><summary>{html.escape(short_name(name))} ({info.get('hash', '')})"
                       f"</summary><pre>{html.escape(text)}</pre></details>")
     rest = {k: v for k, v in manifest.items() if k not in ("scenarios", "seeds", "base")}
     blocks.append(f"<details><summary>manifest</summary><pre>"

@@ -43,7 +43,7 @@ from sim.experiment.store.reader import FolderReader
 from sim.files import atomic_path, is_temporary
 from sim.model import build
 from sim.outcomes import SUMMARY
-from sim.provenance import code_identity
+from sim.provenance import code_identity, with_contents
 
 if TYPE_CHECKING:
     from sim.experiment.batch import RunOutput, RunSpec
@@ -123,6 +123,8 @@ class ResultStore(FolderReader):
         old = self.manifest()
         if old is not None:
             check_resume(self.dir, old, specs, seed, code, posterior)
+        else:  # the contents of the dependencies' modules, for a resume to compare
+            code = with_contents(code)
         manifest = new_manifest(old, specs, grown(old, specs), seed, reps, backend, code,
                                 extra, posterior)
         if old is not None:
