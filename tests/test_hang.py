@@ -29,12 +29,18 @@ SHORT = ["--set", "run.horizon_weeks=10", "--set", "run.warmup_weeks=2"]
 
 
 @contextlib.contextmanager
-def _command(*args: str, env: dict | None = None):
-    """``regiesim ARGS`` in a session of its own; ended (the session only) on the way out."""
+def _command(*args: str, env: dict | None = None, sigint_ignored: bool = False):
+    """``regiesim ARGS`` in a session of its own; ended (the session only) on the way out.
+    With ``sigint_ignored`` it starts with SIGINT ignored, as a parent that ignores it
+    (a script's background job, some test runners' workers) passes on."""
+    def ignore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     proc = subprocess.Popen([sys.executable, "-m", "sim.cli", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True, env={**os.environ, "COLUMNS": "200",
-                                                         **(env or {})})
+                                                         **(env or {})},
+                            preexec_fn=ignore if sigint_ignored else None)
     try:
         yield proc
     finally:
@@ -110,9 +116,10 @@ def test_sigterm_stops_a_batch_whose_runs_never_end(tmp_path: Path) -> None:
     assert released(out)
 
 
-def test_ctrl_c_stops_a_run_whose_model_never_ends() -> None:
+@pytest.mark.parametrize("sigint_ignored", [False, True])
+def test_ctrl_c_stops_a_run_whose_model_never_ends(sigint_ignored: bool) -> None:
     with _command("run", str(SCENARIOS / "directive.toml"), "--reps", "1", *SHORT,
-                  *EXPLODES) as proc:
+                  *EXPLODES, sigint_ignored=sigint_ignored) as proc:
         deadline = time.monotonic() + 60
         while not _workers_of(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -52,4 +52,7 @@ def main() -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
+    # Ctrl+C stops a batch even where the command was started with SIGINT ignored (a
+    # parent that ignores it passes that on, and Python then installs no handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app()
