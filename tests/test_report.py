@@ -220,3 +220,16 @@ def test_intervals_stay_inside_the_range_an_outcome_can_take() -> None:
     assert interval("success_rate", -0.2, 1.3, "nl") == "[0,0%; 100,0%]"
     assert interval("frustration", -0.28, 0.68, "en") == "[0.00, 0.68]"
     assert interval("satisfaction", -0.3, 1.2, "en") == "[-0.30, 1.20]", "a score is open"
+
+
+def test_a_sweep_figure_of_many_outcomes_is_drawn() -> None:
+    """Forty outcomes in two columns: the rows' spacing stays within what plotly allows
+    (it refused a Morris folder's report with "Vertical spacing cannot be greater than")."""
+    from sim.outcomes import SUMMARY
+    from sim.report.figures import sweep_plot
+
+    outcomes = list(SUMMARY)[:40]
+    summary = pd.DataFrame([{"fallback.upper": x, "outcome": o, "mean": 1.0, "ci_low": 0.5,
+                             "ci_high": 1.5} for o in outcomes for x in (0.1, 0.2)])
+    fig = sweep_plot(summary, "fallback.upper", outcomes, "en")
+    assert len(fig.layout.annotations) == 40

@@ -319,6 +319,12 @@ def _process(specs: list[RunSpec], workers: int, run: Execute,
         workers_left = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
         _kill(workers_left)
+        # let the pool's manager thread see its workers gone and close its wake-up pipe
+        # now, not while the interpreter exits (Python 3.11 races the two and prints a
+        # "Bad file descriptor" traceback after a Ctrl+C)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(5)
 
 
 def _kill(processes: Iterable[Any]) -> None:

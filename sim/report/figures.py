@@ -256,7 +256,7 @@ def sweep_plot(summary: pd.DataFrame, parameter: str, outcomes: list[str], lang:
     cols = min(len(outcomes), 2)
     rows = math.ceil(len(outcomes) / cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[label(o, lang) for o in outcomes],
-                        vertical_spacing=0.15 / rows + 0.05)
+                        vertical_spacing=min(0.15 / rows + 0.05, 0.9 / max(rows - 1, 1)))
     groups = (list(dict.fromkeys(summary["group"])) if "group" in summary.columns
               else [""])
     several = len(groups) > 1
