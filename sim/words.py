@@ -827,6 +827,44 @@ BATCH: Words = {
                    "herkomst in {manifest_file}"},
     "written": {"en": "written {files} in {folder}; next: {compare}  |  {report}",
                 "nl": "geschreven: {files} in {folder}; volgende stap: {compare}  |  {report}"},
+    "large": {"en": "[yellow]warning[/] large: {warning}",
+              "nl": "[yellow]waarschuwing[/] groot: {warning}"},
+    "round_met": {"en": "{done} replications done; every target is met",
+                  "nl": "{done} replicaties klaar; elk doel is gehaald"},
+    "round": {"en": "{done} replications done; {missing} of {targets} target(s) not met, "
+                    "the hardest: {worst}",
+              "nl": "{done} replicaties klaar; {missing} van {targets} doel(en) niet gehaald, "
+                    "het lastigste: {worst}"},
+    "reached": {"en": "precision reached for every target ({file})",
+                "nl": "precisie gehaald voor elk doel ({file})"},
+    "missed": {"en": "[bold yellow]precision not reached[/] for {missed} target(s) (all in "
+                     "{file}):",
+               "nl": "[bold yellow]precisie niet gehaald[/] voor {missed} doel(en) (alle in "
+                     "{file}):"},
+    "near_zero": {"en": "  a mean near zero has no relative precision: give an absolute "
+                        "half-width with --absolute",
+                  "nl": "  een gemiddelde bij nul heeft geen relatieve precisie: geef een "
+                        "absolute halve breedte met --absolute"},
+    "miss": {"en": "{outcome} of {target}: half-width {half} > target {width} (mean {mean}, "
+                   "n = {n}); {reach}",
+             "nl": "{outcome} van {target}: halve breedte {half} > doel {width} (gemiddelde "
+                   "{mean}, n = {n}); {reach}"},
+    "needs": {"en": "needs about {needed}", "nl": "vraagt ongeveer {needed}"},
+    "out_of_reach": {"en": "needs about {needed}, more than the limit of {max_reps}: out of "
+                           "reach",
+                     "nl": "vraagt ongeveer {needed}, meer dan de grens van {max_reps}: "
+                           "buiten bereik"},
+    "resuming": {"en": "resuming {out}: {kept} of {total} runs already stored, {todo} to run",
+                 "nl": "verder in {out}: {kept} van {total} runs al opgeslagen, nog {todo} "
+                       "te draaien"},
+    "quarantined": {"en": "{n} damaged file(s) moved into {folder} ({error}); their runs "
+                          "run again",
+                    "nl": "{n} beschadigd(e) bestand(en) verplaatst naar {folder} ({error}); "
+                          "hun runs draaien opnieuw"},
+    "skipped": {"en": "[yellow]skipped {n} invalid file(s)[/] (listed in {file} under "
+                      "skipped_files):",
+                "nl": "[yellow]{n} ongeldig(e) bestand(en) overgeslagen[/] (vermeld in {file} "
+                      "onder skipped_files):"},
 }
 """What ``regiesim batch`` says as it starts and when its runs are in (``--lang``)."""
 SENSITIVITY: Words = {

@@ -311,6 +311,30 @@ def test_a_dutch_batch_says_what_it_does_in_dutch(tmp_path: Path, monkeypatch) -
     assert english_in(said) == []
 
 
+def test_a_dutch_batch_to_a_precision_and_with_a_bad_file_says_so_in_dutch(
+        tmp_path: Path, monkeypatch) -> None:
+    """regiesim batch --lang nl --precision: each round, the targets missed and what they
+    need, the hint for a mean near zero, and the file it skipped."""
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    Path("klein.toml").write_text(SMALL.format(root=ROOT.as_posix()), encoding="utf-8")
+    Path("kapot.toml").write_text("[initiatives]\narrival_rate = -1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "batch", "klein.toml", "kapot.toml", "--reps", "2", "--max-reps", "3",
+        "--precision", "0.0001", "--skip-invalid", "--lang", "nl", "--backend", "serial",
+        "--out", "uit"])
+    assert result.exit_code == 3, result.output  # the skipped file's exit status
+    said = terminal(result.output)
+    assert "replicaties klaar;" in said and "het lastigste:" in said
+    assert "precisie niet gehaald" in said and "vraagt ongeveer" in said
+    assert "ongeldig(e) bestand(en) overgeslagen" in said and "verder in uit" in said
+    # the skipped file's problem is quoted as the schema's validation writes every problem
+    assert english_in(said.replace("must be > 0.0, got -1", "")) == []
+
+
 @pytest.mark.slow  # five experiment scripts, each a few batches: ~2 min under load
 @pytest.mark.parametrize(("script", "extra"), [
     ("fallback", ["--points", "3"]), ("claims", []), ("national", ["--draws", "20"]),

@@ -89,7 +89,7 @@ def run(file: File, seed: Seed = DEFAULT_SEED, reps: Reps = 10, sets: Sets = [],
 
     scenarios, params = variants([file], sets)
     for warning in check_scale(scenarios):  # as batch shows them (and refuses the same)
-        say(f"[yellow]warning[/] large: {safe(warning)}")
+        say(say_words(BATCH, "large", "en", warning=safe(warning)))
     if not json_out:  # the start line names the model that runs
         err.print(f"{len(scenarios)} scenario(s) x {reps} replications ({safe(backend)}; "
                   f"model: {build()})", highlight=False)
@@ -202,7 +202,7 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
     loaded = checked(files, sets, skip_invalid, reference)
     scenarios, params = loaded.scenarios, loaded.params
     for warning in check_scale(scenarios, force):
-        say(f"[yellow]warning[/] large: {safe(warning)}")
+        say(say_words(BATCH, "large", lang, warning=safe(warning)))
     total = len(scenarios) * reps
     where = str(backend) if lang == "en" else word(BACKENDS, str(backend), lang)
     err.print(safe(say_words(BATCH, "start", lang, scenarios=len(scenarios), reps=reps,
@@ -222,20 +222,21 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
                             precision_on, reference)
             result = run_to_precision(scenarios, target, seed=seed, min_reps=max(reps, 2),
                                       max_reps=max_reps, out=folder,
-                                      report=_progress_of_precision(max_reps), **common)
+                                      report=_progress_of_precision(max_reps, str(lang)),
+                                      **common)
             write_artefact(folder, "precision.csv", result.status, "precision")
     say(safe(say_words(BATCH, "done", lang, runs=len(result.runs),
                        runs_file=str(folder / "runs.parquet"),
                        series_file=str(folder / "series.parquet"),
                        manifest_file=str(folder / "manifest.json"))))
     if precision is not None or absolute is not None:
-        _report_precision(result.missed, folder, max_reps)
+        _report_precision(result.missed, folder, max_reps, str(lang))
     _write_tables(folder, sources, csv, wide, next(iter(scenarios)), str(lang))
     if loaded.invalid:
         record_in_manifest(folder, "skipped_files",
                            {str(p): problems for p, problems in loaded.invalid.items()})
-        say(f"[yellow]skipped {len(loaded.invalid)} invalid file(s)[/] (listed in "
-            f"{safe(folder / 'manifest.json')} under skipped_files):")
+        say(say_words(BATCH, "skipped", lang, n=len(loaded.invalid),
+                      file=safe(folder / "manifest.json")))
         for path, problems in loaded.invalid.items():
             say(f"  {safe(path)}: {safe('; '.join(problems))}")
     if not result.failures.empty:
@@ -245,37 +246,37 @@ def batch(files: Files, out: Out, reps: Reps = 30, seed: Seed = DEFAULT_SEED,  #
         raise typer.Exit(SKIPPED_EXIT)
 
 
-def _progress_of_precision(max_reps: int) -> Any:
-    """What a batch to a precision says after each round."""
+def _progress_of_precision(max_reps: int, lang: str = "en") -> Any:
+    """What a batch to a precision says after each round (in ``lang``)."""
     from sim.experiment.sequential import describe_miss
 
     def report(done: int, status: Any) -> None:
         missing = status[~status["met"]]
         if missing.empty:
-            err.print(f"{done} replications done; every target is met")
+            err.print(say_words(BATCH, "round_met", lang, done=done))
             return
-        worst = describe_miss(missing.sort_values("needed").iloc[-1].to_dict(), max_reps)
-        say(f"{done} replications done; {len(missing)} of {len(status)} target(s) not met, "
-            f"the hardest: {safe(worst)}")
+        worst = describe_miss(missing.sort_values("needed").iloc[-1].to_dict(), max_reps,
+                              lang)
+        say(say_words(BATCH, "round", lang, done=done, missing=len(missing),
+                      targets=len(status), worst=safe(worst)))
 
     return report
 
 
-def _report_precision(missed: Any, folder: Path, max_reps: int) -> None:
-    """Whether every precision target was reached, and which were not."""
+def _report_precision(missed: Any, folder: Path, max_reps: int, lang: str = "en") -> None:
+    """Whether every precision target was reached, and which were not (in ``lang``)."""
     from sim.experiment.sequential import describe_miss
 
     if missed.empty:
-        err.print(f"precision reached for every target ({safe(folder / 'precision.csv')})",
+        err.print(say_words(BATCH, "reached", lang, file=safe(folder / "precision.csv")),
                   highlight=False)
         return
-    err.print(f"[bold yellow]precision not reached[/] for {len(missed)} target(s) "
-              f"(all in {safe(folder / 'precision.csv')}):", highlight=False)
+    err.print(say_words(BATCH, "missed", lang, missed=len(missed),
+                        file=safe(folder / "precision.csv")), highlight=False)
     for row in missed.to_dict("records"):
-        say(f"  {safe(describe_miss(row, max_reps))}")
+        say(f"  {safe(describe_miss(row, max_reps, lang))}")
     if (missed["mean"].abs() < missed["half_width"]).any():
-        say("  a mean near zero has no relative precision: give an absolute half-width with "
-            "--absolute")
+        say(word(BATCH, "near_zero", lang))
 
 
 def _write_tables(folder: Path, sources: dict[str, str], csv: bool, wide: bool,

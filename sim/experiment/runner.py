@@ -17,6 +17,7 @@ from sim.experiment.scale import check_scale
 from sim.experiment.store import ResultStore, Selection
 from sim.experiment.store.manifest import posterior_identity
 from sim.scenario import Scenario
+from sim.words import BATCH, say
 
 
 @dataclass
@@ -120,12 +121,13 @@ def run_batch(scenarios: dict[str, Scenario], reps: int, seed: int = 0,
         todo = results.begin(specs, seed, reps, executor.backend, break_lock=options.break_lock,
                              posterior=posterior_identity(posterior, seed))
         if executor.progress and results.quarantined:
-            print(f"{len(results.quarantined)} damaged file(s) moved into "
-                  f"{Path(out) / 'quarantine'} ({results.quarantined[0]['error']}); their "
-                  "runs run again", file=sys.stderr, flush=True)
+            print(say(BATCH, "quarantined", executor.lang, n=len(results.quarantined),
+                      folder=str(Path(out) / "quarantine"),
+                      error=results.quarantined[0]["error"]), file=sys.stderr, flush=True)
         if executor.progress and len(todo) < len(specs):  # a resume: say what is kept
-            print(f"resuming {out}: {len(specs) - len(todo)} of {len(specs)} runs already "
-                  f"stored, {len(todo)} to run", file=sys.stderr, flush=True)
+            print(say(BATCH, "resuming", executor.lang, out=str(out),
+                      kept=len(specs) - len(todo), total=len(specs), todo=len(todo)),
+                  file=sys.stderr, flush=True)
         try:
             if client is not None:
                 results.record_workers(manifest_entries(client.regiesim_workers))

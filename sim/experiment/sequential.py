@@ -44,15 +44,24 @@ class PreciseBatch(Batch):
         return self.status[~self.status["met"]]
 
 
-def describe_miss(row: Mapping[str, Any], max_reps: int) -> str:
+def describe_miss(row: Mapping[str, Any], max_reps: int, lang: str = "en") -> str:
     """One line on a target that missed (a row of the status table): which, how wide,
-    what it needs."""
+    what it needs (in ``lang``)."""
+    from sim.words import BATCH, formatted, say
+
     needed = int(row["needed"])
-    reach = (f"needs about {needed}, more than the limit of {max_reps}: out of reach"
-             if needed > max_reps else f"needs about {needed}")
-    return (f"{row['outcome']} of {row['target']}: half-width {row['half_width']:.3g} > "
-            f"target {row['target_width']:.3g} (mean {row['mean']:.3g}, n = {row['n']}); "
-            f"{reach}")
+    reach = (say(BATCH, "out_of_reach", lang, needed=needed, max_reps=max_reps)
+             if needed > max_reps else say(BATCH, "needs", lang, needed=needed))
+
+    def num(x: Any) -> str:
+        return formatted(float(x), ".3g", lang)
+
+    from sim.outcomes import label
+
+    outcome = row["outcome"] if lang == "en" else label(str(row["outcome"]), lang)
+    return say(BATCH, "miss", lang, outcome=outcome, target=row["target"],
+               half=num(row["half_width"]), width=num(row["target_width"]),
+               mean=num(row["mean"]), n=row["n"], reach=reach)
 
 
 # PLR0913: public API: the CLI, the tests and users pass these by keyword
