@@ -221,9 +221,7 @@ _OUTCOMES: tuple[Outcome, ...] = (
     # the municipality
     Outcome("fallback_episodes", "Fallback episodes", "Aantal keer teruggevallen", "episodes",
             "count", "Episodes of falling back into the directing role in force at any time "
-                     "in the window (one that began in the warm-up included). Where the "
-                     "municipality already works in the directing role (directive, "
-                     "consultative) they are tension episodes: nothing changes."),
+                     "in the window (one that began in the warm-up included)."),
     Outcome("fallback_weeks", "Weeks in fallback", "Weken in terugval", "weeks", "weeks",
             "Weeks of the window the municipality spent fallen back into the directing "
             "role."),
@@ -380,9 +378,7 @@ DEFINITIONS_NL: dict[str, str] = {
                    "benodigde rollen dat de gemeente op zich nam.",
     "survey_members": "Leden van de initiatieven die de enquête ondervraagt.",
     "fallback_episodes": "Keren dat de gemeente in de meetperiode in de sturende rol terugviel "
-                         "(ook een terugval die in de inloopperiode begon). Bij een gemeente "
-                         "die al stuurt (sturend, consultatief) zijn het spanningsepisodes: "
-                         "er verandert niets.",
+                         "(ook een terugval die in de inloopperiode begon).",
     "fallback_weeks": "Weken van de meetperiode waarin de gemeente teruggevallen was in de "
                       "sturende rol.",
     "initiatives_hit_by_fallback": "Lopende initiatieven bij het begin van elke terugval in "
