@@ -9,9 +9,10 @@ scenario's own style; fallback and trust can change them during a run):
   under way at the end and exit-based outcomes describe the fast ones;
 - **no or a short warm-up** (under half a journey): the run starts empty; the first
   journeys meet no queues;
-- **a run that does not end**: misroutes ("from pillar to post") repeat with a
-  probability of misroute_prob x (1 - clear_process), one draw each; near 1 an
-  initiative is sent on about p / (1 - p) times, more than any horizon holds.
+- **lost from pillar to post**: misroutes repeat with a probability of misroute_prob
+  x (1 - clear_process) (their number is one geometric draw, so the run still ends);
+  near 1 an initiative is sent on about p / (1 - p) times, and nearly every one drops
+  out in its handoffs.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from sim.scenario import Scenario
 NEAR = 0.95
 """Utilisation from which a stage counts as near overload."""
 MISROUTES = 100.0
-"""Expected extra handoffs of one initiative from which a run may not end in any
-reasonable time."""
+"""Expected extra handoffs of one initiative from which it is all but lost in them."""
 
 
 def loads(sc: Scenario) -> dict[str, float]:
@@ -68,8 +68,8 @@ def warnings_for(sc: Scenario) -> list[str]:
     p = sc.municipality.misroute_prob * (1.0 - sc.municipality.clear_process)
     if p >= 1.0 or p / (1.0 - p) >= MISROUTES:
         out.append(f"misroutes: each initiative is sent on about {p / (1.0 - p):.3g} times "
-                   f"(municipality.misroute_prob x (1 - clear_process) = {p:.10g}); the run "
-                   "may not end: lower them, or give the batch a --time-budget")
+                   f"(municipality.misroute_prob x (1 - clear_process) = {p:.10g}): nearly "
+                   "every initiative drops out in its handoffs")
     journey = typical_journey(sc)
     if sc.run.horizon_weeks < 2 * journey:
         out.append(f"run.horizon_weeks = {sc.run.horizon_weeks:g} is shorter than two typical "

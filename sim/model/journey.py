@@ -23,6 +23,7 @@ journey ends at the first ``False``, as a dropout at the stage it was in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
@@ -149,7 +150,10 @@ class Journey:
         self._enter(ini, "handoffs")
         env = self.env
         connected = self.regisseurs.connected_share(ini)
-        for _ in range(self.municipality.handoffs_needed(ini, connected)):
+        n = self.municipality.handoffs_needed(ini, connected)
+        if self._handoff_weeks == 0.0:  # handoffs take no time: all of them at once
+            return self._instant_handoffs(ini, n)
+        for _ in range(n):
             ini.handoffs += 1
             ini.add_frustration(self._handoff_frustration)
             ini.spend(self._handoff_energy)
@@ -159,6 +163,19 @@ class Journey:
             if not (yield from wait_for(env, ini, self._handoff_weeks * ini.rng.exp())):
                 return False
         return True
+
+    def _instant_handoffs(self, ini: Initiative, n: int) -> bool:
+        """``n`` handoffs that take no time, taken at once (however many misroutes an
+        unclear process adds, the stage costs one step): the burden and the energy of
+        each; the initiative goes on while it has energy."""
+        if n:
+            ini.handoffs += n
+            ini.add_frustration(n * self._handoff_frustration)
+            ini.spend(n * self._handoff_energy)
+            if self.logging:
+                self.log.add(self.env.now, "initiative", ini.ident, "handoff", ini.stage,
+                             ini.frustration)
+        return ini.going
 
     def dialogue(self, ini: Initiative) -> Stage:
         """Talk frames and needs through with the municipality."""
@@ -176,7 +193,8 @@ class Journey:
         rounds = 0
         while True:
             # the regime in force may change while the initiative talks: read it each time
-            weeks = share * mun.regime.dialogue * self._dialogue_weeks * stretch * rng.exp()
+            scale = share * mun.regime.dialogue * self._dialogue_weeks * stretch
+            weeks = scale * rng.exp()
             if rounds == 0:
                 if weeks > 0.0:
                     yield env.timeout(weeks)
@@ -187,12 +205,33 @@ class Journey:
             if rounds == 0:
                 ini.relieve(share * self._dialogue_relief * dialogue)
             rounds += 1
-            if not ini.going or rng.uniform() >= mun.regime.polder_prob:
+            if not ini.going:
+                break
+            if scale == 0.0:  # rounds take no time: the further ones all at once
+                further = self._instant_rounds(ini, share * dialogue * self._round_energy)
+                if further and self.logging:
+                    self.log.add(self.env.now, "initiative", ini.ident, "dialogue_round",
+                                 ini.stage, float(rounds + further))
+                break
+            if rng.uniform() >= mun.regime.polder_prob:
                 break
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "dialogue_round", ini.stage,
                              float(rounds))
         return self.contact(ini)
+
+    def _instant_rounds(self, ini: Initiative, energy: float) -> int:
+        """Further rounds of consensus-seeking that take no time, taken at once: each
+        follows with probability ``polder_prob`` (a geometric number, drawn from one
+        uniform) and costs ``energy``, and they end where the energy does. Returns how
+        many were taken."""
+        p = self.municipality.regime.polder_prob
+        u = ini.rng.uniform()
+        n = int(math.log1p(-u) / math.log(p)) if p > 0.0 else 0
+        if energy > 0.0:
+            n = min(n, math.ceil(ini.energy / energy))
+        ini.spend(n * energy)
+        return n
 
     def decision(self, ini: Initiative) -> Stage:
         """A permit if needed, approvals, maybe the college, maybe back for rework."""

@@ -290,8 +290,11 @@ class Municipality:
             if rng.uniform() >= avoided:
                 n += 1
         p_misroute = self._misroute_prob * (1.0 - self.regime.clear_process) * (1.0 - connected)
-        while rng.uniform() < p_misroute:
-            n += 1
+        u = rng.uniform()  # one uniform, however many misroutes follow
+        if p_misroute > 0.0:
+            # each misroute is followed by another with probability p: the count is
+            # geometric, P(N >= n) = p**n, drawn by inversion
+            n += int(math.log1p(-u) / math.log(p_misroute))
         return n
 
     # -------------------------------------------------------- trust and tension

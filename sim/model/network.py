@@ -17,11 +17,17 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 import simpy
+from scipy import sparse
+from scipy.sparse import csgraph
 
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
     from sim.model.log import EventLog
     from sim.scenario import Scenario
+
+
+UNIFORM_BLOCK = 256
+"""Uniforms of the network's stream drawn per numpy call."""
 
 
 class Network:
@@ -36,6 +42,8 @@ class Network:
         self._going: dict[int, Initiative] = {}
         self._order: list[int] = []  # the idents in _going, sorted
         self.counted: set[int] = set()
+        self._uniforms: list[float] = []
+        self._next = 0
 
     def start(self) -> None:
         pass
@@ -49,9 +57,8 @@ class Network:
             return
         ini.linked = True
         going = self._order
-        k = min(self.cfg.links, len(going))
-        others = ([going[i] for i in self.rng.choice(len(going), k, replace=False).tolist()]
-                  if k else [])
+        others = [going[i] for i in self._sample(len(going), min(self.cfg.links, len(going)))]
+        k = len(others)
         neighbours = self.neighbours
         neighbours[ini.ident] = list(others)
         for other in others:
@@ -65,6 +72,24 @@ class Network:
             for other in others:
                 self.log.add(self.env.now, "initiative", ini.ident, "linked_to", ini.stage,
                              float(other))
+
+    def _uniform(self) -> float:
+        """The next uniform of the network's stream, drawn in blocks."""
+        i = self._next
+        if i == len(self._uniforms):
+            self._uniforms, i = self.rng.random(UNIFORM_BLOCK).tolist(), 0
+        self._next = i + 1
+        return self._uniforms[i]
+
+    def _sample(self, n: int, k: int) -> list[int]:
+        """``k`` distinct positions out of ``n``, uniformly (Floyd's algorithm: one
+        uniform each, where ``Generator.choice`` without replacement costs microseconds
+        of argument handling per call)."""
+        chosen: list[int] = []
+        for j in range(n - k, n):
+            t = int(self._uniform() * (j + 1))
+            chosen.append(j if t in chosen else t)
+        return chosen
 
     def succeeded(self, ini: Initiative) -> None:
         """A success renews the energy, and relieves the burden, of every linked initiative
@@ -91,11 +116,28 @@ class Network:
                              if a < b)  # each link is in both lists
         return graph
 
+    def _group_sizes(self) -> list[int]:
+        """Sizes of the connected groups that hold a counted initiative, in the order of
+        their first initiative (the components of ``graph()``, found by scipy's sparse
+        graph routines, which build no Python object per node)."""
+        idents = list(self.neighbours)
+        if not idents:
+            return []
+        index = {ident: i for i, ident in enumerate(idents)}
+        rows = [index[a] for a, links in self.neighbours.items() for _ in links]
+        cols = [index[b] for links in self.neighbours.values() for b in links]
+        n = len(idents)
+        adjacency = sparse.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        _, labels = csgraph.connected_components(adjacency, directed=False)
+        counted = np.zeros(n, dtype=bool)
+        counted[[index[i] for i in self.counted]] = True
+        sizes = np.bincount(labels)
+        return sizes[np.unique(labels[counted])].tolist()
+
     def contribute(self, summary: dict[str, float], arrivals: int) -> None:
         """Share of counted initiatives connected; sizes of their connected groups."""
         summary["share_connected"] = len(self.counted) / arrivals if arrivals else float("nan")
-        sizes = [len(c) for c in nx.connected_components(self.graph())
-                 if not self.counted.isdisjoint(c)]
+        sizes = self._group_sizes()
         summary["network_groups"] = len(sizes)
         summary["largest_network_group"] = max(sizes, default=0)
         summary["mean_network_group"] = (float(np.mean(sizes)) if sizes else float("nan"))

@@ -22,8 +22,10 @@ INF = float("inf")
 
 class FirstOf(simpy.Event):
     """Triggers when the first of two events is processed: ``a | b`` (a SimPy ``AnyOf``)
-    without the condition's bookkeeping. Like ``AnyOf`` it is scheduled at the moment the
-    first event is processed, so processes move on in the same order; its value is None."""
+    without the condition's bookkeeping and without an event of its own. ``AnyOf`` is
+    scheduled when the first event is processed, so its waiter moves on later at that
+    moment (a zero-time event for every patient wait); a FirstOf is processed at once, in
+    the first event's callbacks, so its waiter moves on then. Its value is None."""
 
     __slots__ = ()
 
@@ -33,8 +35,14 @@ class FirstOf(simpy.Event):
         b.callbacks.append(self._first)  # type: ignore[union-attr]
 
     def _first(self, _event: simpy.Event) -> None:
-        if not self.triggered:
-            self.succeed()
+        event: Any = self  # callbacks is None once processed (SimPy's annotation says list)
+        callbacks: list | None = event.callbacks
+        if callbacks is None:  # processed already: the second of the two
+            return
+        self._ok, self._value = True, None
+        event.callbacks = None  # processed, as Environment.step leaves an event
+        for callback in callbacks:
+            callback(self)
 
 
 def wait_for(env: simpy.Environment, ini: Initiative, weeks: float) -> Generator[Any, Any, bool]:
