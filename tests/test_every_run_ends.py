@@ -85,7 +85,8 @@ def test_rounds_of_consensus_seeking_that_take_no_time_end() -> None:
     further rounds are one geometric draw, and the run ends."""
     summary = _run_in_a_child("dict(initiatives={'dialogue_weeks': 0.0}, "
                               "municipality={'polder_prob': 0.999999999, "
-                              "'clear_frames': 0.0, 'dialogue_round_energy': 0.0})",
+                              "'clear_frames': 0.0, 'dialogue': 1.0, "
+                              "'dialogue_round_energy': 0.0})",
                               style="direction")
     assert summary["finished"] > 50
 
