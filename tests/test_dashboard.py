@@ -32,6 +32,7 @@ from sim.report.labels import (
     dashboard_word,
     interval,
     label,
+    outcome_label,
     signed,
     signed_interval,
     style_name,
@@ -223,8 +224,38 @@ def test_labels_follow_the_language(app, lang: str) -> None:
     assert words[0] == {"nl": "Naamloos scenario", "en": "Unnamed"}[lang]  # BASE has no name
     assert words[1] == dashboard_word("title", lang)
     assert words[2] == {"nl": "Stijl van leidinggeven", "en": "Leadership style"}[lang]
-    assert words[-4 - len(DASHBOARD):-4] == [label(o, lang) for o in DASHBOARD]
     assert words[-3] == {"nl": "Vergelijk met", "en": "Compare with"}[lang]
+    names, inputs = _callback(app[0], f"name-{DASHBOARD[0]}.children")
+    assert names(*[{**DIRECTION, "lang": lang}[i] for i in inputs]) == [
+        label(o, lang) for o in DASHBOARD]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_where_falling_back_changes_nothing_the_card_counts_tension_weeks(app,
+                                                                         lang: str) -> None:
+    """A directive municipality already plays the directing role: its "weeks in fallback"
+    are weeks above the tension threshold, and the card says so, as the report's tables
+    and the story do; with fallback off, or where it changes something, the card counts
+    weeks in fallback."""
+    names, inputs = _callback(app[0], f"name-{DASHBOARD[0]}.children")
+    preset = style_settings("directive")
+    directive = {**DIRECTION, "style": "directive", "lang": lang,
+                 "corps": preset["regisseurs"]["corps_size"],
+                 "inward": preset["middle_managers"]["inward_share"],
+                 **{c: preset["municipality"][c] for c in CONDITIONS}}
+    card = DASHBOARD.index("fallback_weeks")
+    shown = names(*[directive[i] for i in inputs])
+    assert shown[card] == {"nl": "Weken boven de spanningsdrempel",
+                           "en": "Weeks above the tension threshold"}[lang]
+    assert shown[card] == outcome_label("fallback_weeks", lang, changes=False)
+    assert [s for k, s in enumerate(shown) if k != card] == [
+        label(o, lang) for k, o in enumerate(DASHBOARD) if k != card]
+    off = names(*[{**directive, "fallback": []}[i] for i in inputs])
+    assert off[card] == label("fallback_weeks", lang)
+    direction = names(*[{**DIRECTION, "lang": lang}[i] for i in inputs])
+    assert direction[card] == {"nl": "Weken in terugval", "en": "Weeks in fallback"}[lang]
+    assert names(*[{**directive, "threshold": 99}[i] for i in inputs]) == [
+        dash.no_update] * len(DASHBOARD)
 
 
 def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(app) -> None:

@@ -5,7 +5,8 @@ regisseur corps size and the managers' inward share (each maps onto a scenario k
 :data:`CONTROL_KEYS`). Every change starts a new set of replications on a process pool
 in the background; the page polls twice a second and the headline (mean and 95% CI:
 success, share dissatisfied and share satisfied of the survey, the share whose
-partnership was broken, weeks to decision, weeks in fallback) and the pictures grow as
+partnership was broken, weeks to decision, weeks in fallback, or weeks above the tension
+threshold where falling back changes nothing) and the pictures grow as
 replications arrive, so the page never freezes. The weekly picture keeps the previous
 setting as a faint grey trace, so a change is seen against what it changed. Above the
 levels stands the **paired difference** with its 95% CI and a sentence a class can read:
@@ -42,6 +43,8 @@ from sim.report.labels import (
     dashboard_word,
     interval,
     label,
+    outcome_label,
+    same_role,
     signed,
     signed_interval,
     style_name,
@@ -244,6 +247,7 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
     _control_callbacks(app, base, runner)
     _film_callbacks(app, base, seed)
     _label_callbacks(app, base)
+    _card_callbacks(app, base)
     _slider_callbacks(app)
     _refresh_callback(app, runner)
     return app, runner
@@ -449,21 +453,46 @@ def _label_callbacks(app: dash.Dash, base: Scenario) -> None:
     @app.callback([Output("title", "children"), Output("scenario-name", "children")]
                   + [Output(f"label-{k}", "children") for k in
                      ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
-                  + [Output(f"name-{o}", "children") for o in DASHBOARD]
                   + [Output("style", "options"), Output("label-reference", "children"),
                      Output("reference", "options"), Output("pin", "children")],
                   Input("lang", "value"))
     def relabel(lang: str):
         problem = lang_problem(lang)
         if problem:
-            return _refused([problem], 2 + len(CONTROL_ORDER) + len(DASHBOARD) + 4)
+            return _refused([problem], 2 + len(CONTROL_ORDER) + 4)
         name = scenario_name(base.scenario.name, lang)
         return ([name[:1].upper() + name[1:], dashboard_word("title", lang)]
                 + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
                                            "corps", "inward")]
-                + [label(o, lang) for o in DASHBOARD] + [_style_options(lang)]
+                + [_style_options(lang)]
                 + [word(LIVE, "reference", lang), _reference_options(lang),
                    word(LIVE, "pin", lang)])
+
+
+def card_names(setting: Scenario, lang: str) -> list[str]:
+    """The cards' names for ``setting`` in ``lang``: where falling back changes nothing
+    (the municipality already plays the directing role, :func:`sim.report.labels.same_role`)
+    and fallback is on, its weeks in fallback are weeks above the tension threshold, and
+    the card says so, as the report's tables and the story do."""
+    changes = not setting.fallback.enabled or not same_role({LIVE_RUN: setting})
+    return [outcome_label(o, lang, changes) for o in DASHBOARD]
+
+
+def _card_callbacks(app: dash.Dash, base: Scenario) -> None:
+    """The cards' names: in the page's language, and for the setting on the controls."""
+    @app.callback([Output(f"name-{o}", "children") for o in DASHBOARD],
+                  [Input("lang", "value"), Input("style", "value"),
+                   Input("fallback", "value"), Input("threshold", "value"),
+                   *[Input(c, "value") for c in CONDITIONS],
+                   Input("corps", "value"), Input("inward", "value")])
+    def names(lang: str, *controls: Any) -> list[Any]:
+        problem = lang_problem(lang)
+        if problem:
+            return _refused([problem], len(DASHBOARD))
+        setting = _setting(base, *controls)
+        if isinstance(setting, str):  # start_job says what is wrong
+            return [dash.no_update] * len(DASHBOARD)
+        return card_names(setting, lang)
 
 
 def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
