@@ -286,7 +286,10 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
         ci = mean_ci(runs[outcome])
         assert shown_value == value(outcome, ci.mean, "nl")
         assert shown_ci == interval(outcome, ci.low, ci.high, "nl")
-    assert {t.name for t in series_fig.data if t.name} >= {"live"}
+    # the setting is named in the page's language, never by the job's name "live"
+    assert {t.name for t in series_fig.data if t.name} >= {"Instelling op de knoppen"}
+    assert not any("live" in str(t.name) for t in series_fig.data)
+    assert sankey_fig.layout.title.text == "Instelling op de knoppen"
     assert sum(sankey_fig.data[0].link.value) > 0
 
 

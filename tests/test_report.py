@@ -117,7 +117,12 @@ def test_journey_accounts_for_every_initiative(results, scenario: str) -> None:
     fig = figures.journey_sankey(runs, scenario, "nl")
     sankey = fig.data[0]
     keys = ["arrived", *STAGES, "success", "rejected", "dropout", "in_progress"]
-    names = [re.fullmatch(r"(.+) \(([\d,]+)\)", t).groups() for t in sankey.node.label]
+    names = [re.fullmatch(r"(.+) \(([\d,]+)\)", t).groups() for t in sankey.node.customdata]
+    # the stages are named, with their counts, above their columns; the ends beside them
+    heads = [a.text for a in fig.layout.annotations]
+    assert heads == [f"{n}<br>{c}" for n, c in names[:1 + len(STAGES)]]
+    assert list(sankey.node.label) == [""] * len(heads) + list(sankey.node.customdata[
+        len(heads):])
     assert [n for n, _ in names] == [JOURNEY[k].nl for k in keys]
     mean = runs[runs["scenario"] == scenario].mean(numeric_only=True)
     inflow = {k: 0.0 for k in keys}

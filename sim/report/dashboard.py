@@ -529,12 +529,13 @@ def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
         pairs = len({o.spec_key[1] for o in live} & {o.spec_key[1] for o in outputs
                                                      if o.spec_key[0] == REFERENCE_RUN})
         progress = dashboard_word("progress", lang).format(done=pairs, total=total // 2)
-        picture = figures.series_plot(series, lang)
+        shown_as = word(LIVE, "setting", lang)  # never the job's name "live"
+        picture = figures.series_plot(series.assign(scenario=shown_as), lang)
         if runner.previous is not None:
             _faint(picture, runner.previous, word(LIVE, "previous", lang))
         picture.update_yaxes(range=[0, 1], row=1, col=1)
         return [progress, difference, *values, *cis, picture,
-                figures.journey_sankey(runs, LIVE_RUN, lang)]
+                figures.journey_sankey(runs, LIVE_RUN, lang, shown_as)]
 
 
 def _setting(base: Scenario, style: Any, fallback: Any, threshold: Any,

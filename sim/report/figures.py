@@ -167,8 +167,27 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
-    """Where a scenario's initiatives go, stage by stage (mean count per run)."""
+JOURNEY_TOP = 0.75
+"""The share of a journey figure's height its nodes take (from the bottom); the stages'
+names stand above it."""
+JOURNEY_ROWS = (58, 14)
+"""Pixels above the nodes of the two rows of stage names, the first column's in the upper
+row: neighbouring stages alternate rows, so that a name has two columns' width, not one,
+before it meets the next, and no line down from the upper row runs through the first
+name (it stands from its column to the right)."""
+
+
+def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str,
+                   title: str | None = None) -> go.Figure:
+    """Where a scenario's initiatives go, stage by stage (mean count per run); ``title``
+    names it (default: ``scenario``).
+
+    The stages stand left to right and the four ends stacked in one order on the right.
+    A stage's name, over its count, stands above its column, in two alternating rows with
+    a line down to the nodes, not beside its node: beside it, "Binnengekomen (752)" ran into
+    "Signalering" at 1400 px and every name into the next in the dashboard. The ends keep
+    their names beside their nodes (one column, stacked apart). Every node's name and
+    count is also its hover text (``customdata``)."""
     mean = runs[runs["scenario"] == scenario].mean(numeric_only=True)
     keys = ["arrived", *STAGES, *OUTCOMES, "in_progress"]
     index = {key: i for i, key in enumerate(keys)}
@@ -195,16 +214,26 @@ def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
         inflow[d] += v
     inflow[0] = float(mean["arrivals"])
     amount = [number(x, lang) for x in inflow]
+    names = [f"{label(k, lang)} ({a})" for k, a in zip(keys, amount, strict=True)]
+    columns = 1 + len(STAGES)  # arrival and the stages: named above their nodes
     # fixed places: the stages left to right, the four ends stacked in one order on the right
     x = [0.01, *[0.12 + 0.13 * k for k in range(len(STAGES))], 0.99, 0.99, 0.99, 0.99]
     y = [0.4, *[0.4] * len(STAGES), 0.15, 0.45, 0.7, 0.92]
     fig = go.Figure(go.Sankey(
-        arrangement="fixed",
-        node={"label": [f"{label(k, lang)} ({a})" for k, a in zip(keys, amount, strict=True)],
+        arrangement="fixed", domain={"x": [0, 1], "y": [0, JOURNEY_TOP]},
+        node={"label": ["" if i < columns else n for i, n in enumerate(names)],
+              "customdata": names, "hovertemplate": "%{customdata}<extra></extra>",
               "color": [ends.get(k, "#888888") for k in keys], "pad": 18, "x": x, "y": y},
         link={"source": src, "target": dst, "value": val,
               "hovertemplate": "%{value:.1f}<extra></extra>"}))
-    fig.update_layout(title=scenario, height=420, font={"size": 14})
+    for i in range(columns):
+        fig.add_annotation(x=x[i], y=JOURNEY_TOP, xref="paper", yref="paper",
+                           text=f"{label(keys[i], lang)}<br>{amount[i]}",
+                           showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#888888",
+                           ax=0, ay=-JOURNEY_ROWS[i % 2], yanchor="bottom",
+                           xanchor="left" if i == 0 else "center")
+    fig.update_layout(title=scenario if title is None else title, height=480,
+                      font={"size": 14}, margin={"l": 30, "r": 30, "t": 60, "b": 20})
     return _numbers(fig, lang)
 
 
