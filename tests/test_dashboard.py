@@ -147,6 +147,33 @@ def test_moving_a_control_changes_the_numbers(server, browser) -> None:
         png.write_bytes(data)
 
 
+SLIDER_ROOM = r"""
+return Object.keys(arguments[0]).map(key => {
+  const box = id => document.getElementById(id).getBoundingClientRect();
+  const thumb = document.querySelector('#' + key + ' .dash-slider-thumb').getBoundingClientRect();
+  return [key, Math.max(box('label-' + key).bottom, box('shown-' + key).bottom), thumb.top];
+});
+"""
+
+
+@pytest.mark.slow  # a dashboard server and a browser
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1400, 900)])
+def test_no_slider_covers_its_label(server, width: int, height: int) -> None:
+    """Wherever a slider's thumb stands, it stays below its label and value, in headless
+    Chromium at 1280 x 720 and 1400 x 900. Seen before: the thumb of "Regisseurs in het
+    korps" over the label's descenders."""
+    with tests.browser.chromium(width, height) as browser:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        browser.get(server)
+        _wait(lambda: _text(browser, "shown-corps") != "")
+        found = browser.execute_script(SLIDER_ROOM, dict.fromkeys(RANGES, 1))
+    assert len(found) == len(RANGES)
+    covered = [f"{key}: thumb from {top:.0f} px, label down to {bottom:.0f} px"
+               for key, bottom, top in found if top < bottom]
+    assert not covered, "\n".join(covered)
+
+
 # --- the callbacks, without a browser ----------------------------------------------------
 
 

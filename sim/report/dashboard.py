@@ -140,6 +140,9 @@ WHOLE = ("corps",)
 """Sliders that count (regisseurs): a value with a fraction is refused, never rounded."""
 REFERENCES = ("switch", "pinned")
 """What a setting runs beside: itself with fallback switched, or the pinned setting."""
+THUMB_ROOM = 6
+"""Pixels between a slider's label and its track: the thumb (20 px on a 4 px track) would
+otherwise cover the label's descenders ("corps", "Regisseurs in het korps")."""
 NOWRAP = {"whiteSpace": "nowrap"}
 """A number with its unit and an interval are kept on one line ("+1,3%-punt")."""
 
@@ -265,6 +268,8 @@ def _layout(base: Scenario) -> html.Div:
         shown = ([html.Span(slider_value(key, control[key], "nl"), id=f"shown-{key}",
                             style={"marginLeft": "8px", "color": "#245"})]
                  if key in RANGES else [])
+        if key in RANGES:  # the slider's thumb stands 8 px above its track: room for it
+            widget = html.Div(widget, style={"paddingTop": f"{THUMB_ROOM}px"})
         return html.Div([html.Label(dashboard_word(key, "nl"), id=f"label-{key}",
                                     style={"fontWeight": "bold"}), *shown, widget],
                         style={"marginBottom": "18px"})
