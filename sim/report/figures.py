@@ -118,7 +118,8 @@ def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
             showlegend=False, hovertemplate="%{y}: %{x:.3g}<extra></extra>"),
             row=k + 1, col=1)
         fig.add_vline(x=0, line_dash="dot", line_color="grey", row=k + 1, col=1)
-    fig.update_yaxes(autorange="reversed", automargin=True,
+    # the tick labels stand clear of the dotted zero line where zero is the axis' start
+    fig.update_yaxes(autorange="reversed", automargin=True, ticklabelstandoff=STANDOFF,
                      tickfont={"size": 12 if len(names) > MANY else 15})
     fig.update_layout(height=total, template="plotly_white", margin=margin, font={"size": 15})
     return _numbers(fig, lang)
@@ -144,7 +145,7 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
         if part["fallback"].any():
             fig.add_trace(go.Scatter(x=part["week"], y=part["fallback"], fill="tozeroy",
                                      mode="none", fillcolor=_rgba(colour, 0.18),
-                                     name=f"{name}: {label('fallback_share', lang)}",
+                                     name=f"{name}: {_lower(label('fallback_share', lang))}",
                                      legendgroup=str(name), showlegend=not many),
                           row=2, col=1, secondary_y=True)
     fig.update_yaxes(range=[0, 1], row=2, col=1, secondary_y=True, tickformat=".0%",
@@ -156,6 +157,12 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(height=max(650, 20 * n + 100) if many else 650,
                       template="plotly_white", font={"size": 15}, legend=legend)
     return _numbers(fig, lang)
+
+
+def _lower(text: str) -> str:
+    """``text`` inside a sentence: its first letter in lower case ("direction: share of
+    runs in fallback")."""
+    return text[:1].lower() + text[1:]
 
 
 def _rgba(colour: str, alpha: float) -> str:

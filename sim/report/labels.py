@@ -128,12 +128,15 @@ def value(key: str, x: float, lang: str) -> str:
 
 def signed(key: str, x: float, lang: str) -> str:
     """A difference in outcome ``key``, with its sign: "+2.1 pp" for shares and rates
-    (percentage points; Dutch "+2,1%-punt"), "−0,40" for the rest."""
+    (percentage points; Dutch "+2,1%-punt"), "−0,40" for the rest; one that rounds to
+    zero without a sign ("0,0", not "−0,0")."""
     text = value(key, abs(x), lang)
     if text == "–":
         return text
     if text.endswith("%"):
         text = text[:-1] + word(GRAMMAR, "points", lang)
+    if not any(digit in text for digit in "123456789"):
+        return text  # rounds to zero: "0,0", never "−0,0"
     return ("−" if x < 0 else "+") + text
 
 
