@@ -174,6 +174,47 @@ def test_no_slider_covers_its_label(server, width: int, height: int) -> None:
     assert not covered, "\n".join(covered)
 
 
+@pytest.mark.slow  # a dashboard server and a browser
+@pytest.mark.parametrize("beside", [False, True], ids=["alone", "beside"])
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1400, 900)])
+def test_the_animation_tab_gives_the_player_room_for_its_labels(server, width: int,
+                                                                 height: int,
+                                                                 beside: bool) -> None:
+    """The animation inside the dashboard (an iframe beside the controls) draws its texts
+    as tests/test_animate_labels.py asks of the player on its own: none under 12 px,
+    overlapping or off its canvas, at 1280 x 720 and 1400 x 900, alone and beside the
+    starting scenario. Seen before: at 1280 px the exits' names ran off the canvas and
+    into their counts ("212" over "Afgewezen"), and beside the starting scenario at both
+    sizes."""
+    from tests.test_animate_labels import LAST_FRAME, RECORD, problems
+
+    with tests.browser.chromium(width, height) as browser:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD})
+        browser.get(server)
+        _wait(lambda: _text(browser, "shown-corps") != "")
+        browser.find_element("id", "tab-film").click()
+
+        def srcdoc() -> str:
+            return browser.find_element("id", "film").get_attribute("srcdoc") or ""
+
+        _wait(srcdoc, 120)
+        if beside:
+            alone = srcdoc()
+            browser.find_element("css selector", "#film-compare input").click()
+            _wait(lambda: srcdoc() not in ("", alone), 120)
+        browser.switch_to.frame(browser.find_element("id", "film"))
+        _wait(lambda: browser.execute_script("return !!window.regiePlayer && !!window.drawn"))
+        browser.execute_script("window.drawn = []; regiePlayer.seek(30.5)")
+        time.sleep(0.5)
+        frame = browser.execute_script(LAST_FRAME)
+    assert frame["texts"], "the player drew nothing"
+    assert len(frame["sizes"]) == (2 if beside else 1)
+    found = problems(frame["texts"], frame["sizes"])
+    assert not found, "\n".join(found)
+
+
 # --- the callbacks, without a browser ----------------------------------------------------
 
 

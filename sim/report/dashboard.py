@@ -140,6 +140,15 @@ WHOLE = ("corps",)
 """Sliders that count (regisseurs): a value with a fraction is refused, never rounded."""
 REFERENCES = ("switch", "pinned")
 """What a setting runs beside: itself with fallback switched, or the pinned setting."""
+CONTROLS_STYLE = {"width": "30%", "minWidth": "300px", "padding": "10px 20px"}
+"""The controls' column beside the numbers."""
+FILM_CONTROLS_STYLE = {**CONTROLS_STYLE, "width": "20%", "minWidth": "250px"}
+"""The controls' column beside the animation: narrower, so that the player gets the width
+its canvas needs for its labels (below about 870 px its exits' names ran off the canvas
+and into their counts, at 1280 px beside the wide column). Two municipalities side by
+side need about 1100 px: while they are compared the controls step aside (they stay on
+the numbers tab)."""
+HIDDEN = {"display": "none"}
 THUMB_ROOM = 6
 """Pixels between a slider's label and its track: the thumb (20 px on a 4 px track) would
 otherwise cover the label's descenders ("corps", "Regisseurs in het korps")."""
@@ -294,7 +303,7 @@ def _layout(base: Scenario) -> html.Div:
                      style={"color": "#555"}),
         ], style={"marginBottom": "18px"}),
         dcc.Store(id="pinned", data=None),
-    ], style={"width": "30%", "minWidth": "300px", "padding": "10px 20px"})
+    ], id="controls", style=CONTROLS_STYLE)
     cards = html.Div([html.Div([html.Div(id=f"name-{o}", style={"fontSize": "16px"}),
                                 html.Div(id=f"value-{o}", style={"fontSize": "30px",
                                                                  "fontWeight": "bold"}),
@@ -391,7 +400,15 @@ def _control_callbacks(app: dash.Dash, base: Scenario, runner: Runner) -> None:
 
 
 def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
-    """The film tab: the classroom player of the setting on the controls."""
+    """The film tab: the classroom player of the setting on the controls, with the
+    controls' column narrowed while it is open."""
+    @app.callback(Output("controls", "style"),
+                  [Input("tabs", "value"), Input("film-compare", "value")])
+    def controls_width(tab: Any, compare: Any) -> dict[str, str]:
+        if tab != "film":
+            return CONTROLS_STYLE
+        return HIDDEN if _switch(compare) and compare else FILM_CONTROLS_STYLE
+
     @app.callback(Output("film", "srcDoc"),
                   [Input("tabs", "value"), Input("lang", "value"),
                    Input("film-compare", "value"), Input("style", "value"),
