@@ -362,6 +362,8 @@ REPORT: Words = {
     "same_role_fallback_episodes": {"en": "Tension episodes", "nl": "Spanningsepisodes"},
     "same_role_fallback_weeks": {"en": "Weeks above the tension threshold",
                                  "nl": "Weken boven de spanningsdrempel"},
+    "same_role_fallback_share": {"en": "Share of runs above the tension threshold",
+                                 "nl": "Aandeel runs boven de spanningsdrempel"},
     "same_role": {"en": "already directs: no fallback", "nl": "stuurt al: geen terugval"},
 }
 """The report's headings and explanations (outcome names come from :mod:`sim.outcomes`)."""

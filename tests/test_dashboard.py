@@ -358,6 +358,9 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
     assert {t.name for t in series_fig.data if t.name} >= {"Instelling op de knoppen"}
     assert not any("live" in str(t.name) for t in series_fig.data)
     assert sankey_fig.layout.title.text == "Instelling op de knoppen"
+    # managers inward 0.3 where the directing role has more: this fallback changes things
+    assert [t.name for t in series_fig.data if t.mode == "none"] == [
+        "Instelling op de knoppen: aandeel runs in terugval"]
     assert sum(sankey_fig.data[0].link.value) > 0
 
 
@@ -456,6 +459,30 @@ def test_where_falling_back_changes_nothing_the_dashboard_says_so(app) -> None:
                  **{c: preset["municipality"][c] for c in CONDITIONS}}
     assert _shown_difference(dash_app, runner, directive) == [
         "Terugvallen verandert hier niets: deze gemeente werkt al in de sturende rol."]
+
+
+def test_where_falling_back_changes_nothing_the_weekly_shading_is_tension(app) -> None:
+    """The directive preset already directs: the card counts weeks above the tension
+    threshold and the weekly picture shades the runs above it, called so, not "in
+    fallback"."""
+    dash_app, runner = app
+    preset = style_settings("directive")
+    directive = {**DIRECTION, "style": "directive", "threshold": 0.5,
+                 "corps": preset["regisseurs"]["corps_size"],
+                 "inward": preset["middle_managers"]["inward_share"],
+                 **{c: preset["municipality"][c] for c in CONDITIONS}}
+    start_job, inputs = _callback(dash_app, "job.data")
+    refresh, _ = _callback(dash_app, "progress.children")
+    job, problem = start_job(*[{**directive, **NO_PIN}[i] for i in inputs])
+    assert problem == ""
+    _finish(runner)
+    shown = refresh(1, "nl", job)
+    n = len(DASHBOARD)
+    assert shown[2 + DASHBOARD.index("fallback_weeks")] != "0,0", "tension crossed the threshold"
+    series_fig = shown[2 + 2 * n]
+    assert [t.name for t in series_fig.data if t.mode == "none"] == [
+        "Instelling op de knoppen: aandeel runs boven de spanningsdrempel"]
+    assert series_fig.layout.yaxis3.title.text == "Aandeel runs boven de spanningsdrempel"
 
 
 def test_a_pinned_setting_is_the_reference_of_the_next(app) -> None:

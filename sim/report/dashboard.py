@@ -80,6 +80,8 @@ class Job:
     outputs: list[RunOutput] = field(default_factory=list)
     swap: bool = False
     """The difference is reference minus setting (the reference is the arm with fallback)."""
+    changes: bool = True
+    """Falling back changes the setting's role (:func:`falling_back_changes`)."""
 
 
 class Runner:
@@ -109,7 +111,7 @@ class Runner:
                     fut.cancel()
             self.counter += 1
             self.job = Job(self.counter, [self.pool.submit(execute, s) for s in specs],
-                           len(specs), swap=swap)
+                           len(specs), swap=swap, changes=falling_back_changes(scenario))
             return self.counter
 
     def swapped(self, ident: int) -> bool | None:
@@ -117,6 +119,13 @@ class Runner:
         no longer the current job)."""
         with self.lock:
             return self.job.swap if self.job is not None and self.job.ident == ident else None
+
+    def changes(self, ident: int) -> bool:
+        """Whether falling back changes the role of job ``ident``'s setting (True when it
+        is no longer the current job)."""
+        with self.lock:
+            job = self.job
+        return job.changes if job is not None and job.ident == ident else True
 
     def results(self) -> tuple[int, list[RunOutput], int]:
         """(job id, finished outputs in replication order, total) of the current job."""
@@ -491,12 +500,19 @@ def _label_callbacks(app: dash.Dash, base: Scenario) -> None:
                    word(LIVE, "pin", lang)])
 
 
+def falling_back_changes(setting: Scenario) -> bool:
+    """Whether what the page counts as fallback is fallback: False where fallback is on
+    and changes nothing (the municipality already plays the directing role,
+    :func:`sim.report.labels.same_role`), so that its "fallback" is tension above the
+    threshold."""
+    return not setting.fallback.enabled or not same_role({LIVE_RUN: setting})
+
+
 def card_names(setting: Scenario, lang: str) -> list[str]:
     """The cards' names for ``setting`` in ``lang``: where falling back changes nothing
-    (the municipality already plays the directing role, :func:`sim.report.labels.same_role`)
-    and fallback is on, its weeks in fallback are weeks above the tension threshold, and
-    the card says so, as the report's tables and the story do."""
-    changes = not setting.fallback.enabled or not same_role({LIVE_RUN: setting})
+    (:func:`falling_back_changes`), its weeks in fallback are weeks above the tension
+    threshold, and the card says so, as the report's tables and the story do."""
+    changes = falling_back_changes(setting)
     return [outcome_label(o, lang, changes) for o in DASHBOARD]
 
 
@@ -552,7 +568,8 @@ def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
                                                      if o.spec_key[0] == REFERENCE_RUN})
         progress = dashboard_word("progress", lang).format(done=pairs, total=total // 2)
         shown_as = word(LIVE, "setting", lang)  # never the job's name "live"
-        picture = figures.series_plot(series.assign(scenario=shown_as), lang)
+        picture = figures.series_plot(series.assign(scenario=shown_as), lang,
+                                      () if runner.changes(ident) else {shown_as})
         if runner.previous is not None:
             _faint(picture, runner.previous, word(LIVE, "previous", lang))
         picture.update_yaxes(range=[0, 1], row=1, col=1)

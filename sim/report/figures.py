@@ -9,6 +9,7 @@ colours are sampled evenly from one continuous scale, so none repeats.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from html import escape as html_escape
 
 import pandas as pd
@@ -17,7 +18,7 @@ from plotly.colors import qualitative, sample_colorscale
 from plotly.subplots import make_subplots
 
 from sim.outcomes import OUTCOMES, STAGES, family
-from sim.report.labels import label, number
+from sim.report.labels import label, number, outcome_label
 from sim.words import parameter_name, plotly_separators
 
 PALETTE = qualitative.Safe
@@ -125,8 +126,10 @@ def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
     return _numbers(fig, lang)
 
 
-def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
-    """Weekly trust and tension, mean over replications; fallback share shaded."""
+def series_plot(series: pd.DataFrame, lang: str, same_role: Collection[str] = ()) -> go.Figure:
+    """Weekly trust and tension, mean over replications; fallback share shaded. For the
+    scenarios in ``same_role`` (falling back changes nothing: they already direct) the
+    shaded share is of runs above the tension threshold, and called so."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True,
                         subplot_titles=[label("trust", lang), label("tension", lang)],
                         specs=[[{}], [{"secondary_y": True}]])
@@ -145,11 +148,14 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
         if part["fallback"].any():
             fig.add_trace(go.Scatter(x=part["week"], y=part["fallback"], fill="tozeroy",
                                      mode="none", fillcolor=_rgba(colour, 0.18),
-                                     name=f"{name}: {_lower(label('fallback_share', lang))}",
+                                     name=f"{name}: " + _lower(outcome_label(
+                                         "fallback_share", lang, name not in same_role)),
                                      legendgroup=str(name), showlegend=not many),
                           row=2, col=1, secondary_y=True)
     fig.update_yaxes(range=[0, 1], row=2, col=1, secondary_y=True, tickformat=".0%",
-                     dtick=0.25, title_text=label("fallback_share", lang),
+                     dtick=0.25, title_text=outcome_label(
+                         "fallback_share", lang,
+                         not set(means["scenario"]) <= set(same_role)),
                      ticklabelstandoff=STANDOFF)
     fig.update_xaxes(title_text=label("week", lang), row=2, col=1)
     legend = ({"orientation": "v", "x": 1.08, "y": 1, "font": {"size": 12},

@@ -61,10 +61,11 @@ def label(key: str, lang: str) -> str:
     return outcomes.label(key, lang)
 
 
-SAME_ROLE_OUTCOMES = ("fallback_episodes", "fallback_weeks")
-"""Outcomes that count falling back. Where falling back changes nothing (a directive or
-consultative municipality already works in the directing role) they count tension
-episodes and weeks above the threshold, and are called so."""
+SAME_ROLE_OUTCOMES = ("fallback_episodes", "fallback_weeks", "fallback_share")
+"""Outcomes (and the weekly series' shaded share of runs in fallback) that count falling
+back. Where falling back changes nothing (a directive or consultative municipality
+already works in the directing role) they count tension episodes, weeks and runs above
+the threshold, and are called so."""
 
 
 def outcome_label(key: str, lang: str, changes: bool = True) -> str:
