@@ -948,7 +948,7 @@ CALIBRATION: Words = {
     "start": {"en": "ABC-SMC of {file} over {n} parameters: {populations} populations of "
                     "{particles} particles, {reps} replication(s) each -> {out}",
               "nl": "ABC-SMC van {file} over {n} parameters: {populations} populaties van "
-                    "{particles} deeltjes, elk {reps} replicatie(s) → {out}"},
+                    "{particles} deeltjes, replicaties per deeltje: {reps} → {out}"},
     "done": {"en": "done: posterior in {posterior}, report in {report} ({simulations} "
                    "simulations)",
              "nl": "klaar: posterior in {posterior}, rapport in {report} ({simulations} "
@@ -958,7 +958,7 @@ CALIBRATION: Words = {
                               "replication(s) each -> {out}",
                         "nl": "ABC met verwerping van {file} over {n} parameters: de "
                               "{particles} dichtstbijzijnde van {total} trekkingen uit de "
-                              "prior, elk {reps} replicatie(s) → {out}"},
+                              "prior, replicaties per trekking: {reps} → {out}"},
     "resuming": {"en": "resuming: {done} of {populations} populations done",
                  "nl": "verder: {done} van {populations} populaties al klaar"},
     "resuming_draws": {"en": "resuming: {done} of {total} draws from the prior done",
@@ -1018,7 +1018,7 @@ CALIBRATION: Words = {
     "epsilon": {"en": "epsilon", "nl": "tolerantie"},
     "samples": {"en": "samples", "nl": "simulaties"},
     "particles": {"en": "particles", "nl": "deeltjes"},
-    "wall_time": {"en": "wall_time", "nl": "rekentijd (s)"},
+    "wall_time": {"en": "wall_time", "nl": "rekentijd in seconden"},
     "population_end_time": {"en": "population_end_time", "nl": "klaar op"},
 }
 """What ``regiesim calibrate --lang`` says on the terminal and writes in its report.html:
@@ -1027,8 +1027,8 @@ headings and the tables' columns (English keeps the stored column names)."""
 VOI: Words = {
     "start": {"en": "value of information over {posterior}: every particle x {reps} run(s) "
                     "of {population} -> {out}",
-              "nl": "waarde van informatie over {posterior}: elk deeltje × {reps} run(s) "
-                    "van {population} → {out}"},
+              "nl": "waarde van informatie over {posterior}: per deeltje {reps} keer "
+                    "{population} gedraaid → {out}"},
     "progress": {"en": "particles: {done} of {total}", "nl": "deeltjes: {done} van {total}"},
     "title": {"en": "What to measure next: falling back's part of the national dissatisfied",
               "nl": "Wat als eerste meten: het deel van de ontevredenen in het land dat door "
