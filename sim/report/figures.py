@@ -88,7 +88,8 @@ def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Fi
         bar.update(marker_color=palette, showlegend=False)
         fig.add_trace(bar, row=k // cols + 1, col=k % cols + 1)
     if many:
-        fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12})
+        fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12},
+                         ticklabelstandoff=STANDOFF // 2)
     else:
         fig.update_xaxes(tickangle=-30, automargin=True)
     fig.update_layout(height=panel * rows + 80, margin={"t": 60, "b": 30},
