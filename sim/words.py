@@ -362,6 +362,8 @@ REPORT: Words = {
     "same_role_fallback_episodes": {"en": "Tension episodes", "nl": "Spanningsepisodes"},
     "same_role_fallback_weeks": {"en": "Weeks above the tension threshold",
                                  "nl": "Weken boven de spanningsdrempel"},
+    "same_role_fallback_share": {"en": "Share of runs above the tension threshold",
+                                 "nl": "Aandeel runs boven de spanningsdrempel"},
     "same_role": {"en": "already directs: no fallback", "nl": "stuurt al: geen terugval"},
 }
 """The report's headings and explanations (outcome names come from :mod:`sim.outcomes`)."""
@@ -942,6 +944,117 @@ SENSITIVITY: Words = {
 """The sensitivity study's page (:mod:`sim.report.sensitivity`) and its lines on the
 terminal (``regiesim sensitivity --lang``): headings, notes, the tables' columns (English
 keeps the stored column names), PRIM's box."""
+CALIBRATION: Words = {
+    "start": {"en": "ABC-SMC of {file} over {n} parameters: {populations} populations of "
+                    "{particles} particles, {reps} replication(s) each -> {out}",
+              "nl": "ABC-SMC van {file} over {n} parameters: {populations} populaties van "
+                    "{particles} deeltjes, replicaties per deeltje: {reps} → {out}"},
+    "done": {"en": "done: posterior in {posterior}, report in {report} ({simulations} "
+                   "simulations)",
+             "nl": "klaar: posterior in {posterior}, rapport in {report} ({simulations} "
+                   "simulaties)"},
+    "start_rejection": {"en": "rejection ABC of {file} over {n} parameters: the {particles} "
+                              "closest of {total} draws from the prior, {reps} "
+                              "replication(s) each -> {out}",
+                        "nl": "ABC met verwerping van {file} over {n} parameters: de "
+                              "{particles} dichtstbijzijnde van {total} trekkingen uit de "
+                              "prior, replicaties per trekking: {reps} → {out}"},
+    "resuming": {"en": "resuming: {done} of {populations} populations done",
+                 "nl": "verder: {done} van {populations} populaties al klaar"},
+    "resuming_draws": {"en": "resuming: {done} of {total} draws from the prior done",
+                       "nl": "verder: {done} van {total} trekkingen uit de prior al klaar"},
+    "draws": {"en": "rejection ABC: {done} of {total} draws from the prior",
+              "nl": "ABC met verwerping: {done} van {total} trekkingen uit de prior"},
+    "kept": {"en": "kept the {particles} closest of {total} draws (tolerance {epsilon:.2f})",
+             "nl": "de {particles} dichtstbijzijnde van {total} trekkingen gehouden "
+                   "(tolerantie {epsilon:.2f})"},
+    "posterior": {"en": "posterior: {n} particles, effective sample size {ess:.1f}",
+                  "nl": "posterior: {n} deeltjes, effectieve steekproefomvang {ess:.1f}"},
+    "check": {"en": "{pattern} ({role}): posterior predictive median {median:.3f} [90%: "
+                    "{low:.3f}, {high:.3f}], target {target:g}, {share:.0%} of draws match",
+              "nl": "{pattern} – {role}: mediaan van de voorspelling uit de posterior "
+                    "{median:.3f} [90%: {low:.3f}; {high:.3f}], doel {target:g}, "
+                    "{share:.0%} van de trekkingen klopt"},
+    "population": {"en": "population {t}: tolerance {epsilon}",
+                   "nl": "populatie {t}: tolerantie {epsilon}"},
+    "calibrate": {"en": "calibrate", "nl": "kalibratie"},
+    "validate": {"en": "validate", "nl": "toetsing achteraf"},
+    "dissatisfied_44": {"en": "dissatisfied_44",
+                        "nl": "44% ontevreden (Nationale ombudsman)"},
+    "satisfied_33": {"en": "satisfied_33", "nl": "33% tevreden (Nationale ombudsman)"},
+    "fallback_often": {"en": "fallback_often",
+                       "nl": "regiegemeenten vallen vaak terug (004)"},
+    "dissatisfied_not_turned_down": {"en": "dissatisfied_not_turned_down",
+                                     "nl": "ontevreden zonder afwijzing (Rekenkamer "
+                                           "Amsterdam)"},
+    "work_inside_harder": {"en": "work_inside_harder",
+                           "nl": "werken in de eigen organisatie is lastiger (001)"},
+    "title": {"en": "ABC-SMC calibration", "nl": "Kalibratie met ABC-SMC"},
+    "posterior_heading": {"en": "Posterior (last population, weighted)",
+                          "nl": "Posterior (laatste populatie, gewogen)"},
+    "posterior_text": {"en": "{n} particles; effective sample size {ess:.1f} (Kish). The "
+                             "quantiles rest on about that many distinct parameter sets.",
+                       "nl": "{n} deeltjes; effectieve steekproefomvang {ess:.1f} (Kish). "
+                             "De kwantielen rusten op ongeveer zoveel verschillende "
+                             "combinaties van parameterwaarden."},
+    "checks_heading": {"en": "Posterior predictive checks",
+                       "nl": "Toetsing van de voorspellingen uit de posterior"},
+    "populations_heading": {"en": "Populations", "nl": "Populaties"},
+    "parameter": {"en": "parameter", "nl": "parameter"},
+    "mean": {"en": "mean", "nl": "gemiddelde"},
+    "sd": {"en": "sd", "nl": "standaardafwijking"},
+    "q05": {"en": "q05", "nl": "5%-kwantiel"},
+    "q50": {"en": "q50", "nl": "mediaan"},
+    "q95": {"en": "q95", "nl": "95%-kwantiel"},
+    "pattern": {"en": "pattern", "nl": "patroon"},
+    "outcome": {"en": "outcome", "nl": "uitkomst"},
+    "role": {"en": "role", "nl": "rol"},
+    "target": {"en": "target", "nl": "doel"},
+    "low": {"en": "low", "nl": "ondergrens"},
+    "high": {"en": "high", "nl": "bovengrens"},
+    "median": {"en": "median", "nl": "mediaan"},
+    "share_matching": {"en": "share_matching", "nl": "aandeel dat klopt"},
+    "t": {"en": "t", "nl": "populatie"},
+    "epsilon": {"en": "epsilon", "nl": "tolerantie"},
+    "samples": {"en": "samples", "nl": "simulaties"},
+    "particles": {"en": "particles", "nl": "deeltjes"},
+    "wall_time": {"en": "wall_time", "nl": "rekentijd in seconden"},
+    "population_end_time": {"en": "population_end_time", "nl": "klaar op"},
+}
+"""What ``regiesim calibrate --lang`` says on the terminal and writes in its report.html:
+the lines of the calibration, the patterns by name (English keeps their keys), the
+headings and the tables' columns (English keeps the stored column names)."""
+VOI: Words = {
+    "start": {"en": "value of information over {posterior}: every particle x {reps} run(s) "
+                    "of {population} -> {out}",
+              "nl": "waarde van informatie over {posterior}: per deeltje {reps} keer "
+                    "{population} gedraaid → {out}"},
+    "progress": {"en": "particles: {done} of {total}", "nl": "deeltjes: {done} van {total}"},
+    "title": {"en": "What to measure next: falling back's part of the national dissatisfied",
+              "nl": "Wat als eerste meten: het deel van de ontevredenen in het land dat door "
+                    "terugvallen komt"},
+    "measurement": {"en": "measurement", "nl": "meting"},
+    "n": {"en": "n", "nl": "n"},
+    "unit": {"en": "unit", "nl": "eenheid"},
+    "now": {"en": "90% width now", "nl": "breedte 90%-interval nu"},
+    "after": {"en": "after", "nl": "na de meting"},
+    "narrows": {"en": "narrows by", "nl": "smaller met"},
+    "points": {"en": " pts", "nl": "%-punt"},
+    "done": {"en": "done: {voi} and {particles}", "nl": "klaar: {voi} en {particles}"},
+    "dissatisfied_direction": {"en": "dissatisfied_direction",
+                               "nl": "ontevreden in regiegemeenten"},
+    "dissatisfied_broken": {"en": "dissatisfied_broken",
+                            "nl": "ontevreden na een verbroken partnerschap"},
+    "weeks_to_decision": {"en": "weeks_to_decision", "nl": "weken tot een besluit"},
+    "three_departments": {"en": "three_departments", "nl": "langs drie of meer afdelingen"},
+    "partner_like": {"en": "partner_like", "nl": "gemeenten die als partner werken"},
+    "members": {"en": "members", "nl": "leden"},
+    "municipalities": {"en": "municipalities", "nl": "gemeenten"},
+    "initiatives": {"en": "initiatives", "nl": "initiatieven"},
+}
+"""What ``regiesim value-of-information --lang`` says on the terminal: its lines, the
+table's title and columns, each measurement by name (English keeps the keys ``--n``
+takes) and its unit."""
 DERIVED: Words = {
     "fallback_cost": {"en": "fallback's cost in {outcome}",
                       "nl": "kosten van terugvallen in {outcome}"},
@@ -1426,7 +1539,8 @@ CATALOGUE: dict[str, Words] = {
     "folder": FOLDER, "scenarios": SCENARIOS, "scenario_parts": SCENARIO_PARTS,
     "parameters": PARAMETERS, "manager_presets": MANAGER_PRESETS, "backends": BACKENDS,
     "streams": STREAMS, "progress": PROGRESS, "batch": BATCH, "sensitivity": SENSITIVITY,
-    "derived": DERIVED, "claims": CLAIMS, "experiments": EXPERIMENTS, "builds": BUILDS}
+    "derived": DERIVED, "claims": CLAIMS, "experiments": EXPERIMENTS, "builds": BUILDS,
+    "calibration": CALIBRATION, "voi": VOI}
 """Every table of the catalogue by name (tests walk it; code uses the tables)."""
 
 
@@ -1434,6 +1548,7 @@ __all__ = [
     "BACKENDS",
     "BATCH",
     "BUILDS",
+    "CALIBRATION",
     "CATALOGUE",
     "CLAIMS",
     "CLI",
@@ -1470,6 +1585,7 @@ __all__ = [
     "STREAMS",
     "STRESS",
     "STYLES",
+    "VOI",
     "Lang",
     "Local",
     "Words",

@@ -32,6 +32,7 @@ from sim.report.labels import (
     dashboard_word,
     interval,
     label,
+    outcome_label,
     signed,
     signed_interval,
     style_name,
@@ -146,6 +147,74 @@ def test_moving_a_control_changes_the_numbers(server, browser) -> None:
         png.write_bytes(data)
 
 
+SLIDER_ROOM = r"""
+return Object.keys(arguments[0]).map(key => {
+  const box = id => document.getElementById(id).getBoundingClientRect();
+  const thumb = document.querySelector('#' + key + ' .dash-slider-thumb').getBoundingClientRect();
+  return [key, Math.max(box('label-' + key).bottom, box('shown-' + key).bottom), thumb.top];
+});
+"""
+
+
+@pytest.mark.slow  # a dashboard server and a browser
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1400, 900)])
+def test_no_slider_covers_its_label(server, width: int, height: int) -> None:
+    """Wherever a slider's thumb stands, it stays below its label and value, in headless
+    Chromium at 1280 x 720 and 1400 x 900. Seen before: the thumb of "Regisseurs in het
+    korps" over the label's descenders."""
+    with tests.browser.chromium(width, height) as browser:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        browser.get(server)
+        _wait(lambda: _text(browser, "shown-corps") != "")
+        found = browser.execute_script(SLIDER_ROOM, dict.fromkeys(RANGES, 1))
+    assert len(found) == len(RANGES)
+    covered = [f"{key}: thumb from {top:.0f} px, label down to {bottom:.0f} px"
+               for key, bottom, top in found if top < bottom]
+    assert not covered, "\n".join(covered)
+
+
+@pytest.mark.slow  # a dashboard server and a browser
+@pytest.mark.parametrize("beside", [False, True], ids=["alone", "beside"])
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1400, 900)])
+def test_the_animation_tab_gives_the_player_room_for_its_labels(server, width: int,
+                                                                 height: int,
+                                                                 beside: bool) -> None:
+    """The animation inside the dashboard (an iframe beside the controls) draws its texts
+    as tests/test_animate_labels.py asks of the player on its own: none under 12 px,
+    overlapping or off its canvas, at 1280 x 720 and 1400 x 900, alone and beside the
+    starting scenario. Seen before: at 1280 px the exits' names ran off the canvas and
+    into their counts ("212" over "Afgewezen"), and beside the starting scenario at both
+    sizes."""
+    from tests.test_animate_labels import LAST_FRAME, RECORD, problems
+
+    with tests.browser.chromium(width, height) as browser:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD})
+        browser.get(server)
+        _wait(lambda: _text(browser, "shown-corps") != "")
+        browser.find_element("id", "tab-film").click()
+
+        def srcdoc() -> str:
+            return browser.find_element("id", "film").get_attribute("srcdoc") or ""
+
+        _wait(srcdoc, 120)
+        if beside:
+            alone = srcdoc()
+            browser.find_element("css selector", "#film-compare input").click()
+            _wait(lambda: srcdoc() not in ("", alone), 120)
+        browser.switch_to.frame(browser.find_element("id", "film"))
+        _wait(lambda: browser.execute_script("return !!window.regiePlayer && !!window.drawn"))
+        browser.execute_script("window.drawn = []; regiePlayer.seek(30.5)")
+        time.sleep(0.5)
+        frame = browser.execute_script(LAST_FRAME)
+    assert frame["texts"], "the player drew nothing"
+    assert len(frame["sizes"]) == (2 if beside else 1)
+    found = problems(frame["texts"], frame["sizes"])
+    assert not found, "\n".join(found)
+
+
 # --- the callbacks, without a browser ----------------------------------------------------
 
 
@@ -223,8 +292,38 @@ def test_labels_follow_the_language(app, lang: str) -> None:
     assert words[0] == {"nl": "Naamloos scenario", "en": "Unnamed"}[lang]  # BASE has no name
     assert words[1] == dashboard_word("title", lang)
     assert words[2] == {"nl": "Stijl van leidinggeven", "en": "Leadership style"}[lang]
-    assert words[-4 - len(DASHBOARD):-4] == [label(o, lang) for o in DASHBOARD]
     assert words[-3] == {"nl": "Vergelijk met", "en": "Compare with"}[lang]
+    names, inputs = _callback(app[0], f"name-{DASHBOARD[0]}.children")
+    assert names(*[{**DIRECTION, "lang": lang}[i] for i in inputs]) == [
+        label(o, lang) for o in DASHBOARD]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_where_falling_back_changes_nothing_the_card_counts_tension_weeks(app,
+                                                                         lang: str) -> None:
+    """A directive municipality already plays the directing role: its "weeks in fallback"
+    are weeks above the tension threshold, and the card says so, as the report's tables
+    and the story do; with fallback off, or where it changes something, the card counts
+    weeks in fallback."""
+    names, inputs = _callback(app[0], f"name-{DASHBOARD[0]}.children")
+    preset = style_settings("directive")
+    directive = {**DIRECTION, "style": "directive", "lang": lang,
+                 "corps": preset["regisseurs"]["corps_size"],
+                 "inward": preset["middle_managers"]["inward_share"],
+                 **{c: preset["municipality"][c] for c in CONDITIONS}}
+    card = DASHBOARD.index("fallback_weeks")
+    shown = names(*[directive[i] for i in inputs])
+    assert shown[card] == {"nl": "Weken boven de spanningsdrempel",
+                           "en": "Weeks above the tension threshold"}[lang]
+    assert shown[card] == outcome_label("fallback_weeks", lang, changes=False)
+    assert [s for k, s in enumerate(shown) if k != card] == [
+        label(o, lang) for k, o in enumerate(DASHBOARD) if k != card]
+    off = names(*[{**directive, "fallback": []}[i] for i in inputs])
+    assert off[card] == label("fallback_weeks", lang)
+    direction = names(*[{**DIRECTION, "lang": lang}[i] for i in inputs])
+    assert direction[card] == {"nl": "Weken in terugval", "en": "Weeks in fallback"}[lang]
+    assert names(*[{**directive, "threshold": 99}[i] for i in inputs]) == [
+        dash.no_update] * len(DASHBOARD)
 
 
 def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(app) -> None:
@@ -255,7 +354,13 @@ def test_the_cards_show_the_replications_of_the_scenario_the_controls_describe(a
         ci = mean_ci(runs[outcome])
         assert shown_value == value(outcome, ci.mean, "nl")
         assert shown_ci == interval(outcome, ci.low, ci.high, "nl")
-    assert {t.name for t in series_fig.data if t.name} >= {"live"}
+    # the setting is named in the page's language, never by the job's name "live"
+    assert {t.name for t in series_fig.data if t.name} >= {"Instelling op de knoppen"}
+    assert not any("live" in str(t.name) for t in series_fig.data)
+    assert sankey_fig.layout.title.text == "Instelling op de knoppen"
+    # managers inward 0.3 where the directing role has more: this fallback changes things
+    assert [t.name for t in series_fig.data if t.mode == "none"] == [
+        "Instelling op de knoppen: aandeel runs in terugval"]
     assert sum(sankey_fig.data[0].link.value) > 0
 
 
@@ -354,6 +459,30 @@ def test_where_falling_back_changes_nothing_the_dashboard_says_so(app) -> None:
                  **{c: preset["municipality"][c] for c in CONDITIONS}}
     assert _shown_difference(dash_app, runner, directive) == [
         "Terugvallen verandert hier niets: deze gemeente werkt al in de sturende rol."]
+
+
+def test_where_falling_back_changes_nothing_the_weekly_shading_is_tension(app) -> None:
+    """The directive preset already directs: the card counts weeks above the tension
+    threshold and the weekly picture shades the runs above it, called so, not "in
+    fallback"."""
+    dash_app, runner = app
+    preset = style_settings("directive")
+    directive = {**DIRECTION, "style": "directive", "threshold": 0.5,
+                 "corps": preset["regisseurs"]["corps_size"],
+                 "inward": preset["middle_managers"]["inward_share"],
+                 **{c: preset["municipality"][c] for c in CONDITIONS}}
+    start_job, inputs = _callback(dash_app, "job.data")
+    refresh, _ = _callback(dash_app, "progress.children")
+    job, problem = start_job(*[{**directive, **NO_PIN}[i] for i in inputs])
+    assert problem == ""
+    _finish(runner)
+    shown = refresh(1, "nl", job)
+    n = len(DASHBOARD)
+    assert shown[2 + DASHBOARD.index("fallback_weeks")] != "0,0", "tension crossed the threshold"
+    series_fig = shown[2 + 2 * n]
+    assert [t.name for t in series_fig.data if t.mode == "none"] == [
+        "Instelling op de knoppen: aandeel runs boven de spanningsdrempel"]
+    assert series_fig.layout.yaxis3.title.text == "Aandeel runs boven de spanningsdrempel"
 
 
 def test_a_pinned_setting_is_the_reference_of_the_next(app) -> None:

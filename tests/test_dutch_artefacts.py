@@ -351,3 +351,57 @@ def test_an_experiment_asked_for_dutch_prints_no_english(tmp_path: Path, script:
     said = terminal(done.stdout + done.stderr)
     assert " klaar, " in said  # the progress lines are there, and scanned
     assert english_in(said) == []
+
+
+PRIORS = """[priors]
+"satisfaction.dissatisfied_below" = [0.3, 0.6]
+"tension.release_rate" = [0.1, 0.3]
+"""
+
+
+def test_a_dutch_calibration_holds_no_english(tmp_path: Path, monkeypatch) -> None:
+    """regiesim calibrate --lang nl: its lines on the terminal (the start, the draws, every
+    pattern's check, the posterior) and its report.html (headings, tables, figures).
+    Rejection ABC of two draws of an 8-week run, which needs no pyabc: seconds."""
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    Path("klein.toml").write_text(SMALL.format(root=ROOT.as_posix()), encoding="utf-8")
+    Path("priors.toml").write_text(PRIORS, encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "calibrate", "klein.toml", "--priors", "priors.toml", "--out", "kal", "--kernel",
+        "rejection", "--particles", "2", "--accept", "1", "--draws", "1", "--reps", "1",
+        "--backend", "serial", "--lang", "nl"])
+    assert result.exit_code == 0, result.output
+    said = terminal(result.output)
+    assert "ABC met verwerping" in said and "44% ontevreden" in said
+    assert "effectieve steekproefomvang 2,0" in said and "klaar: posterior in" in said
+    assert english_in(said) == []
+    page = visible(Path("kal/report.html").read_text(encoding="utf-8"))
+    assert "Toetsing van de voorspellingen uit de posterior" in page
+    assert "Aandeel ontevreden" in page and "aandeel dat klopt" in page  # tables, figures
+    assert english_in(page) == []
+
+
+def test_a_dutch_value_of_information_holds_no_english(tmp_path: Path, monkeypatch) -> None:
+    """regiesim value-of-information --lang nl: its lines and its table (three particles of
+    the national calibration, one 26-week run each)."""
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+    from tests.test_cli_voi import POPULATION, SHORT, _posterior
+
+    monkeypatch.chdir(tmp_path)
+    posterior = _posterior(tmp_path / "posterior")
+    result = CliRunner().invoke(app, [
+        "value-of-information", "--posterior", str(posterior), "--population",
+        str(POPULATION), "--out", "uit", "--reps", "1", "--simulations", "100",
+        "--backend", "serial", "--lang", "nl", *SHORT])
+    assert result.exit_code == 0, result.output
+    said = terminal(result.output)
+    assert "waarde van informatie" in said and "deeltjes: 3 van 3" in said
+    assert "Wat als eerste meten" in said and "ontevreden in regiegemeenten" in said
+    assert "%-punt" in said and "klaar:" in said
+    assert english_in(said) == []

@@ -117,7 +117,12 @@ def test_journey_accounts_for_every_initiative(results, scenario: str) -> None:
     fig = figures.journey_sankey(runs, scenario, "nl")
     sankey = fig.data[0]
     keys = ["arrived", *STAGES, "success", "rejected", "dropout", "in_progress"]
-    names = [re.fullmatch(r"(.+) \(([\d,]+)\)", t).groups() for t in sankey.node.label]
+    names = [re.fullmatch(r"(.+) \(([\d,]+)\)", t).groups() for t in sankey.node.customdata]
+    # the stages are named, with their counts, above their columns; the ends beside them
+    heads = [a.text for a in fig.layout.annotations]
+    assert heads == [f"{n}<br>{c}" for n, c in names[:1 + len(STAGES)]]
+    assert list(sankey.node.label) == [""] * len(heads) + list(sankey.node.customdata[
+        len(heads):])
     assert [n for n, _ in names] == [JOURNEY[k].nl for k in keys]
     mean = runs[runs["scenario"] == scenario].mean(numeric_only=True)
     inflow = {k: 0.0 for k in keys}
@@ -195,12 +200,16 @@ def test_publish_writes_tables_that_match_the_store(results, tmp_path: Path) -> 
 
 
 def test_differences_of_shares_are_in_percentage_points_and_signed() -> None:
-    from sim.report.labels import signed
+    from sim.report.labels import signed, signed_interval
 
     assert signed("success_rate", -0.086, "nl") == "−8,6%-punt"
     assert signed("success_rate", 0.086, "en") == "+8.6 pp"
     assert signed("dropouts", -4.0, "nl") == "−4"
     assert signed("frustration", 0.3, "en") == "+0.30"
+    # a difference that rounds to zero has no sign (the dashboard showed "[−0,0; +0,4]")
+    assert signed("weeks_to_decision", -0.01, "nl") == "0,0"
+    assert signed("success_rate", -0.0001, "en") == "0.0 pp"
+    assert signed_interval("weeks_to_decision", -0.01, 0.4, "nl") == "[0,0; +0,4]"
 
 
 def test_numbers_group_thousands_as_each_language_does() -> None:

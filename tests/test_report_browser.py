@@ -100,3 +100,25 @@ def test_the_measure_sees_overlapping_and_cut_off_labels(driver, tmp_path) -> No
     path.write_text(page("cut", [figure_html(fig)]), encoding="utf-8")
     found, _ = text_clashes(driver, path, tmp_path / "cut.png")
     assert any("is cut off at the edge of the figure" in f for f in found), found[:5]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_text_overlaps_in_a_calibration_report(driver, tmp_path, lang) -> None:
+    """The page of `regiesim calibrate` (sim/report/calibration.py) at 1280 and 1400 px:
+    its panels three to a row with wrapped titles. Seen before: five panels in a row, the
+    patterns' names over each other and over the tick labels."""
+    from sim import build_scenario
+    from sim.experiment.calibration import calibrate
+    from sim.report.calibration import write_calibration_report
+
+    result = calibrate(build_scenario({"run": {"horizon_weeks": 8.0, "warmup_weeks": 2.0}}),
+                       {"satisfaction.dissatisfied_below": (0.3, 0.6),
+                        "tension.release_rate": (0.1, 0.3)}, tmp_path / "cal",
+                       particles=2, reps=1, backend="serial", ppc_draws=2, ppc_reps=1,
+                       kernel="rejection", accept=1.0, log=lambda _line: None)
+    path = write_calibration_report(result, lang)
+    for width in (1280, 1400):
+        shot = tmp_path / f"calibration-{lang}-{width}.png"
+        found, figures = text_clashes(driver, path, shot, width=width)
+        assert figures == 2
+        assert not found, f"{width} px (screenshot {shot}):\n  " + "\n  ".join(found[:25])

@@ -84,6 +84,40 @@ def test_a_stored_folders_report_knows_from_its_manifest(batch, tmp_path: Path) 
                                                    outcomes=["fallback_episodes"])
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_weekly_figure_shades_runs_above_the_threshold_where_it_already_directs(
+        batch, lang: str) -> None:
+    """The report's weekly figure: the directive municipality's shaded share is of runs
+    above the tension threshold, the direction-based one's of runs in fallback; an axis
+    over only municipalities that already direct is called so too."""
+    from sim.report import figures
+
+    series = batch[0].series
+    shaded = {t.legendgroup: t.name for t in figures.series_plot(
+        series, lang, {"directive"}).data if t.mode == "none"}
+    assert shaded == {
+        "direction": {"nl": "direction: aandeel runs in terugval",
+                      "en": "direction: share of runs in fallback"}[lang],
+        "directive": {"nl": "directive: aandeel runs boven de spanningsdrempel",
+                      "en": "directive: share of runs above the tension threshold"}[lang]}
+    alone = figures.series_plot(series[series["scenario"] == "directive"], lang,
+                                {"directive"})
+    assert alone.layout.yaxis3.title.text == {
+        "nl": "Aandeel runs boven de spanningsdrempel",
+        "en": "Share of runs above the tension threshold"}[lang]
+
+
+def test_the_report_passes_who_already_directs_to_the_weekly_figure(batch,
+                                                                     tmp_path: Path) -> None:
+    scenarios = batch[1]
+    out = tmp_path / "w"
+    stored = run_batch(scenarios, reps=2, seed=3, backend="serial", out=out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    text = build_report(stored.runs, stored.series, manifest=manifest, lang="nl",
+                        outcomes=["success_rate", "fallback_weeks"])
+    assert "aandeel runs boven de spanningsdrempel" in text
+
+
 def test_run_prints_tension_episodes_for_a_directive_municipality() -> None:
     result = CliRunner().invoke(app, ["run", str(SCENARIOS / "directive.toml"), "--reps", "2",
                                       "--backend", "serial", "--set", "run.horizon_weeks=30",

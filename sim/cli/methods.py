@@ -3,6 +3,10 @@ the warm-up), sensitivity (Morris, Sobol, samples) and calibrate (ABC-SMC)."""
 
 from __future__ import annotations
 
+import contextlib
+import math
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +20,8 @@ from sim.cli.common import (
     Files,
     Force,
     Kernel,
+    Lang,
+    LangOption,
     On,
     Out,
     PrecisionOn,
@@ -64,34 +70,92 @@ def calibrate(file: File, priors: Priors, out: Out, populations: Populations = 5
               particles: Particles = 100, reps: ParticleReps = 2, seed: Seed = 0,
               sets: Sets = [], backend: BackendOption = Backend.process,  # noqa: B006
               workers: Workers = None, scheduler: Scheduler = None, draws: Draws = 40,
-              kernel: KernelOption = Kernel.normal, accept: Accept = 0.05) -> None:
+              kernel: KernelOption = Kernel.normal, accept: Accept = 0.05,
+              lang: LangOption = Lang.en) -> None:
     """Calibrate FILE by ABC-SMC against the survey patterns; posterior into --out.
 
     The calibrating patterns are the Nationale ombudsman's 44% dissatisfied and 33%
     satisfied; held-back patterns are checked on the posterior. The folder gets abc.db
     (pyabc's history: a stopped calibration resumes from its last population),
     posterior.parquet, populations.csv, checks.csv, ppc.parquet and report.html.
-    Experiments use the posterior with `regiesim batch ... --posterior FOLDER`.
+    Experiments use the posterior with `regiesim batch ... --posterior FOLDER`. With
+    --lang nl its lines on the terminal and report.html are in Dutch.
     """
     from sim.experiment.calibration import calibrate as run_abc
     from sim.experiment.calibration import read_priors
     from sim.report.calibration import write_calibration_report
+    from sim.words import CALIBRATION
+    from sim.words import say as say_words
 
     folder = folder_of(out)
     base = load_scenario(file, sets)
     table = read_priors(priors)
-    say(f"ABC-SMC of {safe(file)} over {len(table)} parameters: {populations} populations "
-        f"of {particles} particles, {reps} replication(s) each -> {safe(folder)}")
+    if kernel == Kernel.rejection:
+        say(safe(say_words(CALIBRATION, "start_rejection", lang, file=file, n=len(table),
+                           particles=particles, total=math.ceil(particles / accept),
+                           reps=reps, out=folder)))
+    else:
+        say(safe(say_words(CALIBRATION, "start", lang, file=file, n=len(table),
+                           populations=populations, particles=particles, reps=reps,
+                           out=folder)))
     try:
-        result = run_abc(base, table, folder, populations=populations, particles=particles,
-                         reps=reps, seed=seed, executor=executor_of(backend, workers, scheduler),
-                         ppc_draws=draws, kernel=kernel, accept=accept,
-                         log=lambda line: err.print(safe(line), highlight=False))
+        with _abc_lines(str(lang) if kernel != Kernel.rejection else "en"):
+            result = run_abc(base, table, folder, populations=populations,
+                             particles=particles, reps=reps, seed=seed,
+                             executor=executor_of(backend, workers, scheduler),
+                             ppc_draws=draws, kernel=kernel, accept=accept,
+                             log=lambda line: err.print(safe(line), highlight=False),
+                             lang=str(lang))
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    write_calibration_report(result)
-    say(f"done: posterior in {safe(folder / 'posterior.parquet')}, report in "
-        f"{safe(folder / 'report.html')} ({result.manifest['simulations']} simulations)")
+    write_calibration_report(result, str(lang))
+    say(safe(say_words(CALIBRATION, "done", lang, posterior=folder / "posterior.parquet",
+                       report=folder / "report.html",
+                       simulations=result.manifest["simulations"])))
+
+
+_POPULATION = re.compile(r"t: (-?\d+), eps: (\S+?)\.?$")
+
+
+@contextlib.contextmanager
+def _abc_lines(lang: str) -> Iterator[None]:
+    """pyabc's log lines (its handler on logger "ABC") in ``lang``: in English as pyabc
+    writes them; in another language each population's tolerance in its words
+    (:data:`sim.words.CALIBRATION`), without pyabc's "ABC INFO:" in front, and pyabc's
+    other informational lines left out (warnings and errors stay as they are). Rejection
+    ABC does not use pyabc: it is given "en", which leaves pyabc unimported."""
+    import logging
+
+    from sim.words import CALIBRATION, significant
+    from sim.words import say as say_words
+
+    if lang == "en":
+        yield
+        return
+    import pyabc  # noqa: F401  (its handler on "ABC" is made on import)
+
+    def translate(record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        found = _POPULATION.match(record.getMessage())
+        if found is None:
+            return False
+        record.msg = say_words(CALIBRATION, "population", lang, t=int(found[1]) + 1,
+                               epsilon=significant(float(found[2]), lang, 4))
+        record.args = ()
+        return True
+
+    handlers = list(logging.getLogger("ABC").handlers)
+    formats = [h.formatter for h in handlers]
+    for handler in handlers:
+        handler.addFilter(translate)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    try:
+        yield
+    finally:
+        for handler, kept in zip(handlers, formats, strict=True):
+            handler.removeFilter(translate)
+            handler.setFormatter(kept)
 
 
 TargetPrecision = Annotated[float | None, typer.Option(

@@ -3,8 +3,9 @@ most narrow falling back's part of the nation's dissatisfied)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,6 +13,8 @@ from rich.table import Table
 from sim.cli.common import (
     Backend,
     BackendOption,
+    Lang,
+    LangOption,
     Out,
     Seed,
     Sets,
@@ -19,9 +22,9 @@ from sim.cli.common import (
     Workers,
     app,
     clean_errors,
-    console,
     executor_of,
     folder_of,
+    print_wide,
     safe,
     say,
 )
@@ -42,12 +45,14 @@ Simulations = Annotated[int, typer.Option(
 
 @app.command("value-of-information")
 @clean_errors
-def value_of_information(
+# PLR0913: typer reads each command-line option from a parameter
+def value_of_information(  # noqa: PLR0913
         out: Out, posterior: PosteriorFolder = Path("calibration/national"),
         population: PopulationFile = Path("scenarios/national/netherlands.toml"),
         n: Sizes = [], reps: ParticleReps = 2, seed: Seed = 2026,  # noqa: B006
         simulations: Simulations = 2000, sets: Sets = [],  # noqa: B006
-        backend: BackendOption = Backend.process, workers: Workers = None) -> None:
+        backend: BackendOption = Backend.process, workers: Workers = None,
+        lang: LangOption = Lang.en) -> None:
     """Which measurement would most narrow the national answer, at its sample size.
 
     Over the national calibration in --posterior, every particle runs the population
@@ -55,10 +60,12 @@ def value_of_information(
     analysis simulates it under every particle with its sampling noise, conditions the
     posterior on it and reports how much the 90% interval of falling back's part of the
     nation's dissatisfied would shrink on average (docs/odd.md §8). Writes particles.csv
-    and voi.csv into --out.
+    and voi.csv into --out. With --lang nl its lines and table are in Dutch.
     """
     from sim.experiment.voi import measure_value_of_information, sample_sizes
     from sim.scenario_files import parse_assignment
+    from sim.words import VOI
+    from sim.words import say as say_words
 
     for path, option in ((posterior, "--posterior"), (population, "--population")):
         if not path.exists():
@@ -75,12 +82,12 @@ def value_of_information(
     except ValueError as exc:
         raise UserError(str(exc)) from None
     folder = folder_of(out)
-    say(f"value of information over {safe(posterior)}: every particle x {reps} run(s) of "
-        f"{safe(population)} -> {safe(folder)}")
+    say(safe(say_words(VOI, "start", lang, posterior=posterior, reps=reps,
+                       population=population, out=folder)))
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 20 == 0:
-            say(f"particles: {done} of {total}")
+            say(say_words(VOI, "progress", lang, done=done, total=total))
 
     try:
         table = measure_value_of_information(
@@ -89,12 +96,38 @@ def value_of_information(
             simulations=simulations, progress=progress)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    shown = Table("measurement", "n", "unit", "90% width now", "after", "narrows by",
-                  title="What to measure next: falling back's part of the national "
-                        "dissatisfied")
+    print_wide(voi_shown(table, str(lang)))
+    say(safe(say_words(VOI, "done", lang, voi=folder / "voi.csv",
+                       particles=folder / "particles.csv")))
+
+
+def voi_shown(table: Any, lang: str) -> Table:
+    """The value-of-information table as the terminal shows it, in ``lang``: each
+    measurement and unit by name (English keeps the keys ``--n`` takes), widths in
+    percentage points, a value that is not a number as "–"."""
+    from sim.words import VOI, decimal, formatted
+    from sim.words import word as word_of
+
+    def named(key: str) -> str:
+        return safe(word_of(VOI, key, lang) if key in VOI else key)
+
+    def points(share: float) -> str:
+        if not math.isfinite(share):
+            return "–"
+        return decimal(100 * share, lang, 1) + word_of(VOI, "points", lang)
+
+    def narrows(share: float, se: float) -> str:
+        if not math.isfinite(share):
+            return "–"
+        sign = "+" if share >= 0 else "-" if lang == "en" else "−"
+        spread = decimal(100 * se, lang, 0) if math.isfinite(se) else "–"
+        return f"{sign}{formatted(abs(share), '.0%', lang)} ± {spread}"
+
+    shown = Table(*(word_of(VOI, k, lang) for k in ("measurement", "n", "unit", "now",
+                                                     "after", "narrows")),
+                  title=word_of(VOI, "title", lang))
     for r in table.itertuples():
-        shown.add_row(safe(r.measurement), str(r.sample_size), safe(r.unit),
-                      f"{100 * r.width_now:.1f} pts", f"{100 * r.width_after:.1f} pts",
-                      f"{100 * r.reduction:+.0f}% ± {100 * r.reduction_se:.0f}")
-    console.print(shown)
-    say(f"done: {safe(folder / 'voi.csv')} and {safe(folder / 'particles.csv')}")
+        shown.add_row(named(r.measurement), str(r.sample_size), named(r.unit),
+                      points(r.width_now), points(r.width_after),
+                      narrows(r.reduction, r.reduction_se))
+    return shown

@@ -52,6 +52,7 @@ from sim.provenance import code_identity
 from sim.run import simulate
 from sim.scenario import Scenario, ScenarioError, field_at
 from sim.scenario_files import read_toml_file
+from sim.words import CALIBRATION, say, word
 
 DB = "abc.db"
 MANIFEST = "calibration.json"
@@ -215,7 +216,7 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
               executor: Executor | None = None, ppc_draws: int = 40,
               ppc_reps: int = PPC_REPS,
               kernel: str = "normal", log: Callable[[str], None] = print,
-              accept: float = 0.05, **keywords: Any) -> Calibration:
+              accept: float = 0.05, lang: str = "en", **keywords: Any) -> Calibration:
     """Run (or resume) ABC-SMC of ``base`` against the calibrating patterns into ``out``.
 
     ``base`` is a scenario, or a target that says what a particle predicts (a population
@@ -235,11 +236,10 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
     stopped calibration resumes; ``populations`` does not apply.
 
     ``executor`` says where particles are evaluated (its backend, workers and scheduler;
-    the old keywords ``backend=``, ``workers=``, ``scheduler=`` still work).
+    the old keywords ``backend=``, ``workers=``, ``scheduler=`` still work). ``log`` gets
+    the calibration's lines in ``lang`` (:data:`sim.words.CALIBRATION`).
     """
     executor, _ = run_options(executor, None, **keywords)
-    import pyabc
-
     if populations < 1 or particles < 2 or reps < 1:
         raise ValueError("populations >= 1, particles >= 2 and reps >= 1 are needed, got "
                          f"{populations}, {particles}, {reps}")
@@ -275,7 +275,9 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
     write_artefact(out, MANIFEST, json.dumps(settings, indent=2), "calibration_settings")
     if kernel == "rejection":
         return _rejection(out, target, settings["priors"], patterns, particles, accept, reps,
-                          seed, executor, ppc_draws, ppc_reps, log)
+                          seed, executor, ppc_draws, ppc_reps, log, lang)
+
+    import pyabc  # ~7 s to import: not for rejection ABC
 
     model = PatternModel(target, reps)
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo)
@@ -293,33 +295,33 @@ def calibrate(base: Scenario | ScenarioTarget,  # noqa: PLR0913
     if (out / DB).exists():
         history = abc.load(db, 1, observed_sum_stat=observed)
         done = history.max_t + 1
-        log(f"resuming: {done} of {populations} populations done")
+        log(say(CALIBRATION, "resuming", lang, done=done, populations=populations))
     else:
         history = abc.new(db, observed)
         done = 0
     logging.getLogger("ABC").setLevel(logging.INFO)
     if done < populations:
         history = abc.run(max_nr_populations=populations - done)
-    return _summarise(out, history, target, ppc_draws, ppc_reps, seed, log)
+    return _summarise(out, history, target, ppc_draws, ppc_reps, seed, log, lang)
 
 
 def _summarise(out: Path, history: Any, target: ScenarioTarget, draws: int, reps: int,
-               seed: int, log: Callable[[str], None]) -> Calibration:
+               seed: int, log: Callable[[str], None], lang: str = "en") -> Calibration:
     """Write the posterior, the populations and the posterior predictive checks."""
     params, weights = history.get_distribution(m=0, t=history.max_t)
     posterior = params.reset_index(drop=True).assign(weight=np.asarray(weights))
     return _finish(out, posterior, history.get_all_populations(), int(history.max_t + 1),
-                   int(history.total_nr_simulations), target, draws, reps, seed, log)
+                   int(history.total_nr_simulations), target, draws, reps, seed, log, lang)
 
 
-def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
+def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,  # noqa: PLR0913
             done: int, simulations: int, target: ScenarioTarget, draws: int, reps: int,
-            seed: int, log: Callable[[str], None]) -> Calibration:
+            seed: int, log: Callable[[str], None], lang: str = "en") -> Calibration:
     """Write a posterior (either method's), its populations, the posterior predictive
     checks and the parameter table."""
     write_artefact(out, POSTERIOR, posterior, "posterior")
     write_artefact(out, "populations.csv", populations, "populations")
-    checks = _posterior_checks(out, posterior, target, draws, reps, seed, log)
+    checks = _posterior_checks(out, posterior, target, draws, reps, seed, log, lang)
     manifest = json.loads((out / MANIFEST).read_text())
     manifest["populations_done"] = done
     manifest["effective_sample_size"] = effective_sample_size(posterior)
@@ -328,14 +330,14 @@ def _finish(out: Path, posterior: pd.DataFrame, populations: pd.DataFrame,
     write_artefact(out, MANIFEST, json.dumps(manifest, indent=2), "calibration_settings")
     write_artefact(out, PARAMETERS, parameter_table(posterior, manifest["priors"]),
                    "parameters")
-    log(f"posterior: {len(posterior)} particles, effective sample size "
-        f"{manifest['effective_sample_size']:.1f}")
+    log(say(CALIBRATION, "posterior", lang, n=len(posterior),
+            ess=float(manifest["effective_sample_size"])))
     return Calibration(out, posterior, populations, checks, manifest)
 
 
 def _posterior_checks(out: Path, posterior: pd.DataFrame, target: ScenarioTarget,
                       draws: int, reps: int, seed: int,
-                      log: Callable[[str], None]) -> pd.DataFrame:
+                      log: Callable[[str], None], lang: str = "en") -> pd.DataFrame:
     """Run ``draws`` particles of the posterior ``reps`` times each and check every
     pattern of ``target`` on them (``ppc.parquet``, ``checks.csv``). The particles and
     seeds follow from ``seed`` alone, so checks made again later draw the same ones."""
@@ -360,9 +362,11 @@ def _posterior_checks(out: Path, posterior: pd.DataFrame, target: ScenarioTarget
         "source": p.source} for p in target.patterns])
     write_artefact(out, "checks.csv", checks, "checks")
     for row in checks.itertuples():
-        log(f"{row.pattern} ({row.role}): posterior predictive median {row.median:.3f} "
-            f"[90%: {row.q05:.3f}, {row.q95:.3f}], target {row.target:g}, "
-            f"{row.share_matching:.0%} of draws match")
+        log(say(CALIBRATION, "check", lang, pattern=word(CALIBRATION, row.pattern, lang)
+                if row.pattern in CALIBRATION else row.pattern,
+                role=word(CALIBRATION, row.role, lang), median=float(row.median),
+                low=float(row.q05), high=float(row.q95), target=float(row.target),
+                share=float(row.share_matching)))
     return checks
 
 
@@ -427,7 +431,7 @@ def _draw_mapper(executor: Executor) -> Iterator[Callable[[list[Any]], list[dict
 def _rejection(out: Path, target: ScenarioTarget, priors: dict[str, list[Any]],  # noqa: PLR0913
                patterns: tuple[Pattern, ...], particles: int, accept: float, reps: int,
                seed: int, executor: Executor, ppc_draws: int, ppc_reps: int,
-               log: Callable[[str], None]) -> Calibration:
+               log: Callable[[str], None], lang: str = "en") -> Calibration:
     """Rejection ABC: simulate draws from the prior (resuming from the saved ones), keep
     the ``particles`` closest. Each draw and its seeds come from the calibration's seed and
     the draw's index alone, so the draws are the same on any backend and however a stop
@@ -436,7 +440,7 @@ def _rejection(out: Path, target: ScenarioTarget, priors: dict[str, list[Any]], 
     path = out / DRAWS
     done = pd.read_parquet(path) if path.exists() else pd.DataFrame()
     if len(done):
-        log(f"resuming: {len(done)} of {total} draws from the prior done")
+        log(say(CALIBRATION, "resuming_draws", lang, done=len(done), total=total))
     distance = pattern_distance(patterns)
     with _draw_mapper(executor) as simulate_jobs:
         while len(done) < total:
@@ -450,15 +454,15 @@ def _rejection(out: Path, target: ScenarioTarget, priors: dict[str, list[Any]], 
                     for i, job, outcome in zip(indices, jobs, found, strict=True)]
             done = pd.concat([done, pd.DataFrame(rows)], ignore_index=True)
             atomic_write(path, done.to_parquet(index=False))
-            log(f"rejection ABC: {len(done)} of {total} draws from the prior")
+            log(say(CALIBRATION, "draws", lang, done=len(done), total=total))
     kept = done.nsmallest(particles, "distance", keep="first")
     posterior = kept[list(priors)].reset_index(drop=True).assign(weight=1.0)
     epsilon = float(kept["distance"].max())
     populations = pd.DataFrame([{"t": 0, "epsilon": epsilon, "samples": total,
                                  "particles": particles}])
-    log(f"kept the {particles} closest of {total} draws (tolerance {epsilon:.2f})")
+    log(say(CALIBRATION, "kept", lang, particles=particles, total=total, epsilon=epsilon))
     return _finish(out, posterior, populations, 1, total, target, ppc_draws, ppc_reps, seed,
-                   log)
+                   log, lang)
 
 
 def effective_sample_size(posterior: pd.DataFrame) -> float:

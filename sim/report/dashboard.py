@@ -5,7 +5,8 @@ regisseur corps size and the managers' inward share (each maps onto a scenario k
 :data:`CONTROL_KEYS`). Every change starts a new set of replications on a process pool
 in the background; the page polls twice a second and the headline (mean and 95% CI:
 success, share dissatisfied and share satisfied of the survey, the share whose
-partnership was broken, weeks to decision, weeks in fallback) and the pictures grow as
+partnership was broken, weeks to decision, weeks in fallback, or weeks above the tension
+threshold where falling back changes nothing) and the pictures grow as
 replications arrive, so the page never freezes. The weekly picture keeps the previous
 setting as a faint grey trace, so a change is seen against what it changed. Above the
 levels stands the **paired difference** with its 95% CI and a sentence a class can read:
@@ -42,6 +43,8 @@ from sim.report.labels import (
     dashboard_word,
     interval,
     label,
+    outcome_label,
+    same_role,
     signed,
     signed_interval,
     style_name,
@@ -77,6 +80,8 @@ class Job:
     outputs: list[RunOutput] = field(default_factory=list)
     swap: bool = False
     """The difference is reference minus setting (the reference is the arm with fallback)."""
+    changes: bool = True
+    """Falling back changes the setting's role (:func:`falling_back_changes`)."""
 
 
 class Runner:
@@ -106,7 +111,7 @@ class Runner:
                     fut.cancel()
             self.counter += 1
             self.job = Job(self.counter, [self.pool.submit(execute, s) for s in specs],
-                           len(specs), swap=swap)
+                           len(specs), swap=swap, changes=falling_back_changes(scenario))
             return self.counter
 
     def swapped(self, ident: int) -> bool | None:
@@ -114,6 +119,13 @@ class Runner:
         no longer the current job)."""
         with self.lock:
             return self.job.swap if self.job is not None and self.job.ident == ident else None
+
+    def changes(self, ident: int) -> bool:
+        """Whether falling back changes the role of job ``ident``'s setting (True when it
+        is no longer the current job)."""
+        with self.lock:
+            job = self.job
+        return job.changes if job is not None and job.ident == ident else True
 
     def results(self) -> tuple[int, list[RunOutput], int]:
         """(job id, finished outputs in replication order, total) of the current job."""
@@ -137,6 +149,18 @@ WHOLE = ("corps",)
 """Sliders that count (regisseurs): a value with a fraction is refused, never rounded."""
 REFERENCES = ("switch", "pinned")
 """What a setting runs beside: itself with fallback switched, or the pinned setting."""
+CONTROLS_STYLE = {"width": "30%", "minWidth": "300px", "padding": "10px 20px"}
+"""The controls' column beside the numbers."""
+FILM_CONTROLS_STYLE = {**CONTROLS_STYLE, "width": "20%", "minWidth": "250px"}
+"""The controls' column beside the animation: narrower, so that the player gets the width
+its canvas needs for its labels (below about 870 px its exits' names ran off the canvas
+and into their counts, at 1280 px beside the wide column). Two municipalities side by
+side need about 1100 px: while they are compared the controls step aside (they stay on
+the numbers tab)."""
+HIDDEN = {"display": "none"}
+THUMB_ROOM = 6
+"""Pixels between a slider's label and its track: the thumb (20 px on a 4 px track) would
+otherwise cover the label's descenders ("corps", "Regisseurs in het korps")."""
 NOWRAP = {"whiteSpace": "nowrap"}
 """A number with its unit and an interval are kept on one line ("+1,3%-punt")."""
 
@@ -244,6 +268,7 @@ def build_app(base: Scenario, reps: int = 20, seed: int = 1,
     _control_callbacks(app, base, runner)
     _film_callbacks(app, base, seed)
     _label_callbacks(app, base)
+    _card_callbacks(app, base)
     _slider_callbacks(app)
     _refresh_callback(app, runner)
     return app, runner
@@ -261,6 +286,8 @@ def _layout(base: Scenario) -> html.Div:
         shown = ([html.Span(slider_value(key, control[key], "nl"), id=f"shown-{key}",
                             style={"marginLeft": "8px", "color": "#245"})]
                  if key in RANGES else [])
+        if key in RANGES:  # the slider's thumb stands 8 px above its track: room for it
+            widget = html.Div(widget, style={"paddingTop": f"{THUMB_ROOM}px"})
         return html.Div([html.Label(dashboard_word(key, "nl"), id=f"label-{key}",
                                     style={"fontWeight": "bold"}), *shown, widget],
                         style={"marginBottom": "18px"})
@@ -285,7 +312,7 @@ def _layout(base: Scenario) -> html.Div:
                      style={"color": "#555"}),
         ], style={"marginBottom": "18px"}),
         dcc.Store(id="pinned", data=None),
-    ], style={"width": "30%", "minWidth": "300px", "padding": "10px 20px"})
+    ], id="controls", style=CONTROLS_STYLE)
     cards = html.Div([html.Div([html.Div(id=f"name-{o}", style={"fontSize": "16px"}),
                                 html.Div(id=f"value-{o}", style={"fontSize": "30px",
                                                                  "fontWeight": "bold"}),
@@ -382,7 +409,15 @@ def _control_callbacks(app: dash.Dash, base: Scenario, runner: Runner) -> None:
 
 
 def _film_callbacks(app: dash.Dash, base: Scenario, seed: int) -> None:
-    """The film tab: the classroom player of the setting on the controls."""
+    """The film tab: the classroom player of the setting on the controls, with the
+    controls' column narrowed while it is open."""
+    @app.callback(Output("controls", "style"),
+                  [Input("tabs", "value"), Input("film-compare", "value")])
+    def controls_width(tab: Any, compare: Any) -> dict[str, str]:
+        if tab != "film":
+            return CONTROLS_STYLE
+        return HIDDEN if _switch(compare) and compare else FILM_CONTROLS_STYLE
+
     @app.callback(Output("film", "srcDoc"),
                   [Input("tabs", "value"), Input("lang", "value"),
                    Input("film-compare", "value"), Input("style", "value"),
@@ -449,21 +484,53 @@ def _label_callbacks(app: dash.Dash, base: Scenario) -> None:
     @app.callback([Output("title", "children"), Output("scenario-name", "children")]
                   + [Output(f"label-{k}", "children") for k in
                      ("style", "fallback", "threshold", *CONDITIONS, "corps", "inward")]
-                  + [Output(f"name-{o}", "children") for o in DASHBOARD]
                   + [Output("style", "options"), Output("label-reference", "children"),
                      Output("reference", "options"), Output("pin", "children")],
                   Input("lang", "value"))
     def relabel(lang: str):
         problem = lang_problem(lang)
         if problem:
-            return _refused([problem], 2 + len(CONTROL_ORDER) + len(DASHBOARD) + 4)
+            return _refused([problem], 2 + len(CONTROL_ORDER) + 4)
         name = scenario_name(base.scenario.name, lang)
         return ([name[:1].upper() + name[1:], dashboard_word("title", lang)]
                 + [dashboard_word(k, lang) for k in ("style", "fallback", "threshold", *CONDITIONS,
                                            "corps", "inward")]
-                + [label(o, lang) for o in DASHBOARD] + [_style_options(lang)]
+                + [_style_options(lang)]
                 + [word(LIVE, "reference", lang), _reference_options(lang),
                    word(LIVE, "pin", lang)])
+
+
+def falling_back_changes(setting: Scenario) -> bool:
+    """Whether what the page counts as fallback is fallback: False where fallback is on
+    and changes nothing (the municipality already plays the directing role,
+    :func:`sim.report.labels.same_role`), so that its "fallback" is tension above the
+    threshold."""
+    return not setting.fallback.enabled or not same_role({LIVE_RUN: setting})
+
+
+def card_names(setting: Scenario, lang: str) -> list[str]:
+    """The cards' names for ``setting`` in ``lang``: where falling back changes nothing
+    (:func:`falling_back_changes`), its weeks in fallback are weeks above the tension
+    threshold, and the card says so, as the report's tables and the story do."""
+    changes = falling_back_changes(setting)
+    return [outcome_label(o, lang, changes) for o in DASHBOARD]
+
+
+def _card_callbacks(app: dash.Dash, base: Scenario) -> None:
+    """The cards' names: in the page's language, and for the setting on the controls."""
+    @app.callback([Output(f"name-{o}", "children") for o in DASHBOARD],
+                  [Input("lang", "value"), Input("style", "value"),
+                   Input("fallback", "value"), Input("threshold", "value"),
+                   *[Input(c, "value") for c in CONDITIONS],
+                   Input("corps", "value"), Input("inward", "value")])
+    def names(lang: str, *controls: Any) -> list[Any]:
+        problem = lang_problem(lang)
+        if problem:
+            return _refused([problem], len(DASHBOARD))
+        setting = _setting(base, *controls)
+        if isinstance(setting, str):  # start_job says what is wrong
+            return [dash.no_update] * len(DASHBOARD)
+        return card_names(setting, lang)
 
 
 def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
@@ -500,12 +567,14 @@ def _refresh_callback(app: dash.Dash, runner: Runner) -> None:
         pairs = len({o.spec_key[1] for o in live} & {o.spec_key[1] for o in outputs
                                                      if o.spec_key[0] == REFERENCE_RUN})
         progress = dashboard_word("progress", lang).format(done=pairs, total=total // 2)
-        picture = figures.series_plot(series, lang)
+        shown_as = word(LIVE, "setting", lang)  # never the job's name "live"
+        picture = figures.series_plot(series.assign(scenario=shown_as), lang,
+                                      () if runner.changes(ident) else {shown_as})
         if runner.previous is not None:
             _faint(picture, runner.previous, word(LIVE, "previous", lang))
         picture.update_yaxes(range=[0, 1], row=1, col=1)
         return [progress, difference, *values, *cis, picture,
-                figures.journey_sankey(runs, LIVE_RUN, lang)]
+                figures.journey_sankey(runs, LIVE_RUN, lang, shown_as)]
 
 
 def _setting(base: Scenario, style: Any, fallback: Any, threshold: Any,

@@ -9,6 +9,7 @@ colours are sampled evenly from one continuous scale, so none repeats.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from html import escape as html_escape
 
 import pandas as pd
@@ -17,7 +18,7 @@ from plotly.colors import qualitative, sample_colorscale
 from plotly.subplots import make_subplots
 
 from sim.outcomes import OUTCOMES, STAGES, family
-from sim.report.labels import label, number
+from sim.report.labels import label, number, outcome_label
 from sim.words import parameter_name, plotly_separators
 
 PALETTE = qualitative.Safe
@@ -87,7 +88,8 @@ def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Fi
         bar.update(marker_color=palette, showlegend=False)
         fig.add_trace(bar, row=k // cols + 1, col=k % cols + 1)
     if many:
-        fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12})
+        fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 12},
+                         ticklabelstandoff=STANDOFF // 2)
     else:
         fig.update_xaxes(tickangle=-30, automargin=True)
     fig.update_layout(height=panel * rows + 80, margin={"t": 60, "b": 30},
@@ -118,14 +120,17 @@ def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
             showlegend=False, hovertemplate="%{y}: %{x:.3g}<extra></extra>"),
             row=k + 1, col=1)
         fig.add_vline(x=0, line_dash="dot", line_color="grey", row=k + 1, col=1)
-    fig.update_yaxes(autorange="reversed", automargin=True,
+    # the tick labels stand clear of the dotted zero line where zero is the axis' start
+    fig.update_yaxes(autorange="reversed", automargin=True, ticklabelstandoff=STANDOFF,
                      tickfont={"size": 12 if len(names) > MANY else 15})
     fig.update_layout(height=total, template="plotly_white", margin=margin, font={"size": 15})
     return _numbers(fig, lang)
 
 
-def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
-    """Weekly trust and tension, mean over replications; fallback share shaded."""
+def series_plot(series: pd.DataFrame, lang: str, same_role: Collection[str] = ()) -> go.Figure:
+    """Weekly trust and tension, mean over replications; fallback share shaded. For the
+    scenarios in ``same_role`` (falling back changes nothing: they already direct) the
+    shaded share is of runs above the tension threshold, and called so."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True,
                         subplot_titles=[label("trust", lang), label("tension", lang)],
                         specs=[[{}], [{"secondary_y": True}]])
@@ -144,11 +149,14 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
         if part["fallback"].any():
             fig.add_trace(go.Scatter(x=part["week"], y=part["fallback"], fill="tozeroy",
                                      mode="none", fillcolor=_rgba(colour, 0.18),
-                                     name=f"{name}: {label('fallback_share', lang)}",
+                                     name=f"{name}: " + _lower(outcome_label(
+                                         "fallback_share", lang, name not in same_role)),
                                      legendgroup=str(name), showlegend=not many),
                           row=2, col=1, secondary_y=True)
     fig.update_yaxes(range=[0, 1], row=2, col=1, secondary_y=True, tickformat=".0%",
-                     dtick=0.25, title_text=label("fallback_share", lang),
+                     dtick=0.25, title_text=outcome_label(
+                         "fallback_share", lang,
+                         not set(means["scenario"]) <= set(same_role)),
                      ticklabelstandoff=STANDOFF)
     fig.update_xaxes(title_text=label("week", lang), row=2, col=1)
     legend = ({"orientation": "v", "x": 1.08, "y": 1, "font": {"size": 12},
@@ -156,6 +164,12 @@ def series_plot(series: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(height=max(650, 20 * n + 100) if many else 650,
                       template="plotly_white", font={"size": 15}, legend=legend)
     return _numbers(fig, lang)
+
+
+def _lower(text: str) -> str:
+    """``text`` inside a sentence: its first letter in lower case ("direction: share of
+    runs in fallback")."""
+    return text[:1].lower() + text[1:]
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -167,8 +181,27 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
-    """Where a scenario's initiatives go, stage by stage (mean count per run)."""
+JOURNEY_TOP = 0.75
+"""The share of a journey figure's height its nodes take (from the bottom); the stages'
+names stand above it."""
+JOURNEY_ROWS = (58, 14)
+"""Pixels above the nodes of the two rows of stage names, the first column's in the upper
+row: neighbouring stages alternate rows, so that a name has two columns' width, not one,
+before it meets the next, and no line down from the upper row runs through the first
+name (it stands from its column to the right)."""
+
+
+def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str,
+                   title: str | None = None) -> go.Figure:
+    """Where a scenario's initiatives go, stage by stage (mean count per run); ``title``
+    names it (default: ``scenario``).
+
+    The stages stand left to right and the four ends stacked in one order on the right.
+    A stage's name, over its count, stands above its column, in two alternating rows with
+    a line down to the nodes, not beside its node: beside it, "Binnengekomen (752)" ran into
+    "Signalering" at 1400 px and every name into the next in the dashboard. The ends keep
+    their names beside their nodes (one column, stacked apart). Every node's name and
+    count is also its hover text (``customdata``)."""
     mean = runs[runs["scenario"] == scenario].mean(numeric_only=True)
     keys = ["arrived", *STAGES, *OUTCOMES, "in_progress"]
     index = {key: i for i, key in enumerate(keys)}
@@ -195,16 +228,26 @@ def journey_sankey(runs: pd.DataFrame, scenario: str, lang: str) -> go.Figure:
         inflow[d] += v
     inflow[0] = float(mean["arrivals"])
     amount = [number(x, lang) for x in inflow]
+    names = [f"{label(k, lang)} ({a})" for k, a in zip(keys, amount, strict=True)]
+    columns = 1 + len(STAGES)  # arrival and the stages: named above their nodes
     # fixed places: the stages left to right, the four ends stacked in one order on the right
     x = [0.01, *[0.12 + 0.13 * k for k in range(len(STAGES))], 0.99, 0.99, 0.99, 0.99]
     y = [0.4, *[0.4] * len(STAGES), 0.15, 0.45, 0.7, 0.92]
     fig = go.Figure(go.Sankey(
-        arrangement="fixed",
-        node={"label": [f"{label(k, lang)} ({a})" for k, a in zip(keys, amount, strict=True)],
+        arrangement="fixed", domain={"x": [0, 1], "y": [0, JOURNEY_TOP]},
+        node={"label": ["" if i < columns else n for i, n in enumerate(names)],
+              "customdata": names, "hovertemplate": "%{customdata}<extra></extra>",
               "color": [ends.get(k, "#888888") for k in keys], "pad": 18, "x": x, "y": y},
         link={"source": src, "target": dst, "value": val,
               "hovertemplate": "%{value:.1f}<extra></extra>"}))
-    fig.update_layout(title=scenario, height=420, font={"size": 14})
+    for i in range(columns):
+        fig.add_annotation(x=x[i], y=JOURNEY_TOP, xref="paper", yref="paper",
+                           text=f"{label(keys[i], lang)}<br>{amount[i]}",
+                           showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#888888",
+                           ax=0, ay=-JOURNEY_ROWS[i % 2], yanchor="bottom",
+                           xanchor="left" if i == 0 else "center")
+    fig.update_layout(title=scenario if title is None else title, height=480,
+                      font={"size": 14}, margin={"l": 30, "r": 30, "t": 60, "b": 20})
     return _numbers(fig, lang)
 
 

@@ -137,7 +137,7 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
                                                 stored_reference, lang), lang)]
         if not series.empty:
             parts += [f"<h2>{label('series', lang)}</h2>",
-                      figure_html(figures.series_plot(series, lang))]
+                      figure_html(figures.series_plot(series, lang, directing))]
         if _has(runs, "in_progress_", "dropouts_"):
             parts += [f"<h2>{label('journeys', lang)}</h2>"]
             if len(scenarios) > JOURNEYS:

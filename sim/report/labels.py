@@ -61,10 +61,11 @@ def label(key: str, lang: str) -> str:
     return outcomes.label(key, lang)
 
 
-SAME_ROLE_OUTCOMES = ("fallback_episodes", "fallback_weeks")
-"""Outcomes that count falling back. Where falling back changes nothing (a directive or
-consultative municipality already works in the directing role) they count tension
-episodes and weeks above the threshold, and are called so."""
+SAME_ROLE_OUTCOMES = ("fallback_episodes", "fallback_weeks", "fallback_share")
+"""Outcomes (and the weekly series' shaded share of runs in fallback) that count falling
+back. Where falling back changes nothing (a directive or consultative municipality
+already works in the directing role) they count tension episodes, weeks and runs above
+the threshold, and are called so."""
 
 
 def outcome_label(key: str, lang: str, changes: bool = True) -> str:
@@ -128,12 +129,15 @@ def value(key: str, x: float, lang: str) -> str:
 
 def signed(key: str, x: float, lang: str) -> str:
     """A difference in outcome ``key``, with its sign: "+2.1 pp" for shares and rates
-    (percentage points; Dutch "+2,1%-punt"), "−0,40" for the rest."""
+    (percentage points; Dutch "+2,1%-punt"), "−0,40" for the rest; one that rounds to
+    zero without a sign ("0,0", not "−0,0")."""
     text = value(key, abs(x), lang)
     if text == "–":
         return text
     if text.endswith("%"):
         text = text[:-1] + word(GRAMMAR, "points", lang)
+    if not any(digit in text for digit in "123456789"):
+        return text  # rounds to zero: "0,0", never "−0,0"
     return ("−" if x < 0 else "+") + text
 
 
