@@ -83,7 +83,8 @@ def english_words() -> frozenset[str]:
 ENGLISH = english_words()
 
 
-_KEY = re.compile(r"(?<![\w.])[A-Za-z_]+(?:\.[A-Za-z_]+)+(?![\w.])")
+# a key, and a key that ends a sentence ("... satisfaction.satisfied_above.")
+_KEY = re.compile(r"(?<![\w.])[A-Za-z_]+(?:\.[A-Za-z_]+)+(?!\w|\.\w)")
 
 
 def raw_keys(text: str) -> list[str]:
