@@ -367,12 +367,12 @@ REPORT: Words = {
     "same_role": {"en": "already directs: no fallback", "nl": "stuurt al: geen terugval"},
     "unlike_counts": {"en": "{outcome}: no difference drawn for {names}. Of the two "
                             "municipalities compared, one already directs (no fallback): "
-                            "there this number counts {counted}, at the other fallback. "
-                            "Two different things.",
+                            "there this number counts {counted}, at the other it counts "
+                            "falling back. Two different things do not subtract.",
                       "nl": "{outcome}: geen verschil getekend voor {names}. Van de twee "
                             "vergeleken gemeenten stuurt er één al (geen terugval): daar telt "
-                            "dit getal {counted}, bij de andere terugval. Twee verschillende "
-                            "dingen."},
+                            "dit getal {counted}, bij de andere het terugvallen. Twee "
+                            "verschillende dingen trek je niet van elkaar af."},
 }
 """The report's headings and explanations (outcome names come from :mod:`sim.outcomes`)."""
 STYLES: Words = {
