@@ -15,6 +15,7 @@ is a plain entry of :data:`SUMMARY`. A new outcome of the model is one new entry
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -358,11 +359,11 @@ DEFINITIONS_NL: dict[str, str] = {
                    "feedback wegnamen.",
     "share_dissatisfied": "De enquête: van de leden van initiatieven die in de "
                           "terugblikperiode contact hadden (lopende initiatieven meegerekend), "
-                          "het aandeel met een tevredenheid onder "
-                          "satisfaction.dissatisfied_below (zoals de Nationale ombudsman "
+                          "het aandeel met een tevredenheid onder de grens "
+                          "[[satisfaction.dissatisfied_below]] (zoals de Nationale ombudsman "
                           "leden van burgerinitiatieven vroeg).",
     "share_satisfied": "De enquête: het aandeel van dezelfde leden met een tevredenheid boven "
-                       "satisfaction.satisfied_above.",
+                       "de grens [[satisfaction.satisfied_above]].",
     "share_dissatisfied_not_turned_down": "De enquête: het aandeel van dezelfde leden dat "
                                           "(zeer) ontevreden is hoewel hun initiatief niet "
                                           "werd afgewezen (goedgekeurd, nog onderweg of door "
@@ -427,7 +428,23 @@ DEFINITIONS_NL: dict[str, str] = {
     "queue_managers": "Goedkeuringsverzoeken die op een middenmanager wachten.",
     "queue_college": "Opgeschaalde besluiten die op de wekelijkse collegevergadering wachten.",
 }
-"""The Dutch definition of every outcome (families: :data:`FAMILY_DEFINITIONS_NL`)."""
+"""The Dutch definition of every outcome (families: :data:`FAMILY_DEFINITIONS_NL`). A
+scenario parameter is written ``[[key]]`` and shown by its Dutch name in the catalogue
+(:func:`sim.words.parameter_name`: ‘ontevreden onder’), never as its key."""
+
+_PARAMETER = re.compile(r"\[\[([\w.]+)\]\]")
+
+
+def _named(text: str, lang: str) -> str:
+    """``text`` with each ``[[key]]`` written as the parameter's name in ``lang``: the
+    catalogue's Dutch name in quotes (‘ontevreden onder’), in English the key."""
+    from sim.words import parameter_name
+
+    def name(match: re.Match[str]) -> str:
+        shown = parameter_name(match.group(1), lang)
+        return shown if shown == match.group(1) else f"‘{shown}’"
+
+    return _PARAMETER.sub(name, text)
 
 
 UNITS_NL: dict[str, str] = {
@@ -455,7 +472,7 @@ def definition(key: str, lang: str) -> str:
         member = next(m for fam in FAMILIES if fam.prefix == found.family
                       for m in fam.members if f"{fam.prefix}{m.key}" == key)
         return FAMILY_DEFINITIONS_NL[found.family].format(nl=member.nl, key=member.key)
-    return DEFINITIONS_NL[key]
+    return _named(DEFINITIONS_NL[key], lang)
 
 
 def family(prefix: str) -> Family:

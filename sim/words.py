@@ -172,10 +172,10 @@ REPORT: Words = {
     "outcomes": {"en": "Outcomes per scenario", "nl": "Uitkomsten per scenario"},
     "differences": {"en": "Paired differences against",
                     "nl": "Gepaarde verschillen ten opzichte van"},
-    "series": {"en": "Trust and tension week by week (mean over replications; shaded: share "
-                     "of runs in fallback)",
+    "series": {"en": "Trust and tension week by week (mean over replications; shaded: "
+                     "{shaded})",
                "nl": "Vertrouwen en spanning per week (gemiddelde over replicaties; gearceerd: "
-                     "aandeel runs in terugval)"},
+                     "{shaded})"},
     "week": {"en": "Week", "nl": "Week"},
     "difference": {"en": "Difference", "nl": "Verschil"},
     "family": {"en": "Differing from the reference in: {what}",
@@ -365,6 +365,14 @@ REPORT: Words = {
     "same_role_fallback_share": {"en": "Share of runs above the tension threshold",
                                  "nl": "Aandeel runs boven de spanningsdrempel"},
     "same_role": {"en": "already directs: no fallback", "nl": "stuurt al: geen terugval"},
+    "unlike_counts": {"en": "{outcome}: no difference drawn for {names}. Of the two "
+                            "municipalities compared, one already directs (no fallback): "
+                            "there this number counts {counted}, at the other it counts "
+                            "falling back. Two different things do not subtract.",
+                      "nl": "{outcome}: geen verschil getekend voor {names}. Van de twee "
+                            "vergeleken gemeenten stuurt er één al (geen terugval): daar telt "
+                            "dit getal {counted}, bij de andere het terugvallen. Twee "
+                            "verschillende dingen trek je niet van elkaar af."},
 }
 """The report's headings and explanations (outcome names come from :mod:`sim.outcomes`)."""
 STYLES: Words = {

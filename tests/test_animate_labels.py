@@ -1,10 +1,12 @@
 """Every text the player draws on its canvases reads on a projector: none smaller than
 12 px, none overlapping another (the fallback banner included), none running off its
-canvas, at 1280 x 720, 1400 x 900 and 1600 x 900, in Dutch and English, measured in
-headless Chromium (as tests/test_animate.py's browser tests; they fail on CI without it).
+canvas, at 1280 x 720, 1400 x 900 and 1600 x 900, and at 900 x 900, where the two
+municipalities stand one above the other, in Dutch and English, measured in headless
+Chromium (as tests/test_animate.py's browser tests; they fail on CI without it).
 
 Seen before: "Doorverwijzing" over "Dialoog", "handtekening" and "college" about 8 px, the
-count of citizens who did not come forward 8 px and over the queue's box.
+count of citizens who did not come forward 8 px and over the queue's box; below 1000 px
+two stacked canvases 200 px high, the exits' counts over their names.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from sim.report.animate import film, page
 from tests.browser import chromium
 from tests.conftest import SCENARIOS
 
-SIZES = ((1280, 720), (1400, 900), (1600, 900))
+SIZES = ((1280, 720), (1400, 900), (1600, 900), (900, 900))
+"""The last is narrower than 1000 px: the two municipalities stand one above the other."""
 SMALLEST = 12.0
 """The least font size (px) of a text on a canvas."""
 

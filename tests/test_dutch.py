@@ -78,9 +78,14 @@ def test_the_dutch_narration_has_no_english_words() -> None:
 
 
 def test_the_dutch_glossary_has_no_english_words() -> None:
+    """Nor a parameter's key where the catalogue names it in Dutch (‘ontevreden onder’,
+    not satisfaction.dissatisfied_below)."""
+    from tests.test_dutch_artefacts import raw_keys
+
     for key in [*SUMMARY, *SERIES]:
         shown = f"{label(key, 'nl')} ({unit(key, 'nl')}): {definition(key, 'nl')}"
         assert english(shown) == [], shown
+        assert raw_keys(shown) == [], shown
 
 
 def test_every_dutch_word_table_is_free_of_english_words() -> None:

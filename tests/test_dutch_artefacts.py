@@ -11,7 +11,9 @@ parameter key shown as code (``<code>fallback.upper</code>``, what ``--set`` tak
 the appendix of resolved scenarios (the scenario files' own keys) are not prose and are
 not scanned, nor is a parameter key a figure or a terminal shows where the catalogue has
 no Dutch name for it (:func:`without_keys`), nor a path on the terminal; everything else a
-reader sees is. CSV files are data with machine column
+reader sees is. A parameter key in prose that the catalogue names in Dutch
+(``satisfaction.dissatisfied_below``: ‘ontevreden onder’) is hidden English too
+(:func:`raw_keys`). CSV files are data with machine column
 names (scenario, outcome, ci_low), the same in every language, and are not Dutch
 artefacts.
 """
@@ -35,7 +37,7 @@ from sim.report.folder import build_folder_report
 from sim.report.labels import TEXT
 from sim.report.plots import write_plot
 from sim.scenario import field_at
-from sim.words import CATALOGUE, LISTS, SCENARIOS
+from sim.words import CATALOGUE, LISTS, SCENARIOS, parameter_name
 from tests.conftest import ROOT, short
 
 ALLOWED = frozenset({
@@ -81,9 +83,23 @@ def english_words() -> frozenset[str]:
 ENGLISH = english_words()
 
 
+# a key, and a key that ends a sentence ("... satisfaction.satisfied_above.")
+_KEY = re.compile(r"(?<![\w.])[A-Za-z_]+(?:\.[A-Za-z_]+)+(?!\w|\.\w)")
+
+
+def raw_keys(text: str) -> list[str]:
+    """The scenario parameter keys (``satisfaction.dissatisfied_below``) that ``text``
+    shows as they are although the catalogue has a Dutch name for them: Dutch prose names
+    a parameter (:func:`sim.words.parameter_name`: ‘ontevreden onder’); a key is code only
+    where it is marked as code or the catalogue has no Dutch name."""
+    return sorted({m.group() for m in _KEY.finditer(text) if field_at(m.group()) is not None
+                   and parameter_name(m.group(), "nl") != m.group()})
+
+
 def english_in(text: str) -> list[str]:
-    """The English words of :data:`ENGLISH` in ``text``."""
-    return sorted(w for w in _words(text) if w in ENGLISH)
+    """The English words of :data:`ENGLISH` in ``text``, and its raw parameter keys that
+    have a Dutch name (:func:`raw_keys`)."""
+    return sorted(w for w in _words(text) if w in ENGLISH) + raw_keys(text)
 
 
 _VISIBLE_KEYS = frozenset({"text", "name", "title", "ticktext", "label", "x", "y"})
@@ -191,6 +207,11 @@ def test_the_scan_finds_english_in_text_and_in_figures() -> None:
     assert english_in(terminal(said)) == ["done", "next", "the"]
     assert english_in(terminal("aldermen.incident_rate")) == []
     assert english_in(terminal("aldermen.incident_rated")) != []  # not a key: words
+    # a key in Dutch prose where the catalogue names it in Dutch is hidden English; as
+    # code it is what --set takes
+    prose = "<p>een tevredenheid onder satisfaction.dissatisfied_below.</p>"
+    assert "satisfaction.dissatisfied_below" in english_in(visible(prose))
+    assert english_in(visible("<p>onder <code>satisfaction.dissatisfied_below</code></p>")) == []
 
 
 def test_a_dutch_report_folder_holds_no_english(dutch_folder: Path) -> None:

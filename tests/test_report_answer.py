@@ -5,6 +5,7 @@ for what falling back costs, each read from the folder."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +15,9 @@ from sim.analysis import paired_differences
 from sim.experiment import run_batch
 from sim.experiment.store import write_artefact
 from sim.report.folder import Meta, build_folder_report, write_folder_report
-from sim.report.labels import TEXT, signed, signed_interval
+from sim.report.labels import TEXT, label, signed, signed_interval
 from sim.scenario_files import load_scenario
-from sim.words import HEADLINE, scenario_name, word
+from sim.words import HEADLINE, REPORT, scenario_name, word
 from tests.browser import chromium
 from tests.conftest import SCENARIOS
 from tests.htmlcheck import read
@@ -126,3 +127,74 @@ def test_every_table_fits_the_page(flagship, tmp_path, width, height) -> None:
         tables = driver.execute_script("return document.querySelectorAll('table').length")
     assert over == []
     assert tables >= 5  # the answer, the three numbers, the levels, glossary, STRESS
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_forest_draws_shares_in_percentage_points(lang) -> None:
+    """A difference of shares reads as the tables write it, in percentage points (−14 pp,
+    Dutch −14%-punt), not as a raw fraction (−0.14); counts stay as they are."""
+    from sim.report.figures import difference_plot
+    from sim.words import GRAMMAR
+
+    diffs = pd.DataFrame([
+        {"scenario": "b", "reference": "a", "outcome": "share_dissatisfied",
+         "difference": -0.14, "ci_low": -0.2, "ci_high": -0.08},
+        {"scenario": "b", "reference": "a", "outcome": "fallback_episodes",
+         "difference": 2.0, "ci_low": 1.0, "ci_high": 3.5}])
+    fig = difference_plot(diffs, lang)
+    share, count = fig.data
+    assert list(share.x) == pytest.approx([-14.0])
+    assert list(share.error_x.arrayminus) == pytest.approx([6.0])
+    assert list(share.error_x.array) == pytest.approx([6.0])
+    assert fig.layout.xaxis.ticksuffix == word(GRAMMAR, "points", lang)
+    assert share.customdata[0] == (f"{signed('share_dissatisfied', -0.14, lang)} "
+                                   f"{signed_interval('share_dissatisfied', -0.2, -0.08, lang)}")
+    assert list(count.x) == pytest.approx([2.0]) and not fig.layout.xaxis2.ticksuffix
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_report_forest_is_in_points_and_leaves_out_unlike_counts(flagship, lang) -> None:
+    """In the flagship's report: the fallback cost in share dissatisfied is drawn in
+    percentage points; the directive municipality (it already directs: its count is of
+    tension episodes) is not subtracted from the reference's fallbacks, and a note under
+    its figure says so, in the words of the headline table's note."""
+    from sim.report.labels import outcome_label
+
+    text = build_folder_report(flagship, lang)
+    section = read(text).section(TEXT["differences"][lang])
+    shown = scenario_name("direction", lang)
+    [direction] = [fig for fig in section.figures if fig[0]["y"] == [shown]]
+    assert len(direction) == len(OUTCOMES)  # falling back changes something: all drawn
+    runs = pd.read_parquet(flagship / "runs.parquet")
+    diff = paired_differences(runs[runs["scenario"].isin(["direction", REFERENCE])],
+                              ["share_dissatisfied"], REFERENCE).iloc[0]
+    dissatisfied = direction[OUTCOMES.index("share_dissatisfied")]
+    assert dissatisfied["x"] == pytest.approx([100 * diff.difference])
+    directive = scenario_name("directive", lang)
+    [unlike] = [fig for fig in section.figures if fig[0]["y"] == [directive]]
+    assert len(unlike) == len(OUTCOMES) - 2  # no fallback episodes, no fallback weeks
+    for outcome in ("fallback_episodes", "fallback_weeks"):
+        note = word(REPORT, "unlike_counts", lang).format(
+            outcome=label(outcome, lang),
+            names=directive, counted=outcome_label(outcome, lang, False).lower())
+        assert html.escape(note) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_weekly_heading_says_tension_where_every_scenario_already_directs(
+        tmp_path, flagship, lang) -> None:
+    """Shaded is the share of runs in fallback, or, where every scenario shown already
+    directs, the share of runs above the tension threshold, as the figure's legend says."""
+    short = {"run.horizon_weeks": 26.0, "run.warmup_weeks": 4.0}
+    directive = load_scenario(SCENARIOS / "directive.toml").with_changes(short)
+    run_batch({"directive": directive,
+               "directive-low": directive.with_changes({"fallback.upper": 0.5})},
+              reps=2, seed=11, backend="serial", out=tmp_path / "sturend")
+    tension = word(REPORT, "same_role_fallback_share", lang).lower()
+    fallback = word(REPORT, "fallback_share", lang).lower()
+    headings = [s.heading for s in read(build_folder_report(tmp_path / "sturend", lang)).sections]
+    [weekly] = [h for h in headings if h.startswith(TEXT["series"][lang].split("{")[0])]
+    assert weekly.endswith(f"{tension})") and fallback not in weekly
+    mixed = [s.heading for s in read(build_folder_report(flagship, lang)).sections]
+    [weekly] = [h for h in mixed if h.startswith(TEXT["series"][lang].split("{")[0])]
+    assert weekly.endswith(f"{fallback})")

@@ -6,6 +6,7 @@
   const W = D.words, STATES = D.states, COLUMNS = D.columns, HORIZON = D.horizon;
   const LINGER = 4;            // weeks an exited dot stays in its exit box
   const MOVE = 9;              // how fast a dot travels to its new place (per second)
+  const EXIT_LEAST = 72;       // px an exit box needs: its name, its count, a row of dots
   const COLOURS = { blue: "#0072B2", sky: "#56B4E9", green: "#009E73", yellow: "#F0E442",
                     orange: "#E69F00", red: "#D55E00", purple: "#CC79A7" };  // Okabe-Ito
   const STATE = {}; STATES.forEach((s, i) => { STATE[s] = i; });
@@ -200,6 +201,9 @@
     const top = 58, labels = this.stagger ? this.headRows[1] + 8 : 30;
     const y0 = top + labels, y1 = height - pad;
     this.top = top; this.colW = colW; this.pad = pad;
+    // the least height at which the three exits stand one under the other, each with its
+    // name, its count and a row of dots, clear of the next (see layout)
+    this.needs = y0 + 3 * EXIT_LEAST + pad;
     const col = (name) => pad + COLUMNS.indexOf(name) * colW;
     const R = (x, y, ww, hh, fromBottom) => ({ x, y, w: ww, h: hh, bottom: !!fromBottom });
     const pileH = (y1 - y0) * 0.42;
@@ -587,12 +591,15 @@
     const wide = TWO && window.innerWidth >= 1000;
     main.classList.toggle("side", wide);
     const rows = TWO && !wide ? 2 : 1;
-    panels.forEach((p) => { p.canvas.style.height = "200px"; });
+    panels.forEach((p) => p.resize(200));  // measures the column names at this width
     const top = panelsBox.getBoundingClientRect().top + window.scrollY;
     const chrome = Math.max(...panels.map((p) => p.box.offsetHeight - p.canvas.offsetHeight));
     const gap = 10;
     const avail = window.innerHeight - top - rows * (chrome + gap);
-    const height = Math.floor(Math.max(200, Math.min(TWO ? 600 : 700, avail / rows)));
+    // never less than the drawing needs: stacked on a narrow screen the page scrolls
+    // rather than the exits' counts running over their names
+    const least = Math.max(200, ...panels.map((p) => p.needs));
+    const height = Math.floor(Math.max(least, Math.min(TWO ? 600 : 700, avail / rows)));
     panels.forEach((p) => p.resize(height));
     jump = true; dirty = true;
   }

@@ -17,9 +17,9 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 from plotly.subplots import make_subplots
 
-from sim.outcomes import OUTCOMES, STAGES, family
-from sim.report.labels import label, number, outcome_label
-from sim.words import parameter_name, plotly_separators
+from sim.outcomes import OUTCOMES, STAGES, describe, family
+from sim.report.labels import label, number, outcome_label, signed, signed_interval
+from sim.words import GRAMMAR, parameter_name, plotly_separators, word
 
 PALETTE = qualitative.Safe
 MANY = 8
@@ -97,34 +97,61 @@ def outcome_bars(summary: pd.DataFrame, outcomes: list[str], lang: str) -> go.Fi
     return _numbers(fig, lang)
 
 
-def difference_plot(diffs: pd.DataFrame, lang: str) -> go.Figure:
+def difference_plot(diffs: pd.DataFrame, lang: str, changes: bool = True) -> go.Figure:
     """Forest plot: paired difference and its 95% CI, per outcome and scenario; every
-    panel grows a row per scenario."""
+    panel grows a row per scenario. A difference of shares and rates is drawn in
+    percentage points, as the tables write it ("−14 pp", Dutch "−14%-punt"), not as a
+    raw fraction (−0.14). ``changes`` False (every municipality compared already
+    directs) names the fallback counts for what they count there: tension episodes."""
     outcomes = list(dict.fromkeys(diffs["outcome"]))
     names = list(dict.fromkeys(diffs["scenario"]))
     margin = {"t": 50, "b": 40}
     total, spacing = _stack(len(outcomes), max(110, 24 * len(names) + 40), margin)
-    fig = make_subplots(rows=len(outcomes), cols=1, subplot_titles=[label(o, lang)
-                                                                     for o in outcomes],
+    fig = make_subplots(rows=len(outcomes), cols=1,
+                        subplot_titles=[outcome_label(o, lang, changes) for o in outcomes],
                         vertical_spacing=spacing)
     palette = colours(len(names) + 1)
     for k, outcome in enumerate(outcomes):
         part = diffs[diffs["outcome"] == outcome]
+        scale = 100.0 if in_points(outcome) else 1.0
+        shown = [_difference_text(outcome, r.difference, r.ci_low, r.ci_high, lang)
+                 for r in part.itertuples()]
         fig.add_trace(go.Scatter(
-            x=part["difference"], y=part["scenario"], mode="markers",
+            x=part["difference"] * scale, y=part["scenario"], mode="markers",
             marker={"size": 11, "color": [palette[names.index(s) + 1]
                                           for s in part["scenario"]]},
             error_x={"type": "data", "symmetric": False,
-                     "array": part["ci_high"] - part["difference"],
-                     "arrayminus": part["difference"] - part["ci_low"]},
-            showlegend=False, hovertemplate="%{y}: %{x:.3g}<extra></extra>"),
+                     "array": (part["ci_high"] - part["difference"]) * scale,
+                     "arrayminus": (part["difference"] - part["ci_low"]) * scale},
+            customdata=shown, showlegend=False,
+            hovertemplate="%{y}: %{customdata}<extra></extra>"),
             row=k + 1, col=1)
+        if scale != 1.0:
+            fig.update_xaxes(ticksuffix=word(GRAMMAR, "points", lang), row=k + 1, col=1)
         fig.add_vline(x=0, line_dash="dot", line_color="grey", row=k + 1, col=1)
     # the tick labels stand clear of the dotted zero line where zero is the axis' start
     fig.update_yaxes(autorange="reversed", automargin=True, ticklabelstandoff=STANDOFF,
                      tickfont={"size": 12 if len(names) > MANY else 15})
     fig.update_layout(height=total, template="plotly_white", margin=margin, font={"size": 15})
     return _numbers(fig, lang)
+
+
+def _difference_text(outcome: str, x: float, low: float, high: float, lang: str) -> str:
+    """A difference and its interval as the tables write them ("−14,0%-punt [−20,1%-punt;
+    −7,9%-punt]"); plain numbers for a key outside the vocabulary."""
+    try:
+        return f"{signed(outcome, x, lang)} {signed_interval(outcome, low, high, lang)}"
+    except KeyError:
+        return f"{number(x, lang)} [{number(low, lang)}; {number(high, lang)}]"
+
+
+def in_points(outcome: str) -> bool:
+    """Whether a difference in ``outcome`` is one of percentages (a share or a rate), and
+    so is shown in percentage points; False for a key outside the vocabulary."""
+    try:
+        return describe(outcome).kind in ("rate", "share")
+    except KeyError:
+        return False
 
 
 def series_plot(series: pd.DataFrame, lang: str, same_role: Collection[str] = ()) -> go.Figure:

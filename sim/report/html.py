@@ -19,6 +19,7 @@ from sim.outcomes import HEADLINE, definition, family, unit
 from sim.report import figures
 from sim.report.labels import (
     LANGS,
+    SAME_ROLE_OUTCOMES,
     interval,
     label,
     outcome_label,
@@ -29,7 +30,7 @@ from sim.report.labels import (
 )
 from sim.report.stress import stress
 from sim.styles import flat_keys
-from sim.words import join, parameter_name, short_name
+from sim.words import REPORT, join, parameter_name, say, short_name
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1300px;
@@ -134,9 +135,11 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
             diffs = paired_differences(runs, outcomes, reference)
             parts += [f"<h2>{label('differences', lang)} <i>{html.escape(reference)}</i></h2>",
                       *_forests(diffs, families(manifest or {}, stored, names,
-                                                stored_reference, lang), lang)]
+                                                stored_reference, lang), lang,
+                                directing, reference)]
         if not series.empty:
-            parts += [f"<h2>{label('series', lang)}</h2>",
+            shown = set(series["scenario"])
+            parts += [f"<h2>{series_heading(lang, not (shown and shown <= directing))}</h2>",
                       figure_html(figures.series_plot(series, lang, directing))]
         if _has(runs, "in_progress_", "dropouts_"):
             parts += [f"<h2>{label('journeys', lang)}</h2>"]
@@ -158,15 +161,38 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
     return page(title or label("title", lang), parts, lang)
 
 
-def _forests(diffs: pd.DataFrame, groups: list[tuple[str, list[str]]], lang: str) -> list[str]:
+def series_heading(lang: str, changes: bool = True) -> str:
+    """The weekly section's heading: what its shading shows, the share of runs in fallback,
+    or (``changes`` False: every scenario shown already directs) the share of runs above
+    the tension threshold, in the words of the figure's legend."""
+    shaded = outcome_label("fallback_share", lang, changes)
+    return html.escape(label("series", lang).format(shaded=shaded[:1].lower() + shaded[1:]))
+
+
+def _forests(diffs: pd.DataFrame, groups: list[tuple[str, list[str]]], lang: str,
+             same_role: Collection[str] = (), reference: str = "") -> list[str]:
     """A forest plot per family of comparisons, each on its own scale, titled by what
-    its scenarios change when there is more than one family."""
+    its scenarios change when there is more than one family.
+
+    Where exactly one of a scenario and the ``reference`` already directs (``same_role``:
+    falling back changes nothing there), their fallback counts are unlike (tension
+    episodes against fallbacks): that difference is not drawn, and a note under the
+    figure says so, in the words the headline table's note uses."""
     parts = []
     for title, members in groups:
         if len(groups) > 1:
             parts.append(f"<h3>{html.escape(title)}</h3>")
+        part = diffs[diffs["scenario"].isin(members)]
+        unlike = part["outcome"].isin(SAME_ROLE_OUTCOMES) & (
+            part["scenario"].isin(same_role) != (reference in same_role))
+        everyone = {*members, reference}
         parts.append(figure_html(figures.difference_plot(
-            diffs[diffs["scenario"].isin(members)], lang)))
+            part[~unlike], lang, not (everyone <= set(same_role)))))
+        for outcome, left in part[unlike].groupby("outcome", sort=False)["scenario"]:
+            parts.append("<p class='ci'>" + html.escape(say(
+                REPORT, "unlike_counts", lang, outcome=label(str(outcome), lang),
+                names=join(list(dict.fromkeys(left)), lang),
+                counted=outcome_label(str(outcome), lang, False).lower())) + "</p>")
     return parts
 
 
