@@ -128,9 +128,10 @@ def figures_of(page: str) -> list[str]:
 
 
 def without_keys(text: str) -> str:
-    """``text`` without the scenario's parameter keys (``municipality.feedback``): a key is
-    what ``--set`` and ``[ranges]`` take, code shown as it is where the catalogue has no
-    Dutch name for the parameter (:func:`sim.words.parameter_name`)."""
+    """``text`` without the scenario's parameter keys (``municipality.feedback``): on a
+    terminal and in figures a key is code, what ``--set`` and ``[ranges]`` take, whether
+    or not the catalogue has a Dutch name for it (in prose, :func:`raw_keys` catches
+    one that has)."""
     return re.sub(r"[A-Za-z_]+(?:\.[A-Za-z_]+)+",
                   lambda m: " " if field_at(m.group()) is not None else m.group(), text)
 
