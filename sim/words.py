@@ -440,6 +440,13 @@ PUBLISH: Words = {
     "scenario": {"en": "scenario", "nl": "scenario"},
     "outcome": {"en": "outcome", "nl": "uitkomst"},
     "mean": {"en": "mean [95% CI]", "nl": "gemiddelde [95%-BI]"},
+    "unlike_counts": {"en": "  {outcome}: no difference for {names}: of the two compared, "
+                            "one already directs (no fallback), so there this number counts "
+                            "{counted}; two different things do not subtract.",
+                      "nl": "  {outcome}: geen verschil voor {names}: van de twee vergeleken "
+                            "gemeenten stuurt er één al (geen terugval), dus daar telt dit "
+                            "getal {counted}; twee verschillende dingen trek je niet van "
+                            "elkaar af."},
 }
 """The headline an experiment prints on the terminal."""
 CODE: Words = {

@@ -130,3 +130,28 @@ def test_run_prints_tension_episodes_for_a_directive_municipality() -> None:
                                          "--backend", "serial", "--set",
                                          "run.horizon_weeks=30", "--set", "run.warmup_weeks=4"])
     assert "Fallback episodes" in direction.output and "Tension episodes" not in direction.output
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_terminal_gives_no_difference_of_unlike_counts(batch, tmp_path: Path,
+                                                          lang: str) -> None:
+    """An experiment's headline on the terminal (publish_store, as make demo prints it):
+    the directive municipality's tension episodes are not subtracted from the
+    direction-based one's fallbacks; one line says why, as the report's note does."""
+    from rich.console import Console
+
+    from sim.report.publish import publish_store
+
+    out = tmp_path / "t"
+    run_batch(batch[1], reps=2, seed=3, backend="serial", out=out)
+    console = Console(record=True, width=200)
+    publish_store(out, "direction", "t", outcomes=["success_rate", "fallback_episodes"],
+                  lang=lang, console=console)
+    text = console.export_text()
+    episodes = {"nl": "Aantal keer teruggevallen", "en": "Fallback episodes"}[lang]
+    name = {"nl": "sturende gemeente", "en": "directive"}[lang]
+    given = [line for line in text.splitlines() if re.match(rf"\s+\*?\s*{name}: ", line)]
+    assert given and not any(episodes in line for line in given), text  # success rate only
+    why = {"nl": "twee verschillende dingen trek je niet van elkaar af",
+           "en": "two different things do not subtract"}[lang]
+    assert text.count(why) == 1, text

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.analysis import bounded, paired_differences, summarise
+from sim.experiment.store import scenario_config
 from sim.report.folder import Meta, failures_section, write_folder_report
 from sim.report.html import HEADLINE, write_report
 from sim.report.labels import (
@@ -18,12 +19,13 @@ from sim.report.labels import (
     interval,
     label,
     outcome_label,
+    same_role,
     shown_names,
     signed,
     signed_interval,
     value,
 )
-from sim.words import PUBLISH, say, word
+from sim.words import PUBLISH, join, say, word
 
 
 def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference: str,
@@ -38,8 +40,17 @@ def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference
     paths["report"] = out / "report.html"
     write_report(paths["report"], runs, series, reference=reference, manifest=manifest,
                  lang=lang, title=title, outcomes=outcomes, extra=extra)
-    print_headline(summary, diffs, title, lang, console or Console())
+    print_headline(summary, diffs, title, lang, console or Console(),
+                   _directing(manifest, summary))
     return paths
+
+
+def _directing(manifest: dict | None, summary: pd.DataFrame) -> set[str]:
+    """The scenarios of ``summary`` that already direct (their fallback changes nothing),
+    read from the batch's manifest as the report reads them."""
+    names = (manifest or {}).get("scenarios", {})
+    return same_role({n: scenario_config(manifest or {}, n)
+                      for n in dict.fromkeys(summary["scenario"]) if n in names})
 
 
 def _tables(runs: pd.DataFrame, out: Path, reference: str, outcomes: list[str]
@@ -69,7 +80,7 @@ def publish_store(folder: str | Path, reference: str, title: str | dict[str, str
     Meta(titles, reference, outcomes).write(stored.folder)
     paths["report"] = write_folder_report(stored.folder, lang, replace=True)
     print_headline(summary, diffs, titles.get(lang) or titles["en"], lang,
-                   console or Console())
+                   console or Console(), _directing(stored.manifest, summary))
     return paths
 
 
@@ -120,10 +131,19 @@ def print_headline(summary: pd.DataFrame, diffs: pd.DataFrame, title: str, lang:
     if not diffs.empty:
         ref = diffs["reference"].iloc[0]
         console.print(say(PUBLISH, "differences", lang, ref=f"[bold]{shown[ref]}[/]"))
-        for _, r in diffs.iterrows():
+        # a fallback count where exactly one side already directs counts tension episodes
+        # there and fallbacks at the other: that difference is not given (as in the report)
+        unlike = diffs["outcome"].isin(SAME_ROLE_OUTCOMES) & (
+            diffs["scenario"].isin(same_role) != diffs["reference"].isin(same_role))
+        for _, r in diffs[~unlike].iterrows():
             star = "*" if r["significant"] else " "
             o = r["outcome"]
             console.print(f"  {star} {shown[r['scenario']]}: {label(o, lang)} "
                           f"{signed(o, r['difference'], lang)} "
                           f"{signed_interval(o, r['ci_low'], r['ci_high'], lang)}",
+                          soft_wrap=True, highlight=False)
+        for outcome, left in diffs[unlike].groupby("outcome", sort=False)["scenario"]:
+            console.print(say(PUBLISH, "unlike_counts", lang, outcome=label(str(outcome), lang),
+                              names=join([shown[n] for n in dict.fromkeys(left)], lang),
+                              counted=outcome_label(str(outcome), lang, False).lower()),
                           soft_wrap=True, highlight=False)
