@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.model.random import repeats
 from sim.model.waiting import wait_for, wait_in_queue
 
 if TYPE_CHECKING:
@@ -225,9 +226,7 @@ class Journey:
         follows with probability ``polder_prob`` (a geometric number, drawn from one
         uniform) and costs ``energy``, and they end where the energy does. Returns how
         many were taken."""
-        p = self.municipality.regime.polder_prob
-        u = ini.rng.uniform()
-        n = int(math.log1p(-u) / math.log(p)) if p > 0.0 else 0
+        n = repeats(ini.rng.uniform(), self.municipality.regime.polder_prob)
         if energy > 0.0:
             n = min(n, math.ceil(ini.energy / energy))
         ini.spend(n * energy)

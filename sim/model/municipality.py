@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from sim.model.random import repeats
 from sim.scenario import WarningSigns
 from sim.styles import ROLES
 
@@ -290,12 +291,9 @@ class Municipality:
             if rng.uniform() >= avoided:
                 n += 1
         p_misroute = self._misroute_prob * (1.0 - self.regime.clear_process) * (1.0 - connected)
-        u = rng.uniform()  # one uniform, however many misroutes follow
-        if p_misroute > 0.0:
-            # each misroute is followed by another with probability p: the count is
-            # geometric, P(N >= n) = p**n, drawn by inversion
-            n += int(math.log1p(-u) / math.log(p_misroute))
-        return n
+        # each misroute is followed by another with probability p: one uniform, however
+        # many follow
+        return n + repeats(rng.uniform(), p_misroute)
 
     # -------------------------------------------------------- trust and tension
     def learn_trust(self, initiator_trust: float) -> None:

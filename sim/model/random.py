@@ -106,6 +106,13 @@ class PrivateSupply:
         return self._unis[i] if i < JOURNEY_DRAWS else float(self._overflow.random())
 
 
+def repeats(u: float, p: float) -> int:
+    """How many times something that repeats with probability ``p`` repeats, from one
+    uniform ``u``: geometric, ``P(N >= n) = p**n``, by inversion (``1 - u`` lies in
+    (0, 1], so the logarithm is finite)."""
+    return int(math.log1p(-u) / math.log(p)) if p > 0.0 else 0
+
+
 # ---------------------------------------------------------------- inverse CDFs
 # The quantile functions of scipy.stats' beta, norm, gamma and poisson, computed as
 # scipy.stats computes them (the scipy.special function its ``_ppf`` calls, the bounds
