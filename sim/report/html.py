@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -123,9 +123,7 @@ def build_report(runs: pd.DataFrame, series: pd.DataFrame, reference: str | None
         parts += [f"<h2>{html.escape(heading)}</h2>", body]
     if per_scenario:
         summary = bounded(summarise(runs, outcomes))
-        directing = {names.get(n, n) for n in same_role(
-            {n: scenario_config(manifest, n) for n in stored
-             if n in (manifest or {}).get("scenarios", {})})}
+        directing = {names.get(n, n) for n in already_directing(manifest, stored)}
         parts += [f"<h2>{label('headline', lang)}</h2>",
                   headline_table(summary, outcomes, lang, directing),
                   f"<p class='ci'>{label('ci_method', lang)}</p>",
@@ -167,6 +165,14 @@ def series_heading(lang: str, changes: bool = True) -> str:
     the tension threshold, in the words of the figure's legend."""
     shaded = outcome_label("fallback_share", lang, changes)
     return html.escape(label("series", lang).format(shaded=shaded[:1].lower() + shaded[1:]))
+
+
+def already_directing(manifest: dict | None, scenarios: Iterable[str]) -> set[str]:
+    """The ``scenarios`` of a batch that already direct (falling back changes nothing
+    there, :func:`sim.report.labels.same_role`), read from the batch's manifest; a
+    scenario it does not hold is left out."""
+    held = (manifest or {}).get("scenarios", {})
+    return same_role({n: scenario_config(manifest or {}, n) for n in scenarios if n in held})
 
 
 def _forests(diffs: pd.DataFrame, groups: list[tuple[str, list[str]]], lang: str,

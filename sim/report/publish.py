@@ -11,15 +11,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.analysis import bounded, paired_differences, summarise
-from sim.experiment.store import scenario_config
 from sim.report.folder import Meta, failures_section, write_folder_report
-from sim.report.html import HEADLINE, write_report
+from sim.report.html import HEADLINE, already_directing, write_report
 from sim.report.labels import (
     SAME_ROLE_OUTCOMES,
     interval,
     label,
     outcome_label,
-    same_role,
     shown_names,
     signed,
     signed_interval,
@@ -41,16 +39,8 @@ def publish(runs: pd.DataFrame, series: pd.DataFrame, out: str | Path, reference
     write_report(paths["report"], runs, series, reference=reference, manifest=manifest,
                  lang=lang, title=title, outcomes=outcomes, extra=extra)
     print_headline(summary, diffs, title, lang, console or Console(),
-                   _directing(manifest, summary))
+                   already_directing(manifest, summary["scenario"].unique()))
     return paths
-
-
-def _directing(manifest: dict | None, summary: pd.DataFrame) -> set[str]:
-    """The scenarios of ``summary`` that already direct (their fallback changes nothing),
-    read from the batch's manifest as the report reads them."""
-    names = (manifest or {}).get("scenarios", {})
-    return same_role({n: scenario_config(manifest or {}, n)
-                      for n in dict.fromkeys(summary["scenario"]) if n in names})
 
 
 def _tables(runs: pd.DataFrame, out: Path, reference: str, outcomes: list[str]
@@ -80,7 +70,8 @@ def publish_store(folder: str | Path, reference: str, title: str | dict[str, str
     Meta(titles, reference, outcomes).write(stored.folder)
     paths["report"] = write_folder_report(stored.folder, lang, replace=True)
     print_headline(summary, diffs, titles.get(lang) or titles["en"], lang,
-                   console or Console(), _directing(stored.manifest, summary))
+                   console or Console(),
+                   already_directing(stored.manifest, summary["scenario"].unique()))
     return paths
 
 
