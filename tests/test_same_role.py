@@ -72,11 +72,16 @@ def test_the_report_table_calls_them_tension_episodes(batch, lang: str) -> None:
     assert note not in plain
 
 
-def test_a_stored_folders_report_knows_from_its_manifest(batch, tmp_path: Path) -> None:
-    scenarios = batch[1]
-    out = tmp_path / "b"
-    stored = run_batch(scenarios, reps=2, seed=3, backend="serial", out=out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def stored(batch, tmp_path_factory):
+    """The batch stored in a folder (read only by the tests), and its manifest."""
+    out = tmp_path_factory.mktemp("stored") / "b"
+    result = run_batch(batch[1], reps=2, seed=3, backend="serial", out=out)
+    return result, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_stored_folders_report_knows_from_its_manifest(stored) -> None:
+    stored, manifest = stored
     text = build_report(stored.runs, stored.series, manifest=manifest, lang="nl",
                         outcomes=["success_rate", "fallback_episodes"])
     assert text.count("spanningsepisodes – stuurt al: geen terugval") == 1
@@ -107,12 +112,8 @@ def test_the_weekly_figure_shades_runs_above_the_threshold_where_it_already_dire
         "en": "Share of runs above the tension threshold"}[lang]
 
 
-def test_the_report_passes_who_already_directs_to_the_weekly_figure(batch,
-                                                                     tmp_path: Path) -> None:
-    scenarios = batch[1]
-    out = tmp_path / "w"
-    stored = run_batch(scenarios, reps=2, seed=3, backend="serial", out=out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+def test_the_report_passes_who_already_directs_to_the_weekly_figure(stored) -> None:
+    stored, manifest = stored
     text = build_report(stored.runs, stored.series, manifest=manifest, lang="nl",
                         outcomes=["success_rate", "fallback_weeks"])
     assert "aandeel runs boven de spanningsdrempel" in text
