@@ -55,6 +55,7 @@ import simpy
 
 from sim.experiment.batch import settle_heap
 from sim.model import build, initiatives, pools, underway, waiting
+from sim.model.clock import Timer
 from sim.model.waiting import FirstOf
 from sim.model.world import World
 from sim.scenario_files import load_scenario
@@ -86,8 +87,8 @@ Script = list[tuple]
 """What one process waited for, in order: ("T", weeks) a timeout; ("W", weeks) an event
 another process triggered, after that long; ("F", weeks or None, limit) the first of an
 event (after ``weeks``, None: it never came) and a timeout of ``limit``; ("S", script) it
-started a process; ("U", script) it set a journey out without a process
-(:func:`sim.model.underway.set_out`)."""
+started a process; ("U", script) it set a journey (or the stream of arrivals) out
+without a process (:func:`sim.model.underway.set_out`)."""
 
 
 class _RecordedFirstOf(FirstOf):
@@ -105,12 +106,13 @@ class _RecordedFirstOf(FirstOf):
         super()._first(event)
 
 
-def record(seed: int) -> tuple[list[Script], int]:
+def record(seed: int) -> tuple[Script, int]:
     """Run the large-city scenario (untimed) and record what every process waited for:
-    the scripts of the processes started at the outset, and the events the run scheduled."""
+    what the actors started at the outset (a script of "S" and "U" steps), and the events
+    the run scheduled."""
     world = World(load_scenario(ROOT / "scenarios" / "large-city.toml"), seed)
     env = world.env
-    roots: list[Script] = []
+    roots: Script = []
     running: list[Script] = []  # the script of the process being resumed
     pending: dict[int, tuple[Script, simpy.Event]] = {}  # what each script waits for now
 
@@ -132,38 +134,41 @@ def record(seed: int) -> tuple[list[Script], int]:
             if isinstance(event, _RecordedFirstOf):
                 script.append(("F", weeks if event.winner is event.a else None,
                                event.b._delay))  # type: ignore[attr-defined]
-            elif type(event) is simpy.Timeout:
+            elif type(event) is Timer:
                 script.append(("T", event._delay))  # type: ignore[attr-defined]
             else:
                 script.append(("W", weeks))
 
-    def process(gen: Generator) -> simpy.Process:
+    def started(kind: str) -> Script:
         script: Script = []
-        (running[-1].append(("S", script)) if running else roots.append(script))
-        return simpy.Process(env, recorded(gen, script))
+        (running[-1] if running else roots).append((kind, script))
+        return script
 
-    def journey(gen: Generator) -> None:
-        script: Script = []
-        running[-1].append(("U", script))  # journeys are set out by the arrivals
-        underway.set_out(recorded(gen, script))
+    def process(gen: Generator) -> simpy.Process:
+        return simpy.Process(env, recorded(gen, started("S")))
+
+    set_out = underway.set_out
+
+    def journey(gen: Generator) -> None:  # the stream of arrivals and every journey
+        set_out(recorded(gen, started("U")))
 
     env.process = process  # type: ignore[method-assign]
     waiting.FirstOf = _RecordedFirstOf  # type: ignore[misc]
-    initiatives.set_out = journey  # type: ignore[assignment]
+    initiatives.set_out = underway.set_out = journey  # type: ignore[assignment]
     try:
         world.run()
     finally:
         waiting.FirstOf = FirstOf  # type: ignore[misc]
-        initiatives.set_out = underway.set_out
+        initiatives.set_out = underway.set_out = set_out
     for script, event in pending.values():  # the run ended while they waited
         if isinstance(event, _RecordedFirstOf):
             script.append(("F", None, event.b._delay))  # type: ignore[attr-defined]
-        elif type(event) is simpy.Timeout:
+        elif type(event) is Timer:
             script.append(("T", event._delay))  # type: ignore[attr-defined]
     return roots, scheduled_events(env)
 
 
-def replay(roots: list[Script], warmup: float, end: float) -> tuple[float, int]:
+def replay(roots: Script, warmup: float, end: float) -> tuple[float, int]:
     """The skeleton of the model's own event mix: every process of a recorded run, waiting
     for the same events at the same moments, with none of the model's logic."""
     env = simpy.Environment()
@@ -182,8 +187,8 @@ def replay(roots: list[Script], warmup: float, end: float) -> tuple[float, int]:
             else:
                 env.process(play(step[1]))
 
-    for script in roots:
-        env.process(play(script))
+    for kind, script in roots:  # in the order the actors started them
+        (underway.set_out if kind == "U" else env.process)(play(script))
     start = time.perf_counter()
     env.run(until=warmup)
     env.run(until=end)

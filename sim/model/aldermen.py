@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.model.clock import Timer
 from sim.model.initiative import Initiative  # at run time: mypyc's AgendaItem needs it
 from sim.model.waiting import wait_patiently
 
@@ -90,7 +91,7 @@ class College:
 
     def _meetings(self) -> Generator[Any, Any, None]:
         env = self.env
-        yield env.timeout(self.cfg.meeting_offset_weeks)
+        yield Timer(env, self.cfg.meeting_offset_weeks)
         while True:
             taken = 0
             agenda = self.agenda
@@ -101,7 +102,7 @@ class College:
                     taken += 1
             self._slots_offered += self.capacity
             self._slots_used += taken
-            yield env.timeout(1.0)
+            yield Timer(env, 1.0)
 
     def queue_length(self) -> int:
         return sum(1 for item in self.agenda if not item.withdrawn)
@@ -129,7 +130,7 @@ class College:
         while True:
             gaps = (rng.standard_exponential(64) / self.cfg.incident_rate).tolist()
             for gap in gaps:
-                yield env.timeout(gap)
+                yield Timer(env, gap)
                 if env.now >= self.warmup:
                     self.incidents += 1
                 if self.logging:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
+from sim.model import clock, underway
+from sim.model.clock import Timer
 from sim.model.initiative import Initiative
 from sim.model.ledger import Ledger
 from sim.model.municipality import role_mask
@@ -80,7 +82,9 @@ class Initiatives:
 
     # ---------------------------------------------------------------- arrivals
     def start(self) -> None:
-        self.env.process(self._arrivals())
+        # nothing waits for the stream of arrivals: it is set out as a journey is, without
+        # a SimPy process's start event and its resumptions (sim.model.underway)
+        underway.set_out(self._arrivals())
 
     def reset_statistics(self) -> None:
         pass  # only initiatives arriving after the warm-up are counted
@@ -104,7 +108,7 @@ class Initiatives:
             gaps = (rng.standard_exponential(512) / rate_max).tolist()
             accepts = rng.random(512).tolist()
             for gap, u in zip(gaps, accepts, strict=True):
-                yield env.timeout(gap)
+                yield Timer(env, gap)
                 # the rate at the town's trust now (arrival_rate(), inlined)
                 if u * rate_max < rate * max(0.0, 1.0 + elasticity * (mun.trust - initial)):
                     set_out(journey.travel(self._new(k)))
@@ -114,7 +118,7 @@ class Initiatives:
         """Candidate k becomes an initiative: its attributes come from its own draws."""
         ic = self.cfg
         attrs, exps, unis = self.draws.get(k)
-        now = self.env.now
+        now = clock.now(self.env)
         ini = Initiative(k, now, now >= self.warmup, PrivateSupply(exps, unis, self.overflow))
         (ini.complexity, ini.energy, trust_z, patience, ini.members, ini.tolerance, ini.kind_u,
          ini.link_u, ini.departments, needs) = attrs
@@ -164,7 +168,7 @@ class Initiatives:
     # ---------------------------------------------------------------- exits
     def leave(self, ini: Initiative, outcome: str) -> None:
         """The journey ends: record it, and let the initiator's trust move the town's."""
-        now = self.env.now
+        now = clock.now(self.env)
         self.active.discard(ini)
         if outcome == "dropout":
             ini.add_frustration(self.cfg.dropout_frustration)

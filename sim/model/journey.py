@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.model import clock
+from sim.model.clock import Timer
 from sim.model.random import repeats
 from sim.model.waiting import wait_for, wait_in_queue
 
@@ -198,7 +200,7 @@ class Journey:
             weeks = scale * rng.exp()
             if rounds == 0:
                 if weeks > 0.0:
-                    yield env.timeout(weeks)
+                    yield Timer(env, weeks)
             elif not (yield from wait_for(env, ini, weeks)):
                 return False
             dialogue = mun.regime.dialogue
@@ -264,7 +266,7 @@ class Journey:
                              ini.frustration)
             if not (yield from self._talk(ini, self._rework_share)):
                 return False
-        ini.decided_at = env.now
+        ini.decided_at = clock.now(env)
         return True
 
     def _approved(self, ini: Initiative) -> bool:
@@ -285,10 +287,10 @@ class Journey:
         weeks = self._realisation_weeks * self.stretch(ini) * ini.rng.exp()
         drain = self._realisation_drain * (1.0 - self.municipality.support_fit(ini))
         if drain > 0.0 and weeks * drain >= ini.energy:
-            yield self.env.timeout(max(ini.energy, 0.0) / drain)
+            yield Timer(self.env, max(ini.energy, 0.0) / drain)
             ini.spend(ini.energy)
             return False
-        yield self.env.timeout(weeks)
+        yield Timer(self.env, weeks)
         ini.spend(weeks * drain)
         return ini.going and self.contact(ini)
 

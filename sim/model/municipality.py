@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from sim.model import clock
+from sim.model.clock import Timer
 from sim.model.random import repeats
 from sim.scenario import WarningSigns
 from sim.styles import ROLES
@@ -227,7 +229,7 @@ class Municipality:
     # -------------------------------------------------------- the roles in force
     def offered_roles(self) -> frozenset[str]:
         roles = self.regime.offered
-        if self.env.now < self.support_back_at:
+        if clock.now(self.env) < self.support_back_at:
             roles = roles - {"support"}
         return roles
 
@@ -307,7 +309,7 @@ class Municipality:
 
     def _budget_cut(self, at: float, tension: float, withdrawn: float) -> Generator[Any, Any, None]:
         env = self.env
-        yield env.timeout(at)
+        yield Timer(env, at)
         self.add_tension(tension)
         self.support_back_at = env.now + withdrawn
         if self.logging:
@@ -339,7 +341,7 @@ class Municipality:
                 episode["peak_tension"] = max(episode["peak_tension"], self.tension)
             if env.now >= self.warmup:
                 self._record(queues)
-            yield env.timeout(1.0)
+            yield Timer(env, 1.0)
 
     def _fall_back(self) -> None:
         """Fall back into the directing role; the warning signs that show lower conditions."""

@@ -14,6 +14,8 @@ from collections import deque
 
 import simpy
 
+from sim.model import clock
+
 
 class Turn(simpy.Event):
     """A place in the queue of a pool; it triggers when a server is handed over."""
@@ -49,13 +51,13 @@ class Pool:
         self._last = env.now
 
     def _account(self) -> None:
-        now = self.env.now
+        now = clock.now(self.env)
         self._area += self.busy * (now - self._last)
         self._last = now
 
     def request(self) -> Turn | None:
         """A server now (``None``) or a turn in the queue."""
-        now = self.env.now  # _account(), inlined on the hot path
+        now = clock.now(self.env)  # _account(), inlined on the hot path
         busy = self.busy
         self._area += busy * (now - self._last)
         self._last = now
@@ -68,7 +70,7 @@ class Pool:
 
     def release(self) -> None:
         """Give a server back: to the first in line, if anyone waits."""
-        now = self.env.now  # _account(), inlined on the hot path
+        now = clock.now(self.env)  # _account(), inlined on the hot path
         self._area += self.busy * (now - self._last)
         self._last = now
         if self.queue:

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.model import clock
+
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
     from sim.model.log import EventLog
@@ -70,7 +72,7 @@ class RegisseurCorps:
         pass
 
     def _account(self) -> None:
-        now = self.env.now
+        now = clock.now(self.env)
         self._area += self.in_use * (now - self._last)
         self._last = now
 

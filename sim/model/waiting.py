@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.model import clock
+from sim.model.clock import Timer
+
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
     from sim.model.pools import Pool
@@ -29,7 +32,7 @@ class FirstOf(simpy.Event):
 
     __slots__ = ()
 
-    def __init__(self, a: simpy.Event, b: simpy.Event) -> None:
+    def __init__(self, a: simpy.Event, b: simpy.Event | Timer) -> None:
         super().__init__(a.env)
         a.callbacks.append(self._first)  # type: ignore[union-attr]
         b.callbacks.append(self._first)  # type: ignore[union-attr]
@@ -49,12 +52,12 @@ def wait_for(env: simpy.Environment, ini: Initiative, weeks: float) -> Generator
     """Wait ``weeks`` for the municipality (no queue: signal time, a handoff)."""
     if weeks <= 0.0:
         return True
-    limit = ini.limit(env.now)
+    limit = ini.limit(clock.now(env))
     if weeks > limit:
-        yield env.timeout(limit)
+        yield Timer(env, limit)
         ini.waited(limit)
         return False
-    yield env.timeout(weeks)
+    yield Timer(env, weeks)
     ini.waited(weeks)
     return ini.going
 
@@ -66,19 +69,19 @@ def wait_patiently(env: simpy.Environment, ini: Initiative, event: simpy.Event,
     When they run out first, ``withdraw()`` takes the initiative out of the queue and the
     result is ``False``. The time spent counts as waiting and as queue time.
     """
-    start = env.now
+    start = clock.now(env)
     if not event.triggered:
         limit = ini.limit(start)
         if limit == INF:
             yield event
         else:
-            yield FirstOf(event, env.timeout(limit))
+            yield FirstOf(event, Timer(env, limit))
             if not event.triggered:
                 withdraw()
-                ini.waited(env.now - start)
+                ini.waited(clock.now(env) - start)
                 return False
-        ini.waited(env.now - start)
-    ini.queue_weeks += env.now - start
+        ini.waited(clock.now(env) - start)
+    ini.queue_weeks += clock.now(env) - start
     return True
 
 
@@ -92,6 +95,6 @@ def wait_in_queue(env: simpy.Environment, ini: Initiative, pool: Pool,
     if turn is not None and not (yield from wait_patiently(env, ini, turn, turn.cancel)):
         return False
     if service_weeks > 0.0:
-        yield env.timeout(service_weeks)
+        yield Timer(env, service_weeks)
     pool.release()
     return ini.going

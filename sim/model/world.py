@@ -8,6 +8,8 @@ explicitly; an actor changes another only through that actor's methods.
 
 from __future__ import annotations
 
+import gc
+
 import simpy
 
 from sim.model.aldermen import College
@@ -51,7 +53,22 @@ class World:
                        self.initiatives)
 
     def run(self) -> dict[str, float]:
-        """Run to the end of the horizon and return the summary of outcomes."""
+        """Run to the end of the horizon and return the summary of outcomes.
+
+        The cyclic garbage collector pauses while the world runs (and is restored as it
+        was): a run makes tens of thousands of short-lived events, tuples and generators,
+        freed by reference counting, and the collector's passes over them took about a
+        twentieth of a run (``benchmarks/bench_core.py``). What a run leaves in cycles is
+        collected after it."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _run(self) -> dict[str, float]:
         for actor in self.actors:
             actor.start()
         if self.warmup > 0:
