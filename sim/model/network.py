@@ -120,14 +120,18 @@ class Network:
         """Sizes of the connected groups that hold a counted initiative, in the order of
         their first initiative (the components of ``graph()``, found by scipy's sparse
         graph routines, which build no Python object per node)."""
-        idents = list(self.neighbours)
+        neighbours = self.neighbours
+        idents = list(neighbours)
         if not idents:
             return []
         index = {ident: i for i, ident in enumerate(idents)}
-        rows = [index[a] for a, links in self.neighbours.items() for _ in links]
-        cols = [index[b] for links in self.neighbours.values() for b in links]
         n = len(idents)
-        adjacency = sparse.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        indptr = np.zeros(n + 1, dtype=np.int64)  # the adjacency lists, row by row (CSR)
+        np.cumsum(np.fromiter(map(len, neighbours.values()), np.int64, n), out=indptr[1:])
+        links = int(indptr[-1])
+        indices = np.fromiter((index[b] for bs in neighbours.values() for b in bs), np.int64,
+                              links)
+        adjacency = sparse.csr_array((np.ones(links), indices, indptr), shape=(n, n))
         _, labels = csgraph.connected_components(adjacency, directed=False)
         counted = np.zeros(n, dtype=bool)
         counted[[index[i] for i in self.counted]] = True
