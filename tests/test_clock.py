@@ -1,0 +1,124 @@
+"""The model's clock (``sim.model.clock``) and how a world runs: cheaper than SimPy's front
+door, and the same to SimPy, so the same numbers."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import simpy
+
+from sim.model.clock import Timer, now
+from sim.model.underway import set_out
+from sim.model.world import World
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_timer_is_queued_as_simpys_timeout_would_be() -> None:
+    env = simpy.Environment(initial_time=1.5)
+    Timer(env, 2.0)
+    env.timeout(2.0)
+    (t1, p1, e1, first), (t2, p2, e2, second) = sorted(env._queue)
+    assert isinstance(first, Timer) and isinstance(second, simpy.Timeout)
+    assert (t1, p1) == (t2, p2) == (3.5, 1) and e2 == e1 + 1  # same time, priority, numbering
+    with pytest.raises(ValueError, match="Negative delay"):
+        Timer(env, -1.0)
+
+
+def test_timers_and_simpy_events_at_one_moment_run_in_the_order_they_were_made() -> None:
+    env = simpy.Environment()
+    order: list[str] = []
+    gate = env.event()
+
+    def process(name: str, make) -> simpy.events.ProcessGenerator:
+        value = yield make()
+        order.append(f"{name}:{env.now}:{value}")
+
+    def journey(name: str):
+        value = yield Timer(env, 0.5)
+        order.append(f"{name}:{now(env)}:{value}")
+
+    env.process(process("timeout", lambda: env.timeout(1.0)))
+    env.process(process("timer", lambda: Timer(env, 1.0)))
+    env.process(process("gate", lambda: gate))
+    env.run(until=0.5)
+    set_out(journey("journey"))  # made after the others: runs after them at week 1
+    env.timeout(0.5).callbacks.append(lambda _: gate.succeed("open"))  # week 1, last made
+    env.run()
+    assert order == ["timeout:1.0:None", "timer:1.0:None", "journey:1.0:None", "gate:1.0:open"]
+
+
+# In the sources (compiled modules do not see a patch): the same scenario and seed with
+# SimPy's own timeouts and the stream of arrivals as a SimPy process, and as the model runs.
+AS_SIMPY = """
+import json, sys
+import simpy
+from sim.model import aldermen, initiatives, journey, municipality, underway, waiting
+from sim.model.world import World
+from sim.scenario import build_scenario
+
+MODULES = (aldermen, initiatives, journey, municipality, waiting)
+scenario = build_scenario(json.loads(sys.argv[1]))
+timer, set_out = waiting.Timer, underway.set_out
+out = {}
+for how in ("simpy", "model"):
+    world = World(scenario, 5)
+    if how == "simpy":
+        for module in MODULES:
+            module.Timer = simpy.Timeout
+        underway.set_out = world.env.process
+    try:
+        summary = world.run()
+    finally:
+        for module in MODULES:
+            module.Timer = timer
+        underway.set_out = set_out
+    out[how] = {"summary": json.dumps(summary, sort_keys=True),
+                "events": int(repr(world.env._eid)[6:-1])}
+print(json.dumps(out))
+"""
+
+
+def test_the_model_gives_the_numbers_of_simpys_timeouts_and_processes(tiny) -> None:
+    scenario = tiny.with_changes({"run.horizon_weeks": 104})
+    done = subprocess.run([sys.executable, "-c", AS_SIMPY,
+                           json.dumps(scenario.model_dump(mode="json"))],
+                          capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "REGIESIM_PURE": "1"})
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["model"]["summary"] == out["simpy"]["summary"]
+    assert json.loads(out["model"]["summary"])["arrivals"] > 20
+    # the stream of arrivals as a process is started by an event of its own
+    assert out["simpy"]["events"] - out["model"]["events"] == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_pauses_while_a_world_runs_and_is_left_as_it_was(tiny, enabled) -> None:
+    world = World(tiny, 1)
+    passes: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    was = gc.isenabled()
+    gc.set_threshold(1, 1, 1)  # a pass on nearly every allocation, were it collecting
+    gc.callbacks.append(count)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        world.run()
+        after = gc.isenabled()
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*threshold)
+        (gc.enable if was else gc.disable)()
+    assert after is enabled
+    assert passes == []
