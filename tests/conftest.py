@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,18 @@ def short(style: str = "consultative", **groups: dict) -> Scenario:
     for group, values in groups.items():
         data.setdefault(group, {}).update(values)
     return build_scenario(data)
+
+
+def in_the_sources(script: str, scenario: Scenario) -> dict:
+    """Run ``script`` on the model's sources (``REGIESIM_PURE=1``: compiled modules do not
+    see a patch) in a fresh interpreter, the scenario as JSON in ``sys.argv[1]``; return
+    the JSON it prints."""
+    done = subprocess.run([sys.executable, "-c", script,
+                           json.dumps(scenario.model_dump(mode="json"))],
+                          capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "REGIESIM_PURE": "1"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 @pytest.fixture

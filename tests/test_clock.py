@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import simpy
@@ -16,8 +12,7 @@ import simpy
 from sim.model.clock import Timer, now
 from sim.model.underway import set_out
 from sim.model.world import World
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import in_the_sources
 
 
 def test_a_timer_is_queued_as_simpys_timeout_would_be() -> None:
@@ -87,12 +82,7 @@ print(json.dumps(out))
 
 def test_the_model_gives_the_numbers_of_simpys_timeouts_and_processes(tiny) -> None:
     scenario = tiny.with_changes({"run.horizon_weeks": 104})
-    done = subprocess.run([sys.executable, "-c", AS_SIMPY,
-                           json.dumps(scenario.model_dump(mode="json"))],
-                          capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "REGIESIM_PURE": "1"})
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
+    out = in_the_sources(AS_SIMPY, scenario)
     assert out["model"]["summary"] == out["simpy"]["summary"]
     assert json.loads(out["model"]["summary"])["arrivals"] > 20
     # the stream of arrivals as a process is started by an event of its own

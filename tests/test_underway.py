@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import simpy
 
 from sim.model.underway import set_out
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import in_the_sources
 
 # In the sources (compiled modules do not see a patch): the same scenario and seed with
 # every journey run as a SimPy process, as before, and set out without one.
@@ -46,12 +39,7 @@ print(json.dumps(out))
 
 def test_journeys_set_out_give_the_numbers_of_simpy_processes_in_fewer_events(tiny) -> None:
     scenario = tiny.with_changes({"run.horizon_weeks": 104})
-    done = subprocess.run([sys.executable, "-c", AS_PROCESSES,
-                           json.dumps(scenario.model_dump(mode="json"))],
-                          capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "REGIESIM_PURE": "1"})
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
+    out = in_the_sources(AS_PROCESSES, scenario)
     process, underway = out["process"], out["underway"]
     assert underway["summary"] == process["summary"]
     assert underway["started"] == process["started"] > 20
