@@ -9,7 +9,7 @@ import json
 import pytest
 import simpy
 
-from sim.model.clock import Timer, now
+from sim.model.clock import Clock, Timer, now
 from sim.model.underway import set_out
 from sim.model.world import World
 from tests.conftest import in_the_sources
@@ -17,13 +17,25 @@ from tests.conftest import in_the_sources
 
 def test_a_timer_is_queued_as_simpys_timeout_would_be() -> None:
     env = simpy.Environment(initial_time=1.5)
-    Timer(env, 2.0)
+    Timer(Clock(env), 2.0)
     env.timeout(2.0)
     (t1, p1, e1, first), (t2, p2, e2, second) = sorted(env._queue)
     assert isinstance(first, Timer) and isinstance(second, simpy.Timeout)
     assert (t1, p1) == (t2, p2) == (3.5, 1) and e2 == e1 + 1  # same time, priority, numbering
     with pytest.raises(ValueError, match="Negative delay"):
-        Timer(env, -1.0)
+        Timer(Clock(env), -1.0)
+
+
+def test_an_event_scheduled_by_the_clock_is_queued_as_simpys_succeed_would_be() -> None:
+    env = simpy.Environment(initial_time=2.5)
+    clock = Clock(env)
+    mine = object()
+    clock.schedule(mine)
+    env.event().succeed()
+    Timer(clock, 0.0)
+    (t1, p1, e1, first), (t2, p2, e2, _), (t3, p3, e3, _) = sorted(env._queue, key=lambda e: e[2])
+    assert first is mine and clock.now() == env.now == 2.5
+    assert (t1, p1) == (t2, p2) == (t3, p3) == (2.5, 1) and e1 + 1 == e2 == e3 - 1
 
 
 def test_timers_and_simpy_events_at_one_moment_run_in_the_order_they_were_made() -> None:
@@ -36,11 +48,11 @@ def test_timers_and_simpy_events_at_one_moment_run_in_the_order_they_were_made()
         order.append(f"{name}:{env.now}:{value}")
 
     def journey(name: str):
-        value = yield Timer(env, 0.5)
+        value = yield Timer(Clock(env), 0.5)
         order.append(f"{name}:{now(env)}:{value}")
 
     env.process(process("timeout", lambda: env.timeout(1.0)))
-    env.process(process("timer", lambda: Timer(env, 1.0)))
+    env.process(process("timer", lambda: Timer(Clock(env), 1.0)))
     env.process(process("gate", lambda: gate))
     env.run(until=0.5)
     set_out(journey("journey"))  # made after the others: runs after them at week 1
@@ -66,7 +78,7 @@ for how in ("simpy", "model"):
     world = World(scenario, 5)
     if how == "simpy":
         for module in MODULES:
-            module.Timer = simpy.Timeout
+            module.Timer = lambda clock, delay: simpy.Timeout(clock.env, delay)
         underway.set_out = world.env.process
     try:
         summary = world.run()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from sim.model.clock import Timer
+from sim.model.clock import Clock, Timer
 from sim.model.initiative import Initiative  # at run time: mypyc's AgendaItem needs it
 from sim.model.waiting import wait_patiently
 
@@ -51,6 +51,7 @@ class College:
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog, warmup: float,
                  incidents: np.random.Generator, municipality: Municipality) -> None:
         self.env, self.log, self.warmup = env, log, warmup
+        self.clock = Clock(env)
         self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.aldermen
         self.municipality = municipality
@@ -83,15 +84,14 @@ class College:
             self.agenda.append(item)
         if self.logging:
             self.log.add(env.now, "initiative", ini.ident, "escalated", ini.stage)
-        if not (yield from wait_patiently(env, ini, item.decided, item.withdraw)):
+        if not (yield from wait_patiently(self.clock, ini, item.decided, item.withdraw)):
             return False
         if self.logging:
             self.log.add(env.now, "college", ini.ident, "college_decided", ini.stage)
         return ini.going
 
     def _meetings(self) -> Generator[Any, Any, None]:
-        env = self.env
-        yield Timer(env, self.cfg.meeting_offset_weeks)
+        yield Timer(self.clock, self.cfg.meeting_offset_weeks)
         while True:
             taken = 0
             agenda = self.agenda
@@ -102,7 +102,7 @@ class College:
                     taken += 1
             self._slots_offered += self.capacity
             self._slots_used += taken
-            yield Timer(env, 1.0)
+            yield Timer(self.clock, 1.0)
 
     def queue_length(self) -> int:
         return sum(1 for item in self.agenda if not item.withdrawn)
@@ -130,7 +130,7 @@ class College:
         while True:
             gaps = (rng.standard_exponential(64) / self.cfg.incident_rate).tolist()
             for gap in gaps:
-                yield Timer(env, gap)
+                yield Timer(self.clock, gap)
                 if env.now >= self.warmup:
                     self.incidents += 1
                 if self.logging:

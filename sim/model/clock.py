@@ -13,11 +13,13 @@ same time, priority (``NORMAL``) and event number as ``env.timeout(weeks)`` woul
 everything happens in the same order and the model's numbers are the same, bit for bit.
 SimPy's ``Environment.step`` and ``Process._resume`` read only what it has: its
 ``callbacks`` (None once processed), ``_ok`` and ``_value``. Compiled (``sim.compile_model``)
-it is a native object, built without a Python-level ``__init__`` call.
+it is a native object, built without a Python-level ``__init__`` call, and it reaches the
+queue through a :class:`Clock`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from heapq import heappush
 from typing import Any
 
@@ -27,21 +29,49 @@ NORMAL = 1
 """SimPy's priority of a timeout (``simpy.events.NORMAL``)."""
 
 
+class Clock:
+    """The environment's clock and queue, held where the model reaches them natively.
+
+    A :class:`Timer` is put on SimPy's queue with the next event number; the queue (a list)
+    and the numbering (an ``itertools.count``) are made once with the environment and never
+    replaced, so a clock keeps them and reads only the time from the environment. Each actor
+    that waits makes its own clock from its environment."""
+
+    __slots__ = ("_eid", "_queue", "env")
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        internals: Any = env  # SimPy's queue holds Events: read its internals untyped
+        self._queue: list[tuple[float, int, int, Any]] = internals._queue
+        self._eid: Iterator[int] = internals._eid
+
+    def now(self) -> float:
+        """``env.now``."""
+        env: Any = self.env
+        return env._now
+
+    def schedule(self, event: Any) -> None:
+        """Process ``event`` now, after what is already due now: as SimPy's
+        ``Event.succeed()`` schedules it (priority ``NORMAL``, the next event number)."""
+        env: Any = self.env
+        heappush(self._queue, (env._now, NORMAL, next(self._eid), event))
+
+
 class Timer:
     """Processed ``delay`` weeks from now, with the value None (``env.timeout(delay)``)."""
 
     __slots__ = ("_delay", "_ok", "_value", "callbacks", "env")
 
-    def __init__(self, env: simpy.Environment, delay: float) -> None:
+    def __init__(self, clock: Clock, delay: float) -> None:
         if delay < 0.0:
             raise ValueError(f"Negative delay {delay}")
+        env: Any = clock.env
         self.env = env
         self.callbacks: list[Any] | None = []
         self._value: Any = None
         self._delay = delay
         self._ok = True
-        clock: Any = env  # SimPy's queue holds Events: read its internals untyped
-        heappush(clock._queue, (clock._now + delay, NORMAL, next(clock._eid), self))
+        heappush(clock._queue, (env._now + delay, NORMAL, next(clock._eid), self))
 
     @property
     def triggered(self) -> bool:

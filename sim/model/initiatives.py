@@ -17,7 +17,7 @@ import numpy as np
 import simpy
 
 from sim.model import clock, underway
-from sim.model.clock import Timer
+from sim.model.clock import Clock, Timer
 from sim.model.initiative import Initiative
 from sim.model.ledger import Ledger
 from sim.model.municipality import role_mask
@@ -97,7 +97,7 @@ class Initiatives:
 
     def _arrivals(self) -> Generator[Any, Any, None]:
         """Poisson arrivals whose rate follows trust (exact, by thinning)."""
-        env, mun, journey = self.env, self.municipality, self.journey
+        clock, mun, journey = Clock(self.env), self.municipality, self.journey
         assert journey is not None, "Initiatives.route(journey) wires the journey first"
         ic = self.cfg
         rate, elasticity, initial = ic.arrival_rate, ic.trust_elasticity, self.initial_trust
@@ -108,7 +108,7 @@ class Initiatives:
             gaps = (rng.standard_exponential(512) / rate_max).tolist()
             accepts = rng.random(512).tolist()
             for gap, u in zip(gaps, accepts, strict=True):
-                yield Timer(env, gap)
+                yield Timer(clock, gap)
                 # the rate at the town's trust now (arrival_rate(), inlined)
                 if u * rate_max < rate * max(0.0, 1.0 + elasticity * (mun.trust - initial)):
                     set_out(journey.travel(self._new(k)))

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.model import clock
-from sim.model.clock import Timer
+from sim.model.clock import Clock, Timer
 from sim.model.random import repeats
 from sim.model.waiting import wait_for, wait_in_queue
 
@@ -57,6 +57,7 @@ class Journey:
                  leave: Callable[[Initiative, str], None],
                  intake_wait: Callable[[Initiative, float], None]) -> None:
         self.env, self.log = env, log
+        self.clock = Clock(env)
         self.logging = log.enabled  # no log calls when it is off
         self.ic, self.mc, self.sc = ic, mc, sc = cfg.initiatives, cfg.municipality, cfg.satisfaction
         self.municipality = municipality
@@ -121,7 +122,7 @@ class Journey:
     def signal(self, ini: Initiative) -> Stage:
         """Someone in the municipality has to notice the initiative."""
         spotted, by_alderman, mean = self.regisseurs.signal(ini)
-        if not (yield from wait_for(self.env, ini, mean * ini.rng.exp())):
+        if not (yield from wait_for(self.clock, ini, mean * ini.rng.exp())):
             return False
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "signalled", "intake",
@@ -137,7 +138,7 @@ class Journey:
         ini.first_contact(mun.promised_fit(ini), mun.promises_partner(ini),
                           self._promise_weight)
         queued = ini.queue_weeks
-        if not (yield from wait_in_queue(self.env, ini, self.front_office,
+        if not (yield from wait_in_queue(self.clock, ini, self.front_office,
                                          self._intake_weeks * ini.rng.exp())):
             return False
         self._intake_wait(ini, ini.queue_weeks - queued)
@@ -151,7 +152,7 @@ class Journey:
     def handoffs(self, ini: Initiative) -> Stage:
         """From one department to the next (and, with an unclear process, pillar to post)."""
         self._enter(ini, "handoffs")
-        env = self.env
+        clock = self.clock
         connected = self.regisseurs.connected_share(ini)
         n = self.municipality.handoffs_needed(ini, connected)
         if self._handoff_weeks == 0.0:  # handoffs take no time: all of them at once
@@ -163,7 +164,7 @@ class Journey:
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "handoff", ini.stage,
                              ini.frustration)
-            if not (yield from wait_for(env, ini, self._handoff_weeks * ini.rng.exp())):
+            if not (yield from wait_for(clock, ini, self._handoff_weeks * ini.rng.exp())):
                 return False
         return True
 
@@ -191,7 +192,7 @@ class Journey:
         rounds of consensus-seeking follow, the likelier the stronger the habit, each
         costing time and energy again without relief: the initiative waits through them
         (003: facilitating alone is not enough, "minder polderen")."""
-        mun, env, rng = self.municipality, self.env, ini.rng
+        mun, clock, rng = self.municipality, self.clock, ini.rng
         stretch = self.stretch(ini)
         rounds = 0
         while True:
@@ -200,8 +201,8 @@ class Journey:
             weeks = scale * rng.exp()
             if rounds == 0:
                 if weeks > 0.0:
-                    yield Timer(env, weeks)
-            elif not (yield from wait_for(env, ini, weeks)):
+                    yield Timer(clock, weeks)
+            elif not (yield from wait_for(clock, ini, weeks)):
                 return False
             dialogue = mun.regime.dialogue
             ini.spend(share * dialogue * self._round_energy)
@@ -239,7 +240,7 @@ class Journey:
         self._enter(ini, "decision")
         env, mun, rng, regisseurs = self.env, self.municipality, ini.rng, self.regisseurs
         if "autonomous" in ini.needs:  # the municipality's own rules: not negotiable (004)
-            if not (yield from wait_for(env, ini, self._permit_weeks * rng.exp())):
+            if not (yield from wait_for(self.clock, ini, self._permit_weeks * rng.exp())):
                 return False
             ini.refused = rng.uniform() < self._permit_reject
             if ini.refused:  # a refused permit is the decision
@@ -287,10 +288,10 @@ class Journey:
         weeks = self._realisation_weeks * self.stretch(ini) * ini.rng.exp()
         drain = self._realisation_drain * (1.0 - self.municipality.support_fit(ini))
         if drain > 0.0 and weeks * drain >= ini.energy:
-            yield Timer(self.env, max(ini.energy, 0.0) / drain)
+            yield Timer(self.clock, max(ini.energy, 0.0) / drain)
             ini.spend(ini.energy)
             return False
-        yield Timer(self.env, weeks)
+        yield Timer(self.clock, weeks)
         ini.spend(weeks * drain)
         return ini.going and self.contact(ini)
 

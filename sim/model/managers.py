@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.model.clock import Clock
 from sim.model.pools import Pool
 from sim.model.waiting import wait_for, wait_in_queue
 
@@ -37,6 +38,7 @@ class MiddleManagers:
 
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog) -> None:
         self.env, self.log = env, log
+        self.clock = Clock(env)
         self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.middle_managers
         self.pools = [Pool(env, self.cfg.per_department)
@@ -73,7 +75,7 @@ class MiddleManagers:
 
     def approve(self, ini: Initiative, layers: int) -> Generator[Any, Any, bool]:
         """Take the initiative's decision through ``layers`` approvals, department by department."""
-        env, rng, pools = self.env, ini.rng, self.pools
+        clock, rng, pools = self.clock, ini.rng, self.pools
         per_work = self._approval_weeks / (1.0 - self.inward_share)
         consult = self._consult_weeks
         lead = ini.ident % len(pools)
@@ -82,11 +84,11 @@ class MiddleManagers:
             if self.logging:
                 self.log.add(self.env.now, "initiative", ini.ident, "approval", ini.stage,
                              float(layer))
-            if not (yield from wait_in_queue(env, ini, pool, per_work * rng.exp())):
+            if not (yield from wait_in_queue(clock, ini, pool, per_work * rng.exp())):
                 return False
             # consultation: the initiative waits for it, the decision stays the same
             weeks = consult * rng.exp()
-            if weeks > 0.0 and not (yield from wait_for(env, ini, weeks)):
+            if weeks > 0.0 and not (yield from wait_for(clock, ini, weeks)):
                 return False
         return True
 

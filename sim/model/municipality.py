@@ -51,7 +51,7 @@ import pandas as pd
 import simpy
 
 from sim.model import clock
-from sim.model.clock import Timer
+from sim.model.clock import Clock, Timer
 from sim.model.random import repeats
 from sim.scenario import WarningSigns
 from sim.styles import ROLES
@@ -185,6 +185,7 @@ class Municipality:
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog,
                  warmup: float, signs: np.random.Generator) -> None:
         self.env, self.log, self.warmup = env, log, warmup
+        self.clock = Clock(env)
         self.logging = log.enabled  # no log calls when it is off
         self.signs = signs
         self.cfg = cfg
@@ -309,7 +310,7 @@ class Municipality:
 
     def _budget_cut(self, at: float, tension: float, withdrawn: float) -> Generator[Any, Any, None]:
         env = self.env
-        yield Timer(env, at)
+        yield Timer(self.clock, at)
         self.add_tension(tension)
         self.support_back_at = env.now + withdrawn
         if self.logging:
@@ -341,7 +342,7 @@ class Municipality:
                 episode["peak_tension"] = max(episode["peak_tension"], self.tension)
             if env.now >= self.warmup:
                 self._record(queues)
-            yield Timer(env, 1.0)
+            yield Timer(self.clock, 1.0)
 
     def _fall_back(self) -> None:
         """Fall back into the directing role; the warning signs that show lower conditions."""

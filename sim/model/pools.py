@@ -11,18 +11,35 @@ The order in which processes move on is the same.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import simpy
 
 from sim.model import clock
+from sim.model.clock import Clock
 
 
-class Turn(simpy.Event):
-    """A place in the queue of a pool; it triggers when a server is handed over."""
+class Turn:
+    """A place in the queue of a pool; it triggers when a server is handed over.
+
+    To SimPy it is an event as a :class:`~sim.model.clock.Timer` is, and it is scheduled
+    as ``Event.succeed()`` schedules one (now, priority ``NORMAL``, the next event number);
+    compiled, a native object."""
+
+    __slots__ = ("_ok", "_value", "callbacks", "env", "pool", "triggered")
 
     def __init__(self, pool: Pool) -> None:
-        super().__init__(pool.env)
+        self.env = pool.env
         self.pool = pool
+        self.callbacks: list[Any] | None = []
+        self._ok = True
+        self._value: Any = None
+        self.triggered = False  # True once a server is handed over
+
+    def succeed(self) -> None:
+        """A server is handed over: processed now, after what is already due now."""
+        self.triggered = True
+        self.pool.clock.schedule(self)
 
     def cancel(self) -> None:
         """Leave the queue (waited too long); a turn already served stays served."""
@@ -39,10 +56,11 @@ class Pool:
     ``reset_statistics()`` (called at the end of the warm-up).
     """
 
-    __slots__ = ("_area", "_last", "_since", "busy", "capacity", "env", "queue")
+    __slots__ = ("_area", "_last", "_since", "busy", "capacity", "clock", "env", "queue")
 
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
         self.env = env
+        self.clock = Clock(env)
         self.capacity = capacity
         self.busy = 0
         self.queue: deque[Turn] = deque()

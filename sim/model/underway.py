@@ -11,39 +11,56 @@ fifth fewer events are scheduled (``benchmarks/bench_core.py``).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, cast
 
 import simpy
+
+from sim.model.clock import Timer
 
 
 class Underway:
     """Moves one generator on, event by event, until it returns."""
 
-    __slots__ = ("_gen",)
+    __slots__ = ("_gen", "_resume")
 
     def __init__(self, gen: Generator[simpy.Event, Any, Any]) -> None:
         self._gen = gen
+        # the bound method, made once: every wait hands it to the event waited for. It
+        # refers to this object, so it is let go when the generator returns
+        self._resume: Callable[[Any], None] | None = self.resume
 
-    def resume(self, event: simpy.Event | None) -> None:
+    def resume(self, event: Any) -> None:
         """Send the value of ``event`` (None at the start) and wait for the next event;
-        an event already processed sends its value at once, as SimPy does."""
+        an event already processed sends its value at once, as SimPy does.
+
+        Most events are the model's timers (:class:`~sim.model.clock.Timer`: ok, value
+        None); they are read as what they are, without looking their attributes up."""
         gen = self._gen
-        value = None if event is None else event._value
+        value = None if event is None or type(event) is Timer else event._value
         while True:
             try:
-                if event is not None and not event._ok:  # a failed event raises in the journey
+                if value is not None and not event._ok:  # a failed event raises in the journey
                     event._defused = True
                     assert isinstance(value, BaseException)
                     nxt = gen.throw(value)
                 else:
                     nxt = gen.send(value)
             except StopIteration:
+                self._resume = None
                 return
+            if type(nxt) is Timer:
+                timer = cast(Timer, nxt)
+                timer_callbacks = timer.callbacks
+                if timer_callbacks is not None:
+                    timer_callbacks.append(self._resume)
+                    return
+                event, value = timer, None  # processed already: go on now
+                continue
             # None once processed (SimPy's annotation says list: read it untyped)
             callbacks: list | None = cast(Any, nxt).callbacks
             if callbacks is not None:
-                callbacks.append(self.resume)
+                callbacks.append(self._resume)
                 return
             event, value = nxt, nxt._value  # processed already: go on now
 
