@@ -13,6 +13,7 @@ ended longer than ``run.survey_recall_weeks`` before are not asked.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -87,8 +88,7 @@ class Ledger:
             """A column of the exits only (sliced when asked for: memory stays flat)."""
             return everyone[column][:n_exit]
 
-        outcome = np.asarray(exits("outcome"), dtype=object)
-        stage = np.asarray(exits("stage"), dtype=object)
+        outcome: list[str] = exits("outcome")
         frustration = np.asarray(exits("frustration"), dtype=float)
         summary["arrivals"] = arrivals
         summary["finished"] = n_exit
@@ -96,12 +96,13 @@ class Ledger:
         summary["in_progress"] = len(stages)
         for st in STAGES:
             summary[f"in_progress_{st}"] = stages.count(st)
-        summary["successes"] = int(np.sum(outcome == "success"))
-        summary["rejected"] = int(np.sum(outcome == "rejected"))
-        dropped = outcome == "dropout"
-        summary["dropouts"] = int(np.sum(dropped))
+        summary["successes"] = outcome.count("success")
+        summary["rejected"] = outcome.count("rejected")
+        summary["dropouts"] = outcome.count("dropout")
+        dropped_in = Counter(stage for stage, left in zip(exits("stage"), outcome, strict=True)
+                             if left == "dropout")
         for s in STAGES:
-            summary[f"dropouts_{s}"] = int(np.sum(dropped & (stage == s)))
+            summary[f"dropouts_{s}"] = dropped_in[s]
         summary["success_rate"] = summary["successes"] / n_exit if n_exit else math.nan
         self._time_to_decision(summary, exits, still, end)
         summary["weeks_to_realisation"] = _nanmean(exits("weeks_to_realisation"))

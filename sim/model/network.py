@@ -12,6 +12,7 @@ the sizes of the connected groups.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -121,20 +122,23 @@ class Network:
         their first initiative (the components of ``graph()``, found by scipy's sparse
         graph routines, which build no Python object per node)."""
         neighbours = self.neighbours
-        idents = list(neighbours)
-        if not idents:
+        n = len(neighbours)
+        if not n:
             return []
-        index = {ident: i for i, ident in enumerate(idents)}
-        n = len(idents)
+        idents = np.fromiter(neighbours, np.int64, n)  # row i: the i-th linked initiative
+        by_ident = np.argsort(idents)
+
+        def rows(of: np.ndarray) -> np.ndarray:
+            return by_ident[np.searchsorted(idents, of, sorter=by_ident)]
+
         indptr = np.zeros(n + 1, dtype=np.int64)  # the adjacency lists, row by row (CSR)
         np.cumsum(np.fromiter(map(len, neighbours.values()), np.int64, n), out=indptr[1:])
         links = int(indptr[-1])
-        indices = np.fromiter((index[b] for bs in neighbours.values() for b in bs), np.int64,
-                              links)
+        indices = rows(np.fromiter(chain.from_iterable(neighbours.values()), np.int64, links))
         adjacency = sparse.csr_array((np.ones(links), indices, indptr), shape=(n, n))
         _, labels = csgraph.connected_components(adjacency, directed=False)
         counted = np.zeros(n, dtype=bool)
-        counted[[index[i] for i in self.counted]] = True
+        counted[rows(np.fromiter(self.counted, np.int64, len(self.counted)))] = True
         sizes = np.bincount(labels)
         return sizes[np.unique(labels[counted])].tolist()
 
