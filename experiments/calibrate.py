@@ -21,6 +21,7 @@ thresholds: the defaults in sim/scenario.py come from this, and it is not a test
     python experiments/calibrate.py [--populations 5] [--particles 100] [--reps 2]
     python experiments/calibrate.py --first-fit [--reps 40] [--check 30]
     python experiments/calibrate.py --population scenarios/national/netherlands.toml
+    python experiments/calibrate.py ... --lang nl     # report.html and the last line in Dutch
 
 **The national calibration (``--population``)** fits a population of municipalities
 (:mod:`sim.population`) to the same survey, read as the survey was taken: every kind
@@ -46,6 +47,7 @@ from sim.experiment import run_batch
 from sim.experiment.calibration import (
     KERNELS,
     PARAMETERS,
+    POSTERIOR,
     PPC_REPS,
     calibrate,
     read_priors,
@@ -58,6 +60,7 @@ from sim.population import load_population
 from sim.report.calibration import write_calibration_report
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario, parse_assignment
+from sim.words import CALIBRATION, say
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"share_dissatisfied": 0.44, "share_satisfied": 0.33}
@@ -132,6 +135,8 @@ def main() -> None:
                         default="process")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lang", choices=["en", "nl"], default="en",
+                        help="language of report.html and of the closing line (nl: Dutch)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "calibration")
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                         help="change the scenario, e.g. --set run.horizon_weeks=52")
@@ -163,8 +168,12 @@ def main() -> None:
                        populations=args.populations, particles=args.particles,
                        reps=args.reps or 2, seed=args.seed, backend=args.backend,
                        workers=args.workers, ppc_draws=args.draws, kernel=args.kernel,
-                       accept=args.accept)
-    write_calibration_report(result)
+                       accept=args.accept, lang=args.lang)
+    report = write_calibration_report(result, args.lang)
+    if args.lang == "nl":  # the parameters, in Dutch, are in the report
+        print(say(CALIBRATION, "done", "nl", posterior=args.out / POSTERIOR, report=report,
+                  simulations=result.manifest["simulations"]))
+        return
     print(pd.read_csv(args.out / PARAMETERS).round(4).to_string(index=False))
     method = "rejection ABC" if args.kernel == "rejection" else "ABC-SMC"
     print(f"{method}: {result.manifest['simulations']} simulations in "

@@ -390,6 +390,17 @@ def test_conditions_script_writes_sobol_indices_and_a_report(tmp_path: Path) -> 
     assert all(t["x"] for t in traces)
 
 
+def test_calibration_script_writes_its_report_in_dutch(tmp_path: Path) -> None:
+    """--lang nl: report.html in Dutch and the closing line in the command's Dutch words."""
+    stdout = _run("calibrate", tmp_path, "--kernel", "rejection", "--accept", "0.5",
+                  "--lang", "nl")
+    assert stdout.strip().splitlines()[-1].startswith("klaar: posterior in ")
+    assert "rapport in" in stdout and "simulaties" in stdout and "simulations" not in stdout
+    page = read((tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert page.section("Posterior (laatste populatie, gewogen)").rows[1:]
+    page.section("Toetsing van de voorspellingen uit de posterior")
+
+
 def test_calibration_script_runs_abc_into_a_posterior(tmp_path: Path) -> None:
     stdout = _run("calibrate", tmp_path)
     posterior = pd.read_parquet(tmp_path / "posterior.parquet")
