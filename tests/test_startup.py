@@ -17,8 +17,9 @@ import pytest
 pytestmark = pytest.mark.slow  # fresh interpreters import most of the package: ~125 s under load
 
 PLOTTING = ("plotly", "matplotlib", "dash")
-SLOW = ("scipy.stats",)
-"""Imported where the statistics are computed, never by a worker (about 1 s to import)."""
+SLOW = ("scipy.stats", "networkx")
+"""Imported where the statistics are computed or a network is analysed, never by a
+worker (scipy.stats about 1 s to import, networkx about 0.5 s)."""
 
 WORKER_IMPORTS = [
     # what a pool task or a Dask worker imports to run a replication
@@ -50,8 +51,10 @@ def test_the_check_sees_plotting_when_it_is_imported() -> None:
     assert loaded_modules(["sim.run", "sim.report.figures"]) == ["plotly"]
 
 
-def test_a_worker_does_not_import_scipy_stats() -> None:
-    """scipy.stats (t quantiles, QMC designs, FDR) is imported where it is used."""
+def test_a_worker_does_not_import_scipy_stats_or_networkx() -> None:
+    """scipy.stats (t quantiles, QMC designs, FDR) and networkx (``Network.graph()``, for
+    analysis: a run finds its network groups with scipy's sparse graphs) are imported
+    where they are used."""
     assert loaded_modules(WORKER_IMPORTS, SLOW) == []
     assert loaded_modules(["sim.analysis", "sim.experiment.exploration"], SLOW) == []
 

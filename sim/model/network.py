@@ -5,8 +5,9 @@ regisseur strong in *verbinden* (bridging unlike actors, 002) adopts it, it is l
 a few linked initiatives still under way. A linked initiative draws on its network: each
 success of a neighbour still under way renews its energy and takes away part of its
 burden (it learns the way through the rules from the one that made it). The network is a
-networkx graph over initiatives; its outcomes are the share of initiatives connected and
-the sizes of the connected groups.
+graph over initiatives (adjacency lists; :meth:`Network.graph` gives it as a networkx
+graph); its outcomes are the share of initiatives connected and the sizes of the
+connected groups.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from bisect import bisect_left, insort
 from itertools import chain
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import simpy
 from scipy import sparse
 from scipy.sparse import csgraph
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from sim.model.initiative import Initiative
     from sim.model.log import EventLog
     from sim.scenario import Scenario
@@ -110,7 +112,10 @@ class Network:
             del going[bisect_left(going, ini.ident)]
 
     def graph(self) -> nx.Graph:
-        """The network as a graph: every linked initiative, with its links."""
+        """The network as a graph: every linked initiative, with its links (networkx is
+        imported here, for analysis: a run does not need it)."""
+        import networkx as nx
+
         graph = nx.Graph()
         graph.add_nodes_from(self.neighbours)
         graph.add_edges_from((a, b) for a, links in self.neighbours.items() for b in links
