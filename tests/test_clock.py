@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import gc
 import json
+from collections import deque
 
 import pytest
 import simpy
 
 from sim.model.clock import Clock, Timer, now
+from sim.model.pools import Pool, Turn
 from sim.model.underway import set_out
 from sim.model.world import World
 from tests.conftest import in_the_sources
@@ -26,16 +28,27 @@ def test_a_timer_is_queued_as_simpys_timeout_would_be() -> None:
         Timer(Clock(env), -1.0)
 
 
-def test_an_event_scheduled_by_the_clock_is_queued_as_simpys_succeed_would_be() -> None:
-    env = simpy.Environment(initial_time=2.5)
-    clock = Clock(env)
-    mine = object()
-    clock.schedule(mine)
+def test_a_server_handed_over_is_queued_as_simpys_succeed_would_queue_it() -> None:
+    env = simpy.Environment()
+    pool = Pool(env, 1)  # its clock is made now; the time moves on after
+    env.timeout(2.5)
+    env.run()
+    assert pool.request() is None  # the one server
+    turn = pool.request()
+    assert isinstance(turn, Turn) and not turn.triggered
+    served: list[float] = []
+    turn.callbacks.append(lambda _: served.append(env.now))
+    pool.release()  # handed to the turn
     env.event().succeed()
-    Timer(clock, 0.0)
-    (t1, p1, e1, first), (t2, p2, e2, _), (t3, p3, e3, _) = sorted(env._queue, key=lambda e: e[2])
-    assert first is mine and clock.now() == env.now == 2.5
+    Timer(Clock(env), 0.0)
+    (t1, p1, e1, first), (t2, p2, e2, _), (t3, p3, e3, _) = sorted(env._queue,
+                                                                   key=lambda e: e[2])
+    assert first is turn and turn.triggered and pool.queue == deque()
     assert (t1, p1) == (t2, p2) == (t3, p3) == (2.5, 1) and e1 + 1 == e2 == e3 - 1
+    with pytest.raises(RuntimeError, match="once"):
+        turn.succeed()
+    env.step()
+    assert served == [2.5] and turn.callbacks is None
 
 
 def test_timers_and_simpy_events_at_one_moment_run_in_the_order_they_were_made() -> None:
@@ -62,17 +75,33 @@ def test_timers_and_simpy_events_at_one_moment_run_in_the_order_they_were_made()
 
 
 # In the sources (compiled modules do not see a patch): the same scenario and seed with
-# SimPy's own timeouts and the stream of arrivals as a SimPy process, and as the model runs.
+# SimPy's own timeouts, a pool's turns as SimPy events and the stream of arrivals as a
+# SimPy process, and as the model runs.
 AS_SIMPY = """
 import json, sys
 import simpy
-from sim.model import aldermen, initiatives, journey, municipality, underway, waiting
+from sim.model import aldermen, initiatives, journey, municipality, pools, underway, waiting
 from sim.model.world import World
 from sim.scenario import build_scenario
 
 MODULES = (aldermen, initiatives, journey, municipality, waiting)
 scenario = build_scenario(json.loads(sys.argv[1]))
-timer, set_out = waiting.Timer, underway.set_out
+timer, set_out, turn = waiting.Timer, underway.set_out, pools.Turn
+
+
+class EventTurn(simpy.Event):  # a place in a pool's queue as a SimPy event
+    made = 0
+
+    def __init__(self, pool):
+        super().__init__(pool.env)
+        self.pool = pool
+        EventTurn.made += 1
+
+    def cancel(self):
+        if not self.triggered:
+            self.pool.queue.remove(self)
+
+
 out = {}
 for how in ("simpy", "model"):
     world = World(scenario, 5)
@@ -80,23 +109,26 @@ for how in ("simpy", "model"):
         for module in MODULES:
             module.Timer = lambda clock, delay: simpy.Timeout(clock.env, delay)
         underway.set_out = world.env.process
+        pools.Turn = EventTurn
     try:
         summary = world.run()
     finally:
         for module in MODULES:
             module.Timer = timer
-        underway.set_out = set_out
+        underway.set_out, pools.Turn = set_out, turn
     out[how] = {"summary": json.dumps(summary, sort_keys=True),
-                "events": int(repr(world.env._eid)[6:-1])}
+                "events": int(repr(world.env._eid)[6:-1]), "turns": EventTurn.made}
 print(json.dumps(out))
 """
 
 
-def test_the_model_gives_the_numbers_of_simpys_timeouts_and_processes(tiny) -> None:
-    scenario = tiny.with_changes({"run.horizon_weeks": 104})
+def test_the_model_gives_the_numbers_of_simpys_timeouts_events_and_processes(tiny) -> None:
+    # one clerk at the front office: initiatives queue, and are handed the clerk in turn
+    scenario = tiny.with_changes({"run.horizon_weeks": 104, "municipality.intake_staff": 1})
     out = in_the_sources(AS_SIMPY, scenario)
     assert out["model"]["summary"] == out["simpy"]["summary"]
     assert json.loads(out["model"]["summary"])["arrivals"] > 20
+    assert out["simpy"]["turns"] > 10  # the SimPy events stood in for the model's turns
     # the stream of arrivals as a process is started by an event of its own
     assert out["simpy"]["events"] - out["model"]["events"] == 1
 

@@ -13,8 +13,12 @@ same time, priority (``NORMAL``) and event number as ``env.timeout(weeks)`` woul
 everything happens in the same order and the model's numbers are the same, bit for bit.
 SimPy's ``Environment.step`` and ``Process._resume`` read only what it has: its
 ``callbacks`` (None once processed), ``_ok`` and ``_value``. Compiled (``sim.compile_model``)
-it is a native object, built without a Python-level ``__init__`` call, and it reaches the
-queue through a :class:`Clock`.
+it is a native object, built without a Python-level ``__init__`` call.
+
+**Clock** is where a timer reaches SimPy's queue and event numbering (each actor that
+waits makes one from its environment, and reads the time from it, ``clock.now()``); its
+``schedule(event)`` queues an event to be processed now, as SimPy's ``Event.succeed()``
+does (a server handed over in a pool, :class:`~sim.model.pools.Turn`).
 """
 
 from __future__ import annotations
@@ -81,5 +85,5 @@ class Timer:
 
 def now(env: simpy.Environment) -> float:
     """``env.now``: the time SimPy's ``Environment.step`` set, read without its property."""
-    clock: Any = env
-    return clock._now
+    internals: Any = env
+    return internals._now

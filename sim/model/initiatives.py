@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from sim.model import clock, underway
+from sim.model import underway
 from sim.model.clock import Clock, Timer
 from sim.model.initiative import Initiative
 from sim.model.ledger import Ledger
@@ -56,6 +56,7 @@ class Initiatives:
                  warmup: float, municipality: Municipality, regisseurs: RegisseurCorps,
                  network: Network) -> None:
         self.env, self.log, self.warmup = env, log, warmup
+        self.clock = Clock(env)
         self.logging = log.enabled  # no log calls when it is off
         self.cfg = cfg.initiatives
         self.initial_trust = cfg.municipality.initial_trust
@@ -97,7 +98,7 @@ class Initiatives:
 
     def _arrivals(self) -> Generator[Any, Any, None]:
         """Poisson arrivals whose rate follows trust (exact, by thinning)."""
-        clock, mun, journey = Clock(self.env), self.municipality, self.journey
+        clock, mun, journey = self.clock, self.municipality, self.journey
         assert journey is not None, "Initiatives.route(journey) wires the journey first"
         ic = self.cfg
         rate, elasticity, initial = ic.arrival_rate, ic.trust_elasticity, self.initial_trust
@@ -118,7 +119,7 @@ class Initiatives:
         """Candidate k becomes an initiative: its attributes come from its own draws."""
         ic = self.cfg
         attrs, exps, unis = self.draws.get(k)
-        now = clock.now(self.env)
+        now = self.clock.now()
         ini = Initiative(k, now, now >= self.warmup, PrivateSupply(exps, unis, self.overflow))
         (ini.complexity, ini.energy, trust_z, patience, ini.members, ini.tolerance, ini.kind_u,
          ini.link_u, ini.departments, needs) = attrs
@@ -168,7 +169,7 @@ class Initiatives:
     # ---------------------------------------------------------------- exits
     def leave(self, ini: Initiative, outcome: str) -> None:
         """The journey ends: record it, and let the initiator's trust move the town's."""
-        now = clock.now(self.env)
+        now = self.clock.now()
         self.active.discard(ini)
         if outcome == "dropout":
             ini.add_frustration(self.cfg.dropout_frustration)

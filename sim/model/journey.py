@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim.model import clock
 from sim.model.clock import Clock, Timer
 from sim.model.random import repeats
 from sim.model.waiting import wait_for, wait_in_queue
@@ -267,7 +266,7 @@ class Journey:
                              ini.frustration)
             if not (yield from self._talk(ini, self._rework_share)):
                 return False
-        ini.decided_at = clock.now(env)
+        ini.decided_at = self.clock.now()
         return True
 
     def _approved(self, ini: Initiative) -> bool:

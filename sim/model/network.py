@@ -134,6 +134,8 @@ class Network:
         by_ident = np.argsort(idents)
 
         def rows(of: np.ndarray) -> np.ndarray:
+            """The rows of idents ``of``: each is a key of ``neighbours`` (link() makes the
+            key of every initiative it links or counts before any list names it)."""
             return by_ident[np.searchsorted(idents, of, sorter=by_ident)]
 
         indptr = np.zeros(n + 1, dtype=np.int64)  # the adjacency lists, row by row (CSR)

@@ -38,6 +38,8 @@ class Turn:
 
     def succeed(self) -> None:
         """A server is handed over: processed now, after what is already due now."""
+        if self.triggered:  # as SimPy's succeed() refuses a second trigger
+            raise RuntimeError("a turn in a pool's queue is handed a server once")
         self.triggered = True
         self.pool.clock.schedule(self)
 

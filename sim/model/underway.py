@@ -40,7 +40,9 @@ class Underway:
         value = None if event is None or type(event) is Timer else event._value
         while True:
             try:
-                if value is not None and not event._ok:  # a failed event raises in the journey
+                # a failed event (its value is the exception) raises in the journey; the
+                # model's own events (Timer, FirstOf, Turn) never fail
+                if value is not None and not event._ok:
                     event._defused = True
                     assert isinstance(value, BaseException)
                     nxt = gen.throw(value)

@@ -29,9 +29,10 @@ class FirstOf:
     moment (a zero-time event for every patient wait); a FirstOf is processed at once, in
     the first event's callbacks, so its waiter moves on then. Its value is None.
 
-    To SimPy it is an event as a :class:`~sim.model.clock.Timer` is: what
-    ``Environment.step`` and ``Process._resume`` read (``callbacks``, None once
-    processed, ``_ok`` and ``_value``), and nothing else; compiled, a native object."""
+    It is never queued: a journey (:mod:`sim.model.underway`) or a SimPy process waits for
+    it, and they read of it what they read of a :class:`~sim.model.clock.Timer`
+    (``callbacks``, None once processed, ``_ok`` and ``_value``); compiled, a native
+    object. It never fails."""
 
     __slots__ = ("_ok", "_value", "callbacks", "env")
 
