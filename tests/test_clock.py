@@ -10,7 +10,7 @@ from collections import deque
 import pytest
 import simpy
 
-from sim.model.clock import Clock, Timer, now
+from sim.model.clock import Clock, Timer
 from sim.model.pools import Pool, Turn
 from sim.model.underway import set_out
 from sim.model.world import World
@@ -62,7 +62,7 @@ def test_timers_and_simpy_events_at_one_moment_run_in_the_order_they_were_made()
 
     def journey(name: str):
         value = yield Timer(Clock(env), 0.5)
-        order.append(f"{name}:{now(env)}:{value}")
+        order.append(f"{name}:{Clock(env).now()}:{value}")
 
     env.process(process("timeout", lambda: env.timeout(1.0)))
     env.process(process("timer", lambda: Timer(Clock(env), 1.0)))

@@ -1,7 +1,10 @@
 """The simulation's clock, read and waited on more cheaply than through SimPy's front door.
 
-**now(env)** is ``env.now`` without the property's Python-level call (SimPy keeps the
-time in ``env._now``): the model reads the clock some 25,000 times in a council term.
+**Clock** holds an environment's time, queue and event numbering where the model reaches
+them natively: ``clock.now()`` is ``env.now`` without the property's Python-level call
+(SimPy keeps the time in ``env._now``; the model reads it some 25,000 times in a council
+term), and ``clock.schedule(event, delay)`` queues an event as SimPy's ``schedule()``
+does. Each actor makes its own clock from its environment.
 
 **Timer** is a timeout as the model waits for one: SimPy's ``Timeout``, scheduled the same
 way, cheaper.
@@ -13,12 +16,9 @@ same time, priority (``NORMAL``) and event number as ``env.timeout(weeks)`` woul
 everything happens in the same order and the model's numbers are the same, bit for bit.
 SimPy's ``Environment.step`` and ``Process._resume`` read only what it has: its
 ``callbacks`` (None once processed), ``_ok`` and ``_value``. Compiled (``sim.compile_model``)
-it is a native object, built without a Python-level ``__init__`` call.
-
-**Clock** is where a timer reaches SimPy's queue and event numbering (each actor that
-waits makes one from its environment, and reads the time from it, ``clock.now()``); its
-``schedule(event)`` queues an event to be processed now, as SimPy's ``Event.succeed()``
-does (a server handed over in a pool, :class:`~sim.model.pools.Turn`).
+it is a native object, built without a Python-level ``__init__`` call. A server handed
+over in a pool (:class:`~sim.model.pools.Turn`) is queued the same way, as SimPy's
+``Event.succeed()`` queues an event (``delay`` 0).
 """
 
 from __future__ import annotations
@@ -54,11 +54,12 @@ class Clock:
         env: Any = self.env
         return env._now
 
-    def schedule(self, event: Any) -> None:
-        """Process ``event`` now, after what is already due now: as SimPy's
-        ``Event.succeed()`` schedules it (priority ``NORMAL``, the next event number)."""
+    def schedule(self, event: Any, delay: float = 0.0) -> None:
+        """Process ``event`` ``delay`` weeks from now, after what is already due then: as
+        SimPy's ``Environment.schedule()`` queues it (priority ``NORMAL``, the next event
+        number)."""
         env: Any = self.env
-        heappush(self._queue, (env._now, NORMAL, next(self._eid), event))
+        heappush(self._queue, (env._now + delay, NORMAL, next(self._eid), event))
 
 
 class Timer:
@@ -75,15 +76,10 @@ class Timer:
         self._value: Any = None
         self._delay = delay
         self._ok = True
-        heappush(clock._queue, (env._now + delay, NORMAL, next(clock._eid), self))
+        clock.schedule(self, delay)
 
     @property
     def triggered(self) -> bool:
         """Always: a timeout is triggered when it is made (as SimPy's is)."""
         return True
 
-
-def now(env: simpy.Environment) -> float:
-    """``env.now``: the time SimPy's ``Environment.step`` set, read without its property."""
-    internals: Any = env
-    return internals._now

@@ -50,7 +50,6 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.model import clock
 from sim.model.clock import Clock, Timer
 from sim.model.random import repeats
 from sim.scenario import WarningSigns
@@ -230,7 +229,7 @@ class Municipality:
     # -------------------------------------------------------- the roles in force
     def offered_roles(self) -> frozenset[str]:
         roles = self.regime.offered
-        if clock.now(self.env) < self.support_back_at:
+        if self.clock.now() < self.support_back_at:
             roles = roles - {"support"}
         return roles
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import simpy
 
-from sim.model import clock
 from sim.model.clock import Clock
 
 
@@ -71,13 +70,13 @@ class Pool:
         self._last = env.now
 
     def _account(self) -> None:
-        now = clock.now(self.env)
+        now = self.clock.now()
         self._area += self.busy * (now - self._last)
         self._last = now
 
     def request(self) -> Turn | None:
         """A server now (``None``) or a turn in the queue."""
-        now = clock.now(self.env)  # _account(), inlined on the hot path
+        now = self.clock.now()  # _account(), inlined on the hot path
         busy = self.busy
         self._area += busy * (now - self._last)
         self._last = now
@@ -90,7 +89,7 @@ class Pool:
 
     def release(self) -> None:
         """Give a server back: to the first in line, if anyone waits."""
-        now = clock.now(self.env)  # _account(), inlined on the hot path
+        now = self.clock.now()  # _account(), inlined on the hot path
         self._area += self.busy * (now - self._last)
         self._last = now
         if self.queue:

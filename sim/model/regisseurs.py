@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from sim.model import clock
+from sim.model.clock import Clock
 
 if TYPE_CHECKING:
     from sim.model.initiative import Initiative
@@ -44,6 +44,7 @@ class RegisseurCorps:
 
     def __init__(self, env: simpy.Environment, cfg: Scenario, log: EventLog) -> None:
         self.env, self.log = env, log
+        self.clock = Clock(env)
         self.logging = log.enabled  # no log calls when it is off
         self.cfg = rc = cfg.regisseurs
         self.signal_weeks = cfg.municipality.signal_weeks
@@ -72,7 +73,7 @@ class RegisseurCorps:
         pass
 
     def _account(self) -> None:
-        now = clock.now(self.env)
+        now = self.clock.now()
         self._area += self.in_use * (now - self._last)
         self._last = now
 
