@@ -161,8 +161,11 @@ def test_a_serial_batch_without_a_budget_hears_a_signal_within_seconds(
 
 def test_a_killed_worker_stops_the_batch_with_one_line_and_it_resumes(tmp_path: Path) -> None:
     out = tmp_path / "o"
+    # four council terms a run (about 0.4 s): the batch lasts well past the store's first
+    # flush (after 2 s), so runs are stored while the workers still run; with one-term runs
+    # the whole batch could end before that flush, and no worker would be left to kill
     command = ["batch", str(SCENARIOS / "direction.toml"), "--reps", "60", "--out", str(out),
-               "--workers", "2", "--chunk", "1"]
+               "--workers", "2", "--chunk", "1", "--set", "run.horizon_weeks=832"]
     with _command(*command) as proc:
         deadline = time.monotonic() + 90
         while not (out / "parts").is_dir() and time.monotonic() < deadline:
