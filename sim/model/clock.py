@@ -23,14 +23,16 @@ over in a pool (:class:`~sim.model.pools.Turn`) is queued the same way, as SimPy
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from heapq import heappush
-from typing import Any
+import heapq
+from collections.abc import Callable, Iterator
+from typing import Any, Final
 
 import simpy
 
-NORMAL = 1
+NORMAL: Final = 1
 """SimPy's priority of a timeout (``simpy.events.NORMAL``)."""
+_heappush: Final = heapq.heappush
+"""Held where compiled code reaches it without a lookup by name."""
 
 
 class Clock:
@@ -41,13 +43,14 @@ class Clock:
     replaced, so a clock keeps them and reads only the time from the environment. Each actor
     that waits makes its own clock from its environment."""
 
-    __slots__ = ("_eid", "_queue", "env")
+    __slots__ = ("_next_eid", "_queue", "env")
 
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
         internals: Any = env  # SimPy's queue holds Events: read its internals untyped
         self._queue: list[tuple[float, int, int, Any]] = internals._queue
-        self._eid: Iterator[int] = internals._eid
+        eid: Iterator[int] = internals._eid
+        self._next_eid: Callable[[], int] = eid.__next__  # next(eid), without looking it up
 
     def now(self) -> float:
         """``env.now``."""
@@ -59,7 +62,7 @@ class Clock:
         SimPy's ``Environment.schedule()`` queues it (priority ``NORMAL``, the next event
         number)."""
         env: Any = self.env
-        heappush(self._queue, (env._now + delay, NORMAL, next(self._eid), event))
+        _heappush(self._queue, (env._now + delay, NORMAL, self._next_eid(), event))
 
 
 class Timer:

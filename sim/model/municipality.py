@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -75,8 +75,10 @@ CONDITIONS: tuple[str, ...] = ("clear_frames", "clear_process", "dialogue", "fee
 
 ROLE_BIT: dict[str, int] = {role: 1 << b for b, role in enumerate(ROLES)}
 """Each role's bit in a role mask (a set of roles as an int, for the hot path)."""
-SUPPORT, PARTNER = ROLE_BIT["support"], ROLE_BIT["partner"]
-NO_SUPPORT, NO_PARTNER = ~SUPPORT, ~PARTNER
+SUPPORT: Final = ROLE_BIT["support"]
+PARTNER: Final = ROLE_BIT["partner"]
+NO_SUPPORT: Final = ~SUPPORT
+NO_PARTNER: Final = ~PARTNER
 
 
 def role_mask(roles: Iterable[str]) -> int:
@@ -84,7 +86,7 @@ def role_mask(roles: Iterable[str]) -> int:
     return sum(ROLE_BIT[role] for role in set(roles))
 
 
-FIT: tuple[tuple[float, ...], ...] = tuple(
+FIT: Final[tuple[tuple[float, ...], ...]] = tuple(
     tuple((needs & taken).bit_count() / needs.bit_count() if needs else math.nan
           for taken in range(1 << len(ROLES)))
     for needs in range(1 << len(ROLES)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import simpy
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 
-UNIFORM_BLOCK = 256
+UNIFORM_BLOCK: Final = 256
 """Uniforms of the network's stream drawn per numpy call."""
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Final
 
 import numpy as np
 from scipy import special
@@ -22,11 +23,11 @@ from scipy import special
 PURPOSES: dict[str, int] = {"arrivals": 0, "attributes": 1, "journeys": 2, "incidents": 3,
                             "overflow": 5, "signs": 7, "network": 8}
 """Purpose -> its fixed child index (4 and 6 are retired)."""
-ATTRIBUTE_COLUMNS = 8
+ATTRIBUTE_COLUMNS: Final = 8
 """Uniforms per candidate before its department columns (see Initiatives._attributes)."""
-BLOCK = 256
+BLOCK: Final = 256
 """Candidates drawn per numpy batch."""
-JOURNEY_DRAWS = 16
+JOURNEY_DRAWS: Final = 16
 """Unit exponentials and uniforms each candidate carries for its own journey."""
 
 
@@ -54,16 +55,16 @@ class CandidateDraws:
         self._attributes = attributes
         self._n_dep = n_extra_departments
         self._drawn = 0  # blocks drawn so far
-        self._block: tuple[list, np.ndarray, np.ndarray] = ([], np.empty((0, 0)), np.empty((0, 0)))
+        self._block: tuple[list[tuple], list[list[float]], list[list[float]]] = ([], [], [])
 
     def _draw_block(self) -> None:
         a, j = self._attr, self._jour
         uniforms = a.random((BLOCK, ATTRIBUTE_COLUMNS + self._n_dep))
         roles = a.random((BLOCK, 5))                           # one uniform per role
-        self._block = (  # journey draws become lists only for a candidate that arrives
+        self._block = (  # each candidate's journey draws: a list per row
             self._attributes(uniforms, roles),
-            j.standard_exponential((BLOCK, JOURNEY_DRAWS)),
-            j.random((BLOCK, JOURNEY_DRAWS)),
+            j.standard_exponential((BLOCK, JOURNEY_DRAWS)).tolist(),
+            j.random((BLOCK, JOURNEY_DRAWS)).tolist(),
         )
         self._drawn += 1
 
@@ -79,7 +80,7 @@ class CandidateDraws:
         while b >= self._drawn:
             self._draw_block()
         attrs, exps, unis = self._block
-        return attrs[i], exps[i].tolist(), unis[i].tolist()
+        return attrs[i], exps[i], unis[i]
 
 
 class PrivateSupply:

@@ -39,18 +39,26 @@ class Underway:
         gen = self._gen
         value = None if event is None or type(event) is Timer else event._value
         while True:
-            try:
-                # a failed event (its value is the exception) raises in the journey; the
-                # model's own events (Timer, FirstOf, Turn) never fail
-                if value is not None and not event._ok:
-                    event._defused = True
-                    assert isinstance(value, BaseException)
-                    nxt = gen.throw(value)
-                else:
-                    nxt = gen.send(value)
-            except StopIteration:
-                self._resume = None
-                return
+            if value is None:
+                # most events: next(gen) is gen.send(None), and a journey never yields None,
+                # so None says it returned (without raising StopIteration)
+                nxt = next(gen, None)
+                if nxt is None:
+                    self._resume = None
+                    return
+            else:
+                try:
+                    # a failed event (its value is the exception) raises in the journey;
+                    # the model's own events (Timer, FirstOf, Turn) never fail
+                    if not event._ok:
+                        event._defused = True
+                        assert isinstance(value, BaseException)
+                        nxt = gen.throw(value)
+                    else:
+                        nxt = gen.send(value)
+                except StopIteration:
+                    self._resume = None
+                    return
             if type(nxt) is Timer:
                 timer = cast(Timer, nxt)
                 timer_callbacks = timer.callbacks

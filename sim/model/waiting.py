@@ -8,8 +8,9 @@ game afterwards and ``False`` when it dropped out while waiting.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import simpy
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from sim.model.initiative import Initiative
     from sim.model.pools import Pool, Turn
 
-INF = float("inf")
+INF: Final = math.inf
 
 
 class FirstOf:
