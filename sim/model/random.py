@@ -55,16 +55,16 @@ class CandidateDraws:
         self._attributes = attributes
         self._n_dep = n_extra_departments
         self._drawn = 0  # blocks drawn so far
-        self._block: tuple[list[tuple], list[list[float]], list[list[float]]] = ([], [], [])
+        self._block: tuple[list, np.ndarray, np.ndarray] = ([], np.empty((0, 0)), np.empty((0, 0)))
 
     def _draw_block(self) -> None:
         a, j = self._attr, self._jour
         uniforms = a.random((BLOCK, ATTRIBUTE_COLUMNS + self._n_dep))
         roles = a.random((BLOCK, 5))                           # one uniform per role
-        self._block = (  # each candidate's journey draws: a list per row
+        self._block = (  # journey draws become lists only for a candidate that arrives
             self._attributes(uniforms, roles),
-            j.standard_exponential((BLOCK, JOURNEY_DRAWS)).tolist(),
-            j.random((BLOCK, JOURNEY_DRAWS)).tolist(),
+            j.standard_exponential((BLOCK, JOURNEY_DRAWS)),
+            j.random((BLOCK, JOURNEY_DRAWS)),
         )
         self._drawn += 1
 
@@ -80,7 +80,7 @@ class CandidateDraws:
         while b >= self._drawn:
             self._draw_block()
         attrs, exps, unis = self._block
-        return attrs[i], exps[i], unis[i]
+        return attrs[i], exps[i].tolist(), unis[i].tolist()
 
 
 class PrivateSupply:
