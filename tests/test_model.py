@@ -261,19 +261,20 @@ def test_inverse_cdfs_are_scipy_stats_bit_for_bit() -> None:
     rng = np.random.default_rng(3)
     steps = np.concatenate([[0, 1, 2, 3, 2**52], 2**53 - np.arange(1, 4),
                             rng.integers(0, 2**53, 20_000)])
-    q = steps.astype(float) * 2.0**-53
+    every = steps.astype(float) * 2.0**-53
 
     def same(ours: np.ndarray, theirs: np.ndarray) -> bool:
         return ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
 
-    for a, b in ((2.0, 3.0), (5.6, 8.0 - 5.6), (0.01, 0.5), (0.5, 0.5), (1.0, 1.0),
-                 (99.0, 7.0), (0.01, 100.0)):
-        assert same(beta_ppf(q, a, b), stats.beta.ppf(q, a, b)), (a, b)
-    for shape in (4.0, 0.3, 1.0, 25.0):
-        assert same(gamma_ppf(q, shape), stats.gamma.ppf(q, shape)), shape
-    assert same(norm_ppf(q), stats.norm.ppf(q))
-    for mu in (0.0, 0.5, 7.0, 11.0, 999.0):
-        assert same(poisson_ppf(q, mu), stats.poisson.ppf(q, mu)), mu
+    for q in (every, every[every > 0.0]):  # with 0 (its bound placed), and without
+        for a, b in ((2.0, 3.0), (5.6, 8.0 - 5.6), (0.01, 0.5), (0.5, 0.5), (1.0, 1.0),
+                     (99.0, 7.0), (0.01, 100.0)):
+            assert same(beta_ppf(q, a, b), stats.beta.ppf(q, a, b)), (a, b)
+        for shape in (4.0, 0.3, 1.0, 25.0):
+            assert same(gamma_ppf(q, shape), stats.gamma.ppf(q, shape)), shape
+        assert same(norm_ppf(q), stats.norm.ppf(q))
+        for mu in (0.0, 0.5, 7.0, 11.0, 999.0):
+            assert same(poisson_ppf(q, mu), stats.poisson.ppf(q, mu)), mu
 
 
 def test_first_of_two_moves_on_at_the_first_event_without_an_event_of_its_own() -> None:

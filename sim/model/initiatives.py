@@ -76,6 +76,11 @@ class Initiatives:
         self._needs = [frozenset(r for b, r in enumerate(ROLES) if mask >> b & 1)
                        or frozenset(("support",)) for mask in range(1 << len(ROLES))]
         self._needs_mask = [role_mask(needs) for needs in self._needs]
+        # the scenario's values read for every arrival, read once
+        ic = self.cfg
+        self._trust_spread = ic.trust_spread
+        self._energy_drain = ic.energy_drain
+        self._waiting_frustration = ic.waiting_frustration
 
     def route(self, journey: Journey) -> None:
         """The journey every new initiative travels."""
@@ -117,18 +122,17 @@ class Initiatives:
 
     def _new(self, k: int) -> Initiative:
         """Candidate k becomes an initiative: its attributes come from its own draws."""
-        ic = self.cfg
         attrs, exps, unis = self.draws.get(k)
         now = self.clock.now()
         ini = Initiative(k, now, now >= self.warmup, PrivateSupply(exps, unis, self.overflow))
         (ini.complexity, ini.energy, trust_z, patience, ini.members, ini.tolerance, ini.kind_u,
          ini.link_u, ini.departments, needs) = attrs
-        ini.trust = min(1.0, max(0.0, self.municipality.trust + ic.trust_spread * trust_z))
+        ini.trust = min(1.0, max(0.0, self.municipality.trust + self._trust_spread * trust_z))
         ini.patience_end = now + patience
         ini.needs = self._needs[needs]
         ini.needs_mask = self._needs_mask[needs]
-        ini.drain = ic.energy_drain
-        ini.wait_frustration = ic.waiting_frustration
+        ini.drain = self._energy_drain
+        ini.wait_frustration = self._waiting_frustration
         self.active.add(ini)
         if ini.counted:
             self.arrivals += 1

@@ -71,6 +71,8 @@ class Journey:
         self._base, self._weight = 1.0 - 0.5 * w, w
         # the scenario's values on the hot path, read once
         self._feedback_relief = mc.feedback_relief
+        self._success_trust = mc.success_trust
+        self._reject_frustration = mc.reject_frustration
         self._rebase = sc.rebase_expectations
         self._promise_weight = sc.promise_weight
         self._quit = ic.disappointment_quit
@@ -94,14 +96,15 @@ class Journey:
 
     def travel(self, ini: Initiative) -> Generator[Any, Any, None]:
         """One initiative's way through the municipality."""
-        for stage in (self.signal, self.intake, self.handoffs, self.dialogue, self.decision):
-            if not (yield from stage(ini)):
-                return self._leave(ini, "dropout")
+        if not ((yield from self.signal(ini)) and (yield from self.intake(ini))
+                and (yield from self.handoffs(ini)) and (yield from self.dialogue(ini))
+                and (yield from self.decision(ini))):
+            return self._leave(ini, "dropout")
         if not self._approved(ini):
             return self._leave(ini, "rejected")
         if not (self.contact(ini) and (yield from self.realisation(ini))):
             return self._leave(ini, "dropout")
-        ini.gain_trust(self.mc.success_trust)
+        ini.gain_trust(self._success_trust)
         self.college.celebrate(ini)
         self.network.succeeded(ini)
         return self._leave(ini, "success")
@@ -274,7 +277,7 @@ class Journey:
         mun = self.municipality
         ini.fit_at_decision = mun.role_fit(ini)
         if ini.refused or ini.rng.uniform() < mun.reject_prob(ini):
-            ini.add_frustration(self.mc.reject_frustration)
+            ini.add_frustration(self._reject_frustration)
             return False
         if self.logging:
             self.log.add(self.env.now, "initiative", ini.ident, "approved", ini.stage,

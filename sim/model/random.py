@@ -128,6 +128,8 @@ def repeats(u: float, p: float) -> int:
 
 
 def _continuous(q: np.ndarray, inside: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    if q.size and q.min() > 0.0 and q.max() < 1.0:  # as good as always: no bound to place
+        return inside + 0.0  # (``* 1.0``, scipy.stats' scale, changes no value)
     return np.where(q == 0.0, lower, np.where(q == 1.0, upper, inside * 1.0 + 0.0))
 
 
