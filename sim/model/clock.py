@@ -50,7 +50,9 @@ class Clock:
         internals: Any = env  # SimPy's queue holds Events: read its internals untyped
         self._queue: list[tuple[float, int, int, Any]] = internals._queue
         eid: Iterator[int] = internals._eid
-        self._next_eid: Callable[[], int] = eid.__next__  # next(eid), without looking it up
+        # next(eid), without looking it up; untyped, so that its number goes to the queue as
+        # it comes
+        self._next_eid: Callable[[], Any] = eid.__next__
 
     def now(self) -> float:
         """``env.now``."""
@@ -62,7 +64,8 @@ class Clock:
         SimPy's ``Environment.schedule()`` queues it (priority ``NORMAL``, the next event
         number)."""
         env: Any = self.env
-        _heappush(self._queue, (env._now + delay, NORMAL, self._next_eid(), event))
+        now: float = env._now
+        _heappush(self._queue, (now + delay, NORMAL, self._next_eid(), event))
 
 
 class Timer:
