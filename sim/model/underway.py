@@ -63,10 +63,11 @@ class Underway:
                     self._resume = None
                     return
             if type(nxt) is Timer:
-                timer = cast(Timer, nxt)
+                timer: Timer = cast(Timer, nxt)
                 timer_callbacks = timer.callbacks
                 if timer_callbacks is not None:
-                    timer_callbacks.append(self._resume)
+                    waiting: list[Any] = timer_callbacks  # a list, appended to natively
+                    waiting.append(self._resume)
                     return
                 event, value = timer, None  # processed already: go on now
                 continue
