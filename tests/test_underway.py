@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import simpy
 
+from sim.model.clock import Clock, Timer
 from sim.model.underway import set_out
 from tests.conftest import in_the_sources
 
@@ -97,3 +98,26 @@ def test_an_uncaught_failure_is_not_swallowed() -> None:
     trouble.fail(RuntimeError("lost"))
     with pytest.raises(RuntimeError, match="lost"):
         env.run()
+
+
+def test_a_journey_that_yields_nothing_to_wait_for_fails_loudly() -> None:
+    """A journey that returns ends quietly; one that yields None (a bug: nothing to wait
+    for) is not taken for one that returned."""
+    env = simpy.Environment()
+    clock = Clock(env)
+    seen: list[str] = []
+
+    def returns():
+        yield Timer(clock, 1.0)
+        seen.append("returned")
+
+    def yields_none():
+        yield Timer(clock, 2.0)
+        yield None
+        seen.append("went on")
+
+    set_out(returns())
+    set_out(yields_none())
+    with pytest.raises(AttributeError):
+        env.run()
+    assert seen == ["returned"] and env.now == 2.0

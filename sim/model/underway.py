@@ -20,6 +20,8 @@ from sim.model.clock import Timer
 
 _next: Final = next
 """The built-in, held where compiled code reaches it without a lookup by name."""
+_RETURNED: Final = object()
+"""What ``_next(gen, _RETURNED)`` gives when the generator has returned."""
 
 
 class Underway:
@@ -41,12 +43,13 @@ class Underway:
         None); they are read as what they are, without looking their attributes up."""
         gen = self._gen
         value = None if event is None or type(event) is Timer else event._value
+        nxt: Any  # what the generator yields: the next event to wait for
         while True:
             if value is None:
-                # most events: next(gen) is gen.send(None), and a journey never yields None,
-                # so None says it returned (without raising StopIteration)
-                nxt = _next(gen, None)
-                if nxt is None:
+                # most events: next(gen) is gen.send(None), and says that the generator
+                # returned without raising StopIteration
+                nxt = _next(gen, _RETURNED)
+                if nxt is _RETURNED:
                     self._resume = None
                     return
             else:
