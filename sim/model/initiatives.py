@@ -122,9 +122,10 @@ class Initiatives:
 
     def _new(self, k: int) -> Initiative:
         """Candidate k becomes an initiative: its attributes come from its own draws."""
-        attrs, exps, unis = self.draws.get(k)
+        attrs, exps, unis, start = self.draws.get(k)
         now = self.clock.now()
-        ini = Initiative(k, now, now >= self.warmup, PrivateSupply(exps, unis, self.overflow))
+        ini = Initiative(k, now, now >= self.warmup,
+                         PrivateSupply(exps, unis, self.overflow, start))
         (ini.complexity, ini.energy, trust_z, patience, ini.members, ini.tolerance, ini.kind_u,
          ini.link_u, ini.departments, needs) = attrs
         ini.trust = min(1.0, max(0.0, self.municipality.trust + self._trust_spread * trust_z))

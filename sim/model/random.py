@@ -14,7 +14,8 @@ purpose added or retired later never shifts the streams of the others.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import numpy as np
@@ -46,7 +47,9 @@ class Streams:
 
 
 class CandidateDraws:
-    """Per-candidate draws, made in numpy blocks and handed out as plain Python values."""
+    """Per-candidate draws, made in numpy blocks: the attributes handed out as plain Python
+    values, the journey draws as the block's array of them (each candidate has its rows'
+    span), read a value at a time as its journey needs them."""
 
     def __init__(self, streams: Streams, n_extra_departments: int,
                  attributes: Callable[[np.ndarray, np.ndarray], list[tuple]]) -> None:
@@ -55,21 +58,22 @@ class CandidateDraws:
         self._attributes = attributes
         self._n_dep = n_extra_departments
         self._drawn = 0  # blocks drawn so far
-        self._block: tuple[list, np.ndarray, np.ndarray] = ([], np.empty((0, 0)), np.empty((0, 0)))
+        self._block: tuple[list, array[float], array[float]] = ([], array("d"), array("d"))
 
     def _draw_block(self) -> None:
         a, j = self._attr, self._jour
         uniforms = a.random((BLOCK, ATTRIBUTE_COLUMNS + self._n_dep))
         roles = a.random((BLOCK, 5))                           # one uniform per role
-        self._block = (  # journey draws become lists only for a candidate that arrives
+        self._block = (  # journey draws: row by row, JOURNEY_DRAWS to a candidate
             self._attributes(uniforms, roles),
-            j.standard_exponential((BLOCK, JOURNEY_DRAWS)),
-            j.random((BLOCK, JOURNEY_DRAWS)),
+            array("d", j.standard_exponential((BLOCK, JOURNEY_DRAWS)).tobytes()),
+            array("d", j.random((BLOCK, JOURNEY_DRAWS)).tobytes()),
         )
         self._drawn += 1
 
-    def get(self, k: int) -> tuple[tuple, list[float], list[float]]:
-        """(attributes, unit exponentials, uniforms) of candidate k.
+    def get(self, k: int) -> tuple[tuple, array[float], array[float], int]:
+        """Candidate k's attributes, its block's unit exponentials and uniforms, and where
+        its own draws start in them.
 
         Candidates are asked for in order, so only the block of the latest one is kept: a
         block is drawn when its first candidate is asked for and freed with the next.
@@ -80,17 +84,19 @@ class CandidateDraws:
         while b >= self._drawn:
             self._draw_block()
         attrs, exps, unis = self._block
-        return attrs[i], exps[i].tolist(), unis[i].tolist()
+        return attrs[i], exps, unis, i * JOURNEY_DRAWS
 
 
 class PrivateSupply:
-    """An initiative's own random numbers; past its supply it draws from the overflow stream."""
+    """An initiative's own random numbers, JOURNEY_DRAWS of each kind from ``start`` in
+    ``exps`` and ``unis``; past its supply it draws from the overflow stream."""
 
-    __slots__ = ("_exps", "_ie", "_iu", "_overflow", "_unis")
+    __slots__ = ("_exps", "_ie", "_iu", "_overflow", "_start", "_unis")
 
-    def __init__(self, exps: list[float], unis: list[float],
-                 overflow: np.random.Generator) -> None:
+    def __init__(self, exps: Sequence[float], unis: Sequence[float],
+                 overflow: np.random.Generator, start: int = 0) -> None:
         self._exps, self._unis = exps, unis
+        self._start = start
         self._ie = self._iu = 0
         self._overflow = overflow
 
@@ -98,13 +104,17 @@ class PrivateSupply:
         """A unit exponential (mean 1)."""
         i = self._ie
         self._ie = i + 1
-        return self._exps[i] if i < JOURNEY_DRAWS else float(self._overflow.standard_exponential())
+        if i < JOURNEY_DRAWS:
+            return self._exps[self._start + i]
+        return float(self._overflow.standard_exponential())
 
     def uniform(self) -> float:
         """A uniform on [0, 1)."""
         i = self._iu
         self._iu = i + 1
-        return self._unis[i] if i < JOURNEY_DRAWS else float(self._overflow.random())
+        if i < JOURNEY_DRAWS:
+            return self._unis[self._start + i]
+        return float(self._overflow.random())
 
 
 def repeats(u: float, p: float) -> int:
