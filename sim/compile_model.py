@@ -19,7 +19,7 @@ complete. A failed build of the same sources, for the same interpreter and with 
 compiler, is not tried again without ``--force``; installing or changing the compiler
 (``CC``, else the one Python was built with) makes the next call try again.
 One build at a time (:mod:`sim.lock` in ``build/``: a second build is refused, naming the
-first one's pid and host). Compiled modules run about 1.8 times as fast
+first one's pid and host). Compiled modules run about twice as fast
 (``benchmarks/bench_core.py``).
 """
 

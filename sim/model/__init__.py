@@ -4,7 +4,7 @@
 the modules of this package with mypyc into ``build/model/`` and checks them against the
 Python sources, bit for bit, on shipped scenarios. When that build was made from exactly
 the sources here (a SHA-256 over them) for this interpreter and passed its check, its
-modules are imported instead of the ``.py`` files: the same numbers, about 1.8 times as
+modules are imported instead of the ``.py`` files: the same numbers, about twice as
 fast. Otherwise, for instance as soon as a source file is edited, the ``.py`` files run,
 until the model is compiled again. ``REGIESIM_PURE=1`` always runs the ``.py`` files
 (needed to profile the model, or to patch it in a test: compiled code does not see
