@@ -223,6 +223,26 @@ def test_candidate_draws_follow_the_live_candidates() -> None:
     assert fresh.get(3 * BLOCK + 5) == late
 
 
+def test_a_candidates_private_supply_is_its_own_row_of_its_blocks_journey_draws() -> None:
+    """Candidate k's journey draws are row k of its block of the journeys stream (the unit
+    exponentials drawn first, then the uniforms), in order; past them, the overflow stream."""
+    from sim.model.random import BLOCK, JOURNEY_DRAWS, CandidateDraws, PrivateSupply, Streams
+
+    draws = CandidateDraws(Streams(7), 2, lambda u, roles: [()] * len(u))
+    journeys = Streams(7)["journeys"]
+    for block in range(2):
+        exps = journeys.standard_exponential((BLOCK, JOURNEY_DRAWS))
+        unis = journeys.random((BLOCK, JOURNEY_DRAWS))
+        for k in (0, 1, 37, BLOCK - 1):
+            _, e, u, start = draws.get(block * BLOCK + k)
+            supply = PrivateSupply(e, u, np.random.default_rng(1), start)
+            assert [supply.exp() for _ in range(JOURNEY_DRAWS)] == exps[k].tolist()
+            assert [supply.uniform() for _ in range(JOURNEY_DRAWS)] == unis[k].tolist()
+            overflow = np.random.default_rng(1)
+            assert supply.exp() == overflow.standard_exponential()
+            assert supply.uniform() == overflow.random()
+
+
 def test_pool_is_first_come_first_served_and_keeps_utilisation() -> None:
     import simpy
 

@@ -48,8 +48,8 @@ class Streams:
 
 class CandidateDraws:
     """Per-candidate draws, made in numpy blocks: the attributes handed out as plain Python
-    values, the journey draws as the block's array of them (each candidate has its rows'
-    span), read a value at a time as its journey needs them."""
+    values; the journey draws kept in the block's two arrays, JOURNEY_DRAWS of each kind to
+    a candidate, which its journey reads as it needs them."""
 
     def __init__(self, streams: Streams, n_extra_departments: int,
                  attributes: Callable[[np.ndarray, np.ndarray], list[tuple]]) -> None:
@@ -76,7 +76,8 @@ class CandidateDraws:
         its own draws start in them.
 
         Candidates are asked for in order, so only the block of the latest one is kept: a
-        block is drawn when its first candidate is asked for and freed with the next.
+        block is drawn when its first candidate is asked for and let go with the next (its
+        journey draws live on with the initiatives that read them).
         """
         b, i = divmod(k, BLOCK)
         if b < self._drawn - 1:
