@@ -13,7 +13,7 @@ from sim.model.aldermen import College
 from sim.model.initiative import Initiative
 from sim.model.ledger import km_median
 from sim.model.log import EventLog
-from sim.model.municipality import Municipality, Regime
+from sim.model.municipality import ROLE_BIT, Municipality, Regime
 from sim.model.network import Network
 from sim.model.random import PrivateSupply
 from sim.model.regisseurs import RegisseurCorps
@@ -518,3 +518,21 @@ def test_in_the_counterfactual_of_reformed_expectations_a_breach_makes_nobody_qu
 
     assert quits_at_the_fallback(rebase=False) > 5
     assert quits_at_the_fallback(rebase=True) == 0
+
+
+def test_a_budget_cut_withdraws_support_for_its_weeks_and_then_gives_it_back() -> None:
+    """Every reading of the roles in force (offered, role fit, support in realisation)
+    sees the support role withdrawn while the cut lasts, and back after it."""
+    sc = short("direction")
+    env = simpy.Environment()
+    mun = Municipality(env, sc, EventLog(False, 0.0), 0.0, np.random.default_rng(0))
+    ini = _initiative()
+    ini.needs_mask = ROLE_BIT["support"]
+    env.process(mun._budget_cut(10.0, 0.0, 26.0))  # withdrawn from week 10 to week 36
+    seen = []
+    for week in (5.0, 12.0, 35.9, 36.1):
+        env.run(until=week)
+        seen.append((mun.support_withdrawn(), "support" in mun.offered_roles(),
+                     mun.role_fit(ini), mun.support_fit(ini)))
+    assert seen == [(False, True, 1.0, 1.0), (True, False, 0.0, 0.0),
+                    (True, False, 0.0, 0.0), (False, True, 1.0, 1.0)]

@@ -246,7 +246,7 @@ class Journey:
                 return False
             ini.refused = rng.uniform() < self._permit_reject
             if ini.refused:  # a refused permit is the decision
-                ini.decided_at = env.now
+                ini.decided_at = self.clock.now()
                 if self.logging:
                     self.log.add(env.now, "initiative", ini.ident, "permit_refused", ini.stage)
                 return True

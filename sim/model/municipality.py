@@ -229,9 +229,14 @@ class Municipality:
         pass
 
     # -------------------------------------------------------- the roles in force
+    def support_withdrawn(self) -> bool:
+        """Is support withdrawn now, by a budget cut not yet over? (Time is never negative:
+        without a cut the clock is not read.)"""
+        return self.support_back_at > 0.0 and self.clock.now() < self.support_back_at
+
     def offered_roles(self) -> frozenset[str]:
         roles = self.regime.offered
-        if self.clock.now() < self.support_back_at:
+        if self.support_withdrawn():
             roles = roles - {"support"}
         return roles
 
@@ -255,8 +260,8 @@ class Municipality:
         """Share of the roles the initiative needs that the municipality now takes (a
         partnership that derailed is not taken up again with that initiative)."""
         offered = self.regime.offered_mask
-        if self.support_back_at > 0.0 and self.env.now < self.support_back_at:
-            offered &= NO_SUPPORT  # (time is never negative: no cut, no look at the clock)
+        if self.support_withdrawn():
+            offered &= NO_SUPPORT
         if ini.derailed:
             offered &= NO_PARTNER
         return FIT[ini.needs_mask][offered]
@@ -276,7 +281,7 @@ class Municipality:
         if not ini.needs_mask & SUPPORT:
             return 1.0
         offered = self.regime.offered_mask
-        if self.support_back_at > 0.0 and self.env.now < self.support_back_at:
+        if self.support_withdrawn():
             offered &= NO_SUPPORT
         return 1.0 if offered & SUPPORT else 0.0
 
