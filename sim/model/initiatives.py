@@ -81,6 +81,8 @@ class Initiatives:
         self._trust_spread = ic.trust_spread
         self._energy_drain = ic.energy_drain
         self._waiting_frustration = ic.waiting_frustration
+        self._dropout_frustration = ic.dropout_frustration  # and for every exit
+        self._exit_trust_frustration = ic.exit_trust_frustration
 
     def route(self, journey: Journey) -> None:
         """The journey every new initiative travels."""
@@ -177,11 +179,11 @@ class Initiatives:
         now = self.clock.now()
         self.active.discard(ini)
         if outcome == "dropout":
-            ini.add_frustration(self.cfg.dropout_frustration)
+            ini.add_frustration(self._dropout_frustration)
         if ini.regisseur:
             self.regisseurs.release(ini)
         self.network.left(ini)
-        exit_trust = ini.trust * (1.0 - self.cfg.exit_trust_frustration * ini.frustration)
+        exit_trust = ini.trust * (1.0 - self._exit_trust_frustration * ini.frustration)
         self.municipality.learn_trust(exit_trust)
         if self.logging:
             self.log.add(now, "initiative", ini.ident, outcome, ini.stage, ini.frustration)
