@@ -75,18 +75,19 @@ def test_timers_and_simpy_events_at_one_moment_run_in_the_order_they_were_made()
 
 
 # In the sources (compiled modules do not see a patch): the same scenario and seed with
-# SimPy's own timeouts, a pool's turns as SimPy events and the stream of arrivals as a
-# SimPy process, and as the model runs.
+# SimPy's own timeouts, a pool's turns as SimPy events, the stream of arrivals as a SimPy
+# process and SimPy's own loop (``env.run``), and as the model runs.
 AS_SIMPY = """
 import json, sys
 import simpy
-from sim.model import aldermen, initiatives, journey, municipality, pools, underway, waiting
+from sim.model import (aldermen, clock, initiatives, journey, municipality, pools, underway,
+                       waiting)
 from sim.model.world import World
 from sim.scenario import build_scenario
 
 MODULES = (aldermen, initiatives, journey, municipality, waiting)
 scenario = build_scenario(json.loads(sys.argv[1]))
-timer, set_out, turn = waiting.Timer, underway.set_out, pools.Turn
+timer, set_out, turn, run = waiting.Timer, underway.set_out, pools.Turn, clock.Clock.run
 
 
 class EventTurn(simpy.Event):  # a place in a pool's queue as a SimPy event
@@ -102,6 +103,14 @@ class EventTurn(simpy.Event):  # a place in a pool's queue as a SimPy event
             self.pool.queue.remove(self)
 
 
+loops = []
+
+
+def simpy_run(self, until):
+    loops.append(until)
+    self.env.run(until=until)
+
+
 out = {}
 for how in ("simpy", "model"):
     world = World(scenario, 5)
@@ -110,14 +119,16 @@ for how in ("simpy", "model"):
             module.Timer = lambda clock, delay: simpy.Timeout(clock.env, delay)
         underway.set_out = world.env.process
         pools.Turn = EventTurn
+        clock.Clock.run = simpy_run
     try:
         summary = world.run()
     finally:
         for module in MODULES:
             module.Timer = timer
-        underway.set_out, pools.Turn = set_out, turn
+        underway.set_out, pools.Turn, clock.Clock.run = set_out, turn, run
     out[how] = {"summary": json.dumps(summary, sort_keys=True),
-                "events": int(repr(world.env._eid)[6:-1]), "turns": EventTurn.made}
+                "events": int(repr(world.env._eid)[6:-1]), "turns": EventTurn.made,
+                "loops": len(loops)}
 print(json.dumps(out))
 """
 
@@ -129,6 +140,7 @@ def test_the_model_gives_the_numbers_of_simpys_timeouts_events_and_processes(tin
     assert out["model"]["summary"] == out["simpy"]["summary"]
     assert json.loads(out["model"]["summary"])["arrivals"] > 20
     assert out["simpy"]["turns"] > 10  # the SimPy events stood in for the model's turns
+    assert out["simpy"]["loops"] == 2  # SimPy's loop ran the warm-up and the horizon
     # the stream of arrivals as a process is started by an event of its own
     assert out["simpy"]["events"] - out["model"]["events"] == 1
 
@@ -156,3 +168,88 @@ def test_the_collector_pauses_while_a_world_runs_and_is_left_as_it_was(tiny, ena
         (gc.enable if was else gc.disable)()
     assert after is enabled
     assert passes == []
+
+
+def story(env: simpy.Environment, seen: list) -> Timer:
+    """Processes that wait on timeouts, one ending at a run's end, an event failed and
+    defused, and processes made as the time moves on: what SimPy's loop and the clock's
+    must run alike."""
+
+    def ticking(name: str, delay: float, times: int) -> simpy.events.ProcessGenerator:
+        for _ in range(times):
+            value = yield env.timeout(delay, value=name)
+            seen.append((env.now, value))
+            if env.now == 1.5:
+                env.process(ticking(f"{name}+", 0.25, 2))
+
+    def timing(delay: float) -> simpy.events.ProcessGenerator:  # the model's own timeouts
+        for _ in range(6):
+            value = yield Timer(Clock(env), delay)
+            seen.append((env.now, f"timer {value}"))
+
+    def defusing() -> simpy.events.ProcessGenerator:
+        failed = env.event()
+        failed.fail(KeyError("handled"))
+        try:
+            yield failed
+        except KeyError as error:
+            seen.append((env.now, f"defused {error}"))
+
+    env.process(ticking("a", 0.5, 8))
+    env.process(ticking("b", 2.0, 2))  # at week 2, the first run's end
+    env.process(timing(0.75))
+    env.process(defusing())
+    early = env.timeout(2.0, value="queued before the run")  # before the run's end, too
+    early.callbacks.append(lambda event: seen.append((env.now, event.value)))
+    timer = Timer(Clock(env), 3.0)  # a timer with two callbacks
+    for name in ("first", "second"):
+        timer.callbacks.append(lambda event, name=name: seen.append((env.now, name)))
+    return timer
+
+
+def test_the_clocks_run_is_simpys_run_event_for_event_and_leaves_the_environment_as_it() -> None:
+    runs = {}
+    for how in ("simpy", "clock"):
+        env = simpy.Environment()
+        seen: list = []
+        timer = story(env, seen)
+        for until in (2.0, 2.6, 9.0):
+            if how == "simpy":
+                env.run(until=until)
+            else:
+                Clock(env).run(until)
+            seen.append(("end", env.now))
+        queued = sorted((t, p, e, type(event).__name__) for t, p, e, event in env._queue)
+        runs[how] = seen, queued, next(env._eid), timer.callbacks  # None: processed
+    assert runs["clock"] == runs["simpy"]
+    seen, queued, _, callbacks = runs["clock"]
+    assert callbacks is None
+    # what is due at a run's end waits for the next run, as in SimPy
+    assert seen.index((2.0, "queued before the run")) == seen.index(("end", 2.0)) + 1
+    assert seen.index((2.0, "b")) > seen.index(("end", 2.0))
+    assert (1.5, "a") in seen and (2.0, "a+") in seen and (0, "defused 'handled'") in seen
+    assert (2.25, "timer None") in seen and (4.5, "timer None") in seen
+    assert seen.index((3.0, "first")) + 1 == seen.index((3.0, "second"))
+    assert queued[-1][:2] == (9.0, -1)  # the last run's ending event, queued again
+
+
+def test_the_clocks_run_crashes_and_refuses_as_simpys_does() -> None:
+    def failing(env: simpy.Environment) -> simpy.events.ProcessGenerator:
+        yield env.timeout(1.0)
+        raise ValueError("inside")
+
+    crashes = {}
+    for how in ("simpy", "clock"):
+        env = simpy.Environment()
+        env.process(failing(env))
+        with pytest.raises(ValueError, match="inside") as crash:
+            env.run(until=5.0) if how == "simpy" else Clock(env).run(5.0)
+        crashes[how] = (type(crash.value), crash.value.args, type(crash.value.__cause__),
+                        env.now)
+        with pytest.raises(ValueError, match=r"until \(1\.0\) must be greater"):
+            env.run(until=1.0) if how == "simpy" else Clock(env).run(1.0)
+    assert crashes["clock"] == crashes["simpy"] == (ValueError, ("inside",), ValueError, 1.0)
+    env = simpy.Environment()  # the queue emptied, the run's end with it
+    env.timeout(1.0).callbacks.append(lambda _: env._queue.clear())
+    with pytest.raises(RuntimeError, match="No scheduled events left"):
+        Clock(env).run(3.0)

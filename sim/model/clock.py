@@ -4,7 +4,10 @@
 them natively: ``clock.now()`` is ``env.now`` without the property's Python-level call
 (SimPy keeps the time in ``env._now``; the model reads it some 25,000 times in a council
 term), and ``clock.schedule(event, delay)`` queues an event as SimPy's ``schedule()``
-does. Each actor makes its own clock from its environment.
+does. Each actor makes its own clock from its environment. A world runs with
+``clock.run(until)``: SimPy's ``env.run(until=...)``, its loop (``Environment.step``, in
+Python, about a seventh of a council term) native, every event processed in the same order
+with the same effects.
 
 **Timer** is a timeout as the model waits for one: SimPy's ``Timeout``, scheduled the same
 way, cheaper.
@@ -25,14 +28,17 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import simpy
 
 NORMAL: Final = 1
 """SimPy's priority of a timeout (``simpy.events.NORMAL``)."""
+URGENT: Final = 0
+"""SimPy's priority of the event that ends ``env.run(until=...)`` (``simpy.events.URGENT``)."""
 _heappush: Final = heapq.heappush
 """Held where compiled code reaches it without a lookup by name."""
+_heappop: Final = heapq.heappop
 
 
 class Clock:
@@ -66,6 +72,55 @@ class Clock:
         env: Any = self.env
         now: float = env._now
         _heappush(self._queue, (now + delay, NORMAL, self._next_eid(), event))
+
+    def run(self, until: float) -> None:
+        """``env.run(until=until)``, its loop native: SimPy's ``Environment.run`` and
+        ``step``, done as SimPy 4.1 does them.
+
+        The event that ends the run is scheduled as SimPy schedules it (``URGENT``, at
+        ``until``); each event is taken off the queue, the time set to its, and its
+        callbacks called and cleared; an event that failed and was not defused crashes the
+        run with a copy of its exception, as in SimPy. When the end is reached the
+        environment is left as ``env.run`` leaves it (the ending event queued again, with
+        priority -1 and no callbacks), so the event numbering, and so the order of
+        everything after, is the same."""
+        env: Any = self.env
+        if until <= env._now:
+            raise ValueError(f"until ({until}) must be greater than the current simulation "
+                             "time")
+        end: Any = simpy.Event(env)
+        end._ok = True
+        end._value = None
+        env.schedule(end, URGENT, until - env._now)
+        queue = self._queue
+        while queue:
+            item: Any = _heappop(queue)  # untyped: the time goes to the environment as it is
+            env._now = item[0]
+            event: Any = item[3]
+            if event is end:
+                event.callbacks = []  # as SimPy's step leaves it when the run stops
+                env.schedule(event, -1)
+                return
+            if type(event) is Timer:  # most of the model's events: read natively
+                timer = cast(Timer, event)
+                callbacks = cast(list[Any], timer.callbacks)
+                timer.callbacks = None
+                for callback in callbacks:
+                    callback(timer)
+                if timer._ok:
+                    continue
+            else:
+                callbacks = event.callbacks
+                event.callbacks = None
+                for callback in callbacks:
+                    callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                failure = event._value
+                crash = type(failure)(*failure.args)
+                crash.__cause__ = failure
+                raise crash
+        raise RuntimeError(f'No scheduled events left but "until" event was not triggered: '
+                           f"{end}")
 
 
 class Timer:

@@ -13,6 +13,7 @@ import gc
 import simpy
 
 from sim.model.aldermen import College
+from sim.model.clock import Clock
 from sim.model.initiatives import Initiatives
 from sim.model.journey import Journey
 from sim.model.log import EventLog
@@ -69,14 +70,15 @@ class World:
                 gc.enable()
 
     def _run(self) -> dict[str, float]:
+        clock = Clock(self.env)
         for actor in self.actors:
             actor.start()
         if self.warmup > 0:
-            self.env.run(until=self.warmup)
+            clock.run(self.warmup)
         self.front_office.reset_statistics()
         for actor in self.actors:
             actor.reset_statistics()
-        self.env.run(until=self.end)
+        clock.run(self.end)
         summary: dict[str, float] = {}
         for actor in self.actors:
             actor.contribute(summary)
