@@ -317,12 +317,13 @@ def _process(specs: list[RunSpec], workers: int, run: Execute,
         # on Ctrl+C, SIGTERM, a lost worker or an error: end the workers at once (a run in
         # compiled code hears no gentler signal) and do not wait for the runs queued
         workers_left = list((getattr(pool, "_processes", None) or {}).values())
+        # the pool's manager thread, taken before shutdown() lets go of it
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         _kill(workers_left)
-        # let the pool's manager thread see its workers gone and close its wake-up pipe
-        # now, not while the interpreter exits (Python 3.11 races the two and prints a
-        # "Bad file descriptor" traceback after a Ctrl+C)
-        manager = getattr(pool, "_executor_manager_thread", None)
+        # let the manager see its workers gone and close its wake-up pipe now, not while
+        # the interpreter exits (Python 3.11 races the two and prints a "Bad file
+        # descriptor" traceback after a Ctrl+C or a lost worker)
         if manager is not None:
             manager.join(5)
 
