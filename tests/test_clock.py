@@ -9,6 +9,7 @@ from collections import deque
 
 import pytest
 import simpy
+from simpy.core import StopSimulation
 
 from sim.model.clock import Clock, Timer
 from sim.model.pools import Pool, Turn
@@ -172,8 +173,9 @@ def test_the_collector_pauses_while_a_world_runs_and_is_left_as_it_was(tiny, ena
 
 def story(env: simpy.Environment, seen: list) -> Timer:
     """Processes that wait on timeouts, one ending at a run's end, an event failed and
-    defused, and processes made as the time moves on: what SimPy's loop and the clock's
-    must run alike."""
+    defused, processes made as the time moves on, callbacks that see whether their event
+    is processed, and an event that stops the simulation with a callback left: what
+    SimPy's loop and the clock's must run alike."""
 
     def ticking(name: str, delay: float, times: int) -> simpy.events.ProcessGenerator:
         for _ in range(times):
@@ -199,11 +201,17 @@ def story(env: simpy.Environment, seen: list) -> Timer:
     env.process(ticking("b", 2.0, 2))  # at week 2, the first run's end
     env.process(timing(0.75))
     env.process(defusing())
+    def processed(event) -> str:
+        return "processed" if event.callbacks is None else "not cleared"
+
     early = env.timeout(2.0, value="queued before the run")  # before the run's end, too
-    early.callbacks.append(lambda event: seen.append((env.now, event.value)))
+    early.callbacks.append(lambda event: seen.append((env.now, event.value, processed(event))))
     timer = Timer(Clock(env), 3.0)  # a timer with two callbacks
     for name in ("first", "second"):
-        timer.callbacks.append(lambda event, name=name: seen.append((env.now, name)))
+        timer.callbacks.append(
+            lambda event, name=name: seen.append((env.now, name, processed(event))))
+    halt = env.timeout(4.0)  # stops the simulation, one callback left for the next run
+    halt.callbacks += [StopSimulation.callback, lambda _: seen.append((env.now, "left"))]
     return timer
 
 
@@ -213,7 +221,7 @@ def test_the_clocks_run_is_simpys_run_event_for_event_and_leaves_the_environment
         env = simpy.Environment()
         seen: list = []
         timer = story(env, seen)
-        for until in (2.0, 2.6, 9.0):
+        for until in (2.0, 2.6, 9.0, 12.0, 13.0):
             if how == "simpy":
                 env.run(until=until)
             else:
@@ -225,12 +233,29 @@ def test_the_clocks_run_is_simpys_run_event_for_event_and_leaves_the_environment
     seen, queued, _, callbacks = runs["clock"]
     assert callbacks is None
     # what is due at a run's end waits for the next run, as in SimPy
-    assert seen.index((2.0, "queued before the run")) == seen.index(("end", 2.0)) + 1
+    early = (2.0, "queued before the run", "processed")
+    assert seen.index(early) == seen.index(("end", 2.0)) + 1
     assert seen.index((2.0, "b")) > seen.index(("end", 2.0))
     assert (1.5, "a") in seen and (2.0, "a+") in seen and (0, "defused 'handled'") in seen
     assert (2.25, "timer None") in seen and (4.5, "timer None") in seen
-    assert seen.index((3.0, "first")) + 1 == seen.index((3.0, "second"))
-    assert queued[-1][:2] == (9.0, -1)  # the last run's ending event, queued again
+    assert seen.index((3.0, "first", "processed")) + 1 == seen.index((3.0, "second",
+                                                                      "processed"))
+    # the run to week 9 stops at week 4, its callback left runs first in the next run;
+    # each later run stops where the run before it was to end, as in SimPy
+    ends = [entry[1] for entry in seen if entry[0] == "end"]
+    assert ends == [2.0, 2.6, 4.0, 9.0, 12.0]
+    assert seen.index(("end", 4.0)) + 1 == seen.index((4.0, "left"))
+    assert queued[-2:] == [(12.0, -1, queued[-2][2], "Event"), (13.0, 0, queued[-1][2], "Event")]
+
+
+def test_the_clocks_run_keeps_the_type_of_its_end_as_simpys_does() -> None:
+    for until in (2, 2.5):
+        ends = []
+        for how in ("simpy", "clock"):
+            env = simpy.Environment()
+            env.run(until=until) if how == "simpy" else Clock(env).run(until)
+            ends.append((env.now, type(env.now)))
+        assert ends[0] == ends[1] == (until, type(until))
 
 
 def test_the_clocks_run_crashes_and_refuses_as_simpys_does() -> None:
@@ -242,14 +267,19 @@ def test_the_clocks_run_crashes_and_refuses_as_simpys_does() -> None:
     for how in ("simpy", "clock"):
         env = simpy.Environment()
         env.process(failing(env))
+        env.timeout(7.0)
         with pytest.raises(ValueError, match="inside") as crash:
             env.run(until=5.0) if how == "simpy" else Clock(env).run(5.0)
-        crashes[how] = (type(crash.value), crash.value.args, type(crash.value.__cause__),
-                        env.now)
+        crashes[how] = [type(crash.value), crash.value.args, type(crash.value.__cause__),
+                        env.now]
         with pytest.raises(ValueError, match=r"until \(1\.0\) must be greater"):
             env.run(until=1.0) if how == "simpy" else Clock(env).run(1.0)
-    assert crashes["clock"] == crashes["simpy"] == (ValueError, ("inside",), ValueError, 1.0)
-    env = simpy.Environment()  # the queue emptied, the run's end with it
+        env.run(until=10.0) if how == "simpy" else Clock(env).run(10.0)
+        crashes[how].append(env.now)  # the crashed run's end stops the next run
+    assert crashes["clock"] == crashes["simpy"] == [ValueError, ("inside",), ValueError, 1.0,
+                                                    5.0]
+    # the queue emptied, the run's end with it (SimPy fails an assertion of its own there)
+    env = simpy.Environment()
     env.timeout(1.0).callbacks.append(lambda _: env._queue.clear())
     with pytest.raises(RuntimeError, match="No scheduled events left"):
         Clock(env).run(3.0)

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
-from typing import Any, Final, cast
+from typing import Any, Final, SupportsFloat, cast
 
 import simpy
+from simpy.core import StopSimulation
 
 NORMAL: Final = 1
 """SimPy's priority of a timeout (``simpy.events.NORMAL``)."""
@@ -39,6 +40,7 @@ URGENT: Final = 0
 _heappush: Final = heapq.heappush
 """Held where compiled code reaches it without a lookup by name."""
 _heappop: Final = heapq.heappop
+"""As ``_heappush``."""
 
 
 class Clock:
@@ -73,53 +75,57 @@ class Clock:
         now: float = env._now
         _heappush(self._queue, (now + delay, NORMAL, self._next_eid(), event))
 
-    def run(self, until: float) -> None:
+    def run(self, until: SupportsFloat) -> None:
         """``env.run(until=until)``, its loop native: SimPy's ``Environment.run`` and
         ``step``, done as SimPy 4.1 does them.
 
         The event that ends the run is scheduled as SimPy schedules it (``URGENT``, at
-        ``until``); each event is taken off the queue, the time set to its, and its
-        callbacks called and cleared; an event that failed and was not defused crashes the
-        run with a copy of its exception, as in SimPy. When the end is reached the
-        environment is left as ``env.run`` leaves it (the ending event queued again, with
-        priority -1 and no callbacks), so the event numbering, and so the order of
-        everything after, is the same."""
+        ``until``, ``StopSimulation.callback`` its callback); each event is taken off the
+        queue, the time set to the event's, and its callbacks cleared and called; an event
+        that failed and was not defused crashes the run with a copy of its exception. A
+        callback that stops the simulation (the ending event's, or any other) ends the
+        run, the event queued again with priority -1 and the callbacks it had left, as
+        SimPy leaves it: so the event numbering, and the order of everything after, is
+        the same, in a later run too, after a crash too. Where SimPy fails an internal
+        assertion (the queue emptied before the end), this says so."""
         env: Any = self.env
-        if until <= env._now:
-            raise ValueError(f"until ({until}) must be greater than the current simulation "
-                             "time")
+        at: Any = until  # an int stays one, as in SimPy
+        if not isinstance(until, int):
+            at = float(until)
+        if at <= env._now:
+            raise ValueError(f"until ({at}) must be greater than the current simulation time")
         end: Any = simpy.Event(env)
         end._ok = True
         end._value = None
-        env.schedule(end, URGENT, until - env._now)
-        queue = self._queue
+        env.schedule(end, URGENT, at - env._now)
+        end.callbacks.append(StopSimulation.callback)
+        queue: list[Any] = self._queue  # untyped: an entry is read as it is, not converted
         while queue:
-            item: Any = _heappop(queue)  # untyped: the time goes to the environment as it is
+            item: tuple[Any, ...] = _heappop(queue)
             env._now = item[0]
             event: Any = item[3]
-            if event is end:
-                event.callbacks = []  # as SimPy's step leaves it when the run stops
-                env.schedule(event, -1)
-                return
-            if type(event) is Timer:  # most of the model's events: read natively
-                timer = cast(Timer, event)
+            timer: Timer | None = event if type(event) is Timer else None
+            if timer is not None:  # most of the model's events: read natively
                 callbacks = cast(list[Any], timer.callbacks)
                 timer.callbacks = None
-                for callback in callbacks:
-                    callback(timer)
-                if timer._ok:
-                    continue
             else:
                 callbacks = event.callbacks
                 event.callbacks = None
+            try:
                 for callback in callbacks:
                     callback(event)
+            except StopSimulation:
+                event.callbacks = callbacks[callbacks.index(callback) + 1:]
+                env.schedule(event, -1)
+                return
+            if timer is not None and timer._ok:
+                continue
             if not event._ok and not hasattr(event, "_defused"):
                 failure = event._value
                 crash = type(failure)(*failure.args)
                 crash.__cause__ = failure
                 raise crash
-        raise RuntimeError(f'No scheduled events left but "until" event was not triggered: '
+        raise RuntimeError(f"No scheduled events left but the run's end was not reached: "
                            f"{end}")
 
 
