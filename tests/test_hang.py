@@ -33,14 +33,18 @@ most give up in the queues)."""
 
 
 @contextlib.contextmanager
-def _command(*args: str, env: dict | None = None, sigint_ignored: bool = False):
+def _command(*args: str, env: dict | None = None, sigint_ignored: bool = False,
+             before: str = ""):
     """``regiesim ARGS`` in a session of its own; ended (the session only) on the way out.
     With ``sigint_ignored`` it starts with SIGINT ignored, as a parent that ignores it
-    (a script's background job, some test runners' workers) passes on."""
+    (a script's background job, some test runners' workers) passes on; ``before`` is
+    Python run before the CLI loads."""
     def ignore() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", *args], cwd=ROOT,
+    cli = ["-c", f"{before}\nimport sys\nsys.argv[0] = 'regiesim'\nfrom sim.cli import main\n"
+                 "main()"] if before else ["-m", "sim.cli"]
+    proc = subprocess.Popen([sys.executable, *cli, *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True, env={**os.environ, "COLUMNS": "200",
                                                          **(env or {})},
@@ -186,6 +190,37 @@ def test_a_killed_worker_stops_the_batch_with_one_line_and_it_resumes(tmp_path: 
     assert code == 0, text
     assert "already stored" in text
     assert len(pd.read_parquet(out / "runs.parquet")) == 60
+
+
+TORN = """
+import os, signal, struct
+from concurrent.futures import process
+parent, send = os.getpid(), process._sendback_result
+
+def torn(result_queue, work_id, result=None, exception=None, exit_pid=None):
+    if result is not None and work_id == 3 and os.getpid() != parent:
+        result_queue._writer._send(struct.pack("!i", 1 << 20))  # a 1 MiB result begun
+        os.kill(os.getpid(), signal.SIGKILL)  # the worker dies before the rest
+    send(result_queue, work_id, result, exception, exit_pid)
+
+process._sendback_result = torn  # the pool's workers are forked: they see it
+"""
+"""A pool worker that dies while it sends its fourth result back."""
+
+
+def test_a_worker_lost_while_sending_a_result_stops_the_batch(tmp_path: Path) -> None:
+    # the pool's manager, having read the start of the result, waits for the rest of it
+    out = tmp_path / "o"
+    with _command("batch", str(SCENARIOS / "direction.toml"), "--reps", "12", "--out",
+                  str(out), "--workers", "2", "--chunk", "1", before=TORN) as proc:
+        code, text, seconds = _finish(proc, 60)
+        assert seconds < 30, f"a worker lost mid-result took {seconds:.1f} s to stop the batch"
+        assert _session_alive(proc.pid) == []
+    assert code == 1, text
+    assert "Traceback" not in text and "BrokenProcessPool" not in text, text
+    lines = [line for line in text.splitlines() if "worker process" in line]
+    assert len(lines) == 1 and "ended unexpectedly" in lines[0], text
+    assert released(out)
 
 
 def test_validate_warns_that_a_run_may_not_end() -> None:

@@ -305,7 +305,10 @@ def _process(specs: list[RunSpec], workers: int, run: Execute,
         pending = {pool.submit(task, c)
                    for c in chunker.chunks(IN_FLIGHT_PER_WORKER * workers, workers)}
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=LOST_POLL_SECONDS,
+                                 return_when=FIRST_COMPLETED)
+            if not done and _worker_died(pool):
+                raise BrokenProcessPool
             for fut in done:
                 outputs = fut.result()
                 chunker.observe(outputs)
@@ -317,15 +320,31 @@ def _process(specs: list[RunSpec], workers: int, run: Execute,
         # on Ctrl+C, SIGTERM, a lost worker or an error: end the workers at once (a run in
         # compiled code hears no gentler signal) and do not wait for the runs queued
         workers_left = list((getattr(pool, "_processes", None) or {}).values())
-        # the pool's manager thread, taken before shutdown() lets go of it
+        # the pool's manager thread and result queue, taken before shutdown() lets go
         manager = getattr(pool, "_executor_manager_thread", None)
+        results = getattr(pool, "_result_queue", None)
         pool.shutdown(wait=False, cancel_futures=True)
         _kill(workers_left)
+        # the workers are gone: with this end closed too, a manager reading the rest of a
+        # result that a dying worker was sending reads the end of the pipe, not for ever
+        with contextlib.suppress(OSError, AttributeError):
+            results._writer.close()
         # let the manager see its workers gone and close its wake-up pipe now, not while
         # the interpreter exits (Python 3.11 races the two and prints a "Bad file
         # descriptor" traceback after a Ctrl+C or a lost worker)
         if manager is not None:
             manager.join(5)
+
+
+LOST_POLL_SECONDS = 1.0
+"""How often a process batch with no run back looks whether a worker has died. The pool
+finds out by itself, except when the worker died while sending a result: its manager
+then waits for the rest of it for ever."""
+
+
+def _worker_died(pool: ProcessPoolExecutor) -> bool:
+    return any(proc.exitcode is not None
+               for proc in list((getattr(pool, "_processes", None) or {}).values()))
 
 
 def _kill(processes: Iterable[Any]) -> None:
