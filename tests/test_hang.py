@@ -163,6 +163,20 @@ def test_a_serial_batch_without_a_budget_hears_a_signal_within_seconds(
     assert released(out)
 
 
+def _stopped_by_a_lost_worker(proc: subprocess.Popen, within: float, limit: float) -> str:
+    """The batch ``proc`` stops within ``limit`` seconds (waited for ``within``), leaves
+    nothing running and says in one line, without a traceback, that a worker was lost;
+    returns that line."""
+    code, text, seconds = _finish(proc, within)
+    assert seconds < limit, f"a lost worker took {seconds:.1f} s to stop the batch"
+    assert _session_alive(proc.pid) == []
+    assert code == 1, text
+    assert "Traceback" not in text and "BrokenProcessPool" not in text, text
+    lines = [line for line in text.splitlines() if "worker process" in line]
+    assert len(lines) == 1 and "ended unexpectedly" in lines[0], text
+    return lines[0]
+
+
 def test_a_killed_worker_stops_the_batch_with_one_line_and_it_resumes(tmp_path: Path) -> None:
     out = tmp_path / "o"
     # four council terms a run (about 0.4 s): the batch lasts well past the store's first
@@ -177,13 +191,7 @@ def test_a_killed_worker_stops_the_batch_with_one_line_and_it_resumes(tmp_path: 
         workers = _workers_of(proc.pid)
         assert workers, "the pool did not start"
         os.kill(workers[0], signal.SIGKILL)
-        code, text, seconds = _finish(proc, 30)
-        assert seconds < 15, f"a lost worker took {seconds:.1f} s to stop the batch"
-        assert _session_alive(proc.pid) == []
-    assert code == 1, text
-    assert "Traceback" not in text and "BrokenProcessPool" not in text, text
-    lines = [line for line in text.splitlines() if "worker process" in line]
-    assert len(lines) == 1 and "ended unexpectedly" in lines[0] and "resume" in lines[0]
+        assert "resume" in _stopped_by_a_lost_worker(proc, 30, 15)
     assert released(out)
     with _command(*command) as proc:
         code, text, _ = _finish(proc, 300)
@@ -213,13 +221,7 @@ def test_a_worker_lost_while_sending_a_result_stops_the_batch(tmp_path: Path) ->
     out = tmp_path / "o"
     with _command("batch", str(SCENARIOS / "direction.toml"), "--reps", "12", "--out",
                   str(out), "--workers", "2", "--chunk", "1", before=TORN) as proc:
-        code, text, seconds = _finish(proc, 60)
-        assert seconds < 30, f"a worker lost mid-result took {seconds:.1f} s to stop the batch"
-        assert _session_alive(proc.pid) == []
-    assert code == 1, text
-    assert "Traceback" not in text and "BrokenProcessPool" not in text, text
-    lines = [line for line in text.splitlines() if "worker process" in line]
-    assert len(lines) == 1 and "ended unexpectedly" in lines[0], text
+        _stopped_by_a_lost_worker(proc, 60, 30)
     assert released(out)
 
 
